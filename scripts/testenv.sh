@@ -1,0 +1,515 @@
+#!/usr/bin/env bash
+# Local/CI test environment for the Matrix<->IRC bridge.
+#
+#   scripts/testenv.sh up                 install what is missing, start what is not running, wait
+#   scripts/testenv.sh down               stop everything this script started, unmount
+#   scripts/testenv.sh status             one line per service; exit 0 iff all up
+#   scripts/testenv.sh start|stop|restart <synapse|ergo|inspircd|inspircd2>
+#   scripts/testenv.sh env                print `export` lines (also written to $STATE/env.sh by `up`)
+#
+# Services (all on 127.0.0.1):
+#   synapse   Synapse (Debian sid package, in a chroot)  http  :18008  server_name "localhost"
+#   ergo      Ergo    (Debian sid `ergochat`, chroot)      irc  :16667  ergo.test / ErgoTest
+#   inspircd  InspIRCd 3 (bookworm package, host)          irc  :16668  insp1.test / InspTest (links :17001)
+#   inspircd2 InspIRCd 3, linked to insp1                   irc  :16669  insp2.test (links :17002)
+# See scripts/testenv/README.md for the limits/flood settings in effect.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TPL="$HERE/testenv"
+
+CHROOT="${IRCBRIDGE_CHROOT:-/var/cache/ircbridge-testenv/sid}"
+STATE="${IRCBRIDGE_TESTENV_DIR:-/var/tmp/ircbridge-testenv}"
+HOST_IP="${TESTENV_BIND_HOST:-127.0.0.1}"
+SYNAPSE_PORT="${TESTENV_SYNAPSE_PORT:-18008}"
+ERGO_PORT="${TESTENV_ERGO_PORT:-16667}"
+INSP1_PORT="${TESTENV_INSPIRCD_PORT:-16668}"
+INSP2_PORT="${TESTENV_INSPIRCD2_PORT:-16669}"
+INSP1_LINK_PORT="${TESTENV_INSPIRCD_LINK_PORT:-17001}"
+INSP2_LINK_PORT="${TESTENV_INSPIRCD2_LINK_PORT:-17002}"
+SYNAPSE_TIMEOUT="${TESTENV_SYNAPSE_TIMEOUT:-120}"
+IRC_TIMEOUT="${TESTENV_IRC_TIMEOUT:-30}"
+
+# Inside the chroot, $STATE is bind-mounted here:
+CSTATE=/srv/ircbridge-testenv
+RUN="$STATE/run"
+MARKER=".ircbridge-testenv-complete"
+SERVICES=(synapse ergo inspircd inspircd2)
+CHROOT_ENV=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8)
+
+# ---------------------------------------------------------------- logging
+_now() { date +%s.%N; }
+log() { printf '[testenv %s] %s\n' "$(date '+%H:%M:%S.%3N')" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+PHASE_NAME="" PHASE_T0=""
+phase() { PHASE_NAME="$1"; PHASE_T0="$(_now)"; log "phase '$1' ..."; }
+phase_end() { log "phase '$PHASE_NAME' done in $(awk -v a="$PHASE_T0" -v b="$(_now)" 'BEGIN{printf "%.1f", b-a}')s"; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot, mount)"
+
+# ---------------------------------------------------------------- locking
+lock() {
+  mkdir -p "$STATE"
+  exec 9>"$STATE/.lock"
+  flock -w 600 9 || die "could not lock $STATE/.lock"
+}
+
+# ---------------------------------------------------------------- host packages
+host_pkgs_ok() { command -v debootstrap >/dev/null 2>&1 && [ -x /usr/sbin/inspircd ]; }
+
+ensure_host_packages() {
+  host_pkgs_ok && return 0
+  phase "host packages (apt: debootstrap inspircd)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  # Keep the inspircd package's postinst from starting a system service.
+  local prc=/usr/sbin/policy-rc.d had_prc=""
+  if [ -e "$prc" ]; then had_prc=1; mv "$prc" "$prc.testenv-save"; fi
+  printf '#!/bin/sh\nexit 101\n' >"$prc"; chmod 755 "$prc"
+  local rc=0
+  apt-get install -y -qq --no-install-recommends debootstrap inspircd ca-certificates >&2 || rc=$?
+  rm -f "$prc"; if [ -n "$had_prc" ]; then mv "$prc.testenv-save" "$prc"; fi
+  [ "$rc" = 0 ] || die "apt-get install failed"
+  # Belt and braces: if a system inspircd got started anyway, stop it.
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    systemctl disable --now inspircd >/dev/null 2>&1 || true
+  fi
+  if [ -s /run/inspircd/inspircd.pid ]; then kill "$(cat /run/inspircd/inspircd.pid)" 2>/dev/null || true; fi
+  host_pkgs_ok || die "host packages still missing after install"
+  phase_end
+}
+
+# ---------------------------------------------------------------- mirror from apt config
+# Prints the URI of the main Debian archive as configured on this machine.
+apt_mirror() {
+  local f uri=""
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -e "$f" ] || continue
+    uri="$(awk '
+      function flush() { if (isdeb && uri != "" && suites != "" && suites !~ /-security/ && !done) { print uri; done=1 } uri=""; suites=""; isdeb=0 }
+      /^[ \t]*#/ { next }
+      /^[ \t]*$/ { flush(); next }
+      tolower($1) == "types:"  { for (i=2;i<=NF;i++) if ($i=="deb") isdeb=1 }
+      tolower($1) == "uris:"   { uri=$2 }
+      tolower($1) == "suites:" { suites=$0 }
+      tolower($1) == "enabled:" && tolower($2) == "no" { isdeb=0; uri="" }
+      END { flush() }' "$f")"
+    [ -n "$uri" ] && { echo "$uri"; return 0; }
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -e "$f" ] || continue
+    uri="$(awk '
+      $1 != "deb" { next }
+      { i=2; if ($2 ~ /^\[/) { while (i<=NF && $i !~ /\]$/) i++; i++ } u=$i; s=$(i+1)
+        if (s !~ /-security/ && u !~ /security/) { print u; exit } }' "$f")"
+    [ -n "$uri" ] && { echo "$uri"; return 0; }
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------- mounts
+mounts_under() { # list mount points at or below $1, deepest first
+  awk -v p="$1" '{ m=$2; gsub(/\\040/," ",m); if (m==p || index(m, p "/")==1) print m }' /proc/mounts | sort -r
+}
+umount_under() {
+  local m
+  while read -r m; do
+    [ -n "$m" ] || continue
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "warning: could not unmount $m"
+  done < <(mounts_under "$1")
+}
+is_mounted() { mountpoint -q "$1" 2>/dev/null; }
+
+ensure_mounts() {
+  mkdir -p "$STATE" "$STATE/appservices" "$RUN" "$CHROOT/proc" "$CHROOT$CSTATE"
+  if ! is_mounted "$CHROOT/proc"; then
+    mount -t proc proc "$CHROOT/proc"
+    log "mounted proc at $CHROOT/proc"
+  fi
+  if ! is_mounted "$CHROOT$CSTATE"; then
+    mount --bind "$STATE" "$CHROOT$CSTATE"
+    log "bind-mounted $STATE at $CHROOT$CSTATE"
+  fi
+}
+
+# ---------------------------------------------------------------- chroot
+ensure_chroot() {
+  [ -e "$CHROOT/$MARKER" ] && return 0
+  local mirror partial="$CHROOT.partial"
+  mirror="$(apt_mirror)" || die "could not find the Debian archive URI in /etc/apt/sources.list{,.d}"
+  mkdir -p "$(dirname "$CHROOT")"
+  # A previous build was interrupted (or an incomplete tree is in the way): redo it cleanly.
+  local d
+  for d in "$partial" "$CHROOT"; do
+    if [ -e "$d" ]; then
+      log "removing incomplete chroot $d"
+      umount_under "$d"
+      [ -z "$(mounts_under "$d")" ] || die "mounts remain under $d; refusing to delete it"
+      rm -rf --one-file-system "$d"
+    fi
+  done
+  phase "debootstrap sid (minbase) into $CHROOT"
+  debootstrap --variant=minbase sid "$partial" "$mirror" >"$(dirname "$CHROOT")/debootstrap.log" 2>&1 || {
+    tail -n 30 "$(dirname "$CHROOT")/debootstrap.log" >&2; umount_under "$partial"; die "debootstrap failed"; }
+  phase_end
+  phase "chroot: apt-get install matrix-synapse ergochat"
+  cp -L /etc/resolv.conf "$partial/etc/resolv.conf" 2>/dev/null || true
+  printf '#!/bin/sh\nexit 101\n' >"$partial/usr/sbin/policy-rc.d"; chmod 755 "$partial/usr/sbin/policy-rc.d"
+  chroot "$partial" "${CHROOT_ENV[@]}" DEBIAN_FRONTEND=noninteractive sh -c '
+      apt-get -o Acquire::Check-Valid-Until=false -qq update &&
+      apt-get -o Acquire::Check-Valid-Until=false install -y -qq --no-install-recommends matrix-synapse ergochat &&
+      apt-get clean' >"$(dirname "$CHROOT")/chroot-apt.log" 2>&1 || {
+    tail -n 30 "$(dirname "$CHROOT")/chroot-apt.log" >&2; umount_under "$partial"; die "apt-get in chroot failed"; }
+  umount_under "$partial"
+  chroot "$partial" dpkg-query -W -f='${Package} ${Version}\n' matrix-synapse ergochat >"$partial/$MARKER"
+  mv "$partial" "$CHROOT"
+  log "chroot ready: $(tr '\n' ' ' <"$CHROOT/$MARKER")"
+  phase_end
+}
+
+# ---------------------------------------------------------------- process management
+pidfile() { echo "$RUN/$1.pid"; }
+svc_pattern() {
+  case "$1" in
+    synapse) echo "synapse.app.homeserver" ;;
+    ergo) echo "ergochat" ;;
+    inspircd|inspircd2) echo "inspircd" ;;
+  esac
+}
+svc_pid() { # prints pid if running (stale pid files are removed)
+  local pf pid
+  pf="$(pidfile "$1")"
+  [ -s "$pf" ] || return 1
+  pid="$(cat "$pf")"
+  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
+     && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$(svc_pattern "$1")" \
+     && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; then
+    echo "$pid"; return 0
+  fi
+  rm -f "$pf" "$RUN/$1.fingerprint"
+  return 1
+}
+svc_log() {
+  case "$1" in
+    synapse) echo "$STATE/synapse/homeserver.log $STATE/synapse/stdout.log" ;;
+    ergo) echo "$STATE/ergo/ergo.log" ;;
+    inspircd) echo "$STATE/inspircd/ircd.log $STATE/inspircd/stdout.log" ;;
+    inspircd2) echo "$STATE/inspircd2/ircd.log $STATE/inspircd2/stdout.log" ;;
+  esac
+}
+show_log_tail() {
+  local f
+  for f in $(svc_log "$1"); do
+    [ -f "$f" ] && { log "---- tail of $f"; tail -n 40 "$f" >&2; }
+  done
+  return 0
+}
+
+# spawn <name> <logfile> cmd... : detached (own session), no inherited fds, pid file written
+spawn() {
+  local name="$1" logf="$2"; shift 2
+  local pf; pf="$(pidfile "$name")"
+  rm -f "$pf"
+  ulimit -n 65536 2>/dev/null || ulimit -n 8192 2>/dev/null || true
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pf" "$@" </dev/null >>"$logf" 2>&1 9>&- &
+  local i
+  for i in $(seq 50); do [ -s "$pf" ] && break; sleep 0.05; done
+  [ -s "$pf" ] || die "$name: pid file not written"
+}
+
+stop_svc() {
+  local s="$1" pid i
+  pid="$(svc_pid "$s")" || { rm -f "$RUN/$s.fingerprint"; return 0; }
+  log "stopping $s (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then log "$s did not exit after 15s; SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
+  rm -f "$(pidfile "$s")" "$RUN/$s.fingerprint"
+}
+
+# ---------------------------------------------------------------- probes (bash only, no host deps)
+http_ok() { # GET url path on HOST_IP:port -> 0 iff status 200
+  local port="$1" path="$2" line
+  { exec 3<>"/dev/tcp/$HOST_IP/$port"; } 2>/dev/null || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "$path" >&3
+  IFS= read -r -t 5 line <&3 || line=""
+  exec 3<&- 3>&-
+  [[ "$line" == HTTP/1.?\ 200* ]]
+}
+# irc_session <port> <timeout> <extra commands after 001...> ; prints all received lines
+# Registers a probe nick, waits for 001, sends extra commands, reads until the
+# terminator regex in $IRC_UNTIL (default: 001) or timeout.
+irc_session() {
+  local port="$1" tmo="$2"; shift 2
+  local until="${IRC_UNTIL:- 001 }" nick="tp$$$RANDOM" line deadline sent=0
+  { exec 4<>"/dev/tcp/$HOST_IP/$port"; } 2>/dev/null || return 1
+  printf 'NICK %s\r\nUSER probe 0 * :testenv probe\r\n' "$nick" >&4
+  deadline=$(( $(date +%s) + tmo ))
+  local rc=1
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    IFS= read -r -t 2 line <&4 || { [ $? -gt 128 ] && continue; break; }
+    line="${line%$'\r'}"
+    printf '%s\n' "$line"
+    case "$line" in
+      PING*) printf 'PONG %s\r\n' "${line#PING }" >&4 ;;
+    esac
+    if [ "$sent" = 0 ] && [[ "$line" == *" 001 "* ]]; then
+      sent=1
+      local c; for c in "$@"; do printf '%s\r\n' "$c" >&4; done
+    fi
+    if [ "$sent" = 1 ] && [[ "$line" =~ $until ]]; then rc=0; break; fi
+  done
+  printf 'QUIT :probe\r\n' >&4 2>/dev/null || true
+  exec 4<&- 4>&-
+  return $rc
+}
+# irc_ok <port>: the server answers with a line (pre-registration command -> 451), no nick used
+irc_ok() {
+  local line=""
+  { exec 5<>"/dev/tcp/$HOST_IP/$1"; } 2>/dev/null || return 1
+  printf 'VERSION\r\n' >&5 2>/dev/null || { exec 5<&- 5>&-; return 1; }
+  IFS= read -r -t 5 line <&5 || true
+  printf 'QUIT\r\n' >&5 2>/dev/null || true
+  exec 5<&- 5>&-
+  [[ "$line" == :* ]]
+}
+insp_linked() {
+  local out
+  out="$(IRC_UNTIL=' 365 ' irc_session "$INSP1_PORT" 5 "LINKS" 2>/dev/null)" || return 1
+  grep -q ' 364 .* insp2\.test ' <<<"$out"
+}
+svc_port() {
+  case "$1" in synapse) echo "$SYNAPSE_PORT" ;; ergo) echo "$ERGO_PORT" ;; inspircd) echo "$INSP1_PORT" ;; inspircd2) echo "$INSP2_PORT" ;; esac
+}
+svc_ready() {
+  case "$1" in
+    synapse) http_ok "$SYNAPSE_PORT" /_matrix/client/versions ;;
+    *) irc_ok "$(svc_port "$1")" ;;
+  esac
+}
+wait_ready() {
+  local s="$1" tmo="$2" t0 pid
+  t0=$(date +%s)
+  while :; do
+    if ! pid="$(svc_pid "$s")"; then
+      show_log_tail "$s"; die "$s exited during start-up"
+    fi
+    svc_ready "$s" && return 0
+    if [ $(( $(date +%s) - t0 )) -ge "$tmo" ]; then
+      show_log_tail "$s"; die "$s did not answer within ${tmo}s"
+    fi
+    sleep 0.3
+  done
+}
+wait_linked() {
+  local t0; t0=$(date +%s)
+  until insp_linked; do
+    if [ $(( $(date +%s) - t0 )) -ge "$IRC_TIMEOUT" ]; then
+      show_log_tail inspircd; show_log_tail inspircd2
+      die "insp1.test and insp2.test did not link within ${IRC_TIMEOUT}s"
+    fi
+    sleep 0.5
+  done
+}
+
+# ---------------------------------------------------------------- fingerprints (config inputs)
+fingerprint() {
+  {
+    echo "$1 $HOST_IP $SYNAPSE_PORT $ERGO_PORT $INSP1_PORT $INSP2_PORT $INSP1_LINK_PORT $INSP2_LINK_PORT"
+    case "$1" in
+      synapse)
+        cat "$TPL/synapse-config.py"
+        local f
+        for f in "$STATE"/appservices/*.yaml; do
+          [ -e "$f" ] || continue
+          echo "== $(basename "$f")"; cat "$f"
+        done ;;
+      ergo) cat "$TPL/ergo-config.py" ;;
+      inspircd|inspircd2) cat "$TPL/inspircd.conf.in" ;;
+    esac
+  } | sha256sum | cut -c1-64
+}
+
+# ---------------------------------------------------------------- service starters
+in_chroot() { chroot "$CHROOT" "${CHROOT_ENV[@]}" "$@"; }
+
+start_synapse() {
+  local d="$STATE/synapse"
+  mkdir -p "$d" "$STATE/appservices"
+  if [ ! -s "$d/generated.yaml" ]; then
+    log "synapse: generating config (once)"
+    rm -f "$d/generated.tmp.yaml"
+    in_chroot python3 -m synapse.app.homeserver --server-name localhost \
+      --config-path "$CSTATE/synapse/generated.tmp.yaml" --data-directory "$CSTATE/synapse" \
+      --generate-config --report-stats=no >"$d/generate.log" 2>&1 || { cat "$d/generate.log" >&2; die "synapse --generate-config failed"; }
+    mv "$d/generated.tmp.yaml" "$d/generated.yaml"
+  fi
+  local fp; fp="$(fingerprint synapse)"
+  in_chroot python3 - "$CSTATE/synapse/generated.yaml" "$CSTATE/synapse/homeserver.yaml" "$CSTATE/synapse" \
+    "$HOST_IP" "$SYNAPSE_PORT" "$CSTATE/appservices" <"$TPL/synapse-config.py" >&2
+  local n; n="$(find "$STATE/appservices" -maxdepth 1 -name '*.yaml' | wc -l)"
+  log "synapse: starting on $HOST_IP:$SYNAPSE_PORT with $n appservice registration(s)"
+  spawn synapse "$d/stdout.log" chroot "$CHROOT" "${CHROOT_ENV[@]}" \
+    python3 -m synapse.app.homeserver -c "$CSTATE/synapse/homeserver.yaml"
+  echo "$fp" >"$RUN/synapse.fingerprint"
+  wait_ready synapse "$SYNAPSE_TIMEOUT"
+}
+
+start_ergo() {
+  local d="$STATE/ergo"
+  mkdir -p "$d"
+  if [ ! -s "$d/oper.hash" ]; then
+    printf 'testoper\ntestoper\n' | in_chroot ergochat genpasswd 2>/dev/null | grep -o '\$2[aby]\$.*' >"$d/oper.hash.tmp"
+    [ -s "$d/oper.hash.tmp" ] || die "ergochat genpasswd failed"
+    mv "$d/oper.hash.tmp" "$d/oper.hash"
+  fi
+  local fp; fp="$(fingerprint ergo)"
+  in_chroot python3 - /etc/ergochat/ircd.yaml "$CSTATE/ergo/ircd.yaml" "$CSTATE/ergo" \
+    "$HOST_IP:$ERGO_PORT" "$(cat "$d/oper.hash")" <"$TPL/ergo-config.py" >"$d/effective-settings.txt"
+  if [ ! -e "$d/ircd.db" ]; then
+    log "ergo: initdb (once)"
+    in_chroot ergochat initdb --conf "$CSTATE/ergo/ircd.yaml" --quiet >>"$d/ergo.log" 2>&1 || { tail -n 20 "$d/ergo.log" >&2; die "ergochat initdb failed"; }
+  fi
+  log "ergo: starting on $HOST_IP:$ERGO_PORT"
+  spawn ergo "$d/ergo.log" chroot "$CHROOT" "${CHROOT_ENV[@]}" ergochat run --conf "$CSTATE/ergo/ircd.yaml"
+  echo "$fp" >"$RUN/ergo.fingerprint"
+  wait_ready ergo "$IRC_TIMEOUT"
+}
+
+render_inspircd() { # <svc> <dir>
+  local s="$1" d="$2" server sid desc cport lport peer plport auto
+  if [ "$s" = inspircd ]; then
+    server=insp1.test sid=1IN desc="InspIRCd test server 1" cport=$INSP1_PORT lport=$INSP1_LINK_PORT
+    peer=insp2.test plport=$INSP2_LINK_PORT auto="# (insp2.test autoconnects to us)"
+  else
+    server=insp2.test sid=2IN desc="InspIRCd test server 2" cport=$INSP2_PORT lport=$INSP2_LINK_PORT
+    peer=insp1.test plport=$INSP1_LINK_PORT auto="<autoconnect period=\"3s\" server=\"insp1.test\">"
+  fi
+  sed -e "s|@SERVER@|$server|g" -e "s|@SID@|$sid|g" -e "s|@DESC@|$desc|g" -e "s|@HOST@|$HOST_IP|g" \
+      -e "s|@CLIENT_PORT@|$cport|g" -e "s|@LINK_PORT@|$lport|g" -e "s|@PEER@|$peer|g" \
+      -e "s|@PEER_LINK_PORT@|$plport|g" -e "s|@DIR@|$d|g" -e "s|@AUTOCONNECT@|$auto|g" \
+      "$TPL/inspircd.conf.in" >"$d/inspircd.conf"
+  printf 'Welcome to %s (ircbridge test environment).\n' "$server" >"$d/motd.txt"
+}
+
+start_inspircd() { # inspircd | inspircd2
+  local s="$1" d="$STATE/$1"
+  mkdir -p "$d"
+  local fp; fp="$(fingerprint "$s")"
+  render_inspircd "$s" "$d"
+  log "$s: starting on $HOST_IP:$(svc_port "$s")"
+  spawn "$s" "$d/stdout.log" /usr/sbin/inspircd --config "$d/inspircd.conf" --nofork --runasroot
+  echo "$fp" >"$RUN/$s.fingerprint"
+  wait_ready "$s" "$IRC_TIMEOUT"
+}
+
+start_svc() {
+  local s="$1"
+  case "$s" in
+    synapse|ergo) host_pkgs_ok && [ -e "$CHROOT/$MARKER" ] || { ensure_host_packages; ensure_chroot; }
+                  ensure_mounts ;;
+    inspircd|inspircd2) ensure_host_packages; mkdir -p "$RUN" ;;
+  esac
+  if svc_pid "$s" >/dev/null; then
+    wait_ready "$s" "$([ "$s" = synapse ] && echo "$SYNAPSE_TIMEOUT" || echo "$IRC_TIMEOUT")"
+    return 0
+  fi
+  local t0; t0="$(_now)"
+  case "$s" in
+    synapse) start_synapse ;;
+    ergo) start_ergo ;;
+    inspircd|inspircd2) start_inspircd "$s" ;;
+  esac
+  log "$s up (pid $(svc_pid "$s")) after $(awk -v a="$t0" -v b="$(_now)" 'BEGIN{printf "%.1f", b-a}')s"
+}
+
+# ---------------------------------------------------------------- env
+print_env() {
+  cat <<EOF
+export IRCBRIDGE_TESTENV_DIR=$STATE
+export TESTENV_SYNAPSE_URL=http://$HOST_IP:$SYNAPSE_PORT
+export TESTENV_SYNAPSE_DOMAIN=localhost
+export TESTENV_SYNAPSE_SHARED_SECRET=testenv-shared-secret
+export TESTENV_APPSERVICE_DIR=\$IRCBRIDGE_TESTENV_DIR/appservices
+export TESTENV_ERGO_HOST=$HOST_IP TESTENV_ERGO_PORT=$ERGO_PORT
+export TESTENV_ERGO_OPER=admin TESTENV_ERGO_OPER_PASS=testoper
+export TESTENV_INSPIRCD_HOST=$HOST_IP TESTENV_INSPIRCD_PORT=$INSP1_PORT TESTENV_INSPIRCD2_PORT=$INSP2_PORT
+export TESTENV_INSPIRCD_OPER=testoper TESTENV_INSPIRCD_OPER_PASS=testoper
+# Flood control left ON on purpose (see scripts/testenv/README.md):
+#  Ergo fakelag: window=1s burst-limit=5 messages-per-window=2 cooldown=2s (opers with nofakelag are exempt)
+#  InspIRCd: threshold=10 commandrate=1000 (1 cmd/s) fakelag=yes recvq=32K softsendq=64K hardsendq=4M
+#  Connection limits: Ergo exempts loopback from ip-limits; InspIRCd localmax=globalmax=1000 for 127.0.0.0/8
+EOF
+}
+
+# ---------------------------------------------------------------- commands
+cmd_up() {
+  local T0; T0="$(_now)"
+  lock
+  # fast path: everything running with the expected config -> only cheap readiness checks
+  ensure_host_packages
+  ensure_chroot
+  ensure_mounts
+  local s
+  for s in "${SERVICES[@]}"; do
+    if svc_pid "$s" >/dev/null && [ "$(cat "$RUN/$s.fingerprint" 2>/dev/null)" != "$(fingerprint "$s")" ]; then
+      log "$s: configuration inputs changed (e.g. appservice registrations) -> restart"
+      stop_svc "$s"
+    fi
+    start_svc "$s"
+  done
+  wait_linked
+  print_env >"$STATE/env.sh"
+  log "all services up (${STATE}/env.sh) in $(awk -v a="$T0" -v b="$(_now)" 'BEGIN{printf "%.1f", b-a}')s"
+}
+
+cmd_down() {
+  lock
+  local i
+  for (( i=${#SERVICES[@]}-1; i>=0; i-- )); do stop_svc "${SERVICES[$i]}"; done
+  if [ -d "$CHROOT" ]; then
+    if is_mounted "$CHROOT$CSTATE"; then umount "$CHROOT$CSTATE" || umount -l "$CHROOT$CSTATE"; log "unmounted $CHROOT$CSTATE"; fi
+    if is_mounted "$CHROOT/proc"; then umount "$CHROOT/proc" || umount -l "$CHROOT/proc"; log "unmounted $CHROOT/proc"; fi
+  fi
+  log "down"
+}
+
+cmd_status() {
+  local s pid rc=0 extra
+  for s in "${SERVICES[@]}"; do
+    if pid="$(svc_pid "$s")" && svc_ready "$s"; then
+      extra=""
+      [ "$s" = inspircd2 ] && { insp_linked && extra=" linked to insp1.test" || { extra=" NOT linked"; rc=1; }; }
+      printf '%-10s up    pid %-7s %s:%s%s\n' "$s" "$pid" "$HOST_IP" "$(svc_port "$s")" "$extra"
+    elif [ -n "${pid:-}" ]; then
+      printf '%-10s DOWN  (pid %s running but not answering)\n' "$s" "$pid"; rc=1
+    else
+      printf '%-10s DOWN\n' "$s"; rc=1
+    fi
+    pid=""
+  done
+  return $rc
+}
+
+check_svc() {
+  case "${1:-}" in synapse|ergo|inspircd|inspircd2) ;; *) die "unknown service '${1:-}' (synapse|ergo|inspircd|inspircd2)" ;; esac
+}
+
+main() {
+  local cmd="${1:-}"; shift || true
+  case "$cmd" in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    env) print_env ;;
+    start) check_svc "${1:-}"; lock; start_svc "$1"
+           if [ "$1" = inspircd ] || [ "$1" = inspircd2 ]; then
+             svc_pid inspircd >/dev/null && svc_pid inspircd2 >/dev/null && wait_linked; fi ;;
+    stop) check_svc "${1:-}"; lock; stop_svc "$1" ;;
+    restart) check_svc "${1:-}"; lock; stop_svc "$1"; start_svc "$1"
+           if [ "$1" = inspircd ] || [ "$1" = inspircd2 ]; then
+             svc_pid inspircd >/dev/null && svc_pid inspircd2 >/dev/null && wait_linked; fi ;;
+    *) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+}
+main "$@"

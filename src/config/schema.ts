@@ -1,0 +1,112 @@
+/**
+ * The bridge's configuration: the one source of truth for its keys, types, defaults and docs.
+ * `config.sample.yaml` is generated from this file (`npm run config:sample`); a test fails when the
+ * committed sample drifts, and another proves every key here is read by the code.
+ */
+import { bool, int, list, map, obj, oneOf, str, stringList, type Infer } from "./schemaKit";
+
+const NETWORK_ID = /^[a-z][a-z0-9-]{0,31}$/;
+const CHANNEL = /^[#&!+][^\s,\x07\0\r\n]{1,199}$/;
+const ROOM_ID = /^![^:\s]+:[^\s]+$/;
+const LOCALPART = /^[a-z0-9._=\-/]+$/;
+
+const mustContain = (placeholder: string) => (value: string) =>
+  value.includes(placeholder) ? undefined : `must contain the placeholder ${placeholder}`;
+
+const httpUrl = (value: string) => (/^https?:\/\/[^\s/]+/.test(value) ? undefined : "must be an http:// or https:// URL");
+
+const networkSchema = obj("One IRC network.", {
+  id: str.required("Short identifier, used in commands, ids and metrics labels. Lower case letters, digits and '-'.", "example", {
+    refine: (v) => (NETWORK_ID.test(v) ? undefined : "must match ^[a-z][a-z0-9-]{0,31}$"),
+  }),
+  name: str.required("Human-readable name, shown to users (admin rooms, room directory).", "Example IRC"),
+  address: str.required("Host name or IP address of the IRC server.", "irc.example.org"),
+  port: int(1, 65535).withDefault("TCP port of the IRC server.", 6697),
+  tls: bool.withDefault("Connect with TLS.", true),
+  nickTemplate: str.withDefault(
+    "Nick for a Matrix user's IRC connection. Placeholders: {displayname}, {localpart}. Cleaned to the server's allowed characters and NICKLEN.",
+    "{displayname}[m]",
+    { refine: (v) => (v.includes("{displayname}") || v.includes("{localpart}") ? undefined : "must contain {displayname} or {localpart}") },
+  ),
+  ghostTemplate: str.withDefault(
+    "Matrix localpart of the ghost user that stands for an IRC nick. Placeholder: {nick} (escaped to a valid lower-case localpart).",
+    "irc_{nick}",
+    {
+      refine: (v) =>
+        mustContain("{nick}")(v) ?? (LOCALPART.test(v.replace("{nick}", "")) ? undefined : "text around {nick} must be lower-case localpart characters (a-z 0-9 . _ = - /)"),
+    },
+  ),
+  aliasTemplate: str.withDefault(
+    "Localpart of the portal room alias for a channel (a Matrix user joins #<this>:<domain>). Placeholder: {channel}, including its '#'.",
+    "irc_{channel}",
+    { refine: (v) => mustContain("{channel}")(v) ?? (/[:\s]/.test(v) ? "must not contain ':' or spaces" : undefined) },
+  ),
+  portals: obj("Portal rooms: rooms the bridge creates when a Matrix user joins a channel's alias.", {
+    enabled: bool.withDefault("Create portal rooms on demand.", true),
+    joinRule: oneOf(["public", "invite"] as const).withDefault("Join rule of new portal rooms.", "public"),
+    excludedChannels: stringList("channel names").withDefault("Channels that never get a portal room (compared with the server's casemapping).", []),
+  }),
+  mappings: map(
+    "Static mappings: a channel bridged to existing Matrix rooms. The bridge bot must be invited to each room.",
+    { expected: "a channel name such as \"#channel\"", accepts: (k) => CHANNEL.test(k) },
+    obj("One statically mapped channel.", {
+      roomIds: stringList("room ids").required("Matrix room ids bridged to this channel.", ["!exampleroomid:example.org"], {
+        refine: (v) => (v.length === 0 ? "expected at least one room id" : v.every((r) => ROOM_ID.test(r)) ? undefined : "each entry must be a room id such as !abc:example.org"),
+      }),
+    }),
+    { "#example-channel": { roomIds: ["!exampleroomid:example.org"] } },
+  ),
+  bot: obj("An optional IRC connection for the bridge bot itself; when enabled it is the preferred reader of channel traffic.", {
+    enabled: bool.withDefault("Connect the bridge bot to IRC.", false),
+    nick: str.withDefault("Nick of the bridge bot on IRC.", "matrixbridge"),
+  }),
+  sendPacing: obj("How fast each connection writes to the server (token bucket), so the server's flood limits are never hit.", {
+    burstLines: int(1, 100).withDefault("Lines a quiet connection may send at once.", 4),
+    lineIntervalMs: int(0, 60000).withDefault("Then one line every this many milliseconds.", 500),
+    maxQueuedLines: int(1, 100000).withDefault("Lines a connection may hold while it is registering or paced; more are refused and the sender is told.", 200),
+  }),
+  connections: obj("Limits on the IRC connections of Matrix users.", {
+    max: int(1, 100000).withDefault("Most connections to this network at once.", 1000),
+    idleTimeoutSeconds: int(0, 31536000).withDefault("Close a connection that is in no channel for this long (0: never).", 600),
+  }),
+});
+
+export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
+  homeserver: obj("The Matrix homeserver the bridge serves.", {
+    url: str.required("URL the bridge uses to reach the homeserver's client-server API.", "http://localhost:8008", { refine: httpUrl }),
+    domain: str.required("The homeserver's server name (the part after ':' in user ids).", "localhost"),
+  }),
+  bridge: obj("The application service itself.", {
+    id: str.withDefault("Application service id written to the registration.", "ircbridge"),
+    host: str.withDefault("Address the bridge listens on for the homeserver.", "127.0.0.1"),
+    port: int(1, 65535).withDefault("Port the bridge listens on for the homeserver (the command line's -p overrides it).", 9995),
+    botLocalpart: str.withDefault("Localpart of the bridge bot's Matrix user.", "ircbridge", {
+      refine: (v) => (LOCALPART.test(v) ? undefined : "must be a lower-case localpart (a-z 0-9 . _ = - /)"),
+    }),
+  }),
+  datastore: obj("Where the bridge keeps its state.", {
+    path: str.optional("Directory for the NeDB files. Leave unset to keep everything in memory (tests only: state is lost on exit).", "./data"),
+  }),
+  logging: obj("Logging.", {
+    level: oneOf(["error", "warn", "info", "debug"] as const).withDefault("Least severe level written.", "info"),
+    file: str.optional("Also write logs to this file.", "./bridge.log"),
+  }),
+  metrics: obj("Prometheus metrics, served on /metrics.", {
+    enabled: bool.withDefault("Serve metrics.", true),
+    host: str.withDefault("Address of the metrics listener (keep it private).", "127.0.0.1"),
+    port: int(1, 65535).withDefault("Port of the metrics listener.", 9102),
+  }),
+  ircNetworks: list("The IRC networks this bridge connects to.", networkSchema, {
+    minItems: 1,
+    example: [
+      {
+        id: "example",
+        name: "Example IRC",
+        address: "irc.example.org",
+      },
+    ],
+  }),
+});
+
+export type BridgeConfig = Infer<typeof configSchema>;
+export type NetworkConfig = BridgeConfig["ircNetworks"][number];

@@ -1,0 +1,35 @@
+import type { NetworkConfig } from "../config/schema";
+import { NetworkIds } from "../matrix/networkIds";
+import { ChannelPolicy } from "../rooms/channelPolicy";
+import type { PacingSettings } from "./pacedQueue";
+
+/** Everything the bridge knows about one configured IRC network, built once from its config. */
+export interface NetworkContext {
+  readonly id: string;
+  readonly name: string;
+  readonly server: { readonly host: string; readonly port: number; readonly tls: boolean };
+  readonly ids: NetworkIds;
+  readonly channels: ChannelPolicy;
+  readonly nickTemplate: string;
+  readonly bot: { readonly enabled: boolean; readonly nick: string };
+  readonly pacing: PacingSettings;
+  readonly limits: { readonly maxConnections: number; readonly idleTimeoutMs: number };
+}
+
+export function buildNetworkContext(network: NetworkConfig, domain: string): NetworkContext {
+  return {
+    id: network.id,
+    name: network.name,
+    server: { host: network.address, port: network.port, tls: network.tls },
+    ids: new NetworkIds(network, domain),
+    channels: new ChannelPolicy(network),
+    nickTemplate: network.nickTemplate,
+    bot: { enabled: network.bot.enabled, nick: network.bot.nick },
+    pacing: {
+      burstLines: network.sendPacing.burstLines,
+      lineIntervalMs: network.sendPacing.lineIntervalMs,
+      maxQueuedLines: network.sendPacing.maxQueuedLines,
+    },
+    limits: { maxConnections: network.connections.max, idleTimeoutMs: network.connections.idleTimeoutSeconds * 1000 },
+  };
+}

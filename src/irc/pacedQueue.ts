@@ -1,0 +1,124 @@
+/**
+ * A paced, bounded, ordered send queue for one IRC connection (a token bucket).
+ *
+ * Guarantees:
+ * - Order: lines are written in exactly the order they were accepted.
+ * - Pace: at most `burstLines` lines are written at once; after that one line per `lineIntervalMs`.
+ *   Over any window of t ms, at most burstLines + floor(t / lineIntervalMs) lines are written, which
+ *   keeps a connection under the server's flood limits (Ergo's fakelag, InspIRCd's threshold).
+ * - Bounded: at most `maxQueuedLines` lines wait. `push` refuses beyond that (returns false) so the
+ *   caller can tell the sender; nothing is dropped silently.
+ * - Honest completion: a line's promise resolves only once it was handed to `write`, and rejects if
+ *   the queue is cleared first (connection lost), so nothing is reported sent that was not written.
+ * - While paused (not yet registered, or reconnecting) lines wait and keep their order.
+ * Not guaranteed: that the server received a written line (TCP may still lose it with the socket).
+ */
+export interface PacingSettings {
+  readonly burstLines: number;
+  readonly lineIntervalMs: number;
+  readonly maxQueuedLines: number;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    return { cancel: () => clearTimeout(t) };
+  },
+};
+
+interface Pending {
+  readonly line: string;
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
+export class PacedQueue {
+  private readonly waiting: Pending[] = [];
+  private tokens: number;
+  private refilledAt: number;
+  private timer: { cancel(): void } | undefined;
+  private paused = true;
+
+  constructor(
+    private readonly settings: PacingSettings,
+    private readonly write: (line: string) => void,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.tokens = settings.burstLines;
+    this.refilledAt = clock.now();
+  }
+
+  get length(): number {
+    return this.waiting.length;
+  }
+
+  /** Accepts a line for sending; false when the queue is full (the line is not taken). */
+  push(line: string): Promise<void> | false {
+    if (this.waiting.length >= this.settings.maxQueuedLines) return false;
+    const done = new Promise<void>((resolve, reject) => this.waiting.push({ line, resolve, reject }));
+    this.drain();
+    return done;
+  }
+
+  /** Starts writing (the connection is registered). */
+  resume(): void {
+    this.paused = false;
+    this.drain();
+  }
+
+  /** Stops writing; queued lines keep waiting in order. */
+  pause(): void {
+    this.paused = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  /** Rejects every waiting line with `reason` (the connection is gone for good). */
+  clear(reason: Error): void {
+    this.pause();
+    for (const pending of this.waiting.splice(0)) pending.reject(reason);
+  }
+
+  private refill(): void {
+    const now = this.clock.now();
+    if (this.settings.lineIntervalMs === 0) {
+      this.tokens = this.settings.burstLines;
+    } else {
+      const earned = Math.floor((now - this.refilledAt) / this.settings.lineIntervalMs);
+      if (earned > 0) {
+        this.tokens = Math.min(this.settings.burstLines, this.tokens + earned);
+        this.refilledAt += earned * this.settings.lineIntervalMs;
+      }
+    }
+    if (this.tokens === this.settings.burstLines) this.refilledAt = now;
+  }
+
+  private drain(): void {
+    if (this.paused || this.timer !== undefined) return;
+    this.refill();
+    while (this.waiting.length > 0 && (this.tokens > 0 || this.settings.lineIntervalMs === 0)) {
+      const next = this.waiting.shift();
+      if (next === undefined) break;
+      this.tokens--;
+      try {
+        this.write(next.line);
+        next.resolve();
+      } catch (err) {
+        next.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    if (this.waiting.length > 0) {
+      const wait = Math.max(1, this.refilledAt + this.settings.lineIntervalMs - this.clock.now());
+      this.timer = this.clock.setTimeout(() => {
+        this.timer = undefined;
+        this.drain();
+      }, wait);
+    }
+  }
+}

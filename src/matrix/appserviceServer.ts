@@ -1,0 +1,162 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Metrics } from "../observability/metrics";
+import type { Logger } from "../observability/logger";
+import type { TransactionLog } from "../store/store";
+import { HttpError, close, listen, readBody, sendJson } from "../util/http";
+import { parseTransaction, type Transaction } from "./events";
+
+/**
+ * The application-service HTTP API the homeserver calls (Matrix AS API v1).
+ *
+ * Guarantees:
+ * - Every request carries the hs_token (Authorization: Bearer, or the legacy access_token query);
+ *   it is compared in constant time. Missing: 401 M_UNAUTHORIZED. Wrong: 403 M_FORBIDDEN, and
+ *   nothing is processed.
+ * - A transaction is acknowledged (200) only after `onTransaction` resolved, i.e. after its events
+ *   were handled or durably queued; then its txnId is persisted. A retried txnId that was already
+ *   acknowledged, even before a restart, is answered 200 without processing it again. A failure
+ *   answers 500, so the homeserver retries the same transaction.
+ * - Concurrent deliveries of the same txnId share one processing run.
+ * Not guaranteed here: de-duplication of the same event in two different transactions (handlers
+ * de-duplicate by event_id where it matters).
+ */
+export interface AppserviceHandlers {
+  onTransaction(txn: Transaction): Promise<void>;
+  /** True when the user exists (or was just created) and belongs to the bridge. */
+  onUserQuery(userId: string): Promise<boolean>;
+  /** True when the alias exists now (the bridge may create the room on demand). */
+  onAliasQuery(alias: string): Promise<boolean>;
+  /** Health for GET /health: "ok", or "degraded" with a reason. */
+  health(): { status: "ok" | "degraded"; reasons: string[] };
+}
+
+const MAX_BODY = 10 * 1024 * 1024;
+const PREFIX = "/_matrix/app/v1";
+
+function digest(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
+}
+
+export class AppserviceServer {
+  private readonly server: Server;
+  private readonly expected: Buffer;
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(
+    hsToken: string,
+    private readonly handlers: AppserviceHandlers,
+    private readonly transactions: TransactionLog,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    this.expected = digest(hsToken);
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((err: unknown) => this.fail(res, err));
+    });
+  }
+
+  listen(host: string, port: number): Promise<void> {
+    return listen(this.server, host, port);
+  }
+
+  close(): Promise<void> {
+    return close(this.server);
+  }
+
+  private fail(res: ServerResponse, err: unknown): void {
+    if (err instanceof HttpError) {
+      sendJson(res, err.status, { errcode: err.errcode, error: err.message });
+      return;
+    }
+    this.log.error("appservice request failed", { error: err instanceof Error ? err.message : String(err) });
+    if (!res.headersSent) sendJson(res, 500, { errcode: "M_UNKNOWN", error: "internal error" });
+  }
+
+  private authorise(req: IncomingMessage, url: URL): void {
+    const header = req.headers.authorization;
+    const token = header?.startsWith("Bearer ") ? header.slice("Bearer ".length) : url.searchParams.get("access_token");
+    if (token === null || token === undefined || token === "") {
+      this.metrics.rejectedRequests.inc({ reason: "missing" });
+      throw new HttpError(401, "M_UNAUTHORIZED", "missing hs_token");
+    }
+    if (!timingSafeEqual(digest(token), this.expected)) {
+      this.metrics.rejectedRequests.inc({ reason: "wrong" });
+      throw new HttpError(403, "M_FORBIDDEN", "bad hs_token");
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://bridge.invalid");
+    const path = url.pathname;
+    if (req.method === "GET" && path === "/health") {
+      const health = this.handlers.health();
+      sendJson(res, health.status === "ok" ? 200 : 503, health);
+      return;
+    }
+    if (!path.startsWith(PREFIX + "/")) throw new HttpError(404, "M_UNRECOGNIZED", "unknown endpoint");
+    this.authorise(req, url);
+    const rest = path.slice(PREFIX.length);
+    const param = (prefix: string) => decodeURIComponent(rest.slice(prefix.length));
+
+    if (req.method === "PUT" && rest.startsWith("/transactions/") && rest.length > "/transactions/".length) {
+      const body = await readBody(req, MAX_BODY);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString("utf8"));
+      } catch {
+        throw new HttpError(400, "M_NOT_JSON", "body is not JSON");
+      }
+      await this.transaction(param("/transactions/"), parsed);
+      sendJson(res, 200, {});
+      return;
+    }
+    if (req.method === "POST" && rest === "/ping") {
+      await readBody(req, MAX_BODY);
+      sendJson(res, 200, {});
+      return;
+    }
+    if (req.method === "GET" && rest.startsWith("/users/")) {
+      const found = await this.handlers.onUserQuery(param("/users/"));
+      sendJson(res, found ? 200 : 404, found ? {} : { errcode: "M_NOT_FOUND", error: "no such user" });
+      return;
+    }
+    if (req.method === "GET" && rest.startsWith("/rooms/")) {
+      const found = await this.handlers.onAliasQuery(param("/rooms/"));
+      sendJson(res, found ? 200 : 404, found ? {} : { errcode: "M_NOT_FOUND", error: "no such room alias" });
+      return;
+    }
+    throw new HttpError(404, "M_UNRECOGNIZED", "unknown endpoint");
+  }
+
+  private async transaction(txnId: string, body: unknown): Promise<void> {
+    const running = this.inFlight.get(txnId);
+    if (running !== undefined) return running;
+    const run = (async () => {
+      if (await this.transactions.has(txnId)) {
+        this.metrics.transactions.inc({ outcome: "duplicate" });
+        return;
+      }
+      const txn = parseTransaction(txnId, body);
+      const timer = this.metrics.transactionSeconds.startTimer();
+      try {
+        await this.handlers.onTransaction(txn);
+        await this.transactions.add(txnId, Date.now());
+        this.metrics.transactions.inc({ outcome: "processed" });
+        this.metrics.matrixEvents.inc({ kind: "pdu" }, txn.events.length);
+        this.metrics.matrixEvents.inc({ kind: "ephemeral" }, txn.ephemeral.length);
+      } catch (err) {
+        this.metrics.transactions.inc({ outcome: "failed" });
+        throw err;
+      } finally {
+        timer();
+      }
+    })();
+    this.inFlight.set(txnId, run);
+    try {
+      await run;
+    } finally {
+      this.inFlight.delete(txnId);
+    }
+  }
+}

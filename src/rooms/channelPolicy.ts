@@ -1,0 +1,59 @@
+import type { NetworkConfig } from "../config/schema";
+import { foldCase, type Casemapping } from "../irc/casemapping";
+
+/**
+ * Which channels of a network may be bridged, and how: static mappings from the config, and portal
+ * rooms on demand. Channel names compare with the server's casemapping (learned from ISUPPORT;
+ * rfc1459 until then).
+ */
+export type PortalDecision = { readonly allowed: true; readonly joinRule: "public" | "invite" } | { readonly allowed: false; readonly reason: string };
+
+const VALID_CHANNEL = /^[#&!+][^\s,:\x07\0\r\n]{1,199}$/;
+
+export class ChannelPolicy {
+  private readonly portalsEnabled: boolean;
+  private readonly joinRule: "public" | "invite";
+  private readonly excluded: readonly string[];
+  private readonly mappings: readonly { readonly channel: string; readonly roomIds: readonly string[] }[];
+  private casemapping: Casemapping = "rfc1459";
+
+  constructor(network: Pick<NetworkConfig, "portals" | "mappings">) {
+    this.portalsEnabled = network.portals.enabled;
+    this.joinRule = network.portals.joinRule;
+    this.excluded = network.portals.excludedChannels;
+    this.mappings = Object.entries(network.mappings).map(([channel, m]) => ({ channel, roomIds: m.roomIds }));
+  }
+
+  /** Called when the server announces its CASEMAPPING. */
+  setCasemapping(mapping: Casemapping): void {
+    this.casemapping = mapping;
+  }
+
+  fold(channel: string): string {
+    return foldCase(channel, this.casemapping);
+  }
+
+  isExcluded(channel: string): boolean {
+    const folded = this.fold(channel);
+    return this.excluded.some((c) => this.fold(c) === folded);
+  }
+
+  /** Room ids statically mapped to the channel in the config. */
+  mappedRooms(channel: string): readonly string[] {
+    const folded = this.fold(channel);
+    return this.mappings.filter((m) => this.fold(m.channel) === folded).flatMap((m) => m.roomIds);
+  }
+
+  /** Every statically mapped (channel, room) pair. */
+  allMappings(): readonly { readonly channel: string; readonly roomIds: readonly string[] }[] {
+    return this.mappings;
+  }
+
+  /** May a portal room be created for this channel? If not, why (shown to the user). */
+  portalFor(channel: string): PortalDecision {
+    if (!VALID_CHANNEL.test(channel)) return { allowed: false, reason: `"${channel}" is not a valid IRC channel name` };
+    if (!this.portalsEnabled) return { allowed: false, reason: "portal rooms are disabled on this network" };
+    if (this.isExcluded(channel)) return { allowed: false, reason: `${channel} is excluded from bridging by the operator` };
+    return { allowed: true, joinRule: this.joinRule };
+  }
+}
