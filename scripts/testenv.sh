@@ -61,13 +61,16 @@ ensure_host_packages() {
   host_pkgs_ok && return 0
   phase "host packages (apt: debootstrap inspircd)"
   export DEBIAN_FRONTEND=noninteractive
+  mkdir -p "$STATE"
   apt-get update -qq >&2
   # Keep the inspircd package's postinst from starting a system service.
   local prc=/usr/sbin/policy-rc.d had_prc=""
   if [ -e "$prc" ]; then had_prc=1; mv "$prc" "$prc.testenv-save"; fi
   printf '#!/bin/sh\nexit 101\n' >"$prc"; chmod 755 "$prc"
-  local rc=0
-  apt-get install -y -qq --no-install-recommends debootstrap inspircd ca-certificates >&2 || rc=$?
+  local rc=0 pkgs=(debootstrap inspircd)
+  # https mirrors need CA certificates inside debootstrap's downloads
+  case "$(apt_mirror 2>/dev/null || true)" in https:*) pkgs+=(ca-certificates) ;; esac
+  apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >"$STATE/host-apt.log" 2>&1 || { rc=$?; tail -n 30 "$STATE/host-apt.log" >&2; }
   rm -f "$prc"; if [ -n "$had_prc" ]; then mv "$prc.testenv-save" "$prc"; fi
   [ "$rc" = 0 ] || die "apt-get install failed"
   # Belt and braces: if a system inspircd got started anyway, stop it.
@@ -465,8 +468,18 @@ cmd_up() {
 
 cmd_down() {
   lock
-  local i
-  for (( i=${#SERVICES[@]}-1; i>=0; i-- )); do stop_svc "${SERVICES[$i]}"; done
+  # SIGTERM everything at once, then wait (each server needs 1-2 s to exit)
+  local s pid pids=() i
+  for s in "${SERVICES[@]}"; do
+    if pid="$(svc_pid "$s")"; then log "stopping $s (pid $pid)"; kill -TERM "$pid" 2>/dev/null || true; pids+=("$pid"); fi
+  done
+  for i in $(seq 150); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for s in "${SERVICES[@]}"; do stop_svc "$s"; done  # SIGKILLs stragglers, removes pid files
   if [ -d "$CHROOT" ]; then
     if is_mounted "$CHROOT$CSTATE"; then umount "$CHROOT$CSTATE" || umount -l "$CHROOT$CSTATE"; log "unmounted $CHROOT$CSTATE"; fi
     if is_mounted "$CHROOT/proc"; then umount "$CHROOT/proc" || umount -l "$CHROOT/proc"; log "unmounted $CHROOT/proc"; fi

@@ -3,10 +3,10 @@
  * `config.sample.yaml` is generated from this file (`npm run config:sample`); a test fails when the
  * committed sample drifts, and another proves every key here is read by the code.
  */
+import { isValidChannelName } from "../irc/channelName";
 import { bool, int, list, map, obj, oneOf, str, stringList, type Infer } from "./schemaKit";
 
 const NETWORK_ID = /^[a-z][a-z0-9-]{0,31}$/;
-const CHANNEL = /^[#&!+][^\s,\x07\0\r\n]{1,199}$/;
 const ROOM_ID = /^![^:\s]+:[^\s]+$/;
 const LOCALPART = /^[a-z0-9._=\-/]+$/;
 
@@ -48,7 +48,7 @@ const networkSchema = obj("One IRC network.", {
   }),
   mappings: map(
     "Static mappings: a channel bridged to existing Matrix rooms. The bridge bot must be invited to each room.",
-    { expected: "a channel name such as \"#channel\"", accepts: (k) => CHANNEL.test(k) },
+    { expected: "a channel name such as \"#channel\"", accepts: isValidChannelName },
     obj("One statically mapped channel.", {
       roomIds: stringList("room ids").required("Matrix room ids bridged to this channel.", ["!exampleroomid:example.org"], {
         refine: (v) => (v.length === 0 ? "expected at least one room id" : v.every((r) => ROOM_ID.test(r)) ? undefined : "each entry must be a room id such as !abc:example.org"),

@@ -64,6 +64,12 @@ export class AppserviceServer {
     return close(this.server);
   }
 
+  /** The port actually bound (useful when listening on port 0). */
+  boundPort(): number {
+    const address = this.server.address();
+    return typeof address === "object" && address !== null ? address.port : 0;
+  }
+
   private fail(res: ServerResponse, err: unknown): void {
     if (err instanceof HttpError) {
       sendJson(res, err.status, { errcode: err.errcode, error: err.message });
@@ -76,7 +82,7 @@ export class AppserviceServer {
   private authorise(req: IncomingMessage, url: URL): void {
     const header = req.headers.authorization;
     const token = header?.startsWith("Bearer ") ? header.slice("Bearer ".length) : url.searchParams.get("access_token");
-    if (token === null || token === undefined || token === "") {
+    if (token === null || token === "") {
       this.metrics.rejectedRequests.inc({ reason: "missing" });
       throw new HttpError(401, "M_UNAUTHORIZED", "missing hs_token");
     }

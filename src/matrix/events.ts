@@ -22,7 +22,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function asMatrixEvent(value: unknown): MatrixEvent | undefined {
   if (!isRecord(value) || typeof value.type !== "string") return undefined;
   const content = isRecord(value.content) ? value.content : {};
-  return { ...value, type: value.type, content } as MatrixEvent;
+  return { ...value, type: value.type, content };
 }
 
 /** Reads a transaction body: `events`, plus ephemeral events under the stable or the MSC2409 key. */

@@ -32,6 +32,11 @@ export class HomeserverWatch {
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
 
+  /** Read through a method: `stop()` may run while a check is awaited. */
+  private running(): boolean {
+    return !this.stopped;
+  }
+
   private async attempt(delayOnFailure: number): Promise<void> {
     if (this.stopped) return;
     try {
@@ -43,7 +48,7 @@ export class HomeserverWatch {
       this.failure = `homeserver check failed: ${errorText(err)}`;
       this.metrics.homeserverReachable.set(0);
       this.log.warn("cannot confirm the homeserver reaches the bridge; retrying", { error: errorText(err), retryMs: delayOnFailure });
-      if (this.stopped) return;
+      if (!this.running()) return;
       this.timer = setTimeout(() => void this.attempt(Math.min(delayOnFailure * 2, 30000)), delayOnFailure);
       this.timer.unref();
     }

@@ -1,3 +1,4 @@
+import { isValidChannelName } from "../irc/channelName";
 import type { NetworkConfig } from "../config/schema";
 import { LOCALPART_CLASS, escapeNick, escapeRegExp, unescapeNick } from "./localpart";
 
@@ -41,7 +42,7 @@ export class NetworkIds {
     const tail = `${this.aliasSuffix}:${this.domain}`;
     if (!alias.startsWith(head) || !alias.endsWith(tail)) return undefined;
     const channel = alias.slice(head.length, alias.length - tail.length);
-    return /^[#&!+][^\s,:\x07\0]+$/.test(channel) ? channel : undefined;
+    return isValidChannelName(channel) ? channel : undefined;
   }
 
   get ghostRegex(): string {

@@ -20,7 +20,10 @@ export function createLogger(settings: LoggingSettings, extraTransports: winston
       .join(" ");
     return `${String(timestamp)} ${level} ${String(message)}${fields ? " " + fields : ""}`;
   });
+  // winston's typings declare its transports through a second copy of TransportStream's class.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   const transports: winston.transport[] = [new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "debug"] })];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   if (settings.file !== undefined) transports.push(new winston.transports.File({ filename: settings.file }));
   return winston.createLogger({
     level: settings.level,

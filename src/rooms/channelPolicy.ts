@@ -1,4 +1,5 @@
 import type { NetworkConfig } from "../config/schema";
+import { isValidChannelName } from "../irc/channelName";
 import { foldCase, type Casemapping } from "../irc/casemapping";
 
 /**
@@ -7,8 +8,6 @@ import { foldCase, type Casemapping } from "../irc/casemapping";
  * rfc1459 until then).
  */
 export type PortalDecision = { readonly allowed: true; readonly joinRule: "public" | "invite" } | { readonly allowed: false; readonly reason: string };
-
-const VALID_CHANNEL = /^[#&!+][^\s,:\x07\0\r\n]{1,199}$/;
 
 export class ChannelPolicy {
   private readonly portalsEnabled: boolean;
@@ -51,7 +50,7 @@ export class ChannelPolicy {
 
   /** May a portal room be created for this channel? If not, why (shown to the user). */
   portalFor(channel: string): PortalDecision {
-    if (!VALID_CHANNEL.test(channel)) return { allowed: false, reason: `"${channel}" is not a valid IRC channel name` };
+    if (!isValidChannelName(channel)) return { allowed: false, reason: `"${channel}" is not a valid IRC channel name` };
     if (!this.portalsEnabled) return { allowed: false, reason: "portal rooms are disabled on this network" };
     if (this.isExcluded(channel)) return { allowed: false, reason: `${channel} is excluded from bridging by the operator` };
     return { allowed: true, joinRule: this.joinRule };

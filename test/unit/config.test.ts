@@ -56,10 +56,12 @@ describe("config validation", () => {
   it("fills defaults", () => {
     const config = parseConfig(minimal, "m");
     assert.equal(config.bridge.port, 9995);
-    assert.equal(config.ircNetworks[0]?.port, 6697);
-    assert.equal(config.ircNetworks[0]?.sendPacing.burstLines, 4);
+    const network = config.ircNetworks[0];
+    assert.ok(network);
+    assert.equal(network.port, 6697);
+    assert.equal(network.sendPacing.burstLines, 4);
     assert.equal(config.datastore.path, undefined);
-    assert.deepEqual(config.ircNetworks[0]?.mappings, {});
+    assert.deepEqual(network.mappings, {});
   });
 
   const cases: [string, string, string, RegExp][] = [
