@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+
+const main = join(__dirname, "..", "..", "..", "src", "main.js");
+
+/** The bridge run as an operator runs it: `node dist/src/main.js ...`, its output collected. */
+export class BridgeProcess {
+  readonly lines: string[] = [];
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<number | null>;
+  private waiters: { re: RegExp; resolve: (line: string) => void }[] = [];
+
+  constructor(args: readonly string[]) {
+    this.child = spawn(process.execPath, [main, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString("utf8").split("\n")) {
+        if (line === "") continue;
+        this.lines.push(line);
+        if (process.env.BRIDGE_E2E_VERBOSE) process.stderr.write(`[bridge] ${line}\n`);
+        this.waiters = this.waiters.filter((w) => {
+          if (!w.re.test(line)) return true;
+          w.resolve(line);
+          return false;
+        });
+      }
+    };
+    this.child.stdout?.on("data", onData);
+    this.child.stderr?.on("data", onData);
+    this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
+  }
+
+  /** Resolves with the first output line matching `re` (already printed or future). */
+  waitForLine(re: RegExp, timeoutMs = 30000): Promise<string> {
+    const seen = this.lines.find((l) => re.test(l));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no line matching ${String(re)} within ${timeoutMs} ms; output:\n${this.lines.slice(-30).join("\n")}`)), timeoutMs);
+      this.waiters.push({
+        re,
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      });
+    });
+  }
+
+  exitCode(): Promise<number | null> {
+    return this.exited;
+  }
+
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}

@@ -1,0 +1,25 @@
+import { join } from "node:path";
+
+/**
+ * Where the local test environment (scripts/testenv.sh) serves. The script and these defaults agree;
+ * both read the same environment variables to move a port.
+ */
+const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+
+export const testenv = {
+  dir: env("IRCBRIDGE_TESTENV_DIR", "/var/tmp/ircbridge-testenv"),
+  synapseUrl: env("TESTENV_SYNAPSE_URL", "http://127.0.0.1:18008"),
+  domain: env("TESTENV_SYNAPSE_DOMAIN", "localhost"),
+  sharedSecret: env("TESTENV_SYNAPSE_SHARED_SECRET", "testenv-shared-secret"),
+  ergo: { host: env("TESTENV_ERGO_HOST", "127.0.0.1"), port: Number(env("TESTENV_ERGO_PORT", "16667")) },
+  inspircd: { host: env("TESTENV_INSPIRCD_HOST", "127.0.0.1"), port: Number(env("TESTENV_INSPIRCD_PORT", "16668")) },
+  get appserviceDir(): string {
+    return env("TESTENV_APPSERVICE_DIR", join(this.dir, "appservices"));
+  },
+};
+
+/** The bridge instances the e2e suite runs, each with a registration Synapse loads at start. */
+export const bridges = {
+  /** Registration generated from the committed config.sample.yaml, as an operator would. */
+  sample: { registrationFile: "sample.yaml", port: 29101, metricsPort: 29102 },
+};
