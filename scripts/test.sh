@@ -11,7 +11,7 @@ echo "== build"; npm run -s build
 echo "== lint"; npx eslint .
 t1=$(stamp)
 echo "== test environment"
-node dist/test/e2e/support/prepare.js
+node dist/scripts/lib/registrations.js
 bash scripts/testenv.sh up
 t2=$(stamp)
 echo "== tests"

@@ -328,7 +328,7 @@ fingerprint() {
           echo "== $(basename "$f")"; cat "$f"
         done ;;
       ergo) cat "$TPL/ergo-config.py" ;;
-      inspircd|inspircd2) cat "$TPL/inspircd.conf.in" ;;
+      inspircd|inspircd2) cat "$TPL/inspircd.conf.in"; declare -f render_inspircd ;;
     esac
   } | sha256sum | cut -c1-64
 }
@@ -386,7 +386,7 @@ render_inspircd() { # <svc> <dir>
     peer=insp2.test plport=$INSP2_LINK_PORT auto="# (insp2.test autoconnects to us)"
   else
     server=insp2.test sid=2IN desc="InspIRCd test server 2" cport=$INSP2_PORT lport=$INSP2_LINK_PORT
-    peer=insp1.test plport=$INSP1_LINK_PORT auto="<autoconnect period=\"3s\" server=\"insp1.test\">"
+    peer=insp1.test plport=$INSP1_LINK_PORT auto="<autoconnect period=\"2s\" server=\"insp1.test\">"
   fi
   sed -e "s|@SERVER@|$server|g" -e "s|@SID@|$sid|g" -e "s|@DESC@|$desc|g" -e "s|@HOST@|$HOST_IP|g" \
       -e "s|@CLIENT_PORT@|$cport|g" -e "s|@LINK_PORT@|$lport|g" -e "s|@PEER@|$peer|g" \

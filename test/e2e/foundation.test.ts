@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import yaml from "js-yaml";
 import { BridgeProcess } from "./support/bridgeProcess";
-import { sampleBasedConfig, writeConfig } from "./support/configs";
+import { sampleBasedConfig, writeConfig } from "../../scripts/lib/localConfig";
 import { csApi, registerUser, uniqueName } from "./support/matrixClient";
-import { bridges, testenv } from "./support/testenv";
+import { bridges, testenv } from "../../scripts/lib/testenv";
 
 interface Reg {
   id: string;

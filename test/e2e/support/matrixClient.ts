@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { testenv } from "./testenv";
+import { testenv } from "../../../scripts/lib/testenv";
 
 /** A minimal client-server API client for test users (never used by the bridge itself). */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- callers name the JSON shape they expect

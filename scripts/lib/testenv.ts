@@ -18,7 +18,7 @@ export const testenv = {
   },
 };
 
-/** The bridge instances the e2e suite runs, each with a registration Synapse loads at start. */
+/** The bridge instances run here (e2e suite, demo), each with a registration Synapse loads at start. */
 export const bridges = {
   /** Registration generated from the committed config.sample.yaml, as an operator would. */
   sample: { registrationFile: "sample.yaml", port: 29101, metricsPort: 29102 },

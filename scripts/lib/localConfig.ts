@@ -4,7 +4,7 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import { bridges, testenv } from "./testenv";
 
-const root = join(__dirname, "..", "..", "..", "..");
+const root = join(__dirname, "..", "..", "..");
 
 type Doc = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 /**
- * Run before the test environment comes up (scripts/test.sh): writes the registrations the e2e
- * bridges use into the directory Synapse loads them from. Each is generated with the bridge's own
+ * Run before the test environment comes up (scripts/test.sh, scripts/demo.sh): writes the
+ * registrations the local bridges use into the directory Synapse loads them from. Each is generated with the bridge's own
  * command line (-r), from the committed sample config. An existing registration is kept when its
  * generated content (all but the random tokens) is unchanged, so Synapse restarts only when needed.
  */
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import { bridges, testenv } from "./testenv";
 
-const root = join(__dirname, "..", "..", "..", "..");
+const root = join(__dirname, "..", "..", "..");
 const main = join(root, "dist", "src", "main.js");
 
 function withoutTokens(text: string): string {
