@@ -45,7 +45,6 @@ PHASE_NAME="" PHASE_T0=""
 phase() { PHASE_NAME="$1"; PHASE_T0="$(_now)"; log "phase '$1' ..."; }
 phase_end() { log "phase '$PHASE_NAME' done in $(awk -v a="$PHASE_T0" -v b="$(_now)" 'BEGIN{printf "%.1f", b-a}')s"; }
 
-[ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot, mount)"
 
 # ---------------------------------------------------------------- locking
 lock() {
@@ -214,18 +213,21 @@ spawn() {
   local pf; pf="$(pidfile "$name")"
   rm -f "$pf"
   ulimit -n 65536 2>/dev/null || ulimit -n 8192 2>/dev/null || true
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pf" "$@" </dev/null >>"$logf" 2>&1 9>&- &
-  local i
-  for i in $(seq 50); do [ -s "$pf" ] && break; sleep 0.05; done
+  # the child closes every inherited fd > 2 (lock fd, callers' pipes) before exec
+  setsid bash -c 'echo $$ >"$0"
+    for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done 2>/dev/null
+    exec "$@"' "$pf" "$@" </dev/null >>"$logf" 2>&1 9>&- &
+
+  for _ in $(seq 50); do [ -s "$pf" ] && break; sleep 0.05; done
   [ -s "$pf" ] || die "$name: pid file not written"
 }
 
 stop_svc() {
-  local s="$1" pid i
+  local s="$1" pid
   pid="$(svc_pid "$s")" || { rm -f "$RUN/$s.fingerprint"; return 0; }
   log "stopping $s (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   if kill -0 "$pid" 2>/dev/null; then log "$s did not exit after 15s; SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
   rm -f "$(pidfile "$s")" "$RUN/$s.fingerprint"
 }
@@ -306,6 +308,10 @@ wait_ready() {
 }
 wait_linked() {
   local t0; t0=$(date +%s)
+  insp_linked && return 0
+  # insp2 autoconnects (InspIRCd checks autoconnects on its ~5 s background
+  # timer); speed the first link up with an explicit oper CONNECT from insp1.
+  IRC_UNTIL=' (381|491) ' irc_session "$INSP1_PORT" 5 "OPER testoper testoper" "CONNECT insp2.test" >/dev/null 2>&1 || true
   until insp_linked; do
     if [ $(( $(date +%s) - t0 )) -ge "$IRC_TIMEOUT" ]; then
       show_log_tail inspircd; show_log_tail inspircd2
@@ -469,11 +475,11 @@ cmd_up() {
 cmd_down() {
   lock
   # SIGTERM everything at once, then wait (each server needs 1-2 s to exit)
-  local s pid pids=() i
+  local s pid pids=()
   for s in "${SERVICES[@]}"; do
     if pid="$(svc_pid "$s")"; then log "stopping $s (pid $pid)"; kill -TERM "$pid" 2>/dev/null || true; pids+=("$pid"); fi
   done
-  for i in $(seq 150); do
+  for _ in $(seq 150); do
     local alive=0
     for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ "$alive" = 0 ] && break
@@ -510,6 +516,7 @@ check_svc() {
 
 main() {
   local cmd="${1:-}"; shift || true
+  case "$cmd" in up|down|start|stop|restart) [ "$(id -u)" = 0 ] || die "must run as root (apt, debootstrap, chroot, mount)" ;; esac
   case "$cmd" in
     up) cmd_up ;;
     down) cmd_down ;;

@@ -1,31 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PacedQueue, type Clock } from "../../src/irc/pacedQueue";
-
-/** A clock the test moves by hand: timers fire in order when time passes them. */
-class FakeClock implements Clock {
-  t = 0;
-  private timers: { at: number; fn: () => void; live: boolean }[] = [];
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): { cancel(): void } {
-    const timer = { at: this.t + ms, fn, live: true };
-    this.timers.push(timer);
-    return { cancel: () => (timer.live = false) };
-  }
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      const next = this.timers.filter((x) => x.live && x.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (next === undefined) break;
-      next.live = false;
-      this.t = next.at;
-      next.fn();
-    }
-    this.t = end;
-  }
-}
+import { PacedQueue } from "../../src/irc/pacedQueue";
+import { FakeClock } from "../support/fakeClock";
 
 function setup(burstLines = 3, lineIntervalMs = 100, maxQueuedLines = 50) {
   const clock = new FakeClock();

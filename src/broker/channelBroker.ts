@@ -1,0 +1,202 @@
+/**
+ * The event broker: delivers each IRC channel event to Matrix exactly once, in order, although
+ * every one of the bridge's connections in the channel hears it.
+ *
+ * How: every connection reports every channel event it hears (`heard`), tagged with a dedupe key
+ * (the IRCv3 msgid when the server sends one, else server-time + sender + a hash of the content;
+ * see dedupeKey.ts). Per channel one connection is the reader (the IRC bot connection when it is
+ * there, else the member that joined first). An event the reader hears is delivered at once. An
+ * event heard only by other members waits: if the reader does not hear it within `graceMs` (its
+ * socket died silently, or it is lagging) it is delivered anyway. When the reader leaves (part,
+ * kick, quit, socket drop) the next member becomes reader and every undelivered event is delivered.
+ *
+ * Guarantees, per channel:
+ * - At most once: a key is delivered once within `windowMs` (entries are remembered that long).
+ * - No loss on handover: an event heard by any member that is still in the channel is delivered,
+ *   at the latest `graceMs` after it was first heard, whoever is reader by then.
+ * - Order: events are delivered in the order they were first heard by any member; before an event
+ *   is delivered, every earlier undelivered event of that channel is delivered first.
+ * - No awaiting: `deliver` is called synchronously; it must enqueue, not do I/O.
+ * Not guaranteed: an event that no member heard (every connection was down) is not known here; the
+ * gap is filled from chathistory, or announced, by the connection layer. Two events that share a
+ * key (same server-time, sender and text, without msgid) within the window count as one.
+ */
+import type { Clock } from "../irc/pacedQueue";
+
+export interface BrokerHooks<E> {
+  deliver(channel: string, event: E): void;
+  /** Counted in metrics: a reader change, a duplicate dropped, an event delivered by the grace rule. */
+  onHandover?(channel: string, from: string | undefined, to: string | undefined): void;
+  onDuplicate?(channel: string): void;
+  onLateDelivery?(channel: string): void;
+}
+
+export interface BrokerSettings {
+  readonly windowMs: number;
+  readonly graceMs: number;
+}
+
+interface Entry<E> {
+  readonly key: string;
+  readonly event: E;
+  readonly firstHeardAt: number;
+  delivered: boolean;
+}
+
+interface Member {
+  readonly id: string;
+  readonly preferred: boolean;
+  readonly since: number;
+}
+
+class ChannelState<E> {
+  readonly members = new Map<string, Member>();
+  reader: string | undefined;
+  /** Entries in the order first heard; delivered ones are kept for `windowMs` to drop duplicates. */
+  readonly entries: Entry<E>[] = [];
+  readonly byKey = new Map<string, Entry<E>>();
+  timer: { cancel(): void } | undefined;
+}
+
+export class ChannelBroker<E> {
+  private readonly channels = new Map<string, ChannelState<E>>();
+  private joinCounter = 0;
+
+  constructor(
+    private readonly settings: BrokerSettings,
+    private readonly hooks: BrokerHooks<E>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A connection is now in the channel. `preferred` marks the IRC bot connection. */
+  join(channel: string, connection: string, preferred = false): void {
+    const state = this.state(channel);
+    if (!state.members.has(connection)) state.members.set(connection, { id: connection, preferred, since: this.joinCounter++ });
+    this.elect(channel, state);
+  }
+
+  /** A connection left the channel (part, kick, quit) or lost its socket. */
+  leave(channel: string, connection: string): void {
+    const state = this.channels.get(channel);
+    if (state === undefined || !state.members.delete(connection)) return;
+    if (state.reader === connection) state.reader = undefined;
+    this.elect(channel, state);
+    if (state.members.size === 0 && state.entries.every((e) => e.delivered)) {
+      state.timer?.cancel();
+      this.channels.delete(channel);
+    }
+  }
+
+  /** A connection left every channel (its socket dropped). */
+  leaveAll(connection: string): void {
+    for (const channel of [...this.channels.keys()]) this.leave(channel, connection);
+  }
+
+  readerOf(channel: string): string | undefined {
+    return this.channels.get(channel)?.reader;
+  }
+
+  isMember(channel: string, connection: string): boolean {
+    return this.channels.get(channel)?.members.has(connection) ?? false;
+  }
+
+  /** Channels this connection is a member of. */
+  channelsOf(connection: string): string[] {
+    return [...this.channels.entries()].filter(([, s]) => s.members.has(connection)).map(([c]) => c);
+  }
+
+  /** A connection heard a channel event. Returns true when this call delivered it. */
+  heard(channel: string, connection: string, key: string, event: E): boolean {
+    const state = this.state(channel);
+    this.prune(channel, state);
+    const known = state.byKey.get(key);
+    if (known !== undefined) {
+      if (known.delivered) {
+        if (connection === state.reader) this.hooks.onDuplicate?.(channel);
+        return false;
+      }
+      if (connection !== state.reader) return false;
+      this.deliverThrough(channel, state, known);
+      return true;
+    }
+    const entry: Entry<E> = { key, event, firstHeardAt: this.clock.now(), delivered: false };
+    state.entries.push(entry);
+    state.byKey.set(key, entry);
+    // A channel with no member (the event came from a history fetch) has no reader to wait for.
+    if (connection === state.reader || state.members.size === 0) {
+      this.deliverThrough(channel, state, entry);
+      return true;
+    }
+    this.schedule(channel, state);
+    return false;
+  }
+
+  private state(channel: string): ChannelState<E> {
+    let state = this.channels.get(channel);
+    if (state === undefined) {
+      state = new ChannelState<E>();
+      this.channels.set(channel, state);
+    }
+    return state;
+  }
+
+  private elect(channel: string, state: ChannelState<E>): void {
+    if (state.reader !== undefined && state.members.has(state.reader)) {
+      const current = state.members.get(state.reader);
+      const better = [...state.members.values()].find((m) => m.preferred && !(current?.preferred ?? false));
+      if (better === undefined) return;
+    }
+    const previous = state.reader;
+    const candidates = [...state.members.values()].sort((a, b) => Number(b.preferred) - Number(a.preferred) || a.since - b.since);
+    state.reader = candidates[0]?.id;
+    if (previous !== state.reader) {
+      this.hooks.onHandover?.(channel, previous, state.reader);
+      // The new reader may have heard events the old one never delivered: deliver them now.
+      const last = [...state.entries].reverse().find((e) => !e.delivered);
+      if (last !== undefined && state.reader !== undefined) this.deliverThrough(channel, state, last, true);
+    }
+  }
+
+  /** Delivers every undelivered entry up to and including `target`, in first-heard order. */
+  private deliverThrough(channel: string, state: ChannelState<E>, target: Entry<E>, late = false): void {
+    for (const entry of state.entries) {
+      if (!entry.delivered) {
+        entry.delivered = true;
+        if (late || entry !== target) this.hooks.onLateDelivery?.(channel);
+        this.hooks.deliver(channel, entry.event);
+      }
+      if (entry === target) break;
+    }
+  }
+
+  private schedule(channel: string, state: ChannelState<E>): void {
+    if (state.timer !== undefined) return;
+    const oldest = state.entries.find((e) => !e.delivered);
+    if (oldest === undefined) return;
+    const wait = Math.max(0, oldest.firstHeardAt + this.settings.graceMs - this.clock.now());
+    state.timer = this.clock.setTimeout(() => {
+      state.timer = undefined;
+      const now = this.clock.now();
+      const due = [...state.entries].reverse().find((e) => !e.delivered && e.firstHeardAt + this.settings.graceMs <= now);
+      if (due !== undefined) this.deliverThrough(channel, state, due, true);
+      this.prune(channel, state);
+      this.schedule(channel, state);
+    }, wait);
+  }
+
+  private prune(channel: string, state: ChannelState<E>): void {
+    const horizon = this.clock.now() - this.settings.windowMs;
+    let drop = 0;
+    while (drop < state.entries.length) {
+      const entry = state.entries[drop];
+      if (entry === undefined || !entry.delivered || entry.firstHeardAt > horizon) break;
+      state.byKey.delete(entry.key);
+      drop++;
+    }
+    if (drop > 0) state.entries.splice(0, drop);
+    if (state.members.size === 0 && state.entries.length === 0) {
+      state.timer?.cancel();
+      this.channels.delete(channel);
+    }
+  }
+}
