@@ -48,7 +48,7 @@ export class App {
     this.log = options.logger ?? createLogger({ level: config.logging.level, file: config.logging.file });
     this.metrics = createMetrics();
     this.networks = config.ircNetworks.map((n) => buildNetworkContext(n, config.homeserver.domain));
-    this.homeserver = new Homeserver(config.homeserver.url, config.homeserver.domain, registration);
+    this.homeserver = new Homeserver(config.homeserver.url, config.homeserver.domain, registration, config.logging.level === "debug" ? "debug" : "off");
     this.listen = { host: config.bridge.host, port: options.port ?? config.bridge.port };
     this.metricsListen = { enabled: config.metrics.enabled, host: config.metrics.host, port: config.metrics.port };
     this.datastorePath = config.datastore.path;

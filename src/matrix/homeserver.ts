@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AppServiceRegistration, Bridge, type Intent } from "matrix-appservice-bridge";
+import { AppServiceRegistration, Bridge, Logger as LibraryLogger, type Intent } from "matrix-appservice-bridge";
 import type { Registration } from "./registration";
 
 /**
@@ -14,7 +14,11 @@ export class Homeserver {
     url: string,
     domain: string,
     private readonly registration: Registration,
+    libraryLogs: "debug" | "off",
   ) {
+    // The library logs every failed request itself (M_USER_IN_USE at error level, for one); the
+    // bridge logs the outcomes it acts on, so the library speaks only when debugging.
+    LibraryLogger.configure({ console: libraryLogs });
     const reg = AppServiceRegistration.fromObject({
       ...registration,
       namespaces: {

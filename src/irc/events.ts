@@ -1,0 +1,50 @@
+/** IRC events as the bridge sees them, independent of the IRC library. */
+export type Tags = Readonly<Record<string, string>>;
+
+interface Base {
+  /** Server time (ms since epoch) when the server sent `server-time`, else undefined. */
+  readonly time: number | undefined;
+  readonly tags: Tags;
+  /** Set when the event came inside a BATCH (e.g. "chathistory"). */
+  readonly batch: string | undefined;
+}
+
+export interface MessageEvent extends Base {
+  readonly kind: "privmsg" | "notice" | "action";
+  readonly from: string;
+  readonly target: string;
+  readonly text: string;
+}
+export interface JoinEvent extends Base {
+  readonly nick: string;
+  readonly channel: string;
+  readonly account: string | undefined;
+}
+export interface PartEvent extends Base {
+  readonly nick: string;
+  readonly channel: string;
+  readonly reason: string;
+}
+export interface KickEvent extends Base {
+  readonly by: string;
+  readonly nick: string;
+  readonly channel: string;
+  readonly reason: string;
+}
+export interface QuitEvent extends Base {
+  readonly nick: string;
+  readonly reason: string;
+}
+export interface NickEvent extends Base {
+  readonly nick: string;
+  readonly newNick: string;
+}
+export interface TopicEvent extends Base {
+  readonly channel: string;
+  readonly topic: string;
+  readonly by: string | undefined;
+}
+export interface NamesEvent {
+  readonly channel: string;
+  readonly users: readonly { readonly nick: string; readonly modes: readonly string[] }[];
+}

@@ -1,0 +1,38 @@
+// The part of irc-framework's API this bridge uses (the package ships no types). Only
+// src/irc/connection.ts imports irc-framework.
+declare module "irc-framework" {
+  import { EventEmitter } from "node:events";
+
+  export interface ClientOptions {
+    host: string;
+    port: number;
+    tls: boolean;
+    nick: string;
+    username: string;
+    gecos: string;
+    auto_reconnect: boolean;
+    ping_interval: number;
+    ping_timeout: number;
+    enable_echomessage: boolean;
+    version: string | null;
+    account?: { account: string; password: string };
+    password?: string;
+  }
+
+  export class Client extends EventEmitter {
+    constructor(options?: Partial<ClientOptions>);
+    connect(options?: Partial<ClientOptions>): void;
+    raw(line: string): void;
+    quit(message?: string): void;
+    requestCap(cap: string | string[]): void;
+    changeNick(nick: string): void;
+    readonly user: { nick: string; username: string };
+    readonly network: {
+      name: string;
+      options: Record<string, unknown>;
+      supports(name: string): unknown;
+      cap: { isEnabled(cap: string): boolean; enabled: string[] };
+    };
+    readonly connected: boolean;
+  }
+}
