@@ -1,14 +1,25 @@
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
+import { NetworkBridge } from "./bridge/networkBridge";
 import type { BridgeConfig } from "./config/schema";
+import { errorText } from "./errors";
+import type { MatrixContext, NetworkRuntime } from "./fromMatrix/context";
+import { routeMatrixEvent } from "./fromMatrix/router";
 import { buildNetworkContext, type NetworkContext } from "./irc/networkContext";
+import { systemClock } from "./irc/pacedQueue";
 import { AppserviceServer } from "./matrix/appserviceServer";
 import type { Transaction } from "./matrix/events";
+import { Ghosts } from "./matrix/ghosts";
 import { Homeserver } from "./matrix/homeserver";
 import { HomeserverWatch } from "./matrix/homeserverWatch";
+import { MatrixApi } from "./matrix/matrixApi";
 import type { Registration } from "./matrix/registration";
 import { createLogger, type Logger } from "./observability/logger";
 import { createMetrics, type Metrics } from "./observability/metrics";
 import { startMetricsServer } from "./observability/metricsServer";
+import { Portals } from "./rooms/portals";
+import { RoomIndex } from "./rooms/roomIndex";
+import { RoomQueues } from "./rooms/roomQueues";
 import { openNedbStore } from "./store/nedbStore";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
@@ -26,6 +37,14 @@ export interface AppOptions {
   readonly store?: Store;
 }
 
+interface Running {
+  readonly store: Store;
+  readonly appservice: AppserviceServer;
+  readonly bridges: readonly NetworkBridge[];
+  readonly queues: RoomQueues;
+  readonly metricsServer: Server | undefined;
+}
+
 /**
  * The composition root: builds every service from the config and wires them. No logic lives here.
  * Construction does no I/O; `start` opens the store and the listeners and contacts the homeserver.
@@ -35,13 +54,13 @@ export class App {
   readonly metrics: Metrics;
   readonly networks: readonly NetworkContext[];
   readonly homeserver: Homeserver;
+  private readonly api: MatrixApi;
+  private readonly botUserId: string;
   private readonly listen: { readonly host: string; readonly port: number };
   private readonly metricsListen: { readonly enabled: boolean; readonly host: string; readonly port: number };
   private readonly datastorePath: string | undefined;
   private readonly watch: HomeserverWatch;
-  private store: Store | undefined;
-  private appservice: AppserviceServer | undefined;
-  private metricsServer: Server | undefined;
+  private running: Running | undefined;
 
   constructor(private readonly options: AppOptions) {
     const { config, registration } = options;
@@ -49,6 +68,8 @@ export class App {
     this.metrics = createMetrics();
     this.networks = config.ircNetworks.map((n) => buildNetworkContext(n, config.homeserver.domain));
     this.homeserver = new Homeserver(config.homeserver.url, config.homeserver.domain, registration, config.logging.level === "debug" ? "debug" : "off");
+    this.api = new MatrixApi(config.homeserver.url, registration.as_token);
+    this.botUserId = `@${registration.sender_localpart}:${config.homeserver.domain}`;
     this.listen = { host: config.bridge.host, port: options.port ?? config.bridge.port };
     this.metricsListen = { enabled: config.metrics.enabled, host: config.metrics.host, port: config.metrics.port };
     this.datastorePath = config.datastore.path;
@@ -68,47 +89,124 @@ export class App {
   }
 
   async start(): Promise<void> {
-    this.store = this.options.store ?? (await openNedbStore(this.datastorePath));
-    const pruned = await this.store.transactions.prune(Date.now() - TXN_RETENTION_MS);
-    if (pruned > 0) this.log.debug("forgot old transactions", { count: pruned });
+    const log = this.log;
+    const store = this.options.store ?? (await openNedbStore(this.datastorePath));
+    const pruned = await store.transactions.prune(Date.now() - TXN_RETENTION_MS);
+    if (pruned > 0) log.debug("forgot old transactions", { count: pruned });
     await this.homeserver.initialise();
-    this.appservice = new AppserviceServer(
+
+    const rooms = new RoomIndex(store.rooms);
+    await rooms.load();
+    for (const network of this.networks) {
+      for (const { channel, roomIds } of network.channels.allMappings()) {
+        for (const roomId of roomIds) await rooms.add({ roomId, network: network.id, channel, folded: network.channels.fold(channel), origin: "mapped" });
+      }
+    }
+    const queues = new RoomQueues(
+      {
+        onGiveUp: (roomId, op, err) => {
+          this.metrics.roomOpsGivenUp.inc();
+          log.warn("the homeserver refused an operation; moving on", { room: roomId, what: op.what, error: errorText(err) });
+        },
+        onRetry: (roomId, op, err, delayMs) => log.info("retrying an operation", { room: roomId, what: op.what, error: errorText(err), delayMs }),
+      },
+      systemClock,
+    );
+    const ghosts = new Ghosts(this.api, this.botUserId);
+    const bridges = this.networks.map(
+      (network) =>
+        new NetworkBridge({
+          network,
+          store,
+          rooms,
+          queues,
+          ghosts,
+          api: this.api,
+          botUserId: this.botUserId,
+          clock: systemClock,
+          log: log.child({ network: network.id }),
+          metrics: this.metrics,
+        }),
+    );
+    const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
+      bridges.map((bridge) => [bridge.network.id, { network: bridge.network, puppets: bridge.puppets, bridge }]),
+    );
+    const portals = new Portals(this.networks, rooms, this.api, this.botUserId, log.child({ module: "portals" }));
+    const matrixCtx: MatrixContext = {
+      botUserId: this.botUserId,
+      rooms,
+      networks: byId,
+      log,
+      metrics: this.metrics,
+      isBridgeUser: (userId) => userId === this.botUserId || this.networks.some((n) => n.ids.nickOfGhost(userId) !== undefined),
+      notice: (roomId, text) =>
+        queues.enqueue(roomId, {
+          what: "notice",
+          run: async () => {
+            await this.api.send(roomId, this.botUserId, "m.room.message", { msgtype: "m.notice", body: text }, `notice.${randomUUID()}`);
+          },
+        }),
+      persist: (networkId, userId) => byId.get(networkId)?.bridge.persist(userId),
+      acceptInvite: (roomId) => {
+        if (rooms.room(roomId) === undefined) return;
+        queues.enqueue(roomId, { what: "bot joins", run: async () => {
+            await this.api.join(roomId, this.botUserId);
+          },
+        });
+      },
+    };
+    const appservice = new AppserviceServer(
       this.options.registration.hs_token,
       {
-        onTransaction: (txn) => this.onTransaction(txn),
-        onUserQuery: (userId) => Promise.resolve(this.networks.some((n) => n.ids.nickOfGhost(userId) !== undefined)),
-        onAliasQuery: () => Promise.resolve(false),
+        onTransaction: (txn) => this.onTransaction(txn, matrixCtx),
+        onUserQuery: (userId) => Promise.resolve(matrixCtx.isBridgeUser(userId)),
+        onAliasQuery: (alias) => portals.onAliasQuery(alias),
         health: () => {
           const problem = this.watch.problem;
           return problem === undefined ? { status: "ok", reasons: [] } : { status: "degraded", reasons: [problem] };
         },
       },
-      this.store.transactions,
+      store.transactions,
       this.metrics,
-      this.log.child({ module: "appservice" }),
+      log.child({ module: "appservice" }),
     );
-    await this.appservice.listen(this.listen.host, this.listen.port);
-    this.log.info("application service listening", { host: this.listen.host, port: this.listen.port });
+    await appservice.listen(this.listen.host, this.listen.port);
+    log.info("application service listening", { host: this.listen.host, port: this.listen.port });
+    let metricsServer: Server | undefined;
     if (this.metricsListen.enabled) {
-      this.metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListen.host, this.metricsListen.port);
-      this.log.info("metrics listening", { host: this.metricsListen.host, port: this.metricsListen.port });
+      metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListen.host, this.metricsListen.port);
+      log.info("metrics listening", { host: this.metricsListen.host, port: this.metricsListen.port });
     }
+    this.running = { store, appservice, bridges, queues, metricsServer };
     void this.watch.start();
+    for (const room of rooms.all()) if (room.origin === "mapped") matrixCtx.acceptInvite(room.roomId);
+    for (const bridge of bridges) await bridge.start();
   }
 
   async stop(): Promise<void> {
     this.watch.stop();
-    await this.appservice?.close();
-    if (this.metricsServer !== undefined) await close(this.metricsServer);
+    const running = this.running;
+    this.running = undefined;
+    if (running !== undefined) {
+      await running.appservice.close();
+      for (const bridge of running.bridges) await bridge.stop();
+      if (running.metricsServer !== undefined) await close(running.metricsServer);
+      await running.store.close();
+    }
     await this.homeserver.close();
-    await this.store?.close();
     this.log.info("bridge stopped");
   }
 
-  private onTransaction(txn: Transaction): Promise<void> {
+  /** Matrix events are routed synchronously, in order; the IRC lines they cause are queued before we acknowledge. */
+  private onTransaction(txn: Transaction, ctx: MatrixContext): Promise<void> {
     for (const event of txn.events) {
-      this.log.debug("matrix event", { type: event.type, room: event.room_id, sender: event.sender });
+      try {
+        routeMatrixEvent(event, ctx);
+      } catch (err) {
+        this.log.error("failed to handle a Matrix event", { type: event.type, room: event.room_id, error: errorText(err) });
+      }
     }
+    if (this.running !== undefined) this.metrics.roomQueueDepth.set(this.running.queues.depth);
     return Promise.resolve();
   }
 }

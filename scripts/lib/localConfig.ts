@@ -2,31 +2,48 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
-import { bridges, testenv } from "./testenv";
+import { bridges, testenv, type LocalBridge } from "./testenv";
 
 const root = join(__dirname, "..", "..", "..");
 
-type Doc = Record<string, unknown>;
+export type Doc = Record<string, unknown>;
 
 /**
- * A runnable config for the "sample" bridge: the committed config.sample.yaml with only what must
- * change to run here (homeserver URL, ports, the IRC server, a data directory).
+ * A runnable config for one of the local bridges: the committed config.sample.yaml with only what
+ * must change to run here (homeserver URL, ports, the IRC server, a data directory) and, for the
+ * InspIRCd bridge, its own ids so both bridges can share one homeserver.
  */
-export function sampleBasedConfig(overrides: (doc: Doc) => void = () => undefined): { path: string; dir: string } {
+export function localBridgeConfig(bridge: LocalBridge, overrides: (doc: Doc) => void = () => undefined): { path: string; dir: string } {
   const doc = yaml.load(readFileSync(join(root, "config.sample.yaml"), "utf8")) as Doc;
-  const dir = mkdtempSync(join(tmpdir(), "ircbridge-e2e-"));
+  const dir = mkdtempSync(join(tmpdir(), `ircbridge-${bridge.name}-`));
   (doc.homeserver as Doc).url = testenv.synapseUrl;
-  (doc.bridge as Doc).port = bridges.sample.port;
-  (doc.metrics as Doc).port = bridges.sample.metricsPort;
+  const b = doc.bridge as Doc;
+  b.port = bridge.port;
+  (doc.metrics as Doc).port = bridge.metricsPort;
   doc.datastore = { path: join(dir, "data") };
   const network = (doc.ircNetworks as Doc[])[0] as Doc;
-  network.address = testenv.ergo.host;
-  network.port = testenv.ergo.port;
+  const server = bridge.ircd === "ergo" ? testenv.ergo : testenv.inspircd;
+  network.address = server.host;
+  network.port = server.port;
   network.tls = false;
+  network.mappings = {};
+  if (bridge.name !== "sample") {
+    b.id = `${bridge.name}-bridge`;
+    b.botLocalpart = `${bridge.name}bridge`;
+    network.id = bridge.name;
+    network.name = `${bridge.name} test network`;
+    network.ghostTemplate = `${bridge.name}_{nick}`;
+    network.aliasTemplate = `${bridge.name}_{channel}`;
+  }
   overrides(doc);
   const path = join(dir, "config.yaml");
   writeFileSync(path, yaml.dump(doc));
   return { path, dir };
+}
+
+/** The sample bridge's config (Ergo), as the demo runs it. */
+export function sampleBasedConfig(overrides?: (doc: Doc) => void): { path: string; dir: string } {
+  return localBridgeConfig(bridges.sample, overrides);
 }
 
 export function writeConfig(dir: string, name: string, text: string): string {

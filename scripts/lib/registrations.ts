@@ -5,9 +5,10 @@
  * generated content (all but the random tokens) is unchanged, so Synapse restarts only when needed.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
+import { localBridgeConfig } from "./localConfig";
 import { bridges, testenv } from "./testenv";
 
 const root = join(__dirname, "..", "..", "..");
@@ -34,5 +35,9 @@ export function prepareRegistration(configPath: string, file: string, port: numb
 }
 
 if (require.main === module) {
+  // The sample bridge's registration comes from the committed sample config itself.
   prepareRegistration(join(root, "config.sample.yaml"), bridges.sample.registrationFile, bridges.sample.port);
+  const insp = localBridgeConfig(bridges.insp);
+  prepareRegistration(insp.path, bridges.insp.registrationFile, bridges.insp.port);
+  rmSync(insp.dir, { recursive: true, force: true });
 }

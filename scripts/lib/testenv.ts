@@ -18,8 +18,18 @@ export const testenv = {
   },
 };
 
+export interface LocalBridge {
+  readonly name: string;
+  readonly ircd: "ergo" | "inspircd";
+  readonly registrationFile: string;
+  readonly port: number;
+  readonly metricsPort: number;
+}
+
 /** The bridge instances run here (e2e suite, demo), each with a registration Synapse loads at start. */
 export const bridges = {
-  /** Registration generated from the committed config.sample.yaml, as an operator would. */
-  sample: { registrationFile: "sample.yaml", port: 29101, metricsPort: 29102 },
-};
+  /** The committed config.sample.yaml on Ergo; its registration is generated as an operator would. */
+  sample: { name: "sample", ircd: "ergo", registrationFile: "sample.yaml", port: 29101, metricsPort: 29102 },
+  /** The same sample on InspIRCd, with its own ids (insp_{nick}, #insp_#channel). */
+  insp: { name: "insp", ircd: "inspircd", registrationFile: "insp.yaml", port: 29111, metricsPort: 29112 },
+} as const satisfies Record<string, LocalBridge>;

@@ -14,16 +14,18 @@ import { TypedEmitter } from "../util/typedEmitter";
 export interface ConnectionOptions {
   readonly id: string;
   readonly server: { readonly host: string; readonly port: number; readonly tls: boolean };
-  readonly nick: string;
-  readonly username: string;
   readonly realname: string;
   readonly pacing: PacingSettings;
   readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
+  /** Reconnect backoff after an unexpected disconnect: doubling from minMs to maxMs, with jitter. */
+  readonly reconnect: { readonly minMs: number; readonly maxMs: number };
   readonly clock?: Clock;
+  readonly random?: () => number;
 }
 
 export interface ConnectionEvents {
-  registered: (nick: string, nickNote: string | undefined) => void;
+  /** Registered with the server; `again` after a reconnect (channels are being rejoined). */
+  registered: (nick: string, nickNote: string | undefined, again: boolean) => void;
   message: (e: MessageEvent) => void;
   join: (e: JoinEvent) => void;
   part: (e: PartEvent) => void;
@@ -32,10 +34,15 @@ export interface ConnectionEvents {
   nick: (e: NickEvent) => void;
   topic: (e: TopicEvent) => void;
   names: (e: NamesEvent) => void;
+  /** A BATCH finished (its events were emitted just before, each marked with the batch type). */
+  batchEnd: (e: { readonly type: string; readonly params: readonly string[] }) => void;
   /** An error numeric or ERROR line the server sent (e.g. banned, too many connections). */
   serverError: (e: { readonly error: string; readonly reason: string; readonly channel: string | undefined }) => void;
-  /** The socket is gone; `fatal` when the server refused us for good (ban, limit). */
-  closed: (e: { readonly reason: string; readonly fatal: boolean }) => void;
+  /**
+   * The socket is gone. `willReconnect` unless it was closed on purpose or the server refused us for
+   * good (`fatal`: banned, too many connections), which is never retried.
+   */
+  closed: (e: { readonly reason: string; readonly fatal: boolean; readonly willReconnect: boolean }) => void;
 }
 
 const FATAL = /banned|k-?lined|g-?lined|z-?lined|too many (host )?connections|too many connections from|throttl|no more connections|connection limit/i;
@@ -58,46 +65,39 @@ type Raw = Record<string, unknown>;
 
 export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   readonly id: string;
-  private readonly client: Client;
+  private client: Client | undefined;
   private readonly queue: PacedQueue;
-  private registered = false;
-  private closedAlready = false;
+  private readonly clock: Clock;
+  private state: "idle" | "connecting" | "registered" | "waiting" | "closed" = "idle";
   private lastError: string | undefined;
-  private readonly alternatives: Generator<string>;
+  private alternatives: Generator<string>;
   private nickNote: string | undefined;
+  private wantedNick = "";
+  private username = "";
+  private attempts = 0;
+  private everRegistered = false;
+  private reconnectTimer: { cancel(): void } | undefined;
+  /** Channels this connection should be in, rejoined after every reconnect (key: lower-cased name). */
+  private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
 
   constructor(private readonly options: ConnectionOptions) {
     super();
     this.id = options.id;
-    this.client = new Client({
-      host: options.server.host,
-      port: options.server.port,
-      tls: options.server.tls,
-      nick: options.nick,
-      username: options.username,
-      gecos: options.realname,
-      auto_reconnect: false,
-      ping_interval: options.keepalive.pingIntervalS,
-      ping_timeout: options.keepalive.pingTimeoutS,
-      enable_echomessage: false,
-      version: null,
-    });
-    this.client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/event-playback"]);
-    this.queue = new PacedQueue(options.pacing, (line) => this.client.raw(line), options.clock ?? systemClock);
-    this.alternatives = nickAlternatives(options.nick, 30);
-    this.listen();
+    this.clock = options.clock ?? systemClock;
+    this.alternatives = nickAlternatives("", 30);
+    this.queue = new PacedQueue(options.pacing, (line) => this.write(line), this.clock);
   }
 
   get nick(): string {
-    return this.client.user.nick;
+    return this.client?.user.nick ?? this.wantedNick;
   }
 
   get isRegistered(): boolean {
-    return this.registered && !this.closedAlready;
+    return this.state === "registered";
   }
 
   get isClosed(): boolean {
-    return this.closedAlready;
+    return this.state === "closed";
   }
 
   /** Lines waiting to be written. */
@@ -105,12 +105,17 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return this.queue.length;
   }
 
+  /** Channels this connection is in or rejoining, as written. */
+  get channelNames(): string[] {
+    return [...this.channels.values()].map((c) => c.name);
+  }
+
   hasCap(cap: string): boolean {
-    return this.client.network.cap.isEnabled(cap);
+    return this.client?.network.cap.isEnabled(cap) ?? false;
   }
 
   isupport(name: string): string | undefined {
-    const value = this.client.network.supports(name);
+    const value = this.client?.network.supports(name);
     return typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
   }
 
@@ -118,22 +123,61 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return parseCasemapping(this.isupport("CASEMAPPING"));
   }
 
-  get nicklen(): number {
-    return Number(this.isupport("NICKLEN") ?? 30) || 30;
+  /** Sets the nick and username, then connects (lines queued before now are kept, in order). */
+  start(identity: { readonly nick: string; readonly username: string }): void {
+    this.wantedNick = identity.nick;
+    this.username = identity.username;
+    this.alternatives = nickAlternatives(identity.nick, 30);
+    this.connect();
   }
 
-  connect(): void {
-    this.client.connect();
+  private connect(): void {
+    if (this.state !== "idle" && this.state !== "waiting") return;
+    this.state = "connecting";
+    this.lastError = undefined;
+    const client = new Client({
+      host: this.options.server.host,
+      port: this.options.server.port,
+      tls: this.options.server.tls,
+      nick: this.wantedNick,
+      username: this.username,
+      gecos: this.options.realname,
+      auto_reconnect: false,
+      ping_interval: this.options.keepalive.pingIntervalS,
+      ping_timeout: this.options.keepalive.pingTimeoutS,
+      enable_echomessage: false,
+      version: null,
+    });
+    client.requestCap(["draft/chathistory", "chathistory", "labeled-response"]);
+    this.client = client;
+    this.listen(client);
+    client.connect();
+  }
+
+  /** Joins now, and again after every reconnect. False when the queue is full. */
+  join(channel: string, key?: string): boolean {
+    this.channels.set(channel.toLowerCase(), { name: channel, key });
+    return this.send("JOIN", key === undefined ? [channel] : [channel, key]) !== false;
+  }
+
+  part(channel: string, reason: string): boolean {
+    this.channels.delete(channel.toLowerCase());
+    return this.send("PART", [channel, reason]) !== false;
+  }
+
+  /** Forgets a channel without sending anything (we were kicked, or the server parted us). */
+  forget(channel: string): void {
+    this.channels.delete(channel.toLowerCase());
   }
 
   /** Queues one command; false when the queue is full (the caller tells the user). */
   send(command: string, params: readonly string[]): Promise<void> | false {
-    if (this.closedAlready) return Promise.reject(new Error("the connection is closed"));
+    if (this.state === "closed") return Promise.reject(new Error("the connection is closed"));
     return this.queue.push(buildLine(command, params));
   }
 
   /**
-   * Queues a message (split into lines that fit); resolves when every line was written to the
+   * Queues a message (split into lines that fit); resolves when every line was written to a live
    * socket. False, with nothing queued, when the queue cannot take all of it.
    */
   say(kind: "privmsg" | "notice" | "action", target: string, body: string): Promise<void> | false {
@@ -141,9 +185,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const budget = textBudget(command, target, HOSTMASK_BOUND) - (kind === "action" ? 9 : 0);
     const lines = splitMessage(body, budget);
     if (lines.length === 0) return Promise.resolve();
-    if (this.closedAlready) return Promise.reject(new Error("the connection is closed"));
-    const free = this.options.pacing.maxQueuedLines - this.queue.length;
-    if (lines.length > free) return false;
+    if (this.state === "closed") return Promise.reject(new Error("the connection is closed"));
+    if (lines.length > this.options.pacing.maxQueuedLines - this.queue.length) return false;
     const written: Promise<void>[] = [];
     for (const line of lines) {
       const pushed = this.queue.push(buildLine(command, [target, kind === "action" ? ctcpAction(line) : line]));
@@ -153,41 +196,77 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return Promise.all(written).then(() => undefined);
   }
 
-  /** Sends QUIT and closes; queued lines that were not written are rejected. */
+  /** Sends QUIT and closes for good; queued lines that were not written are rejected. */
   close(reason: string): void {
-    if (this.closedAlready) return;
-    this.client.quit(reason);
-    this.finish(reason, false);
-  }
-
-  private finish(reason: string, fatal: boolean): void {
-    if (this.closedAlready) return;
-    this.closedAlready = true;
-    this.registered = false;
+    if (this.state === "closed") return;
+    const client = this.client;
+    this.reconnectTimer?.cancel();
+    this.state = "closed";
     this.queue.clear(new Error(`connection closed: ${reason}`));
-    this.emit("closed", { reason, fatal });
+    if (client !== undefined) {
+      client.quit(reason);
+      client.removeAllListeners();
+    }
+    this.emit("closed", { reason, fatal: false, willReconnect: false });
   }
 
-  private listen(): void {
-    const c = this.client;
+  private write(line: string): void {
+    if (this.client === undefined || this.state !== "registered") throw new Error("not connected");
+    this.client.raw(line);
+  }
+
+  private lost(client: Client): void {
+    if (client !== this.client || this.state === "closed") return;
+    client.removeAllListeners();
+    this.client = undefined;
+    const reason = this.lastError ?? "connection lost";
+    const fatal = FATAL.test(reason);
+    this.queue.pause();
+    if (fatal) {
+      this.state = "closed";
+      this.queue.clear(new Error(`connection refused by the server: ${reason}`));
+      this.emit("closed", { reason, fatal: true, willReconnect: false });
+      return;
+    }
+    this.state = "waiting";
+    const base = Math.min(this.options.reconnect.maxMs, this.options.reconnect.minMs * 2 ** this.attempts);
+    const delay = Math.round(base * (0.5 + (this.options.random ?? Math.random)()));
+    this.attempts++;
+    this.emit("closed", { reason, fatal: false, willReconnect: true });
+    this.reconnectTimer = this.clock.setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.connect();
+    }, delay);
+  }
+
+  private listen(c: Client): void {
     c.on("registered", () => {
-      this.registered = true;
+      if (c !== this.client) return;
+      const again = this.everRegistered;
+      this.everRegistered = true;
+      this.attempts = 0;
+      this.state = "registered";
+      this.wantedNick = c.user.nick;
+      // Rejoin ahead of anything queued while we were away, paced like everything else.
+      const joins = [...this.channels.values()].map((ch) => buildLine("JOIN", ch.key === undefined ? [ch.name] : [ch.name, ch.key]));
+      if (again && joins.length > 0) this.queue.pushFront(joins);
       this.queue.resume();
-      this.emit("registered", c.user.nick, this.nickNote);
+      this.emit("registered", c.user.nick, this.nickNote, again);
     });
     c.on("nick in use", (e: Raw) => {
-      if (this.registered) {
+      if (this.state === "registered") {
         this.emit("serverError", { error: "nick_in_use", reason: `the nick ${str(e.nick)} is already in use`, channel: undefined });
         return;
       }
       const next = this.alternatives.next();
       const alt = next.done === true ? `m${Date.now().toString(36)}` : next.value;
-      this.nickNote = `the nick ${this.options.nick} was in use on ${this.options.server.host}, so you are ${alt}`;
+      this.nickNote = `the nick ${this.wantedNick} was in use on ${this.options.server.host}, so you are ${alt}`;
       c.changeNick(alt);
     });
     c.on("erroneus nickname", () => {
-      const alt = `m-${this.options.username}`.slice(0, 30);
-      this.nickNote = `the nick ${this.options.nick} was refused by the server, so you are ${alt}`;
+      if (this.state === "registered") return;
+      const alt = `m-${this.username}`.slice(0, 30);
+      this.nickNote = `the nick ${this.wantedNick} was refused by the server, so you are ${alt}`;
       c.changeNick(alt);
     });
     const message = (kind: MessageEvent["kind"]) => (e: Raw) => {
@@ -211,15 +290,13 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
         : [];
       this.emit("names", { channel: str(e.channel), users });
     });
+    c.on("batch end", (e: Raw) => this.emit("batchEnd", { type: str(e.type), params: Array.isArray(e.params) ? e.params.map(str) : [] }));
     c.on("irc error", (e: Raw) => {
       const reason = str(e.reason) || str(e.error);
       this.lastError = reason;
       this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel) });
     });
-    c.on("close", () => {
-      const reason = this.lastError ?? "connection closed";
-      this.finish(reason, FATAL.test(reason));
-    });
+    c.on("close", () => this.lost(c));
     c.on("socket close", (err: unknown) => {
       if (err instanceof Error) this.lastError ??= err.message;
     });

@@ -34,5 +34,6 @@ declare module "irc-framework" {
       cap: { isEnabled(cap: string): boolean; enabled: string[] };
     };
     readonly connected: boolean;
+    removeAllListeners(): this;
   }
 }

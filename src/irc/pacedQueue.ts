@@ -62,8 +62,20 @@ export class PacedQueue {
   push(line: string): Promise<void> | false {
     if (this.waiting.length >= this.settings.maxQueuedLines) return false;
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ line, resolve, reject }));
+    // A caller that does not wait for the line must not turn a cleared queue into a crash.
+    done.catch(() => undefined);
     this.drain();
     return done;
+  }
+
+  /**
+   * Puts lines ahead of everything waiting (rejoins after a reconnect must precede queued messages).
+   * Not bounded: the caller sends a handful of lines it owns.
+   */
+  pushFront(lines: readonly string[]): void {
+    const entries = lines.map((line) => ({ line, resolve: () => undefined, reject: () => undefined }));
+    this.waiting.unshift(...entries);
+    this.drain();
   }
 
   /** Starts writing (the connection is registered). */

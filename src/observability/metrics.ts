@@ -33,6 +33,46 @@ export function createMetrics() {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
+    bridgedMessages: new Counter({
+      name: "ircbridge_bridged_messages_total",
+      help: "Messages bridged, by direction (irc_to_matrix, matrix_to_irc).",
+      labelNames: ["direction"] as const,
+      registers: [registry],
+    }),
+    undeliverable: new Counter({
+      name: "ircbridge_undeliverable_total",
+      help: "Messages that could not be bridged (the sender was told), by direction and reason.",
+      labelNames: ["direction", "reason"] as const,
+      registers: [registry],
+    }),
+    brokerHandovers: new Counter({
+      name: "ircbridge_broker_handovers_total",
+      help: "Times a channel's reader connection changed.",
+      labelNames: ["network"] as const,
+      registers: [registry],
+    }),
+    brokerDuplicates: new Counter({
+      name: "ircbridge_broker_duplicates_dropped_total",
+      help: "IRC events heard again by a channel's reader and dropped as duplicates.",
+      labelNames: ["network"] as const,
+      registers: [registry],
+    }),
+    roomQueueDepth: new Gauge({
+      name: "ircbridge_room_queue_depth",
+      help: "Matrix operations waiting in the per-room queues.",
+      registers: [registry],
+    }),
+    roomOpsGivenUp: new Counter({
+      name: "ircbridge_room_ops_given_up_total",
+      help: "Matrix operations the homeserver refused for good.",
+      registers: [registry],
+    }),
+    ircConnections: new Gauge({
+      name: "ircbridge_irc_connections",
+      help: "IRC connections of Matrix users, by network.",
+      labelNames: ["network"] as const,
+      registers: [registry],
+    }),
     homeserverReachable: new Gauge({
       name: "ircbridge_homeserver_reachable",
       help: "1 when the last call to the homeserver succeeded, 0 when it failed.",

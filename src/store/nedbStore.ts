@@ -1,5 +1,5 @@
 import { NedbCollection } from "./nedbCollection";
-import type { Store, TransactionLog } from "./store";
+import type { ChannelMark, MarkStore, PuppetRecord, PuppetStore, RoomRecord, RoomStore, Store, TransactionLog } from "./store";
 
 interface TxnDoc {
   txnId: string;
@@ -22,13 +22,69 @@ class NedbTransactionLog implements TransactionLog {
   }
 }
 
+/** NeDB adds an _id to every document; records are returned without it. */
+function strip<T extends object>(doc: T & { _id?: unknown }): T {
+  const { _id, ...rest } = doc;
+  return rest as T;
+}
+
+class NedbRoomStore implements RoomStore {
+  constructor(private readonly docs: NedbCollection<RoomRecord>) {}
+  async all(): Promise<RoomRecord[]> {
+    return (await this.docs.find({})).map(strip);
+  }
+  put(record: RoomRecord): Promise<void> {
+    return this.docs.upsert({ roomId: record.roomId }, { ...record });
+  }
+  async remove(roomId: string): Promise<void> {
+    await this.docs.remove({ roomId });
+  }
+}
+
+class NedbPuppetStore implements PuppetStore {
+  constructor(private readonly docs: NedbCollection<PuppetRecord>) {}
+  async all(network: string): Promise<PuppetRecord[]> {
+    return (await this.docs.find({ network })).map(strip);
+  }
+  async get(network: string, userId: string): Promise<PuppetRecord | undefined> {
+    const doc = await this.docs.findOne({ network, userId });
+    return doc === null ? undefined : strip(doc);
+  }
+  put(record: PuppetRecord): Promise<void> {
+    return this.docs.upsert({ network: record.network, userId: record.userId }, { ...record, channels: [...record.channels] });
+  }
+  async remove(network: string, userId: string): Promise<void> {
+    await this.docs.remove({ network, userId });
+  }
+  async usernameTaken(network: string, username: string, except: string): Promise<boolean> {
+    return (await this.docs.findOne({ network, username, userId: { $ne: except } })) !== null;
+  }
+}
+
+class NedbMarkStore implements MarkStore {
+  constructor(private readonly docs: NedbCollection<ChannelMark>) {}
+  async all(network: string): Promise<ChannelMark[]> {
+    return (await this.docs.find({ network })).map(strip);
+  }
+  put(mark: ChannelMark): Promise<void> {
+    return this.docs.upsert({ network: mark.network, folded: mark.folded }, { ...mark });
+  }
+}
+
 /** Opens the NeDB store: one file per collection under `dir`, or all in memory when dir is undefined. */
 export async function openNedbStore(dir: string | undefined): Promise<Store> {
   const txns = await NedbCollection.open<TxnDoc>(dir, "transactions");
   await txns.index("txnId", true);
-  const collections = [txns];
+  const rooms = await NedbCollection.open<RoomRecord>(dir, "rooms");
+  await rooms.index("roomId", true);
+  const puppets = await NedbCollection.open<PuppetRecord>(dir, "puppets");
+  const marks = await NedbCollection.open<ChannelMark>(dir, "marks");
+  const collections = [txns, rooms, puppets, marks];
   return {
     transactions: new NedbTransactionLog(txns),
+    rooms: new NedbRoomStore(rooms),
+    puppets: new NedbPuppetStore(puppets),
+    marks: new NedbMarkStore(marks),
     async close() {
       if (dir !== undefined) await Promise.all(collections.map((c) => c.compact()));
     },

@@ -12,8 +12,63 @@ export interface TransactionLog {
   prune(before: number): Promise<number>;
 }
 
+/** A Matrix room bridged to a channel: a portal the bridge created, or a mapping from the config. */
+export interface RoomRecord {
+  readonly roomId: string;
+  readonly network: string;
+  /** The channel as first seen (for display), and folded with the server's casemapping (for lookup). */
+  readonly channel: string;
+  readonly folded: string;
+  readonly origin: "portal" | "mapped";
+}
+
+export interface RoomStore {
+  all(): Promise<RoomRecord[]>;
+  put(record: RoomRecord): Promise<void>;
+  remove(roomId: string): Promise<void>;
+}
+
+/** A Matrix user's IRC connection on one network, as it should be after a restart. */
+export interface PuppetRecord {
+  readonly userId: string;
+  readonly network: string;
+  readonly nick: string;
+  readonly username: string;
+  /** Channels (as written) the user is in through this connection. */
+  readonly channels: readonly string[];
+  /** Why the user got another nick than the one asked for, if they did. */
+  readonly nickNote: string | undefined;
+}
+
+export interface PuppetStore {
+  all(network: string): Promise<PuppetRecord[]>;
+  get(network: string, userId: string): Promise<PuppetRecord | undefined>;
+  put(record: PuppetRecord): Promise<void>;
+  remove(network: string, userId: string): Promise<void>;
+  usernameTaken(network: string, username: string, except: string): Promise<boolean>;
+}
+
+/** The last channel event delivered to Matrix, so a gap can be filled from chathistory. */
+export interface ChannelMark {
+  readonly network: string;
+  readonly folded: string;
+  /** Server time of the last delivered event (ms since epoch). */
+  readonly time: number;
+  readonly msgid: string | undefined;
+  /** When the bridge last had a connection in the channel (ms since epoch). */
+  readonly seenAt: number;
+}
+
+export interface MarkStore {
+  all(network: string): Promise<ChannelMark[]>;
+  put(mark: ChannelMark): Promise<void>;
+}
+
 export interface Store {
   readonly transactions: TransactionLog;
+  readonly rooms: RoomStore;
+  readonly puppets: PuppetStore;
+  readonly marks: MarkStore;
   /** Flushes and releases files. */
   close(): Promise<void>;
 }

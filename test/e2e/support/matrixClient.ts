@@ -37,3 +37,47 @@ export async function registerUser(localpart: string): Promise<TestUser> {
 export function uniqueName(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
+
+export interface RoomEvent {
+  readonly type: string;
+  readonly sender: string;
+  readonly event_id: string;
+  readonly origin_server_ts: number;
+  readonly state_key?: string;
+  readonly content: Record<string, unknown>;
+}
+
+/** The room's timeline (oldest first), as the user sees it. */
+export async function timeline(user: TestUser, roomId: string, limit = 1000): Promise<RoomEvent[]> {
+  const res = await csApi<{ chunk: RoomEvent[] }>("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=${limit}`, user.token);
+  if (res.status !== 200) throw new Error(`messages: ${res.status} ${JSON.stringify(res.body)}`);
+  return [...res.body.chunk].reverse();
+}
+
+export async function joinRoom(user: TestUser, roomIdOrAlias: string): Promise<string> {
+  const res = await csApi<{ room_id: string }>("POST", `/_matrix/client/v3/join/${encodeURIComponent(roomIdOrAlias)}`, user.token, {});
+  if (res.status !== 200) throw new Error(`join ${roomIdOrAlias}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.room_id;
+}
+
+let txn = 0;
+export async function sendText(user: TestUser, roomId: string, body: string, msgtype = "m.text"): Promise<string> {
+  const res = await csApi<{ event_id: string }>("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/t${Date.now()}.${txn++}`, user.token, { msgtype, body });
+  if (res.status !== 200) throw new Error(`send: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.event_id;
+}
+
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+}

@@ -1,0 +1,175 @@
+/**
+ * One IRC network wired up: its users' connections (PuppetRegistry), the feed into the event broker,
+ * and the IRC -> Matrix handlers. Also what happens around a connection's life: the nick it got and
+ * why, rejoining after a restart, and filling the gap a restart left (chathistory where the server
+ * offers it, else a notice saying when the bridge was away).
+ */
+import { NetworkFeed } from "../broker/networkFeed";
+import { errorText } from "../errors";
+import type { IrcContext } from "../fromIrc/context";
+import { onNames } from "../fromIrc/names";
+import { routeIrcEvent } from "../fromIrc/router";
+import type { IrcConnection } from "../irc/connection";
+import type { NetworkContext } from "../irc/networkContext";
+import type { Clock } from "../irc/pacedQueue";
+import type { Ghosts } from "../matrix/ghosts";
+import type { MatrixApi } from "../matrix/matrixApi";
+import type { Logger } from "../observability/logger";
+import type { Metrics } from "../observability/metrics";
+import { puppetIdentity } from "../puppets/identity";
+import { PuppetRegistry } from "../puppets/puppetRegistry";
+import type { RoomIndex } from "../rooms/roomIndex";
+import type { RoomQueues } from "../rooms/roomQueues";
+import type { ChannelMark, Store } from "../store/store";
+import { GapFiller } from "./gapFiller";
+
+export interface NetworkBridgeDeps {
+  readonly network: NetworkContext;
+  readonly store: Store;
+  readonly rooms: RoomIndex;
+  readonly queues: RoomQueues;
+  readonly ghosts: Ghosts;
+  readonly api: MatrixApi;
+  readonly botUserId: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+export class NetworkBridge {
+  readonly puppets: PuppetRegistry;
+  readonly feed: NetworkFeed;
+  private readonly ctx: IrcContext;
+  private readonly userByConnection = new Map<string, string>();
+  private readonly marks = new Map<string, ChannelMark>();
+  private readonly gaps: GapFiller;
+  private seenTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: NetworkBridgeDeps) {
+    const { network, log, metrics } = deps;
+    this.feed = new NetworkFeed(
+      network,
+      {
+        deliver: (item) => routeIrcEvent(item, this.ctx),
+        names: (_connection, e) => onNames(e, this.ctx),
+        privateMessage: (connection, e) =>
+          log.info("private IRC message not bridged yet", { network: network.id, to: this.userByConnection.get(connection.id), from: e.from }),
+        selfJoined: (connection, channel) => this.gaps.joined(connection, channel),
+        handover: () => metrics.brokerHandovers.inc({ network: network.id }),
+        duplicate: () => metrics.brokerDuplicates.inc({ network: network.id }),
+      },
+      deps.clock,
+      { windowMs: 120000, graceMs: 3000 },
+    );
+    this.ctx = {
+      network,
+      rooms: deps.rooms,
+      queues: deps.queues,
+      ghosts: deps.ghosts,
+      api: deps.api,
+      botUserId: deps.botUserId,
+      log,
+      metrics,
+      topics: new Map(),
+      isOurs: (nick) => this.feed.isOurs(nick),
+      userOfNick: (nick) => {
+        for (const [userId, connection] of this.puppets.all()) if (this.feed.fold(connection.nick) === this.feed.fold(nick)) return userId;
+        return undefined;
+      },
+      fold: (name) => this.feed.fold(name),
+      markDelivered: (channel, time, msgid) => this.markDelivered(channel, time, msgid),
+    };
+    this.gaps = new GapFiller({
+      feed: this.feed,
+      rooms: deps.rooms,
+      queues: deps.queues,
+      api: deps.api,
+      botUserId: deps.botUserId,
+      network,
+      marks: this.marks,
+      clock: deps.clock,
+      log,
+    });
+    this.puppets = new PuppetRegistry({
+      network,
+      store: deps.store.puppets,
+      identity: (userId) => puppetIdentity(network, userId, deps.store.puppets, () => deps.api.displayname(userId)),
+      attach: (connection, userId) => this.attach(connection, userId),
+      clock: deps.clock,
+      log,
+      keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
+      reconnect: { minMs: 1000, maxMs: 60000 },
+    });
+  }
+
+  get network(): NetworkContext {
+    return this.deps.network;
+  }
+
+  /** Loads what the network needs and reconnects the users who were connected before a restart. */
+  async start(): Promise<void> {
+    for (const mark of await this.deps.store.marks.all(this.deps.network.id)) this.marks.set(mark.folded, mark);
+    const records = await this.deps.store.puppets.all(this.deps.network.id);
+    for (const record of records) {
+      if (record.channels.length === 0) continue;
+      const ensured = this.puppets.ensure(record.userId);
+      if (!ensured.ok) continue;
+      for (const channel of record.channels) ensured.connection.join(channel);
+    }
+    if (records.length > 0) this.deps.log.info("reconnecting users after start", { network: this.deps.network.id, users: records.length });
+    this.puppets.startSweeping();
+    this.seenTimer = setInterval(() => void this.recordPresence(), 15000);
+    this.seenTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.seenTimer !== undefined) clearInterval(this.seenTimer);
+    await this.recordPresence();
+    this.puppets.closeAll("bridge shutting down");
+  }
+
+  persist(userId: string): void {
+    this.puppets.persist(userId).catch((err: unknown) => this.deps.log.error("cannot save a connection's state", { user: userId, error: errorText(err) }));
+  }
+
+  private attach(connection: IrcConnection, userId: string): void {
+    const { log, network, metrics } = this.deps;
+    this.userByConnection.set(connection.id, userId);
+    this.feed.attach(connection, false);
+    connection.on("registered", (nick, note, again) => {
+      metrics.ircConnections.set({ network: network.id }, this.puppets.size);
+      if (note !== undefined) log.warn("user got another nick", { user: userId, network: network.id, nick, why: note });
+      log.info(again ? "reconnected to IRC" : "connected to IRC", { user: userId, network: network.id, nick });
+      this.puppets.persist(userId, note).catch((err: unknown) => log.error("cannot save a connection's state", { user: userId, error: errorText(err) }));
+    });
+    connection.on("closed", (e) => {
+      metrics.ircConnections.set({ network: network.id }, this.puppets.size);
+      log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
+    });
+    connection.on("serverError", (e) => log.info("IRC server error", { user: userId, network: network.id, error: e.error, reason: e.reason }));
+  }
+
+  private markDelivered(channel: string, time: number | undefined, msgid: string | undefined): void {
+    if (time === undefined) return;
+    const folded = this.feed.fold(channel);
+    const previous = this.marks.get(folded);
+    if (previous !== undefined && previous.time > time) return;
+    const mark: ChannelMark = { network: this.deps.network.id, folded, time, msgid, seenAt: this.deps.clock.now() };
+    this.marks.set(folded, mark);
+    this.deps.store.marks.put(mark).catch((err: unknown) => this.deps.log.error("cannot save a channel mark", { error: errorText(err) }));
+  }
+
+  /** Notes, for every channel we are in, that the bridge was present now (for the away notice). */
+  private async recordPresence(): Promise<void> {
+    const now = this.deps.clock.now();
+    const writes: Promise<void>[] = [];
+    for (const room of this.deps.rooms.all()) {
+      if (room.network !== this.deps.network.id || this.feed.broker.readerOf(room.folded) === undefined) continue;
+      const previous = this.marks.get(room.folded);
+      const mark: ChannelMark = { network: room.network, folded: room.folded, time: previous?.time ?? 0, msgid: previous?.msgid, seenAt: now };
+      this.marks.set(room.folded, mark);
+      writes.push(this.deps.store.marks.put(mark));
+    }
+    await Promise.all(writes).catch((err: unknown) => this.deps.log.error("cannot save channel presence", { error: errorText(err) }));
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Feeds one network's connections into the event broker: every channel event a connection hears is
+ * reported with its dedupe key; a connection's own JOIN/PART/KICK/disconnect makes it a member of the
+ * channel's broker or not; QUIT and NICK (which name no channel) become one event per channel the
+ * nick was in. It also keeps the IRC-side member list of each channel (as delivered, so exactly once
+ * and in order) and which nicks are the bridge's own connections. Plumbing only: what an event
+ * means for Matrix is decided by the fromIrc handlers it delivers to.
+ */
+import { ChannelBroker } from "./channelBroker";
+import { dedupeKey, type ChannelEvent } from "./channelEvent";
+import type { IrcConnection } from "../irc/connection";
+import type { MessageEvent, NamesEvent } from "../irc/events";
+import type { NetworkContext } from "../irc/networkContext";
+import type { Clock } from "../irc/pacedQueue";
+
+export interface Delivered {
+  readonly key: string;
+  readonly ev: ChannelEvent;
+}
+
+export interface FeedHooks {
+  deliver(item: Delivered): void;
+  names(connection: IrcConnection, e: NamesEvent): void;
+  /** A message or notice addressed to the connection itself (not to a channel). */
+  privateMessage(connection: IrcConnection, e: MessageEvent): void;
+  selfJoined(connection: IrcConnection, channel: string): void;
+  handover(channel: string): void;
+  duplicate(channel: string): void;
+}
+
+export class NetworkFeed {
+  readonly broker: ChannelBroker<Delivered>;
+  /** channel (folded) -> nicks (folded) in it, as delivered. */
+  private readonly members = new Map<string, Set<string>>();
+  /** Our own connections' nicks (folded) -> connection id. */
+  private readonly ours = new Map<string, string>();
+  /** Channels whose deliveries wait while their history is fetched, so older events come first. */
+  private readonly held = new Map<string, Delivered[]>();
+
+  constructor(
+    private readonly network: NetworkContext,
+    private readonly hooks: FeedHooks,
+    private readonly clock: Clock,
+    settings: { readonly windowMs: number; readonly graceMs: number },
+  ) {
+    this.broker = new ChannelBroker<Delivered>(
+      settings,
+      {
+        deliver: (channel, item) => {
+          const waiting = this.held.get(channel);
+          if (waiting !== undefined) {
+            waiting.push(item);
+            return;
+          }
+          this.track(item.ev);
+          hooks.deliver(item);
+        },
+        onHandover: (channel) => hooks.handover(channel),
+        onDuplicate: (channel) => hooks.duplicate(channel),
+      },
+      clock,
+    );
+  }
+
+  fold(name: string): string {
+    return this.network.channels.fold(name);
+  }
+
+  isOurs(nick: string): boolean {
+    return this.ours.has(this.fold(nick));
+  }
+
+  membersOf(channel: string): ReadonlySet<string> {
+    return this.members.get(this.fold(channel)) ?? new Set();
+  }
+
+  /** Holds the channel's deliveries (its history is being fetched). */
+  hold(channel: string): void {
+    const folded = this.fold(channel);
+    if (!this.held.has(folded)) this.held.set(folded, []);
+  }
+
+  /** Delivers `first` (the fetched history, through the broker), then what was held meanwhile. */
+  release(channel: string, first: () => void): void {
+    const folded = this.fold(channel);
+    const waiting = this.held.get(folded);
+    this.held.delete(folded);
+    first();
+    for (const item of waiting ?? []) {
+      this.track(item.ev);
+      this.hooks.deliver(item);
+    }
+  }
+
+  /** Reports an event that did not come from a live connection (history fetched after a gap). */
+  replay(connectionId: string, ev: ChannelEvent): void {
+    const key = dedupeKey(ev, this.clock.now());
+    this.broker.heard(this.fold(ev.channel), connectionId, key, { key, ev });
+  }
+
+  attach(connection: IrcConnection, preferred: boolean): void {
+    const id = connection.id;
+    const hear = (ev: ChannelEvent) => {
+      const key = dedupeKey(ev, this.clock.now());
+      this.broker.heard(this.fold(ev.channel), id, key, { key, ev });
+    };
+    const self = (nick: string) => this.fold(nick) === this.fold(connection.nick);
+
+    connection.on("registered", (nick) => {
+      this.network.channels.setCasemapping(connection.casemapping);
+      this.ours.set(this.fold(nick), id);
+    });
+    connection.on("message", (e) => {
+      if (e.batch !== undefined && /chathistory/.test(e.batch)) return;
+      if (/^[#&!+]/.test(e.target)) hear({ type: "message", channel: e.target, e });
+      else this.hooks.privateMessage(connection, e);
+    });
+    connection.on("join", (e) => {
+      if (e.batch !== undefined) return;
+      hear({ type: "join", channel: e.channel, e });
+      if (self(e.nick)) {
+        this.broker.join(this.fold(e.channel), id, preferred);
+        this.hooks.selfJoined(connection, e.channel);
+      }
+    });
+    connection.on("part", (e) => {
+      if (e.batch !== undefined) return;
+      hear({ type: "part", channel: e.channel, e });
+      if (self(e.nick)) this.broker.leave(this.fold(e.channel), id);
+    });
+    connection.on("kick", (e) => {
+      if (e.batch !== undefined) return;
+      hear({ type: "kick", channel: e.channel, e });
+      if (self(e.nick)) {
+        this.broker.leave(this.fold(e.channel), id);
+        connection.forget(e.channel);
+      }
+    });
+    connection.on("quit", (e) => {
+      if (e.batch !== undefined) return;
+      for (const channel of this.sharedChannels(id, e.nick)) hear({ type: "quit", channel, e });
+    });
+    connection.on("nick", (e) => {
+      if (e.batch !== undefined) return;
+      for (const channel of this.sharedChannels(id, e.nick)) hear({ type: "nick", channel, e });
+      if (this.ours.get(this.fold(e.nick)) === id) {
+        this.ours.delete(this.fold(e.nick));
+        this.ours.set(this.fold(e.newNick), id);
+      }
+    });
+    connection.on("topic", (e) => {
+      if (e.batch !== undefined) return;
+      hear({ type: "topic", channel: e.channel, e });
+    });
+    connection.on("names", (e) => {
+      this.members.set(this.fold(e.channel), new Set(e.users.map((u) => this.fold(u.nick))));
+      this.hooks.names(connection, e);
+    });
+    connection.on("closed", () => {
+      this.broker.leaveAll(id);
+      for (const [nick, owner] of this.ours) if (owner === id) this.ours.delete(nick);
+    });
+  }
+
+  /** Channels where both this connection and the nick are (a QUIT or NICK concerns those). */
+  private sharedChannels(connectionId: string, nick: string): string[] {
+    const folded = this.fold(nick);
+    return this.broker.channelsOf(connectionId).filter((channel) => this.members.get(channel)?.has(folded) ?? false);
+  }
+
+  /** Keeps the member lists in step with what was delivered. */
+  private track(ev: ChannelEvent): void {
+    const channel = this.fold(ev.channel);
+    let set = this.members.get(channel);
+    if (set === undefined) {
+      set = new Set();
+      this.members.set(channel, set);
+    }
+    switch (ev.type) {
+      case "join":
+        set.add(this.fold(ev.e.nick));
+        break;
+      case "part":
+      case "quit":
+        set.delete(this.fold(ev.e.nick));
+        break;
+      case "kick":
+        set.delete(this.fold(ev.e.nick));
+        break;
+      case "nick":
+        set.delete(this.fold(ev.e.nick));
+        set.add(this.fold(ev.e.newNick));
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { Delivered } from "../broker/networkFeed";
+import type { NetworkContext } from "../irc/networkContext";
+import type { Ghosts } from "../matrix/ghosts";
+import type { MatrixApi } from "../matrix/matrixApi";
+import type { Logger } from "../observability/logger";
+import type { Metrics } from "../observability/metrics";
+import type { RoomIndex } from "../rooms/roomIndex";
+import type { RoomQueues } from "../rooms/roomQueues";
+import type { RoomRecord } from "../store/store";
+
+/** What an IRC -> Matrix handler may use. Handlers only enqueue: they never await. */
+export interface IrcContext {
+  readonly network: NetworkContext;
+  readonly rooms: RoomIndex;
+  readonly queues: RoomQueues;
+  readonly ghosts: Ghosts;
+  readonly api: MatrixApi;
+  readonly botUserId: string;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  /** Is this nick one of the bridge's own connections (a Matrix user's puppet or the IRC bot)? */
+  isOurs(nick: string): boolean;
+  /** The Matrix user behind one of our nicks, if it is a puppet. */
+  userOfNick(nick: string): string | undefined;
+  fold(name: string): string;
+  /** Records the last event delivered to Matrix for the channel (chathistory catch-up). */
+  markDelivered(channel: string, time: number | undefined, msgid: string | undefined): void;
+  /** Topic last set in each room by the bridge, so repeats are not re-sent. */
+  readonly topics: Map<string, string>;
+}
+
+export type IrcHandler<T extends Delivered["ev"]["type"]> = (item: Delivered & { readonly ev: Extract<Delivered["ev"], { type: T }> }, ctx: IrcContext) => void;
+
+export function roomsOf(ctx: IrcContext, channel: string): readonly RoomRecord[] {
+  return ctx.rooms.roomsFor(ctx.network.id, ctx.fold(channel));
+}

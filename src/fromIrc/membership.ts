@@ -1,0 +1,75 @@
+import { roomsOf, type IrcContext, type IrcHandler } from "./context";
+
+/** Our own connections never appear as ghosts. */
+function ghostLeaves(ctx: IrcContext, channel: string, nick: string, what: string): void {
+  if (ctx.isOurs(nick)) return;
+  const ghost = ctx.network.ids.ghostUserId(nick);
+  for (const room of roomsOf(ctx, channel)) {
+    ctx.queues.enqueue(room.roomId, { what, run: () => ctx.ghosts.leave(room.roomId, ghost) });
+  }
+}
+
+/** An IRC user joined: their ghost joins every bridged room (displayname = the nick). */
+export const onJoin: IrcHandler<"join"> = ({ ev }, ctx) => {
+  const { nick } = ev.e;
+  if (ctx.isOurs(nick)) return;
+  const ghost = ctx.network.ids.ghostUserId(nick);
+  for (const room of roomsOf(ctx, ev.channel)) {
+    ctx.queues.enqueue(room.roomId, { what: `join of ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, nick) });
+  }
+};
+
+export const onPart: IrcHandler<"part"> = ({ ev }, ctx) => ghostLeaves(ctx, ev.channel, ev.e.nick, `part of ${ev.e.nick}`);
+
+export const onQuit: IrcHandler<"quit"> = ({ ev }, ctx) => ghostLeaves(ctx, ev.channel, ev.e.nick, `quit of ${ev.e.nick}`);
+
+/**
+ * A nick change: the ghost ids derive from the nick, so the old ghost leaves and the new ghost joins
+ * (with the new nick as displayname). Our own puppets' nick changes are not shown.
+ */
+export const onNick: IrcHandler<"nick"> = ({ ev }, ctx) => {
+  const { nick, newNick } = ev.e;
+  if (ctx.isOurs(nick) || ctx.isOurs(newNick)) return;
+  const before = ctx.network.ids.ghostUserId(nick);
+  const after = ctx.network.ids.ghostUserId(newNick);
+  for (const room of roomsOf(ctx, ev.channel)) {
+    ctx.queues.enqueue(room.roomId, {
+      what: `nick change ${nick} -> ${newNick}`,
+      run: async () => {
+        if (before === after) {
+          await ctx.ghosts.ensureUser(after, newNick);
+          return;
+        }
+        await ctx.ghosts.leave(room.roomId, before);
+        await ctx.ghosts.ensureJoined(room.roomId, after, newNick);
+      },
+    });
+  }
+};
+
+/**
+ * A kick: a kicked IRC user's ghost is kicked from the rooms by the bot, with the reason; a kicked
+ * Matrix user (their puppet was kicked) is kicked from the rooms too, so Matrix shows what IRC did.
+ */
+export const onKick: IrcHandler<"kick"> = ({ ev }, ctx) => {
+  const { nick, by, reason } = ev.e;
+  const text = `kicked on IRC by ${by}${reason ? `: ${reason}` : ""}`;
+  const user = ctx.userOfNick(nick);
+  const target = user ?? (ctx.isOurs(nick) ? undefined : ctx.network.ids.ghostUserId(nick));
+  if (target === undefined) return;
+  for (const room of roomsOf(ctx, ev.channel)) {
+    ctx.queues.enqueue(room.roomId, {
+      what: `kick of ${nick}`,
+      run: async () => {
+        try {
+          await ctx.api.kick(room.roomId, ctx.botUserId, target, text);
+          ctx.ghosts.forget(room.roomId, target);
+        } catch (err) {
+          // Without the power to kick (a mapped room), a ghost at least leaves.
+          if (user !== undefined) throw err;
+          await ctx.ghosts.leave(room.roomId, target);
+        }
+      },
+    });
+  }
+};

@@ -1,0 +1,25 @@
+import type { Delivered } from "../broker/networkFeed";
+import type { IrcContext } from "./context";
+import { onMessage } from "./message";
+import { onJoin, onKick, onNick, onPart, onQuit } from "./membership";
+import { onTopic } from "./topic";
+
+/** The table of contents of IRC -> Matrix: one handler per channel event type (checked exhaustive). */
+export function routeIrcEvent({ key, ev }: Delivered, ctx: IrcContext): void {
+  switch (ev.type) {
+    case "message":
+      return onMessage({ key, ev }, ctx);
+    case "join":
+      return onJoin({ key, ev }, ctx);
+    case "part":
+      return onPart({ key, ev }, ctx);
+    case "quit":
+      return onQuit({ key, ev }, ctx);
+    case "nick":
+      return onNick({ key, ev }, ctx);
+    case "kick":
+      return onKick({ key, ev }, ctx);
+    case "topic":
+      return onTopic({ key, ev }, ctx);
+  }
+}

@@ -1,0 +1,15 @@
+import { stripFormatting } from "../irc/lines";
+import { roomsOf, type IrcHandler } from "./context";
+
+/** The IRC topic becomes the topic of portal rooms (mapped rooms keep their own). */
+export const onTopic: IrcHandler<"topic"> = ({ ev }, ctx) => {
+  const topic = stripFormatting(ev.e.topic);
+  for (const room of roomsOf(ctx, ev.channel)) {
+    if (room.origin !== "portal" || ctx.topics.get(room.roomId) === topic) continue;
+    ctx.topics.set(room.roomId, topic);
+    ctx.queues.enqueue(room.roomId, {
+      what: "topic",
+      run: () => ctx.api.setState(room.roomId, ctx.botUserId, "m.room.topic", "", { topic }),
+    });
+  }
+};

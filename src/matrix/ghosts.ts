@@ -1,0 +1,70 @@
+import { MatrixApiError, type MatrixApi } from "./matrixApi";
+
+/**
+ * Ghost users (IRC nicks as Matrix users): registered once, displayname kept equal to the nick,
+ * joined to rooms on demand. Caches what it has done so the hot path makes no needless requests;
+ * every operation is idempotent, so a retry after a failure is safe.
+ */
+export class Ghosts {
+  private readonly registered = new Set<string>();
+  private readonly displaynames = new Map<string, string>();
+  private readonly joined = new Set<string>();
+
+  constructor(
+    private readonly api: MatrixApi,
+    private readonly botUserId: string,
+  ) {}
+
+  isJoined(roomId: string, userId: string): boolean {
+    return this.joined.has(`${roomId}\0${userId}`);
+  }
+
+  async ensureUser(userId: string, displayname: string): Promise<void> {
+    if (!this.registered.has(userId)) {
+      await this.api.register(localpartOf(userId));
+      this.registered.add(userId);
+    }
+    if (this.displaynames.get(userId) !== displayname) {
+      await this.api.setDisplayname(userId, displayname);
+      this.displaynames.set(userId, displayname);
+    }
+  }
+
+  /** Registers, names and joins the ghost; the bot invites it first when the room needs that. */
+  async ensureJoined(roomId: string, userId: string, displayname: string): Promise<void> {
+    await this.ensureUser(userId, displayname);
+    if (this.isJoined(roomId, userId)) return;
+    try {
+      await this.api.join(roomId, userId);
+    } catch (err) {
+      if (!(err instanceof MatrixApiError) || err.status !== 403) throw err;
+      await this.api.invite(roomId, this.botUserId, userId);
+      await this.api.join(roomId, userId);
+    }
+    this.joined.add(`${roomId}\0${userId}`);
+  }
+
+  async leave(roomId: string, userId: string): Promise<void> {
+    if (!this.isJoined(roomId, userId)) {
+      // We may not know (restart): leaving a room one is not in is refused, which is fine.
+      try {
+        await this.api.leave(roomId, userId);
+      } catch (err) {
+        if (err instanceof MatrixApiError && !err.transient) return;
+        throw err;
+      }
+      return;
+    }
+    await this.api.leave(roomId, userId);
+    this.joined.delete(`${roomId}\0${userId}`);
+  }
+
+  /** Records that the ghost left (kicked by someone else) without asking the homeserver. */
+  forget(roomId: string, userId: string): void {
+    this.joined.delete(`${roomId}\0${userId}`);
+  }
+}
+
+export function localpartOf(userId: string): string {
+  return userId.slice(1, userId.indexOf(":"));
+}

@@ -1,0 +1,133 @@
+/**
+ * The client-server API calls the bridge makes, as the application service (as_token) acting for
+ * its bot or a ghost (`user_id` impersonation). Transport only. Failures throw MatrixApiError with
+ * the status and errcode, so callers can tell a refusal (4xx) from an outage (5xx, network).
+ */
+export class MatrixApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errcode: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "MatrixApiError";
+  }
+
+  /** Worth retrying: the homeserver is down, overloaded or rate-limiting. */
+  get transient(): boolean {
+    return this.status === 0 || this.status >= 500 || this.status === 429;
+  }
+}
+
+export type Json = Record<string, unknown>;
+
+export class MatrixApi {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly asToken: string,
+    private readonly requestTimeoutMs = 30000,
+  ) {}
+
+  async request(method: string, path: string, as: string | undefined, body?: unknown, query: Record<string, string> = {}): Promise<Json> {
+    const url = new URL(this.baseUrl.replace(/\/$/, "") + path);
+    if (as !== undefined) url.searchParams.set("user_id", as);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { Authorization: `Bearer ${this.asToken}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
+      });
+    } catch (err) {
+      throw new MatrixApiError(0, "M_UNREACHABLE", `homeserver unreachable: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const text = await res.text();
+    let json: Json = {};
+    try {
+      json = text ? (JSON.parse(text) as Json) : {};
+    } catch {
+      json = {};
+    }
+    if (!res.ok) {
+      const errcode = typeof json.errcode === "string" ? json.errcode : "M_UNKNOWN";
+      const error = typeof json.error === "string" ? json.error : text.slice(0, 200);
+      throw new MatrixApiError(res.status, errcode, `${method} ${path}: ${res.status} ${errcode} ${error}`);
+    }
+    return json;
+  }
+
+  /** Registers a user in our namespace; an existing one counts as success. */
+  async register(localpart: string): Promise<void> {
+    try {
+      await this.request("POST", "/_matrix/client/v3/register", undefined, { type: "m.login.application_service", username: localpart, inhibit_login: true });
+    } catch (err) {
+      if (err instanceof MatrixApiError && err.errcode === "M_USER_IN_USE") return;
+      throw err;
+    }
+  }
+
+  async displayname(userId: string): Promise<string | undefined> {
+    try {
+      const res = await this.request("GET", `/_matrix/client/v3/profile/${encodeURIComponent(userId)}/displayname`, undefined);
+      return typeof res.displayname === "string" ? res.displayname : undefined;
+    } catch (err) {
+      if (err instanceof MatrixApiError && !err.transient) return undefined;
+      throw err;
+    }
+  }
+
+  async setDisplayname(userId: string, displayname: string): Promise<void> {
+    await this.request("PUT", `/_matrix/client/v3/profile/${encodeURIComponent(userId)}/displayname`, userId, { displayname });
+  }
+
+  async join(roomIdOrAlias: string, as: string): Promise<string> {
+    const res = await this.request("POST", `/_matrix/client/v3/join/${encodeURIComponent(roomIdOrAlias)}`, as, {});
+    return typeof res.room_id === "string" ? res.room_id : roomIdOrAlias;
+  }
+
+  async leave(roomId: string, as: string): Promise<void> {
+    await this.request("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/leave`, as, {});
+  }
+
+  async invite(roomId: string, as: string, userId: string): Promise<void> {
+    await this.request("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/invite`, as, { user_id: userId });
+  }
+
+  async kick(roomId: string, as: string, userId: string, reason: string): Promise<void> {
+    await this.request("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, as, { user_id: userId, reason });
+  }
+
+  /** Sends an event; `txnId` makes a retry idempotent; `ts` backdates it (appservice only). */
+  async send(roomId: string, as: string, type: string, content: Json, txnId: string, ts?: number): Promise<string> {
+    const query: Record<string, string> = ts === undefined ? {} : { ts: String(Math.floor(ts)) };
+    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${encodeURIComponent(txnId)}`;
+    const res = await this.request("PUT", path, as, content, query);
+    return typeof res.event_id === "string" ? res.event_id : "";
+  }
+
+  async setState(roomId: string, as: string, type: string, stateKey: string, content: Json): Promise<void> {
+    await this.request("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`, as, content);
+  }
+
+  async getState(roomId: string, as: string, type: string, stateKey = ""): Promise<Json | undefined> {
+    try {
+      return await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`, as);
+    } catch (err) {
+      if (err instanceof MatrixApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async createRoom(as: string, body: Json): Promise<string> {
+    const res = await this.request("POST", "/_matrix/client/v3/createRoom", as, body);
+    if (typeof res.room_id !== "string") throw new MatrixApiError(500, "M_UNKNOWN", "createRoom returned no room_id");
+    return res.room_id;
+  }
+
+  async joinedMembers(roomId: string, as: string): Promise<string[]> {
+    const res = await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`, as);
+    return typeof res.joined === "object" && res.joined !== null ? Object.keys(res.joined) : [];
+  }
+}

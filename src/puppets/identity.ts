@@ -1,0 +1,29 @@
+import { renderNick } from "../irc/nickTemplate";
+import type { NetworkContext } from "../irc/networkContext";
+import type { PuppetStore } from "../store/store";
+
+/**
+ * The nick and username (ident) a Matrix user gets on a network. A stored choice wins (the user keeps
+ * their nick across restarts); otherwise the nick comes from the network's template and the user's
+ * displayname, and the username from the localpart: lower-case letters and digits, at most 10
+ * characters, made unique on the network with a numeric suffix, then stored.
+ */
+export async function puppetIdentity(
+  network: NetworkContext,
+  userId: string,
+  puppets: PuppetStore,
+  displayname: () => Promise<string | undefined>,
+): Promise<{ nick: string; username: string }> {
+  const stored = await puppets.get(network.id, userId);
+  if (stored !== undefined) return { nick: stored.nick, username: stored.username };
+  const localpart = userId.slice(1, userId.indexOf(":"));
+  const nick = renderNick(network.nickTemplate, { localpart, displayname: await displayname() }, 30);
+  const base = (localpart.toLowerCase().replace(/[^a-z0-9]/g, "") || "matrix").slice(0, 10);
+  let username = base;
+  for (let i = 1; await puppets.usernameTaken(network.id, username, userId); i++) {
+    const suffix = String(i);
+    username = base.slice(0, 10 - suffix.length) + suffix;
+  }
+  await puppets.put({ userId, network: network.id, nick, username, channels: [], nickNote: undefined });
+  return { nick, username };
+}

@@ -1,0 +1,102 @@
+/**
+ * One strict FIFO of Matrix operations per room (IRC -> Matrix direction).
+ *
+ * Guarantees:
+ * - Enqueueing is synchronous: nothing awaits between receiving an IRC event and queueing its effect.
+ * - Operations of one room run one at a time, in the order they were queued; rooms run in parallel.
+ * - An operation that fails transiently (homeserver down, 5xx, 429) is retried with backoff
+ *   (0.5 s doubling to 30 s) and holds back the operations behind it: order over liveness. Each
+ *   operation must therefore be idempotent (sends use a stable transaction id).
+ * - An operation refused for good (4xx) is given up after `maxAttempts`, logged and reported; the queue
+ *   moves on: a refusal is not allowed to wedge the room.
+ * Not guaranteed: survival across a bridge restart (the queue is in memory).
+ */
+import { MatrixApiError } from "../matrix/matrixApi";
+import type { Clock } from "../irc/pacedQueue";
+
+export interface RoomOp {
+  readonly what: string;
+  run(): Promise<void>;
+}
+
+export interface RoomQueueHooks {
+  onGiveUp(roomId: string, op: RoomOp, err: unknown): void;
+  onRetry(roomId: string, op: RoomOp, err: unknown, delayMs: number): void;
+}
+
+const MAX_PERMANENT_ATTEMPTS = 2;
+
+export class RoomQueues {
+  private readonly queues = new Map<string, RoomOp[]>();
+  private readonly running = new Set<string>();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly hooks: RoomQueueHooks,
+    private readonly clock: Clock,
+  ) {}
+
+  enqueue(roomId: string, op: RoomOp): void {
+    let queue = this.queues.get(roomId);
+    if (queue === undefined) {
+      queue = [];
+      this.queues.set(roomId, queue);
+    }
+    queue.push(op);
+    if (!this.running.has(roomId)) void this.drain(roomId);
+  }
+
+  /** Operations waiting or running, over all rooms. */
+  get depth(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.length;
+    return n;
+  }
+
+  /** Resolves when every queue is empty (tests, shutdown). */
+  idle(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async drain(roomId: string): Promise<void> {
+    this.running.add(roomId);
+    const queue = this.queues.get(roomId) ?? [];
+    while (queue.length > 0) {
+      const op = queue[0];
+      if (op === undefined) break;
+      await this.runWithRetry(roomId, op);
+      queue.shift();
+    }
+    this.queues.delete(roomId);
+    this.running.delete(roomId);
+    if (this.running.size === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((w) => w());
+    }
+  }
+
+  private async runWithRetry(roomId: string, op: RoomOp): Promise<void> {
+    let delay = 500;
+    let permanentFailures = 0;
+    for (;;) {
+      try {
+        await op.run();
+        return;
+      } catch (err) {
+        const transient = err instanceof MatrixApiError && err.transient;
+        if (!transient) {
+          permanentFailures++;
+          if (permanentFailures >= MAX_PERMANENT_ATTEMPTS) {
+            this.hooks.onGiveUp(roomId, op, err);
+            return;
+          }
+        }
+        this.hooks.onRetry(roomId, op, err, delay);
+        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 30000);
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Channel stories, on Ergo and on InspIRCd, against the real Synapse: a Matrix user joins a portal
+ * alias and appears on IRC through their own connection; messages flow both ways; IRC users are
+ * ghosts; membership changes on IRC show in Matrix; a body with CR/LF reaches IRC as text only.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { bridges } from "../../scripts/lib/testenv";
+import { TestIrcClient } from "./support/ircClient";
+import { RunningBridge } from "./support/localBridge";
+import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+
+for (const spec of [bridges.sample, bridges.insp]) {
+  describe(`channels on ${spec.ircd}`, () => {
+    const bridge = new RunningBridge(spec);
+    const channel = `#${uniqueName("chan")}`;
+    let alice: TestUser;
+    let roomId: string;
+    let bob: TestIrcClient;
+    let aliceNick: string;
+
+    before(async () => {
+      await bridge.start();
+      bob = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("bob").slice(0, 12));
+      await bob.join(channel);
+      alice = await registerUser(uniqueName("alice"));
+      aliceNick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    });
+
+    after(async () => {
+      await bob.quit();
+      await bridge.dispose();
+    });
+
+    it("a Matrix user joins the portal alias: their puppet joins the channel on IRC", async () => {
+      const started = Date.now();
+      roomId = await joinRoom(alice, bridge.alias(channel));
+      const join = await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${aliceNick.replace(/[[\]]/g, "\\$&")}!\\S+ JOIN :?${channel}`, "i"), 20000);
+      assert.ok(join);
+      process.stderr.write(`  (${spec.ircd}: Matrix join -> IRC JOIN in ${Date.now() - started} ms)\n`);
+    });
+
+    it("the IRC user is a ghost in the room, with their nick as displayname", async () => {
+      const ghost = bridge.ghost(bob.nick);
+      const member = await eventually(
+        async () => (await timeline(alice, roomId)).find((e) => e.type === "m.room.member" && e.state_key === ghost && e.content.membership === "join"),
+        20000,
+        "bob's ghost to join",
+      );
+      assert.equal(member.content.displayname, bob.nick);
+    });
+
+    it("messages flow both ways", async () => {
+      await sendText(alice, roomId, "hello from matrix");
+      const line = await bob.waitFor(/PRIVMSG \S+ :hello from matrix$/, 20000);
+      assert.match(line, new RegExp(`^(?:@\\S+ )?:${aliceNick.replace(/[[\]]/g, "\\$&")}!`, "i"));
+      bob.say(channel, "hello from irc");
+      const ghost = bridge.ghost(bob.nick);
+      const event = await eventually(
+        async () => (await timeline(alice, roomId)).find((e) => e.sender === ghost && e.content.body === "hello from irc"),
+        20000,
+        "bob's message in Matrix",
+      );
+      assert.equal(event.content.msgtype, "m.text");
+      const echoes = (await timeline(alice, roomId)).filter((e) => e.content.body === "hello from matrix");
+      assert.equal(echoes.length, 1, "the Matrix user's own message does not come back as a duplicate");
+    });
+
+    it("an embedded CR/LF and an IRC command in a Matrix body reach IRC as text only", async () => {
+      const from = bob.lines.length;
+      await sendText(alice, roomId, "first line\r\nQUIT :pwned\rPRIVMSG #other :x\u0000tail");
+      await bob.waitFor(/PRIVMSG \S+ :PRIVMSG #other :x/, 20000, from);
+      const got = bob.lines.slice(from).filter((l) => / PRIVMSG /.test(l) && l.includes(aliceNick.slice(0, 6)));
+      assert.deepEqual(
+        got.map((l) => l.replace(/^.* PRIVMSG \S+ :/, "")),
+        ["first line", "QUIT :pwned", "PRIVMSG #other :xtail"],
+      );
+      assert.equal(bob.lines.slice(from).some((l) => / QUIT /.test(l)), false, "the puppet did not quit");
+    });
+
+    it("notices and emotes map both ways", async () => {
+      await sendText(alice, roomId, "waves", "m.emote");
+      await bob.waitFor(new RegExp(`PRIVMSG \\S+ :${String.fromCharCode(1)}ACTION waves${String.fromCharCode(1)}`), 20000);
+      bob.raw(`NOTICE ${channel} :a notice`);
+      bob.raw(`PRIVMSG ${channel} :\u0001ACTION dances\u0001`);
+      const ghost = bridge.ghost(bob.nick);
+      await eventually(async () => (await timeline(alice, roomId)).find((e) => e.sender === ghost && e.content.msgtype === "m.notice" && e.content.body === "a notice"), 20000, "notice");
+      await eventually(async () => (await timeline(alice, roomId)).find((e) => e.sender === ghost && e.content.msgtype === "m.emote" && e.content.body === "dances"), 20000, "emote");
+    });
+  });
+}
