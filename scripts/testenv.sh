@@ -446,7 +446,7 @@ export TESTENV_INSPIRCD_HOST=$HOST_IP TESTENV_INSPIRCD_PORT=$INSP1_PORT TESTENV_
 export TESTENV_INSPIRCD_OPER=testoper TESTENV_INSPIRCD_OPER_PASS=testoper
 # Flood control left ON on purpose (see scripts/testenv/README.md):
 #  Ergo fakelag: window=1s burst-limit=5 messages-per-window=2 cooldown=2s (opers with nofakelag are exempt)
-#  InspIRCd: threshold=10 commandrate=1000 (1 cmd/s) fakelag=yes recvq=32K softsendq=64K hardsendq=4M
+#  InspIRCd: threshold=20 commandrate=10000 (10 cmd/s) fakelag=yes recvq=32K softsendq=64K hardsendq=4M
 #  Connection limits: Ergo exempts loopback from ip-limits; InspIRCd localmax=globalmax=1000 for 127.0.0.0/8
 EOF
 }

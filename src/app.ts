@@ -4,6 +4,7 @@ import { NetworkBridge } from "./bridge/networkBridge";
 import type { BridgeConfig } from "./config/schema";
 import { errorText } from "./errors";
 import type { MatrixContext, NetworkRuntime } from "./fromMatrix/context";
+import { ChannelOrder } from "./fromMatrix/channelOrder";
 import { routeMatrixEvent } from "./fromMatrix/router";
 import { buildNetworkContext, type NetworkContext } from "./irc/networkContext";
 import { systemClock } from "./irc/pacedQueue";
@@ -129,7 +130,10 @@ export class App {
         }),
     );
     const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
-      bridges.map((bridge) => [bridge.network.id, { network: bridge.network, puppets: bridge.puppets, bridge }]),
+      bridges.map((bridge) => [
+        bridge.network.id,
+        { network: bridge.network, puppets: bridge.puppets, order: new ChannelOrder(bridge.network.pacing.maxQueuedLines), bridge },
+      ]),
     );
     const portals = new Portals(this.networks, rooms, this.api, this.botUserId, log.child({ module: "portals" }));
     const matrixCtx: MatrixContext = {

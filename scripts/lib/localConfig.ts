@@ -35,6 +35,10 @@ export function localBridgeConfig(bridge: LocalBridge, overrides: (doc: Doc) => 
     network.ghostTemplate = `${bridge.name}_{nick}`;
     network.aliasTemplate = `${bridge.name}_{channel}`;
   }
+  if (bridge.ircd === "inspircd") {
+    // Paced under the test InspIRCd's connect class (10 commands/s after a burst of 20 points).
+    network.sendPacing = { burstLines: 8, lineIntervalMs: 150, maxQueuedLines: 200 };
+  }
   overrides(doc);
   const path = join(dir, "config.yaml");
   writeFileSync(path, yaml.dump(doc));

@@ -4,10 +4,13 @@ import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { PuppetRegistry } from "../puppets/puppetRegistry";
 import type { RoomIndex } from "../rooms/roomIndex";
+import type { ChannelOrder } from "./channelOrder";
 
 export interface NetworkRuntime {
   readonly network: NetworkContext;
   readonly puppets: PuppetRegistry;
+  /** Matrix -> IRC order per channel, across senders. */
+  readonly order: ChannelOrder;
 }
 
 /** What a Matrix -> IRC handler may use. Handlers enqueue IRC lines synchronously; they never await. */

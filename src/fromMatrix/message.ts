@@ -1,4 +1,3 @@
-import { errorText } from "../errors";
 import type { MatrixHandler } from "./context";
 
 const KINDS: Readonly<Record<string, "privmsg" | "notice" | "action">> = { "m.text": "privmsg", "m.notice": "notice", "m.emote": "action" };
@@ -51,17 +50,16 @@ export const onRoomMessage: MatrixHandler = (event, ctx) => {
     connection.join(room.channel);
     ctx.persist(room.network, sender);
   }
-  const sent = connection.say(kind, room.channel, body);
-  if (sent === false) {
-    ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "queue_full" });
-    ctx.notice(roomId, `Your message was not sent to IRC: too many messages are already waiting on your connection to ${runtime.network.name}.`);
-    return;
-  }
-  sent.then(
-    () => ctx.metrics.bridgedMessages.inc({ direction: "matrix_to_irc" }),
-    (err: unknown) => {
-      ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "connection" });
-      ctx.notice(roomId, `Your message was not sent to IRC: ${errorText(err)}.`);
+  const accepted = runtime.order.enqueue(`${room.network}\0${room.folded}`, {
+    send: () => connection.say(kind, room.channel, body),
+    onSent: () => ctx.metrics.bridgedMessages.inc({ direction: "matrix_to_irc" }),
+    onFailed: (reason) => {
+      ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "refused" });
+      ctx.notice(roomId, `Your message was not sent to IRC: ${reason}.`);
     },
-  );
+  });
+  if (!accepted) {
+    ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "queue_full" });
+    ctx.notice(roomId, `Your message was not sent to IRC: too many messages are already waiting for ${room.channel}.`);
+  }
 };

@@ -45,7 +45,12 @@ export interface ConnectionEvents {
   closed: (e: { readonly reason: string; readonly fatal: boolean; readonly willReconnect: boolean }) => void;
 }
 
-const FATAL = /banned|k-?lined|g-?lined|z-?lined|too many (host )?connections|too many connections from|throttl|no more connections|connection limit/i;
+/**
+ * Server words for "do not come back": bans (K/G/Z-lines, "banned") and connection limits
+ * ("too many connections", "no more connections" (InspIRCd), "throttled"/"reconnecting too fast"
+ * (Solanum, UnrealIRCd, Ergo)). A reconnect would only make them worse, so none is retried.
+ */
+export const FATAL = /banned|k-?lined|g-?lined|z-?lined|too many (host )?connections|too many connections from|throttl|reconnecting too fast|no more connections|connection limit/i;
 /** Bytes we assume for our own "nick!user@host" when the server has not told us (hosts may be 63). */
 const HOSTMASK_BOUND = 100;
 
@@ -77,6 +82,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private attempts = 0;
   private everRegistered = false;
   private reconnectTimer: { cancel(): void } | undefined;
+  /** Lines written to a target and not yet echoed back by the server (echo-message), oldest first. */
+  private readonly awaitingEcho = new Map<string, { resolve: () => void; reject: (err: Error) => void }[]>();
   /** Channels this connection should be in, rejoined after every reconnect (key: lower-cased name). */
   private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
 
@@ -145,7 +152,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       auto_reconnect: false,
       ping_interval: this.options.keepalive.pingIntervalS,
       ping_timeout: this.options.keepalive.pingTimeoutS,
-      enable_echomessage: false,
+      enable_echomessage: true,
       version: null,
     });
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response"]);
@@ -177,8 +184,10 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   }
 
   /**
-   * Queues a message (split into lines that fit); resolves when every line was written to a live
-   * socket. False, with nothing queued, when the queue cannot take all of it.
+   * Queues a message (split into lines that fit). Resolves when the server confirmed every line
+   * (IRCv3 echo-message), or, on a server without it, when every line was written to a live socket;
+   * rejects with the server's reason when it refused a line (e.g. "cannot send to channel") or when
+   * the connection was lost first. False, with nothing queued, when the queue cannot take all of it.
    */
   say(kind: "privmsg" | "notice" | "action", target: string, body: string): Promise<void> | false {
     const command = kind === "notice" ? "NOTICE" : "PRIVMSG";
@@ -187,13 +196,13 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     if (lines.length === 0) return Promise.resolve();
     if (this.state === "closed") return Promise.reject(new Error("the connection is closed"));
     if (lines.length > this.options.pacing.maxQueuedLines - this.queue.length) return false;
-    const written: Promise<void>[] = [];
+    const confirmed: Promise<void>[] = [];
     for (const line of lines) {
       const pushed = this.queue.push(buildLine(command, [target, kind === "action" ? ctcpAction(line) : line]));
       if (pushed === false) return false;
-      written.push(pushed);
+      confirmed.push(pushed.then(() => this.echoOf(target)));
     }
-    return Promise.all(written).then(() => undefined);
+    return Promise.all(confirmed).then(() => undefined);
   }
 
   /** Sends QUIT and closes for good; queued lines that were not written are rejected. */
@@ -203,11 +212,39 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.reconnectTimer?.cancel();
     this.state = "closed";
     this.queue.clear(new Error(`connection closed: ${reason}`));
+    this.failAllEchoes(reason);
     if (client !== undefined) {
       client.quit(reason);
       client.removeAllListeners();
     }
     this.emit("closed", { reason, fatal: false, willReconnect: false });
+  }
+
+  /** Waits for the server's echo of the line just written to `target` (when echo-message is on). */
+  private echoOf(target: string): Promise<void> {
+    if (!this.hasCap("echo-message")) return Promise.resolve();
+    const key = target.toLowerCase();
+    return new Promise((resolve, reject) => {
+      const list = this.awaitingEcho.get(key) ?? [];
+      list.push({ resolve, reject });
+      this.awaitingEcho.set(key, list);
+    });
+  }
+
+  private settleEcho(target: string, error?: Error): void {
+    const key = target.toLowerCase();
+    const list = this.awaitingEcho.get(key);
+    const first = list?.shift();
+    if (list !== undefined && list.length === 0) this.awaitingEcho.delete(key);
+    if (first === undefined) return;
+    if (error === undefined) first.resolve();
+    else first.reject(error);
+  }
+
+  private failAllEchoes(reason: string): void {
+    const err = new Error(`the connection was lost before the server confirmed the message (${reason})`);
+    for (const list of this.awaitingEcho.values()) for (const pending of list) pending.reject(err);
+    this.awaitingEcho.clear();
   }
 
   private write(line: string): void {
@@ -222,6 +259,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const reason = this.lastError ?? "connection lost";
     const fatal = FATAL.test(reason);
     this.queue.pause();
+    this.failAllEchoes(reason);
     if (fatal) {
       this.state = "closed";
       this.queue.clear(new Error(`connection refused by the server: ${reason}`));
@@ -271,6 +309,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     });
     const message = (kind: MessageEvent["kind"]) => (e: Raw) => {
       if (e.from_server === true) return;
+      if (str(e.nick).toLowerCase() === c.user.nick.toLowerCase() && e.batch === undefined) this.settleEcho(str(e.target));
       this.emit("message", { kind, from: str(e.nick), target: str(e.target), text: str(e.message), tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) });
     };
     c.on("privmsg", message("privmsg"));
@@ -293,7 +332,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     c.on("batch end", (e: Raw) => this.emit("batchEnd", { type: str(e.type), params: Array.isArray(e.params) ? e.params.map(str) : [] }));
     c.on("irc error", (e: Raw) => {
       const reason = str(e.reason) || str(e.error);
-      this.lastError = reason;
+      // ERROR (error "irc") and a network ban explain why the socket closes next.
+      if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") this.lastError = reason;
+      // A refused message (cannot send to channel, no such nick) answers the oldest one waiting.
+      const target = optStr(e.channel) ?? optStr(e.nick);
+      if (target !== undefined && /cannot_send|no_such_nick|no_such_channel/.test(str(e.error))) this.settleEcho(target, new Error(reason));
       this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel) });
     });
     c.on("close", () => this.lost(c));
