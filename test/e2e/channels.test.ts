@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
 
 for (const spec of [bridges.sample, bridges.insp]) {
   describe(`channels on ${spec.ircd}`, () => {
@@ -86,6 +86,54 @@ for (const spec of [bridges.sample, bridges.insp]) {
       const ghost = bridge.ghost(bob.nick);
       await eventually(async () => (await timeline(alice, roomId)).find((e) => e.sender === ghost && e.content.msgtype === "m.notice" && e.content.body === "a notice"), 20000, "notice");
       await eventually(async () => (await timeline(alice, roomId)).find((e) => e.sender === ghost && e.content.msgtype === "m.emote" && e.content.body === "dances"), 20000, "emote");
+    });
+
+    const membership = async (userId: string) => {
+      const events = (await timeline(alice, roomId)).filter((e) => e.type === "m.room.member" && e.state_key === userId);
+      return events.at(-1);
+    };
+
+    it("nick change on IRC: the old ghost leaves, the new one joins with the new nick", async () => {
+      const oldGhost = bridge.ghost(bob.nick);
+      const newNick = `${bob.nick.slice(0, 10)}_x`;
+      bob.raw(`NICK ${newNick}`);
+      const joined = await eventually(async () => {
+        const m = await membership(bridge.ghost(newNick));
+        return m?.content.membership === "join" ? m : undefined;
+      }, 20000, "the new ghost");
+      assert.equal(joined.content.displayname, newNick);
+      assert.equal((await membership(oldGhost))?.content.membership, "leave");
+      bob.nick = newNick;
+    });
+
+    it("part, quit and kick on IRC show in Matrix", async () => {
+      const carol = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("carol").slice(0, 12));
+      const dave = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("dave").slice(0, 12));
+      const erin = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("erin").slice(0, 12));
+      for (const c of [carol, dave, erin]) await c.join(channel);
+      for (const c of [carol, dave, erin]) {
+        await eventually(async () => (await membership(bridge.ghost(c.nick)))?.content.membership === "join", 20000, `${c.nick}'s ghost`);
+      }
+      carol.raw(`PART ${channel} :off to lunch`);
+      await dave.quit("gone fishing");
+      bob.raw(`KICK ${channel} ${erin.nick} :behave`);
+      await eventually(async () => (await membership(bridge.ghost(carol.nick)))?.content.membership === "leave", 20000, "carol's ghost to leave");
+      await eventually(async () => (await membership(bridge.ghost(dave.nick)))?.content.membership === "leave", 20000, "dave's ghost to leave");
+      const kicked = await eventually(async () => {
+        const m = await membership(bridge.ghost(erin.nick));
+        return m?.content.membership === "leave" ? m : undefined;
+      }, 20000, "erin's ghost to be kicked");
+      assert.equal(kicked.sender, `@${bridge.registration.sender_localpart}:localhost`, "the bot kicked the ghost");
+      assert.match(String(kicked.content.reason), /behave/);
+      await carol.quit();
+      await erin.quit();
+    });
+
+    it("a Matrix user who leaves the room parts the channel on IRC", async () => {
+      const from = bob.lines.length;
+      const left = await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/leave`, alice.token, {});
+      assert.equal(left.status, 200);
+      await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${aliceNick.replace(/[[\]]/g, "\\$&")}!\\S+ PART ${channel}`, "i"), 20000, from);
     });
   });
 }

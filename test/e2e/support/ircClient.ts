@@ -10,7 +10,7 @@ export class TestIrcClient {
   private buffer = "";
   private waiters: { re: RegExp; from: number; resolve: (line: string) => void }[] = [];
 
-  private constructor(readonly nick: string) {}
+  private constructor(public nick: string) {}
 
   static async connect(host: string, port: number, nick: string): Promise<TestIrcClient> {
     const client = new TestIrcClient(nick);
