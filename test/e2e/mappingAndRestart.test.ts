@@ -1,0 +1,118 @@
+/**
+ * Stories that need their own bridge runs: a static mapping from the config bridges an existing
+ * room; the bridge stopped for 5 s while IRC keeps talking loses nothing on Ergo (chathistory) and
+ * says when it was away on InspIRCd (no history there).
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { bridges } from "../../scripts/lib/testenv";
+import { TestIrcClient, escape } from "./support/ircClient";
+import { RunningBridge } from "./support/localBridge";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+
+describe("a static mapping bridges an existing room (Ergo)", () => {
+  const channel = `#${uniqueName("mapped")}`;
+  let owner: TestUser;
+  let roomId: string;
+  let bridge: RunningBridge;
+  let ircUser: TestIrcClient;
+
+  before(async () => {
+    owner = await registerUser(uniqueName("owner"));
+    const created = await csApi<{ room_id: string }>("POST", "/_matrix/client/v3/createRoom", owner.token, { preset: "private_chat", name: "our project room" });
+    roomId = created.body.room_id;
+    bridge = new RunningBridge(bridges.sample, (doc) => {
+      const network = (doc.ircNetworks as Record<string, unknown>[])[0] as Record<string, unknown>;
+      network.mappings = { [channel]: { roomIds: [roomId] } };
+    });
+    const invite = await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/invite`, owner.token, { user_id: `@${bridge.registration.sender_localpart}:localhost` });
+    assert.equal(invite.status, 200);
+    ircUser = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("ian").slice(0, 12));
+    await ircUser.join(channel);
+    await bridge.start();
+  });
+
+  after(async () => {
+    await ircUser.quit();
+    await bridge.dispose();
+  });
+
+  it("the bot joins the mapped room, and messages flow both ways", async () => {
+    const bot = `@${bridge.registration.sender_localpart}:localhost`;
+    await eventually(async () => (await timeline(owner, roomId)).some((e) => e.type === "m.room.member" && e.state_key === bot && e.content.membership === "join"), 20000, "the bot to join");
+    await sendText(owner, roomId, "hello mapped channel");
+    const nick = `${owner.userId.slice(1, owner.userId.indexOf(":"))}[m]`;
+    const line = await ircUser.waitFor(/PRIVMSG \S+ :hello mapped channel$/, 20000);
+    assert.match(line, new RegExp(`^(?:@\\S+ )?:${escape(nick)}!`, "i"));
+    ircUser.say(channel, "hello mapped room");
+    await eventually(async () => (await timeline(owner, roomId)).some((e) => e.sender === bridge.ghost(ircUser.nick) && e.content.body === "hello mapped room"), 20000, "the IRC message in the mapped room");
+  });
+});
+
+for (const spec of [bridges.sample, bridges.insp]) {
+  describe(`the bridge stopped for 5 s on ${spec.ircd}`, () => {
+    const bridge = new RunningBridge(spec);
+    const channel = `#${uniqueName("restart")}`;
+    let alice: TestUser;
+    let roomId: string;
+    let talker: TestIrcClient;
+    let nick = "";
+
+    before(async () => {
+      await bridge.start();
+      talker = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("tal").slice(0, 12));
+      await talker.join(channel);
+      alice = await registerUser(uniqueName("alice"));
+      roomId = await joinRoom(alice, bridge.alias(channel));
+      nick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+      await talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 20000);
+    });
+
+    after(async () => {
+      await talker.quit();
+      await bridge.dispose();
+    });
+
+    const bodies = async (prefix: string) =>
+      (await timeline(alice, roomId)).filter((e) => typeof e.content.body === "string" && e.content.body.startsWith(prefix)).map((e) => String(e.content.body));
+
+    it(spec.ircd === "ergo" ? "every message said meanwhile arrives once, in order, with its time" : "the room is told when the bridge was away", async () => {
+      for (let k = 0; k < 5; k++) talker.say(channel, `before-${k}`);
+      await eventually(async () => (await bodies("before-")).length === 5, 20000, "the first messages");
+      await bridge.stop();
+      const sentAt: number[] = [];
+      for (let k = 0; k < 10; k++) {
+        sentAt.push(Date.now());
+        talker.say(channel, `during-${k}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const from = talker.lines.length;
+      await bridge.start();
+      // The user's connection comes back by itself and rejoins; then the channel goes on talking.
+      await talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 20000, from);
+      for (let k = 0; k < 3; k++) talker.say(channel, `after-${k}`);
+      if (spec.ircd === "ergo") {
+        const all = await eventually(async () => {
+          const got = await bodies("");
+          return got.filter((b) => /^(before|during|after)-\d$/.test(b)).length >= 18 ? got : undefined;
+        }, 30000, "the messages after the restart");
+        const sequence = all.filter((b) => /^(before|during|after)-\d$/.test(b));
+        assert.deepEqual(sequence, [
+          ...Array.from({ length: 5 }, (_, k) => `before-${k}`),
+          ...Array.from({ length: 10 }, (_, k) => `during-${k}`),
+          ...Array.from({ length: 3 }, (_, k) => `after-${k}`),
+        ]);
+        const during = (await timeline(alice, roomId)).filter((e) => String(e.content.body).startsWith("during-"));
+        during.forEach((e, k) => assert.ok(Math.abs(e.origin_server_ts - (sentAt[k] ?? 0)) < 2000, `during-${k} keeps its original time`));
+      } else {
+        const notice = await eventually(
+          async () => (await timeline(alice, roomId)).find((e) => e.content.msgtype === "m.notice" && /The bridge was away from/.test(String(e.content.body))),
+          30000,
+          "the away notice",
+        );
+        assert.match(String(notice.content.body), /keeps no history/);
+        await eventually(async () => (await bodies("after-")).length === 3, 20000, "live messages after the restart");
+      }
+    });
+  });
+}
