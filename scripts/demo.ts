@@ -41,8 +41,8 @@ async function main(): Promise<void> {
   Bridge: application service on 127.0.0.1:${bridges.sample.port}, metrics on http://127.0.0.1:${bridges.sample.metricsPort}/metrics
     config ${config.path} (config.sample.yaml pointed at the servers above)
     registration ${registration}
-  Portal rooms will be #irc_#<channel>:${testenv.domain} (for example #irc_#demo:${testenv.domain});
-    this build does not bridge channels yet: it serves the homeserver, registers its bot and exposes metrics.
+  Try it: in your Matrix client join #irc_#demo:${testenv.domain}; in your IRC client /join #demo.
+    Your Matrix user appears on IRC as <localpart>[m]; IRC users appear in Matrix as @irc_<nick>:${testenv.domain}.
   Stop with Ctrl-C; "npm run testenv -- down" stops Synapse and the IRC servers.
 
 `);

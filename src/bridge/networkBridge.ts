@@ -146,6 +146,9 @@ export class NetworkBridge {
       metrics.ircConnections.set({ network: network.id }, this.puppets.size);
       log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
     });
+    connection.on("nick", (e) => {
+      if (this.feed.fold(e.newNick) === this.feed.fold(connection.nick)) this.persist(userId);
+    });
     connection.on("serverError", (e) => log.info("IRC server error", { user: userId, network: network.id, error: e.error, reason: e.reason }));
   }
 

@@ -28,6 +28,7 @@ const networkSchema = obj("One IRC network.", {
     "{displayname}[m]",
     { refine: (v) => (v.includes("{displayname}") || v.includes("{localpart}") ? undefined : "must contain {displayname} or {localpart}") },
   ),
+  nickFollowsDisplayname: bool.withDefault("When a Matrix user changes their displayname, change their IRC nick to match (from nickTemplate).", true),
   ghostTemplate: str.withDefault(
     "Matrix localpart of the ghost user that stands for an IRC nick. Placeholder: {nick} (escaped to a valid lower-case localpart).",
     "irc_{nick}",

@@ -1,9 +1,11 @@
+import { renderNick } from "../irc/nickTemplate";
 import type { MatrixHandler } from "./context";
 
 /**
  * Matrix membership -> IRC: a real user who joins a bridged room joins the channel through their own
  * connection (created on demand); leaving (or being kicked or banned) parts it. The bot accepts
- * invites to bridged rooms. Profile-only changes are not membership changes.
+ * invites to bridged rooms. A displayname change renames the user's IRC nick when the network's
+ * nickFollowsDisplayname is on (a nick in use is refused by the server and the user keeps theirs).
  */
 export const onMember: MatrixHandler = (event, ctx) => {
   const { room_id: roomId, state_key: target } = event;
@@ -18,10 +20,20 @@ export const onMember: MatrixHandler = (event, ctx) => {
   if (room === undefined) return;
   const runtime = ctx.networks.get(room.network);
   if (runtime === undefined) return;
-  const unsigned = (event as { unsigned?: { prev_content?: { membership?: unknown } } }).unsigned;
+  const unsigned = event.unsigned as { prev_content?: { membership?: unknown; displayname?: unknown } } | undefined;
   const before = unsigned?.prev_content?.membership;
 
-  if (membership === "join" && before !== "join") {
+  if (membership === "join" && before === "join") {
+    const displayname = typeof event.content.displayname === "string" ? event.content.displayname : undefined;
+    const previous = unsigned?.prev_content?.displayname;
+    const connection = runtime.puppets.get(target);
+    if (!runtime.network.nickFollowsDisplayname || connection === undefined || displayname === undefined || displayname === previous) return;
+    const localpart = target.slice(1, target.indexOf(":"));
+    const nick = renderNick(runtime.network.nickTemplate, { localpart, displayname }, 30);
+    if (nick !== connection.nick) void connection.send("NICK", [nick]);
+    return;
+  }
+  if (membership === "join") {
     const ensured = runtime.puppets.ensure(target);
     if (!ensured.ok) {
       ctx.notice(roomId, `${target} cannot be connected to IRC: ${ensured.reason}.`);

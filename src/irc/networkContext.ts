@@ -11,6 +11,7 @@ export interface NetworkContext {
   readonly ids: NetworkIds;
   readonly channels: ChannelPolicy;
   readonly nickTemplate: string;
+  readonly nickFollowsDisplayname: boolean;
   readonly bot: { readonly enabled: boolean; readonly nick: string };
   readonly pacing: PacingSettings;
   readonly limits: { readonly maxConnections: number; readonly idleTimeoutMs: number };
@@ -24,6 +25,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
     ids: new NetworkIds(network, domain),
     channels: new ChannelPolicy(network),
     nickTemplate: network.nickTemplate,
+    nickFollowsDisplayname: network.nickFollowsDisplayname,
     bot: { enabled: network.bot.enabled, nick: network.bot.nick },
     pacing: {
       burstLines: network.sendPacing.burstLines,

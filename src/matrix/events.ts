@@ -6,6 +6,7 @@ export interface MatrixEvent {
   readonly sender?: string;
   readonly state_key?: string;
   readonly origin_server_ts?: number;
+  readonly unsigned?: Readonly<Record<string, unknown>>;
   readonly content: Readonly<Record<string, unknown>>;
 }
 

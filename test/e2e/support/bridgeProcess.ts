@@ -45,6 +45,10 @@ export class BridgeProcess {
     });
   }
 
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   exitCode(): Promise<number | null> {
     return this.exited;
   }
