@@ -84,6 +84,7 @@ for (const spec of [bridges.sample, bridges.insp]) {
       for (let k = 0; k < 10; k++) {
         sentAt.push(Date.now());
         talker.say(channel, `during-${k}`);
+        if (k === 4) await sendText(alice, roomId, "sent from Matrix while the bridge was down");
         await new Promise((r) => setTimeout(r, 500));
       }
       const from = talker.lines.length;
@@ -91,6 +92,8 @@ for (const spec of [bridges.sample, bridges.insp]) {
       // The user's connection comes back by itself and rejoins; then the channel goes on talking.
       await talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 20000, from);
       for (let k = 0; k < 3; k++) talker.say(channel, `after-${k}`);
+      // The homeserver retries the transaction it could not deliver; the message reaches IRC.
+      await talker.waitFor(/PRIVMSG \S+ :sent from Matrix while the bridge was down$/, 60000, from);
       if (spec.ircd === "ergo") {
         const all = await eventually(async () => {
           const got = await bodies("");

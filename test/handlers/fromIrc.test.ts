@@ -1,0 +1,235 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { dedupeKey, type ChannelEvent } from "../../src/broker/channelEvent";
+import type { IrcContext } from "../../src/fromIrc/context";
+import { onNames } from "../../src/fromIrc/names";
+import { routeIrcEvent } from "../../src/fromIrc/router";
+import type { MessageEvent, Tags } from "../../src/irc/events";
+import { Ghosts } from "../../src/matrix/ghosts";
+import { MatrixApiError } from "../../src/matrix/matrixApi";
+import { createMetrics } from "../../src/observability/metrics";
+import { RoomIndex } from "../../src/rooms/roomIndex";
+import { RoomQueues } from "../../src/rooms/roomQueues";
+import { openNedbStore } from "../../src/store/nedbStore";
+import { FakeClock } from "../support/fakeClock";
+import { FakeMatrixApi } from "../support/fakeMatrixApi";
+import { fakeNetwork } from "../support/fakeNetwork";
+import { silentLogger } from "../support/silentLogger";
+
+const BOT = "@ircbot:example.org";
+const PORTAL = "!portal:example.org";
+const MAPPED = "!mapped:example.org";
+const BOB = "@irc_bob:example.org";
+const T = 1_700_000_000_000;
+const base = { tags: {}, time: T, batch: undefined };
+
+async function setup() {
+  const network = fakeNetwork();
+  const rooms = new RoomIndex((await openNedbStore(undefined)).rooms);
+  await rooms.add({ roomId: PORTAL, network: network.id, channel: "#chan", folded: "#chan", origin: "portal" });
+  await rooms.add({ roomId: MAPPED, network: network.id, channel: "#Chan", folded: "#chan", origin: "mapped" });
+  const api = new FakeMatrixApi();
+  const clock = new FakeClock();
+  const givenUp: string[] = [];
+  const queues = new RoomQueues({ onGiveUp: (roomId, op) => givenUp.push(`${roomId} ${op.what}`), onRetry: () => undefined }, clock);
+  const fold = (name: string) => network.channels.fold(name);
+  // Our connections: Alice's puppet and the IRC bot.
+  const ours = new Set(["Alice[m]", "matrixbridge"].map(fold));
+  const puppets = new Map([[fold("Alice[m]"), "@alice:example.org"]]);
+  const ctx: IrcContext = {
+    network,
+    rooms,
+    queues,
+    ghosts: new Ghosts(api, BOT),
+    api,
+    botUserId: BOT,
+    log: silentLogger(),
+    metrics: createMetrics(),
+    isOurs: (nick) => ours.has(fold(nick)),
+    userOfNick: (nick) => puppets.get(fold(nick)),
+    fold,
+    // Recorded among the API calls, so the test sees what happened before it.
+    markDelivered: (channel, time, msgid) => api.calls.push(`mark ${channel} ${String(time)} ${String(msgid)}`),
+    topics: new Map(),
+  };
+  const route = (ev: ChannelEvent) => routeIrcEvent({ key: dedupeKey(ev, clock.now()), ev }, ctx);
+  /** Routes the events, waits for the room queues, and returns the API calls they made. */
+  const run = async (...events: ChannelEvent[]) => {
+    const from = api.calls.length;
+    events.forEach(route);
+    await queues.idle();
+    return api.calls.slice(from);
+  };
+  return { ctx, api, queues, clock, givenUp, route, run };
+}
+
+function message(from: string, text: string, kind: MessageEvent["kind"] = "privmsg", tags: Tags = {}): ChannelEvent {
+  return { type: "message", channel: "#chan", e: { ...base, kind, from, target: "#chan", text, tags } };
+}
+const join = (nick: string): ChannelEvent => ({ type: "join", channel: "#chan", e: { ...base, nick, channel: "#chan", account: undefined } });
+const kick = (nick: string, by: string, reason: string): ChannelEvent => ({ type: "kick", channel: "#chan", e: { ...base, by, nick, channel: "#chan", reason } });
+const topic = (text: string): ChannelEvent => ({ type: "topic", channel: "#chan", e: { ...base, channel: "#chan", topic: text, by: "op" } });
+
+describe("IRC -> Matrix handlers", () => {
+  it("a channel message: m.text from the ghost into both rooms, same txnId prefix, server time, then the mark", async () => {
+    const { api, run } = await setup();
+    const calls = await run(message("Bob", "hello", "privmsg", { msgid: "m1" }));
+    assert.deepEqual(
+      api.sent.map((s) => [s.roomId, s.as, s.type, s.content, s.ts]),
+      [PORTAL, MAPPED].map((room) => [room, BOB, "m.room.message", { msgtype: "m.text", body: "hello" }, T]),
+    );
+    const prefixes = api.sent.map((s) => s.txnId.slice(0, -`.${s.roomId}`.length));
+    assert.deepEqual(api.sent.map((s) => s.txnId), prefixes.map((p, i) => `${p}.${[PORTAL, MAPPED][i] ?? ""}`));
+    assert.match(prefixes[0] ?? "", /^irc\.[0-9a-f]{24}$/);
+    assert.equal(prefixes[0], prefixes[1]);
+    for (const room of [PORTAL, MAPPED]) assert.deepEqual(api.callsIn(room), [`join ${room} ${BOB}`, `send ${room} ${BOB} m.room.message`]);
+    assert.ok(calls.includes(`register irc_bob`) && calls.includes(`setDisplayname ${BOB} Bob`));
+    const marks = calls.filter((c) => c.startsWith("mark "));
+    assert.deepEqual(marks, [`mark #chan ${T} m1`, `mark #chan ${T} m1`]);
+    assert.ok(calls.indexOf(`send ${PORTAL} ${BOB} m.room.message`) < calls.indexOf(marks[0] ?? ""), "marked only after a send");
+  });
+
+  it("the txnId is deterministic: the same event gives the same ids, another event other ids", async () => {
+    const first = await setup();
+    const second = await setup();
+    await first.run(message("Bob", "hello", "privmsg", { msgid: "m1" }));
+    await second.run(message("Bob", "hello", "privmsg", { msgid: "m1" }), message("Bob", "hello", "privmsg", { msgid: "m2" }));
+    const ids = (s: typeof first) => s.api.sent.filter((e) => e.roomId === PORTAL).map((e) => e.txnId);
+    assert.equal(ids(second)[0], ids(first)[0]);
+    assert.notEqual(ids(second)[1], ids(second)[0]);
+  });
+
+  const kinds: [MessageEvent["kind"], string][] = [
+    ["privmsg", "m.text"],
+    ["notice", "m.notice"],
+    ["action", "m.emote"],
+  ];
+  for (const [kind, msgtype] of kinds) {
+    it(`${kind} becomes ${msgtype}, with IRC formatting stripped`, async () => {
+      const { api, run } = await setup();
+      await run(message("Bob", "\x02bold\x02 \x0304,01red\x03 \x1Dit\x1D\x0F done", kind));
+      assert.deepEqual(
+        api.sent.map((s) => s.content),
+        [
+          { msgtype, body: "bold red it done" },
+          { msgtype, body: "bold red it done" },
+        ],
+      );
+    });
+  }
+
+  it("a message from one of our own nicks (any case) sends nothing", async () => {
+    const { api, run } = await setup();
+    assert.deepEqual(await run(message("alice[M]", "from Matrix"), message("MatrixBridge", "bot")), []);
+    assert.deepEqual(api.sent, []);
+  });
+
+  it("a join: the ghost is registered, named after the nick and joined to both rooms", async () => {
+    const { api, run } = await setup();
+    const calls = await run(join("Carol"));
+    const carol = "@irc_carol:example.org";
+    // Each room's queue runs ensureJoined on its own, so with two rooms these may come twice (see report).
+    assert.deepEqual(new Set(calls.filter((c) => !c.startsWith("join "))), new Set(["register irc_carol", `setDisplayname ${carol} Carol`]));
+    assert.ok(calls.indexOf("register irc_carol") < calls.indexOf(`setDisplayname ${carol} Carol`));
+    assert.ok(calls.indexOf(`setDisplayname ${carol} Carol`) < calls.findIndex((c) => c.startsWith("join ")));
+    for (const room of [PORTAL, MAPPED]) assert.deepEqual(api.callsIn(room), [`join ${room} ${carol}`]);
+  });
+
+  it("our own nick joining creates no ghost", async () => {
+    const { run } = await setup();
+    assert.deepEqual(await run(join("Alice[m]"), join("matrixbridge")), []);
+  });
+
+  it("a nick change: the old ghost leaves, the new one joins under the new nick", async () => {
+    const { api, run } = await setup();
+    await run(join("Bob"));
+    const calls = await run({ type: "nick", channel: "#chan", e: { ...base, nick: "Bob", newNick: "Robert" } });
+    const robert = "@irc_robert:example.org";
+    assert.ok(calls.includes(`setDisplayname ${robert} Robert`));
+    for (const room of [PORTAL, MAPPED]) assert.deepEqual(api.callsIn(room).slice(-2), [`leave ${room} ${BOB}`, `join ${room} ${robert}`]);
+  });
+
+  it("a nick change in case only renames the ghost in place", async () => {
+    const { run } = await setup();
+    await run(join("Bob"));
+    const calls = await run({ type: "nick", channel: "#chan", e: { ...base, nick: "Bob", newNick: "BOB" } });
+    assert.deepEqual(new Set(calls), new Set([`setDisplayname ${BOB} BOB`]));
+  });
+
+  it("part and quit: the ghost leaves both rooms", async () => {
+    const { run } = await setup();
+    await run(join("Bob"));
+    const part: ChannelEvent = { type: "part", channel: "#chan", e: { ...base, nick: "Bob", channel: "#chan", reason: "bye" } };
+    assert.deepEqual((await run(part)).sort(), [`leave ${MAPPED} ${BOB}`, `leave ${PORTAL} ${BOB}`]);
+    const quit: ChannelEvent = { type: "quit", channel: "#chan", e: { ...base, nick: "Bob", reason: "gone" } };
+    assert.deepEqual((await run(quit)).sort(), [`leave ${MAPPED} ${BOB}`, `leave ${PORTAL} ${BOB}`]);
+  });
+
+  it("a kick of an IRC user: the bot kicks the ghost, saying who kicked and why", async () => {
+    const { run } = await setup();
+    const calls = await run(kick("Bob", "op", "spam"), kick("Dave", "op", ""));
+    const dave = "@irc_dave:example.org";
+    assert.deepEqual(calls.sort(), [
+      `kick ${MAPPED} ${BOT} ${BOB} kicked on IRC by op: spam`,
+      `kick ${MAPPED} ${BOT} ${dave} kicked on IRC by op`,
+      `kick ${PORTAL} ${BOT} ${BOB} kicked on IRC by op: spam`,
+      `kick ${PORTAL} ${BOT} ${dave} kicked on IRC by op`,
+    ]);
+  });
+
+  it("a kick of one of our puppets kicks the Matrix user; a kick of the bot's own nick does nothing", async () => {
+    const { run } = await setup();
+    const calls = await run(kick("Alice[m]", "op", "flood"), kick("matrixbridge", "op", "bye"));
+    assert.deepEqual(calls.sort(), [
+      `kick ${MAPPED} ${BOT} @alice:example.org kicked on IRC by op: flood`,
+      `kick ${PORTAL} ${BOT} @alice:example.org kicked on IRC by op: flood`,
+    ]);
+  });
+
+  it("a kick the bot has no power for: the ghost leaves instead", async () => {
+    const { api, run, givenUp } = await setup();
+    api.failures.set("kick", new MatrixApiError(403, "M_FORBIDDEN", "no power"));
+    const calls = await run(kick("Bob", "op", "spam"));
+    assert.deepEqual(calls.filter((c) => c.startsWith("leave ")).sort(), [`leave ${MAPPED} ${BOB}`, `leave ${PORTAL} ${BOB}`]);
+    assert.deepEqual(givenUp, []);
+  });
+
+  it("a topic is set in the portal room only, and only once when repeated", async () => {
+    const { run } = await setup();
+    const set = (text: string) => `setState ${PORTAL} ${BOT} m.room.topic  ${JSON.stringify({ topic: text })}`;
+    assert.deepEqual(await run(topic("\x02Welcome\x02"), topic("Welcome")), [set("Welcome")]);
+    assert.deepEqual(await run(topic("Welcome")), []);
+    assert.deepEqual(await run(topic("New rules")), [set("New rules")]);
+  });
+
+  it("a message that is refused for good is given up and not marked delivered", async () => {
+    const { api, route, queues, clock, givenUp } = await setup();
+    api.failures.set("send", new MatrixApiError(403, "M_FORBIDDEN", "not in room"));
+    route(message("Bob", "hello", "privmsg", { msgid: "m1" }));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    clock.advance(500);
+    await queues.idle();
+    assert.deepEqual(givenUp.sort(), [`${MAPPED} message from Bob`, `${PORTAL} message from Bob`]);
+    assert.deepEqual(api.calls.filter((c) => c.startsWith("mark ")), []);
+  });
+
+  it("NAMES: a ghost for every IRC user but ours, once", async () => {
+    const { ctx, api, queues } = await setup();
+    const names = { channel: "#CHAN", users: [{ nick: "Bob", modes: ["o"] }, { nick: "Alice[m]", modes: [] }, { nick: "Dave", modes: [] }] };
+    onNames(names, ctx);
+    await queues.idle();
+    const dave = "@irc_dave:example.org";
+    for (const room of [PORTAL, MAPPED]) assert.deepEqual(api.callsIn(room), [`join ${room} ${BOB}`, `join ${room} ${dave}`]);
+    assert.ok(!api.calls.some((c) => c.includes("alice")));
+    const before = api.calls.length;
+    onNames(names, ctx);
+    await queues.idle();
+    assert.equal(api.calls.length, before, "ghosts already joined are not joined again");
+  });
+
+  it("events of a channel with no bridged room do nothing", async () => {
+    const { run } = await setup();
+    const other: ChannelEvent = { type: "message", channel: "#other", e: { ...base, kind: "privmsg", from: "Bob", target: "#other", text: "hi" } };
+    assert.deepEqual(await run(other), []);
+  });
+});

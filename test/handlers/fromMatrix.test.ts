@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ChannelOrder } from "../../src/fromMatrix/channelOrder";
+import type { MatrixContext } from "../../src/fromMatrix/context";
+import { routeMatrixEvent } from "../../src/fromMatrix/router";
+import type { MatrixEvent } from "../../src/matrix/events";
+import { createMetrics } from "../../src/observability/metrics";
+import { PuppetRegistry } from "../../src/puppets/puppetRegistry";
+import { RoomIndex } from "../../src/rooms/roomIndex";
+import { openNedbStore } from "../../src/store/nedbStore";
+import { FakeClock } from "../support/fakeClock";
+import { fakeNetwork } from "../support/fakeNetwork";
+import { silentLogger } from "../support/silentLogger";
+
+const BOT = "@ircbot:example.org";
+const ROOM = "!room:example.org";
+const ALICE = "@alice:example.org";
+const BOB = "@bob:example.org";
+
+/**
+ * NetworkRuntime.puppets is the PuppetRegistry class, so a real one is used. Its identity lookup
+ * never resolves, so no connection ever connects: lines stay queued where the test can count them
+ * (`connection.queued`), next to the channels the connection means to be in (`channelNames`).
+ */
+async function setup(extra = "") {
+  const network = fakeNetwork(extra);
+  const store = await openNedbStore(undefined);
+  const rooms = new RoomIndex(store.rooms);
+  await rooms.add({ roomId: ROOM, network: network.id, channel: "#chan", folded: "#chan", origin: "portal" });
+  const puppets = new PuppetRegistry({
+    network,
+    store: store.puppets,
+    identity: () => new Promise<{ nick: string; username: string }>(() => undefined),
+    attach: () => undefined,
+    clock: new FakeClock(),
+    log: silentLogger(),
+    keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
+    reconnect: { minMs: 1000, maxMs: 60000 },
+  });
+  const order = new ChannelOrder(10);
+  const notices: string[] = [];
+  const persisted: string[] = [];
+  const invites: string[] = [];
+  const ctx: MatrixContext = {
+    botUserId: BOT,
+    rooms,
+    networks: new Map([[network.id, { network, puppets, order }]]),
+    log: silentLogger(),
+    metrics: createMetrics(),
+    isBridgeUser: (userId) => userId === BOT || network.ids.nickOfGhost(userId) !== undefined,
+    notice: (roomId, text) => notices.push(`${roomId} ${text}`),
+    persist: (net, userId) => persisted.push(`${net} ${userId}`),
+    acceptInvite: (roomId) => invites.push(roomId),
+  };
+  const route = (...events: MatrixEvent[]) => events.forEach((e) => routeMatrixEvent(e, ctx));
+  const state = (userId: string) => {
+    const c = puppets.get(userId);
+    return c === undefined ? undefined : { channels: c.channelNames, queued: c.queued };
+  };
+  return { ctx, network, puppets, order, notices, persisted, invites, route, state };
+}
+
+function text(sender: string, body: string, extra: Record<string, unknown> = {}, roomId = ROOM): MatrixEvent {
+  return { type: "m.room.message", room_id: roomId, sender, content: { msgtype: "m.text", body, ...extra } };
+}
+
+function member(target: string, membership: string, before: string | undefined, sender = target, roomId = ROOM): MatrixEvent {
+  return { type: "m.room.member", room_id: roomId, sender, state_key: target, content: { membership }, unsigned: { prev_content: { membership: before } } };
+}
+
+function rename(target: string, from: string, to: string): MatrixEvent {
+  return {
+    type: "m.room.member",
+    room_id: ROOM,
+    sender: target,
+    state_key: target,
+    content: { membership: "join", displayname: to },
+    unsigned: { prev_content: { membership: "join", displayname: from } },
+  };
+}
+
+describe("Matrix -> IRC handlers", () => {
+  it("a real user's message: their connection joins the channel, then queues the message", async () => {
+    const { route, state, persisted, notices, puppets } = await setup();
+    route(text(ALICE, "hello"));
+    assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 }, "JOIN and PRIVMSG queued");
+    assert.deepEqual(persisted, [`testnet ${ALICE}`]);
+    route(text(ALICE, "again"));
+    assert.deepEqual(state(ALICE)?.queued, 2, "the second message waits for the first to be confirmed");
+    assert.deepEqual(notices, []);
+    puppets.closeAll("test over");
+  });
+
+  it("messages of two senders are handed to IRC in order, one at a time", async () => {
+    const { route, state, order, network, puppets } = await setup();
+    route(text(ALICE, "first"), text(BOB, "second"));
+    assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 });
+    assert.deepEqual(state(BOB), { channels: ["#chan"], queued: 1 }, "Bob has joined; his message waits for Alice's");
+    assert.equal(order.pending(`${network.id}\0#chan`), 2);
+    puppets.closeAll("test over");
+  });
+
+  it("a member join joins the channel once; a message afterwards does not join again", async () => {
+    const { route, state, persisted, puppets } = await setup();
+    route(member(ALICE, "join", undefined));
+    assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 1 });
+    route(member(ALICE, "join", "join"));
+    assert.deepEqual(state(ALICE)?.queued, 1, "a profile change is not a join");
+    route(text(ALICE, "hi"));
+    assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 });
+    assert.deepEqual(persisted, [`testnet ${ALICE}`]);
+    puppets.closeAll("test over");
+  });
+
+  it("a displayname change queues a NICK when nickFollowsDisplayname is on, and only then", async () => {
+    const on = await setup();
+    on.route(member(ALICE, "join", undefined), rename(ALICE, "Alice", "Alice"));
+    assert.equal(on.state(ALICE)?.queued, 1, "same displayname: nothing");
+    on.route(rename(ALICE, "Alice", "Alicia"));
+    assert.deepEqual(on.state(ALICE), { channels: ["#chan"], queued: 2 }, "JOIN, NICK");
+    on.route(rename(BOB, "Bob", "Robert"));
+    assert.equal(on.puppets.get(BOB), undefined, "no connection is created for a rename");
+    on.puppets.closeAll("test over");
+    const off = await setup(", nickFollowsDisplayname: false");
+    off.route(member(ALICE, "join", undefined), rename(ALICE, "Alice", "Alicia"));
+    assert.equal(off.state(ALICE)?.queued, 1);
+    off.puppets.closeAll("test over");
+  });
+
+  it("leaving or being kicked parts the channel; a leave without a prior join does nothing", async () => {
+    const { route, state, persisted, puppets } = await setup();
+    route(member(ALICE, "join", undefined), member(BOB, "join", undefined));
+    route(member(ALICE, "leave", "join"), member(BOB, "leave", "join", "@mod:example.org"));
+    assert.deepEqual(state(ALICE), { channels: [], queued: 2 }, "JOIN then PART");
+    assert.deepEqual(state(BOB), { channels: [], queued: 2 });
+    assert.equal(persisted.length, 4);
+    route(member("@carol:example.org", "leave", "invite"));
+    assert.equal(puppets.get("@carol:example.org"), undefined);
+    puppets.closeAll("test over");
+  });
+
+  it("a reply queues only the answer, not the quoted fallback", async () => {
+    const { route, state, puppets } = await setup();
+    const body = "> <@x:example.org> quoted\n\nanswer";
+    route(text(ALICE, body, { "m.relates_to": { "m.in_reply_to": { event_id: "$q" } } }));
+    assert.deepEqual(state(ALICE)?.queued, 2, "JOIN + one line");
+    route(text(BOB, body));
+    assert.deepEqual(state(BOB)?.queued, 1, "Bob's message waits behind Alice's");
+    puppets.closeAll("test over");
+    const second = await setup();
+    second.route(text(BOB, body));
+    assert.deepEqual(second.state(BOB)?.queued, 3, "not a reply: JOIN + both lines");
+    second.puppets.closeAll("test over");
+  });
+
+  it("a file is sent as an action with its URL; unknown msgtypes and empty bodies are not sent", async () => {
+    const { route, state, puppets } = await setup();
+    route({ type: "m.room.message", room_id: ROOM, sender: ALICE, content: { msgtype: "m.image", body: "cat.png", url: "mxc://example.org/abc" } });
+    assert.deepEqual(state(ALICE)?.queued, 2);
+    route({ type: "m.room.message", room_id: ROOM, sender: BOB, content: { msgtype: "m.location", body: "here", geo_uri: "geo:0,0" } }, text(BOB, "  \n "));
+    assert.equal(puppets.get(BOB), undefined);
+    puppets.closeAll("test over");
+  });
+
+  it("the bot's and ghosts' own events are ignored", async () => {
+    const { route, puppets, network, invites } = await setup();
+    const ghost = network.ids.ghostUserId("Bob");
+    route(text(BOT, "notice"), text(ghost, "echo"), member(ghost, "join", undefined));
+    assert.equal(puppets.size, 0);
+    assert.deepEqual(invites, []);
+  });
+
+  it("an invite of the bot is accepted; other events in unknown rooms do nothing", async () => {
+    const { route, puppets, invites, notices } = await setup();
+    route(member(BOT, "invite", undefined, ALICE, "!elsewhere:example.org"));
+    assert.deepEqual(invites, ["!elsewhere:example.org"]);
+    route(text(ALICE, "hi", {}, "!elsewhere:example.org"), member(ALICE, "join", undefined, ALICE, "!elsewhere:example.org"));
+    assert.equal(puppets.size, 0);
+    assert.deepEqual(notices, []);
+  });
+
+  it("beyond the connection limit the sender is told and nothing is queued", async () => {
+    const { route, puppets, notices } = await setup(", connections: { max: 1 }");
+    route(text(ALICE, "hi"), text(BOB, "hi"), member("@carol:example.org", "join", undefined));
+    assert.equal(puppets.size, 1);
+    assert.deepEqual(notices, [
+      `${ROOM} Your message was not sent to IRC: the bridge already has 1 connections to TestNet, its limit.`,
+      `${ROOM} @carol:example.org cannot be connected to IRC: the bridge already has 1 connections to TestNet, its limit.`,
+    ]);
+    puppets.closeAll("test over");
+  });
+
+  it("a full connection queue: the sender is told", async () => {
+    const { route, state, notices, puppets } = await setup(", sendPacing: { maxQueuedLines: 1 }");
+    route(text(ALICE, "hi"));
+    assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 1 }, "only the JOIN fit");
+    assert.deepEqual(notices, [`${ROOM} Your message was not sent to IRC: too many messages are already waiting on your IRC connection.`]);
+    puppets.closeAll("test over");
+  });
+});

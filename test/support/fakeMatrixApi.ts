@@ -1,0 +1,80 @@
+import { MatrixApi, type Json, type MatrixApiError } from "../../src/matrix/matrixApi";
+
+export interface SentEvent {
+  readonly roomId: string;
+  readonly as: string;
+  readonly type: string;
+  readonly content: Json;
+  readonly txnId: string;
+  readonly ts: number | undefined;
+}
+
+/**
+ * A MatrixApi that talks to no homeserver: every call is recorded in `calls` as one readable line
+ * ("join !room:x @user:x"), successful sends also in `sent` with all their fields. A method named in
+ * `failures` rejects with that error (every call, until it is removed). Any other request throws.
+ */
+export class FakeMatrixApi extends MatrixApi {
+  readonly calls: string[] = [];
+  readonly sent: SentEvent[] = [];
+  readonly failures = new Map<string, MatrixApiError>();
+  readonly displaynames = new Map<string, string>();
+
+  constructor() {
+    super("http://homeserver.invalid", "fake-as-token");
+  }
+
+  override request(method: string, path: string): Promise<Json> {
+    return Promise.reject(new Error(`FakeMatrixApi: unexpected request ${method} ${path}`));
+  }
+
+  /** Calls made to one room, in order. */
+  callsIn(roomId: string): string[] {
+    return this.calls.filter((c) => c.split(" ")[1] === roomId);
+  }
+
+  private record(method: string, ...args: string[]): Promise<void> {
+    this.calls.push([method, ...args].join(" "));
+    const failure = this.failures.get(method);
+    return failure === undefined ? Promise.resolve() : Promise.reject(failure);
+  }
+
+  override register(localpart: string): Promise<void> {
+    return this.record("register", localpart);
+  }
+
+  override displayname(userId: string): Promise<string | undefined> {
+    return Promise.resolve(this.displaynames.get(userId));
+  }
+
+  override setDisplayname(userId: string, displayname: string): Promise<void> {
+    return this.record("setDisplayname", userId, displayname);
+  }
+
+  override async join(roomIdOrAlias: string, as: string): Promise<string> {
+    await this.record("join", roomIdOrAlias, as);
+    return roomIdOrAlias;
+  }
+
+  override leave(roomId: string, as: string): Promise<void> {
+    return this.record("leave", roomId, as);
+  }
+
+  override invite(roomId: string, as: string, userId: string): Promise<void> {
+    return this.record("invite", roomId, as, userId);
+  }
+
+  override kick(roomId: string, as: string, userId: string, reason: string): Promise<void> {
+    return this.record("kick", roomId, as, userId, reason);
+  }
+
+  override async send(roomId: string, as: string, type: string, content: Json, txnId: string, ts?: number): Promise<string> {
+    await this.record("send", roomId, as, type);
+    this.sent.push({ roomId, as, type, content, txnId, ts });
+    return `$event${this.sent.length}`;
+  }
+
+  override setState(roomId: string, as: string, type: string, stateKey: string, content: Json): Promise<void> {
+    return this.record("setState", roomId, as, type, stateKey, JSON.stringify(content));
+  }
+}
