@@ -6,10 +6,13 @@ export const onTopic: IrcHandler<"topic"> = ({ ev }, ctx) => {
   const topic = stripFormatting(ev.e.topic);
   for (const room of roomsOf(ctx, ev.channel)) {
     if (room.origin !== "portal" || ctx.topics.get(room.roomId) === topic) continue;
-    ctx.topics.set(room.roomId, topic);
     ctx.queues.enqueue(room.roomId, {
       what: "topic",
-      run: () => ctx.api.setState(room.roomId, ctx.botUserId, "m.room.topic", "", { topic }),
+      run: async () => {
+        if (ctx.topics.get(room.roomId) === topic) return;
+        await ctx.api.setState(room.roomId, ctx.botUserId, "m.room.topic", "", { topic });
+        ctx.topics.set(room.roomId, topic);
+      },
     });
   }
 };

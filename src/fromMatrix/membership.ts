@@ -30,7 +30,7 @@ export const onMember: MatrixHandler = (event, ctx) => {
     if (!runtime.network.nickFollowsDisplayname || connection === undefined || displayname === undefined || displayname === previous) return;
     const localpart = target.slice(1, target.indexOf(":"));
     const nick = renderNick(runtime.network.nickTemplate, { localpart, displayname }, 30);
-    if (nick !== connection.nick) void connection.send("NICK", [nick]);
+    connection.requestNick(nick);
     return;
   }
   if (membership === "join") {
@@ -43,9 +43,9 @@ export const onMember: MatrixHandler = (event, ctx) => {
     ctx.persist(room.network, target);
     return;
   }
-  if ((membership === "leave" || membership === "ban") && before === "join") {
+  if ((membership === "leave" || membership === "ban") && before !== "leave" && before !== "ban") {
     const connection = runtime.puppets.get(target);
-    if (connection === undefined) return;
+    if (connection === undefined || !connection.channelNames.some((c) => runtime.network.channels.fold(c) === room.folded)) return;
     const why = event.sender === target ? "left the Matrix room" : `removed from the Matrix room by ${event.sender ?? "someone"}`;
     connection.part(room.channel, why);
     ctx.persist(room.network, target);

@@ -5,7 +5,7 @@ const MEDIA = new Set(["m.image", "m.file", "m.video", "m.audio"]);
 
 /** Drops the quoted fallback ("> <@x> ...") at the top of a reply: IRC users see the reply only. */
 function withoutReplyFallback(body: string, isReply: boolean): string {
-  if (!isReply) return body;
+  if (!isReply || !body.startsWith("> <")) return body;
   const lines = body.split("\n");
   let i = 0;
   while (i < lines.length && (lines[i] ?? "").startsWith(">")) i++;

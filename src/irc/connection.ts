@@ -77,6 +77,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private lastError: string | undefined;
   private alternatives: Generator<string>;
   private nickNote: string | undefined;
+  private requestedNick: string | undefined;
   private wantedNick = "";
   private username = "";
   private attempts = 0;
@@ -203,6 +204,13 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       confirmed.push(pushed.then(() => this.echoOf(target)));
     }
     return Promise.all(confirmed).then(() => undefined);
+  }
+
+  /** Asks for another nick, once: repeated requests for the nick already asked for are ignored. */
+  requestNick(nick: string): void {
+    if (nick === this.nick || nick === this.requestedNick) return;
+    this.requestedNick = nick;
+    void this.send("NICK", [nick]);
   }
 
   /** Sends QUIT and closes for good; queued lines that were not written are rejected. */

@@ -1,8 +1,9 @@
 /**
  * The IRC nick for a Matrix user: the network's nickTemplate filled with {displayname} and
  * {localpart}, then cleaned to what IRC allows: letters, digits and []\`_^{|}- (RFC 2812), not
- * starting with a digit or '-', cut to the server's NICKLEN. Falls back to the localpart when the
- * display name leaves nothing usable.
+ * starting with a digit or '-', within NICKLEN (the displayname is shortened, so the template's
+ * own text such as "[m]" stays). Falls back to the localpart when the display name leaves nothing
+ * usable.
  */
 export interface NickSource {
   readonly localpart: string;
@@ -17,7 +18,10 @@ export function cleanNick(raw: string, nicklen: number): string {
 }
 
 export function renderNick(template: string, user: NickSource, nicklen: number): string {
-  const fill = (displayname: string) => cleanNick(template.replace("{displayname}", displayname).replace("{localpart}", user.localpart), nicklen);
+  // What the template adds around the displayname is kept whole; the displayname is shortened.
+  const around = cleanNick(template.replace("{displayname}", "").replace("{localpart}", user.localpart), Number.MAX_SAFE_INTEGER).length;
+  const fill = (displayname: string) =>
+    cleanNick(template.replace("{displayname}", displayname.replace(NOT_NICK, "").replace(BAD_START, "").slice(0, Math.max(1, nicklen - around))).replace("{localpart}", user.localpart), nicklen);
   const fromDisplayname = user.displayname !== undefined ? fill(user.displayname) : "";
   const bare = fill("");
   if (fromDisplayname !== "" && fromDisplayname !== bare) return fromDisplayname;

@@ -9,6 +9,8 @@ export class Ghosts {
   private readonly registered = new Set<string>();
   private readonly displaynames = new Map<string, string>();
   private readonly joined = new Set<string>();
+  /** Profile updates under way, shared by rooms that need the same ghost at the same time. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly api: MatrixApi,
@@ -20,14 +22,23 @@ export class Ghosts {
   }
 
   async ensureUser(userId: string, displayname: string): Promise<void> {
-    if (!this.registered.has(userId)) {
-      await this.api.register(localpartOf(userId));
-      this.registered.add(userId);
+    if (this.registered.has(userId) && this.displaynames.get(userId) === displayname) return;
+    const key = `${userId}\0${displayname}`;
+    let running = this.inFlight.get(key);
+    if (running === undefined) {
+      running = (async () => {
+        if (!this.registered.has(userId)) {
+          await this.api.register(localpartOf(userId));
+          this.registered.add(userId);
+        }
+        if (this.displaynames.get(userId) !== displayname) {
+          await this.api.setDisplayname(userId, displayname);
+          this.displaynames.set(userId, displayname);
+        }
+      })().finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, running);
     }
-    if (this.displaynames.get(userId) !== displayname) {
-      await this.api.setDisplayname(userId, displayname);
-      this.displaynames.set(userId, displayname);
-    }
+    await running;
   }
 
   /** Registers, names and joins the ghost; the bot invites it first when the room needs that. */

@@ -6,9 +6,23 @@ import type { PuppetStore } from "../store/store";
  * The nick and username (ident) a Matrix user gets on a network. A stored choice wins (the user keeps
  * their nick across restarts); otherwise the nick comes from the network's template and the user's
  * displayname, and the username from the localpart: lower-case letters and digits, at most 10
- * characters, made unique on the network with a numeric suffix, then stored.
+ * characters, made unique on the network with a numeric suffix, then stored. Identities of one
+ * store are worked out one at a time, so two users set up at once never pick the same username.
  */
-export async function puppetIdentity(
+const chains = new WeakMap<PuppetStore, Promise<unknown>>();
+
+export function puppetIdentity(
+  network: NetworkContext,
+  userId: string,
+  puppets: PuppetStore,
+  displayname: () => Promise<string | undefined>,
+): Promise<{ nick: string; username: string }> {
+  const next = (chains.get(puppets) ?? Promise.resolve()).then(() => pick(network, userId, puppets, displayname));
+  chains.set(puppets, next.catch(() => undefined));
+  return next;
+}
+
+async function pick(
   network: NetworkContext,
   userId: string,
   puppets: PuppetStore,

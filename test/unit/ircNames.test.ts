@@ -29,7 +29,7 @@ describe("nick template", () => {
     ["{displayname}[m]", "Alice Smith", "alice", 30, "AliceSmith[m]"],
     ["{displayname}[m]", "🎉", "alice", 30, "alice[m]"],
     ["{displayname}[m]", undefined, "bob", 30, "bob[m]"],
-    ["{displayname}[m]", "A very long display name indeed", "x", 9, "Averylong"],
+    ["{displayname}[m]", "A very long display name indeed", "x", 9, "Averyl[m]"],
     ["{localpart}", "Whatever", "carol", 30, "carol"],
     ["{localpart}", undefined, "123abc", 30, "abc"],
     ["{displayname}", "-9lives", "cat", 30, "lives"],

@@ -22,8 +22,8 @@ describe("puppet identity", () => {
     ["displayname starting with a digit", "@alice:example.org", "42 Alice", "Alice[m]"],
     ["no displayname: the localpart", "@bob:example.org", undefined, "bob[m]"],
     ["displayname with nothing usable: the localpart", "@bob:example.org", "😀", "bob[m]"],
-    // The whole rendered nick is cut to 30, so a long displayname pushes the template's "[m]" out.
-    ["long displayname: the rendered nick is cut to 30", "@c:example.org", "A".repeat(40), "A".repeat(30)],
+    // The displayname is shortened so the template's "[m]" stays within 30.
+    ["long displayname: shortened, the template's text kept", "@c:example.org", "A".repeat(40), `${"A".repeat(27)}[m]`],
   ];
   for (const [name, userId, displayname, nick] of nicks) {
     it(`nick: ${name}`, async () => {
