@@ -129,6 +129,18 @@ for (const spec of [bridges.sample, bridges.insp]) {
       await erin.quit();
     });
 
+    it("a nick already taken on IRC: the user gets an alternative", async () => {
+      const carol = await registerUser(uniqueName("carol"));
+      const wanted = `${carol.userId.slice(1, carol.userId.indexOf(":"))}[m]`;
+      const squatter = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, wanted);
+      const from = bob.lines.length;
+      await joinRoom(carol, roomId);
+      const join = await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${wanted.replace(/[[\]]/g, "\\$&")}_!\\S+ JOIN`, "i"), 20000, from);
+      assert.ok(join, "the puppet joined as the alternative nick");
+      await bridge.process?.waitForLine(new RegExp(`user got another nick .*was in use`), 10000);
+      await squatter.quit();
+    });
+
     it("a Matrix user who leaves the room parts the channel on IRC", async () => {
       const from = bob.lines.length;
       const left = await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/leave`, alice.token, {});

@@ -11,7 +11,8 @@ export class BridgeProcess {
   private waiters: { re: RegExp; resolve: (line: string) => void }[] = [];
 
   constructor(args: readonly string[]) {
-    this.child = spawn(process.execPath, [main, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const nodeFlags = (process.env.BRIDGE_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
+    this.child = spawn(process.execPath, [...nodeFlags, main, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
         if (line === "") continue;
