@@ -4,7 +4,8 @@
  * what it is told to, through its paced queue (see pacedQueue.ts) and the safe line builder.
  */
 import { Client } from "irc-framework";
-import type { JoinEvent, KickEvent, MessageEvent, NamesEvent, NickEvent, PartEvent, QuitEvent, Tags, TopicEvent } from "./events";
+import { forwardEvents, optStr, str, type ForwardedEvents, type Raw } from "./clientEvents";
+import { EchoWaiter } from "./echoWaiter";
 import { buildLine, ctcpAction, splitMessage, textBudget } from "./lines";
 import { PacedQueue, systemClock, type Clock, type PacingSettings } from "./pacedQueue";
 import { nickAlternatives } from "./nickTemplate";
@@ -23,19 +24,9 @@ export interface ConnectionOptions {
   readonly random?: () => number;
 }
 
-export interface ConnectionEvents {
+export interface ConnectionEvents extends ForwardedEvents {
   /** Registered with the server; `again` after a reconnect (channels are being rejoined). */
   registered: (nick: string, nickNote: string | undefined, again: boolean) => void;
-  message: (e: MessageEvent) => void;
-  join: (e: JoinEvent) => void;
-  part: (e: PartEvent) => void;
-  kick: (e: KickEvent) => void;
-  quit: (e: QuitEvent) => void;
-  nick: (e: NickEvent) => void;
-  topic: (e: TopicEvent) => void;
-  names: (e: NamesEvent) => void;
-  /** A BATCH finished (its events were emitted just before, each marked with the batch type). */
-  batchEnd: (e: { readonly type: string; readonly params: readonly string[] }) => void;
   /** An error numeric or ERROR line the server sent (e.g. banned, too many connections). */
   serverError: (e: { readonly error: string; readonly reason: string; readonly channel: string | undefined }) => void;
   /**
@@ -54,19 +45,6 @@ export const FATAL = /banned|k-?lined|g-?lined|z-?lined|too many (host )?connect
 /** Bytes we assume for our own "nick!user@host" when the server has not told us (hosts may be 63). */
 const HOSTMASK_BOUND = 100;
 
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-const optStr = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-function tagsOf(v: unknown): Tags {
-  if (typeof v !== "object" || v === null) return {};
-  const out: Record<string, string> = {};
-  for (const [k, value] of Object.entries(v)) out[k] = typeof value === "string" ? value : "";
-  return out;
-}
-function batchOf(v: unknown): string | undefined {
-  return typeof v === "object" && v !== null && "type" in v && typeof v.type === "string" ? v.type : undefined;
-}
-type Raw = Record<string, unknown>;
 
 export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   readonly id: string;
@@ -83,8 +61,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private attempts = 0;
   private everRegistered = false;
   private reconnectTimer: { cancel(): void } | undefined;
-  /** Lines written to a target and not yet echoed back by the server (echo-message), oldest first. */
-  private readonly awaitingEcho = new Map<string, { resolve: () => void; reject: (err: Error) => void }[]>();
+  private readonly echoes = new EchoWaiter();
   /** Channels this connection should be in, rejoined after every reconnect (key: lower-cased name). */
   private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
 
@@ -201,7 +178,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     for (const line of lines) {
       const pushed = this.queue.push(buildLine(command, [target, kind === "action" ? ctcpAction(line) : line]));
       if (pushed === false) return false;
-      confirmed.push(pushed.then(() => this.echoOf(target)));
+      confirmed.push(pushed.then(() => (this.hasCap("echo-message") ? this.echoes.wait(target) : undefined)));
     }
     return Promise.all(confirmed).then(() => undefined);
   }
@@ -220,7 +197,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.reconnectTimer?.cancel();
     this.state = "closed";
     this.queue.clear(new Error(`connection closed: ${reason}`));
-    this.failAllEchoes(reason);
+    this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
     if (client !== undefined) {
       client.quit(reason);
       client.removeAllListeners();
@@ -228,31 +205,9 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.emit("closed", { reason, fatal: false, willReconnect: false });
   }
 
-  /** Waits for the server's echo of the line just written to `target` (when echo-message is on). */
-  private echoOf(target: string): Promise<void> {
-    if (!this.hasCap("echo-message")) return Promise.resolve();
-    const key = target.toLowerCase();
-    return new Promise((resolve, reject) => {
-      const list = this.awaitingEcho.get(key) ?? [];
-      list.push({ resolve, reject });
-      this.awaitingEcho.set(key, list);
-    });
-  }
-
-  private settleEcho(target: string, error?: Error): void {
-    const key = target.toLowerCase();
-    const list = this.awaitingEcho.get(key);
-    const first = list?.shift();
-    if (list !== undefined && list.length === 0) this.awaitingEcho.delete(key);
-    if (first === undefined) return;
-    if (error === undefined) first.resolve();
-    else first.reject(error);
-  }
-
-  private failAllEchoes(reason: string): void {
-    const err = new Error(`the connection was lost before the server confirmed the message (${reason})`);
-    for (const list of this.awaitingEcho.values()) for (const pending of list) pending.reject(err);
-    this.awaitingEcho.clear();
+  /** Re-emits a translated irc-framework event (see clientEvents.ts). */
+  private forward<K extends keyof ForwardedEvents>(event: K, ...args: Parameters<ForwardedEvents[K]>): void {
+    this.emit(event, ...args);
   }
 
   private write(line: string): void {
@@ -267,7 +222,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const reason = this.lastError ?? "connection lost";
     const fatal = FATAL.test(reason);
     this.queue.pause();
-    this.failAllEchoes(reason);
+    this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
     if (fatal) {
       this.state = "closed";
       this.queue.clear(new Error(`connection refused by the server: ${reason}`));
@@ -315,36 +270,14 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.nickNote = `the nick ${this.wantedNick} was refused by the server, so you are ${alt}`;
       c.changeNick(alt);
     });
-    const message = (kind: MessageEvent["kind"]) => (e: Raw) => {
-      if (e.from_server === true) return;
-      if (str(e.nick).toLowerCase() === c.user.nick.toLowerCase() && e.batch === undefined) this.settleEcho(str(e.target));
-      this.emit("message", { kind, from: str(e.nick), target: str(e.target), text: str(e.message), tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) });
-    };
-    c.on("privmsg", message("privmsg"));
-    c.on("notice", message("notice"));
-    c.on("action", message("action"));
-    c.on("join", (e: Raw) => this.emit("join", { nick: str(e.nick), channel: str(e.channel), account: optStr(e.account), tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) }));
-    c.on("part", (e: Raw) => this.emit("part", { nick: str(e.nick), channel: str(e.channel), reason: str(e.message), tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) }));
-    c.on("kick", (e: Raw) =>
-      this.emit("kick", { by: str(e.nick), nick: str(e.kicked), channel: str(e.channel), reason: str(e.message), tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) }),
-    );
-    c.on("quit", (e: Raw) => this.emit("quit", { nick: str(e.nick), reason: str(e.message), tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) }));
-    c.on("nick", (e: Raw) => this.emit("nick", { nick: str(e.nick), newNick: str(e.new_nick), tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) }));
-    c.on("topic", (e: Raw) => this.emit("topic", { channel: str(e.channel), topic: str(e.topic), by: optStr(e.nick), tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) }));
-    c.on("userlist", (e: Raw) => {
-      const users = Array.isArray(e.users)
-        ? e.users.map((u: Raw) => ({ nick: str(u.nick), modes: Array.isArray(u.modes) ? u.modes.map(str) : [] })).filter((u) => u.nick !== "")
-        : [];
-      this.emit("names", { channel: str(e.channel), users });
-    });
-    c.on("batch end", (e: Raw) => this.emit("batchEnd", { type: str(e.type), params: Array.isArray(e.params) ? e.params.map(str) : [] }));
+    forwardEvents(c, (event, ...args) => this.forward(event, ...args), (target) => this.echoes.settle(target));
     c.on("irc error", (e: Raw) => {
       const reason = str(e.reason) || str(e.error);
       // ERROR (error "irc") and a network ban explain why the socket closes next.
       if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") this.lastError = reason;
       // A refused message (cannot send to channel, no such nick) answers the oldest one waiting.
       const target = optStr(e.channel) ?? optStr(e.nick);
-      if (target !== undefined && /cannot_send|no_such_nick|no_such_channel/.test(str(e.error))) this.settleEcho(target, new Error(reason));
+      if (target !== undefined && /cannot_send|no_such_nick|no_such_channel/.test(str(e.error))) this.echoes.settle(target, new Error(reason));
       this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel) });
     });
     c.on("close", () => this.lost(c));

@@ -1,0 +1,64 @@
+/**
+ * Translation of irc-framework's untyped event objects into the bridge's typed IRC events
+ * (events.ts). Used by connection.ts only.
+ */
+import type { Client } from "irc-framework";
+import type { JoinEvent, KickEvent, MessageEvent, NamesEvent, NickEvent, PartEvent, QuitEvent, Tags, TopicEvent } from "./events";
+
+export type Raw = Record<string, unknown>;
+
+export const str = (v: unknown): string => (typeof v === "string" ? v : "");
+export const optStr = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+function tagsOf(v: unknown): Tags {
+  if (typeof v !== "object" || v === null) return {};
+  const out: Record<string, string> = {};
+  for (const [k, value] of Object.entries(v)) out[k] = typeof value === "string" ? value : "";
+  return out;
+}
+
+function batchOf(v: unknown): string | undefined {
+  return typeof v === "object" && v !== null && "type" in v && typeof v.type === "string" ? v.type : undefined;
+}
+
+export interface ForwardedEvents {
+  message: (e: MessageEvent) => void;
+  join: (e: JoinEvent) => void;
+  part: (e: PartEvent) => void;
+  kick: (e: KickEvent) => void;
+  quit: (e: QuitEvent) => void;
+  nick: (e: NickEvent) => void;
+  topic: (e: TopicEvent) => void;
+  names: (e: NamesEvent) => void;
+  /** A BATCH finished (its events were emitted just before, each marked with the batch type). */
+  batchEnd: (e: { readonly type: string; readonly params: readonly string[] }) => void;
+}
+
+type Emit = <K extends keyof ForwardedEvents>(event: K, ...args: Parameters<ForwardedEvents[K]>) => void;
+
+/** Subscribes to the client's events and emits their typed form; `ownMessage` sees our echoes. */
+export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string) => void): void {
+  const common = (e: Raw) => ({ tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) });
+  const message = (kind: MessageEvent["kind"]) => (e: Raw) => {
+    if (e.from_server === true) return;
+    if (str(e.nick).toLowerCase() === c.user.nick.toLowerCase() && e.batch === undefined) ownMessage(str(e.target));
+    emit("message", { kind, from: str(e.nick), target: str(e.target), text: str(e.message), ...common(e) });
+  };
+  c.on("privmsg", message("privmsg"));
+  c.on("notice", message("notice"));
+  c.on("action", message("action"));
+  c.on("join", (e: Raw) => emit("join", { nick: str(e.nick), channel: str(e.channel), account: optStr(e.account), ...common(e) }));
+  c.on("part", (e: Raw) => emit("part", { nick: str(e.nick), channel: str(e.channel), reason: str(e.message), ...common(e) }));
+  c.on("kick", (e: Raw) => emit("kick", { by: str(e.nick), nick: str(e.kicked), channel: str(e.channel), reason: str(e.message), ...common(e) }));
+  c.on("quit", (e: Raw) => emit("quit", { nick: str(e.nick), reason: str(e.message), ...common(e) }));
+  c.on("nick", (e: Raw) => emit("nick", { nick: str(e.nick), newNick: str(e.new_nick), ...common(e) }));
+  c.on("topic", (e: Raw) => emit("topic", { channel: str(e.channel), topic: str(e.topic), by: optStr(e.nick), ...common(e) }));
+  c.on("userlist", (e: Raw) => {
+    const users = Array.isArray(e.users)
+      ? e.users.map((u: Raw) => ({ nick: str(u.nick), modes: Array.isArray(u.modes) ? u.modes.map(str) : [] })).filter((u) => u.nick !== "")
+      : [];
+    emit("names", { channel: str(e.channel), users });
+  });
+  c.on("batch end", (e: Raw) => emit("batchEnd", { type: str(e.type), params: Array.isArray(e.params) ? e.params.map(str) : [] }));
+}

@@ -1,0 +1,34 @@
+/**
+ * Lines written to a target and not yet echoed back by the server (IRCv3 echo-message), oldest
+ * first. The server echoes a connection's messages in the order it processed them, so the next
+ * echo for a target confirms the oldest line waiting for it; a refusal (e.g. "cannot send to
+ * channel") answers it instead.
+ */
+export class EchoWaiter {
+  private readonly waiting = new Map<string, { resolve: () => void; reject: (err: Error) => void }[]>();
+
+  wait(target: string): Promise<void> {
+    const key = target.toLowerCase();
+    return new Promise((resolve, reject) => {
+      const list = this.waiting.get(key) ?? [];
+      list.push({ resolve, reject });
+      this.waiting.set(key, list);
+    });
+  }
+
+  settle(target: string, error?: Error): void {
+    const key = target.toLowerCase();
+    const list = this.waiting.get(key);
+    const first = list?.shift();
+    if (list !== undefined && list.length === 0) this.waiting.delete(key);
+    if (first === undefined) return;
+    if (error === undefined) first.resolve();
+    else first.reject(error);
+  }
+
+  failAll(reason: string): void {
+    const err = new Error(reason);
+    for (const list of this.waiting.values()) for (const pending of list) pending.reject(err);
+    this.waiting.clear();
+  }
+}
