@@ -5,9 +5,10 @@
  * - Enqueueing is synchronous: nothing awaits between receiving an IRC event and queueing its effect.
  * - Operations of one room run one at a time, in the order they were queued; rooms run in parallel.
  * - An operation that fails transiently (homeserver down, 5xx, 429) is retried with backoff
- *   (0.5 s doubling to 30 s) and holds back the operations behind it: order over liveness. Each
- *   operation must therefore be idempotent (sends use a stable transaction id).
- * - An operation refused for good (4xx) is given up after `maxAttempts`, logged and reported; the queue
+ *   (0.5 s doubling to 10 s, so a homeserver back from an outage is used within seconds) and
+ *   holds back the operations behind it: order over liveness. Each operation must therefore be
+ *   idempotent (sends use a stable transaction id).
+ * - An operation refused for good (4xx) is given up after two attempts, logged and reported; the queue
  *   moves on: a refusal is not allowed to wedge the room.
  * Not guaranteed: survival across a bridge restart (the queue is in memory).
  */
@@ -95,7 +96,7 @@ export class RoomQueues {
         }
         this.hooks.onRetry(roomId, op, err, delay);
         await new Promise<void>((resolve) => this.clock.setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 30000);
+        delay = Math.min(delay * 2, 10000);
       }
     }
   }

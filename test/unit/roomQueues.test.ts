@@ -101,7 +101,7 @@ describe("room queues", () => {
     assert.deepEqual(givenUp, []);
   });
 
-  it("keeps retrying a transient failure beyond the permanent-failure limit, capped at 30 s", async () => {
+  it("keeps retrying a transient failure beyond the permanent-failure limit, capped at 10 s", async () => {
     const { queues, log, failing, retries, givenUp, clock } = setup();
     const errors = Array.from({ length: 8 }, () => new MatrixApiError(429, "M_LIMIT_EXCEEDED", "slow down"));
     queues.enqueue("!a", failing("send", errors));
@@ -113,7 +113,7 @@ describe("room queues", () => {
     assert.equal(log.length, 9, "eight failures, then success");
     assert.deepEqual(
       retries.map((r) => r.delayMs),
-      [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000],
+      [500, 1000, 2000, 4000, 8000, 10000, 10000, 10000],
     );
     assert.deepEqual(givenUp, []);
   });

@@ -1,0 +1,86 @@
+/**
+ * Fault stories (real servers): the homeserver stopped for 10 s under IRC traffic, and the IRC
+ * server restarted under traffic both ways. Nothing is lost or duplicated, and order holds.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { bridges } from "../../scripts/lib/testenv";
+import { TestIrcClient, escape } from "./support/ircClient";
+import { RunningBridge } from "./support/localBridge";
+import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { testenvCommand } from "./support/testenvControl";
+
+describe("faults on Ergo", () => {
+  const bridge = new RunningBridge(bridges.sample);
+  const channel = `#${uniqueName("fault")}`;
+  let alice: TestUser;
+  let roomId: string;
+  let talker: TestIrcClient;
+  let nick = "";
+
+  before(async () => {
+    await bridge.start();
+    talker = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("tal").slice(0, 12));
+    await talker.join(channel);
+    alice = await registerUser(uniqueName("alice"));
+    roomId = await joinRoom(alice, bridge.alias(channel));
+    nick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    await talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 20000);
+  });
+
+  after(async () => {
+    await talker.quit();
+    await bridge.dispose();
+  });
+
+  const bodies = async (prefix: string) =>
+    (await timeline(alice, roomId)).filter((e) => typeof e.content.body === "string" && e.content.body.startsWith(prefix)).map((e) => String(e.content.body));
+
+  it("the homeserver stopped for 10 s under IRC traffic: every message arrives once, in order", async () => {
+    talker.say(channel, "hs-0");
+    await eventually(async () => (await bodies("hs-")).length === 1, 20000, "the first message");
+    testenvCommand("stop", "synapse");
+    const stoppedAt = Date.now();
+    let k = 1;
+    while (Date.now() - stoppedAt < 10000) {
+      talker.say(channel, `hs-${k++}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    testenvCommand("start", "synapse");
+    for (let i = 0; i < 3; i++) talker.say(channel, `hs-${k++}`);
+    const expected = Array.from({ length: k }, (_, i) => `hs-${i}`);
+    const got = await eventually(async () => {
+      const b = await bodies("hs-");
+      return b.length >= k ? b : undefined;
+    }, 90000, "every message after the homeserver came back");
+    assert.deepEqual(got, expected);
+  });
+
+  it("the IRC server restarted under traffic both ways: the puppet is back, nothing lost or duplicated", async () => {
+    const from = talker.lines.length;
+    for (let i = 0; i < 3; i++) talker.say(channel, `irc-before-${i}`);
+    await sendText(alice, roomId, "mx-before");
+    await talker.waitFor(/PRIVMSG \S+ :mx-before$/, 20000, from);
+    testenvCommand("restart", "ergo");
+    const restartedAt = Date.now();
+    // The test's IRC user reconnects too, and talks while the bridge comes back.
+    talker = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, talker.nick);
+    await talker.join(channel);
+    await sendText(alice, roomId, "mx-during");
+    for (let i = 0; i < 3; i++) talker.say(channel, `irc-during-${i}`);
+    await talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 30000);
+    const backIn = Date.now() - restartedAt;
+    await talker.waitFor(/PRIVMSG \S+ :mx-during$/, 30000);
+    for (let i = 0; i < 3; i++) talker.say(channel, `irc-after-${i}`);
+    const expected = [0, 1, 2].map((i) => `irc-before-${i}`).concat([0, 1, 2].map((i) => `irc-during-${i}`), [0, 1, 2].map((i) => `irc-after-${i}`));
+    const got = await eventually(async () => {
+      const b = await bodies("irc-");
+      return b.length >= 9 ? b : undefined;
+    }, 30000, "the IRC messages in Matrix");
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.deepEqual(await bodies("irc-"), expected);
+    assert.deepEqual(got, expected);
+    assert.equal(talker.messagesFrom(nick, channel).filter((t) => t === "mx-during").length, 1, "the Matrix message reached IRC once");
+    process.stderr.write(`  (ergo restart: puppet back in the channel after ${backIn} ms)\n`);
+  });
+});
