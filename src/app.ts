@@ -5,7 +5,9 @@ import type { BridgeConfig } from "./config/schema";
 import { errorText } from "./errors";
 import type { MatrixContext, NetworkRuntime } from "./fromMatrix/context";
 import { ChannelOrder } from "./fromMatrix/channelOrder";
+import { sendToIrc } from "./fromMatrix/message";
 import { routeMatrixEvent } from "./fromMatrix/router";
+import { RecentIds } from "./util/recentIds";
 import { buildNetworkContext, type NetworkContext } from "./irc/networkContext";
 import { systemClock } from "./irc/pacedQueue";
 import { AppserviceServer } from "./matrix/appserviceServer";
@@ -132,9 +134,17 @@ export class App {
     const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
       bridges.map((bridge) => [
         bridge.network.id,
-        { network: bridge.network, puppets: bridge.puppets, order: new ChannelOrder(bridge.network.pacing.maxQueuedLines), bridge },
+        {
+          network: bridge.network,
+          puppets: bridge.puppets,
+          order: new ChannelOrder(bridge.network.pacing.maxQueuedLines),
+          history: (channel: string, since: number) => bridge.history(channel, since),
+          bridge,
+        },
       ]),
     );
+    const seen = new RecentIds(20000);
+    let lastSeq = 0;
     const portals = new Portals(this.networks, rooms, this.api, this.botUserId, log.child({ module: "portals" }));
     const matrixCtx: MatrixContext = {
       botUserId: this.botUserId,
@@ -151,6 +161,12 @@ export class App {
           },
         }),
       persist: (networkId, userId) => byId.get(networkId)?.bridge.persist(userId),
+      outbox: store.outbox,
+      keep: () => {
+        throw new Error("keep() is only available while a transaction is handled");
+      },
+      seenBefore: (eventId) => seen.checkAndAdd(eventId),
+      nextSeq: () => (lastSeq = Math.max(lastSeq + 1, Date.now() * 1000)),
       acceptInvite: (roomId) => {
         if (rooms.room(roomId) === undefined) return;
         queues.enqueue(roomId, { what: "bot joins", run: async () => {
@@ -174,6 +190,16 @@ export class App {
       this.metrics,
       log.child({ module: "appservice" }),
     );
+    // Reconnect users, and queue what a crash left unsent, before the homeserver sends anything new.
+    for (const bridge of bridges) await bridge.start();
+    // Messages a crash left accepted but unconfirmed go out first, in their order.
+    const unsent = await store.outbox.pending();
+    if (unsent.length > 0) log.info("sending messages accepted before a restart", { count: unsent.length });
+    for (const { entry, handed } of unsent) {
+      seen.checkAndAdd(entry.eventId);
+      lastSeq = Math.max(lastSeq, entry.seq);
+      sendToIrc(entry, matrixCtx, handed);
+    }
     await appservice.listen(this.listen.host, this.listen.port);
     log.info("application service listening", { host: this.listen.host, port: this.listen.port });
     let metricsServer: Server | undefined;
@@ -184,7 +210,6 @@ export class App {
     this.running = { store, appservice, bridges, queues, metricsServer };
     void this.watch.start();
     for (const room of rooms.all()) if (room.origin === "mapped") matrixCtx.acceptInvite(room.roomId);
-    for (const bridge of bridges) await bridge.start();
   }
 
   async stop(): Promise<void> {
@@ -201,8 +226,13 @@ export class App {
     this.log.info("bridge stopped");
   }
 
-  /** Matrix events are routed synchronously, in order; the IRC lines they cause are queued before we acknowledge. */
-  private onTransaction(txn: Transaction, ctx: MatrixContext): Promise<void> {
+  /**
+   * Matrix events are routed synchronously, in order; the IRC lines they cause are queued, and the
+   * writes that make them durable (the outbox) are awaited before we acknowledge.
+   */
+  private async onTransaction(txn: Transaction, shared: MatrixContext): Promise<void> {
+    const writes: Promise<void>[] = [];
+    const ctx: MatrixContext = { ...shared, keep: (write) => writes.push(write) };
     for (const event of txn.events) {
       try {
         routeMatrixEvent(event, ctx);
@@ -211,6 +241,6 @@ export class App {
       }
     }
     if (this.running !== undefined) this.metrics.roomQueueDepth.set(this.running.queues.depth);
-    return Promise.resolve();
+    await Promise.all(writes);
   }
 }

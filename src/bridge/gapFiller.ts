@@ -5,11 +5,13 @@
  * which Ergo offers) and delivers it in order, with the original times, before any live event of
  * that channel. Events at or before the last delivered one are dropped, so nothing is delivered
  * twice. Where the server has no chathistory (InspIRCd 3), every bridged room gets one notice that
- * says from when to when the bridge was away.
+ * says from when to when the bridge was away. The same history answers whether a message a crash
+ * left unconfirmed had already reached the channel (see `history`).
  */
 import type { NetworkFeed } from "../broker/networkFeed";
 import type { ChannelEvent } from "../broker/channelEvent";
 import type { IrcConnection } from "../irc/connection";
+import type { MessageEvent } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 import type { MatrixApi } from "../matrix/matrixApi";
@@ -33,26 +35,66 @@ export interface GapFillerDeps {
 const HISTORY_TIMEOUT_MS = 15000;
 
 export class GapFiller {
+  /** The connection that last rejoined each channel as its reader (to fetch for late waiters). */
+  private readonly rejoined = new Map<string, IrcConnection>();
+  /** Who waits for the channel's next history (to check what a crash may have sent already). */
+  private readonly waiters = new Map<string, { since: number; resolve: (events: readonly MessageEvent[] | undefined) => void }[]>();
+
   constructor(private readonly deps: GapFillerDeps) {}
+
+  /**
+   * The channel's messages since `since`, from the history fetched when the bridge's first
+   * connection (re)joins it; undefined where the server keeps no history or it did not answer.
+   */
+  history(channel: string, since: number): Promise<readonly MessageEvent[] | undefined> {
+    const folded = this.deps.feed.fold(channel);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(folded) ?? [];
+      list.push({ since, resolve });
+      this.waiters.set(folded, list);
+      this.deps.clock.setTimeout(() => resolve(undefined), HISTORY_TIMEOUT_MS * 2);
+      // Already back in the channel: ask now (without holding live events, nothing is replayed).
+      const connection = this.rejoined.get(folded);
+      if (connection !== undefined && connection.isRegistered && this.deps.feed.broker.readerOf(folded) === connection.id && this.hasHistory(connection)) {
+        this.fetch(connection, channel, since, undefined);
+      }
+    });
+  }
+
+  private hasHistory(connection: IrcConnection): boolean {
+    return connection.hasCap("draft/chathistory") || connection.hasCap("chathistory");
+  }
 
   joined(connection: IrcConnection, channel: string): void {
     const { feed, marks } = this.deps;
     const folded = feed.fold(channel);
     const reader = feed.broker.readerOf(folded);
     if (reader !== connection.id) return; // another connection of ours was there all along: no gap
+    this.rejoined.set(folded, connection);
     const mark = marks.get(folded);
-    if (mark === undefined || this.deps.rooms.roomsFor(this.deps.network.id, folded).length === 0) return;
-    if (connection.hasCap("draft/chathistory") || connection.hasCap("chathistory")) {
-      if (mark.time > 0) this.fetch(connection, channel, mark);
-      return;
+    const waiting = this.waiters.get(folded) ?? [];
+    const bridged = this.deps.rooms.roomsFor(this.deps.network.id, folded).length > 0;
+    if (this.hasHistory(connection)) {
+      const since = Math.min(mark !== undefined && mark.time > 0 && bridged ? mark.time : Infinity, ...waiting.map((w) => w.since));
+      if (since !== Infinity) {
+        this.fetch(connection, channel, since, bridged ? mark : undefined);
+        return;
+      }
     }
-    this.announceAbsence(channel, mark.seenAt);
+    this.answer(folded, undefined);
+    if (mark !== undefined && bridged) this.announceAbsence(channel, mark.seenAt);
   }
 
-  private fetch(connection: IrcConnection, channel: string, mark: ChannelMark): void {
+  private answer(folded: string, events: readonly MessageEvent[] | undefined): void {
+    const list = this.waiters.get(folded) ?? [];
+    this.waiters.delete(folded);
+    for (const waiter of list) waiter.resolve(events?.filter((e) => (e.time ?? 0) >= waiter.since));
+  }
+
+  private fetch(connection: IrcConnection, channel: string, since: number, mark: ChannelMark | undefined): void {
     const { feed, log } = this.deps;
     const folded = feed.fold(channel);
-    const collected: ChannelEvent[] = [];
+    const collected: Extract<ChannelEvent, { type: "message" }>[] = [];
     const inBatch = (batch: string | undefined, target: string) => batch !== undefined && /chathistory/.test(batch) && feed.fold(target) === folded;
     const listeners = {
       message: (e: Extract<ChannelEvent, { type: "message" }>["e"]) => {
@@ -73,20 +115,24 @@ export class GapFiller {
       timer.cancel();
       connection.off("message", listeners.message);
       connection.off("batchEnd", listeners.batchEnd);
+      this.answer(folded, collected.map((ev) => ev.e));
       const fresh = collected
         .filter((ev) => {
+          if (mark === undefined) return false;
           const t = ev.e.time ?? 0;
           return t > mark.time || (t === mark.time && ev.e.tags.msgid !== undefined && ev.e.tags.msgid !== mark.msgid);
         })
         .sort((a, b) => (a.e.time ?? 0) - (b.e.time ?? 0));
+      if (mark === undefined) return;
       log.info("filled a gap from chathistory", { channel, network: this.deps.network.id, events: fresh.length });
       feed.release(channel, () => fresh.forEach((ev) => feed.replay(connection.id, ev)));
     };
     connection.on("message", listeners.message);
     connection.on("batchEnd", listeners.batchEnd);
-    feed.hold(channel);
+    // Live events wait while a gap is filled, so older events come first.
+    if (mark !== undefined) feed.hold(channel);
     const limit = Number(connection.isupport("CHATHISTORY") ?? 1000) || 1000;
-    const sent = connection.send("CHATHISTORY", ["AFTER", channel, `timestamp=${new Date(mark.time).toISOString()}`, String(limit)]);
+    const sent = connection.send("CHATHISTORY", ["AFTER", channel, `timestamp=${new Date(since).toISOString()}`, String(limit)]);
     if (sent === false) finish();
   }
 

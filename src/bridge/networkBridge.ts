@@ -10,6 +10,7 @@ import type { IrcContext } from "../fromIrc/context";
 import { onNames } from "../fromIrc/names";
 import { routeIrcEvent } from "../fromIrc/router";
 import type { IrcConnection } from "../irc/connection";
+import type { MessageEvent } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 import type { Ghosts } from "../matrix/ghosts";
@@ -100,6 +101,11 @@ export class NetworkBridge {
       keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
       reconnect: { minMs: 1000, maxMs: 60000 },
     });
+  }
+
+  /** See GapFiller.history. */
+  history(channel: string, since: number): Promise<readonly MessageEvent[] | undefined> {
+    return this.gaps.history(channel, since);
   }
 
   get network(): NetworkContext {

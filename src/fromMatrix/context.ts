@@ -1,9 +1,11 @@
+import type { MessageEvent } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
 import type { MatrixEvent } from "../matrix/events";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { PuppetRegistry } from "../puppets/puppetRegistry";
 import type { RoomIndex } from "../rooms/roomIndex";
+import type { Outbox } from "../store/store";
 import type { ChannelOrder } from "./channelOrder";
 
 export interface NetworkRuntime {
@@ -11,6 +13,8 @@ export interface NetworkRuntime {
   readonly puppets: PuppetRegistry;
   /** Matrix -> IRC order per channel, across senders. */
   readonly order: ChannelOrder;
+  /** The channel's messages since a time, once the bridge is back in it (undefined: no history). */
+  history(channel: string, since: number): Promise<readonly MessageEvent[] | undefined>;
 }
 
 /** What a Matrix -> IRC handler may use. Handlers enqueue IRC lines synchronously; they never await. */
@@ -28,6 +32,14 @@ export interface MatrixContext {
   persist(network: string, userId: string): void;
   /** The bot joins a room it was invited to, if the room is bridged. */
   acceptInvite(roomId: string): void;
+  /** Messages accepted for IRC and not yet confirmed, kept across a crash. */
+  readonly outbox: Outbox;
+  /** A write the current transaction must wait for before it is acknowledged. */
+  keep(write: Promise<void>): void;
+  /** True when this event was already handled (a transaction retried after a failure). */
+  seenBefore(eventId: string): boolean;
+  /** Order numbers for outbox entries, increasing across restarts. */
+  nextSeq(): number;
 }
 
 export type MatrixHandler = (event: MatrixEvent, ctx: MatrixContext) => void;

@@ -1,4 +1,6 @@
-import type { MatrixHandler } from "./context";
+import { randomUUID } from "node:crypto";
+import type { OutboxEntry } from "../store/store";
+import type { MatrixContext, MatrixHandler, NetworkRuntime } from "./context";
 
 const KINDS: Readonly<Record<string, "privmsg" | "notice" | "action">> = { "m.text": "privmsg", "m.notice": "notice", "m.emote": "action" };
 const MEDIA = new Set(["m.image", "m.file", "m.video", "m.audio"]);
@@ -16,7 +18,10 @@ function withoutReplyFallback(body: string, isReply: boolean): string {
 /**
  * A Matrix message -> PRIVMSG / NOTICE / ACTION from the sender's own IRC connection (created if
  * needed; it joins the channel first if it is not in it). Lines are queued at once, in order; if
- * they cannot be sent the sender is told in the room why.
+ * they cannot be sent the sender is told in the room why. The message is written to the outbox
+ * before the transaction is acknowledged and leaves it once the IRC server confirmed it (or it
+ * failed and the sender was told), so a crash in between does not lose it. A retried transaction
+ * does not send an event twice.
  */
 export const onRoomMessage: MatrixHandler = (event, ctx) => {
   const { room_id: roomId, sender } = event;
@@ -38,10 +43,31 @@ export const onRoomMessage: MatrixHandler = (event, ctx) => {
   }
   if (kind === undefined || body.trim() === "") return;
 
+  if (event.event_id !== undefined && ctx.seenBefore(event.event_id)) return;
+  const eventId = event.event_id ?? `local.${randomUUID()}`;
+  const entry: OutboxEntry = { eventId, roomId, sender, kind, body, seq: ctx.nextSeq() };
+  ctx.keep(ctx.outbox.add(entry));
+  sendToIrc(entry, ctx);
+};
+
+/**
+ * Hands one accepted message to the sender's IRC connection, through the channel's order. Also
+ * used at start-up for the messages a crash left unconfirmed in the outbox.
+ */
+export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = false): void {
+  const { roomId, sender, kind, body } = entry;
+  const room = ctx.rooms.room(roomId);
+  const runtime = room === undefined ? undefined : ctx.networks.get(room.network);
+  const settle = () => ctx.outbox.remove(entry.eventId).catch((err: unknown) => ctx.log.error("cannot update the outbox", { error: String(err) }));
+  if (room === undefined || runtime === undefined) {
+    void settle();
+    return;
+  }
   const ensured = runtime.puppets.ensure(sender);
   if (!ensured.ok) {
     ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "limit" });
     ctx.notice(roomId, `Your message was not sent to IRC: ${ensured.reason}.`);
+    void settle();
     return;
   }
   const connection = ensured.connection;
@@ -50,16 +76,48 @@ export const onRoomMessage: MatrixHandler = (event, ctx) => {
     connection.join(room.channel);
     ctx.persist(room.network, sender);
   }
+  const sayNow = () => {
+    ctx.outbox.handed(entry.eventId);
+    return connection.say(kind, room.channel, body);
+  };
   const accepted = runtime.order.enqueue(`${room.network}\0${room.folded}`, {
-    send: () => connection.say(kind, room.channel, body),
-    onSent: () => ctx.metrics.bridgedMessages.inc({ direction: "matrix_to_irc" }),
+    send: () => {
+      if (mayHaveGone) {
+        return alreadyOnIrc(entry, runtime, room.channel, () => connection.nick).then((gone) => {
+          if (gone) return;
+          const sent = sayNow();
+          if (sent === false) throw new Error("too many messages are already waiting on your IRC connection");
+          return sent;
+        });
+      }
+      return sayNow();
+    },
+    onSent: () => {
+      ctx.metrics.bridgedMessages.inc({ direction: "matrix_to_irc" });
+      ctx.outbox.confirm(entry.eventId).catch((err: unknown) => ctx.log.error("cannot update the outbox", { error: String(err) }));
+    },
     onFailed: (reason) => {
       ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "refused" });
       ctx.notice(roomId, `Your message was not sent to IRC: ${reason}.`);
+      void settle();
     },
   });
   if (!accepted) {
     ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "queue_full" });
     ctx.notice(roomId, `Your message was not sent to IRC: too many messages are already waiting for ${room.channel}.`);
+    void settle();
   }
-};
+}
+
+/**
+ * Whether a message handed to IRC just before a crash had reached the channel: the channel's
+ * history (fetched when the bridge is back in it) shows its first line from the user's nick, after
+ * it was accepted. Without history it is sent again: a rare duplicate is better than a loss.
+ */
+async function alreadyOnIrc(entry: OutboxEntry, runtime: NetworkRuntime, channel: string, nick: () => string): Promise<boolean> {
+  const acceptedAt = Math.floor(entry.seq / 1000) - 1000;
+  const history = await runtime.history(channel, acceptedAt);
+  const first = entry.body.split(/\r\n|\r|\n/).find((line) => line.trim() !== "") ?? "";
+  const fold = (n: string) => runtime.network.channels.fold(n);
+  return (history ?? []).some((e) => fold(e.from) === fold(nick()) && e.kind === entry.kind && e.text !== "" && first.startsWith(e.text));
+}

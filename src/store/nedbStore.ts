@@ -1,5 +1,6 @@
+import { ConfirmJournal } from "./confirmJournal";
 import { NedbCollection } from "./nedbCollection";
-import type { ChannelMark, MarkStore, PuppetRecord, PuppetStore, RoomRecord, RoomStore, Store, TransactionLog } from "./store";
+import type { ChannelMark, MarkStore, Outbox, OutboxEntry, PuppetRecord, PuppetStore, RoomRecord, RoomStore, Store, TransactionLog } from "./store";
 
 interface TxnDoc {
   txnId: string;
@@ -71,6 +72,35 @@ class NedbMarkStore implements MarkStore {
   }
 }
 
+class NedbOutbox implements Outbox {
+  constructor(
+    private readonly docs: NedbCollection<OutboxEntry>,
+    private readonly journal: ConfirmJournal,
+  ) {}
+  handed(eventId: string): void {
+    this.journal.handed(eventId);
+  }
+  confirm(eventId: string): Promise<void> {
+    this.journal.confirmed(eventId);
+    return this.remove(eventId);
+  }
+  add(entry: OutboxEntry): Promise<void> {
+    return this.docs.upsert({ eventId: entry.eventId }, { ...entry });
+  }
+  async remove(eventId: string): Promise<void> {
+    await this.docs.remove({ eventId });
+  }
+  /** Entries still to send, oldest first; those the journal says were confirmed are dropped now. */
+  async pending(): Promise<{ entry: OutboxEntry; handed: boolean }[]> {
+    const { handed, confirmed } = this.journal.read();
+    for (const eventId of confirmed) await this.docs.remove({ eventId });
+    const entries = (await this.docs.find({})).map(strip).sort((a, b) => a.seq - b.seq);
+    this.journal.clear();
+    for (const entry of entries) if (handed.has(entry.eventId)) this.journal.handed(entry.eventId);
+    return entries.map((entry) => ({ entry, handed: handed.has(entry.eventId) }));
+  }
+}
+
 /** Opens the NeDB store: one file per collection under `dir`, or all in memory when dir is undefined. */
 export async function openNedbStore(dir: string | undefined): Promise<Store> {
   const txns = await NedbCollection.open<TxnDoc>(dir, "transactions");
@@ -79,12 +109,15 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
   await rooms.index("roomId", true);
   const puppets = await NedbCollection.open<PuppetRecord>(dir, "puppets");
   const marks = await NedbCollection.open<ChannelMark>(dir, "marks");
-  const collections = [txns, rooms, puppets, marks];
+  const outbox = await NedbCollection.open<OutboxEntry>(dir, "outbox");
+  await outbox.index("eventId", true);
+  const collections = [txns, rooms, puppets, marks, outbox];
   return {
     transactions: new NedbTransactionLog(txns),
     rooms: new NedbRoomStore(rooms),
     puppets: new NedbPuppetStore(puppets),
     marks: new NedbMarkStore(marks),
+    outbox: new NedbOutbox(outbox, new ConfirmJournal(dir)),
     async close() {
       if (dir !== undefined) await Promise.all(collections.map((c) => c.compact()));
     },

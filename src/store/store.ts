@@ -64,8 +64,34 @@ export interface MarkStore {
   put(mark: ChannelMark): Promise<void>;
 }
 
+/** A Matrix message accepted for IRC and not yet confirmed by the IRC server (survives a crash). */
+export interface OutboxEntry {
+  readonly eventId: string;
+  readonly roomId: string;
+  readonly sender: string;
+  readonly kind: "privmsg" | "notice" | "action";
+  readonly body: string;
+  /** Order of acceptance, across restarts. */
+  readonly seq: number;
+}
+
+export interface Outbox {
+  add(entry: OutboxEntry): Promise<void>;
+  /** Records at once, synchronously, that the message is being handed to its IRC connection. */
+  handed(eventId: string): void;
+  /** Records at once, synchronously, that the IRC server confirmed the message; then removes it. */
+  confirm(eventId: string): Promise<void>;
+  remove(eventId: string): Promise<void>;
+  /**
+   * What is still to send after a restart, oldest first; `handed` when it may already have reached
+   * IRC (it was handed over, and its confirmation was not recorded).
+   */
+  pending(): Promise<{ readonly entry: OutboxEntry; readonly handed: boolean }[]>;
+}
+
 export interface Store {
   readonly transactions: TransactionLog;
+  readonly outbox: Outbox;
   readonly rooms: RoomStore;
   readonly puppets: PuppetStore;
   readonly marks: MarkStore;

@@ -5,6 +5,7 @@ import type { MatrixContext } from "../../src/fromMatrix/context";
 import { routeMatrixEvent } from "../../src/fromMatrix/router";
 import type { MatrixEvent } from "../../src/matrix/events";
 import { createMetrics } from "../../src/observability/metrics";
+import { RecentIds } from "../../src/util/recentIds";
 import { PuppetRegistry } from "../../src/puppets/puppetRegistry";
 import { RoomIndex } from "../../src/rooms/roomIndex";
 import { openNedbStore } from "../../src/store/nedbStore";
@@ -41,23 +42,30 @@ async function setup(extra = "") {
   const notices: string[] = [];
   const persisted: string[] = [];
   const invites: string[] = [];
+  const writes: Promise<void>[] = [];
+  const seen = new RecentIds(100);
+  let seq = 0;
   const ctx: MatrixContext = {
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order }]]),
+    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined) }]]),
     log: silentLogger(),
     metrics: createMetrics(),
     isBridgeUser: (userId) => userId === BOT || network.ids.nickOfGhost(userId) !== undefined,
     notice: (roomId, text) => notices.push(`${roomId} ${text}`),
     persist: (net, userId) => persisted.push(`${net} ${userId}`),
     acceptInvite: (roomId) => invites.push(roomId),
+    outbox: store.outbox,
+    keep: (write) => writes.push(write),
+    seenBefore: (eventId) => seen.checkAndAdd(eventId),
+    nextSeq: () => ++seq,
   };
   const route = (...events: MatrixEvent[]) => events.forEach((e) => routeMatrixEvent(e, ctx));
   const state = (userId: string) => {
     const c = puppets.get(userId);
     return c === undefined ? undefined : { channels: c.channelNames, queued: c.queued };
   };
-  return { ctx, network, puppets, order, notices, persisted, invites, route, state };
+  return { ctx, network, puppets, order, notices, persisted, invites, route, state, store, writes };
 }
 
 function text(sender: string, body: string, extra: Record<string, unknown> = {}, roomId = ROOM): MatrixEvent {
@@ -196,5 +204,15 @@ describe("Matrix -> IRC handlers", () => {
     assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 1 }, "only the JOIN fit");
     assert.deepEqual(notices, [`${ROOM} Your message was not sent to IRC: too many messages are already waiting on your IRC connection.`]);
     puppets.closeAll("test over");
+  });
+
+  it("keeps an accepted message in the outbox until IRC confirms it, and sends a retried event once", async () => {
+    const { route, store, writes, order, network } = await setup();
+    const event: MatrixEvent = { ...text(ALICE, "durable"), event_id: "$durable" };
+    route(event, event);
+    await Promise.all(writes);
+    const kept = await store.outbox.pending();
+    assert.deepEqual(kept.map(({ entry: e }) => [e.eventId, e.sender, e.kind, e.body]), [["$durable", ALICE, "privmsg", "durable"]]);
+    assert.equal(order.pending(`${network.id}\0#chan`), 1, "the repeated event was not handed to IRC again");
   });
 });
