@@ -98,8 +98,8 @@ export class NetworkBridge {
       attach: (connection, userId) => this.attach(connection, userId),
       clock: deps.clock,
       log,
-      keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
-      reconnect: { minMs: 1000, maxMs: 60000 },
+      keepalive: network.keepalive,
+      reconnect: network.reconnect,
     });
   }
 

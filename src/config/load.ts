@@ -12,6 +12,13 @@ function crossChecks(config: BridgeConfig): ConfigProblem[] {
   config.ircNetworks.forEach((network, i) => {
     const mine = ids[i];
     if (mine === undefined) return;
+    const c = network.connections;
+    if (c.reconnectMinMs > c.reconnectMaxMs) {
+      problems.push({ path: `ircNetworks[${i}].connections.reconnectMinMs`, message: `must not exceed reconnectMaxMs (${c.reconnectMaxMs})` });
+    }
+    if (c.pingTimeoutSeconds <= c.pingIntervalSeconds) {
+      problems.push({ path: `ircNetworks[${i}].connections.pingTimeoutSeconds`, message: `must be longer than pingIntervalSeconds (${c.pingIntervalSeconds}), or every quiet connection would time out` });
+    }
     if (new RegExp(`^${mine.ghostRegex}$`).test(bot)) {
       problems.push({ path: `ircNetworks[${i}].ghostTemplate`, message: `must not produce the bridge bot's user id ${bot}` });
     }

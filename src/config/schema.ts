@@ -69,6 +69,10 @@ const networkSchema = obj("One IRC network.", {
   connections: obj("Limits on the IRC connections of Matrix users.", {
     max: int(1, 100000).withDefault("Most connections to this network at once.", 1000),
     idleTimeoutSeconds: int(0, 31536000).withDefault("Close a connection that is in no channel for this long (0: never).", 600),
+    pingIntervalSeconds: int(5, 3600).withDefault("How often each connection PINGs the server, so a dead connection is noticed.", 15),
+    pingTimeoutSeconds: int(5, 3600).withDefault("Drop and reconnect a connection that heard nothing from the server for this long.", 45),
+    reconnectMinMs: int(100, 600000).withDefault("First delay before reconnecting after an unexpected disconnect (doubles each try, with jitter).", 1000),
+    reconnectMaxMs: int(1000, 3600000).withDefault("Longest delay between reconnect attempts.", 60000),
   }),
 });
 

@@ -15,6 +15,8 @@ export interface NetworkContext {
   readonly bot: { readonly enabled: boolean; readonly nick: string };
   readonly pacing: PacingSettings;
   readonly limits: { readonly maxConnections: number; readonly idleTimeoutMs: number };
+  readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
+  readonly reconnect: { readonly minMs: number; readonly maxMs: number };
 }
 
 export function buildNetworkContext(network: NetworkConfig, domain: string): NetworkContext {
@@ -33,5 +35,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
       maxQueuedLines: network.sendPacing.maxQueuedLines,
     },
     limits: { maxConnections: network.connections.max, idleTimeoutMs: network.connections.idleTimeoutSeconds * 1000 },
+    keepalive: { pingIntervalS: network.connections.pingIntervalSeconds, pingTimeoutS: network.connections.pingTimeoutSeconds },
+    reconnect: { minMs: network.connections.reconnectMinMs, maxMs: network.connections.reconnectMaxMs },
   };
 }

@@ -78,6 +78,8 @@ describe("config validation", () => {
     ["bad mapping key", minimal.replace("address:", 'mappings: { "nochan": { roomIds: ["!a:b"] } }, address:'), "ircNetworks[0].mappings.nochan", /channel name/],
     ["bad room id", minimal.replace("address:", 'mappings: { "#c": { roomIds: ["a:b"] } }, address:'), 'ircNetworks[0].mappings["#c"].roomIds', /room id/],
     ["yaml syntax", "homeserver: [", "(file)", /not valid YAML \(line/],
+    ["ping timeout not above interval", minimal.replace("address:", "connections: { pingIntervalSeconds: 30, pingTimeoutSeconds: 30 }, address:"), "ircNetworks[0].connections.pingTimeoutSeconds", /longer than pingIntervalSeconds/],
+    ["reconnect delays reversed", minimal.replace("address:", "connections: { reconnectMinMs: 5000, reconnectMaxMs: 1000 }, address:"), "ircNetworks[0].connections.reconnectMinMs", /must not exceed/],
     ["top level not a mapping", "- 1\n", "(top level)", /expected a mapping/],
   ];
   for (const [name, text, path, message] of cases) {
