@@ -167,6 +167,7 @@ export class App {
       },
       seenBefore: (eventId) => seen.checkAndAdd(eventId),
       nextSeq: () => (lastSeq = Math.max(lastSeq + 1, Date.now() * 1000)),
+      forgetGhost: (roomId, userId) => ghosts.forget(roomId, userId),
       acceptInvite: (roomId) => {
         if (rooms.room(roomId) === undefined) return;
         queues.enqueue(roomId, { what: "bot joins", run: async () => {

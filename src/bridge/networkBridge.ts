@@ -153,7 +153,9 @@ export class NetworkBridge {
       log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
     });
     connection.on("nick", (e) => {
-      if (this.feed.fold(e.newNick) === this.feed.fold(connection.nick)) this.persist(userId);
+      // Our own rename (irc-framework updates the client's nick after this event, so compare both).
+      const mine = this.feed.fold(connection.nick);
+      if (this.feed.fold(e.nick) === mine || this.feed.fold(e.newNick) === mine) setImmediate(() => this.persist(userId));
     });
     connection.on("serverError", (e) => log.info("IRC server error", { user: userId, network: network.id, error: e.error, reason: e.reason }));
   }

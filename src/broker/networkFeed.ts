@@ -13,6 +13,11 @@ import type { MessageEvent, NamesEvent } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 
+/** Events replayed from chathistory are handled by the gap filler; other batches (netsplits) are live. */
+function fromHistory(batch: string | undefined): boolean {
+  return batch !== undefined && /chathistory/.test(batch);
+}
+
 export interface Delivered {
   readonly key: string;
   readonly ev: ChannelEvent;
@@ -47,12 +52,14 @@ export class NetworkFeed {
       settings,
       {
         deliver: (channel, item) => {
+          // Membership follows what was delivered at once, even while the effects are held, so a
+          // QUIT or NICK heard meanwhile still finds the channels the nick is in.
+          this.track(item.ev);
           const waiting = this.held.get(channel);
           if (waiting !== undefined) {
             waiting.push(item);
             return;
           }
-          this.track(item.ev);
           hooks.deliver(item);
         },
         onHandover: (channel) => hooks.handover(channel),
@@ -86,10 +93,7 @@ export class NetworkFeed {
     const waiting = this.held.get(folded);
     this.held.delete(folded);
     first();
-    for (const item of waiting ?? []) {
-      this.track(item.ev);
-      this.hooks.deliver(item);
-    }
+    for (const item of waiting ?? []) this.hooks.deliver(item);
   }
 
   /** Reports an event that did not come from a live connection (history fetched after a gap). */
@@ -106,17 +110,22 @@ export class NetworkFeed {
     };
     const self = (nick: string) => this.fold(nick) === this.fold(connection.nick);
 
-    connection.on("registered", (nick) => {
+    connection.on("registered", (nick) => this.ours.set(this.fold(nick), id));
+    connection.on("isupport", () => {
+      // The nick was recorded at 001 with the default casemapping; 005 may bring another.
       this.network.channels.setCasemapping(connection.casemapping);
-      this.ours.set(this.fold(nick), id);
+      for (const [nick, owner] of this.ours) if (owner === id) this.ours.delete(nick);
+      if (connection.isRegistered) this.ours.set(this.fold(connection.nick), id);
     });
     connection.on("message", (e) => {
-      if (e.batch !== undefined && /chathistory/.test(e.batch)) return;
+      if (fromHistory(e.batch)) return;
+      // A message to "@#chan" (ops only) must not reach the whole Matrix room.
+      if (e.group !== undefined) return;
       if (/^[#&!+]/.test(e.target)) hear({ type: "message", channel: e.target, e });
       else this.hooks.privateMessage(connection, e);
     });
     connection.on("join", (e) => {
-      if (e.batch !== undefined) return;
+      if (fromHistory(e.batch)) return;
       hear({ type: "join", channel: e.channel, e });
       if (self(e.nick)) {
         this.broker.join(this.fold(e.channel), id, preferred);
@@ -124,12 +133,12 @@ export class NetworkFeed {
       }
     });
     connection.on("part", (e) => {
-      if (e.batch !== undefined) return;
+      if (fromHistory(e.batch)) return;
       hear({ type: "part", channel: e.channel, e });
       if (self(e.nick)) this.broker.leave(this.fold(e.channel), id);
     });
     connection.on("kick", (e) => {
-      if (e.batch !== undefined) return;
+      if (fromHistory(e.batch)) return;
       hear({ type: "kick", channel: e.channel, e });
       if (self(e.nick)) {
         this.broker.leave(this.fold(e.channel), id);
@@ -137,11 +146,11 @@ export class NetworkFeed {
       }
     });
     connection.on("quit", (e) => {
-      if (e.batch !== undefined) return;
+      if (fromHistory(e.batch)) return;
       for (const channel of this.sharedChannels(id, e.nick)) hear({ type: "quit", channel, e });
     });
     connection.on("nick", (e) => {
-      if (e.batch !== undefined) return;
+      if (fromHistory(e.batch)) return;
       for (const channel of this.sharedChannels(id, e.nick)) hear({ type: "nick", channel, e });
       if (this.ours.get(this.fold(e.nick)) === id) {
         this.ours.delete(this.fold(e.nick));
@@ -149,7 +158,7 @@ export class NetworkFeed {
       }
     });
     connection.on("topic", (e) => {
-      if (e.batch !== undefined) return;
+      if (fromHistory(e.batch)) return;
       hear({ type: "topic", channel: e.channel, e });
     });
     connection.on("names", (e) => {

@@ -66,12 +66,18 @@ export class ChannelOrder {
     }
     result.then(
       () => {
-        head.onSent();
-        done();
+        try {
+          head.onSent();
+        } finally {
+          done();
+        }
       },
       (err: unknown) => {
-        head.onFailed(err instanceof Error ? err.message : String(err));
-        done();
+        try {
+          head.onFailed(err instanceof Error ? err.message : String(err));
+        } finally {
+          done();
+        }
       },
     );
   }

@@ -30,6 +30,8 @@ export interface MatrixContext {
   notice(roomId: string, text: string): void;
   /** Saves a user's connection state (channels, nick) after it changed. */
   persist(network: string, userId: string): void;
+  /** A ghost left a room on Matrix (kicked by a moderator, say): it must join again to speak. */
+  forgetGhost(roomId: string, userId: string): void;
   /** The bot joins a room it was invited to, if the room is bridged. */
   acceptInvite(roomId: string): void;
   /** Messages accepted for IRC and not yet confirmed, kept across a crash. */

@@ -15,7 +15,10 @@ export const onMember: MatrixHandler = (event, ctx) => {
     if (membership === "invite") ctx.acceptInvite(roomId);
     return;
   }
-  if (ctx.isBridgeUser(target)) return;
+  if (ctx.isBridgeUser(target)) {
+    if (membership === "leave" || membership === "ban") ctx.forgetGhost(roomId, target);
+    return;
+  }
   const room = ctx.rooms.room(roomId);
   if (room === undefined) return;
   const runtime = ctx.networks.get(room.network);

@@ -33,6 +33,8 @@ export interface ForwardedEvents {
   names: (e: NamesEvent) => void;
   /** A BATCH finished (its events were emitted just before, each marked with the batch type). */
   batchEnd: (e: { readonly type: string; readonly params: readonly string[] }) => void;
+  /** The server announced (more of) its ISUPPORT options, such as CASEMAPPING. */
+  isupport: () => void;
 }
 
 type Emit = <K extends keyof ForwardedEvents>(event: K, ...args: Parameters<ForwardedEvents[K]>) => void;
@@ -43,7 +45,8 @@ export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string
   const message = (kind: MessageEvent["kind"]) => (e: Raw) => {
     if (e.from_server === true) return;
     if (str(e.nick).toLowerCase() === c.user.nick.toLowerCase() && e.batch === undefined) ownMessage(str(e.target));
-    emit("message", { kind, from: str(e.nick), target: str(e.target), text: str(e.message), ...common(e) });
+    const group = optStr(e.group);
+    emit("message", { kind, from: str(e.nick), target: str(e.target), text: str(e.message), ...(group === undefined ? {} : { group }), ...common(e) });
   };
   c.on("privmsg", message("privmsg"));
   c.on("notice", message("notice"));
@@ -60,5 +63,6 @@ export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string
       : [];
     emit("names", { channel: str(e.channel), users });
   });
+  c.on("server options", () => emit("isupport"));
   c.on("batch end", (e: Raw) => emit("batchEnd", { type: str(e.type), params: Array.isArray(e.params) ? e.params.map(str) : [] }));
 }

@@ -44,6 +44,12 @@ export interface ConnectionEvents extends ForwardedEvents {
 export const FATAL = /banned|k-?lined|g-?lined|z-?lined|too many (host )?connections|too many connections from|throttl|reconnecting too fast|no more connections|connection limit/i;
 /** Bytes we assume for our own "nick!user@host" when the server has not told us (hosts may be 63). */
 const HOSTMASK_BOUND = 100;
+/**
+ * How long a written line waits for its echo. A server that drops a line silently (spam filter,
+ * an error numeric we do not know) must not hold the channel's order forever; the line was written
+ * to a live socket, so after this it counts as sent.
+ */
+const ECHO_TIMEOUT_MS = 10000;
 
 
 export class IrcConnection extends TypedEmitter<ConnectionEvents> {
@@ -157,7 +163,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   /** Queues one command; false when the queue is full (the caller tells the user). */
   send(command: string, params: readonly string[]): Promise<void> | false {
-    if (this.state === "closed") return Promise.reject(new Error("the connection is closed"));
+    if (this.state === "closed") return false;
     return this.queue.push(buildLine(command, params));
   }
 
@@ -176,9 +182,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     if (lines.length > this.options.pacing.maxQueuedLines - this.queue.length) return false;
     const confirmed: Promise<void>[] = [];
     for (const line of lines) {
-      const pushed = this.queue.push(buildLine(command, [target, kind === "action" ? ctcpAction(line) : line]));
+      // \x01 would turn the text into a CTCP request: it is not allowed in from Matrix.
+      const text = line.split("\u0001").join("");
+      const pushed = this.queue.push(buildLine(command, [target, kind === "action" ? ctcpAction(text) : text]));
       if (pushed === false) return false;
-      confirmed.push(pushed.then(() => (this.hasCap("echo-message") ? this.echoes.wait(target) : undefined)));
+      confirmed.push(pushed.then(() => (this.hasCap("echo-message") ? this.echoes.wait(target, ECHO_TIMEOUT_MS) : undefined)));
     }
     return Promise.all(confirmed).then(() => undefined);
   }
@@ -241,18 +249,22 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   }
 
   private listen(c: Client): void {
-    c.on("registered", () => {
+    c.on("registered", (e: Raw) => {
       if (c !== this.client) return;
+      // irc-framework updates client.user.nick only after this event: take the nick from the event.
+      const nick = str(e.nick) || c.user.nick;
+      c.user.nick = nick;
       const again = this.everRegistered;
       this.everRegistered = true;
       this.attempts = 0;
       this.state = "registered";
-      this.wantedNick = c.user.nick;
+      this.requestedNick = undefined;
+      this.wantedNick = nick;
       // Rejoin ahead of anything queued while we were away, paced like everything else.
       const joins = [...this.channels.values()].map((ch) => buildLine("JOIN", ch.key === undefined ? [ch.name] : [ch.name, ch.key]));
       if (again && joins.length > 0) this.queue.pushFront(joins);
       this.queue.resume();
-      this.emit("registered", c.user.nick, this.nickNote, again);
+      this.emit("registered", nick, this.nickNote, again);
     });
     c.on("nick in use", (e: Raw) => {
       if (this.state === "registered") {
@@ -264,7 +276,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.nickNote = `the nick ${this.wantedNick} was in use on ${this.options.server.host}, so you are ${alt}`;
       c.changeNick(alt);
     });
-    c.on("erroneus nickname", () => {
+    c.on("nick invalid", () => {
       if (this.state === "registered") return;
       const alt = `m-${this.username}`.slice(0, 30);
       this.nickNote = `the nick ${this.wantedNick} was refused by the server, so you are ${alt}`;

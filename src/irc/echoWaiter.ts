@@ -7,11 +7,29 @@
 export class EchoWaiter {
   private readonly waiting = new Map<string, { resolve: () => void; reject: (err: Error) => void }[]>();
 
-  wait(target: string): Promise<void> {
+  /** Resolves on the echo, or after `timeoutMs` (the line was written; the server said nothing). */
+  wait(target: string, timeoutMs: number): Promise<void> {
     const key = target.toLowerCase();
     return new Promise((resolve, reject) => {
       const list = this.waiting.get(key) ?? [];
-      list.push({ resolve, reject });
+      const entry = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (err: Error) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      const timer = setTimeout(() => {
+        const current = this.waiting.get(key);
+        const at = current?.indexOf(entry) ?? -1;
+        if (current !== undefined && at >= 0) current.splice(at, 1);
+        if (current?.length === 0) this.waiting.delete(key);
+        resolve();
+      }, timeoutMs);
+      list.push(entry);
       this.waiting.set(key, list);
     });
   }

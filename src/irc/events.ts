@@ -14,6 +14,8 @@ export interface MessageEvent extends Base {
   readonly from: string;
   readonly target: string;
   readonly text: string;
+  /** A STATUSMSG prefix ("@" in "@#chan": ops only), when the message was not for everyone. */
+  readonly group?: string;
 }
 export interface JoinEvent extends Base {
   readonly nick: string;

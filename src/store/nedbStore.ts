@@ -80,9 +80,9 @@ class NedbOutbox implements Outbox {
   handed(eventId: string): void {
     this.journal.handed(eventId);
   }
-  confirm(eventId: string): Promise<void> {
+  async confirm(eventId: string): Promise<void> {
     this.journal.confirmed(eventId);
-    return this.remove(eventId);
+    await this.remove(eventId);
   }
   add(entry: OutboxEntry): Promise<void> {
     return this.docs.upsert({ eventId: entry.eventId }, { ...entry });

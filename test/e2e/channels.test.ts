@@ -138,6 +138,18 @@ for (const spec of [bridges.sample, bridges.insp]) {
       const join = await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${wanted.replace(/[[\]]/g, "\\$&")}_!\\S+ JOIN`, "i"), 20000, from);
       assert.ok(join, "the puppet joined as the alternative nick");
       await bridge.process?.waitForLine(new RegExp(`user got another nick .*was in use`), 10000);
+      // The IRC user who holds the nick is still an IRC user to the bridge, and carol is not a ghost.
+      await squatter.join(channel);
+      squatter.say(channel, "I am the real holder of this nick");
+      await sendText(carol, roomId, "carol speaking");
+      await eventually(
+        async () => (await timeline(alice, roomId)).some((e) => e.sender === bridge.ghost(wanted) && e.content.body === "I am the real holder of this nick"),
+        20000,
+        "the nick holder's message in Matrix",
+      );
+      await bob.waitFor(/PRIVMSG \S+ :carol speaking$/, 20000, from);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal((await timeline(alice, roomId)).filter((e) => e.content.body === "carol speaking").length, 1, "carol's message is not echoed back by a ghost");
       await squatter.quit();
     });
 

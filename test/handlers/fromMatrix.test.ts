@@ -55,6 +55,7 @@ async function setup(extra = "") {
     notice: (roomId, text) => notices.push(`${roomId} ${text}`),
     persist: (net, userId) => persisted.push(`${net} ${userId}`),
     acceptInvite: (roomId) => invites.push(roomId),
+    forgetGhost: () => undefined,
     outbox: store.outbox,
     keep: (write) => writes.push(write),
     seenBefore: (eventId) => seen.checkAndAdd(eventId),

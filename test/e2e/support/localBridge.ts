@@ -3,6 +3,7 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import { localBridgeConfig, type Doc } from "../../../scripts/lib/localConfig";
 import { testenv, type LocalBridge } from "../../../scripts/lib/testenv";
+import { escapeNick } from "../../../src/matrix/localpart";
 import { BridgeProcess } from "./bridgeProcess";
 
 export interface Reg {
@@ -42,7 +43,7 @@ export class RunningBridge {
   }
 
   ghost(nick: string): string {
-    return `@${this.ghostPrefix}${nick.toLowerCase()}:${testenv.domain}`;
+    return `@${this.ghostPrefix}${escapeNick(nick)}:${testenv.domain}`;
   }
 
   async start(): Promise<void> {
