@@ -95,15 +95,27 @@ export class GapFiller {
     const { feed, log } = this.deps;
     const folded = feed.fold(channel);
     const collected: Extract<ChannelEvent, { type: "message" }>[] = [];
+    const limit = Number(connection.isupport("CHATHISTORY") ?? 1000) || 1000;
+    let page = 0;
     const inBatch = (batch: string | undefined, target: string) => batch !== undefined && /chathistory/.test(batch) && feed.fold(target) === folded;
     const listeners = {
       message: (e: Extract<ChannelEvent, { type: "message" }>["e"]) => {
-        if (inBatch(e.batch, e.target)) collected.push({ type: "message", channel, e });
+        if (!inBatch(e.batch, e.target)) return;
+        collected.push({ type: "message", channel, e });
+        page++;
       },
       batchEnd: (e: { readonly type: string; readonly params: readonly string[] }) => {
-        if (/chathistory/.test(e.type) && feed.fold(e.params[0] ?? "") === folded) finish();
+        if (!/chathistory/.test(e.type) || feed.fold(e.params[0] ?? "") !== folded) return;
+        // A full page means there may be more: ask for the next one, from the last event seen.
+        const last = collected.at(-1)?.e;
+        if (page >= limit && last !== undefined && request(last.tags.msgid !== undefined ? `msgid=${last.tags.msgid}` : `timestamp=${new Date(last.time ?? since).toISOString()}`)) {
+          page = 0;
+          return;
+        }
+        finish();
       },
     };
+    const request = (from: string) => connection.send("CHATHISTORY", ["AFTER", channel, from, String(limit)]) !== false;
     let done = false;
     const timer = this.deps.clock.setTimeout(() => {
       log.warn("no chathistory answer in time; delivering live events", { channel, network: this.deps.network.id });
@@ -131,9 +143,7 @@ export class GapFiller {
     connection.on("batchEnd", listeners.batchEnd);
     // Live events wait while a gap is filled, so older events come first.
     if (mark !== undefined) feed.hold(channel);
-    const limit = Number(connection.isupport("CHATHISTORY") ?? 1000) || 1000;
-    const sent = connection.send("CHATHISTORY", ["AFTER", channel, `timestamp=${new Date(since).toISOString()}`, String(limit)]);
-    if (sent === false) finish();
+    if (!request(`timestamp=${new Date(since).toISOString()}`)) finish();
   }
 
   private announceAbsence(channel: string, since: number): void {

@@ -46,15 +46,16 @@ export const onRoomMessage: MatrixHandler = (event, ctx) => {
   if (event.event_id !== undefined && ctx.seenBefore(event.event_id)) return;
   const eventId = event.event_id ?? `local.${randomUUID()}`;
   const entry: OutboxEntry = { eventId, roomId, sender, kind, body, seq: ctx.nextSeq() };
-  ctx.keep(ctx.outbox.add(entry));
-  sendToIrc(entry, ctx);
+  const stored = ctx.outbox.add(entry);
+  ctx.keep(stored);
+  sendToIrc(entry, ctx, false, stored);
 };
 
 /**
  * Hands one accepted message to the sender's IRC connection, through the channel's order. Also
  * used at start-up for the messages a crash left unconfirmed in the outbox.
  */
-export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = false): void {
+export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = false, stored: Promise<void> = Promise.resolve()): void {
   const { roomId, sender, kind, body } = entry;
   const room = ctx.rooms.room(roomId);
   const runtime = room === undefined ? undefined : ctx.networks.get(room.network);
@@ -90,7 +91,12 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
           return sent;
         });
       }
-      return sayNow();
+      // Never on the wire before it is in the outbox: a crash in between would resend it unchecked.
+      return stored.then(() => {
+        const sent = sayNow();
+        if (sent === false) throw new Error("too many messages are already waiting on your IRC connection");
+        return sent;
+      });
     },
     onSent: () => {
       ctx.metrics.bridgedMessages.inc({ direction: "matrix_to_irc" });

@@ -73,6 +73,9 @@ class NedbMarkStore implements MarkStore {
 }
 
 class NedbOutbox implements Outbox {
+  /** Entries in the outbox; when none is left the journal has nothing to say and is emptied. */
+  private count = 0;
+
   constructor(
     private readonly docs: NedbCollection<OutboxEntry>,
     private readonly journal: ConfirmJournal,
@@ -84,11 +87,14 @@ class NedbOutbox implements Outbox {
     this.journal.confirmed(eventId);
     await this.remove(eventId);
   }
-  add(entry: OutboxEntry): Promise<void> {
-    return this.docs.upsert({ eventId: entry.eventId }, { ...entry });
+  async add(entry: OutboxEntry): Promise<void> {
+    this.count++;
+    await this.docs.upsert({ eventId: entry.eventId }, { ...entry });
   }
   async remove(eventId: string): Promise<void> {
-    await this.docs.remove({ eventId });
+    const removed = await this.docs.remove({ eventId });
+    this.count = Math.max(0, this.count - removed);
+    if (this.count === 0) this.journal.clear();
   }
   /** Entries still to send, oldest first; those the journal says were confirmed are dropped now. */
   async pending(): Promise<{ entry: OutboxEntry; handed: boolean }[]> {
@@ -97,6 +103,7 @@ class NedbOutbox implements Outbox {
     const entries = (await this.docs.find({})).map(strip).sort((a, b) => a.seq - b.seq);
     this.journal.clear();
     for (const entry of entries) if (handed.has(entry.eventId)) this.journal.handed(entry.eventId);
+    this.count = entries.length;
     return entries.map((entry) => ({ entry, handed: handed.has(entry.eventId) }));
   }
 }

@@ -61,7 +61,12 @@ async function setup(extra = "") {
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => ++seq,
   };
-  const route = (...events: MatrixEvent[]) => events.forEach((e) => routeMatrixEvent(e, ctx));
+  /** Routes like a transaction: synchronously, then waits for its outbox writes (IRC sends follow them). */
+  const route = async (...events: MatrixEvent[]) => {
+    events.forEach((e) => routeMatrixEvent(e, ctx));
+    await Promise.all(writes);
+    await new Promise((r) => setImmediate(r));
+  };
   const state = (userId: string) => {
     const c = puppets.get(userId);
     return c === undefined ? undefined : { channels: c.channelNames, queued: c.queued };
@@ -91,10 +96,10 @@ function rename(target: string, from: string, to: string): MatrixEvent {
 describe("Matrix -> IRC handlers", () => {
   it("a real user's message: their connection joins the channel, then queues the message", async () => {
     const { route, state, persisted, notices, puppets } = await setup();
-    route(text(ALICE, "hello"));
+    await route(text(ALICE, "hello"));
     assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 }, "JOIN and PRIVMSG queued");
     assert.deepEqual(persisted, [`testnet ${ALICE}`]);
-    route(text(ALICE, "again"));
+    await route(text(ALICE, "again"));
     assert.deepEqual(state(ALICE)?.queued, 2, "the second message waits for the first to be confirmed");
     assert.deepEqual(notices, []);
     puppets.closeAll("test over");
@@ -102,7 +107,7 @@ describe("Matrix -> IRC handlers", () => {
 
   it("messages of two senders are handed to IRC in order, one at a time", async () => {
     const { route, state, order, network, puppets } = await setup();
-    route(text(ALICE, "first"), text(BOB, "second"));
+    await route(text(ALICE, "first"), text(BOB, "second"));
     assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 });
     assert.deepEqual(state(BOB), { channels: ["#chan"], queued: 1 }, "Bob has joined; his message waits for Alice's");
     assert.equal(order.pending(`${network.id}\0#chan`), 2);
@@ -111,11 +116,11 @@ describe("Matrix -> IRC handlers", () => {
 
   it("a member join joins the channel once; a message afterwards does not join again", async () => {
     const { route, state, persisted, puppets } = await setup();
-    route(member(ALICE, "join", undefined));
+    await route(member(ALICE, "join", undefined));
     assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 1 });
-    route(member(ALICE, "join", "join"));
+    await route(member(ALICE, "join", "join"));
     assert.deepEqual(state(ALICE)?.queued, 1, "a profile change is not a join");
-    route(text(ALICE, "hi"));
+    await route(text(ALICE, "hi"));
     assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 });
     assert.deepEqual(persisted, [`testnet ${ALICE}`]);
     puppets.closeAll("test over");
@@ -123,27 +128,27 @@ describe("Matrix -> IRC handlers", () => {
 
   it("a displayname change queues a NICK when nickFollowsDisplayname is on, and only then", async () => {
     const on = await setup();
-    on.route(member(ALICE, "join", undefined), rename(ALICE, "Alice", "Alice"));
+    await on.route(member(ALICE, "join", undefined), rename(ALICE, "Alice", "Alice"));
     assert.equal(on.state(ALICE)?.queued, 1, "same displayname: nothing");
-    on.route(rename(ALICE, "Alice", "Alicia"));
+    await on.route(rename(ALICE, "Alice", "Alicia"));
     assert.deepEqual(on.state(ALICE), { channels: ["#chan"], queued: 2 }, "JOIN, NICK");
-    on.route(rename(BOB, "Bob", "Robert"));
+    await on.route(rename(BOB, "Bob", "Robert"));
     assert.equal(on.puppets.get(BOB), undefined, "no connection is created for a rename");
     on.puppets.closeAll("test over");
     const off = await setup(", nickFollowsDisplayname: false");
-    off.route(member(ALICE, "join", undefined), rename(ALICE, "Alice", "Alicia"));
+    await off.route(member(ALICE, "join", undefined), rename(ALICE, "Alice", "Alicia"));
     assert.equal(off.state(ALICE)?.queued, 1);
     off.puppets.closeAll("test over");
   });
 
   it("leaving or being kicked parts the channel; a leave without a prior join does nothing", async () => {
     const { route, state, persisted, puppets } = await setup();
-    route(member(ALICE, "join", undefined), member(BOB, "join", undefined));
-    route(member(ALICE, "leave", "join"), member(BOB, "leave", "join", "@mod:example.org"));
+    await route(member(ALICE, "join", undefined), member(BOB, "join", undefined));
+    await route(member(ALICE, "leave", "join"), member(BOB, "leave", "join", "@mod:example.org"));
     assert.deepEqual(state(ALICE), { channels: [], queued: 2 }, "JOIN then PART");
     assert.deepEqual(state(BOB), { channels: [], queued: 2 });
     assert.equal(persisted.length, 4);
-    route(member("@carol:example.org", "leave", "invite"));
+    await route(member("@carol:example.org", "leave", "invite"));
     assert.equal(puppets.get("@carol:example.org"), undefined);
     puppets.closeAll("test over");
   });
@@ -151,22 +156,22 @@ describe("Matrix -> IRC handlers", () => {
   it("a reply queues only the answer, not the quoted fallback", async () => {
     const { route, state, puppets } = await setup();
     const body = "> <@x:example.org> quoted\n\nanswer";
-    route(text(ALICE, body, { "m.relates_to": { "m.in_reply_to": { event_id: "$q" } } }));
+    await route(text(ALICE, body, { "m.relates_to": { "m.in_reply_to": { event_id: "$q" } } }));
     assert.deepEqual(state(ALICE)?.queued, 2, "JOIN + one line");
-    route(text(BOB, body));
+    await route(text(BOB, body));
     assert.deepEqual(state(BOB)?.queued, 1, "Bob's message waits behind Alice's");
     puppets.closeAll("test over");
     const second = await setup();
-    second.route(text(BOB, body));
+    await second.route(text(BOB, body));
     assert.deepEqual(second.state(BOB)?.queued, 3, "not a reply: JOIN + both lines");
     second.puppets.closeAll("test over");
   });
 
   it("a file is sent as an action with its URL; unknown msgtypes and empty bodies are not sent", async () => {
     const { route, state, puppets } = await setup();
-    route({ type: "m.room.message", room_id: ROOM, sender: ALICE, content: { msgtype: "m.image", body: "cat.png", url: "mxc://example.org/abc" } });
+    await route({ type: "m.room.message", room_id: ROOM, sender: ALICE, content: { msgtype: "m.image", body: "cat.png", url: "mxc://example.org/abc" } });
     assert.deepEqual(state(ALICE)?.queued, 2);
-    route({ type: "m.room.message", room_id: ROOM, sender: BOB, content: { msgtype: "m.location", body: "here", geo_uri: "geo:0,0" } }, text(BOB, "  \n "));
+    await route({ type: "m.room.message", room_id: ROOM, sender: BOB, content: { msgtype: "m.location", body: "here", geo_uri: "geo:0,0" } }, text(BOB, "  \n "));
     assert.equal(puppets.get(BOB), undefined);
     puppets.closeAll("test over");
   });
@@ -174,23 +179,23 @@ describe("Matrix -> IRC handlers", () => {
   it("the bot's and ghosts' own events are ignored", async () => {
     const { route, puppets, network, invites } = await setup();
     const ghost = network.ids.ghostUserId("Bob");
-    route(text(BOT, "notice"), text(ghost, "echo"), member(ghost, "join", undefined));
+    await route(text(BOT, "notice"), text(ghost, "echo"), member(ghost, "join", undefined));
     assert.equal(puppets.size, 0);
     assert.deepEqual(invites, []);
   });
 
   it("an invite of the bot is accepted; other events in unknown rooms do nothing", async () => {
     const { route, puppets, invites, notices } = await setup();
-    route(member(BOT, "invite", undefined, ALICE, "!elsewhere:example.org"));
+    await route(member(BOT, "invite", undefined, ALICE, "!elsewhere:example.org"));
     assert.deepEqual(invites, ["!elsewhere:example.org"]);
-    route(text(ALICE, "hi", {}, "!elsewhere:example.org"), member(ALICE, "join", undefined, ALICE, "!elsewhere:example.org"));
+    await route(text(ALICE, "hi", {}, "!elsewhere:example.org"), member(ALICE, "join", undefined, ALICE, "!elsewhere:example.org"));
     assert.equal(puppets.size, 0);
     assert.deepEqual(notices, []);
   });
 
   it("beyond the connection limit the sender is told and nothing is queued", async () => {
     const { route, puppets, notices } = await setup(", connections: { max: 1 }");
-    route(text(ALICE, "hi"), text(BOB, "hi"), member("@carol:example.org", "join", undefined));
+    await route(text(ALICE, "hi"), text(BOB, "hi"), member("@carol:example.org", "join", undefined));
     assert.equal(puppets.size, 1);
     assert.deepEqual(notices, [
       `${ROOM} Your message was not sent to IRC: the bridge already has 1 connections to TestNet, its limit.`,
@@ -201,7 +206,7 @@ describe("Matrix -> IRC handlers", () => {
 
   it("a full connection queue: the sender is told", async () => {
     const { route, state, notices, puppets } = await setup(", sendPacing: { maxQueuedLines: 1 }");
-    route(text(ALICE, "hi"));
+    await route(text(ALICE, "hi"));
     assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 1 }, "only the JOIN fit");
     assert.deepEqual(notices, [`${ROOM} Your message was not sent to IRC: too many messages are already waiting on your IRC connection.`]);
     puppets.closeAll("test over");
@@ -210,7 +215,7 @@ describe("Matrix -> IRC handlers", () => {
   it("keeps an accepted message in the outbox until IRC confirms it, and sends a retried event once", async () => {
     const { route, store, writes, order, network } = await setup();
     const event: MatrixEvent = { ...text(ALICE, "durable"), event_id: "$durable" };
-    route(event, event);
+    await route(event, event);
     await Promise.all(writes);
     const kept = await store.outbox.pending();
     assert.deepEqual(kept.map(({ entry: e }) => [e.eventId, e.sender, e.kind, e.body]), [["$durable", ALICE, "privmsg", "durable"]]);
