@@ -13,6 +13,8 @@ export const testenv = {
   sharedSecret: env("TESTENV_SYNAPSE_SHARED_SECRET", "testenv-shared-secret"),
   ergo: { host: env("TESTENV_ERGO_HOST", "127.0.0.1"), port: Number(env("TESTENV_ERGO_PORT", "16667")) },
   inspircd: { host: env("TESTENV_INSPIRCD_HOST", "127.0.0.1"), port: Number(env("TESTENV_INSPIRCD_PORT", "16668")) },
+  /** The second InspIRCd, linked to the first (netsplits). */
+  inspircd2: { host: env("TESTENV_INSPIRCD_HOST", "127.0.0.1"), port: Number(env("TESTENV_INSPIRCD2_PORT", "16669")) },
   get appserviceDir(): string {
     return env("TESTENV_APPSERVICE_DIR", join(this.dir, "appservices"));
   },

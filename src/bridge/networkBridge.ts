@@ -22,6 +22,7 @@ import { PuppetRegistry } from "../puppets/puppetRegistry";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { ChannelMark, Store } from "../store/store";
+import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import { GapFiller } from "./gapFiller";
 
 export interface NetworkBridgeDeps {
@@ -72,6 +73,7 @@ export class NetworkBridge {
       log,
       metrics,
       topics: new Map(),
+      splits: new SplitDebouncer(network.netsplitDebounceMs, deps.clock),
       isOurs: (nick) => this.feed.isOurs(nick),
       userOfNick: (nick) => {
         for (const [userId, connection] of this.puppets.all()) if (this.feed.fold(connection.nick) === this.feed.fold(nick)) return userId;

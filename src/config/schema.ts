@@ -57,6 +57,10 @@ const networkSchema = obj("One IRC network.", {
     }),
     { "#example-channel": { roomIds: ["!exampleroomid:example.org"] } },
   ),
+  netsplitDebounceSeconds: int(0, 86400).withDefault(
+    "A QUIT that looks like a netsplit is bridged only if the nick has not rejoined within this many seconds, so rooms do not churn (0: bridge at once).",
+    60,
+  ),
   bot: obj("An optional IRC connection for the bridge bot itself; when enabled it is the preferred reader of channel traffic.", {
     enabled: bool.withDefault("Connect the bridge bot to IRC.", false),
     nick: str.withDefault("Nick of the bridge bot on IRC.", "matrixbridge"),

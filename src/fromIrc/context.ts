@@ -7,6 +7,7 @@ import type { Metrics } from "../observability/metrics";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { RoomRecord } from "../store/store";
+import type { SplitDebouncer } from "./splitDebouncer";
 
 /** What an IRC -> Matrix handler may use. Handlers only enqueue: they never await. */
 export interface IrcContext {
@@ -25,6 +26,8 @@ export interface IrcContext {
   fold(name: string): string;
   /** Records the last event delivered to Matrix for the channel (chathistory catch-up). */
   markDelivered(channel: string, time: number | undefined, msgid: string | undefined): void;
+  /** Netsplit QUITs held back until the nick had the time to rejoin. */
+  readonly splits: SplitDebouncer;
   /** Topic last set in each room by the bridge, so repeats are not re-sent. */
   readonly topics: Map<string, string>;
 }

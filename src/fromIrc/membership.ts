@@ -1,4 +1,5 @@
 import { roomsOf, type IrcContext, type IrcHandler } from "./context";
+import { looksLikeNetsplit } from "./splitDebouncer";
 
 /** Our own connections never appear as ghosts. */
 function ghostLeaves(ctx: IrcContext, channel: string, nick: string, what: string): void {
@@ -13,6 +14,8 @@ function ghostLeaves(ctx: IrcContext, channel: string, nick: string, what: strin
 export const onJoin: IrcHandler<"join"> = ({ ev }, ctx) => {
   const { nick } = ev.e;
   if (ctx.isOurs(nick)) return;
+  // Back from a netsplit within the window: the ghost never left.
+  if (ctx.splits.rejoined(ctx.fold(ev.channel), ctx.fold(nick))) return;
   const ghost = ctx.network.ids.ghostUserId(nick);
   for (const room of roomsOf(ctx, ev.channel)) {
     ctx.queues.enqueue(room.roomId, { what: `join of ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, nick) });
@@ -21,7 +24,15 @@ export const onJoin: IrcHandler<"join"> = ({ ev }, ctx) => {
 
 export const onPart: IrcHandler<"part"> = ({ ev }, ctx) => ghostLeaves(ctx, ev.channel, ev.e.nick, `part of ${ev.e.nick}`);
 
-export const onQuit: IrcHandler<"quit"> = ({ ev }, ctx) => ghostLeaves(ctx, ev.channel, ev.e.nick, `quit of ${ev.e.nick}`);
+/** A QUIT; one that looks like a netsplit is held back (see splitDebouncer.ts). */
+export const onQuit: IrcHandler<"quit"> = ({ ev }, ctx) => {
+  const { nick, reason } = ev.e;
+  if (ctx.network.netsplitDebounceMs > 0 && looksLikeNetsplit(reason) && !ctx.isOurs(nick)) {
+    ctx.splits.hold(ctx.fold(ev.channel), ctx.fold(nick), () => ghostLeaves(ctx, ev.channel, nick, `netsplit quit of ${nick}`));
+    return;
+  }
+  ghostLeaves(ctx, ev.channel, nick, `quit of ${nick}`);
+};
 
 /**
  * A nick change: the ghost ids derive from the nick, so the old ghost leaves and the new ghost joins

@@ -12,6 +12,7 @@ export interface NetworkContext {
   readonly channels: ChannelPolicy;
   readonly nickTemplate: string;
   readonly nickFollowsDisplayname: boolean;
+  readonly netsplitDebounceMs: number;
   readonly bot: { readonly enabled: boolean; readonly nick: string };
   readonly pacing: PacingSettings;
   readonly limits: { readonly maxConnections: number; readonly idleTimeoutMs: number };
@@ -28,6 +29,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
     channels: new ChannelPolicy(network),
     nickTemplate: network.nickTemplate,
     nickFollowsDisplayname: network.nickFollowsDisplayname,
+    netsplitDebounceMs: network.netsplitDebounceSeconds * 1000,
     bot: { enabled: network.bot.enabled, nick: network.bot.nick },
     pacing: {
       burstLines: network.sendPacing.burstLines,

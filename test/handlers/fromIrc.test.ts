@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { dedupeKey, type ChannelEvent } from "../../src/broker/channelEvent";
 import type { IrcContext } from "../../src/fromIrc/context";
 import { onNames } from "../../src/fromIrc/names";
+import { SplitDebouncer } from "../../src/fromIrc/splitDebouncer";
 import { routeIrcEvent } from "../../src/fromIrc/router";
 import type { MessageEvent, Tags } from "../../src/irc/events";
 import { Ghosts } from "../../src/matrix/ghosts";
@@ -51,6 +52,7 @@ async function setup() {
     // Recorded among the API calls, so the test sees what happened before it.
     markDelivered: (channel, time, msgid) => api.calls.push(`mark ${channel} ${String(time)} ${String(msgid)}`),
     topics: new Map(),
+    splits: new SplitDebouncer(network.netsplitDebounceMs, clock),
   };
   const route = (ev: ChannelEvent) => routeIrcEvent({ key: dedupeKey(ev, clock.now()), ev }, ctx);
   /** Routes the events, waits for the room queues, and returns the API calls they made. */
@@ -67,6 +69,7 @@ function message(from: string, text: string, kind: MessageEvent["kind"] = "privm
   return { type: "message", channel: "#chan", e: { ...base, kind, from, target: "#chan", text, tags } };
 }
 const join = (nick: string): ChannelEvent => ({ type: "join", channel: "#chan", e: { ...base, nick, channel: "#chan", account: undefined } });
+const quit = (nick: string, reason: string): ChannelEvent => ({ type: "quit", channel: "#chan", e: { ...base, nick, reason } });
 const kick = (nick: string, by: string, reason: string): ChannelEvent => ({ type: "kick", channel: "#chan", e: { ...base, by, nick, channel: "#chan", reason } });
 const topic = (text: string): ChannelEvent => ({ type: "topic", channel: "#chan", e: { ...base, channel: "#chan", topic: text, by: "op" } });
 
@@ -231,5 +234,24 @@ describe("IRC -> Matrix handlers", () => {
     const { run } = await setup();
     const other: ChannelEvent = { type: "message", channel: "#other", e: { ...base, kind: "privmsg", from: "Bob", target: "#other", text: "hi" } };
     assert.deepEqual(await run(other), []);
+  });
+
+  it("a netsplit QUIT followed by a rejoin within the window changes nothing in Matrix", async () => {
+    const { run, clock } = await setup();
+    await run(join("Dora"));
+    const during = await run(quit("Dora", "hub.example.net leaf.example.net"), join("Dora"));
+    assert.deepEqual(during, [], "no leave and no join: the ghost stayed");
+    clock.advance(120000);
+    assert.deepEqual(await run(), []);
+  });
+
+  it("a netsplit QUIT without a rejoin makes the ghost leave once the window has passed", async () => {
+    const { run, clock, queues, api } = await setup();
+    await run(join("Eve"));
+    assert.deepEqual(await run(quit("Eve", "hub.example.net leaf.example.net")), []);
+    const from = api.calls.length;
+    clock.advance(60000);
+    await queues.idle();
+    assert.ok(api.calls.slice(from).some((c) => c.startsWith("leave") && c.includes("irc_eve")), api.calls.slice(from).join("\n"));
   });
 });
