@@ -15,7 +15,7 @@ import type { Transaction } from "./matrix/events";
 import { Ghosts } from "./matrix/ghosts";
 import { Homeserver } from "./matrix/homeserver";
 import { HomeserverWatch } from "./matrix/homeserverWatch";
-import { MatrixApi } from "./matrix/matrixApi";
+import { MatrixApi, MatrixApiError } from "./matrix/matrixApi";
 import type { Registration } from "./matrix/registration";
 import { createLogger, type Logger } from "./observability/logger";
 import { createMetrics, type Metrics } from "./observability/metrics";
@@ -105,13 +105,27 @@ export class App {
         for (const roomId of roomIds) await rooms.add({ roomId, network: network.id, channel, folded: network.channels.fold(channel), origin: "mapped" });
       }
     }
+    // Rooms whose queue is retrying because the homeserver failed: the bridge is degraded meanwhile.
+    const retrying = new Set<string>();
+    const recovered = (roomId: string) => {
+      retrying.delete(roomId);
+      if (retrying.size === 0) this.metrics.homeserverReachable.set(1);
+    };
     const queues = new RoomQueues(
       {
         onGiveUp: (roomId, op, err) => {
+          recovered(roomId);
           this.metrics.roomOpsGivenUp.inc();
           log.warn("the homeserver refused an operation; moving on", { room: roomId, what: op.what, error: errorText(err) });
         },
-        onRetry: (roomId, op, err, delayMs) => log.info("retrying an operation", { room: roomId, what: op.what, error: errorText(err), delayMs }),
+        onRetry: (roomId, op, err, delayMs) => {
+          if (err instanceof MatrixApiError && err.transient) {
+            retrying.add(roomId);
+            this.metrics.homeserverReachable.set(0);
+          }
+          log.info("retrying an operation", { room: roomId, what: op.what, error: errorText(err), delayMs });
+        },
+        onRecovered: recovered,
       },
       systemClock,
     );
@@ -183,8 +197,11 @@ export class App {
         onUserQuery: (userId) => Promise.resolve(matrixCtx.isBridgeUser(userId)),
         onAliasQuery: (alias) => portals.onAliasQuery(alias),
         health: () => {
-          const problem = this.watch.problem;
-          return problem === undefined ? { status: "ok", reasons: [] } : { status: "degraded", reasons: [problem] };
+          const reasons = [
+            ...(this.watch.problem === undefined ? [] : [this.watch.problem]),
+            ...(retrying.size === 0 ? [] : [`the homeserver is failing: ${retrying.size} room(s) waiting to retry`]),
+          ];
+          return reasons.length === 0 ? { status: "ok", reasons } : { status: "degraded", reasons };
         },
       },
       store.transactions,

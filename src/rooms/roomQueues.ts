@@ -23,6 +23,8 @@ export interface RoomOp {
 export interface RoomQueueHooks {
   onGiveUp(roomId: string, op: RoomOp, err: unknown): void;
   onRetry(roomId: string, op: RoomOp, err: unknown, delayMs: number): void;
+  /** An operation succeeded after one or more retries. */
+  onRecovered?(roomId: string): void;
 }
 
 const MAX_PERMANENT_ATTEMPTS = 2;
@@ -81,9 +83,11 @@ export class RoomQueues {
   private async runWithRetry(roomId: string, op: RoomOp): Promise<void> {
     let delay = 500;
     let permanentFailures = 0;
+    let retried = false;
     for (;;) {
       try {
         await op.run();
+        if (retried) this.hooks.onRecovered?.(roomId);
         return;
       } catch (err) {
         const transient = err instanceof MatrixApiError && err.transient;
@@ -94,6 +98,7 @@ export class RoomQueues {
             return;
           }
         }
+        retried = true;
         this.hooks.onRetry(roomId, op, err, delay);
         await new Promise<void>((resolve) => this.clock.setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 10000);

@@ -46,6 +46,9 @@ describe("faults on Ergo", () => {
       talker.say(channel, `hs-${k++}`);
       await new Promise((r) => setTimeout(r, 250));
     }
+    const health = await fetch(`http://127.0.0.1:${bridges.sample.port}/health`);
+    assert.equal(health.status, 503, "the bridge says it is degraded while the homeserver is down");
+    assert.match(JSON.stringify(await health.json()), /homeserver is failing/);
     testenvCommand("start", "synapse");
     for (let i = 0; i < 3; i++) talker.say(channel, `hs-${k++}`);
     const expected = Array.from({ length: k }, (_, i) => `hs-${i}`);
@@ -54,6 +57,7 @@ describe("faults on Ergo", () => {
       return b.length >= k ? b : undefined;
     }, 90000, "every message after the homeserver came back");
     assert.deepEqual(got, expected);
+    assert.equal((await fetch(`http://127.0.0.1:${bridges.sample.port}/health`)).status, 200, "healthy again");
   });
 
   it("the IRC server restarted under traffic both ways: the puppet is back, nothing lost or duplicated", async () => {

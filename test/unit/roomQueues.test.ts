@@ -179,4 +179,23 @@ describe("MatrixApiError.transient", () => {
       assert.equal(new MatrixApiError(status, "M_X", "x").transient, transient);
     });
   }
+
+  it("reports the recovery of a room whose operation needed retries", async () => {
+    const clock = new FakeClock();
+    const recoveredRooms: string[] = [];
+    let failures = 1;
+    const queues = new RoomQueues(
+      { onGiveUp: () => undefined, onRetry: () => undefined, onRecovered: (roomId) => recoveredRooms.push(roomId) },
+      clock,
+    );
+    queues.enqueue("!a", {
+      what: "send",
+      run: () => (failures-- > 0 ? Promise.reject(new MatrixApiError(502, "M_UNKNOWN", "bad gateway")) : Promise.resolve()),
+    });
+    queues.enqueue("!b", { what: "send", run: () => Promise.resolve() });
+    await new Promise((r) => setImmediate(r));
+    clock.advance(1000);
+    await queues.idle();
+    assert.deepEqual(recoveredRooms, ["!a"], "only the room that had to retry");
+  });
 });
