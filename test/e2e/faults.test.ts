@@ -7,53 +7,35 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { eventually, sendText, uniqueName } from "./support/matrixClient";
+import { PortalScene } from "./support/portalScene";
 import { testenvCommand } from "./support/testenvControl";
 
 describe("faults on Ergo", () => {
   const bridge = new RunningBridge(bridges.sample);
-  const channel = `#${uniqueName("fault")}`;
-  let alice: TestUser;
-  let roomId: string;
-  let talker: TestIrcClient;
-  let nick = "";
-
-  before(async () => {
-    await bridge.start();
-    talker = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("tal").slice(0, 12));
-    await talker.join(channel);
-    alice = await registerUser(uniqueName("alice"));
-    roomId = await joinRoom(alice, bridge.alias(channel));
-    nick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
-    await talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 20000);
-  });
-
-  after(async () => {
-    await talker.quit();
-    await bridge.dispose();
-  });
-
-  const bodies = async (prefix: string) =>
-    (await timeline(alice, roomId)).filter((e) => typeof e.content.body === "string" && e.content.body.startsWith(prefix)).map((e) => String(e.content.body));
+  const scene = new PortalScene(bridge, `#${uniqueName("fault")}`);
+  const { channel } = scene;
+  before(() => scene.setUp());
+  after(() => scene.tearDown());
 
   it("the homeserver stopped for 10 s under IRC traffic: every message arrives once, in order", async () => {
-    talker.say(channel, "hs-0");
-    await eventually(async () => (await bodies("hs-")).length === 1, 20000, "the first message");
+    scene.talker.say(channel, "hs-0");
+    await eventually(async () => (await scene.bodies("hs-")).length === 1, 20000, "the first message");
     testenvCommand("stop", "synapse");
     const stoppedAt = Date.now();
     let k = 1;
     while (Date.now() - stoppedAt < 10000) {
-      talker.say(channel, `hs-${k++}`);
+      scene.talker.say(channel, `hs-${k++}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const health = await fetch(`http://127.0.0.1:${bridges.sample.port}/health`);
     assert.equal(health.status, 503, "the bridge says it is degraded while the homeserver is down");
     assert.match(JSON.stringify(await health.json()), /homeserver is failing/);
     testenvCommand("start", "synapse");
-    for (let i = 0; i < 3; i++) talker.say(channel, `hs-${k++}`);
+    for (let i = 0; i < 3; i++) scene.talker.say(channel, `hs-${k++}`);
     const expected = Array.from({ length: k }, (_, i) => `hs-${i}`);
     const got = await eventually(async () => {
-      const b = await bodies("hs-");
+      const b = await scene.bodies("hs-");
       return b.length >= k ? b : undefined;
     }, 90000, "every message after the homeserver came back");
     assert.deepEqual(got, expected);
@@ -61,55 +43,55 @@ describe("faults on Ergo", () => {
   });
 
   it("the IRC server restarted under traffic both ways: the puppet is back, nothing lost or duplicated", async () => {
-    const from = talker.lines.length;
-    for (let i = 0; i < 3; i++) talker.say(channel, `irc-before-${i}`);
-    await sendText(alice, roomId, "mx-before");
-    await talker.waitFor(/PRIVMSG \S+ :mx-before$/, 20000, from);
+    const from = scene.talker.lines.length;
+    for (let i = 0; i < 3; i++) scene.talker.say(channel, `irc-before-${i}`);
+    await sendText(scene.alice, scene.roomId, "mx-before");
+    await scene.talker.waitFor(/PRIVMSG \S+ :mx-before$/, 20000, from);
     // Ergo fakelags the test's own IRC user after the previous story; let its lines be processed.
-    await eventually(async () => (await bodies("irc-before-")).length === 3, 30000, "the messages before the restart");
+    await eventually(async () => (await scene.bodies("irc-before-")).length === 3, 30000, "the messages before the restart");
     testenvCommand("restart", "ergo");
     const restartedAt = Date.now();
     // The test's IRC user reconnects too, and talks while the bridge comes back.
-    talker = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, talker.nick);
-    await talker.join(channel);
-    await sendText(alice, roomId, "mx-during");
-    for (let i = 0; i < 3; i++) talker.say(channel, `irc-during-${i}`);
-    await talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 30000);
+    scene.talker = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, scene.talker.nick);
+    await scene.talker.join(channel);
+    await sendText(scene.alice, scene.roomId, "mx-during");
+    for (let i = 0; i < 3; i++) scene.talker.say(channel, `irc-during-${i}`);
+    await scene.talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(scene.nick)}!\\S+ JOIN`, "i"), 30000);
     const backIn = Date.now() - restartedAt;
-    await talker.waitFor(/PRIVMSG \S+ :mx-during$/, 30000);
-    for (let i = 0; i < 3; i++) talker.say(channel, `irc-after-${i}`);
+    await scene.talker.waitFor(/PRIVMSG \S+ :mx-during$/, 30000);
+    for (let i = 0; i < 3; i++) scene.talker.say(channel, `irc-after-${i}`);
     const expected = [0, 1, 2].map((i) => `irc-before-${i}`).concat([0, 1, 2].map((i) => `irc-during-${i}`), [0, 1, 2].map((i) => `irc-after-${i}`));
     const got = await eventually(async () => {
-      const b = await bodies("irc-");
+      const b = await scene.bodies("irc-");
       return b.length >= 9 ? b : undefined;
     }, 30000, "the IRC messages in Matrix").catch(async (err: unknown) => {
-      throw new Error(`${String(err)}; Matrix has: ${JSON.stringify(await bodies("irc-"))}`);
+      throw new Error(`${String(err)}; Matrix has: ${JSON.stringify(await scene.bodies("irc-"))}`);
     });
     await new Promise((r) => setTimeout(r, 2000));
-    assert.deepEqual(await bodies("irc-"), expected);
+    assert.deepEqual(await scene.bodies("irc-"), expected);
     assert.deepEqual(got, expected);
-    assert.equal(talker.messagesFrom(nick, channel).filter((t) => t === "mx-during").length, 1, "the Matrix message reached IRC once");
+    assert.equal(scene.talker.messagesFrom(scene.nick, channel).filter((t) => t === "mx-during").length, 1, "the Matrix message reached IRC once");
     process.stderr.write(`  (ergo restart: puppet back in the channel after ${backIn} ms)\n`);
   });
 
   it("the bridge killed with SIGKILL under traffic both ways: nothing lost after the restart", async () => {
-    const from = talker.lines.length;
-    for (let i = 0; i < 20; i++) await sendText(alice, roomId, `kill-mx-${i}`);
-    for (let i = 0; i < 5; i++) talker.say(channel, `kill-irc-${i}`);
+    const from = scene.talker.lines.length;
+    for (let i = 0; i < 20; i++) await sendText(scene.alice, scene.roomId, `kill-mx-${i}`);
+    for (let i = 0; i < 5; i++) scene.talker.say(channel, `kill-irc-${i}`);
     // One user's 20 lines take ~8 s at Ergo's pace: kill the bridge while they are going out.
-    await talker.waitFor(/PRIVMSG \S+ :kill-mx-5$/, 20000, from);
+    await scene.talker.waitFor(/PRIVMSG \S+ :kill-mx-5$/, 20000, from);
     await bridge.stop("SIGKILL");
-    for (let i = 5; i < 10; i++) talker.say(channel, `kill-irc-${i}`);
-    await sendText(alice, roomId, "kill-mx-20");
+    for (let i = 5; i < 10; i++) scene.talker.say(channel, `kill-irc-${i}`);
+    await sendText(scene.alice, scene.roomId, "kill-mx-20");
     await bridge.start();
     const expectedMx = Array.from({ length: 21 }, (_, i) => `kill-mx-${i}`);
-    const seen = () => talker.lines.slice(from).map((l) => / PRIVMSG \S+ :(kill-mx-\d+)$/.exec(l)?.[1]).filter((t): t is string => t !== undefined);
+    const seen = () => scene.talker.lines.slice(from).map((l) => / PRIVMSG \S+ :(kill-mx-\d+)$/.exec(l)?.[1]).filter((t): t is string => t !== undefined);
     await eventually(() => seen().includes("kill-mx-20"), 60000, "the Matrix messages after the restart");
     await new Promise((r) => setTimeout(r, 2000));
     assert.deepEqual(seen(), expectedMx, "every Matrix message reached IRC once, in order");
     const expectedIrc = Array.from({ length: 10 }, (_, i) => `kill-irc-${i}`);
     const got = await eventually(async () => {
-      const b = await bodies("kill-irc-");
+      const b = await scene.bodies("kill-irc-");
       return b.length >= 10 ? b : undefined;
     }, 30000, "the IRC messages in Matrix");
     assert.deepEqual(got, expectedIrc, "every IRC message reached Matrix once, in order");

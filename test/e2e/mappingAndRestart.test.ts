@@ -8,7 +8,8 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { PortalScene } from "./support/portalScene";
+import { csApi, eventually, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
 
 describe("a static mapping bridges an existing room (Ergo)", () => {
   const channel = `#${uniqueName("mapped")}`;
@@ -52,51 +53,32 @@ describe("a static mapping bridges an existing room (Ergo)", () => {
 for (const spec of [bridges.sample, bridges.insp]) {
   describe(`the bridge stopped for 5 s on ${spec.ircd}`, () => {
     const bridge = new RunningBridge(spec);
-    const channel = `#${uniqueName("restart")}`;
-    let alice: TestUser;
-    let roomId: string;
-    let talker: TestIrcClient;
-    let nick = "";
-
-    before(async () => {
-      await bridge.start();
-      talker = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("tal").slice(0, 12));
-      await talker.join(channel);
-      alice = await registerUser(uniqueName("alice"));
-      roomId = await joinRoom(alice, bridge.alias(channel));
-      nick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
-      await talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 20000);
-    });
-
-    after(async () => {
-      await talker.quit();
-      await bridge.dispose();
-    });
-
-    const bodies = async (prefix: string) =>
-      (await timeline(alice, roomId)).filter((e) => typeof e.content.body === "string" && e.content.body.startsWith(prefix)).map((e) => String(e.content.body));
+    const scene = new PortalScene(bridge, `#${uniqueName("restart")}`);
+    const { channel } = scene;
+    before(() => scene.setUp());
+    after(() => scene.tearDown());
 
     it(spec.ircd === "ergo" ? "every message said meanwhile arrives once, in order, with its time" : "the room is told when the bridge was away", async () => {
-      for (let k = 0; k < 5; k++) talker.say(channel, `before-${k}`);
-      await eventually(async () => (await bodies("before-")).length === 5, 20000, "the first messages");
+      for (let k = 0; k < 5; k++) scene.talker.say(channel, `before-${k}`);
+      await eventually(async () => (await scene.bodies("before-")).length === 5, 20000, "the first messages");
       await bridge.stop();
       const sentAt: number[] = [];
       for (let k = 0; k < 10; k++) {
         sentAt.push(Date.now());
-        talker.say(channel, `during-${k}`);
-        if (k === 4) await sendText(alice, roomId, "sent from Matrix while the bridge was down");
+        scene.talker.say(channel, `during-${k}`);
+        if (k === 4) await sendText(scene.alice, scene.roomId, "sent from Matrix while the bridge was down");
         await new Promise((r) => setTimeout(r, 500));
       }
-      const from = talker.lines.length;
+      const from = scene.talker.lines.length;
       await bridge.start();
       // The user's connection comes back by itself and rejoins; then the channel goes on talking.
-      await talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 20000, from);
-      for (let k = 0; k < 3; k++) talker.say(channel, `after-${k}`);
+      await scene.talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(scene.nick)}!\\S+ JOIN`, "i"), 20000, from);
+      for (let k = 0; k < 3; k++) scene.talker.say(channel, `after-${k}`);
       // The homeserver retries the transaction it could not deliver; the message reaches IRC.
-      await talker.waitFor(/PRIVMSG \S+ :sent from Matrix while the bridge was down$/, 60000, from);
+      await scene.talker.waitFor(/PRIVMSG \S+ :sent from Matrix while the bridge was down$/, 60000, from);
       if (spec.ircd === "ergo") {
         const all = await eventually(async () => {
-          const got = await bodies("");
+          const got = await scene.bodies("");
           return got.filter((b) => /^(before|during|after)-\d$/.test(b)).length >= 18 ? got : undefined;
         }, 30000, "the messages after the restart");
         const sequence = all.filter((b) => /^(before|during|after)-\d$/.test(b));
@@ -105,16 +87,16 @@ for (const spec of [bridges.sample, bridges.insp]) {
           ...Array.from({ length: 10 }, (_, k) => `during-${k}`),
           ...Array.from({ length: 3 }, (_, k) => `after-${k}`),
         ]);
-        const during = (await timeline(alice, roomId)).filter((e) => String(e.content.body).startsWith("during-"));
+        const during = (await timeline(scene.alice, scene.roomId)).filter((e) => String(e.content.body).startsWith("during-"));
         during.forEach((e, k) => assert.ok(Math.abs(e.origin_server_ts - (sentAt[k] ?? 0)) < 2000, `during-${k} keeps its original time`));
       } else {
         const notice = await eventually(
-          async () => (await timeline(alice, roomId)).find((e) => e.content.msgtype === "m.notice" && /The bridge was away from/.test(String(e.content.body))),
+          async () => (await timeline(scene.alice, scene.roomId)).find((e) => e.content.msgtype === "m.notice" && /The bridge was away from/.test(String(e.content.body))),
           30000,
           "the away notice",
         );
         assert.match(String(notice.content.body), /keeps no history/);
-        await eventually(async () => (await bodies("after-")).length === 3, 20000, "live messages after the restart");
+        await eventually(async () => (await scene.bodies("after-")).length === 3, 20000, "live messages after the restart");
       }
     });
   });
