@@ -50,9 +50,19 @@ export class GapFiller {
     const folded = this.deps.feed.fold(channel);
     return new Promise((resolve) => {
       const list = this.waiters.get(folded) ?? [];
-      list.push({ since, resolve });
+      const waiter = { since, resolve };
+      list.push(waiter);
       this.waiters.set(folded, list);
-      this.deps.clock.setTimeout(() => resolve(undefined), HISTORY_TIMEOUT_MS * 2);
+      this.deps.clock.setTimeout(() => {
+        // No history in time: answer "unknown" and forget the waiter.
+        const current = this.waiters.get(folded);
+        if (current !== undefined) {
+          const rest = current.filter((w) => w !== waiter);
+          if (rest.length === 0) this.waiters.delete(folded);
+          else this.waiters.set(folded, rest);
+        }
+        resolve(undefined);
+      }, HISTORY_TIMEOUT_MS * 2);
       // Already back in the channel: ask now (without holding live events, nothing is replayed).
       const connection = this.rejoined.get(folded);
       if (connection !== undefined && connection.isRegistered && this.deps.feed.broker.readerOf(folded) === connection.id && this.hasHistory(connection)) {
