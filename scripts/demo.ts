@@ -4,8 +4,8 @@
  * embedded NeDB store, and prints how to connect an IRC client and a Matrix account.
  */
 import { spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { join } from "node:path";
+import { RegistrationError, registerUser } from "../test/e2e/support/matrixClient";
 import { sampleBasedConfig } from "./lib/localConfig";
 import { bridges, testenv } from "./lib/testenv";
 
@@ -13,18 +13,13 @@ const DEMO_USER = "demo";
 const DEMO_PASSWORD = "demo-password";
 
 async function ensureDemoUser(): Promise<string> {
-  const nonceRes = await fetch(`${testenv.synapseUrl}/_synapse/admin/v1/register`);
-  const { nonce } = (await nonceRes.json()) as { nonce: string };
-  const mac = createHmac("sha1", testenv.sharedSecret).update(`${nonce}\0${DEMO_USER}\0${DEMO_PASSWORD}\0notadmin`).digest("hex");
-  const res = await fetch(`${testenv.synapseUrl}/_synapse/admin/v1/register`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ nonce, username: DEMO_USER, password: DEMO_PASSWORD, admin: false, mac }),
-  });
-  if (res.ok) return "created";
-  const body = (await res.json()) as { errcode?: string };
-  if (body.errcode === "M_USER_IN_USE") return "already there";
-  throw new Error(`cannot create the demo user: ${res.status} ${JSON.stringify(body)}`);
+  try {
+    await registerUser(DEMO_USER, DEMO_PASSWORD);
+    return "created";
+  } catch (err) {
+    if (err instanceof RegistrationError && err.errcode === "M_USER_IN_USE") return "already there";
+    throw err;
+  }
 }
 
 async function main(): Promise<void> {

@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import yaml from "js-yaml";
 import { BridgeProcess } from "./support/bridgeProcess";
 import { sampleBasedConfig, writeConfig } from "../../scripts/lib/localConfig";
-import { csApi, registerUser, uniqueName } from "./support/matrixClient";
+import { csApi, eventually, registerUser, uniqueName } from "./support/matrixClient";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 
 interface Reg {
@@ -28,15 +28,6 @@ async function metric(name: string, labels = ""): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${bridges.sample.metricsPort}/metrics`)).text();
   const line = text.split("\n").find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ""} `));
   return line === undefined ? 0 : Number(line.split(" ").pop());
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 describe("foundation: the bridge and the real homeserver", () => {

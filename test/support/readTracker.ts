@@ -22,10 +22,6 @@ function wrap(value: unknown, node: Node, reads: Set<string>, path: string): unk
         return wrap(result, child, reads, childPath);
       }
       if (node.kind === "list" && /^\d+$/.test(prop)) return wrap(result, node.item, reads, `${path}[]`);
-      if (node.kind === "list" && typeof result === "function") {
-        // Array methods (map, forEach...) call back with items: wrap them through the proxy's own get.
-        return result;
-      }
       if (node.kind === "map" && Object.prototype.hasOwnProperty.call(target, prop)) return wrap(result, node.value, reads, `${path}.*`);
       return result;
     },

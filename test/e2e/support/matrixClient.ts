@@ -18,19 +18,27 @@ export interface TestUser {
   readonly token: string;
 }
 
-/** Registers a fresh user through Synapse's shared-secret admin registration. */
-export async function registerUser(localpart: string): Promise<TestUser> {
+export class RegistrationError extends Error {
+  constructor(
+    readonly errcode: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Registers a user through Synapse's shared-secret admin registration. */
+export async function registerUser(localpart: string, password = `pw-${localpart}`): Promise<TestUser> {
   const nonce = (await csApi<{ nonce: string }>("GET", "/_synapse/admin/v1/register", undefined)).body.nonce;
-  const password = `pw-${localpart}`;
   const mac = createHmac("sha1", testenv.sharedSecret).update(`${nonce}\0${localpart}\0${password}\0notadmin`).digest("hex");
-  const res = await csApi<{ user_id: string; access_token: string }>("POST", "/_synapse/admin/v1/register", undefined, {
+  const res = await csApi<{ user_id: string; access_token: string; errcode?: string }>("POST", "/_synapse/admin/v1/register", undefined, {
     nonce,
     username: localpart,
     password,
     admin: false,
     mac,
   });
-  if (res.status !== 200) throw new Error(`cannot register ${localpart}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200) throw new RegistrationError(res.body.errcode, `cannot register ${localpart}: ${res.status} ${JSON.stringify(res.body)}`);
   return { userId: res.body.user_id, token: res.body.access_token };
 }
 
