@@ -386,18 +386,22 @@ start_ergo() {
 }
 
 render_inspircd() { # <svc> <dir>
-  local s="$1" d="$2" server sid desc cport lport peer plport auto
+  local s="$1" d="$2" server sid desc cport lport peer plport auto throttle
   if [ "$s" = inspircd ]; then
     server=insp1.test sid=1IN desc="InspIRCd test server 1" cport=$INSP1_PORT lport=$INSP1_LINK_PORT
     peer=insp2.test plport=$INSP2_LINK_PORT auto="# (insp2.test autoconnects to us)"
+    throttle="# (no connection throttle on insp1.test)"
   else
     server=insp2.test sid=2IN desc="InspIRCd test server 2" cport=$INSP2_PORT lport=$INSP2_LINK_PORT
     peer=insp1.test plport=$INSP1_LINK_PORT auto="<autoconnect period=\"2s\" server=\"insp1.test\">"
+    # insp2 throttles connections (more than 20 in 5 s: refused for 5 s), like a network that
+    # throttles a bridge's address; the bridge's connect circuit breaker is tested against it.
+    throttle="<module name=\"connflood\"><connflood period=\"5\" maxconns=\"20\" timeout=\"5\" bootwait=\"0\" splitwait=\"0\" quitmsg=\"Throttled: too many connections in a short time, try again later\">"
   fi
   sed -e "s|@SERVER@|$server|g" -e "s|@SID@|$sid|g" -e "s|@DESC@|$desc|g" -e "s|@HOST@|$HOST_IP|g" \
       -e "s|@CLIENT_PORT@|$cport|g" -e "s|@LINK_PORT@|$lport|g" -e "s|@PEER@|$peer|g" \
       -e "s|@PEER_LINK_PORT@|$plport|g" -e "s|@DIR@|$d|g" -e "s|@AUTOCONNECT@|$auto|g" \
-      "$TPL/inspircd.conf.in" >"$d/inspircd.conf"
+      -e "s|@THROTTLE@|$throttle|g" "$TPL/inspircd.conf.in" >"$d/inspircd.conf"
   printf 'Welcome to %s (ircbridge test environment).\n' "$server" >"$d/motd.txt"
 }
 

@@ -143,6 +143,7 @@ export class App {
           clock: systemClock,
           log: log.child({ network: network.id }),
           metrics: this.metrics,
+          notifyUser: (userId, text) => log.info("notice for a user", { user: userId, text }),
         }),
     );
     const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
@@ -181,6 +182,7 @@ export class App {
       },
       seenBefore: (eventId) => seen.checkAndAdd(eventId),
       nextSeq: () => (lastSeq = Math.max(lastSeq + 1, Date.now() * 1000)),
+      now: () => systemClock.now(),
       forgetGhost: (roomId, userId) => ghosts.forget(roomId, userId),
       acceptInvite: (roomId) => {
         if (rooms.room(roomId) === undefined) return;

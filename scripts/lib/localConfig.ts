@@ -35,6 +35,8 @@ export function localBridgeConfig(bridge: LocalBridge, overrides: (doc: Doc) => 
     network.ghostTemplate = `${bridge.name}_{nick}`;
     network.aliasTemplate = `${bridge.name}_{channel}`;
   }
+  // The test servers exempt loopback from their connection limits: connect as fast as they answer.
+  network.connect = { perSecond: 200, burst: 50, concurrent: 50, jitterMs: 100, probeIntervalMs: 250, breakerMinSeconds: 2, breakerMaxSeconds: 30 };
   if (bridge.ircd === "inspircd") {
     // Paced under the test InspIRCd's connect class (10 commands/s after a burst of 20 points).
     network.sendPacing = { burstLines: 8, lineIntervalMs: 150, maxQueuedLines: 200 };

@@ -24,6 +24,7 @@ import type { RoomQueues } from "../rooms/roomQueues";
 import type { ChannelMark, Store } from "../store/store";
 import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import { GapFiller } from "./gapFiller";
+import { ConnectScheduler } from "../irc/connectScheduler";
 
 export interface NetworkBridgeDeps {
   readonly network: NetworkContext;
@@ -36,11 +37,14 @@ export interface NetworkBridgeDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** Tells a Matrix user about their connection (their admin room; rate-limited there). */
+  readonly notifyUser: (userId: string, text: string) => void;
 }
 
 export class NetworkBridge {
   readonly puppets: PuppetRegistry;
   readonly feed: NetworkFeed;
+  readonly scheduler: ConnectScheduler;
   private readonly ctx: IrcContext;
   private readonly userByConnection = new Map<string, string>();
   private readonly marks = new Map<string, ChannelMark>();
@@ -93,6 +97,20 @@ export class NetworkBridge {
       clock: deps.clock,
       log,
     });
+    this.scheduler = new ConnectScheduler(
+      network.connect,
+      {
+        onTrip: (reason, forMs) => {
+          metrics.connectBreakerTrips.inc({ network: network.id });
+          log.warn("the IRC server refused connections; backing the network off", { network: network.id, reason, seconds: forMs / 1000 });
+          for (const [userId, connection] of this.puppets.all()) {
+            if (!connection.isRegistered) deps.notifyUser(userId, `${network.name} refused new connections from the bridge (${reason}). Yours will be retried in ${Math.round(forMs / 1000)} s.`);
+          }
+        },
+        onRecovered: () => log.info("the IRC server accepts connections again", { network: network.id }),
+      },
+      deps.clock,
+    );
     this.puppets = new PuppetRegistry({
       network,
       store: deps.store.puppets,
@@ -102,6 +120,8 @@ export class NetworkBridge {
       log,
       keepalive: network.keepalive,
       reconnect: network.reconnect,
+      gate: this.scheduler,
+      dropped: (userId, text) => deps.notifyUser(userId, text),
     });
   }
 
@@ -133,6 +153,7 @@ export class NetworkBridge {
   async stop(): Promise<void> {
     if (this.seenTimer !== undefined) clearInterval(this.seenTimer);
     await this.recordPresence();
+    this.scheduler.stop();
     this.puppets.closeAll("bridge shutting down");
   }
 
@@ -145,14 +166,16 @@ export class NetworkBridge {
     this.userByConnection.set(connection.id, userId);
     this.feed.attach(connection, false);
     connection.on("registered", (nick, note, again) => {
-      metrics.ircConnections.set({ network: network.id }, this.puppets.size);
+      this.countConnections();
       if (note !== undefined) log.warn("user got another nick", { user: userId, network: network.id, nick, why: note });
       log.info(again ? "reconnected to IRC" : "connected to IRC", { user: userId, network: network.id, nick });
       this.puppets.persist(userId, note).catch((err: unknown) => log.error("cannot save a connection's state", { user: userId, error: errorText(err) }));
     });
     connection.on("closed", (e) => {
-      metrics.ircConnections.set({ network: network.id }, this.puppets.size);
+      this.countConnections();
+      if (e.willReconnect || e.fatal) metrics.ircDisconnects.inc({ network: network.id, throttled: String(e.throttled) });
       log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
+      if (e.fatal) this.deps.notifyUser(userId, `${network.name} refused your connection: ${e.reason}. The bridge will not retry; send !reconnect to try again.`);
     });
     connection.on("nick", (e) => {
       // Our own rename (irc-framework updates the client's nick after this event, so compare both).
@@ -160,6 +183,15 @@ export class NetworkBridge {
       if (this.feed.fold(e.nick) === mine || this.feed.fold(e.newNick) === mine) setImmediate(() => this.persist(userId));
     });
     connection.on("serverError", (e) => log.info("IRC server error", { user: userId, network: network.id, error: e.error, reason: e.reason }));
+  }
+
+  private countConnections(): void {
+    const { metrics, network } = this.deps;
+    let up = 0;
+    for (const [, connection] of this.puppets.all()) if (connection.isRegistered) up++;
+    metrics.ircConnections.set({ network: network.id }, this.puppets.size);
+    metrics.ircConnectionsUp.set({ network: network.id }, up);
+    metrics.connectWaiting.set({ network: network.id }, this.scheduler.queued);
   }
 
   private markDelivered(channel: string, time: number | undefined, msgid: string | undefined): void {

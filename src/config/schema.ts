@@ -4,7 +4,7 @@
  * committed sample drifts, and another proves every key here is read by the code.
  */
 import { isValidChannelName } from "../irc/channelName";
-import { bool, int, list, map, obj, oneOf, str, stringList, type Infer } from "./schemaKit";
+import { bool, int, list, map, num, obj, oneOf, str, stringList, type Infer } from "./schemaKit";
 
 const NETWORK_ID = /^[a-z][a-z0-9-]{0,31}$/;
 const ROOM_ID = /^![^:\s]+:[^\s]+$/;
@@ -23,6 +23,7 @@ const networkSchema = obj("One IRC network.", {
   address: str.required("Host name or IP address of the IRC server.", "irc.example.org"),
   port: int(1, 65535).withDefault("TCP port of the IRC server.", 6697),
   tls: bool.withDefault("Connect with TLS.", true),
+  bindAddress: str.optional("Local address the bridge's connections come from (a multi-homed host; the address the network gave an exemption to).", "192.0.2.10"),
   nickTemplate: str.withDefault(
     "Nick for a Matrix user's IRC connection. Placeholders: {displayname}, {localpart}. Cleaned to the server's allowed characters and NICKLEN.",
     "{displayname}[m]",
@@ -69,14 +70,34 @@ const networkSchema = obj("One IRC network.", {
     burstLines: int(1, 100).withDefault("Lines a quiet connection may send at once.", 4),
     lineIntervalMs: int(0, 60000).withDefault("Then one line every this many milliseconds.", 500),
     maxQueuedLines: int(1, 100000).withDefault("Lines a connection may hold while it is registering or paced; more are refused and the sender is told.", 200),
+    maxWaitSeconds: int(1, 86400).withDefault(
+      "A Matrix message that could not be written to IRC within this many seconds (its connection is down or reconnecting) is given up, and the sender is told in the room.",
+      120,
+    ),
+  }),
+  connect: obj("How fast the bridge opens connections to this network (one scheduler for all its connections), sized to what the server tolerates from the bridge's address.", {
+    perSecond: num(0.01, 1000).withDefault("New connections per second, sustained.", 5),
+    burst: int(1, 10000).withDefault("New connections that may start at once after a quiet spell.", 10),
+    concurrent: int(1, 10000).withDefault("Connections registering at the same time, at most.", 10),
+    jitterMs: int(0, 60000).withDefault("Random extra delay, up to this, before each reconnect, so connections do not arrive in lockstep.", 250),
+    probeIntervalMs: int(100, 600000).withDefault("While the server cannot be reached, one connection tries again this often; the rest follow once it is back.", 1000),
+    breakerMinSeconds: int(1, 86400).withDefault(
+      "When the server says the bridge is throttled, K-lined or has too many connections, no new connection starts for this long (doubling on each repeat).",
+      30,
+    ),
+    breakerMaxSeconds: int(1, 86400).withDefault("Longest back-off after repeated refusals.", 600),
   }),
   connections: obj("Limits on the IRC connections of Matrix users.", {
     max: int(1, 100000).withDefault("Most connections to this network at once.", 1000),
     idleTimeoutSeconds: int(0, 31536000).withDefault("Close a connection that is in no channel for this long (0: never).", 600),
+    inactiveHours: int(0, 87600).withDefault(
+      "Close the connection of a user who sent nothing through the bridge for this long (0: never). Their channels are kept; a message or !reconnect brings them back.",
+      0,
+    ),
     pingIntervalSeconds: int(5, 3600).withDefault("How often each connection PINGs the server, so a dead connection is noticed.", 15),
     pingTimeoutSeconds: int(5, 3600).withDefault("Drop and reconnect a connection that heard nothing from the server for this long.", 45),
-    reconnectMinMs: int(100, 600000).withDefault("First delay before reconnecting after an unexpected disconnect (doubles each try, with jitter).", 1000),
-    reconnectMaxMs: int(1000, 3600000).withDefault("Longest delay between reconnect attempts.", 60000),
+    reconnectMinMs: int(100, 600000).withDefault("A connection that keeps dropping soon after registering waits this long before its second reconnect (doubling each time).", 1000),
+    reconnectMaxMs: int(1000, 3600000).withDefault("Longest wait of a connection that keeps dropping.", 60000),
   }),
 });
 

@@ -95,6 +95,10 @@ export function int(min: number, max: number): ReturnType<typeof leaf<number>> {
   return leaf(`an integer from ${min} to ${max}`, (v: unknown): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max);
 }
 
+export function num(min: number, max: number): ReturnType<typeof leaf<number>> {
+  return leaf(`a number from ${min} to ${max}`, (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= min && v <= max);
+}
+
 export function oneOf<const V extends readonly string[]>(values: V): ReturnType<typeof leaf<V[number]>> {
   return leaf(`one of ${values.map((v) => JSON.stringify(v)).join(", ")}`, (v: unknown): v is V[number] => typeof v === "string" && values.includes(v));
 }

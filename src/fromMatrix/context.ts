@@ -42,6 +42,8 @@ export interface MatrixContext {
   seenBefore(eventId: string): boolean;
   /** Order numbers for outbox entries, increasing across restarts. */
   nextSeq(): number;
+  /** The time (ms since epoch), from the clock the connections use. */
+  now(): number;
 }
 
 export type MatrixHandler = (event: MatrixEvent, ctx: MatrixContext) => void;

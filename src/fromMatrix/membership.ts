@@ -37,6 +37,7 @@ export const onMember: MatrixHandler = (event, ctx) => {
     return;
   }
   if (membership === "join") {
+    runtime.puppets.touch(target);
     const ensured = runtime.puppets.ensure(target);
     if (!ensured.ok) {
       ctx.notice(roomId, `${target} cannot be connected to IRC: ${ensured.reason}.`);

@@ -48,12 +48,15 @@ export const onRoomMessage: MatrixHandler = (event, ctx) => {
   const entry: OutboxEntry = { eventId, roomId, sender, kind, body, seq: ctx.nextSeq() };
   const stored = ctx.outbox.add(entry);
   ctx.keep(stored);
+  runtime.puppets.touch(sender);
   sendToIrc(entry, ctx, false, stored);
 };
 
 /**
  * Hands one accepted message to the sender's IRC connection, through the channel's order. Also
- * used at start-up for the messages a crash left unconfirmed in the outbox.
+ * used at start-up for the messages a crash left unconfirmed in the outbox. A message that could
+ * not be written to IRC within the network's maxWait (its connection is down, or the channel's
+ * earlier messages held it) is given up and the sender is told why, message by message.
  */
 export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = false, stored: Promise<void> = Promise.resolve()): void {
   const { roomId, sender, kind, body } = entry;
@@ -72,14 +75,17 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     return;
   }
   const connection = ensured.connection;
+  const deadline = ctx.now() + runtime.network.maxWaitMs;
+  const waited = `not sent within ${Math.round(runtime.network.maxWaitMs / 1000)} s`;
   const inChannel = connection.channelNames.some((c) => runtime.network.channels.fold(c) === room.folded);
   if (!inChannel) {
     connection.join(room.channel);
     ctx.persist(room.network, sender);
   }
   const sayNow = () => {
+    if (ctx.now() >= deadline) throw new Error(`${waited}: ${connection.downReason ?? "earlier messages to the channel were still being sent"}`);
     ctx.outbox.handed(entry.eventId);
-    return connection.say(kind, room.channel, body);
+    return connection.say(kind, room.channel, body, deadline);
   };
   const accepted = runtime.order.enqueue(`${room.network}\0${room.folded}`, {
     send: () => {

@@ -11,17 +11,37 @@ import { PacedQueue, systemClock, type Clock, type PacingSettings } from "./pace
 import { nickAlternatives } from "./nickTemplate";
 import { parseCasemapping, type Casemapping } from "./casemapping";
 import { TypedEmitter } from "../util/typedEmitter";
+import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
+import { refusalIn } from "./serverWords";
+
+/** The part of the network's connect scheduler a connection uses (see connectScheduler.ts). */
+export interface ConnectGate {
+  request(id: string, request: ConnectRequest, delayMs?: number): void;
+  cancel(id: string): void;
+  report(id: string, outcome: ConnectOutcome): void;
+  /** Why connections are being held back, if they are. */
+  readonly holdReason: string | undefined;
+}
+
+/** A connection that stayed registered this long is healthy: its reconnect backoff starts over. */
+const STABLE_MS = 60000;
 
 export interface ConnectionOptions {
   readonly id: string;
-  readonly server: { readonly host: string; readonly port: number; readonly tls: boolean };
+  readonly server: { readonly host: string; readonly port: number; readonly tls: boolean; readonly bindAddress: string | undefined };
   readonly realname: string;
   readonly pacing: PacingSettings;
   readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
-  /** Reconnect backoff after an unexpected disconnect: doubling from minMs to maxMs, with jitter. */
+  /**
+   * Backoff for a connection that keeps failing on its own (dropped soon after registering):
+   * doubling from minMs to maxMs. A server that is down or throttling is the gate's business.
+   */
   readonly reconnect: { readonly minMs: number; readonly maxMs: number };
+  /** When this connection may open a socket (the network's connect scheduler). */
+  readonly gate: ConnectGate;
+  /** Higher connects first (the user's last activity). */
+  readonly priority: () => number;
   readonly clock?: Clock;
-  readonly random?: () => number;
 }
 
 export interface ConnectionEvents extends ForwardedEvents {
@@ -31,17 +51,12 @@ export interface ConnectionEvents extends ForwardedEvents {
   serverError: (e: { readonly error: string; readonly reason: string; readonly channel: string | undefined }) => void;
   /**
    * The socket is gone. `willReconnect` unless it was closed on purpose or the server refused us for
-   * good (`fatal`: banned, too many connections), which is never retried.
+   * good (`fatal`: banned), which is never retried. `throttled`: the server wants fewer or slower
+   * connections; the network's connect scheduler backs off before this one tries again.
    */
-  closed: (e: { readonly reason: string; readonly fatal: boolean; readonly willReconnect: boolean }) => void;
+  closed: (e: { readonly reason: string; readonly fatal: boolean; readonly willReconnect: boolean; readonly throttled: boolean }) => void;
 }
 
-/**
- * Server words for "do not come back": bans (K/G/Z-lines, "banned") and connection limits
- * ("too many connections", "no more connections" (InspIRCd), "throttled"/"reconnecting too fast"
- * (Solanum, UnrealIRCd, Ergo)). A reconnect would only make them worse, so none is retried.
- */
-export const FATAL = /banned|k-?lined|g-?lined|z-?lined|too many (host )?connections|too many connections from|throttl|reconnecting too fast|no more connections|connection limit/i;
 /** Bytes we assume for our own "nick!user@host" when the server has not told us (hosts may be 63). */
 const HOSTMASK_BOUND = 100;
 /**
@@ -59,6 +74,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private readonly clock: Clock;
   private state: "idle" | "connecting" | "registered" | "waiting" | "closed" = "idle";
   private lastError: string | undefined;
+  /** Why the socket last closed (shown while reconnecting). */
+  private lastLoss: string | undefined;
   private alternatives: Generator<string>;
   private nickNote: string | undefined;
   private requestedNick: string | undefined;
@@ -66,7 +83,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private username = "";
   private attempts = 0;
   private everRegistered = false;
-  private reconnectTimer: { cancel(): void } | undefined;
+  private registeredAt: number | undefined;
   private readonly echoes = new EchoWaiter();
   /** Channels this connection should be in, rejoined after every reconnect (key: lower-cased name). */
   private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
@@ -91,9 +108,24 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return this.state === "closed";
   }
 
+  /** Why this connection is not registered right now (for the user whose messages wait). */
+  get downReason(): string | undefined {
+    if (this.state === "registered") return undefined;
+    if (this.state === "closed") return "the connection is closed";
+    const held = this.options.gate.holdReason;
+    const last = this.lastLoss === undefined ? "" : ` (last error: ${this.lastLoss})`;
+    if (held !== undefined) return `${held}${last}`;
+    return this.everRegistered ? `reconnecting to the IRC server${last}` : "connecting to the IRC server";
+  }
+
   /** Lines waiting to be written. */
   get queued(): number {
     return this.queue.length;
+  }
+
+  /** Channels this connection is in or rejoining, with their keys. */
+  get channelEntries(): { readonly name: string; readonly key: string | undefined }[] {
+    return [...this.channels.values()];
   }
 
   /** Channels this connection is in or rejoining, as written. */
@@ -119,12 +151,19 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.wantedNick = identity.nick;
     this.username = identity.username;
     this.alternatives = nickAlternatives(identity.nick, 30);
-    this.connect();
+    this.waitTurn(0);
+  }
+
+  /** Asks the network's connect scheduler for a turn. */
+  private waitTurn(delayMs: number): void {
+    this.state = "waiting";
+    this.options.gate.request(this.id, { go: () => this.connect(), priority: this.options.priority }, delayMs);
   }
 
   private connect(): void {
     if (this.state !== "idle" && this.state !== "waiting") return;
     this.state = "connecting";
+    this.registeredAt = undefined;
     this.lastError = undefined;
     const client = new Client({
       host: this.options.server.host,
@@ -138,6 +177,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       ping_timeout: this.options.keepalive.pingTimeoutS,
       enable_echomessage: true,
       version: null,
+      ...(this.options.server.bindAddress === undefined ? {} : { outgoing_addr: this.options.server.bindAddress }),
     });
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response"]);
     this.client = client;
@@ -170,10 +210,10 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   /**
    * Queues a message (split into lines that fit). Resolves when the server confirmed every line
    * (IRCv3 echo-message), or, on a server without it, when every line was written to a live socket;
-   * rejects with the server's reason when it refused a line (e.g. "cannot send to channel") or when
-   * the connection was lost first. False, with nothing queued, when the queue cannot take all of it.
+   * rejects with the server's reason when it refused a line (e.g. "cannot send to channel"), when
+   * the connection was lost first, or when a line was still waiting at `deadline` (see expire). False, with nothing queued, when the queue cannot take all of it.
    */
-  say(kind: "privmsg" | "notice" | "action", target: string, body: string): Promise<void> | false {
+  say(kind: "privmsg" | "notice" | "action", target: string, body: string, deadline?: number): Promise<void> | false {
     const command = kind === "notice" ? "NOTICE" : "PRIVMSG";
     const budget = textBudget(command, target, HOSTMASK_BOUND) - (kind === "action" ? 9 : 0);
     const lines = splitMessage(body, budget);
@@ -184,11 +224,17 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     for (const line of lines) {
       // \x01 would turn the text into a CTCP request: it is not allowed in from Matrix.
       const text = line.split("\u0001").join("");
-      const pushed = this.queue.push(buildLine(command, [target, kind === "action" ? ctcpAction(text) : text]));
+      const pushed = this.queue.push(buildLine(command, [target, kind === "action" ? ctcpAction(text) : text]), deadline);
       if (pushed === false) return false;
       confirmed.push(pushed.then(() => (this.hasCap("echo-message") ? this.echoes.wait(target, ECHO_TIMEOUT_MS) : undefined)));
     }
     return Promise.all(confirmed).then(() => undefined);
+  }
+
+  /** Gives up the lines whose deadline passed before they could be written (see say). */
+  expire(): void {
+    if (this.queue.length === 0) return;
+    this.queue.expire(this.clock.now(), () => new Error(`it could not be written in time: ${this.downReason ?? "your connection is busy sending earlier lines"}`));
   }
 
   /** Asks for another nick, once: repeated requests for the nick already asked for are ignored. */
@@ -202,7 +248,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   close(reason: string): void {
     if (this.state === "closed") return;
     const client = this.client;
-    this.reconnectTimer?.cancel();
+    this.options.gate.cancel(this.id);
     this.state = "closed";
     this.queue.clear(new Error(`connection closed: ${reason}`));
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
@@ -210,7 +256,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       client.quit(reason);
       client.removeAllListeners();
     }
-    this.emit("closed", { reason, fatal: false, willReconnect: false });
+    this.emit("closed", { reason, fatal: false, willReconnect: false, throttled: false });
   }
 
   /** Re-emits a translated irc-framework event (see clientEvents.ts). */
@@ -228,24 +274,29 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     client.removeAllListeners();
     this.client = undefined;
     const reason = this.lastError ?? "connection lost";
-    const fatal = FATAL.test(reason);
+    this.lastLoss = reason;
+    const refusal = refusalIn(reason);
+    const now = this.clock.now();
+    const wasRegistered = this.registeredAt !== undefined;
     this.queue.pause();
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
-    if (fatal) {
+    if (refusal !== undefined) this.options.gate.report(this.id, { kind: "throttled", reason });
+    else if (!wasRegistered) this.options.gate.report(this.id, { kind: "unreachable", reason });
+    if (refusal === "banned") {
       this.state = "closed";
+      this.options.gate.cancel(this.id);
       this.queue.clear(new Error(`connection refused by the server: ${reason}`));
-      this.emit("closed", { reason, fatal: true, willReconnect: false });
+      this.emit("closed", { reason, fatal: true, willReconnect: false, throttled: false });
       return;
     }
-    this.state = "waiting";
-    const base = Math.min(this.options.reconnect.maxMs, this.options.reconnect.minMs * 2 ** this.attempts);
-    const delay = Math.round(base * (0.5 + (this.options.random ?? Math.random)()));
-    this.attempts++;
-    this.emit("closed", { reason, fatal: false, willReconnect: true });
-    this.reconnectTimer = this.clock.setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.connect();
-    }, delay);
+    if (wasRegistered && now - (this.registeredAt ?? now) >= STABLE_MS) this.attempts = 0;
+    // A server that is down or throttling is waited out by the scheduler for everyone at once; only
+    // a connection that keeps dropping soon after registering backs off on its own.
+    const flapping = wasRegistered && this.attempts > 0;
+    const delay = flapping ? Math.min(this.options.reconnect.maxMs, this.options.reconnect.minMs * 2 ** (this.attempts - 1)) : 0;
+    if (wasRegistered) this.attempts++;
+    this.emit("closed", { reason, fatal: false, willReconnect: true, throttled: refusal === "throttled" });
+    this.waitTurn(delay);
   }
 
   private listen(c: Client): void {
@@ -256,8 +307,10 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       c.user.nick = nick;
       const again = this.everRegistered;
       this.everRegistered = true;
-      this.attempts = 0;
+      this.registeredAt = this.clock.now();
+      this.lastLoss = undefined;
       this.state = "registered";
+      this.options.gate.report(this.id, { kind: "registered" });
       this.requestedNick = undefined;
       this.wantedNick = nick;
       // Rejoin ahead of anything queued while we were away, paced like everything else.

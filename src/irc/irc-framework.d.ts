@@ -17,6 +17,7 @@ declare module "irc-framework" {
     version: string | null;
     account?: { account: string; password: string };
     password?: string;
+    outgoing_addr?: string;
   }
 
   export class Client extends EventEmitter {

@@ -1,13 +1,14 @@
 import type { NetworkConfig } from "../config/schema";
 import { NetworkIds } from "../matrix/networkIds";
 import { ChannelPolicy } from "../rooms/channelPolicy";
+import type { ConnectSettings } from "./connectScheduler";
 import type { PacingSettings } from "./pacedQueue";
 
 /** Everything the bridge knows about one configured IRC network, built once from its config. */
 export interface NetworkContext {
   readonly id: string;
   readonly name: string;
-  readonly server: { readonly host: string; readonly port: number; readonly tls: boolean };
+  readonly server: { readonly host: string; readonly port: number; readonly tls: boolean; readonly bindAddress: string | undefined };
   readonly ids: NetworkIds;
   readonly channels: ChannelPolicy;
   readonly nickTemplate: string;
@@ -15,7 +16,10 @@ export interface NetworkContext {
   readonly netsplitDebounceMs: number;
   readonly bot: { readonly enabled: boolean; readonly nick: string };
   readonly pacing: PacingSettings;
-  readonly limits: { readonly maxConnections: number; readonly idleTimeoutMs: number };
+  /** How long a Matrix message may wait for its connection before the sender is told. */
+  readonly maxWaitMs: number;
+  readonly connect: ConnectSettings;
+  readonly limits: { readonly maxConnections: number; readonly idleTimeoutMs: number; readonly inactiveMs: number };
   readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
   readonly reconnect: { readonly minMs: number; readonly maxMs: number };
 }
@@ -24,7 +28,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
   return {
     id: network.id,
     name: network.name,
-    server: { host: network.address, port: network.port, tls: network.tls },
+    server: { host: network.address, port: network.port, tls: network.tls, bindAddress: network.bindAddress },
     ids: new NetworkIds(network, domain),
     channels: new ChannelPolicy(network),
     nickTemplate: network.nickTemplate,
@@ -36,7 +40,18 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
       lineIntervalMs: network.sendPacing.lineIntervalMs,
       maxQueuedLines: network.sendPacing.maxQueuedLines,
     },
-    limits: { maxConnections: network.connections.max, idleTimeoutMs: network.connections.idleTimeoutSeconds * 1000 },
+    maxWaitMs: network.sendPacing.maxWaitSeconds * 1000,
+    connect: {
+      perSecond: network.connect.perSecond,
+      burst: network.connect.burst,
+      concurrent: network.connect.concurrent,
+      jitterMs: network.connect.jitterMs,
+      probeIntervalMs: network.connect.probeIntervalMs,
+      breakerMinMs: network.connect.breakerMinSeconds * 1000,
+      breakerMaxMs: Math.max(network.connect.breakerMinSeconds, network.connect.breakerMaxSeconds) * 1000,
+      attemptTimeoutMs: 30000,
+    },
+    limits: { maxConnections: network.connections.max, idleTimeoutMs: network.connections.idleTimeoutSeconds * 1000, inactiveMs: network.connections.inactiveHours * 3600000 },
     keepalive: { pingIntervalS: network.connections.pingIntervalSeconds, pingTimeoutS: network.connections.pingTimeoutSeconds },
     reconnect: { minMs: network.connections.reconnectMinMs, maxMs: network.connections.reconnectMaxMs },
   };

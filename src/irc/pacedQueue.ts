@@ -11,6 +11,8 @@
  * - Honest completion: a line's promise resolves only once it was handed to `write`, and rejects if
  *   the queue is cleared first (connection lost), so nothing is reported sent that was not written.
  * - While paused (not yet registered, or reconnecting) lines wait and keep their order.
+ * - Bounded wait: a line pushed with a deadline that is still waiting when `expire` runs after it is
+ *   rejected (the caller tells the sender); lines behind it keep their order.
  * Not guaranteed: that the server received a written line (TCP may still lose it with the socket).
  */
 export interface PacingSettings {
@@ -34,6 +36,7 @@ export const systemClock: Clock = {
 
 interface Pending {
   readonly line: string;
+  readonly deadline: number | undefined;
   readonly resolve: () => void;
   readonly reject: (err: Error) => void;
 }
@@ -58,10 +61,13 @@ export class PacedQueue {
     return this.waiting.length;
   }
 
-  /** Accepts a line for sending; false when the queue is full (the line is not taken). */
-  push(line: string): Promise<void> | false {
+  /**
+   * Accepts a line for sending; false when the queue is full (the line is not taken). A line with a
+   * deadline is given up by `expire` if it was not written by then.
+   */
+  push(line: string, deadline?: number): Promise<void> | false {
     if (this.waiting.length >= this.settings.maxQueuedLines) return false;
-    const done = new Promise<void>((resolve, reject) => this.waiting.push({ line, resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => this.waiting.push({ line, deadline, resolve, reject }));
     // A caller that does not wait for the line must not turn a cleared queue into a crash.
     done.catch(() => undefined);
     this.drain();
@@ -73,7 +79,7 @@ export class PacedQueue {
    * Not bounded: the caller sends a handful of lines it owns.
    */
   pushFront(lines: readonly string[]): void {
-    const entries = lines.map((line) => ({ line, resolve: () => undefined, reject: () => undefined }));
+    const entries = lines.map((line) => ({ line, deadline: undefined, resolve: () => undefined, reject: () => undefined }));
     this.waiting.unshift(...entries);
     this.drain();
   }
@@ -95,6 +101,20 @@ export class PacedQueue {
   clear(reason: Error): void {
     this.pause();
     for (const pending of this.waiting.splice(0)) pending.reject(reason);
+  }
+
+  /** Rejects, with `reason`, every waiting line whose deadline is at or before `now`. */
+  expire(now: number, reason: () => Error): number {
+    let expired = 0;
+    for (let i = 0; i < this.waiting.length; ) {
+      const pending = this.waiting[i];
+      if (pending?.deadline !== undefined && pending.deadline <= now) {
+        this.waiting.splice(i, 1);
+        pending.reject(reason());
+        expired++;
+      } else i++;
+    }
+    return expired;
   }
 
   private refill(): void {

@@ -73,6 +73,30 @@ export function createMetrics() {
       labelNames: ["network"] as const,
       registers: [registry],
     }),
+    ircConnectionsUp: new Gauge({
+      name: "ircbridge_irc_connections_registered",
+      help: "IRC connections of Matrix users that are registered with the server right now, by network.",
+      labelNames: ["network"] as const,
+      registers: [registry],
+    }),
+    connectWaiting: new Gauge({
+      name: "ircbridge_connect_waiting",
+      help: "Connections waiting for the connect scheduler's turn, by network.",
+      labelNames: ["network"] as const,
+      registers: [registry],
+    }),
+    connectBreakerTrips: new Counter({
+      name: "ircbridge_connect_breaker_trips_total",
+      help: "Times the server refused connections (throttled, banned, too many) and the network was backed off.",
+      labelNames: ["network"] as const,
+      registers: [registry],
+    }),
+    ircDisconnects: new Counter({
+      name: "ircbridge_irc_disconnects_total",
+      help: "IRC connections lost unexpectedly, by network and whether the server said we were throttled.",
+      labelNames: ["network", "throttled"] as const,
+      registers: [registry],
+    }),
     homeserverReachable: new Gauge({
       name: "ircbridge_homeserver_reachable",
       help: "1 when the last call to the homeserver succeeded, 0 when it failed.",

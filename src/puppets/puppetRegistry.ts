@@ -1,10 +1,13 @@
 /**
  * The Matrix users' IRC connections on one network: one per user, created on demand and reused for
  * all their rooms. A connection is usable (lines can be queued) the moment it is created; it
- * connects once the user's nick and username are known. Connections that are in no channel are
- * closed after the network's idle time by one periodic sweep (no timer per connection).
+ * connects, when the network's connect scheduler gives it a turn, once the user's nick and username
+ * are known. One periodic sweep (no timer per connection) closes connections that are in no
+ * channel after the idle time, and those of users inactive beyond the inactivity limit. At the
+ * connection limit the least recently active user's connection makes room. Every connection closed
+ * by the bridge is reported (`dropped`) with a reason the user is shown.
  */
-import { IrcConnection } from "../irc/connection";
+import { IrcConnection, type ConnectGate } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 import type { Logger } from "../observability/logger";
@@ -21,6 +24,10 @@ export interface PuppetRegistryDeps {
   readonly log: Logger;
   readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
   readonly reconnect: { readonly minMs: number; readonly maxMs: number };
+  /** The network's connect scheduler. */
+  readonly gate: ConnectGate;
+  /** The bridge closed a user's connection (idle, inactive, evicted): tell them why. */
+  readonly dropped: (userId: string, reason: string) => void;
 }
 
 export type EnsureResult = { readonly ok: true; readonly connection: IrcConnection } | { readonly ok: false; readonly reason: string };
@@ -28,6 +35,8 @@ export type EnsureResult = { readonly ok: true; readonly connection: IrcConnecti
 export class PuppetRegistry {
   private readonly connections = new Map<string, IrcConnection>();
   private readonly emptySince = new Map<string, number>();
+  /** When each user last did something through the bridge (LRU order: oldest first). */
+  private readonly lastActive = new Map<string, number>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: PuppetRegistryDeps) {}
@@ -44,14 +53,24 @@ export class PuppetRegistry {
     return this.connections.entries();
   }
 
-  /** The user's connection, created (and connecting) if there is none; refused beyond the limit. */
+  /** The user did something through the bridge (sent a message, joined): they go first and are evicted last. */
+  touch(userId: string): void {
+    this.lastActive.delete(userId);
+    this.lastActive.set(userId, this.deps.clock.now());
+  }
+
+  /**
+   * The user's connection, created (and connecting) if there is none. At the connection limit the
+   * least recently active other user's connection is closed to make room (they are told why).
+   */
   ensure(userId: string): EnsureResult {
     const existing = this.connections.get(userId);
     if (existing !== undefined && !existing.isClosed) return { ok: true, connection: existing };
-    if (this.connections.size >= this.deps.network.limits.maxConnections) {
-      return { ok: false, reason: `the bridge already has ${this.connections.size} connections to ${this.deps.network.name}, its limit` };
-    }
     const { network } = this.deps;
+    if (this.connections.size >= network.limits.maxConnections && !this.evictOne(userId)) {
+      return { ok: false, reason: `the bridge already has ${this.connections.size} connections to ${network.name}, its limit` };
+    }
+    if (!this.lastActive.has(userId)) this.lastActive.set(userId, this.deps.clock.now());
     const connection = new IrcConnection({
       id: `${network.id}/${userId}`,
       server: network.server,
@@ -59,6 +78,8 @@ export class PuppetRegistry {
       pacing: network.pacing,
       keepalive: this.deps.keepalive,
       reconnect: this.deps.reconnect,
+      gate: this.deps.gate,
+      priority: () => this.lastActive.get(userId) ?? 0,
       clock: this.deps.clock,
     });
     this.connections.set(userId, connection);
@@ -76,6 +97,29 @@ export class PuppetRegistry {
     return { ok: true, connection };
   }
 
+  /**
+   * Closes the user's connection and opens a new one in the same channels (or in the channels saved
+   * for them, when the bridge had closed it). Says what happened.
+   */
+  async reconnect(userId: string): Promise<string> {
+    const { network } = this.deps;
+    const current = this.connections.get(userId);
+    const channels =
+      current !== undefined && !current.isClosed
+        ? current.channelEntries
+        : ((await this.deps.store.get(network.id, userId))?.channels ?? []).map((name) => ({ name, key: undefined }));
+    if (current !== undefined) {
+      this.connections.delete(userId);
+      current.close("reconnecting at the user's request");
+    }
+    if (channels.length === 0 && current === undefined) return `You have no connection to ${network.name} to reconnect: join a bridged room first.`;
+    this.touch(userId);
+    const ensured = this.ensure(userId);
+    if (!ensured.ok) return `Cannot reconnect to ${network.name}: ${ensured.reason}.`;
+    for (const channel of channels) ensured.connection.join(channel.name, channel.key);
+    return `Reconnecting to ${network.name}${channels.length > 0 ? ` and rejoining ${channels.map((c) => c.name).join(", ")}` : ""}.`;
+  }
+
   /** Remembers the user's channels so a restart rejoins them. */
   async persist(userId: string, nickNote?: string): Promise<void> {
     const connection = this.connections.get(userId);
@@ -84,16 +128,25 @@ export class PuppetRegistry {
     await this.deps.store.put({ ...record, nick: connection.nick, channels: connection.channelNames, nickNote: nickNote ?? record.nickNote });
   }
 
-  /** Starts the periodic idle sweep. */
-  startSweeping(everyMs = 10000): void {
+  /** Starts the periodic sweep (idle and inactive connections, messages waiting too long). */
+  startSweeping(everyMs = 1000): void {
     this.sweepTimer = setInterval(() => this.sweep(), everyMs);
     this.sweepTimer.unref();
   }
 
   sweep(): void {
-    const idleMs = this.deps.network.limits.idleTimeoutMs;
-    if (idleMs === 0) return;
+    const { idleTimeoutMs: idleMs, inactiveMs } = this.deps.network.limits;
     const now = this.deps.clock.now();
+    for (const connection of this.connections.values()) connection.expire();
+    if (inactiveMs > 0) {
+      for (const [userId, since] of this.lastActive) {
+        if (now - since < inactiveMs) break; // oldest first: the rest are more recent
+        if (this.connections.has(userId)) {
+          this.drop(userId, "inactive", `you sent nothing through the bridge for ${describe(inactiveMs)}. Your channels are kept: send !reconnect, or a message, to come back`);
+        }
+      }
+    }
+    if (idleMs === 0) return;
     for (const [userId, connection] of this.connections) {
       if (connection.channelNames.length > 0) {
         this.emptySince.delete(userId);
@@ -103,11 +156,33 @@ export class PuppetRegistry {
       if (since === undefined) this.emptySince.set(userId, now);
       else if (now - since >= idleMs) {
         this.emptySince.delete(userId);
-        this.deps.log.info("closing an idle connection (in no channel)", { user: userId, network: this.deps.network.id });
-        connection.close("idle: in no channel");
-        this.connections.delete(userId);
+        this.drop(userId, "idle: in no channel", `it was in no channel for ${describe(idleMs)}`);
       }
     }
+  }
+
+  /** Closes the least recently active connection other than `except`'s; false if there is none. */
+  private evictOne(except: string): boolean {
+    for (const userId of this.lastActive.keys()) {
+      if (userId === except || !this.connections.has(userId)) continue;
+      this.drop(
+        userId,
+        "connection limit reached",
+        `the bridge reached its limit of ${this.deps.network.limits.maxConnections} connections to ${this.deps.network.name} and yours was the least recently active. Your channels are kept: send !reconnect, or a message, to come back`,
+      );
+      return true;
+    }
+    return false;
+  }
+
+  private drop(userId: string, quit: string, reason: string): void {
+    const connection = this.connections.get(userId);
+    if (connection === undefined) return;
+    this.connections.delete(userId);
+    this.emptySince.delete(userId);
+    this.deps.log.info("closing a connection", { user: userId, network: this.deps.network.id, reason });
+    connection.close(quit);
+    this.deps.dropped(userId, `Your connection to ${this.deps.network.name} was closed: ${reason}.`);
   }
 
   closeAll(reason: string): void {
@@ -115,4 +190,10 @@ export class PuppetRegistry {
     for (const connection of this.connections.values()) connection.close(reason);
     this.connections.clear();
   }
+}
+
+function describe(ms: number): string {
+  if (ms % 3600000 === 0) return `${ms / 3600000} h`;
+  if (ms % 60000 === 0) return `${ms / 60000} min`;
+  return `${Math.round(ms / 1000)} s`;
 }

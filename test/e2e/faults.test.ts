@@ -72,6 +72,7 @@ describe("faults on Ergo", () => {
     assert.deepEqual(got, expected);
     assert.equal(scene.talker.messagesFrom(scene.nick, channel).filter((t) => t === "mx-during").length, 1, "the Matrix message reached IRC once");
     process.stderr.write(`  (ergo restart: puppet back in the channel after ${backIn} ms)\n`);
+    assert.ok(backIn <= 5000, `the puppet was back in ${backIn} ms`);
   });
 
   it("the bridge killed with SIGKILL under traffic both ways: nothing lost after the restart", async () => {

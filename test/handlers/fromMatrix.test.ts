@@ -6,6 +6,7 @@ import { routeMatrixEvent } from "../../src/fromMatrix/router";
 import type { MatrixEvent } from "../../src/matrix/events";
 import { createMetrics } from "../../src/observability/metrics";
 import { RecentIds } from "../../src/util/recentIds";
+import { ConnectScheduler } from "../../src/irc/connectScheduler";
 import { PuppetRegistry } from "../../src/puppets/puppetRegistry";
 import { RoomIndex } from "../../src/rooms/roomIndex";
 import { openNedbStore } from "../../src/store/nedbStore";
@@ -28,15 +29,19 @@ async function setup(extra = "") {
   const store = await openNedbStore(undefined);
   const rooms = new RoomIndex(store.rooms);
   await rooms.add({ roomId: ROOM, network: network.id, channel: "#chan", folded: "#chan", origin: "portal" });
+  const clock = new FakeClock();
+  const dropped: string[] = [];
   const puppets = new PuppetRegistry({
     network,
     store: store.puppets,
     identity: () => new Promise<{ nick: string; username: string }>(() => undefined),
     attach: () => undefined,
-    clock: new FakeClock(),
+    clock,
     log: silentLogger(),
     keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
     reconnect: { minMs: 1000, maxMs: 60000 },
+    gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
+    dropped: (userId: string, text: string) => dropped.push(`${userId}: ${text}`),
   });
   const order = new ChannelOrder(10);
   const notices: string[] = [];
@@ -60,6 +65,7 @@ async function setup(extra = "") {
     keep: (write) => writes.push(write),
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => ++seq,
+    now: () => clock.now(),
   };
   /** Routes like a transaction: synchronously, then waits for its outbox writes (IRC sends follow them). */
   const route = async (...events: MatrixEvent[]) => {
@@ -71,7 +77,7 @@ async function setup(extra = "") {
     const c = puppets.get(userId);
     return c === undefined ? undefined : { channels: c.channelNames, queued: c.queued };
   };
-  return { ctx, network, puppets, order, notices, persisted, invites, route, state, store, writes };
+  return { ctx, network, puppets, order, notices, persisted, invites, route, state, store, writes, clock };
 }
 
 function text(sender: string, body: string, extra: Record<string, unknown> = {}, roomId = ROOM): MatrixEvent {
@@ -193,14 +199,39 @@ describe("Matrix -> IRC handlers", () => {
     assert.deepEqual(notices, []);
   });
 
-  it("beyond the connection limit the sender is told and nothing is queued", async () => {
-    const { route, puppets, notices } = await setup(", connections: { max: 1 }");
-    await route(text(ALICE, "hi"), text(BOB, "hi"), member("@carol:example.org", "join", undefined));
+  it("at the connection limit the least recently active user makes room; their waiting message is reported", async () => {
+    const { route, puppets, notices, clock } = await setup(", connections: { max: 1 }");
+    await route(text(ALICE, "hi"));
+    clock.advance(1000);
+    await route(text(BOB, "hi"));
+    await new Promise((r) => setImmediate(r));
     assert.equal(puppets.size, 1);
-    assert.deepEqual(notices, [
-      `${ROOM} Your message was not sent to IRC: the bridge already has 1 connections to TestNet, its limit.`,
-      `${ROOM} @carol:example.org cannot be connected to IRC: the bridge already has 1 connections to TestNet, its limit.`,
-    ]);
+    assert.equal(puppets.get(ALICE), undefined, "alice's connection was evicted");
+    assert.ok(puppets.get(BOB) !== undefined);
+    assert.deepEqual(notices, [`${ROOM} Your message was not sent to IRC: connection closed: connection limit reached.`]);
+    puppets.closeAll("test over");
+  });
+
+  it("a message whose connection stays down is given up after maxWait, each one reported, in order", async () => {
+    const { route, puppets, notices, clock } = await setup(", sendPacing: { maxWaitSeconds: 30 }");
+    await route(text(ALICE, "one"));
+    clock.advance(10000);
+    await route(text(BOB, "two"));
+    clock.advance(19999);
+    puppets.sweep();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(notices, [], "nothing given up before its time");
+    clock.advance(1);
+    puppets.sweep();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(notices.length, 1);
+    assert.match(String(notices[0]), /not sent to IRC: it could not be written in time: connecting to the IRC server/);
+    clock.advance(10000);
+    puppets.sweep();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(notices.length, 2, "the second message, accepted 10 s later, is given up 10 s later");
     puppets.closeAll("test over");
   });
 

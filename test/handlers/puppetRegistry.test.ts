@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ConnectScheduler } from "../../src/irc/connectScheduler";
 import { PuppetRegistry } from "../../src/puppets/puppetRegistry";
 import { openNedbStore } from "../../src/store/nedbStore";
 import { FakeClock } from "../support/fakeClock";
@@ -11,8 +12,10 @@ async function setup(extra: string) {
   const clock = new FakeClock();
   const store = await openNedbStore(undefined);
   const attached: string[] = [];
+  const dropped: string[] = [];
+  const network = fakeNetwork(extra);
   const registry = new PuppetRegistry({
-    network: fakeNetwork(extra),
+    network,
     store: store.puppets,
     identity: () => new Promise(() => undefined),
     attach: (_connection, userId) => attached.push(userId),
@@ -20,8 +23,10 @@ async function setup(extra: string) {
     log: silentLogger(),
     keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
     reconnect: { minMs: 1000, maxMs: 60000 },
+    gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
+    dropped: (userId: string, text: string) => dropped.push(`${userId}: ${text}`),
   });
-  return { clock, registry, attached };
+  return { clock, registry, attached, dropped };
 }
 
 describe("the users' connections", () => {
@@ -34,12 +39,57 @@ describe("the users' connections", () => {
     assert.deepEqual(attached, ["@alice:example.org"]);
   });
 
-  it("refuses beyond the network's connection limit, saying why", async () => {
-    const { registry } = await setup(", connections: { max: 1 }");
-    assert.ok(registry.ensure("@a:example.org").ok);
-    const refused = registry.ensure("@b:example.org");
-    if (refused.ok) assert.fail("a second connection was accepted beyond the limit");
-    assert.match(refused.reason, /limit/);
+  it("at the connection limit, closes the least recently active user's connection and tells them why", async () => {
+    const { registry, clock, dropped } = await setup(", connections: { max: 2 }");
+    const a = registry.ensure("@a:example.org");
+    clock.advance(1000);
+    const b = registry.ensure("@b:example.org");
+    clock.advance(1000);
+    registry.touch("@a:example.org");
+    const c = registry.ensure("@c:example.org");
+    assert.ok(a.ok && b.ok && c.ok);
+    assert.equal(b.connection.isClosed, true, "b was the least recently active");
+    assert.equal(a.connection.isClosed, false);
+    assert.equal(registry.size, 2);
+    assert.equal(dropped.length, 1);
+    assert.match(dropped[0] ?? "", /^@b:example\.org: .*limit of 2 connections.*least recently active.*!reconnect/);
+  });
+
+  it("closes the connections of users inactive beyond the limit, oldest first, and says so", async () => {
+    const { registry, clock, dropped } = await setup(", connections: { inactiveHours: 1, idleTimeoutSeconds: 0 }");
+    const old = registry.ensure("@old:example.org");
+    clock.advance(1800000);
+    const recent = registry.ensure("@recent:example.org");
+    assert.ok(old.ok && recent.ok);
+    old.connection.join("#chan");
+    recent.connection.join("#chan");
+    clock.advance(1800000);
+    registry.sweep();
+    assert.equal(old.connection.isClosed, true);
+    assert.equal(recent.connection.isClosed, false);
+    assert.match(dropped.join("\n"), /@old:example\.org: .*sent nothing through the bridge for 1 h/);
+    registry.touch("@recent:example.org");
+    clock.advance(1800000);
+    registry.sweep();
+    assert.equal(recent.connection.isClosed, false, "activity resets the clock");
+  });
+
+  it("!reconnect closes the connection and opens a new one in the same channels", async () => {
+    const { registry } = await setup("");
+    const first = registry.ensure("@alice:example.org");
+    assert.ok(first.ok);
+    first.connection.join("#one");
+    first.connection.join("#two", "key");
+    const said = await registry.reconnect("@alice:example.org");
+    assert.match(said, /Reconnecting to .* rejoining #one, #two/);
+    assert.equal(first.connection.isClosed, true);
+    const second = registry.get("@alice:example.org");
+    assert.ok(second !== undefined && second !== first.connection);
+    assert.deepEqual(second.channelEntries, [
+      { name: "#one", key: undefined },
+      { name: "#two", key: "key" },
+    ]);
+    assert.match(await registry.reconnect("@nobody:example.org"), /no connection/);
   });
 
   it("closes a connection that stayed in no channel for the idle time, not before", async () => {

@@ -15,6 +15,11 @@ export class FakeClock implements Clock {
     return { cancel: () => (timer.live = false) };
   }
 
+  /** Timers set and neither fired nor cancelled. */
+  get liveTimers(): number {
+    return this.timers.filter((x) => x.live).length;
+  }
+
   advance(ms: number): void {
     const end = this.t + ms;
     for (;;) {

@@ -79,6 +79,19 @@ export class TestIrcClient {
     await this.waitFor(new RegExp(` 366 \\S+ ${escape(channel)} `, "i"), 20000, from);
   }
 
+  /** The nicks in a channel (NAMES), without their prefixes. */
+  async names(channel: string): Promise<string[]> {
+    const from = this.lines.length;
+    this.raw(`NAMES ${channel}`);
+    await this.waitFor(new RegExp(` 366 \\S+ ${escape(channel)} `, "i"), 20000, from);
+    const re = new RegExp(` 353 \\S+ \\S+ ${escape(channel)} :(.*)$`, "i");
+    return this.lines
+      .slice(from)
+      .flatMap((l) => re.exec(l)?.[1]?.split(" ") ?? [])
+      .filter((n) => n !== "")
+      .map((n) => n.replace(/^[~&@%+]+/, ""));
+  }
+
   say(target: string, text: string): void {
     this.raw(`PRIVMSG ${target} :${text}`);
   }
