@@ -76,6 +76,33 @@ export class PuppetRegistry {
     return { ok: true, connection };
   }
 
+  /**
+   * Reconnects the user at their request: a connection they have (connected, or waiting to
+   * reconnect) is closed and a new one joins the same channels; without one, the channels stored
+   * for them (a connection the server refused, say) are joined by a new connection. Says what it did.
+   */
+  async reconnect(userId: string): Promise<string> {
+    const { network } = this.deps;
+    const live = this.connections.get(userId);
+    let channels: string[];
+    if (live !== undefined && !live.isClosed) {
+      channels = live.channelNames;
+      live.close("reconnecting");
+      this.connections.delete(userId);
+      this.emptySince.delete(userId);
+    } else {
+      channels = [...((await this.deps.store.get(network.id, userId))?.channels ?? [])];
+      if (channels.length === 0) return `You have no connection to ${network.name} to reconnect.`;
+      if (this.connections.get(userId)?.isClosed === false) return `You are already connecting to ${network.name}.`;
+    }
+    const ensured = this.ensure(userId);
+    if (!ensured.ok) return `Cannot reconnect you to ${network.name}: ${ensured.reason}.`;
+    for (const channel of channels) ensured.connection.join(channel);
+    const rejoining = channels.length === 0 ? "" : `, rejoining ${channels.length === 1 ? "1 channel" : `${channels.length} channels`}`;
+    this.deps.log.info("reconnecting a user at their request", { user: userId, network: network.id });
+    return `Reconnecting you to ${network.name}${rejoining}.`;
+  }
+
   /** Remembers the user's channels so a restart rejoins them. */
   async persist(userId: string, nickNote?: string): Promise<void> {
     const connection = this.connections.get(userId);

@@ -21,7 +21,7 @@ async function setup(extra: string) {
     keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
     reconnect: { minMs: 1000, maxMs: 60000 },
   });
-  return { clock, registry, attached };
+  return { clock, registry, attached, store };
 }
 
 describe("the users' connections", () => {
@@ -57,5 +57,36 @@ describe("the users' connections", () => {
     assert.equal(idle.connection.isClosed, true);
     assert.equal(registry.get("@idle:example.org"), undefined);
     assert.equal(busy.connection.isClosed, false, "a connection in a channel stays");
+  });
+
+  it("reconnect: a live connection is replaced by one that joins the same channels", async () => {
+    const { registry, attached } = await setup("");
+    const first = registry.ensure("@alice:example.org");
+    assert.ok(first.ok);
+    first.connection.join("#a");
+    first.connection.join("#b");
+    assert.equal(await registry.reconnect("@alice:example.org"), "Reconnecting you to TestNet, rejoining 2 channels.");
+    assert.equal(first.connection.isClosed, true);
+    const second = registry.get("@alice:example.org");
+    assert.ok(second !== undefined && second !== first.connection);
+    assert.deepEqual(second.channelNames, ["#a", "#b"]);
+    assert.equal(second.queued, 2, "both JOINs queued");
+    assert.deepEqual(attached, ["@alice:example.org", "@alice:example.org"]);
+  });
+
+  it("reconnect: without a connection, the stored channels are joined; with neither, nothing happens", async () => {
+    const { registry, store } = await setup("");
+    await store.puppets.put({ userId: "@bob:example.org", network: "testnet", nick: "bob", username: "bob", channels: ["#c"], nickNote: undefined });
+    assert.equal(await registry.reconnect("@bob:example.org"), "Reconnecting you to TestNet, rejoining 1 channel.");
+    assert.deepEqual(registry.get("@bob:example.org")?.channelNames, ["#c"]);
+    assert.equal(await registry.reconnect("@carol:example.org"), "You have no connection to TestNet to reconnect.");
+    assert.equal(registry.get("@carol:example.org"), undefined);
+  });
+
+  it("reconnect: refused at the connection limit, saying why", async () => {
+    const { registry, store } = await setup(", connections: { max: 1 }");
+    assert.ok(registry.ensure("@a:example.org").ok);
+    await store.puppets.put({ userId: "@bob:example.org", network: "testnet", nick: "bob", username: "bob", channels: ["#c"], nickNote: undefined });
+    assert.match(await registry.reconnect("@bob:example.org"), /^Cannot reconnect you to TestNet: .*limit\.$/);
   });
 });
