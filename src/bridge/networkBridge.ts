@@ -36,6 +36,8 @@ export interface NetworkBridgeDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** Tells a user something about their connection, in their admin room. */
+  readonly notify: (userId: string, text: string) => void;
 }
 
 export class NetworkBridge {
@@ -148,11 +150,15 @@ export class NetworkBridge {
       metrics.ircConnections.set({ network: network.id }, this.puppets.size);
       if (note !== undefined) log.warn("user got another nick", { user: userId, network: network.id, nick, why: note });
       log.info(again ? "reconnected to IRC" : "connected to IRC", { user: userId, network: network.id, nick });
+      if (again) this.deps.notify(userId, `Reconnected to ${network.name} as ${nick}.`);
+      else if (note !== undefined) this.deps.notify(userId, `${network.name}: ${note}.`);
       this.puppets.persist(userId, note).catch((err: unknown) => log.error("cannot save a connection's state", { user: userId, error: errorText(err) }));
     });
     connection.on("closed", (e) => {
       metrics.ircConnections.set({ network: network.id }, this.puppets.size);
       log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
+      if (e.fatal) this.deps.notify(userId, `${network.name} refused your connection: ${e.reason}. The bridge will not retry; say !reconnect to try again.`);
+      else if (e.willReconnect) this.deps.notify(userId, `Lost your connection to ${network.name} (${e.reason}); reconnecting.`);
     });
     connection.on("nick", (e) => {
       // Our own rename (irc-framework updates the client's nick after this event, so compare both).
