@@ -206,13 +206,16 @@ export class App {
         command: (roomId, userId, body) => commands.handle(roomId, userId, body),
       },
       isBridgeUser: (userId) => userId === this.botUserId || this.networks.some((n) => n.ids.nickOfGhost(userId) !== undefined),
-      notice: (roomId, text) =>
+      notice: (roomId, text) => {
+        // Fixed before the first attempt, so a retry after a failure never posts the notice twice.
+        const txnId = `notice.${randomUUID()}`;
         queues.enqueue(roomId, {
           what: "notice",
           run: async () => {
-            await this.api.send(roomId, this.botUserId, "m.room.message", { msgtype: "m.notice", body: text }, `notice.${randomUUID()}`);
+            await this.api.send(roomId, this.botUserId, "m.room.message", { msgtype: "m.notice", body: text }, txnId);
           },
-        }),
+        });
+      },
       persist: (networkId, userId) => byId.get(networkId)?.bridge.persist(userId),
       outbox: store.outbox,
       keep: () => {
