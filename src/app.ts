@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
+import { AdminRooms } from "./admin/adminRooms";
+import type { AdminContext } from "./admin/command";
+import { CommandRunner } from "./admin/commandRunner";
+import { COMMANDS } from "./admin/commands";
+import { AdminNotifier } from "./admin/notifier";
+import { readBridgeVersion } from "./admin/version";
 import { NetworkBridge } from "./bridge/networkBridge";
 import type { BridgeConfig } from "./config/schema";
 import { errorText } from "./errors";
@@ -45,6 +51,7 @@ interface Running {
   readonly appservice: AppserviceServer;
   readonly bridges: readonly NetworkBridge[];
   readonly queues: RoomQueues;
+  readonly notifier: AdminNotifier;
   readonly metricsServer: Server | undefined;
 }
 
@@ -62,6 +69,7 @@ export class App {
   private readonly listen: { readonly host: string; readonly port: number };
   private readonly metricsListen: { readonly enabled: boolean; readonly host: string; readonly port: number };
   private readonly datastorePath: string | undefined;
+  private readonly admins: ReadonlySet<string>;
   private readonly watch: HomeserverWatch;
   private running: Running | undefined;
 
@@ -76,6 +84,7 @@ export class App {
     this.listen = { host: config.bridge.host, port: options.port ?? config.bridge.port };
     this.metricsListen = { enabled: config.metrics.enabled, host: config.metrics.host, port: config.metrics.port };
     this.datastorePath = config.datastore.path;
+    this.admins = new Set(config.bridge.admins);
     this.watch = new HomeserverWatch(
       async () => {
         await this.homeserver.ensureBotRegistered();
@@ -129,6 +138,17 @@ export class App {
       },
       systemClock,
     );
+    const adminNetworks = this.networks.map((n) => ({ id: n.id, name: n.name }));
+    const adminRooms = new AdminRooms({ api: this.api, botUserId: this.botUserId, store: store.adminRooms, networks: adminNetworks, log: log.child({ module: "admin" }) });
+    await adminRooms.load();
+    const notifier = new AdminNotifier({
+      rooms: adminRooms,
+      api: this.api,
+      botUserId: this.botUserId,
+      enqueue: (key, op) => queues.enqueue(key, op),
+      clock: systemClock,
+      log: log.child({ module: "admin" }),
+    });
     const ghosts = new Ghosts(this.api, this.botUserId);
     const bridges = this.networks.map(
       (network) =>
@@ -143,7 +163,7 @@ export class App {
           clock: systemClock,
           log: log.child({ network: network.id }),
           metrics: this.metrics,
-          notifyUser: (userId, text) => log.info("notice for a user", { user: userId, text }),
+          notify: (userId, text) => notifier.notify(userId, text),
         }),
     );
     const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
@@ -158,6 +178,18 @@ export class App {
         },
       ]),
     );
+    const adminContext: AdminContext = {
+      networks: adminNetworks,
+      isAdmin: (userId) => this.admins.has(userId),
+      reconnect: (networkId, userId) => byId.get(networkId)?.puppets.reconnect(userId) ?? Promise.resolve(`There is no network ${networkId}.`),
+      version: readBridgeVersion(),
+    };
+    const commands = new CommandRunner({
+      commands: COMMANDS,
+      context: adminContext,
+      reply: (userId, roomId, text) => notifier.reply(userId, roomId, text),
+      log: log.child({ module: "admin" }),
+    });
     const seen = new RecentIds(20000);
     let lastSeq = 0;
     const portals = new Portals(this.networks, rooms, this.api, this.botUserId, log.child({ module: "portals" }));
@@ -167,14 +199,23 @@ export class App {
       networks: byId,
       log,
       metrics: this.metrics,
+      admin: {
+        ownerOf: (roomId) => adminRooms.userOf(roomId),
+        adopt: (roomId, userId) => adminRooms.adopt(roomId, userId),
+        abandon: (roomId, why, leave) => adminRooms.abandon(roomId, why, leave),
+        command: (roomId, userId, body) => commands.handle(roomId, userId, body),
+      },
       isBridgeUser: (userId) => userId === this.botUserId || this.networks.some((n) => n.ids.nickOfGhost(userId) !== undefined),
-      notice: (roomId, text) =>
+      notice: (roomId, text) => {
+        // Fixed before the first attempt, so a retry after a failure never posts the notice twice.
+        const txnId = `notice.${randomUUID()}`;
         queues.enqueue(roomId, {
           what: "notice",
           run: async () => {
-            await this.api.send(roomId, this.botUserId, "m.room.message", { msgtype: "m.notice", body: text }, `notice.${randomUUID()}`);
+            await this.api.send(roomId, this.botUserId, "m.room.message", { msgtype: "m.notice", body: text }, txnId);
           },
-        }),
+        });
+      },
       persist: (networkId, userId) => byId.get(networkId)?.bridge.persist(userId),
       outbox: store.outbox,
       keep: () => {
@@ -227,7 +268,7 @@ export class App {
       metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListen.host, this.metricsListen.port);
       log.info("metrics listening", { host: this.metricsListen.host, port: this.metricsListen.port });
     }
-    this.running = { store, appservice, bridges, queues, metricsServer };
+    this.running = { store, appservice, bridges, queues, notifier, metricsServer };
     void this.watch.start();
     for (const room of rooms.all()) if (room.origin === "mapped") matrixCtx.acceptInvite(room.roomId);
   }
@@ -238,6 +279,7 @@ export class App {
     this.running = undefined;
     if (running !== undefined) {
       await running.appservice.close();
+      running.notifier.stop();
       for (const bridge of running.bridges) await bridge.stop();
       if (running.metricsServer !== undefined) await close(running.metricsServer);
       await running.store.close();

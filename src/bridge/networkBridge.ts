@@ -37,8 +37,8 @@ export interface NetworkBridgeDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics: Metrics;
-  /** Tells a Matrix user about their connection (their admin room; rate-limited there). */
-  readonly notifyUser: (userId: string, text: string) => void;
+  /** Tells a user something about their connection, in their admin room. */
+  readonly notify: (userId: string, text: string) => void;
 }
 
 export class NetworkBridge {
@@ -104,7 +104,7 @@ export class NetworkBridge {
           metrics.connectBreakerTrips.inc({ network: network.id });
           log.warn("the IRC server refused connections; backing the network off", { network: network.id, reason, seconds: forMs / 1000 });
           for (const [userId, connection] of this.puppets.all()) {
-            if (!connection.isRegistered) deps.notifyUser(userId, `${network.name} refused new connections from the bridge (${reason}). Yours will be retried in ${Math.round(forMs / 1000)} s.`);
+            if (!connection.isRegistered) deps.notify(userId, `${network.name} refused new connections from the bridge (${reason}). Yours will be retried in ${Math.round(forMs / 1000)} s.`);
           }
         },
         onRecovered: () => log.info("the IRC server accepts connections again", { network: network.id }),
@@ -121,7 +121,7 @@ export class NetworkBridge {
       keepalive: network.keepalive,
       reconnect: network.reconnect,
       gate: this.scheduler,
-      dropped: (userId, text) => deps.notifyUser(userId, text),
+      dropped: (userId, text) => deps.notify(userId, text),
     });
   }
 
@@ -169,13 +169,16 @@ export class NetworkBridge {
       this.countConnections();
       if (note !== undefined) log.warn("user got another nick", { user: userId, network: network.id, nick, why: note });
       log.info(again ? "reconnected to IRC" : "connected to IRC", { user: userId, network: network.id, nick });
+      if (again) this.deps.notify(userId, `Reconnected to ${network.name} as ${nick}.`);
+      else if (note !== undefined) this.deps.notify(userId, `${network.name}: ${note}.`);
       this.puppets.persist(userId, note).catch((err: unknown) => log.error("cannot save a connection's state", { user: userId, error: errorText(err) }));
     });
     connection.on("closed", (e) => {
       this.countConnections();
       if (e.willReconnect || e.fatal) metrics.ircDisconnects.inc({ network: network.id, throttled: String(e.throttled) });
       log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
-      if (e.fatal) this.deps.notifyUser(userId, `${network.name} refused your connection: ${e.reason}. The bridge will not retry; send !reconnect to try again.`);
+      if (e.fatal) this.deps.notify(userId, `${network.name} refused your connection: ${e.reason}. The bridge will not retry; say !reconnect to try again.`);
+      else if (e.willReconnect) this.deps.notify(userId, `Lost your connection to ${network.name} (${e.reason}); reconnecting.`);
     });
     connection.on("nick", (e) => {
       // Our own rename (irc-framework updates the client's nick after this event, so compare both).

@@ -9,6 +9,7 @@ import { bool, int, list, map, num, obj, oneOf, str, stringList, type Infer } fr
 const NETWORK_ID = /^[a-z][a-z0-9-]{0,31}$/;
 const ROOM_ID = /^![^:\s]+:[^\s]+$/;
 const LOCALPART = /^[a-z0-9._=\-/]+$/;
+const USER_ID = /^@[^:\s]+:\S+$/;
 
 const mustContain = (placeholder: string) => (value: string) =>
   value.includes(placeholder) ? undefined : `must contain the placeholder ${placeholder}`;
@@ -112,6 +113,9 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     port: int(1, 65535).withDefault("Port the bridge listens on for the homeserver (the command line's -p overrides it).", 9995),
     botLocalpart: str.withDefault("Localpart of the bridge bot's Matrix user.", "ircbridge", {
       refine: (v) => (LOCALPART.test(v) ? undefined : "must be a lower-case localpart (a-z 0-9 . _ = - /)"),
+    }),
+    admins: stringList("Matrix user ids").withDefault("Bridge administrators: Matrix users who may run the admin-only commands in their admin room.", [], {
+      refine: (v) => (v.every((u) => USER_ID.test(u)) ? undefined : "each entry must be a Matrix user id such as @alice:example.org"),
     }),
   }),
   datastore: obj("Where the bridge keeps its state.", {

@@ -17,6 +17,18 @@ export interface NetworkRuntime {
   history(channel: string, since: number): Promise<readonly MessageEvent[] | undefined>;
 }
 
+/** The admin rooms, as the Matrix handlers see them (src/admin/). The promises never reject. */
+export interface AdminRoomHooks {
+  /** The owner of an admin room; undefined when the room is not one. */
+  ownerOf(roomId: string): string | undefined;
+  /** The bot was invited by `userId` to a direct chat: it becomes their admin room. */
+  adopt(roomId: string, userId: string): Promise<void>;
+  /** The room is no admin room any more; the bot leaves it unless it was removed already (`leave` false). */
+  abandon(roomId: string, why: string, leave: boolean): Promise<void>;
+  /** A command from the owner: run it and reply in the room. */
+  command(roomId: string, userId: string, body: string): Promise<void>;
+}
+
 /** What a Matrix -> IRC handler may use. Handlers enqueue IRC lines synchronously; they never await. */
 export interface MatrixContext {
   readonly botUserId: string;
@@ -24,6 +36,7 @@ export interface MatrixContext {
   readonly networks: ReadonlyMap<string, NetworkRuntime>;
   readonly log: Logger;
   readonly metrics: Metrics;
+  readonly admin: AdminRoomHooks;
   /** The bot or one of our ghosts: their events are our own doing. */
   isBridgeUser(userId: string): boolean;
   /** A notice from the bot in the room (queued after what is already queued for that room). */

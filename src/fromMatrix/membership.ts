@@ -1,10 +1,11 @@
 import { renderNick } from "../irc/nickTemplate";
+import { onBotInvite } from "./botInvite";
 import type { MatrixHandler } from "./context";
 
 /**
  * Matrix membership -> IRC: a real user who joins a bridged room joins the channel through their own
- * connection (created on demand); leaving (or being kicked or banned) parts it. The bot accepts
- * invites to bridged rooms. A displayname change renames the user's IRC nick when the network's
+ * connection (created on demand); leaving (or being kicked or banned) parts it. The bot's invites
+ * are handled in botInvite.ts. A displayname change renames the user's IRC nick when the network's
  * nickFollowsDisplayname is on (a nick in use is refused by the server and the user keeps theirs).
  */
 export const onMember: MatrixHandler = (event, ctx) => {
@@ -12,7 +13,7 @@ export const onMember: MatrixHandler = (event, ctx) => {
   if (roomId === undefined || target === undefined) return;
   const membership = event.content.membership;
   if (target === ctx.botUserId) {
-    if (membership === "invite") ctx.acceptInvite(roomId);
+    if (membership === "invite") onBotInvite(event, ctx);
     return;
   }
   if (ctx.isBridgeUser(target)) {

@@ -1,4 +1,6 @@
 import type { MatrixEvent } from "../matrix/events";
+import { onAdminMember } from "./adminMembership";
+import { onAdminMessage } from "./adminMessage";
 import type { MatrixContext, MatrixHandler } from "./context";
 import { onMember } from "./membership";
 import { onRoomMessage } from "./message";
@@ -9,7 +11,14 @@ const handlers: Readonly<Record<string, MatrixHandler>> = {
   "m.room.member": onMember,
 };
 
+/** Admin rooms (a user's private room with the bot) have their own table: nothing there reaches IRC. */
+const adminHandlers: Readonly<Record<string, MatrixHandler>> = {
+  "m.room.message": onAdminMessage,
+  "m.room.member": onAdminMember,
+};
+
 /** Routes each event synchronously, in transaction order. */
 export function routeMatrixEvent(event: MatrixEvent, ctx: MatrixContext): void {
-  handlers[event.type]?.(event, ctx);
+  const isAdmin = event.room_id !== undefined && ctx.admin.ownerOf(event.room_id) !== undefined;
+  (isAdmin ? adminHandlers : handlers)[event.type]?.(event, ctx);
 }

@@ -110,14 +110,17 @@ export class PuppetRegistry {
         : ((await this.deps.store.get(network.id, userId))?.channels ?? []).map((name) => ({ name, key: undefined }));
     if (current !== undefined) {
       this.connections.delete(userId);
+      this.emptySince.delete(userId);
       current.close("reconnecting at the user's request");
     }
-    if (channels.length === 0 && current === undefined) return `You have no connection to ${network.name} to reconnect: join a bridged room first.`;
+    if (channels.length === 0 && current === undefined) return `You have no connection to ${network.name} to reconnect.`;
     this.touch(userId);
     const ensured = this.ensure(userId);
-    if (!ensured.ok) return `Cannot reconnect to ${network.name}: ${ensured.reason}.`;
+    if (!ensured.ok) return `Cannot reconnect you to ${network.name}: ${ensured.reason}.`;
     for (const channel of channels) ensured.connection.join(channel.name, channel.key);
-    return `Reconnecting to ${network.name}${channels.length > 0 ? ` and rejoining ${channels.map((c) => c.name).join(", ")}` : ""}.`;
+    this.deps.log.info("reconnecting a user at their request", { user: userId, network: network.id });
+    const rejoining = channels.length === 0 ? "" : `, rejoining ${channels.length === 1 ? "1 channel" : `${channels.length} channels`}`;
+    return `Reconnecting you to ${network.name}${rejoining}.`;
   }
 
   /** Remembers the user's channels so a restart rejoins them. */

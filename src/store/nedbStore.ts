@@ -1,6 +1,6 @@
 import { ConfirmJournal } from "./confirmJournal";
 import { NedbCollection } from "./nedbCollection";
-import type { ChannelMark, MarkStore, Outbox, OutboxEntry, PuppetRecord, PuppetStore, RoomRecord, RoomStore, Store, TransactionLog } from "./store";
+import type { AdminRoomRecord, AdminRoomStore, ChannelMark, MarkStore, Outbox, OutboxEntry, PuppetRecord, PuppetStore, RoomRecord, RoomStore, Store, TransactionLog } from "./store";
 
 interface TxnDoc {
   txnId: string;
@@ -72,6 +72,22 @@ class NedbMarkStore implements MarkStore {
   }
 }
 
+class NedbAdminRoomStore implements AdminRoomStore {
+  constructor(private readonly docs: NedbCollection<AdminRoomRecord>) {}
+  async get(userId: string): Promise<string | undefined> {
+    return (await this.docs.findOne({ userId }))?.roomId;
+  }
+  put(userId: string, roomId: string): Promise<void> {
+    return this.docs.upsert({ userId }, { userId, roomId });
+  }
+  async remove(userId: string): Promise<void> {
+    await this.docs.remove({ userId });
+  }
+  async all(): Promise<AdminRoomRecord[]> {
+    return (await this.docs.find({})).map(strip);
+  }
+}
+
 class NedbOutbox implements Outbox {
   /** Entries in the outbox; when none is left the journal has nothing to say and is emptied. */
   private count = 0;
@@ -118,13 +134,16 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
   const marks = await NedbCollection.open<ChannelMark>(dir, "marks");
   const outbox = await NedbCollection.open<OutboxEntry>(dir, "outbox");
   await outbox.index("eventId", true);
-  const collections = [txns, rooms, puppets, marks, outbox];
+  const adminRooms = await NedbCollection.open<AdminRoomRecord>(dir, "adminRooms");
+  await adminRooms.index("userId", true);
+  const collections = [txns, rooms, puppets, marks, outbox, adminRooms];
   return {
     transactions: new NedbTransactionLog(txns),
     rooms: new NedbRoomStore(rooms),
     puppets: new NedbPuppetStore(puppets),
     marks: new NedbMarkStore(marks),
     outbox: new NedbOutbox(outbox, new ConfirmJournal(dir)),
+    adminRooms: new NedbAdminRoomStore(adminRooms),
     async close() {
       if (dir !== undefined) await Promise.all(collections.map((c) => c.compact()));
     },

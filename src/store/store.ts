@@ -89,12 +89,27 @@ export interface Outbox {
   pending(): Promise<{ readonly entry: OutboxEntry; readonly handed: boolean }[]>;
 }
 
+/** A Matrix user's admin room: their private room with the bridge bot, one per user for all networks. */
+export interface AdminRoomRecord {
+  readonly userId: string;
+  readonly roomId: string;
+}
+
+export interface AdminRoomStore {
+  get(userId: string): Promise<string | undefined>;
+  /** Sets the user's admin room, replacing the one they had. */
+  put(userId: string, roomId: string): Promise<void>;
+  remove(userId: string): Promise<void>;
+  all(): Promise<AdminRoomRecord[]>;
+}
+
 export interface Store {
   readonly transactions: TransactionLog;
   readonly outbox: Outbox;
   readonly rooms: RoomStore;
   readonly puppets: PuppetStore;
   readonly marks: MarkStore;
+  readonly adminRooms: AdminRoomStore;
   /** Flushes and releases files. */
   close(): Promise<void>;
 }

@@ -47,6 +47,7 @@ async function setup(extra = "") {
   const notices: string[] = [];
   const persisted: string[] = [];
   const invites: string[] = [];
+  const adopted: string[] = [];
   const writes: Promise<void>[] = [];
   const seen = new RecentIds(100);
   let seq = 0;
@@ -56,6 +57,15 @@ async function setup(extra = "") {
     networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined) }]]),
     log: silentLogger(),
     metrics: createMetrics(),
+    admin: {
+      ownerOf: () => undefined,
+      adopt: (roomId, userId) => {
+        adopted.push(`${roomId} ${userId}`);
+        return Promise.resolve();
+      },
+      abandon: () => Promise.resolve(),
+      command: () => Promise.resolve(),
+    },
     isBridgeUser: (userId) => userId === BOT || network.ids.nickOfGhost(userId) !== undefined,
     notice: (roomId, text) => notices.push(`${roomId} ${text}`),
     persist: (net, userId) => persisted.push(`${net} ${userId}`),
@@ -77,7 +87,7 @@ async function setup(extra = "") {
     const c = puppets.get(userId);
     return c === undefined ? undefined : { channels: c.channelNames, queued: c.queued };
   };
-  return { ctx, network, puppets, order, notices, persisted, invites, route, state, store, writes, clock };
+  return { ctx, network, puppets, order, notices, persisted, invites, adopted, route, state, store, writes, clock };
 }
 
 function text(sender: string, body: string, extra: Record<string, unknown> = {}, roomId = ROOM): MatrixEvent {
@@ -197,6 +207,14 @@ describe("Matrix -> IRC handlers", () => {
     await route(text(ALICE, "hi", {}, "!elsewhere:example.org"), member(ALICE, "join", undefined, ALICE, "!elsewhere:example.org"));
     assert.equal(puppets.size, 0);
     assert.deepEqual(notices, []);
+  });
+
+  it("a direct chat a user opens with the bot goes to the admin rooms; in a bridged room it is a plain invite", async () => {
+    const { route, invites, adopted } = await setup();
+    const dm = (roomId: string, sender: string): MatrixEvent => ({ ...member(BOT, "invite", undefined, sender, roomId), content: { membership: "invite", is_direct: true } });
+    await route(dm("!dm:example.org", ALICE), dm(ROOM, ALICE));
+    assert.deepEqual(adopted, [`!dm:example.org ${ALICE}`]);
+    assert.deepEqual(invites, [ROOM]);
   });
 
   it("at the connection limit the least recently active user makes room; their waiting message is reported", async () => {

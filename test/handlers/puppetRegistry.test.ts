@@ -26,7 +26,7 @@ async function setup(extra: string) {
     gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
     dropped: (userId: string, text: string) => dropped.push(`${userId}: ${text}`),
   });
-  return { clock, registry, attached, dropped };
+  return { clock, registry, attached, dropped, store };
 }
 
 describe("the users' connections", () => {
@@ -74,24 +74,6 @@ describe("the users' connections", () => {
     assert.equal(recent.connection.isClosed, false, "activity resets the clock");
   });
 
-  it("!reconnect closes the connection and opens a new one in the same channels", async () => {
-    const { registry } = await setup("");
-    const first = registry.ensure("@alice:example.org");
-    assert.ok(first.ok);
-    first.connection.join("#one");
-    first.connection.join("#two", "key");
-    const said = await registry.reconnect("@alice:example.org");
-    assert.match(said, /Reconnecting to .* rejoining #one, #two/);
-    assert.equal(first.connection.isClosed, true);
-    const second = registry.get("@alice:example.org");
-    assert.ok(second !== undefined && second !== first.connection);
-    assert.deepEqual(second.channelEntries, [
-      { name: "#one", key: undefined },
-      { name: "#two", key: "key" },
-    ]);
-    assert.match(await registry.reconnect("@nobody:example.org"), /no connection/);
-  });
-
   it("closes a connection that stayed in no channel for the idle time, not before", async () => {
     const { registry, clock } = await setup(", connections: { idleTimeoutSeconds: 60 }");
     const idle = registry.ensure("@idle:example.org");
@@ -107,5 +89,42 @@ describe("the users' connections", () => {
     assert.equal(idle.connection.isClosed, true);
     assert.equal(registry.get("@idle:example.org"), undefined);
     assert.equal(busy.connection.isClosed, false, "a connection in a channel stays");
+  });
+
+  it("reconnect: a live connection is replaced by one that joins the same channels", async () => {
+    const { registry, attached } = await setup("");
+    const first = registry.ensure("@alice:example.org");
+    assert.ok(first.ok);
+    first.connection.join("#a");
+    first.connection.join("#b", "key");
+    assert.equal(await registry.reconnect("@alice:example.org"), "Reconnecting you to TestNet, rejoining 2 channels.");
+    assert.equal(first.connection.isClosed, true);
+    const second = registry.get("@alice:example.org");
+    assert.ok(second !== undefined && second !== first.connection);
+    assert.deepEqual(second.channelEntries, [
+      { name: "#a", key: undefined },
+      { name: "#b", key: "key" },
+    ], "channel keys are kept");
+    assert.equal(second.queued, 2, "both JOINs queued");
+    assert.deepEqual(attached, ["@alice:example.org", "@alice:example.org"]);
+  });
+
+  it("reconnect: without a connection, the stored channels are joined; with neither, nothing happens", async () => {
+    const { registry, store } = await setup("");
+    await store.puppets.put({ userId: "@bob:example.org", network: "testnet", nick: "bob", username: "bob", channels: ["#c"], nickNote: undefined });
+    assert.equal(await registry.reconnect("@bob:example.org"), "Reconnecting you to TestNet, rejoining 1 channel.");
+    assert.deepEqual(registry.get("@bob:example.org")?.channelNames, ["#c"]);
+    assert.equal(await registry.reconnect("@carol:example.org"), "You have no connection to TestNet to reconnect.");
+    assert.equal(registry.get("@carol:example.org"), undefined);
+  });
+
+  it("reconnect at the connection limit makes room by closing the least recently active connection", async () => {
+    const { registry, store, dropped } = await setup(", connections: { max: 1 }");
+    const a = registry.ensure("@a:example.org");
+    assert.ok(a.ok);
+    await store.puppets.put({ userId: "@bob:example.org", network: "testnet", nick: "bob", username: "bob", channels: ["#c"], nickNote: undefined });
+    assert.equal(await registry.reconnect("@bob:example.org"), "Reconnecting you to TestNet, rejoining 1 channel.");
+    assert.equal(a.connection.isClosed, true);
+    assert.match(dropped.join("\n"), /^@a:example\.org: .*limit of 1 connections/);
   });
 });

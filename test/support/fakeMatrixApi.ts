@@ -11,7 +11,8 @@ export interface SentEvent {
 
 /**
  * A MatrixApi that talks to no homeserver: every call is recorded in `calls` as one readable line
- * ("join !room:x @user:x"), successful sends also in `sent` with all their fields. A method named in
+ * ("join !room:x @user:x"), successful sends also in `sent` with all their fields, created rooms in
+ * `created`. A method named in
  * `failures` rejects with that error (every call, until it is removed). Any other request throws.
  */
 export class FakeMatrixApi extends MatrixApi {
@@ -19,6 +20,11 @@ export class FakeMatrixApi extends MatrixApi {
   readonly sent: SentEvent[] = [];
   readonly failures = new Map<string, MatrixApiError>();
   readonly displaynames = new Map<string, string>();
+  /** Bodies of the rooms created, in order; the n-th call makes "!created<n>:example.org". */
+  readonly created: Json[] = [];
+  private roomsMade = 0;
+  /** Members `joinedMembers` reports per room (none when unset). */
+  readonly members = new Map<string, string[]>();
 
   constructor() {
     super("http://homeserver.invalid", "fake-as-token");
@@ -76,5 +82,17 @@ export class FakeMatrixApi extends MatrixApi {
 
   override setState(roomId: string, as: string, type: string, stateKey: string, content: Json): Promise<void> {
     return this.record("setState", roomId, as, type, stateKey, JSON.stringify(content));
+  }
+
+  override async createRoom(as: string, body: Json): Promise<string> {
+    const roomId = `!created${++this.roomsMade}:example.org`;
+    await this.record("createRoom", as, roomId);
+    this.created.push(body);
+    return roomId;
+  }
+
+  override async joinedMembers(roomId: string, as: string): Promise<string[]> {
+    await this.record("joinedMembers", roomId, as);
+    return this.members.get(roomId) ?? [];
   }
 }

@@ -80,6 +80,7 @@ describe("config validation", () => {
     ["yaml syntax", "homeserver: [", "(file)", /not valid YAML \(line/],
     ["ping timeout not above interval", minimal.replace("address:", "connections: { pingIntervalSeconds: 30, pingTimeoutSeconds: 30 }, address:"), "ircNetworks[0].connections.pingTimeoutSeconds", /longer than pingIntervalSeconds/],
     ["reconnect delays reversed", minimal.replace("address:", "connections: { reconnectMinMs: 5000, reconnectMaxMs: 1000 }, address:"), "ircNetworks[0].connections.reconnectMinMs", /must not exceed/],
+    ["bad admin user id", minimal + "bridge: { admins: [alice] }\n", "bridge.admins", /Matrix user id/],
     ["top level not a mapping", "- 1\n", "(top level)", /expected a mapping/],
   ];
   for (const [name, text, path, message] of cases) {

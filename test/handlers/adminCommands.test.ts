@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { AdminCommand, AdminNetwork } from "../../src/admin/command";
+import { CommandRunner } from "../../src/admin/commandRunner";
+import { COMMANDS } from "../../src/admin/commands";
+import { readBridgeVersion } from "../../src/admin/version";
+import { UserFacingError } from "../../src/errors";
+import { silentLogger } from "../support/silentLogger";
+
+const ALICE = "@alice:example.org";
+const ADMIN = "@root:example.org";
+const TESTNET: AdminNetwork = { id: "testnet", name: "TestNet" };
+const OTHER: AdminNetwork = { id: "other", name: "Other Net" };
+
+const secret: AdminCommand = {
+  name: "secret",
+  args: "",
+  summary: "Something only admins may do.",
+  adminOnly: true,
+  run: () => Promise.resolve("done"),
+};
+const failing: AdminCommand = {
+  name: "fail",
+  args: "[how]",
+  summary: "Fails.",
+  run: (_ctx, argv) => Promise.reject(argv[0] === "user" ? new UserFacingError("You cannot do that now.") : new Error("internal detail")),
+};
+
+function setup(networks: readonly AdminNetwork[] = [TESTNET], commands: readonly AdminCommand[] = COMMANDS) {
+  const reconnects: string[] = [];
+  const replies: string[] = [];
+  const runner = new CommandRunner({
+    commands,
+    context: {
+      networks,
+      isAdmin: (userId) => userId === ADMIN,
+      reconnect: (networkId, userId) => {
+        reconnects.push(`${networkId} ${userId}`);
+        return Promise.resolve(`Reconnecting you to ${networkId}.`);
+      },
+      version: "1.2.3",
+    },
+    reply: (userId, roomId, text) => replies.push(`${roomId} ${userId} ${text}`),
+    log: silentLogger(),
+  });
+  const say = (body: string, userId = ALICE) => runner.run(userId, body);
+  return { runner, say, reconnects, replies };
+}
+
+describe("admin commands", () => {
+  it("refuses a NUL anywhere and a CR inside the first line", async () => {
+    const { say, reconnects } = setup();
+    assert.match(await say("!reconnect\u0000"), /NUL/);
+    assert.match(await say("!reconnect\nsecond line \u0000"), /NUL/);
+    assert.match(await say("!reconnect\rtestnet"), /carriage return/);
+    assert.match(await say("!reconnect\r"), /carriage return/, "a lone CR is not a line end");
+    assert.deepEqual(reconnects, []);
+    assert.equal(await say("!reconnect\r\nmore"), "Reconnecting you to testnet.", "CRLF ends the line");
+  });
+
+  it("reads only the first line", async () => {
+    const { say, reconnects } = setup();
+    assert.equal(await say("!reconnect\n!help\n!reconnect"), "Reconnecting you to testnet.");
+    assert.deepEqual(reconnects, [`testnet ${ALICE}`]);
+    assert.match(await say("hello\n!reconnect"), /only understand commands.*!help/);
+    assert.equal(reconnects.length, 1);
+  });
+
+  it("an unknown command points to !help", async () => {
+    const { say } = setup();
+    assert.equal(await say("!frobnicate now"), "Unknown command !frobnicate. Say !help for the list of commands.");
+  });
+
+  it("with one network, the network may be named or left out", async () => {
+    const { say, reconnects } = setup();
+    await say("!reconnect");
+    await say("!Reconnect TestNet");
+    assert.deepEqual(reconnects, [`testnet ${ALICE}`, `testnet ${ALICE}`]);
+    assert.match(await say("!reconnect elsewhere"), /takes no other arguments/);
+  });
+
+  it("with two networks, the network must be named", async () => {
+    const { say, reconnects } = setup([TESTNET, OTHER]);
+    assert.equal(await say("!reconnect"), "Which network? Say !reconnect <network>, with one of: testnet (TestNet), other (Other Net).");
+    assert.match(await say("!reconnect nowhere"), /^There is no network "nowhere"\. Say !reconnect <network>/);
+    assert.deepEqual(reconnects, []);
+    assert.equal(await say("!reconnect other"), "Reconnecting you to other.");
+    assert.deepEqual(reconnects, [`other ${ALICE}`]);
+  });
+
+  it("!help lists the commands from the registry, hiding admin-only ones from others", async () => {
+    const { say } = setup([TESTNET], [...COMMANDS, secret]);
+    const help = await say("!help");
+    for (const c of COMMANDS) assert.ok(help.includes(`!${c.name}${c.args === "" ? "" : ` ${c.args}`}: ${c.summary}`), `${c.name} listed`);
+    assert.doesNotMatch(help, /secret/);
+    assert.match(help, /\[network\] may be left out/);
+    assert.match(await say("!help", ADMIN), /!secret: Something only admins may do\. \(bridge admins only\)/);
+  });
+
+  it("admin-only commands are refused to others", async () => {
+    const { say } = setup([TESTNET], [...COMMANDS, secret]);
+    assert.equal(await say("!secret"), "!secret is only for bridge administrators.");
+    assert.equal(await say("!secret", ADMIN), "done");
+  });
+
+  it("a failing command answers with its user message, or a generic one", async () => {
+    const { say } = setup([TESTNET], [failing]);
+    assert.equal(await say("!fail user"), "You cannot do that now.");
+    const generic = await say("!fail");
+    assert.equal(generic, "!fail failed; the bridge's log has the details.");
+  });
+
+  it("!bridgeversion tells the version; the bridge reads it from package.json", async () => {
+    const { say } = setup();
+    assert.equal(await say("!bridgeversion"), "matrix-irc-puppet-bridge 1.2.3");
+    const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as { version: string };
+    assert.equal(readBridgeVersion(), pkg.version);
+    assert.equal(readBridgeVersion("/nonexistent/package.json"), "unknown");
+  });
+
+  it("handle replies in the room it was asked in", async () => {
+    const { runner, replies } = setup();
+    await runner.handle("!admin:example.org", ALICE, "!reconnect");
+    assert.deepEqual(replies, [`!admin:example.org ${ALICE} Reconnecting you to testnet.`]);
+  });
+});

@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseCommand, type ParsedCommand } from "../../src/admin/parse";
+
+const cases: [string, string, ParsedCommand | "refused"][] = [
+  ["a command", "!help", { kind: "command", name: "help", argv: [] }],
+  ["arguments split on any whitespace", "  !reconnect \t testnet  now ", { kind: "command", name: "reconnect", argv: ["testnet", "now"] }],
+  ["the name is case-insensitive, arguments are kept", "!ReConnect TestNet", { kind: "command", name: "reconnect", argv: ["TestNet"] }],
+  ["only the first line (LF)", "!help\n!reconnect x", { kind: "command", name: "help", argv: [] }],
+  ["only the first line (CRLF)", "!help me\r\n!reconnect", { kind: "command", name: "help", argv: ["me"] }],
+  ["a CR elsewhere than before LF on the first line is fine", "!help\nsecond\rline", { kind: "command", name: "help", argv: [] }],
+  ["chat", "hello bot", { kind: "chat" }],
+  ["chat before a command line", "hi\n!help", { kind: "chat" }],
+  ["a bare !", "!", { kind: "command", name: "", argv: [] }],
+  ["NUL on the first line", "!help\u0000", "refused"],
+  ["NUL on a later line", "!help\nx\u0000", "refused"],
+  ["CR inside the first line", "!help\rx", "refused"],
+  ["a lone CR at the end", "!help\r", "refused"],
+];
+
+describe("admin command parsing", () => {
+  for (const [name, body, expected] of cases) {
+    it(name, () => {
+      const parsed = parseCommand(body);
+      if (expected === "refused") assert.equal(parsed.kind, "refused");
+      else assert.deepEqual(parsed, expected);
+    });
+  }
+});
