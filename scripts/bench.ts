@@ -15,19 +15,12 @@ import { BridgeProcess } from "../test/e2e/support/bridgeProcess";
 import { TestIrcClient, escape } from "../test/e2e/support/ircClient";
 import { csApi, joinRoom, registerUser, sendText, uniqueName, type TestUser } from "../test/e2e/support/matrixClient";
 import { localBridgeConfig } from "./lib/localConfig";
+import { procStat } from "./lib/procStat";
 import { bridges, testenv } from "./lib/testenv";
 
 const PUPPETS = Number(process.env.BENCH_PUPPETS ?? 200);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 100);
-
-function procStat(pid: number): { rss: number; cpuMs: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  return { rss: rssKb * 1024, cpuMs: (ticks * 1000) / 100 };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (values: number[], p: number) => {

@@ -29,6 +29,9 @@ import { startMetricsServer } from "./observability/metricsServer";
 import { Portals } from "./rooms/portals";
 import { RoomIndex } from "./rooms/roomIndex";
 import { RoomQueues } from "./rooms/roomQueues";
+import { PendingSends, parsePendingSend, type PendingSend } from "./rooms/pendingSends";
+import { SendJournal } from "./store/sendJournal";
+import { deliverMessage } from "./fromIrc/deliverMessage";
 import { openNedbStore } from "./store/nedbStore";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
@@ -69,6 +72,7 @@ export class App {
   private readonly listen: { readonly host: string; readonly port: number };
   private readonly metricsListen: { readonly enabled: boolean; readonly host: string; readonly port: number };
   private readonly datastorePath: string | undefined;
+  private readonly maxQueuedPerRoom: number;
   private readonly admins: ReadonlySet<string>;
   private readonly watch: HomeserverWatch;
   private running: Running | undefined;
@@ -84,6 +88,7 @@ export class App {
     this.listen = { host: config.bridge.host, port: options.port ?? config.bridge.port };
     this.metricsListen = { enabled: config.metrics.enabled, host: config.metrics.host, port: config.metrics.port };
     this.datastorePath = config.datastore.path;
+    this.maxQueuedPerRoom = config.homeserver.maxQueuedPerRoom;
     this.admins = new Set(config.bridge.admins);
     this.watch = new HomeserverWatch(
       async () => {
@@ -150,6 +155,34 @@ export class App {
       log: log.child({ module: "admin" }),
     });
     const ghosts = new Ghosts(this.api, this.botUserId);
+    const botNotice = (roomId: string, text: string) => {
+      // Fixed before the first attempt, so a retry after a failure never posts the notice twice.
+      const txnId = `notice.${randomUUID()}`;
+      queues.enqueue(roomId, {
+        what: "notice",
+        run: async () => {
+          await this.api.send(roomId, this.botUserId, "m.room.message", { msgtype: "m.notice", body: text }, txnId);
+        },
+      });
+    };
+    const sends = new PendingSends({
+      journal: new SendJournal<PendingSend>(this.datastorePath, "irc-to-matrix.log"),
+      queues,
+      deliver: (send) =>
+        deliverMessage(send, {
+          ghosts,
+          api: this.api,
+          metrics: this.metrics,
+          markDelivered: (s) => byId.get(s.network)?.bridge.markDelivered(s.channel, s.ts, s.msgid),
+        }),
+      notice: botNotice,
+      maxPerRoom: this.maxQueuedPerRoom,
+      depth: (total) => this.metrics.pendingMatrixSends.set(total),
+      dropped: (send) => {
+        this.metrics.undeliverable.inc({ direction: "irc_to_matrix", reason: "queue_full" });
+        log.warn("an IRC message was dropped: the room's queue for the homeserver is full", { room: send.roomId, from: send.nick });
+      },
+    });
     const bridges = this.networks.map(
       (network) =>
         new NetworkBridge({
@@ -157,6 +190,7 @@ export class App {
           store,
           rooms,
           queues,
+          sends,
           ghosts,
           api: this.api,
           botUserId: this.botUserId,
@@ -206,16 +240,7 @@ export class App {
         command: (roomId, userId, body) => commands.handle(roomId, userId, body),
       },
       isBridgeUser: (userId) => userId === this.botUserId || this.networks.some((n) => n.ids.nickOfGhost(userId) !== undefined),
-      notice: (roomId, text) => {
-        // Fixed before the first attempt, so a retry after a failure never posts the notice twice.
-        const txnId = `notice.${randomUUID()}`;
-        queues.enqueue(roomId, {
-          what: "notice",
-          run: async () => {
-            await this.api.send(roomId, this.botUserId, "m.room.message", { msgtype: "m.notice", body: text }, txnId);
-          },
-        });
-      },
+      notice: botNotice,
       persist: (networkId, userId) => byId.get(networkId)?.bridge.persist(userId),
       outbox: store.outbox,
       keep: () => {
@@ -252,6 +277,9 @@ export class App {
       log.child({ module: "appservice" }),
     );
     // Reconnect users, and queue what a crash left unsent, before the homeserver sends anything new.
+    // IRC messages a crash or restart left unsent go to Matrix first, in their order.
+    const replayed = sends.replay(parsePendingSend);
+    if (replayed > 0) log.info("sending IRC messages accepted before a restart", { count: replayed });
     for (const bridge of bridges) await bridge.start();
     // Messages a crash left accepted but unconfirmed go out first, in their order.
     const unsent = await store.outbox.pending();

@@ -21,6 +21,7 @@ import { puppetIdentity } from "../puppets/identity";
 import { PuppetRegistry } from "../puppets/puppetRegistry";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
+import type { PendingSends } from "../rooms/pendingSends";
 import type { ChannelMark, Store } from "../store/store";
 import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import { GapFiller } from "./gapFiller";
@@ -31,6 +32,7 @@ export interface NetworkBridgeDeps {
   readonly store: Store;
   readonly rooms: RoomIndex;
   readonly queues: RoomQueues;
+  readonly sends: PendingSends;
   readonly ghosts: Ghosts;
   readonly api: MatrixApi;
   readonly botUserId: string;
@@ -71,6 +73,7 @@ export class NetworkBridge {
       network,
       rooms: deps.rooms,
       queues: deps.queues,
+      sends: deps.sends,
       ghosts: deps.ghosts,
       api: deps.api,
       botUserId: deps.botUserId,
@@ -197,7 +200,8 @@ export class NetworkBridge {
     metrics.connectWaiting.set({ network: network.id }, this.scheduler.queued);
   }
 
-  private markDelivered(channel: string, time: number | undefined, msgid: string | undefined): void {
+  /** Records the last event delivered to Matrix for the channel (chathistory catch-up after a gap). */
+  markDelivered(channel: string, time: number | undefined, msgid: string | undefined): void {
     if (time === undefined) return;
     const folded = this.feed.fold(channel);
     const previous = this.marks.get(folded);

@@ -95,8 +95,11 @@ const networkSchema = obj("One IRC network.", {
       "Close the connection of a user who sent nothing through the bridge for this long (0: never). Their channels are kept; a message or !reconnect brings them back.",
       0,
     ),
-    pingIntervalSeconds: int(5, 3600).withDefault("How often each connection PINGs the server, so a dead connection is noticed.", 15),
-    pingTimeoutSeconds: int(5, 3600).withDefault("Drop and reconnect a connection that heard nothing from the server for this long.", 45),
+    pingIntervalSeconds: int(5, 3600).withDefault("How often each connection PINGs the server, so a dead connection is noticed.", 10),
+    pingTimeoutSeconds: int(5, 3600).withDefault(
+      "Drop and reconnect a connection that heard nothing from the server for this long (a server that died without closing the socket; a restart or a socket error is noticed at once).",
+      30,
+    ),
     reconnectMinMs: int(100, 600000).withDefault("A connection that keeps dropping soon after registering waits this long before its second reconnect (doubling each time).", 1000),
     reconnectMaxMs: int(1000, 3600000).withDefault("Longest wait of a connection that keeps dropping.", 60000),
   }),
@@ -106,6 +109,10 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
   homeserver: obj("The Matrix homeserver the bridge serves.", {
     url: str.required("URL the bridge uses to reach the homeserver's client-server API.", "http://localhost:8008", { refine: httpUrl }),
     domain: str.required("The homeserver's server name (the part after ':' in user ids).", "localhost"),
+    maxQueuedPerRoom: int(10, 1000000).withDefault(
+      "IRC messages that may wait per room while the homeserver is unreachable (kept on disk across restarts). Beyond this they are dropped and, once the room's queue drains, a notice says how many and when.",
+      10000,
+    ),
   }),
   bridge: obj("The application service itself.", {
     id: str.withDefault("Application service id written to the registration.", "ircbridge"),

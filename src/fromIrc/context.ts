@@ -5,6 +5,7 @@ import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { RoomIndex } from "../rooms/roomIndex";
+import type { PendingSend } from "../rooms/pendingSends";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { RoomRecord } from "../store/store";
 import type { SplitDebouncer } from "./splitDebouncer";
@@ -14,6 +15,8 @@ export interface IrcContext {
   readonly network: NetworkContext;
   readonly rooms: RoomIndex;
   readonly queues: RoomQueues;
+  /** Messages for Matrix, kept durably until the homeserver accepted them. */
+  readonly sends: { enqueue(send: PendingSend): boolean };
   readonly ghosts: Ghosts;
   readonly api: MatrixApi;
   readonly botUserId: string;

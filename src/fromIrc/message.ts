@@ -6,8 +6,9 @@ const MSGTYPE = { privmsg: "m.text", notice: "m.notice", action: "m.emote" } as 
 
 /**
  * A channel message -> an m.text / m.notice / m.emote from the sender's ghost, in every room bridged
- * to the channel. Our own puppets' messages are skipped: they came from Matrix and are already
- * there. The transaction id derives from the dedupe key, so a retried send is not duplicated.
+ * to the channel, through the durable pending sends (see pendingSends.ts). Our own puppets' messages
+ * are skipped: they came from Matrix and are already there. The transaction id derives from the
+ * dedupe key, so a retried send is not duplicated.
  */
 export const onMessage: IrcHandler<"message"> = ({ key, ev }, ctx) => {
   const { e } = ev;
@@ -16,14 +17,17 @@ export const onMessage: IrcHandler<"message"> = ({ key, ev }, ctx) => {
   const body = stripFormatting(e.text);
   const txnId = `irc.${createHash("sha1").update(`${ctx.network.id}\0${key}`).digest("hex").slice(0, 24)}`;
   for (const room of roomsOf(ctx, ev.channel)) {
-    ctx.queues.enqueue(room.roomId, {
-      what: `message from ${e.from}`,
-      run: async () => {
-        await ctx.ghosts.ensureJoined(room.roomId, ghost, e.from);
-        await ctx.api.send(room.roomId, ghost, "m.room.message", { msgtype: MSGTYPE[e.kind], body }, `${txnId}.${room.roomId}`, e.time);
-        ctx.metrics.bridgedMessages.inc({ direction: "irc_to_matrix" });
-        ctx.markDelivered(ev.channel, e.time, e.tags.msgid);
-      },
+    ctx.sends.enqueue({
+      id: `${txnId}.${room.roomId}`,
+      roomId: room.roomId,
+      network: ctx.network.id,
+      channel: ev.channel,
+      nick: e.from,
+      ghost,
+      content: { msgtype: MSGTYPE[e.kind], body },
+      txnId: `${txnId}.${room.roomId}`,
+      ts: e.time,
+      msgid: e.tags.msgid,
     });
   }
 };

@@ -62,6 +62,11 @@ export function createMetrics() {
       help: "Matrix operations waiting in the per-room queues.",
       registers: [registry],
     }),
+    pendingMatrixSends: new Gauge({
+      name: "ircbridge_pending_matrix_sends",
+      help: "IRC messages waiting for the homeserver (journalled on disk).",
+      registers: [registry],
+    }),
     roomOpsGivenUp: new Counter({
       name: "ircbridge_room_ops_given_up_total",
       help: "Matrix operations the homeserver refused for good.",

@@ -10,7 +10,9 @@
  *   idempotent (sends use a stable transaction id).
  * - An operation refused for good (4xx) is given up after two attempts, logged and reported; the queue
  *   moves on: a refusal is not allowed to wedge the room.
- * Not guaranteed: survival across a bridge restart (the queue is in memory).
+ * - `settled` runs once an operation is finished with (succeeded or given up), before the next runs.
+ * Not guaranteed: survival across a bridge restart (the queue is in memory; messages are made
+ * durable by pendingSends.ts on top of it).
  */
 import { MatrixApiError } from "../matrix/matrixApi";
 import type { Clock } from "../irc/pacedQueue";
@@ -18,6 +20,8 @@ import type { Clock } from "../irc/pacedQueue";
 export interface RoomOp {
   readonly what: string;
   run(): Promise<void>;
+  /** Called once the operation succeeded or was given up. */
+  readonly settled?: () => void;
 }
 
 export interface RoomQueueHooks {
@@ -69,6 +73,7 @@ export class RoomQueues {
       const op = queue[0];
       if (op === undefined) break;
       await this.runWithRetry(roomId, op);
+      op.settled?.();
       queue.shift();
     }
     this.queues.delete(roomId);

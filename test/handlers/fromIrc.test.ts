@@ -11,6 +11,9 @@ import { MatrixApiError } from "../../src/matrix/matrixApi";
 import { createMetrics } from "../../src/observability/metrics";
 import { RoomIndex } from "../../src/rooms/roomIndex";
 import { RoomQueues } from "../../src/rooms/roomQueues";
+import { PendingSends, type PendingSend } from "../../src/rooms/pendingSends";
+import { SendJournal } from "../../src/store/sendJournal";
+import { deliverMessage } from "../../src/fromIrc/deliverMessage";
 import { openNedbStore } from "../../src/store/nedbStore";
 import { FakeClock } from "../support/fakeClock";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
@@ -37,15 +40,28 @@ async function setup() {
   // Our connections: Alice's puppet and the IRC bot.
   const ours = new Set(["Alice[m]", "matrixbridge"].map(fold));
   const puppets = new Map([[fold("Alice[m]"), "@alice:example.org"]]);
+  const metrics = createMetrics();
+  const ghosts = new Ghosts(api, BOT);
+  const sends = new PendingSends({
+    journal: new SendJournal<PendingSend>(undefined, "test"),
+    queues,
+    // Marks recorded among the API calls, so the test sees what happened before it.
+    deliver: (send) => deliverMessage(send, { ghosts, api, metrics, markDelivered: (s) => api.calls.push(`mark ${s.channel} ${String(s.ts)} ${String(s.msgid)}`) }),
+    notice: (roomId, text) => api.calls.push(`notice ${roomId} ${text}`),
+    maxPerRoom: 1000,
+    depth: () => undefined,
+    dropped: () => undefined,
+  });
   const ctx: IrcContext = {
     network,
     rooms,
     queues,
-    ghosts: new Ghosts(api, BOT),
+    sends,
+    ghosts,
     api,
     botUserId: BOT,
     log: silentLogger(),
-    metrics: createMetrics(),
+    metrics,
     isOurs: (nick) => ours.has(fold(nick)),
     userOfNick: (nick) => puppets.get(fold(nick)),
     fold,

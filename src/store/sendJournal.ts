@@ -1,0 +1,79 @@
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * An append-only journal of records waiting for something (IRC -> Matrix sends waiting for the
+ * homeserver). "A <json>" is appended, synchronously, when a record is added and "D <id>" when it
+ * is done, so a record added before a crash (even SIGKILL) is found again by `load` after the
+ * restart, in the order it was added. The file is rewritten with only what is still pending at
+ * load and whenever done lines outnumber pending ones. In memory only when `dir` is undefined.
+ * Not guaranteed: survival of a power loss (no fsync per line; the OS flushes).
+ */
+export class SendJournal<T extends { readonly id: string }> {
+  private readonly file: string | undefined;
+  private readonly pending = new Map<string, T>();
+  private doneSinceRewrite = 0;
+
+  constructor(dir: string | undefined, name: string) {
+    if (dir !== undefined) mkdirSync(dir, { recursive: true });
+    this.file = dir === undefined ? undefined : join(dir, name);
+  }
+
+  /** Reads what a previous run left pending (oldest first) and compacts the file. */
+  load(parse: (value: unknown) => T | undefined): T[] {
+    this.pending.clear();
+    if (this.file !== undefined) {
+      let text = "";
+      try {
+        text = readFileSync(this.file, "utf8");
+      } catch {
+        text = "";
+      }
+      for (const line of text.split("\n")) {
+        if (line.startsWith("A ")) {
+          let record: T | undefined;
+          try {
+            record = parse(JSON.parse(line.slice(2)));
+          } catch {
+            record = undefined; // a line torn by a crash mid-write
+          }
+          if (record !== undefined) this.pending.set(record.id, record);
+        } else if (line.startsWith("D ")) this.pending.delete(line.slice(2));
+      }
+      this.rewrite();
+    }
+    return [...this.pending.values()];
+  }
+
+  has(id: string): boolean {
+    return this.pending.has(id);
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  add(record: T): void {
+    this.pending.set(record.id, record);
+    this.append(`A ${JSON.stringify(record)}`);
+  }
+
+  done(id: string): void {
+    if (!this.pending.delete(id)) return;
+    this.append(`D ${id}`);
+    this.doneSinceRewrite++;
+    if (this.doneSinceRewrite > 1000 && this.doneSinceRewrite > this.pending.size) this.rewrite();
+  }
+
+  private append(line: string): void {
+    if (this.file !== undefined) appendFileSync(this.file, `${line}\n`);
+  }
+
+  private rewrite(): void {
+    this.doneSinceRewrite = 0;
+    if (this.file === undefined) return;
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, [...this.pending.values()].map((r) => `A ${JSON.stringify(r)}\n`).join(""));
+    renameSync(tmp, this.file);
+  }
+}
