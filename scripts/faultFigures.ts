@@ -97,15 +97,16 @@ async function homeserverOutage(scene: PortalScene): Promise<Row> {
 }
 
 async function ergoRestart(scene: PortalScene, bridge: RunningBridge): Promise<Row> {
-  const from = scene.talker.lines.length;
   testenvCommand("restart", "ergo");
   const restartedAt = Date.now();
   scene.talker = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, scene.talker.nick);
+  const from = 0; // a new connection: its own lines
   await scene.talker.join(scene.channel);
   await sendText(scene.alice, scene.roomId, "fo-er-mx-0");
   const irc = ["fo-er-0", "fo-er-1", "fo-er-2"];
   for (const text of irc) scene.talker.say(scene.channel, text);
-  await scene.talker.waitFor(scene.puppetJoin(), 30000, from);
+  const nick = scene.nick.toLowerCase();
+  await until(async () => (await scene.talker.names(scene.channel)).some((n) => n.toLowerCase() === nick), 30000);
   const backIn = Date.now() - restartedAt;
   await until(() => mxSeen(scene, from, "fo-er-mx-").length >= 1, 30000);
   await until(async () => (await scene.bodies("fo-er-")).length >= 3, 30000);

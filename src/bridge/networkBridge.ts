@@ -26,6 +26,7 @@ import type { ChannelMark, Store } from "../store/store";
 import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import { GapFiller } from "./gapFiller";
 import { ConnectScheduler } from "../irc/connectScheduler";
+import { ConnectionNews } from "./connectionNews";
 
 export interface NetworkBridgeDeps {
   readonly network: NetworkContext;
@@ -52,6 +53,7 @@ export class NetworkBridge {
   private readonly marks = new Map<string, ChannelMark>();
   private readonly gaps: GapFiller;
   private seenTimer: NodeJS.Timeout | undefined;
+  private readonly news: ConnectionNews;
 
   constructor(private readonly deps: NetworkBridgeDeps) {
     const { network, log, metrics } = deps;
@@ -100,6 +102,7 @@ export class NetworkBridge {
       clock: deps.clock,
       log,
     });
+    this.news = new ConnectionNews(network.name, deps.notify, deps.clock);
     this.scheduler = new ConnectScheduler(
       network.connect,
       {
@@ -143,6 +146,10 @@ export class NetworkBridge {
     const records = await this.deps.store.puppets.all(this.deps.network.id);
     for (const record of records) {
       if (record.channels.length === 0) continue;
+      if (this.puppets.size >= this.deps.network.limits.maxConnections) {
+        this.deps.log.warn("more users were connected before the restart than connections.max allows; the rest connect when they next speak", { network: this.deps.network.id });
+        break;
+      }
       const ensured = this.puppets.ensure(record.userId);
       if (!ensured.ok) continue;
       for (const channel of record.channels) ensured.connection.join(channel);
@@ -157,6 +164,7 @@ export class NetworkBridge {
     if (this.seenTimer !== undefined) clearInterval(this.seenTimer);
     await this.recordPresence();
     this.scheduler.stop();
+    this.news.stop();
     this.puppets.closeAll("bridge shutting down");
   }
 
@@ -172,16 +180,16 @@ export class NetworkBridge {
       this.countConnections();
       if (note !== undefined) log.warn("user got another nick", { user: userId, network: network.id, nick, why: note });
       log.info(again ? "reconnected to IRC" : "connected to IRC", { user: userId, network: network.id, nick });
-      if (again) this.deps.notify(userId, `Reconnected to ${network.name} as ${nick}.`);
-      else if (note !== undefined) this.deps.notify(userId, `${network.name}: ${note}.`);
+      this.news.registered(userId, nick, again, note);
       this.puppets.persist(userId, note).catch((err: unknown) => log.error("cannot save a connection's state", { user: userId, error: errorText(err) }));
     });
     connection.on("closed", (e) => {
       this.countConnections();
       if (e.willReconnect || e.fatal) metrics.ircDisconnects.inc({ network: network.id, throttled: String(e.throttled) });
       log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
-      if (e.fatal) this.deps.notify(userId, `${network.name} refused your connection: ${e.reason}. The bridge will not retry; say !reconnect to try again.`);
-      else if (e.willReconnect) this.deps.notify(userId, `Lost your connection to ${network.name} (${e.reason}); reconnecting.`);
+      if (e.fatal) this.news.refused(userId, e.reason);
+      else if (e.willReconnect) this.news.dropped(userId, e.reason);
+      else this.news.forget(userId);
     });
     connection.on("nick", (e) => {
       // Our own rename (irc-framework updates the client's nick after this event, so compare both).

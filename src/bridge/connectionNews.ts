@@ -1,0 +1,81 @@
+/**
+ * What users are told about their IRC connection, in their admin room.
+ *
+ * Guarantees:
+ * - A connection lost and back within `quietMs` (a blip, an IRC server restart the scheduler
+ *   recovers from in seconds) is not reported at all: the user's messages waited and went out.
+ *   One lost for longer is reported once ("lost ... reconnecting"), and its return then too.
+ * - A refusal for good (a ban) and a nick the user did not ask for are reported at once.
+ * - One timer for the whole network (a check every second while anything is pending), none per user.
+ * The admin notifier rate-limits whatever gets through (see admin/notifier.ts).
+ */
+import type { Clock } from "../irc/pacedQueue";
+
+interface Lost {
+  readonly at: number;
+  readonly reason: string;
+  told: boolean;
+}
+
+export class ConnectionNews {
+  private readonly lost = new Map<string, Lost>();
+  private timer: { cancel(): void } | undefined;
+
+  constructor(
+    private readonly networkName: string,
+    private readonly notify: (userId: string, text: string) => void,
+    private readonly clock: Clock,
+    private readonly quietMs = 10000,
+  ) {}
+
+  /** The user's connection dropped and is reconnecting. */
+  dropped(userId: string, reason: string): void {
+    if (!this.lost.has(userId)) this.lost.set(userId, { at: this.clock.now(), reason, told: false });
+    this.arm();
+  }
+
+  /** The user's connection registered (`again`: after a reconnect); `note` says why the nick differs. */
+  registered(userId: string, nick: string, again: boolean, note: string | undefined): void {
+    const lost = this.lost.get(userId);
+    this.lost.delete(userId);
+    if (again && lost?.told === true) this.notify(userId, `Reconnected to ${this.networkName} as ${nick}.`);
+    else if (!again && note !== undefined) this.notify(userId, `${this.networkName}: ${note}.`);
+  }
+
+  /** The server refused the user's connection for good. */
+  refused(userId: string, reason: string): void {
+    this.lost.delete(userId);
+    this.notify(userId, `${this.networkName} refused your connection: ${reason}. The bridge will not retry; say !reconnect to try again.`);
+  }
+
+  /** The bridge closed the connection on purpose (the user is told by whoever closed it). */
+  forget(userId: string): void {
+    this.lost.delete(userId);
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    if (this.timer !== undefined) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.check();
+    }, 1000);
+  }
+
+  private check(): void {
+    const now = this.clock.now();
+    let pending = false;
+    for (const [userId, lost] of this.lost) {
+      if (lost.told) continue;
+      if (now - lost.at >= this.quietMs) {
+        lost.told = true;
+        this.notify(userId, `Lost your connection to ${this.networkName} (${lost.reason}); reconnecting. Your messages wait and go out once it is back.`);
+      } else pending = true;
+    }
+    if (pending) this.arm();
+  }
+}

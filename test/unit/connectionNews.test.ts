@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConnectionNews } from "../../src/bridge/connectionNews";
+import { FakeClock } from "../support/fakeClock";
+
+function scene() {
+  const clock = new FakeClock();
+  const told: string[] = [];
+  const news = new ConnectionNews("TestNet", (userId, text) => told.push(`${userId}: ${text}`), clock, 10000);
+  return { clock, told, news };
+}
+
+describe("connection news", () => {
+  it("a connection back within the quiet time is not reported at all", () => {
+    const { clock, told, news } = scene();
+    news.dropped("@a:x", "Server shutting down");
+    clock.advance(9000);
+    news.registered("@a:x", "a", true, undefined);
+    clock.advance(60000);
+    assert.deepEqual(told, []);
+  });
+
+  it("one lost for longer is reported once, and its return too", () => {
+    const { clock, told, news } = scene();
+    news.dropped("@a:x", "Ping timeout");
+    news.dropped("@a:x", "connect ECONNREFUSED");
+    clock.advance(10000);
+    clock.advance(30000);
+    assert.deepEqual(told, ["@a:x: Lost your connection to TestNet (Ping timeout); reconnecting. Your messages wait and go out once it is back."]);
+    news.registered("@a:x", "a_", true, undefined);
+    assert.equal(told[1], "@a:x: Reconnected to TestNet as a_.");
+  });
+
+  it("a refusal and an unexpected nick are reported at once; a first connection otherwise says nothing", () => {
+    const { told, news } = scene();
+    news.registered("@a:x", "a", false, undefined);
+    news.registered("@b:x", "b_", false, "the nick b was in use, so you are b_");
+    news.refused("@c:x", "K-Lined: spam");
+    assert.deepEqual(told, ["@b:x: TestNet: the nick b was in use, so you are b_.", "@c:x: TestNet refused your connection: K-Lined: spam. The bridge will not retry; say !reconnect to try again."]);
+  });
+
+  it("keeps no timer once nothing is pending", () => {
+    const { clock, news } = scene();
+    news.dropped("@a:x", "gone");
+    news.registered("@a:x", "a", true, undefined);
+    clock.advance(2000);
+    assert.equal(clock.liveTimers, 0);
+  });
+});
