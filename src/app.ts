@@ -31,6 +31,9 @@ import { RoomIndex } from "./rooms/roomIndex";
 import { RoomQueues } from "./rooms/roomQueues";
 import { PendingSends, parsePendingSend, type PendingSend } from "./rooms/pendingSends";
 import { SendJournal } from "./store/sendJournal";
+import { CredentialStore } from "./puppets/credentialStore";
+import { PasswordSeal } from "./secrets/passwordSeal";
+import { ConfigError } from "./config/validate";
 import { deliverMessage } from "./fromIrc/deliverMessage";
 import { openNedbStore } from "./store/nedbStore";
 import type { Store } from "./store/store";
@@ -45,6 +48,8 @@ export interface AppOptions {
   /** Listen port; overrides bridge.port (the command line's -p). */
   readonly port?: number;
   readonly logger?: Logger;
+  /** Password seal to use instead of the configured key file (tests). */
+  readonly seal?: PasswordSeal;
   /** Store to use instead of opening the configured one (tests). */
   readonly store?: Store;
 }
@@ -73,6 +78,7 @@ export class App {
   private readonly metricsListen: { readonly enabled: boolean; readonly host: string; readonly port: number };
   private readonly datastorePath: string | undefined;
   private readonly maxQueuedPerRoom: number;
+  private readonly seal: PasswordSeal | undefined;
   private readonly admins: ReadonlySet<string>;
   private readonly watch: HomeserverWatch;
   private running: Running | undefined;
@@ -89,6 +95,7 @@ export class App {
     this.metricsListen = { enabled: config.metrics.enabled, host: config.metrics.host, port: config.metrics.port };
     this.datastorePath = config.datastore.path;
     this.maxQueuedPerRoom = config.homeserver.maxQueuedPerRoom;
+    this.seal = options.seal ?? loadSeal(config.bridge.passwordKeyFile);
     this.admins = new Set(config.bridge.admins);
     this.watch = new HomeserverWatch(
       async () => {
@@ -155,6 +162,7 @@ export class App {
       log: log.child({ module: "admin" }),
     });
     const ghosts = new Ghosts(this.api, this.botUserId);
+    const credentials = new CredentialStore(store.puppets, this.seal, log.child({ module: "credentials" }));
     const botNotice = (roomId: string, text: string) => {
       // Fixed before the first attempt, so a retry after a failure never posts the notice twice.
       const txnId = `notice.${randomUUID()}`;
@@ -198,6 +206,7 @@ export class App {
           log: log.child({ network: network.id }),
           metrics: this.metrics,
           notify: (userId, text) => notifier.notify(userId, text),
+          credentials: (networkId, userId) => credentials.get(networkId, userId),
         }),
     );
     const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
@@ -215,6 +224,8 @@ export class App {
     const adminContext: AdminContext = {
       networks: adminNetworks,
       isAdmin: (userId) => this.admins.has(userId),
+      storePassword: (networkId, userId, password) => credentials.store(networkId, userId, password, byId.get(networkId)?.puppets.get(userId)?.nick),
+      removePassword: (networkId, userId) => credentials.remove(networkId, userId),
       reconnect: (networkId, userId) => byId.get(networkId)?.puppets.reconnect(userId) ?? Promise.resolve(`There is no network ${networkId}.`),
       version: readBridgeVersion(),
     };
@@ -222,6 +233,7 @@ export class App {
       commands: COMMANDS,
       context: adminContext,
       reply: (userId, roomId, text) => notifier.reply(userId, roomId, text),
+      redact: (roomId, eventId) => this.api.redact(roomId, this.botUserId, eventId, "a password was removed", `redact.${randomUUID()}`),
       log: log.child({ module: "admin" }),
     });
     const seen = new RecentIds(20000);
@@ -237,7 +249,7 @@ export class App {
         ownerOf: (roomId) => adminRooms.userOf(roomId),
         adopt: (roomId, userId) => adminRooms.adopt(roomId, userId),
         abandon: (roomId, why, leave) => adminRooms.abandon(roomId, why, leave),
-        command: (roomId, userId, body) => commands.handle(roomId, userId, body),
+        command: (roomId, userId, body, eventId) => commands.handle(roomId, userId, body, eventId),
       },
       isBridgeUser: (userId) => userId === this.botUserId || this.networks.some((n) => n.ids.nickOfGhost(userId) !== undefined),
       notice: botNotice,
@@ -332,5 +344,15 @@ export class App {
     }
     if (this.running !== undefined) this.metrics.roomQueueDepth.set(this.running.queues.depth);
     await Promise.all(writes);
+  }
+}
+
+/** The configured password seal, or none; a key file that cannot be used stops the bridge (exit 3). */
+function loadSeal(keyFile: string | undefined): PasswordSeal | undefined {
+  if (keyFile === undefined) return undefined;
+  try {
+    return PasswordSeal.fromFile(keyFile);
+  } catch (err) {
+    throw new ConfigError("the config", [{ path: "bridge.passwordKeyFile", message: errorText(err) }]);
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +22,9 @@ export function localBridgeConfig(bridge: LocalBridge, overrides: (doc: Doc) => 
   b.port = bridge.port;
   (doc.metrics as Doc).port = bridge.metricsPort;
   doc.datastore = { path: join(dir, "data") };
+  // A key for the passwords users store (!storepass), as an operator would create one.
+  b.passwordKeyFile = join(dir, "passkey");
+  writeFileSync(b.passwordKeyFile, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
   const network = (doc.ircNetworks as Doc[])[0] as Doc;
   const server = bridge.ircd === "ergo" ? testenv.ergo : testenv.inspircd;
   network.address = server.host;

@@ -5,6 +5,8 @@
  * does its job. Commands never log their arguments (later commands will carry passwords).
  */
 
+import type { StoreOutcome } from "../puppets/credentialStore";
+
 /** A configured IRC network, as commands see it. */
 export interface AdminNetwork {
   readonly id: string;
@@ -17,6 +19,10 @@ export interface AdminContext {
   readonly networks: readonly AdminNetwork[];
   /** Bridge administrators (`bridge.admins`) may run adminOnly commands. */
   isAdmin(userId: string): boolean;
+  /** Seals and stores the user's IRC password for a network (see puppets/credentialStore.ts). */
+  storePassword(networkId: string, userId: string, password: string): Promise<StoreOutcome>;
+  /** Forgets it; false when there was none. */
+  removePassword(networkId: string, userId: string): Promise<boolean>;
   /** Closes and reopens the user's connection to a network, rejoining its channels; says what happened. */
   reconnect(networkId: string, userId: string): Promise<string>;
   /** The bridge's version (package.json). */
@@ -28,6 +34,10 @@ export interface CommandContext extends AdminContext {
   /** The Matrix user who sent the command: the admin room's owner. */
   readonly userId: string;
   readonly commands: readonly AdminCommand[];
+  /** The arguments as written (spaces kept), after the command name and the network argument. */
+  readonly rawArgs: string;
+  /** Redacts the message that carried the command (it held a secret); false when that failed. */
+  redactRequest(): Promise<boolean>;
 }
 
 /** For commands that act on one network: the network, resolved by the runner. */

@@ -9,7 +9,7 @@
 import { errorText, UserFacingError } from "../errors";
 import type { Logger } from "../observability/logger";
 import type { AdminCommand, AdminContext, AdminNetwork, CommandContext } from "./command";
-import { parseCommand } from "./parse";
+import { afterFirstWord, parseCommand } from "./parse";
 
 const HELP_HINT = "Say !help for the list of commands.";
 const MAX_ECHO = 40;
@@ -19,15 +19,23 @@ export interface CommandRunnerDeps {
   readonly context: AdminContext;
   /** Sends the reply into the admin room (an m.notice from the bot). */
   readonly reply: (userId: string, roomId: string, text: string) => void;
+  /** Redacts an event in an admin room, as the bot. */
+  readonly redact: (roomId: string, eventId: string) => Promise<void>;
   readonly log: Logger;
+}
+
+/** The message that carried a command, for commands that must redact it. */
+export interface CommandMessage {
+  readonly roomId: string;
+  readonly eventId: string | undefined;
 }
 
 export class CommandRunner {
   constructor(private readonly deps: CommandRunnerDeps) {}
 
   /** Runs the message's command for the room's owner and replies in the room. Never rejects. */
-  async handle(roomId: string, userId: string, body: string): Promise<void> {
-    const text = await this.run(userId, body);
+  async handle(roomId: string, userId: string, body: string, eventId?: string): Promise<void> {
+    const text = await this.run(userId, body, { roomId, eventId });
     try {
       this.deps.reply(userId, roomId, text);
     } catch (err) {
@@ -36,7 +44,7 @@ export class CommandRunner {
   }
 
   /** The reply to a message from `userId`. Never rejects. */
-  async run(userId: string, body: string): Promise<string> {
+  async run(userId: string, body: string, message: CommandMessage = { roomId: "", eventId: undefined }): Promise<string> {
     const parsed = parseCommand(body);
     if (parsed.kind === "refused") return parsed.reason;
     if (parsed.kind === "chat") return `I only understand commands. ${HELP_HINT}`;
@@ -44,12 +52,23 @@ export class CommandRunner {
     const command = commands.find((c) => c.name === parsed.name);
     if (command === undefined) return `Unknown command !${echo(parsed.name)}. ${HELP_HINT}`;
     if (command.adminOnly === true && !context.isAdmin(userId)) return `!${command.name} is only for bridge administrators.`;
-    const ctx: CommandContext = { ...context, userId, commands };
+    const redactRequest = async (): Promise<boolean> => {
+      if (message.eventId === undefined) return false;
+      try {
+        await this.deps.redact(message.roomId, message.eventId);
+        return true;
+      } catch (err) {
+        log.warn("cannot redact a command message", { room: message.roomId, error: errorText(err) });
+        return false;
+      }
+    };
+    const ctx: CommandContext = { ...context, userId, commands, rawArgs: parsed.rest, redactRequest };
     try {
       if (command.takesNetwork !== true) return await command.run(ctx, parsed.argv);
       const resolved = resolveNetwork(command, context.networks, parsed.argv);
       if (typeof resolved === "string") return resolved;
-      return await command.run({ ...ctx, target: resolved.network }, resolved.argv);
+      const rawArgs = resolved.argv.length < parsed.argv.length ? afterFirstWord(parsed.rest) : parsed.rest;
+      return await command.run({ ...ctx, rawArgs, target: resolved.network }, resolved.argv);
     } catch (err) {
       if (err instanceof UserFacingError) return err.userMessage;
       log.error("an admin command failed", { command: command.name, user: userId, error: errorText(err) });

@@ -5,7 +5,8 @@
  * client types them by accident.
  */
 export type ParsedCommand =
-  | { readonly kind: "command"; readonly name: string; readonly argv: readonly string[] }
+  /** `rest`: the text after the name as written (spaces kept), for arguments that may hold spaces. */
+  | { readonly kind: "command"; readonly name: string; readonly argv: readonly string[]; readonly rest: string }
   /** Text that is not a command (does not start with "!"). */
   | { readonly kind: "chat" }
   | { readonly kind: "refused"; readonly reason: string };
@@ -22,5 +23,11 @@ export function parseCommand(body: string): ParsedCommand {
   const text = line.trim();
   if (!text.startsWith("!")) return { kind: "chat" };
   const [name = "", ...argv] = text.slice(1).split(/\s+/);
-  return { kind: "command", name: name.toLowerCase(), argv };
+  return { kind: "command", name: name.toLowerCase(), argv, rest: afterFirstWord(text.slice(1)) };
+}
+
+/** The text after the first word, without the spaces that separate them. */
+export function afterFirstWord(text: string): string {
+  const match = /^\S*\s*/.exec(text);
+  return text.slice(match?.[0].length ?? 0);
 }

@@ -5,7 +5,9 @@
  * - A connection lost and back within `quietMs` (a blip, an IRC server restart the scheduler
  *   recovers from in seconds) is not reported at all: the user's messages waited and went out.
  *   One lost for longer is reported once ("lost ... reconnecting"), and its return then too.
- * - A refusal for good (a ban) and a nick the user did not ask for are reported at once.
+ * - The first connection is reported with the nick obtained (and why it differs from the one asked
+ *   for); a refusal for good (a ban), the result of identifying to an account, and server errors
+ *   nobody was told about are reported at once.
  * - One timer for the whole network (a check every second while anything is pending), none per user.
  * The admin notifier rate-limits whatever gets through (see admin/notifier.ts).
  */
@@ -39,7 +41,21 @@ export class ConnectionNews {
     const lost = this.lost.get(userId);
     this.lost.delete(userId);
     if (again && lost?.told === true) this.notify(userId, `Reconnected to ${this.networkName} as ${nick}.`);
-    else if (!again && note !== undefined) this.notify(userId, `${this.networkName}: ${note}.`);
+    else if (!again) this.notify(userId, `Connected to ${this.networkName} as ${nick}${note === undefined ? "" : ` (${note})`}. Say !help for what you can do here.`);
+  }
+
+  /** The server logged the user in to their account. */
+  loggedIn(userId: string, account: string, via: "sasl" | "nickserv"): void {
+    this.notify(userId, `Identified to ${this.networkName} as ${account} (${via === "sasl" ? "SASL" : "NickServ"}).`);
+  }
+
+  loginFailed(userId: string, reason: string): void {
+    this.notify(userId, `Could not identify to ${this.networkName}: ${reason}. Check your password with !storepass, then !reconnect.`);
+  }
+
+  /** An error the server sent that answered nothing the user was told about. */
+  serverSaid(userId: string, reason: string): void {
+    this.notify(userId, `${this.networkName} said: ${reason}`);
   }
 
   /** The server refused the user's connection for good. */

@@ -9,7 +9,7 @@ import { errorText } from "../errors";
 import type { IrcContext } from "../fromIrc/context";
 import { onNames } from "../fromIrc/names";
 import { routeIrcEvent } from "../fromIrc/router";
-import type { IrcConnection } from "../irc/connection";
+import type { Credentials, IrcConnection } from "../irc/connection";
 import type { MessageEvent } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
@@ -42,6 +42,8 @@ export interface NetworkBridgeDeps {
   readonly metrics: Metrics;
   /** Tells a user something about their connection, in their admin room. */
   readonly notify: (userId: string, text: string) => void;
+  /** The account and password a user stored for this network (!storepass), if any. */
+  readonly credentials: (networkId: string, userId: string) => Promise<Credentials | undefined>;
 }
 
 export class NetworkBridge {
@@ -120,7 +122,10 @@ export class NetworkBridge {
     this.puppets = new PuppetRegistry({
       network,
       store: deps.store.puppets,
-      identity: (userId) => puppetIdentity(network, userId, deps.store.puppets, () => deps.api.displayname(userId)),
+      identity: async (userId) => {
+        const identity = await puppetIdentity(network, userId, deps.store.puppets, () => deps.api.displayname(userId));
+        return { ...identity, auth: await deps.credentials(network.id, userId) };
+      },
       attach: (connection, userId) => this.attach(connection, userId),
       clock: deps.clock,
       log,
@@ -196,7 +201,13 @@ export class NetworkBridge {
       const mine = this.feed.fold(connection.nick);
       if (this.feed.fold(e.nick) === mine || this.feed.fold(e.newNick) === mine) setImmediate(() => this.persist(userId));
     });
-    connection.on("serverError", (e) => log.info("IRC server error", { user: userId, network: network.id, error: e.error, reason: e.reason }));
+    connection.on("serverError", (e) => {
+      log.info("IRC server error", { user: userId, network: network.id, error: e.error, reason: e.reason });
+      // ERROR lines end the connection (reported as such); nick clashes are the nick's business.
+      if (!e.attributed && e.error !== "irc" && e.error !== "nick_in_use") this.news.serverSaid(userId, e.reason);
+    });
+    connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
+    connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));
   }
 
   private countConnections(): void {

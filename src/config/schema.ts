@@ -121,6 +121,10 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     botLocalpart: str.withDefault("Localpart of the bridge bot's Matrix user.", "ircbridge", {
       refine: (v) => (LOCALPART.test(v) ? undefined : "must be a lower-case localpart (a-z 0-9 . _ = - /)"),
     }),
+    passwordKeyFile: str.optional(
+      "File with the key that seals the IRC passwords users store with !storepass: 32 random bytes as 64 hex characters (node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\" > passkey). Keep it private and backed up. Without it, !storepass is refused.",
+      "./passkey",
+    ),
     admins: stringList("Matrix user ids").withDefault("Bridge administrators: Matrix users who may run the admin-only commands in their admin room.", [], {
       refine: (v) => (v.every((u) => USER_ID.test(u)) ? undefined : "each entry must be a Matrix user id such as @alice:example.org"),
     }),

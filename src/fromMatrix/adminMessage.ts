@@ -10,5 +10,5 @@ export const onAdminMessage: MatrixHandler = (event, ctx) => {
   if (roomId === undefined || sender === undefined || sender !== ctx.admin.ownerOf(roomId)) return;
   if (event.content.msgtype !== "m.text" || typeof event.content.body !== "string") return;
   if (event.event_id !== undefined && ctx.seenBefore(event.event_id)) return;
-  void ctx.admin.command(roomId, sender, event.content.body);
+  void ctx.admin.command(roomId, sender, event.content.body, event.event_id);
 };

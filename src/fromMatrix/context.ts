@@ -26,7 +26,7 @@ export interface AdminRoomHooks {
   /** The room is no admin room any more; the bot leaves it unless it was removed already (`leave` false). */
   abandon(roomId: string, why: string, leave: boolean): Promise<void>;
   /** A command from the owner: run it and reply in the room. */
-  command(roomId: string, userId: string, body: string): Promise<void>;
+  command(roomId: string, userId: string, body: string, eventId: string | undefined): Promise<void>;
 }
 
 /** What a Matrix -> IRC handler may use. Handlers enqueue IRC lines synchronously; they never await. */

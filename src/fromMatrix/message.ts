@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isFirstLine } from "../irc/lines";
 import type { OutboxEntry } from "../store/store";
 import type { MatrixContext, MatrixHandler, NetworkRuntime } from "./context";
 
@@ -131,5 +132,5 @@ async function alreadyOnIrc(entry: OutboxEntry, runtime: NetworkRuntime, channel
   const history = await runtime.history(channel, acceptedAt);
   const first = entry.body.split(/\r\n|\r|\n/).find((line) => line.trim() !== "") ?? "";
   const fold = (n: string) => runtime.network.channels.fold(n);
-  return (history ?? []).some((e) => fold(e.from) === fold(nick()) && e.kind === entry.kind && e.text !== "" && first.startsWith(e.text));
+  return (history ?? []).some((e) => fold(e.from) === fold(nick()) && e.kind === entry.kind && isFirstLine(e.text, first));
 }

@@ -44,17 +44,37 @@ export interface ConnectionOptions {
   readonly clock?: Clock;
 }
 
+/** An account and its password (plaintext in memory only, never logged). */
+export interface Credentials {
+  readonly account: string;
+  readonly password: string;
+}
+
+export interface ConnectionIdentity {
+  readonly nick: string;
+  readonly username: string;
+  readonly auth?: Credentials | undefined;
+}
+
 export interface ConnectionEvents extends ForwardedEvents {
   /** Registered with the server; `again` after a reconnect (channels are being rejoined). */
   registered: (nick: string, nickNote: string | undefined, again: boolean) => void;
   /** An error numeric or ERROR line the server sent (e.g. banned, too many connections). */
-  serverError: (e: { readonly error: string; readonly reason: string; readonly channel: string | undefined }) => void;
+  /**
+   * `attributed`: the error answered something the bridge sent and its sender was told there (a
+   * refused message); otherwise nobody was told yet.
+   */
+  serverError: (e: { readonly error: string; readonly reason: string; readonly channel: string | undefined; readonly attributed: boolean }) => void;
   /**
    * The socket is gone. `willReconnect` unless it was closed on purpose or the server refused us for
    * good (`fatal`: banned), which is never retried. `throttled`: the server wants fewer or slower
    * connections; the network's connect scheduler backs off before this one tries again.
    */
   closed: (e: { readonly reason: string; readonly fatal: boolean; readonly willReconnect: boolean; readonly throttled: boolean }) => void;
+  /** The server logged us in to an account (SASL, or NickServ after registration). */
+  loggedIn: (account: string, via: "sasl" | "nickserv") => void;
+  /** SASL login failed (wrong password, unsupported); the connection goes on without an account. */
+  loginFailed: (reason: string) => void;
 }
 
 /** Bytes we assume for our own "nick!user@host" when the server has not told us (hosts may be 63). */
@@ -84,6 +104,9 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private attempts = 0;
   private everRegistered = false;
   private registeredAt: number | undefined;
+  private auth: Credentials | undefined;
+  /** SASL was not possible on this connection: identify to NickServ once registered. */
+  private identifyAfterRegistering = false;
   private readonly echoes = new EchoWaiter();
   /** Channels this connection should be in, rejoined after every reconnect (key: lower-cased name). */
   private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
@@ -146,10 +169,15 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return parseCasemapping(this.isupport("CASEMAPPING"));
   }
 
-  /** Sets the nick and username, then connects (lines queued before now are kept, in order). */
-  start(identity: { readonly nick: string; readonly username: string }): void {
+  /**
+   * Sets the nick, username and credentials, then connects (lines queued before now are kept, in
+   * order). Credentials are used for SASL PLAIN where the server offers it, else NickServ IDENTIFY
+   * once registered.
+   */
+  start(identity: ConnectionIdentity): void {
     this.wantedNick = identity.nick;
     this.username = identity.username;
+    this.auth = identity.auth;
     this.alternatives = nickAlternatives(identity.nick, 30);
     this.waitTurn(0);
   }
@@ -178,7 +206,9 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       enable_echomessage: true,
       version: null,
       ...(this.options.server.bindAddress === undefined ? {} : { outgoing_addr: this.options.server.bindAddress }),
+      ...(this.auth === undefined ? {} : { account: { account: this.auth.account, password: this.auth.password }, sasl_disconnect_on_fail: false }),
     });
+    this.identifyAfterRegistering = false;
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response"]);
     this.client = client;
     this.listen(client);
@@ -316,12 +346,16 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       // Rejoin ahead of anything queued while we were away, paced like everything else.
       const joins = [...this.channels.values()].map((ch) => buildLine("JOIN", ch.key === undefined ? [ch.name] : [ch.name, ch.key]));
       if (again && joins.length > 0) this.queue.pushFront(joins);
+      if (this.identifyAfterRegistering && this.auth !== undefined) {
+        // Ahead of everything queued, so channels that need an account let us in.
+        this.queue.pushFront([buildLine("PRIVMSG", ["NickServ", `IDENTIFY ${this.auth.account} ${this.auth.password}`])]);
+      }
       this.queue.resume();
       this.emit("registered", nick, this.nickNote, again);
     });
     c.on("nick in use", (e: Raw) => {
       if (this.state === "registered") {
-        this.emit("serverError", { error: "nick_in_use", reason: `the nick ${str(e.nick)} is already in use`, channel: undefined });
+        this.emit("serverError", { error: "nick_in_use", reason: `the nick ${str(e.nick)} is already in use`, channel: undefined, attributed: false });
         return;
       }
       const next = this.alternatives.next();
@@ -336,14 +370,23 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       c.changeNick(alt);
     });
     forwardEvents(c, (event, ...args) => this.forward(event, ...args), (target) => this.echoes.settle(target));
+    c.on("loggedin", (e: Raw) => {
+      if (c === this.client) this.emit("loggedIn", str(e.account), this.state === "registered" ? "nickserv" : "sasl");
+    });
+    c.on("sasl failed", (e: Raw) => {
+      if (c !== this.client) return;
+      const reason = str(e.reason);
+      if (reason === "capability_missing" || reason === "unsupported_mechanism") this.identifyAfterRegistering = true;
+      else this.emit("loginFailed", reason === "fail" ? "the server refused the account name or password" : reason.replace(/_/g, " "));
+    });
     c.on("irc error", (e: Raw) => {
       const reason = str(e.reason) || str(e.error);
       // ERROR (error "irc") and a network ban explain why the socket closes next.
       if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") this.lastError = reason;
       // A refused message (cannot send to channel, no such nick) answers the oldest one waiting.
       const target = optStr(e.channel) ?? optStr(e.nick);
-      if (target !== undefined && /cannot_send|no_such_nick|no_such_channel/.test(str(e.error))) this.echoes.settle(target, new Error(reason));
-      this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel) });
+      const attributed = target !== undefined && /cannot_send|no_such_nick|no_such_channel/.test(str(e.error)) && this.echoes.settle(target, new Error(reason));
+      this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel), attributed });
     });
     c.on("close", () => this.lost(c));
     c.on("socket close", (err: unknown) => {

@@ -18,6 +18,7 @@ declare module "irc-framework" {
     account?: { account: string; password: string };
     password?: string;
     outgoing_addr?: string;
+    sasl_disconnect_on_fail: boolean;
   }
 
   export class Client extends EventEmitter {

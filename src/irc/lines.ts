@@ -83,3 +83,16 @@ const FORMATTING = /\u0003(\d{1,2}(,\d{1,2})?)?|\u0004[0-9a-fA-F]{0,6}(,[0-9a-fA
 export function stripFormatting(text: string): string {
   return text.replace(FORMATTING, "");
 }
+
+/**
+ * Whether an IRC line is the first line of a message: the same text, or, for a first line too long
+ * for one IRC line, the long piece it was split into ("msg-1" is not the first line of "msg-10").
+ */
+export function isFirstLine(ircText: string, first: string): boolean {
+  if (ircText === "" || first === "") return false;
+  if (ircText === first) return true;
+  return ircText.length >= SPLIT_PIECE_MIN && first.startsWith(ircText);
+}
+
+/** No IRC line budget is this short: a shorter line that differs from the message is another message. */
+const SPLIT_PIECE_MIN = 100;

@@ -107,6 +107,12 @@ export class MatrixApi {
     return typeof res.event_id === "string" ? res.event_id : "";
   }
 
+  /** Redacts an event (the sender needs the power to redact others' events, or to be its sender). */
+  async redact(roomId: string, as: string, eventId: string, reason: string, txnId: string): Promise<void> {
+    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/redact/${encodeURIComponent(eventId)}/${encodeURIComponent(txnId)}`;
+    await this.request("PUT", path, as, { reason });
+  }
+
   async setState(roomId: string, as: string, type: string, stateKey: string, content: Json): Promise<void> {
     await this.request("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`, as, content);
   }

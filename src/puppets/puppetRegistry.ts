@@ -7,7 +7,7 @@
  * connection limit the least recently active user's connection makes room. Every connection closed
  * by the bridge is reported (`dropped`) with a reason the user is shown.
  */
-import { IrcConnection, type ConnectGate } from "../irc/connection";
+import { IrcConnection, type ConnectGate, type ConnectionIdentity } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 import type { Logger } from "../observability/logger";
@@ -17,7 +17,7 @@ import { errorText } from "../errors";
 export interface PuppetRegistryDeps {
   readonly network: NetworkContext;
   readonly store: PuppetStore;
-  readonly identity: (userId: string) => Promise<{ nick: string; username: string }>;
+  readonly identity: (userId: string) => Promise<ConnectionIdentity>;
   /** Called once per new connection, before it connects, so its events can be wired. */
   readonly attach: (connection: IrcConnection, userId: string) => void;
   readonly clock: Clock;

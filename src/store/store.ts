@@ -38,6 +38,9 @@ export interface PuppetRecord {
   readonly channels: readonly string[];
   /** Why the user got another nick than the one asked for, if they did. */
   readonly nickNote: string | undefined;
+  /** Account name for SASL / NickServ (!storepass), and its password sealed by PasswordSeal. */
+  readonly account?: string | undefined;
+  readonly sealedPassword?: string | undefined;
 }
 
 export interface PuppetStore {

@@ -31,6 +31,8 @@ const failing: AdminCommand = {
 function setup(networks: readonly AdminNetwork[] = [TESTNET], commands: readonly AdminCommand[] = COMMANDS) {
   const reconnects: string[] = [];
   const replies: string[] = [];
+  const stored: string[] = [];
+  const redactions: string[] = [];
   const runner = new CommandRunner({
     commands,
     context: {
@@ -41,12 +43,21 @@ function setup(networks: readonly AdminNetwork[] = [TESTNET], commands: readonly
         return Promise.resolve(`Reconnecting you to ${networkId}.`);
       },
       version: "1.2.3",
+      storePassword: (networkId, userId, password) => {
+        stored.push(`${networkId} ${userId} ${password}`);
+        return Promise.resolve(password === "nokey" ? { ok: false as const, reason: "no key" } : { ok: true as const, account: "alice" });
+      },
+      removePassword: () => Promise.resolve(stored.length > 0),
+    },
+    redact: (roomId, eventId) => {
+      redactions.push(`${roomId} ${eventId}`);
+      return eventId === "$fails" ? Promise.reject(new Error("M_FORBIDDEN")) : Promise.resolve();
     },
     reply: (userId, roomId, text) => replies.push(`${roomId} ${userId} ${text}`),
     log: silentLogger(),
   });
   const say = (body: string, userId = ALICE) => runner.run(userId, body);
-  return { runner, say, reconnects, replies };
+  return { runner, say, reconnects, replies, stored, redactions };
 }
 
 describe("admin commands", () => {
@@ -124,5 +135,32 @@ describe("admin commands", () => {
     const { runner, replies } = setup();
     await runner.handle("!admin:example.org", ALICE, "!reconnect");
     assert.deepEqual(replies, [`!admin:example.org ${ALICE} Reconnecting you to testnet.`]);
+  });
+
+  it("!storepass keeps spaces in the password, redacts the message, never echoes the password", async () => {
+    const { runner, stored, redactions } = setup();
+    const reply = await runner.run(ALICE, "!storepass  correct horse  battery", { roomId: "!admin:x", eventId: "$pw" });
+    assert.deepEqual(stored, [`testnet ${ALICE} correct horse  battery`]);
+    assert.deepEqual(redactions, ["!admin:x $pw"]);
+    assert.match(reply, /^Password stored \(sealed\) for the account alice on TestNet/);
+    assert.ok(!reply.includes("horse"), "the password is not echoed");
+  });
+
+  it("!storepass without a key, or when the redaction fails, says so", async () => {
+    const { runner } = setup();
+    const refused = await runner.run(ALICE, "!storepass nokey", { roomId: "!admin:x", eventId: "$fails" });
+    assert.match(refused, /^Your password was not stored: no key\. I could not remove your message: please redact it yourself\.$/);
+    assert.match(await runner.run(ALICE, "!storepass", { roomId: "!admin:x", eventId: "$e" }), /^Usage: !storepass/);
+  });
+
+  it("!storepass with two networks takes the network argument out of the password", async () => {
+    const { runner, stored } = setup([TESTNET, { id: "other", name: "Other" }]);
+    await runner.run(ALICE, "!storepass other my secret", { roomId: "!admin:x", eventId: "$pw" });
+    assert.deepEqual(stored, [`other ${ALICE} my secret`]);
+  });
+
+  it("!removepass forgets the password", async () => {
+    const { say } = setup();
+    assert.match(await say("!removepass"), /had no stored password/);
   });
 });

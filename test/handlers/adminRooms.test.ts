@@ -35,6 +35,8 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
   const queues = new RoomQueues({ onGiveUp: () => undefined, onRetry: () => undefined }, clock);
   const notifier = new AdminNotifier({ rooms, api, botUserId: BOT, enqueue: (key, op) => queues.enqueue(key, op), clock, log });
   const reconnects: string[] = [];
+  const stored: string[] = [];
+  const redactions: string[] = [];
   const runner = new CommandRunner({
     commands: COMMANDS,
     context: {
@@ -45,6 +47,15 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
         return Promise.resolve(`Reconnecting you to ${networkId}.`);
       },
       version: "1.2.3",
+      storePassword: (networkId, userId, password) => {
+        stored.push(`${networkId} ${userId} ${password}`);
+        return Promise.resolve(password === "nokey" ? { ok: false as const, reason: "no key" } : { ok: true as const, account: "alice" });
+      },
+      removePassword: () => Promise.resolve(stored.length > 0),
+    },
+    redact: (roomId, eventId) => {
+      redactions.push(`${roomId} ${eventId}`);
+      return eventId === "$fails" ? Promise.reject(new Error("M_FORBIDDEN")) : Promise.resolve();
     },
     reply: (userId, roomId, text) => notifier.reply(userId, roomId, text),
     log,

@@ -62,6 +62,10 @@ export class FakeMatrixApi extends MatrixApi {
     return roomIdOrAlias;
   }
 
+  override redact(roomId: string, as: string, eventId: string): Promise<void> {
+    return this.record("redact", roomId, as, eventId);
+  }
+
   override leave(roomId: string, as: string): Promise<void> {
     return this.record("leave", roomId, as);
   }

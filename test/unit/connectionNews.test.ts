@@ -31,12 +31,20 @@ describe("connection news", () => {
     assert.equal(told[1], "@a:x: Reconnected to TestNet as a_.");
   });
 
-  it("a refusal and an unexpected nick are reported at once; a first connection otherwise says nothing", () => {
+  it("the first connection (with the nick and why it differs), a refusal and logins are reported at once", () => {
     const { told, news } = scene();
     news.registered("@a:x", "a", false, undefined);
     news.registered("@b:x", "b_", false, "the nick b was in use, so you are b_");
     news.refused("@c:x", "K-Lined: spam");
-    assert.deepEqual(told, ["@b:x: TestNet: the nick b was in use, so you are b_.", "@c:x: TestNet refused your connection: K-Lined: spam. The bridge will not retry; say !reconnect to try again."]);
+    news.loggedIn("@a:x", "alice", "sasl");
+    news.loginFailed("@b:x", "the server refused the account name or password");
+    assert.deepEqual(told, [
+      "@a:x: Connected to TestNet as a. Say !help for what you can do here.",
+      "@b:x: Connected to TestNet as b_ (the nick b was in use, so you are b_). Say !help for what you can do here.",
+      "@c:x: TestNet refused your connection: K-Lined: spam. The bridge will not retry; say !reconnect to try again.",
+      "@a:x: Identified to TestNet as alice (SASL).",
+      "@b:x: Could not identify to TestNet: the server refused the account name or password. Check your password with !storepass, then !reconnect.",
+    ]);
   });
 
   it("keeps no timer once nothing is pending", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { UnsafeLineError, buildLine, ctcpAction, splitMessage, stripFormatting, textBudget } from "../../src/irc/lines";
+import { UnsafeLineError, buildLine, ctcpAction, isFirstLine, splitMessage, stripFormatting, textBudget } from "../../src/irc/lines";
 
 describe("IRC line building", () => {
   it("never lets CR, LF or NUL through: an injected command stays text", () => {
@@ -53,5 +53,15 @@ describe("message splitting", () => {
   it("builds actions and strips formatting", () => {
     assert.equal(ctcpAction("waves"), "\u0001ACTION waves\u0001");
     assert.equal(stripFormatting("\u0002bold\u0002 \u000304,12red\u0003 \u001ditalic\u000f"), "bold red italic");
+  });
+});
+
+describe("a message's first line in the channel's history (restart check)", () => {
+  it("matches the same text, or a long piece of a split first line; never a shorter message", () => {
+    const long = `${"word ".repeat(60)}end`;
+    assert.equal(isFirstLine("kill-mx-1", "kill-mx-1"), true);
+    assert.equal(isFirstLine("kill-mx-1", "kill-mx-10"), false);
+    assert.equal(isFirstLine(long.slice(0, 150), long), true);
+    assert.equal(isFirstLine("", ""), false);
   });
 });
