@@ -23,8 +23,9 @@ export function localBridgeConfig(bridge: LocalBridge, overrides: (doc: Doc) => 
   (doc.metrics as Doc).port = bridge.metricsPort;
   doc.datastore = { path: join(dir, "data") };
   // A key for the passwords users store (!storepass), as an operator would create one.
-  b.passwordKeyFile = join(dir, "passkey");
-  writeFileSync(b.passwordKeyFile, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+  const keyFile = join(dir, "passkey");
+  writeFileSync(keyFile, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+  b.passwordKeyFile = keyFile;
   const network = (doc.ircNetworks as Doc[])[0] as Doc;
   const server = bridge.ircd === "ergo" ? testenv.ergo : testenv.inspircd;
   network.address = server.host;
