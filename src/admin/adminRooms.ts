@@ -20,7 +20,7 @@ import type { AdminRoomStore } from "../store/store";
 import type { AdminNetwork } from "./command";
 
 export interface AdminRoomsDeps {
-  readonly api: Pick<MatrixApi, "createRoom" | "join" | "leave" | "joinedMembers">;
+  readonly api: Pick<MatrixApi, "createRoom" | "join" | "leave" | "joinedMembers" | "userExists">;
   readonly botUserId: string;
   readonly store: AdminRoomStore;
   readonly networks: readonly AdminNetwork[];
@@ -106,6 +106,8 @@ export class AdminRooms {
     const { api, botUserId, networks, log } = this.deps;
     const only = networks.length === 1 ? networks[0] : undefined;
     const about = only === undefined ? "your IRC connections" : `your connection to ${only.name}`;
+    // A user the homeserver does not know (deactivated, or never existed) gets no room.
+    if (!(await api.userExists(userId))) throw new UserUnknownError(userId);
     const roomId = await api.createRoom(botUserId, {
       preset: "private_chat",
       visibility: "private",
@@ -135,5 +137,12 @@ export class AdminRooms {
     if (previous !== undefined) this.byRoom.delete(previous);
     this.byUser.set(userId, roomId);
     this.byRoom.set(roomId, userId);
+  }
+}
+
+/** The homeserver has no such user: nothing is created for them (a permanent failure, never retried). */
+export class UserUnknownError extends Error {
+  constructor(userId: string) {
+    super(`the homeserver does not know ${userId}`);
   }
 }

@@ -78,6 +78,17 @@ export class MatrixApi {
     }
   }
 
+  /** Whether the homeserver knows the user (has a profile for them); transient failures throw. */
+  async userExists(userId: string): Promise<boolean> {
+    try {
+      await this.request("GET", `/_matrix/client/v3/profile/${encodeURIComponent(userId)}`, undefined);
+      return true;
+    } catch (err) {
+      if (err instanceof MatrixApiError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
   async setDisplayname(userId: string, displayname: string): Promise<void> {
     await this.request("PUT", `/_matrix/client/v3/profile/${encodeURIComponent(userId)}/displayname`, userId, { displayname });
   }

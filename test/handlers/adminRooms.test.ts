@@ -133,6 +133,13 @@ describe("admin rooms", () => {
     assert.equal(api.created[0]?.name, "IRC bridge");
   });
 
+  it("a user the homeserver does not know gets no room", async () => {
+    const { api, rooms } = await scene();
+    api.unknownUsers.add(ALICE);
+    await assert.rejects(rooms.roomFor(ALICE), /does not know/);
+    assert.equal(api.created.length, 0);
+  });
+
   it("stored rooms are known after a restart", async () => {
     const { store, api } = await scene();
     await store.adminRooms.put(ALICE, DM);

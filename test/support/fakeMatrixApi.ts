@@ -20,6 +20,8 @@ export class FakeMatrixApi extends MatrixApi {
   readonly sent: SentEvent[] = [];
   readonly failures = new Map<string, MatrixApiError>();
   readonly displaynames = new Map<string, string>();
+  /** Users the homeserver does not know. */
+  readonly unknownUsers = new Set<string>();
   /** Bodies of the rooms created, in order; the n-th call makes "!created<n>:example.org". */
   readonly created: Json[] = [];
   private roomsMade = 0;
@@ -47,6 +49,10 @@ export class FakeMatrixApi extends MatrixApi {
 
   override register(localpart: string): Promise<void> {
     return this.record("register", localpart);
+  }
+
+  override userExists(userId: string): Promise<boolean> {
+    return Promise.resolve(!this.unknownUsers.has(userId));
   }
 
   override displayname(userId: string): Promise<string | undefined> {
