@@ -2,12 +2,15 @@ import { csApi, eventually, joinRoom, sendText, timeline, type TestUser } from "
 
 /** Waits for the bot's invite to the user's admin room (or any room the bot invites them to), joins it. */
 export async function acceptInviteFrom(user: TestUser, inviter: string, timeoutMs = 30000): Promise<string> {
+  type Sync = {
+    next_batch: string;
+    rooms?: { invite?: Record<string, { invite_state?: { events?: { type: string; sender: string; state_key?: string; content: { membership?: string } }[] } }> };
+  };
+  // Incremental sync: Synapse may answer repeated initial syncs from a cache.
+  let since: string | undefined;
   const roomId = await eventually(async () => {
-    const res = await csApi<{ rooms?: { invite?: Record<string, { invite_state?: { events?: { type: string; sender: string; state_key?: string; content: { membership?: string } }[] } }> } }>(
-      "GET",
-      "/_matrix/client/v3/sync?timeout=0",
-      user.token,
-    );
+    const res = await csApi<Sync>("GET", `/_matrix/client/v3/sync?timeout=1000${since === undefined ? "" : `&since=${encodeURIComponent(since)}`}`, user.token);
+    since = res.body.next_batch;
     for (const [id, room] of Object.entries(res.body.rooms?.invite ?? {})) {
       const invite = room.invite_state?.events?.find((e) => e.type === "m.room.member" && e.state_key === user.userId && e.content.membership === "invite");
       if (invite?.sender === inviter) return id;
