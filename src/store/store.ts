@@ -38,6 +38,8 @@ export interface PuppetRecord {
   readonly channels: readonly string[];
   /** Why the user got another nick than the one asked for, if they did. */
   readonly nickNote: string | undefined;
+  /** The user left the network with !quit: not connected (not even after a restart) until !reconnect. */
+  readonly quit?: boolean;
 }
 
 export interface PuppetStore {
