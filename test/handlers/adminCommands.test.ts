@@ -7,6 +7,7 @@ import { CommandRunner } from "../../src/admin/commandRunner";
 import { COMMANDS } from "../../src/admin/commands";
 import { readBridgeVersion } from "../../src/admin/version";
 import { UserFacingError } from "../../src/errors";
+import { NO_NETWORK_ACCESS } from "../support/fakeAdmin";
 import { silentLogger } from "../support/silentLogger";
 
 const ALICE = "@alice:example.org";
@@ -41,6 +42,7 @@ function setup(networks: readonly AdminNetwork[] = [TESTNET], commands: readonly
         return Promise.resolve(`Reconnecting you to ${networkId}.`);
       },
       version: "1.2.3",
+      ...NO_NETWORK_ACCESS,
     },
     reply: (userId, roomId, text) => replies.push(`${roomId} ${userId} ${text}`),
     log: silentLogger(),
