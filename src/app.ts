@@ -6,6 +6,7 @@ import { CommandRunner } from "./admin/commandRunner";
 import { COMMANDS } from "./admin/commands";
 import { AdminNotifier } from "./admin/notifier";
 import { readBridgeVersion } from "./admin/version";
+import { networkAdminAccess } from "./bridge/adminAccess";
 import { NetworkBridge } from "./bridge/networkBridge";
 import type { BridgeConfig } from "./config/schema";
 import { errorText } from "./errors";
@@ -221,6 +222,12 @@ export class App {
         },
       ]),
     );
+    const access = new Map(bridges.map((b) => [b.network.id, networkAdminAccess(b.network, b.puppets, b.settings, rooms)]));
+    const accessOf = (networkId: string) => {
+      const found = access.get(networkId);
+      if (found === undefined) throw new Error(`there is no network ${networkId}`);
+      return found;
+    };
     const adminContext: AdminContext = {
       networks: adminNetworks,
       isAdmin: (userId) => this.admins.has(userId),
@@ -228,6 +235,10 @@ export class App {
       removePassword: (networkId, userId) => credentials.remove(networkId, userId),
       reconnect: (networkId, userId) => byId.get(networkId)?.puppets.reconnect(userId) ?? Promise.resolve(`There is no network ${networkId}.`),
       version: readBridgeVersion(),
+      puppets: (networkId) => accessOf(networkId).puppets,
+      roomsFor: (networkId, channel) => accessOf(networkId).roomsFor(channel),
+      portalAlias: (networkId, channel) => accessOf(networkId).portalAlias(channel),
+      rawCommands: (networkId) => accessOf(networkId).rawCommands,
     };
     const commands = new CommandRunner({
       commands: COMMANDS,

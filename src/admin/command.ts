@@ -4,6 +4,9 @@
  * message, checks permissions, resolves the network argument and renders errors; a command only
  * does its job. Commands never log their arguments (later commands will carry passwords).
  */
+import type { RawCommandPolicy } from "../irc/networkContext";
+import type { IrcReply, IrcRequest } from "../irc/requests";
+import type { PuppetRecord } from "../store/store";
 
 import type { StoreOutcome } from "../puppets/credentialStore";
 
@@ -11,6 +14,50 @@ import type { StoreOutcome } from "../puppets/credentialStore";
 export interface AdminNetwork {
   readonly id: string;
   readonly name: string;
+}
+
+/** A user's IRC connection, as commands see it: its state and the request API, nothing more. */
+export interface AdminConnection {
+  readonly nick: string;
+  readonly isRegistered: boolean;
+  /** Why it is not registered right now; undefined when it is. */
+  readonly downReason: string | undefined;
+  /** Channels it is in or rejoining, as written. */
+  readonly channelNames: readonly string[];
+  /** Whether two nicks or channel names are the same on this server (its casemapping). */
+  same(a: string, b: string): boolean;
+  /** An ISUPPORT value the server announced (e.g. NICKLEN). */
+  isupport(name: string): string | undefined;
+  /** Sends one command and waits for the server's answer; never rejects (irc/requests.ts). */
+  request(request: IrcRequest, options?: { readonly timeoutMs?: number }): Promise<IrcReply>;
+  /** Joins at once or, if not registered yet, as soon as it is; rejoined after reconnects. False when its queue is full. */
+  join(channel: string, key?: string): boolean;
+  /** Adds a channel to those rejoined after a reconnect (after the server accepted a JOIN). */
+  remember(channel: string, key: string | undefined): void;
+  /** Removes a channel from those rejoined after a reconnect. */
+  forget(channel: string): void;
+  /** The nick to ask for at its next (re)connection. */
+  preferNick(nick: string): void;
+}
+
+/** The users' connections and stored choices on one network. */
+export interface PuppetAccess {
+  /** The user's open connection (registered or not), if they have one. */
+  connection(userId: string): AdminConnection | undefined;
+  /** The user's connection, created (and connecting) if needed; refused with the reason (limit, !quit). */
+  ensure(userId: string): { readonly ok: true; readonly connection: AdminConnection } | { readonly ok: false; readonly reason: string };
+  /** Whether the user left the network with !quit. */
+  hasQuit(userId: string): boolean;
+  /** What is stored for the user's next connection. */
+  stored(userId: string): Promise<PuppetRecord | undefined>;
+  /** Stores the nick of the user's next connection (creating their record if needed). */
+  setNick(userId: string, nick: string): Promise<void>;
+  /** Stores the username of the user's next connection; "taken" when another user has it. */
+  setUsername(userId: string, username: string): Promise<"ok" | "taken">;
+  /** Saves the user's current nick and channels. */
+  persist(userId: string): Promise<void>;
+  /** Disconnects the user until they !reconnect; says what happened. */
+  quit(userId: string): Promise<string>;
 }
 
 /** What the bridge offers admin commands. Built once (app.ts); add capabilities here as needed. */
@@ -27,6 +74,14 @@ export interface AdminContext {
   reconnect(networkId: string, userId: string): Promise<string>;
   /** The bridge's version (package.json). */
   readonly version: string;
+  /** The users' connections on a configured network (throws for an unknown id). */
+  puppets(networkId: string): PuppetAccess;
+  /** The Matrix rooms bridged to a channel: room id, and the portal alias for a portal room. */
+  roomsFor(networkId: string, channel: string): readonly { readonly roomId: string; readonly alias: string | undefined }[];
+  /** The alias of the channel's portal room, when the network would bridge it (portals on, not excluded). */
+  portalAlias(networkId: string, channel: string): string | undefined;
+  /** What !cmd may send on a network. */
+  rawCommands(networkId: string): RawCommandPolicy;
 }
 
 /** What one run of a command sees: the bridge, who asked, and the registry (for !help). */

@@ -19,6 +19,7 @@ import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { puppetIdentity } from "../puppets/identity";
 import { PuppetRegistry } from "../puppets/puppetRegistry";
+import { PuppetSettings } from "../puppets/puppetSettings";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { PendingSends } from "../rooms/pendingSends";
@@ -48,6 +49,8 @@ export interface NetworkBridgeDeps {
 
 export class NetworkBridge {
   readonly puppets: PuppetRegistry;
+  /** What users chose for their next connection (nick, username). */
+  readonly settings: PuppetSettings;
   readonly feed: NetworkFeed;
   readonly scheduler: ConnectScheduler;
   private readonly ctx: IrcContext;
@@ -119,13 +122,12 @@ export class NetworkBridge {
       },
       deps.clock,
     );
+    const identity = (userId: string) => puppetIdentity(network, userId, deps.store.puppets, () => deps.api.displayname(userId));
+    this.settings = new PuppetSettings({ networkId: network.id, store: deps.store.puppets, identity });
     this.puppets = new PuppetRegistry({
       network,
       store: deps.store.puppets,
-      identity: async (userId) => {
-        const identity = await puppetIdentity(network, userId, deps.store.puppets, () => deps.api.displayname(userId));
-        return { ...identity, auth: await deps.credentials(network.id, userId) };
-      },
+      identity: async (userId) => ({ ...(await identity(userId)), auth: await deps.credentials(network.id, userId) }),
       attach: (connection, userId) => this.attach(connection, userId),
       clock: deps.clock,
       log,
@@ -145,8 +147,12 @@ export class NetworkBridge {
     return this.deps.network;
   }
 
-  /** Loads what the network needs and reconnects the users who were connected before a restart. */
+  /**
+   * Loads what the network needs and reconnects the users who were connected before a restart
+   * (not those who left with !quit: the registry refuses them).
+   */
   async start(): Promise<void> {
+    await this.puppets.load();
     for (const mark of await this.deps.store.marks.all(this.deps.network.id)) this.marks.set(mark.folded, mark);
     const records = await this.deps.store.puppets.all(this.deps.network.id);
     for (const record of records) {

@@ -4,6 +4,7 @@
  * committed sample drifts, and another proves every key here is read by the code.
  */
 import { isValidChannelName } from "../irc/channelName";
+import { MANAGED_COMMANDS } from "../irc/syntax";
 import { bool, int, list, map, num, obj, oneOf, str, stringList, type Infer } from "./schemaKit";
 
 const NETWORK_ID = /^[a-z][a-z0-9-]{0,31}$/;
@@ -13,6 +14,13 @@ const USER_ID = /^@[^:\s]+:\S+$/;
 
 const mustContain = (placeholder: string) => (value: string) =>
   value.includes(placeholder) ? undefined : `must contain the placeholder ${placeholder}`;
+
+const commandWords = (v: readonly string[]) => {
+  const bad = v.find((c) => !/^[A-Za-z]+$/.test(c));
+  if (bad !== undefined) return `each entry must be an IRC command word of letters only, got ${JSON.stringify(bad)}`;
+  const managed = v.find((c) => MANAGED_COMMANDS.includes(c.toUpperCase()));
+  return managed === undefined ? undefined : `${managed} is managed by the bridge (use !nick, !join, !part, !quit) and cannot be listed`;
+};
 
 const httpUrl = (value: string) => (/^https?:\/\/[^\s/]+/.test(value) ? undefined : "must be an http:// or https:// URL");
 
@@ -102,6 +110,23 @@ const networkSchema = obj("One IRC network.", {
     ),
     reconnectMinMs: int(100, 600000).withDefault("A connection that keeps dropping soon after registering waits this long before its second reconnect (doubling each time).", 1000),
     reconnectMaxMs: int(1000, 3600000).withDefault("Longest wait of a connection that keeps dropping.", 60000),
+  }),
+  rawCommands: obj("What users may send through their own IRC connection with the admin room's !cmd.", {
+    allowed: stringList("IRC commands").withDefault(
+      "Commands any user may send with !cmd (case does not matter). Commands the bridge manages (NICK, JOIN, PART, QUIT...) cannot be listed.",
+      ["MODE", "TOPIC", "INVITE", "KICK", "AWAY", "WHO", "NAMES", "LIST", "NOTICE", "PRIVMSG", "WHOWAS", "ISON", "USERHOST", "MOTD", "VERSION", "TIME", "INFO", "LUSERS", "ADMIN"],
+      { refine: commandWords },
+    ),
+    privileged: stringList("IRC commands").withDefault(
+      "Commands only bridge administrators (bridge.admins) may send with !cmd, even if they are also in allowed.",
+      ["OPER", "KILL", "SAJOIN", "SAPART", "SANICK", "GLINE", "KLINE", "ZLINE", "DLINE", "SHUN", "REHASH", "DIE", "RESTART", "WALLOPS", "SQUIT", "CONNECT"],
+      { refine: commandWords },
+    ),
+    serviceNicks: stringList("nicks").withDefault(
+      "Nicks that !cmd PRIVMSG and NOTICE may be sent to, besides channels the user is in: the network's services.",
+      ["NickServ", "ChanServ", "MemoServ", "OperServ", "HostServ", "BotServ", "Global"],
+      { refine: (v) => (v.every((n) => /^[^\s,:#&!+@][^\s,]*$/.test(n)) ? undefined : "each entry must be a nick (no spaces, commas or channel prefix)") },
+    ),
   }),
 });
 

@@ -70,7 +70,7 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
   }
   const ensured = runtime.puppets.ensure(sender);
   if (!ensured.ok) {
-    ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "limit" });
+    ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: ensured.why });
     ctx.notice(roomId, `Your message was not sent to IRC: ${ensured.reason}.`);
     void settle();
     return;

@@ -9,10 +9,13 @@ import { EchoWaiter } from "./echoWaiter";
 import { buildLine, ctcpAction, splitMessage, textBudget } from "./lines";
 import { PacedQueue, systemClock, type Clock, type PacingSettings } from "./pacedQueue";
 import { nickAlternatives } from "./nickTemplate";
-import { parseCasemapping, type Casemapping } from "./casemapping";
+import { parseCasemapping, sameName, type Casemapping } from "./casemapping";
+import { parseIrcLine } from "./ircLine";
+import { PendingRequests, REQUEST_TIMEOUT_MS, type IrcReply, type IrcRequest } from "./requests";
 import { TypedEmitter } from "../util/typedEmitter";
 import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
 import { refusalIn } from "./serverWords";
+import { errorText } from "../errors";
 
 /** The part of the network's connect scheduler a connection uses (see connectScheduler.ts). */
 export interface ConnectGate {
@@ -108,6 +111,9 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   /** SASL was not possible on this connection: identify to NickServ once registered. */
   private identifyAfterRegistering = false;
   private readonly echoes = new EchoWaiter();
+  /** Commands waiting for the server's answer (see request). */
+  private readonly requests: PendingRequests;
+  private labels = 0;
   /** Channels this connection should be in, rejoined after every reconnect (key: lower-cased name). */
   private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
 
@@ -117,6 +123,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.clock = options.clock ?? systemClock;
     this.alternatives = nickAlternatives("", 30);
     this.queue = new PacedQueue(options.pacing, (line) => this.write(line), this.clock);
+    this.requests = new PendingRequests(this.clock);
   }
 
   get nick(): string {
@@ -167,6 +174,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   get casemapping(): Casemapping {
     return parseCasemapping(this.isupport("CASEMAPPING"));
+  }
+
+  /** Whether two nicks or channel names are the same on this server (its casemapping). */
+  same(a: string, b: string): boolean {
+    return sameName(a, b, this.casemapping);
   }
 
   /**
@@ -226,6 +238,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return this.send("PART", [channel, reason]) !== false;
   }
 
+  /** Adds a channel to those rejoined after a reconnect, without sending anything (the server joined us). */
+  remember(channel: string, key: string | undefined): void {
+    this.channels.set(channel.toLowerCase(), { name: channel, key });
+  }
+
   /** Forgets a channel without sending anything (we were kicked, or the server parted us). */
   forget(channel: string): void {
     this.channels.delete(channel.toLowerCase());
@@ -274,6 +291,34 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     void this.send("NICK", [nick]);
   }
 
+  /** The nick to ask for at the next (re)connection (a live connection keeps its nick until then). */
+  preferNick(nick: string): void {
+    this.wantedNick = nick;
+    this.alternatives = nickAlternatives(nick, 30);
+  }
+
+  /**
+   * Sends one command and waits for the server's answer (see requests.ts for how answers are
+   * matched): labeled where the server has IRCv3 labeled-response, else by the request's
+   * expectation. Resolves, never rejects: "lost" at once when the connection is not registered,
+   * its queue is full, or it is lost before the answer; "timeout" after `timeoutMs` (default 10 s).
+   * A request answered or timed out before its line was written takes the line back.
+   */
+  request(request: IrcRequest, options: { readonly timeoutMs?: number } = {}): Promise<IrcReply> {
+    if (this.state !== "registered") return Promise.resolve({ kind: "lost", reason: this.downReason ?? "not connected", sent: false });
+    const line = buildLine(request.command, request.params);
+    const label = request.expect.unlabeled !== true && this.hasCap("labeled-response") ? `b${(++this.labels).toString(36)}` : undefined;
+    const wire = label === undefined ? line : `@label=${label} ${line}`;
+    const waiting = this.requests.add(label, request.expect, options.timeoutMs ?? REQUEST_TIMEOUT_MS);
+    const written = this.queue.push(wire);
+    if (written === false) waiting.fail("too many lines are already waiting on your connection");
+    else written.then(waiting.sent, (err: unknown) => waiting.fail(errorText(err)));
+    return waiting.reply.then((reply) => {
+      this.queue.withdraw(wire, new Error("the request was already answered"));
+      return reply;
+    });
+  }
+
   /** Sends QUIT and closes for good; queued lines that were not written are rejected. */
   close(reason: string): void {
     if (this.state === "closed") return;
@@ -282,6 +327,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.state = "closed";
     this.queue.clear(new Error(`connection closed: ${reason}`));
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
+    this.requests.failAll(`the connection was closed (${reason})`);
     if (client !== undefined) {
       client.quit(reason);
       client.removeAllListeners();
@@ -310,6 +356,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const wasRegistered = this.registeredAt !== undefined;
     this.queue.pause();
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
+    this.requests.failAll(`the connection was lost (${reason})`);
     if (refusal !== undefined) this.options.gate.report(this.id, { kind: "throttled", reason });
     else if (!wasRegistered) this.options.gate.report(this.id, { kind: "unreachable", reason });
     if (refusal === "banned") {
@@ -387,6 +434,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       const target = optStr(e.channel) ?? optStr(e.nick);
       const attributed = target !== undefined && /cannot_send|no_such_nick|no_such_channel/.test(str(e.error)) && this.echoes.settle(target, new Error(reason));
       this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel), attributed });
+    });
+    c.on("raw", (e: Raw) => {
+      if (c !== this.client || e.from_server !== true) return;
+      const line = parseIrcLine(str(e.line));
+      if (line !== undefined) this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
     });
     c.on("close", () => this.lost(c));
     c.on("socket close", (err: unknown) => {

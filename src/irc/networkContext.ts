@@ -22,6 +22,16 @@ export interface NetworkContext {
   readonly limits: { readonly maxConnections: number; readonly idleTimeoutMs: number; readonly inactiveMs: number };
   readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
   readonly reconnect: { readonly minMs: number; readonly maxMs: number };
+  /** What !cmd may send (command words upper case). */
+  readonly rawCommands: RawCommandPolicy;
+}
+
+export interface RawCommandPolicy {
+  readonly allowed: ReadonlySet<string>;
+  /** Only for bridge admins, even when also allowed. */
+  readonly privileged: ReadonlySet<string>;
+  /** Nicks PRIVMSG and NOTICE may go to, besides the user's channels. */
+  readonly serviceNicks: readonly string[];
 }
 
 export function buildNetworkContext(network: NetworkConfig, domain: string): NetworkContext {
@@ -54,5 +64,10 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
     limits: { maxConnections: network.connections.max, idleTimeoutMs: network.connections.idleTimeoutSeconds * 1000, inactiveMs: network.connections.inactiveHours * 3600000 },
     keepalive: { pingIntervalS: network.connections.pingIntervalSeconds, pingTimeoutS: network.connections.pingTimeoutSeconds },
     reconnect: { minMs: network.connections.reconnectMinMs, maxMs: network.connections.reconnectMaxMs },
+    rawCommands: {
+      allowed: new Set(network.rawCommands.allowed.map((c) => c.toUpperCase())),
+      privileged: new Set(network.rawCommands.privileged.map((c) => c.toUpperCase())),
+      serviceNicks: network.rawCommands.serviceNicks,
+    },
   };
 }

@@ -13,6 +13,7 @@
  * - While paused (not yet registered, or reconnecting) lines wait and keep their order.
  * - Bounded wait: a line pushed with a deadline that is still waiting when `expire` runs after it is
  *   rejected (the caller tells the sender); lines behind it keep their order.
+ * - A line taken back (`withdraw`) before it was written is never written.
  * Not guaranteed: that the server received a written line (TCP may still lose it with the socket).
  */
 export interface PacingSettings {
@@ -101,6 +102,15 @@ export class PacedQueue {
   clear(reason: Error): void {
     this.pause();
     for (const pending of this.waiting.splice(0)) pending.reject(reason);
+  }
+
+  /** Takes back a line still waiting (nobody wants it written any more); its promise rejects with `reason`. */
+  withdraw(line: string, reason: Error): boolean {
+    const at = this.waiting.findIndex((p) => p.line === line);
+    if (at === -1) return false;
+    const [pending] = this.waiting.splice(at, 1);
+    pending?.reject(reason);
+    return true;
   }
 
   /** Rejects, with `reason`, every waiting line whose deadline is at or before `now`. */

@@ -11,15 +11,24 @@ import type { PuppetStore } from "../store/store";
  */
 const chains = new WeakMap<PuppetStore, Promise<unknown>>();
 
+/**
+ * Runs `work` after every identity change of the store already started, and before any started
+ * later (so a username checked free is still free when it is stored). `work` must not wait for
+ * another serialized call: it would wait for itself.
+ */
+export function serialized<T>(puppets: PuppetStore, work: () => Promise<T>): Promise<T> {
+  const next = (chains.get(puppets) ?? Promise.resolve()).then(work);
+  chains.set(puppets, next.catch(() => undefined));
+  return next;
+}
+
 export function puppetIdentity(
   network: NetworkContext,
   userId: string,
   puppets: PuppetStore,
   displayname: () => Promise<string | undefined>,
 ): Promise<{ nick: string; username: string }> {
-  const next = (chains.get(puppets) ?? Promise.resolve()).then(() => pick(network, userId, puppets, displayname));
-  chains.set(puppets, next.catch(() => undefined));
-  return next;
+  return serialized(puppets, () => pick(network, userId, puppets, displayname));
 }
 
 async function pick(

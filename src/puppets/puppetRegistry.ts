@@ -5,7 +5,9 @@
  * are known. One periodic sweep (no timer per connection) closes connections that are in no
  * channel after the idle time, and those of users inactive beyond the inactivity limit. At the
  * connection limit the least recently active user's connection makes room. Every connection closed
- * by the bridge is reported (`dropped`) with a reason the user is shown.
+ * by the bridge is reported (`dropped`) with a reason the user is shown. A user who left with !quit
+ * gets no connection (ensure refuses, saying how to come back) until they !reconnect, across
+ * restarts: the choice is stored with their record and loaded before anyone is reconnected.
  */
 import { IrcConnection, type ConnectGate, type ConnectionIdentity } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
@@ -30,19 +32,38 @@ export interface PuppetRegistryDeps {
   readonly dropped: (userId: string, reason: string) => void;
 }
 
-export type EnsureResult = { readonly ok: true; readonly connection: IrcConnection } | { readonly ok: false; readonly reason: string };
+/** `why`: the connection limit was reached, or the user left with !quit. */
+export type EnsureResult =
+  | { readonly ok: true; readonly connection: IrcConnection }
+  | { readonly ok: false; readonly reason: string; readonly why: "limit" | "quit" };
+
+/** Why a user who left with !quit has no connection, and how to come back. */
+export function quitReason(network: { readonly id: string; readonly name: string }): string {
+  return `you left ${network.name} with !quit; send !reconnect ${network.id} in your admin room with the bridge bot to connect again`;
+}
 
 export class PuppetRegistry {
   private readonly connections = new Map<string, IrcConnection>();
   private readonly emptySince = new Map<string, number>();
   /** When each user last did something through the bridge (LRU order: oldest first). */
   private readonly lastActive = new Map<string, number>();
+  /** Users who left with !quit (loaded from the store, and kept there). */
+  private readonly quitUsers = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: PuppetRegistryDeps) {}
 
   get size(): number {
     return this.connections.size;
+  }
+
+  /** Reads who left with !quit; call before the first ensure. */
+  async load(): Promise<void> {
+    for (const record of await this.deps.store.all(this.deps.network.id)) if (record.quit === true) this.quitUsers.add(record.userId);
+  }
+
+  hasQuit(userId: string): boolean {
+    return this.quitUsers.has(userId);
   }
 
   get(userId: string): IrcConnection | undefined {
@@ -62,13 +83,15 @@ export class PuppetRegistry {
   /**
    * The user's connection, created (and connecting) if there is none. At the connection limit the
    * least recently active other user's connection is closed to make room (they are told why).
+   * Refused for a user who left with !quit.
    */
   ensure(userId: string): EnsureResult {
+    const { network } = this.deps;
+    if (this.quitUsers.has(userId)) return { ok: false, reason: quitReason(network), why: "quit" };
     const existing = this.connections.get(userId);
     if (existing !== undefined && !existing.isClosed) return { ok: true, connection: existing };
-    const { network } = this.deps;
     if (this.connections.size >= network.limits.maxConnections && !this.evictOne(userId)) {
-      return { ok: false, reason: `the bridge already has ${this.connections.size} connections to ${network.name}, its limit` };
+      return { ok: false, reason: `the bridge already has ${this.connections.size} connections to ${network.name}, its limit`, why: "limit" };
     }
     if (!this.lastActive.has(userId)) this.lastActive.set(userId, this.deps.clock.now());
     const connection = new IrcConnection({
@@ -99,21 +122,25 @@ export class PuppetRegistry {
 
   /**
    * Closes the user's connection and opens a new one in the same channels (or in the channels saved
-   * for them, when the bridge had closed it). Says what happened.
+   * for them, when the bridge had closed it or they had quit). Ends a !quit. Says what happened.
    */
   async reconnect(userId: string): Promise<string> {
-    const { network } = this.deps;
+    const { network, store } = this.deps;
+    const wasQuit = this.quitUsers.delete(userId);
+    const record = await store.get(network.id, userId);
+    if (record?.quit === true) await store.put({ ...record, quit: false });
     const current = this.connections.get(userId);
-    const channels =
-      current !== undefined && !current.isClosed
-        ? current.channelEntries
-        : ((await this.deps.store.get(network.id, userId))?.channels ?? []).map((name) => ({ name, key: undefined }));
+    const channels = current !== undefined && !current.isClosed ? current.channelEntries : (record?.channels ?? []).map((name) => ({ name, key: undefined }));
     if (current !== undefined) {
       this.connections.delete(userId);
       this.emptySince.delete(userId);
       current.close("reconnecting at the user's request");
     }
-    if (channels.length === 0 && current === undefined) return `You have no connection to ${network.name} to reconnect.`;
+    if (channels.length === 0 && current === undefined) {
+      return wasQuit
+        ? `You are no longer quit from ${network.name}. You were in no channel: a message in one of its rooms, or !join, connects you.`
+        : `You have no connection to ${network.name} to reconnect.`;
+    }
     this.touch(userId);
     const ensured = this.ensure(userId);
     if (!ensured.ok) return `Cannot reconnect you to ${network.name}: ${ensured.reason}.`;
@@ -121,6 +148,35 @@ export class PuppetRegistry {
     this.deps.log.info("reconnecting a user at their request", { user: userId, network: network.id });
     const rejoining = channels.length === 0 ? "" : `, rejoining ${channels.length === 1 ? "1 channel" : `${channels.length} channels`}`;
     return `Reconnecting you to ${network.name}${rejoining}.`;
+  }
+
+  /**
+   * Closes the user's connection and keeps them disconnected, across restarts, until !reconnect.
+   * Their channels are kept for then. Says what happened.
+   */
+  async quit(userId: string): Promise<string> {
+    const { network, store } = this.deps;
+    const comeBack = `send !reconnect ${network.id} to connect again`;
+    if (this.quitUsers.has(userId)) return `You already left ${network.name} with !quit; ${comeBack}.`;
+    const current = this.connections.get(userId);
+    // Refuse new connections at once, before anything is awaited.
+    this.quitUsers.add(userId);
+    if (current !== undefined) {
+      this.connections.delete(userId);
+      this.emptySince.delete(userId);
+      current.close("quit at the user's request");
+    }
+    const record = await store.get(network.id, userId);
+    if (record === undefined && current === undefined) {
+      this.quitUsers.delete(userId);
+      return `You have no connection to ${network.name}.`;
+    }
+    const channels = current?.channelNames ?? record?.channels ?? [];
+    if (record !== undefined) await store.put({ ...record, nick: current?.nick ?? record.nick, channels, quit: true });
+    this.deps.log.info("a user quit the network", { user: userId, network: network.id });
+    const kept = channels.length === 0 ? "" : ` Your ${channels.length === 1 ? "channel is" : `${channels.length} channels are`} kept for then.`;
+    const was = current === undefined ? "You were not connected; you" : "You are disconnected and";
+    return `${was} will stay so, even after a bridge restart, until you ${comeBack}; meanwhile your messages in ${network.name}'s rooms are not sent to IRC.${kept}`;
   }
 
   /** Remembers the user's channels so a restart rejoins them. */

@@ -41,6 +41,8 @@ export interface PuppetRecord {
   /** Account name for SASL / NickServ (!storepass), and its password sealed by PasswordSeal. */
   readonly account?: string | undefined;
   readonly sealedPassword?: string | undefined;
+  /** The user left the network with !quit: not connected (not even after a restart) until !reconnect. */
+  readonly quit?: boolean;
 }
 
 export interface PuppetStore {

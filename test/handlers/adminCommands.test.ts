@@ -7,6 +7,7 @@ import { CommandRunner } from "../../src/admin/commandRunner";
 import { COMMANDS } from "../../src/admin/commands";
 import { readBridgeVersion } from "../../src/admin/version";
 import { UserFacingError } from "../../src/errors";
+import { NO_NETWORK_ACCESS } from "../support/fakeAdmin";
 import { silentLogger } from "../support/silentLogger";
 
 const ALICE = "@alice:example.org";
@@ -43,6 +44,7 @@ function setup(networks: readonly AdminNetwork[] = [TESTNET], commands: readonly
         return Promise.resolve(`Reconnecting you to ${networkId}.`);
       },
       version: "1.2.3",
+      ...NO_NETWORK_ACCESS,
       storePassword: (networkId, userId, password) => {
         stored.push(`${networkId} ${userId} ${password}`);
         return Promise.resolve(password === "nokey" ? { ok: false as const, reason: "no key" } : { ok: true as const, account: "alice" });

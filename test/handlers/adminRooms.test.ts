@@ -16,6 +16,7 @@ import { openNedbStore } from "../../src/store/nedbStore";
 import { RecentIds } from "../../src/util/recentIds";
 import { FakeClock } from "../support/fakeClock";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
+import { NO_NETWORK_ACCESS } from "../support/fakeAdmin";
 import { silentLogger } from "../support/silentLogger";
 
 const BOT = "@ircbridge:example.org";
@@ -47,6 +48,7 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
         return Promise.resolve(`Reconnecting you to ${networkId}.`);
       },
       version: "1.2.3",
+      ...NO_NETWORK_ACCESS,
       storePassword: (networkId, userId, password) => {
         stored.push(`${networkId} ${userId} ${password}`);
         return Promise.resolve(password === "nokey" ? { ok: false as const, reason: "no key" } : { ok: true as const, account: "alice" });

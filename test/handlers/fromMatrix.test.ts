@@ -261,6 +261,26 @@ describe("Matrix -> IRC handlers", () => {
     puppets.closeAll("test over");
   });
 
+  it("a user who left with !quit: their messages and joins are not sent; they are told how to come back", async () => {
+    const { route, state, notices, puppets, store } = await setup();
+    await route(text(ALICE, "before"));
+    // Its connection never registers here: the waiting message is given up when the user quits.
+    await puppets.quit(ALICE);
+    assert.equal(state(ALICE), undefined, "the connection is gone");
+    await route(text(ALICE, "while quit"), member(ALICE, "join", "leave"));
+    assert.equal(state(ALICE), undefined, "no connection was made for them");
+    assert.deepEqual(notices, [
+      `${ROOM} Your message was not sent to IRC: connection closed: quit at the user's request.`,
+      `${ROOM} Your message was not sent to IRC: you left TestNet with !quit; send !reconnect testnet in your admin room with the bridge bot to connect again.`,
+      `${ROOM} ${ALICE} cannot be connected to IRC: you left TestNet with !quit; send !reconnect testnet in your admin room with the bridge bot to connect again.`,
+    ]);
+    assert.deepEqual(await store.outbox.pending(), [], "the refused message left the outbox");
+    await puppets.reconnect(ALICE);
+    await route(text(ALICE, "back"));
+    assert.equal(state(ALICE)?.channels.length, 1, "after !reconnect messages go out again");
+    puppets.closeAll("test over");
+  });
+
   it("keeps an accepted message in the outbox until IRC confirms it, and sends a retried event once", async () => {
     const { route, store, writes, order, network } = await setup();
     const event: MatrixEvent = { ...text(ALICE, "durable"), event_id: "$durable" };

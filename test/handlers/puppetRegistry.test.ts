@@ -26,7 +26,7 @@ async function setup(extra: string) {
     gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
     dropped: (userId: string, text: string) => dropped.push(`${userId}: ${text}`),
   });
-  return { clock, registry, attached, dropped, store };
+  return { clock, registry, attached, dropped, store, network };
 }
 
 describe("the users' connections", () => {
@@ -126,5 +126,60 @@ describe("the users' connections", () => {
     assert.equal(await registry.reconnect("@bob:example.org"), "Reconnecting you to TestNet, rejoining 1 channel.");
     assert.equal(a.connection.isClosed, true);
     assert.match(dropped.join("\n"), /^@a:example\.org: .*limit of 1 connections/);
+  });
+
+  it("!quit: the connection closes, ensure refuses with how to come back, and a restart keeps it so", async () => {
+    const { registry, store, network, clock } = await setup("");
+    await store.puppets.put({ userId: "@alice:example.org", network: "testnet", nick: "alice", username: "alice", channels: [], nickNote: undefined });
+    const first = registry.ensure("@alice:example.org");
+    assert.ok(first.ok);
+    first.connection.join("#a");
+    assert.equal(
+      await registry.quit("@alice:example.org"),
+      "You are disconnected and will stay so, even after a bridge restart, until you send !reconnect testnet to connect again; meanwhile your messages in TestNet's rooms are not sent to IRC. Your channel is kept for then.",
+    );
+    assert.equal(first.connection.isClosed, true);
+    assert.equal(registry.get("@alice:example.org"), undefined);
+    const refused = registry.ensure("@alice:example.org");
+    assert.deepEqual(refused, {
+      ok: false,
+      reason: "you left TestNet with !quit; send !reconnect testnet in your admin room with the bridge bot to connect again",
+      why: "quit",
+    });
+    assert.match(await registry.quit("@alice:example.org"), /^You already left TestNet with !quit/);
+    const stored = await store.puppets.get("testnet", "@alice:example.org");
+    assert.equal(stored?.quit, true);
+    assert.deepEqual(stored.channels, ["#a"], "the channels are kept for !reconnect");
+
+    // A restart: a new registry on the same store.
+    const again = new PuppetRegistry({
+      network,
+      store: store.puppets,
+      identity: () => new Promise(() => undefined),
+      attach: () => undefined,
+      clock,
+      log: silentLogger(),
+      keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
+      reconnect: { minMs: 1000, maxMs: 60000 },
+      gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
+      dropped: () => undefined,
+    });
+    await again.load();
+    assert.equal(again.ensure("@alice:example.org").ok, false, "still quit after a restart");
+    assert.equal(await again.reconnect("@alice:example.org"), "Reconnecting you to TestNet, rejoining 1 channel.");
+    assert.deepEqual(again.get("@alice:example.org")?.channelNames, ["#a"]);
+    assert.equal((await store.puppets.get("testnet", "@alice:example.org"))?.quit, false);
+    assert.equal(again.ensure("@alice:example.org").ok, true);
+  });
+
+  it("!quit without a connection: kept quit if the user has a record, else nothing to do", async () => {
+    const { registry, store } = await setup("");
+    assert.equal(await registry.quit("@nobody:example.org"), "You have no connection to TestNet.");
+    assert.equal(registry.ensure("@nobody:example.org").ok, true, "nothing was recorded");
+    await store.puppets.put({ userId: "@bob:example.org", network: "testnet", nick: "bob", username: "bob", channels: [], nickNote: undefined });
+    assert.match(await registry.quit("@bob:example.org"), /^You were not connected; you will stay so, even after a bridge restart, until you send !reconnect testnet/);
+    assert.equal(registry.ensure("@bob:example.org").ok, false);
+    assert.equal(await registry.reconnect("@bob:example.org"), "You are no longer quit from TestNet. You were in no channel: a message in one of its rooms, or !join, connects you.");
+    assert.equal(registry.ensure("@bob:example.org").ok, true);
   });
 });

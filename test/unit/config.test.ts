@@ -81,6 +81,9 @@ describe("config validation", () => {
     ["ping timeout not above interval", minimal.replace("address:", "connections: { pingIntervalSeconds: 30, pingTimeoutSeconds: 30 }, address:"), "ircNetworks[0].connections.pingTimeoutSeconds", /longer than pingIntervalSeconds/],
     ["reconnect delays reversed", minimal.replace("address:", "connections: { reconnectMinMs: 5000, reconnectMaxMs: 1000 }, address:"), "ircNetworks[0].connections.reconnectMinMs", /must not exceed/],
     ["bad admin user id", minimal + "bridge: { admins: [alice] }\n", "bridge.admins", /Matrix user id/],
+    ["raw command managed by the bridge", minimal.replace("address:", "rawCommands: { allowed: [MODE, join] }, address:"), "ircNetworks[0].rawCommands.allowed", /join is managed by the bridge/],
+    ["raw command not a word", minimal.replace("address:", "rawCommands: { privileged: ['SA-JOIN'] }, address:"), "ircNetworks[0].rawCommands.privileged", /letters only/],
+    ["service nick with a comma", minimal.replace("address:", "rawCommands: { serviceNicks: ['Nick,Serv'] }, address:"), "ircNetworks[0].rawCommands.serviceNicks", /must be a nick/],
     ["top level not a mapping", "- 1\n", "(top level)", /expected a mapping/],
   ];
   for (const [name, text, path, message] of cases) {

@@ -1,9 +1,17 @@
 import type { AdminCommand } from "../command";
 import { bridgeVersion } from "./bridgeVersion";
+import { cmd } from "./cmd";
 import { help } from "./help";
+import { join } from "./join";
+import { listRooms } from "./listRooms";
+import { nick } from "./nick";
+import { part } from "./part";
+import { quit } from "./quit";
 import { reconnect } from "./reconnect";
 import { removePass } from "./removePass";
 import { storePass } from "./storePass";
+import { username } from "./username";
+import { whois } from "./whois";
 
 /** The table of contents of admin commands, in the order !help lists them. */
-export const COMMANDS: readonly AdminCommand[] = [help, reconnect, storePass, removePass, bridgeVersion];
+export const COMMANDS: readonly AdminCommand[] = [help, join, part, listRooms, nick, whois, cmd, username, storePass, removePass, quit, reconnect, bridgeVersion];

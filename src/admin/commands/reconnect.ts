@@ -4,7 +4,7 @@ import type { NetworkCommand } from "../command";
 export const reconnect: NetworkCommand = {
   name: "reconnect",
   args: "[network]",
-  summary: "Reconnects you to the IRC network, rejoining your channels.",
+  summary: "Reconnects you to the IRC network, rejoining your channels (also ends a !quit).",
   takesNetwork: true,
   run(ctx, argv) {
     if (argv.length > 0) return Promise.resolve(`!reconnect takes no other arguments. Usage: !reconnect [network]`);

@@ -1,0 +1,51 @@
+/**
+ * What a user chose for their next connection to a network (nick, username), stored in their
+ * puppet record. A user without a record gets one first, made the usual way (identity.ts), so the
+ * choice is simply a change to it. Username changes are serialized with identity changes, so two
+ * users never end up with the same username on a network.
+ */
+import type { PuppetRecord, PuppetStore } from "../store/store";
+import { serialized } from "./identity";
+
+export interface PuppetSettingsDeps {
+  readonly networkId: string;
+  readonly store: PuppetStore;
+  /** The user's identity, creating and storing their record if they have none (identity.ts). */
+  readonly identity: (userId: string) => Promise<{ nick: string; username: string }>;
+}
+
+export class PuppetSettings {
+  constructor(private readonly deps: PuppetSettingsDeps) {}
+
+  stored(userId: string): Promise<PuppetRecord | undefined> {
+    return this.deps.store.get(this.deps.networkId, userId);
+  }
+
+  /** Stores the nick the user's next connection asks for. */
+  async setNick(userId: string, nick: string): Promise<void> {
+    const record = await this.record(userId);
+    await this.deps.store.put({ ...record, nick, nickNote: undefined });
+  }
+
+  /** Stores the username (ident) of the user's next connection; "taken" when another user has it here. */
+  async setUsername(userId: string, username: string): Promise<"ok" | "taken"> {
+    await this.record(userId);
+    const { store, networkId } = this.deps;
+    return serialized(store, async () => {
+      if (await store.usernameTaken(networkId, username, userId)) return "taken";
+      const record = await store.get(networkId, userId);
+      if (record === undefined) throw new Error("the puppet record vanished");
+      await store.put({ ...record, username });
+      return "ok";
+    });
+  }
+
+  private async record(userId: string): Promise<PuppetRecord> {
+    const existing = await this.stored(userId);
+    if (existing !== undefined) return existing;
+    await this.deps.identity(userId);
+    const created = await this.stored(userId);
+    if (created === undefined) throw new Error("the puppet record was not stored");
+    return created;
+  }
+}

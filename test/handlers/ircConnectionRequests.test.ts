@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { IrcConnection, type ConnectGate } from "../../src/irc/connection";
+import { nickRequest, whoisRequest } from "../../src/irc/replies";
+import { FakeIrcServer } from "../support/fakeIrcServer";
+
+/** Lets the first connection attempt go at once and holds every later one (no reconnects here). */
+function onceGate(): ConnectGate {
+  let used = false;
+  return {
+    request: (_id, request) => {
+      if (used) return;
+      used = true;
+      setImmediate(() => request.go());
+    },
+    cancel: () => undefined,
+    report: () => undefined,
+    holdReason: undefined,
+  };
+}
+
+/** A real IrcConnection (irc-framework underneath) registered with a scripted local server. */
+async function connected(caps: readonly string[]) {
+  const server = new FakeIrcServer(caps);
+  const port = await server.listen();
+  const connection = new IrcConnection({
+    id: "test/alice",
+    server: { host: "127.0.0.1", port, tls: false, bindAddress: undefined },
+    realname: "@alice:example.org",
+    pacing: { burstLines: 10, lineIntervalMs: 0, maxQueuedLines: 100 },
+    keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
+    reconnect: { minMs: 60000, maxMs: 60000 },
+    gate: onceGate(),
+    priority: () => 0,
+  });
+  const registered = new Promise<void>((resolve) => connection.on("registered", () => resolve()));
+  connection.start({ nick: "alice", username: "alice" });
+  await registered;
+  const done = async () => {
+    connection.close("test over");
+    await server.close();
+  };
+  return { server, connection, done };
+}
+
+describe("IrcConnection.request against a server", () => {
+  it("with labeled-response: tags the line and takes exactly the labeled answer", async () => {
+    const { server, connection, done } = await connected(["batch", "echo-message", "labeled-response"]);
+    try {
+      assert.equal(connection.hasCap("labeled-response"), true);
+      server.onLine = (line, send) => {
+        const label = /^@label=(\S+) NICK bob$/.exec(line)?.[1];
+        if (label === undefined) return;
+        // An unlabeled NICK echo first (as if from another command): it must not answer the request.
+        send(":srv NOTICE alice :unrelated");
+        send(`@label=${label} :alice!alice@host NICK :bob`);
+      };
+      const reply = await connection.request(nickRequest("bob"));
+      assert.equal(reply.kind, "ok");
+      assert.ok(server.received.some((l) => /^@label=\S+ NICK bob$/.test(l)), `sent: ${server.received.join(" | ")}`);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(connection.nick, "bob", "irc-framework saw the same line");
+    } finally {
+      await done();
+    }
+  });
+
+  it("without it: an untagged line, answered by the numerics that name the nick", async () => {
+    const { server, connection, done } = await connected(["batch"]);
+    try {
+      server.onLine = (line, send) => {
+        if (line === "WHOIS carol") {
+          send(":srv 401 alice carol :No such nick/channel");
+          send(":srv 318 alice carol :End of /WHOIS list.");
+        }
+      };
+      const reply = await connection.request(whoisRequest("carol"));
+      assert.equal(reply.kind, "error");
+      assert.equal(`${reply.numeric} ${reply.text}`, "401 No such nick/channel");
+      assert.ok(server.received.includes("WHOIS carol"));
+    } finally {
+      await done();
+    }
+  });
+
+  it("times out when the server says nothing, after the time asked for", async () => {
+    const { connection, done } = await connected([]);
+    try {
+      const started = Date.now();
+      const reply = await connection.request(whoisRequest("silent"), { timeoutMs: 150 });
+      assert.equal(reply.kind, "timeout");
+      assert.equal(reply.afterMs, 150);
+      assert.ok(Date.now() - started >= 140);
+    } finally {
+      await done();
+    }
+  });
+
+  it("fails at once when the connection is lost while waiting, and refuses when not connected", async () => {
+    const { server, connection, done } = await connected([]);
+    try {
+      server.onLine = (line, _send, socket) => {
+        if (line === "WHOIS doomed") socket.destroy();
+      };
+      const started = Date.now();
+      const reply = await connection.request(whoisRequest("doomed"));
+      assert.equal(reply.kind, "lost");
+      assert.equal(reply.sent, true, "the line had been written");
+      assert.ok(Date.now() - started < 5000, "well before the 10 s timeout");
+      const refused = await connection.request(whoisRequest("later"));
+      assert.equal(refused.kind, "lost");
+      assert.equal(refused.sent, false);
+    } finally {
+      await done();
+    }
+  });
+});

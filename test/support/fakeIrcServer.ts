@@ -1,0 +1,74 @@
+import { createServer, type Server, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A scripted IRC server on 127.0.0.1 (an ephemeral port) for tests of the IRC transport: it
+ * registers a client (CAP negotiation with the caps it is given, 001, 005, end of MOTD), answers
+ * PING, and hands every other line after registration to `onLine`, with a function to answer.
+ * `received` has every line a client sent, as written.
+ */
+export class FakeIrcServer {
+  readonly received: string[] = [];
+  onLine: (line: string, send: (line: string) => void, socket: Socket) => void = () => undefined;
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly caps: readonly string[]) {
+    this.server = createServer((socket) => this.serve(socket));
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private serve(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("error", () => undefined);
+    const send = (line: string) => {
+      if (!socket.destroyed) socket.write(`${line}\r\n`);
+    };
+    let nick = "*";
+    let user = false;
+    let capsDone = false;
+    let registered = false;
+    let buffer = "";
+    const welcome = () => {
+      if (registered || !user || !capsDone || nick === "*") return;
+      registered = true;
+      send(`:srv 001 ${nick} :Welcome`);
+      send(`:srv 005 ${nick} CASEMAPPING=rfc1459 NICKLEN=30 :are supported by this server`);
+      send(`:srv 376 ${nick} :End of /MOTD command.`);
+    };
+    socket.on("data", (data) => {
+      buffer += data.toString("utf8");
+      let end: number;
+      while ((end = buffer.indexOf("\r\n")) !== -1) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        this.received.push(line);
+        const words = line.split(" ");
+        const command = (words[0] ?? "").toUpperCase();
+        if (command === "PING") send(`:srv PONG srv :${words.slice(1).join(" ").replace(/^:/, "")}`);
+        else if (!registered && command === "CAP" && words[1] === "LS") send(`:srv CAP * LS :${this.caps.join(" ")}`);
+        else if (!registered && command === "CAP" && words[1] === "REQ") send(`:srv CAP * ACK ${words.slice(2).join(" ")}`);
+        else if (!registered && command === "CAP" && words[1] === "END") {
+          capsDone = true;
+          welcome();
+        } else if (!registered && command === "NICK") {
+          nick = words[1] ?? "*";
+          welcome();
+        } else if (!registered && command === "USER") {
+          user = true;
+          welcome();
+        } else if (registered) this.onLine(line, send, socket);
+      }
+    });
+  }
+}
