@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
-import { acceptInviteFrom, botNotices } from "./support/adminRoom";
+import { acceptInviteFrom, botNotices, command } from "./support/adminRoom";
 import { TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { eventually, joinRoom, registerUser, uniqueName, type TestUser } from "./support/matrixClient";
+import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
 
 describe("the admin room on Ergo", () => {
   const bridge = new RunningBridge(bridges.sample);
@@ -18,6 +18,8 @@ describe("the admin room on Ergo", () => {
   let nick = "";
   let adminRoom = "";
   let watcher: TestIrcClient;
+  const re = (text: string) => text.replace(/[[\]\\^$.|?*+(){}]/g, "\\$&");
+  const say = (text: string) => command(alice, adminRoom, bot, text);
 
   before(async () => {
     await bridge.start();
@@ -39,5 +41,78 @@ describe("the admin room on Ergo", () => {
       return n.length > 0 ? n : undefined;
     }, 20000, "the first notice");
     assert.match(notices[0] ?? "", new RegExp(`^Connected to .* as ${nick.replace(/[[\]]/g, "\\$&")}\\. Say !help`));
+  });
+
+  it("!whois of an IRC client gives user@host, realname and channels; of a Matrix user, their nick", async () => {
+    const reply = await say(`!whois ${watcher.nick}`);
+    assert.match(reply, new RegExp(re(watcher.nick), "i"));
+    assert.match(reply, /test client/, "the realname");
+    assert.match(reply, new RegExp(re(channel), "i"), "the channels");
+    assert.match(await say(`!whois ${alice.userId}`), new RegExp(re(nick)));
+    assert.match(await say("!whois nobody-here-xyz"), /no such nick/i);
+  });
+
+  it("!nick to a free nick changes it (IRC sees it); to a taken nick says it is in use", async () => {
+    const wanted = uniqueName("an").slice(0, 14);
+    const from = watcher.lines.length;
+    assert.match(await say(`!nick ${wanted}`), new RegExp(`changed to ${re(wanted)}`));
+    await watcher.waitFor(new RegExp(`^(?:@\\S+ )?:${re(nick)}!\\S+ NICK :?${re(wanted)}$`, "i"), 15000, from);
+    nick = wanted;
+    assert.match(await say(`!nick ${watcher.nick}`), /is in use/);
+    assert.match(await say("!nick"), new RegExp(`Your nick on .* is ${re(nick)} \\(connected\\)`));
+  });
+
+  it("!join and !part through the user's own connection", async () => {
+    const other = `#${uniqueName("adj")}`;
+    const from = watcher.lines.length;
+    await watcher.join(other);
+    assert.match(await say(`!join ${other}`), /Joined/i);
+    await watcher.waitFor(new RegExp(`:${re(nick)}!\\S+ JOIN :?${re(other)}`, "i"), 15000, from);
+    assert.match(await say(`!part ${other}`), /Left|Parted/i);
+    await watcher.waitFor(new RegExp(`:${re(nick)}!\\S+ PART ${re(other)}`, "i"), 15000, from);
+    assert.match(await say("!join not-a-channel"), /channel/i);
+  });
+
+  it("!cmd: an allowed command is answered; a forbidden one and an embedded newline send nothing", async () => {
+    assert.match(await say(`!cmd TOPIC ${channel}`), /topic/i);
+    const from = watcher.lines.length;
+    assert.match(await say(`!cmd KILL ${watcher.nick} :bye`), /only for bridge administrators|not allowed/i);
+    assert.match(await say("!cmd SQUIT ergo.test"), /only for bridge administrators|not allowed/i);
+    // A second line (an IRC command smuggled after a newline) is never read.
+    const reply = await say(`!cmd AWAY :back soon\nPRIVMSG ${watcher.nick} :smuggled`);
+    assert.doesNotMatch(reply, /smuggled/);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(watcher.lines.slice(from).filter((l) => /smuggled|KILL/.test(l)).length, 0, "nothing reached the IRC user");
+    assert.match(await say(`!cmd PRIVMSG ${watcher.nick} :hi`), /only .*services|not allowed|channel you are in/i);
+  });
+
+  it("!storepass then !reconnect identifies the user with SASL; the password is redacted and never echoed", async () => {
+    const password = `correct horse ${uniqueName("")}`;
+    // Ergo has accounts built in: register the user's nick as an account through their connection.
+    assert.match(await say(`!cmd PRIVMSG NickServ :REGISTER ${password.replace(/ /g, "-")}`), /created|registered/i);
+    const reply = await say(`!storepass ${password.replace(/ /g, "-")}`);
+    assert.match(reply, new RegExp(`^Password stored \\(sealed\\) for the account ${re(nick)}`));
+    assert.ok(!reply.includes("horse"), "the password is not echoed");
+    await eventually(async () => {
+      const mine = (await timeline(alice, adminRoom)).filter((e) => e.sender === alice.userId && e.type === "m.room.message");
+      const stored = mine.find((e) => e.content.body === undefined);
+      return stored !== undefined && !mine.some((e) => typeof e.content.body === "string" && e.content.body.startsWith("!storepass"));
+    }, 20000, "the !storepass message redacted");
+    await say("!reconnect");
+    await eventually(async () => (await botNotices(alice, adminRoom, bot)).find((n) => /^Identified to .* as .* \(SASL\)\.$/.test(n)), 30000, "the login notice");
+    const from = watcher.lines.length;
+    watcher.raw(`WHOIS ${nick}`);
+    assert.match(await watcher.waitFor(/ 330 /, 15000, from), new RegExp(` 330 \\S+ ${re(nick)} \\S+ :`, "i"), "IRC agrees: the user is logged in");
+  });
+
+  it("!quit keeps the user disconnected, and their messages are answered with why; !reconnect brings them back", async () => {
+    const portal = await joinRoom(alice, bridge.alias(channel));
+    const from = watcher.lines.length;
+    assert.match(await say("!quit"), /disconnected|left/i);
+    await watcher.waitFor(new RegExp(`:${re(nick)}!\\S+ QUIT`, "i"), 15000, from);
+    await sendText(alice, portal, "while quit");
+    await eventually(async () => (await timeline(alice, portal)).some((e) => e.sender === bot && /quit/i.test(String(e.content.body))), 20000, "the notice about the quit");
+    await say("!reconnect");
+    await watcher.waitFor(new RegExp(`:${re(nick)}!\\S+ JOIN :?${re(channel)}`, "i"), 20000, from);
   });
 });
