@@ -94,20 +94,22 @@ describe("connect storms", () => {
   });
 
   it("the same server with the scheduler at a strict rate: no throttle at all", async () => {
-    // Let the previous story's throttle window pass.
-    await new Promise((r) => setTimeout(r, 6000));
+    // Let the previous story's throttle pass: InspIRCd keeps refusing for up to period + timeout
+    // (5 + 5 s, counted in whole seconds) after its last trigger.
+    await new Promise((r) => setTimeout(r, 12000));
     const bridge = new RunningBridge(
       bridges.insp,
-      onInsp2({ perSecond: 3, burst: 3, concurrent: 5, jitterMs: 0, probeIntervalMs: 250, breakerMinSeconds: 2, breakerMaxSeconds: 8 }),
+      // Under insp2's limit of 20 per window, which lasts up to 6 s as InspIRCd counts whole seconds.
+      onInsp2({ perSecond: 2, burst: 2, concurrent: 5, jitterMs: 0, probeIntervalMs: 250, breakerMinSeconds: 2, breakerMaxSeconds: 8 }),
     );
     running.push(bridge);
     const channel = `#${uniqueName("slow")}`;
-    const nicks = await seedPuppets(bridge.config.dir, "insp", `sl${uniqueName("").slice(-4)}`, 30, channel);
+    const nicks = await seedPuppets(bridge.config.dir, "insp", `sl${uniqueName("").slice(-4)}`, 24, channel);
     const watcher = await TestIrcClient.connect(testenv.inspircd.host, testenv.inspircd.port, uniqueName("w").slice(0, 12));
     await watcher.join(channel);
     await bridge.start();
     const took = await allIn(watcher, channel, nicks, 60000);
-    process.stderr.write(`  (30 puppets at 3 connections/s: all in after ${took} ms)\n`);
+    process.stderr.write(`  (24 puppets at 2 connections/s: all in after ${took} ms)\n`);
     assert.equal(await metric(bridges.insp.metricsPort, "ircbridge_connect_breaker_trips_total"), 0);
     assert.equal(await metric(bridges.insp.metricsPort, "ircbridge_irc_disconnects_total", { throttled: "true" }), 0);
     await watcher.quit();
