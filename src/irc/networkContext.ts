@@ -22,6 +22,14 @@ export interface NetworkContext {
   readonly limits: { readonly maxConnections: number; readonly idleTimeoutMs: number; readonly inactiveMs: number };
   readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
   readonly reconnect: { readonly minMs: number; readonly maxMs: number };
+  readonly privateMessages: PrivateMessageSettings;
+}
+
+/** Private messages on one network (see the config's privateMessages). */
+export interface PrivateMessageSettings {
+  readonly enabled: boolean;
+  readonly requireRegisteredSender: boolean;
+  readonly maxNewRoomsPerHour: number;
 }
 
 export function buildNetworkContext(network: NetworkConfig, domain: string): NetworkContext {
@@ -54,5 +62,10 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
     limits: { maxConnections: network.connections.max, idleTimeoutMs: network.connections.idleTimeoutSeconds * 1000, inactiveMs: network.connections.inactiveHours * 3600000 },
     keepalive: { pingIntervalS: network.connections.pingIntervalSeconds, pingTimeoutS: network.connections.pingTimeoutSeconds },
     reconnect: { minMs: network.connections.reconnectMinMs, maxMs: network.connections.reconnectMaxMs },
+    privateMessages: {
+      enabled: network.privateMessages.enabled,
+      requireRegisteredSender: network.privateMessages.requireRegisteredSender,
+      maxNewRoomsPerHour: network.privateMessages.maxNewRoomsPerHour,
+    },
   };
 }
