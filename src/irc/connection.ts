@@ -13,6 +13,7 @@ import { parseCasemapping, type Casemapping } from "./casemapping";
 import { TypedEmitter } from "../util/typedEmitter";
 import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
 import { refusalIn } from "./serverWords";
+import { refusalOfError, refusalOfNumeric } from "./refusal";
 
 /** The part of the network's connect scheduler a connection uses (see connectScheduler.ts). */
 export interface ConnectGate {
@@ -142,6 +143,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
   }
 
+  /** Whether a target names a channel (the server's CHANTYPES, by default # and &). */
+  isChannelName(name: string): boolean {
+    return name !== "" && (this.isupport("CHANTYPES") ?? "#&").includes(name.charAt(0));
+  }
+
   get casemapping(): Casemapping {
     return parseCasemapping(this.isupport("CASEMAPPING"));
   }
@@ -210,7 +216,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   /**
    * Queues a message (split into lines that fit). Resolves when the server confirmed every line
    * (IRCv3 echo-message), or, on a server without it, when every line was written to a live socket;
-   * rejects with the server's reason when it refused a line (e.g. "cannot send to channel"), when
+   * rejects with an IrcRefusal (see refusal.ts: its kind, and the server's reason) when the server
+   * refused a line (cannot send to channel, no such nick, registered users only, caller id), when
    * the connection was lost first, or when a line was still waiting at `deadline` (see expire). False, with nothing queued, when the queue cannot take all of it.
    */
   say(kind: "privmsg" | "notice" | "action", target: string, body: string, deadline?: number): Promise<void> | false {
@@ -341,9 +348,17 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       // ERROR (error "irc") and a network ban explain why the socket closes next.
       if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") this.lastError = reason;
       // A refused message (cannot send to channel, no such nick) answers the oldest one waiting.
-      const target = optStr(e.channel) ?? optStr(e.nick);
-      if (target !== undefined && /cannot_send|no_such_nick|no_such_channel/.test(str(e.error))) this.echoes.settle(target, new Error(reason));
+      const refusal = refusalOfError(str(e.error), optStr(e.channel) ?? optStr(e.nick), reason);
+      if (refusal !== undefined) this.echoes.settle(refusal.target, refusal);
       this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel) });
+    });
+    c.on("unknown command", (e: Raw) => {
+      // Refusals of private messages irc-framework has no name for (+R, caller id): see refusal.ts.
+      const params = Array.isArray(e.params) ? e.params.map(str) : [];
+      const refusal = refusalOfNumeric(str(e.command), params, (name) => this.isChannelName(name));
+      if (refusal === undefined) return;
+      this.echoes.settle(refusal.target, refusal);
+      this.emit("serverError", { error: refusal.kind, reason: refusal.message, channel: undefined });
     });
     c.on("close", () => this.lost(c));
     c.on("socket close", (err: unknown) => {

@@ -82,7 +82,7 @@ async function setup() {
 }
 
 function message(from: string, text: string, kind: MessageEvent["kind"] = "privmsg", tags: Tags = {}): ChannelEvent {
-  return { type: "message", channel: "#chan", e: { ...base, kind, from, target: "#chan", text, tags } };
+  return { type: "message", channel: "#chan", e: { ...base, kind, from, target: "#chan", text, tags, account: undefined } };
 }
 const join = (nick: string): ChannelEvent => ({ type: "join", channel: "#chan", e: { ...base, nick, channel: "#chan", account: undefined } });
 const quit = (nick: string, reason: string): ChannelEvent => ({ type: "quit", channel: "#chan", e: { ...base, nick, reason } });
@@ -248,7 +248,7 @@ describe("IRC -> Matrix handlers", () => {
 
   it("events of a channel with no bridged room do nothing", async () => {
     const { run } = await setup();
-    const other: ChannelEvent = { type: "message", channel: "#other", e: { ...base, kind: "privmsg", from: "Bob", target: "#other", text: "hi" } };
+    const other: ChannelEvent = { type: "message", channel: "#other", e: { ...base, kind: "privmsg", from: "Bob", target: "#other", text: "hi", account: undefined } };
     assert.deepEqual(await run(other), []);
   });
 
