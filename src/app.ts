@@ -11,7 +11,7 @@ import type { BridgeConfig } from "./config/schema";
 import { errorText } from "./errors";
 import type { MatrixContext, NetworkRuntime } from "./fromMatrix/context";
 import { ChannelOrder } from "./fromMatrix/channelOrder";
-import { sendToIrc } from "./fromMatrix/message";
+import { sendToIrc } from "./fromMatrix/sendToIrc";
 import { routeMatrixEvent } from "./fromMatrix/router";
 import { RecentIds } from "./util/recentIds";
 import { buildNetworkContext, type NetworkContext } from "./irc/networkContext";
