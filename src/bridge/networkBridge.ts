@@ -8,6 +8,8 @@ import { NetworkFeed } from "../broker/networkFeed";
 import { errorText } from "../errors";
 import type { IrcContext } from "../fromIrc/context";
 import { onNames } from "../fromIrc/names";
+import { onPrivateMessage, senderRegistered } from "../fromIrc/privateMessage";
+import { PmGuard } from "../pms/pmGuard";
 import { routeIrcEvent } from "../fromIrc/router";
 import type { IrcConnection } from "../irc/connection";
 import type { MessageEvent } from "../irc/events";
@@ -42,6 +44,8 @@ export interface NetworkBridgeDeps {
   readonly metrics: Metrics;
   /** Tells a user something about their connection, in their admin room. */
   readonly notify: (userId: string, text: string) => void;
+  /** The private-message rooms (src/pms/). */
+  readonly pms: IrcContext["pms"];
 }
 
 export class NetworkBridge {
@@ -62,8 +66,7 @@ export class NetworkBridge {
       {
         deliver: (item) => routeIrcEvent(item, this.ctx),
         names: (_connection, e) => onNames(e, this.ctx),
-        privateMessage: (connection, e) =>
-          log.info("private IRC message not bridged yet", { network: network.id, to: this.userByConnection.get(connection.id), from: e.from }),
+        privateMessage: (connection, e) => this.privateMessage(connection, e),
         selfJoined: (connection, channel) => this.gaps.joined(connection, channel),
         handover: () => metrics.brokerHandovers.inc({ network: network.id }),
         duplicate: () => metrics.brokerDuplicates.inc({ network: network.id }),
@@ -90,6 +93,9 @@ export class NetworkBridge {
       },
       fold: (name) => this.feed.fold(name),
       markDelivered: (channel, time, msgid) => this.markDelivered(channel, time, msgid),
+      pms: deps.pms,
+      pmGuard: new PmGuard(network.privateMessages, deps.clock),
+      busy: (userId) => this.puppets.busy(userId),
     };
     this.gaps = new GapFiller({
       feed: this.feed,
@@ -197,6 +203,18 @@ export class NetworkBridge {
       if (this.feed.fold(e.nick) === mine || this.feed.fold(e.newNick) === mine) setImmediate(() => this.persist(userId));
     });
     connection.on("serverError", (e) => log.info("IRC server error", { user: userId, network: network.id, error: e.error, reason: e.reason }));
+  }
+
+  /** A message to a user's own connection: a private message, for the fromIrc handler. */
+  private privateMessage(connection: IrcConnection, e: MessageEvent): void {
+    const userId = this.userByConnection.get(connection.id);
+    if (userId === undefined) return;
+    const reply = (text: string) => {
+      const sent = connection.say("notice", e.from, text);
+      if (sent !== false) sent.catch(() => undefined);
+    };
+    const registered = senderRegistered(e.account, connection.hasCap("account-tag"), this.feed.accountOf(e.from));
+    onPrivateMessage({ userId, ownNick: connection.nick, e, registered, reply }, this.ctx);
   }
 
   private countConnections(): void {

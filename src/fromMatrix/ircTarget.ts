@@ -1,3 +1,4 @@
+import { pmKey } from "../rooms/pmIndex";
 import type { MatrixContext } from "./context";
 
 /** Where the messages of a Matrix room go on IRC: a bridged channel, or a nick (a private-message room). */
@@ -25,5 +26,7 @@ export type IrcTarget =
 export function ircTargetOf(roomId: string, ctx: MatrixContext): IrcTarget | undefined {
   const room = ctx.rooms.room(roomId);
   if (room !== undefined) return { kind: "channel", network: room.network, name: room.channel, folded: room.folded, orderKey: `${room.network}\0${room.folded}` };
+  const pm = ctx.pms.roomOf(roomId);
+  if (pm !== undefined) return { kind: "nick", network: pm.network, name: pm.nick, folded: pm.folded, orderKey: pmKey(pm.network, pm.userId, pm.folded), userId: pm.userId };
   return undefined;
 }

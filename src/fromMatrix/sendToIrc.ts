@@ -4,6 +4,7 @@ import type { OutboxEntry } from "../store/store";
 import type { MatrixContext, NetworkRuntime } from "./context";
 import type { IrcMessage } from "./ircMessage";
 import { ircTargetOf, type IrcTarget } from "./ircTarget";
+import { pmFailureReason } from "./pmRefusal";
 
 /**
  * Accepts a Matrix message for IRC: written to the outbox before the transaction is acknowledged,
@@ -27,7 +28,8 @@ export function acceptForIrc(event: MatrixEvent, message: IrcMessage, ctx: Matri
 
 /**
  * Hands one accepted message to the sender's own IRC connection (created if needed), for its
- * room's target: a channel (the connection joins it first if it is not in it) or a nick. Also used
+ * room's target: a channel (the connection joins it first if it is not in it) or a nick (only the
+ * private room's own user speaks to it; a refusal is told in plain words). Also used
  * at start-up for the messages a crash left unconfirmed in the outbox.
  *
  * Guarantees: messages to one target are handed to IRC one at a time, in the order they were
@@ -44,11 +46,15 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
   const target = ircTargetOf(roomId, ctx);
   const runtime = target === undefined ? undefined : ctx.networks.get(target.network);
   const settle = () => ctx.outbox.remove(entry.eventId).catch((err: unknown) => ctx.log.error("cannot update the outbox", { error: String(err) }));
-  if (target === undefined || runtime === undefined) {
+  if (target === undefined || runtime === undefined || (target.kind === "nick" && target.userId !== sender)) {
     void settle();
     return;
   }
-  const tell = (reason: string) => ctx.notice(roomId, `Your message was not sent to IRC: ${reason}.`);
+  // The bot tells in channel rooms; in a private room (where the bot is not) the nick's ghost does.
+  const tell =
+    target.kind === "channel"
+      ? (reason: string) => ctx.notice(roomId, `Your message was not sent to IRC: ${reason}.`)
+      : (reason: string) => ctx.pms.notice(roomId, `Your message was not sent to ${target.name}: ${reason}.`);
   const ensured = runtime.puppets.ensure(sender);
   if (!ensured.ok) {
     ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "limit" });
@@ -63,12 +69,16 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     connection.join(target.name);
     ctx.persist(target.network, sender);
   }
+  if (target.kind === "nick") runtime.puppets.busy(sender);
   const sayNow = () => {
     if (ctx.now() >= deadline) throw new Error(`${waited}: ${connection.downReason ?? `earlier messages to ${target.name} were still being sent`}`);
     ctx.outbox.handed(entry.eventId);
     const sent = connection.say(kind, target.name, body, deadline);
     if (sent === false) throw new Error("too many messages are already waiting on your IRC connection");
-    return sent;
+    if (target.kind === "channel") return sent;
+    return sent.catch((err: unknown) => {
+      throw new Error(pmFailureReason(err, target.name));
+    });
   };
   const accepted = runtime.order.enqueue(target.orderKey, {
     send: () => {

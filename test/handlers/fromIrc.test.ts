@@ -18,6 +18,7 @@ import { openNedbStore } from "../../src/store/nedbStore";
 import { FakeClock } from "../support/fakeClock";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { fakeNetwork } from "../support/fakeNetwork";
+import { PmGuard } from "../../src/pms/pmGuard";
 import { silentLogger } from "../support/silentLogger";
 
 const BOT = "@ircbot:example.org";
@@ -47,7 +48,7 @@ async function setup() {
     queues,
     // Marks recorded among the API calls, so the test sees what happened before it.
     deliver: (send) => deliverMessage(send, { ghosts, api, metrics, markDelivered: (s) => api.calls.push(`mark ${s.channel} ${String(s.ts)} ${String(s.msgid)}`) }),
-    notice: (roomId, text) => api.calls.push(`notice ${roomId} ${text}`),
+    notice: (send, text) => api.calls.push(`notice ${send.roomId} ${text}`),
     maxPerRoom: 1000,
     depth: () => undefined,
     dropped: () => undefined,
@@ -69,6 +70,9 @@ async function setup() {
     markDelivered: (channel, time, msgid) => api.calls.push(`mark ${channel} ${String(time)} ${String(msgid)}`),
     topics: new Map(),
     splits: new SplitDebouncer(network.netsplitDebounceMs, clock),
+    pms: { find: () => undefined },
+    pmGuard: new PmGuard(network.privateMessages, clock),
+    busy: () => undefined,
   };
   const route = (ev: ChannelEvent) => routeIrcEvent({ key: dedupeKey(ev, clock.now()), ev }, ctx);
   /** Routes the events, waits for the room queues, and returns the API calls they made. */

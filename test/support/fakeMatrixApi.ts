@@ -1,3 +1,4 @@
+import type { MatrixEvent } from "../../src/matrix/events";
 import { MatrixApi, type Json, type MatrixApiError } from "../../src/matrix/matrixApi";
 
 export interface SentEvent {
@@ -25,6 +26,10 @@ export class FakeMatrixApi extends MatrixApi {
   private roomsMade = 0;
   /** Members `joinedMembers` reports per room (none when unset). */
   readonly members = new Map<string, string[]>();
+  /** State `getState` reports, by "roomId type stateKey" (absent: 404, undefined). */
+  readonly state = new Map<string, Json>();
+  /** Events `messages` reports per room, newest first. */
+  readonly history = new Map<string, MatrixEvent[]>();
 
   constructor() {
     super("http://homeserver.invalid", "fake-as-token");
@@ -89,6 +94,16 @@ export class FakeMatrixApi extends MatrixApi {
     await this.record("createRoom", as, roomId);
     this.created.push(body);
     return roomId;
+  }
+
+  override async getState(roomId: string, as: string, type: string, stateKey = ""): Promise<Json | undefined> {
+    await this.record("getState", roomId, as, type, stateKey);
+    return this.state.get(`${roomId} ${type} ${stateKey}`);
+  }
+
+  override async messages(roomId: string, as: string, limit: number): Promise<MatrixEvent[]> {
+    await this.record("messages", roomId, as, String(limit));
+    return (this.history.get(roomId) ?? []).slice(0, limit);
   }
 
   override async joinedMembers(roomId: string, as: string): Promise<string[]> {
