@@ -220,7 +220,7 @@ export class App {
           log: log.child({ network: network.id }),
           metrics: this.metrics,
           notify: (userId, text) => notifier.notify(userId, text),
-          pms: pmIndex,
+          pms,
         }),
     );
     const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(

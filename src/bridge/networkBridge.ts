@@ -7,6 +7,7 @@
 import { NetworkFeed } from "../broker/networkFeed";
 import { errorText } from "../errors";
 import type { IrcContext } from "../fromIrc/context";
+import { onLateRefusal } from "../fromIrc/lateRefusal";
 import { onNames } from "../fromIrc/names";
 import { onPrivateMessage, senderRegistered } from "../fromIrc/privateMessage";
 import { PmGuard } from "../pms/pmGuard";
@@ -203,6 +204,7 @@ export class NetworkBridge {
       if (this.feed.fold(e.nick) === mine || this.feed.fold(e.newNick) === mine) setImmediate(() => this.persist(userId));
     });
     connection.on("serverError", (e) => log.info("IRC server error", { user: userId, network: network.id, error: e.error, reason: e.reason }));
+    connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
   }
 
   /** A message to a user's own connection: a private message, for the fromIrc handler. */

@@ -35,7 +35,11 @@ export interface IrcContext {
   /** Topic last set in each room by the bridge, so repeats are not re-sent. */
   readonly topics: Map<string, string>;
   /** The private-message rooms (src/pms/). */
-  readonly pms: { find(network: string, userId: string, folded: string): PmRoomRecord | undefined };
+  readonly pms: {
+    find(network: string, userId: string, folded: string): PmRoomRecord | undefined;
+    /** A notice from the room's ghost. */
+    notice(roomId: string, text: string): void;
+  };
   /** Spam protection for private messages from IRC on this network. */
   readonly pmGuard: PmGuard;
   /** A private message went through the user's connection: it is not idle. */

@@ -4,6 +4,7 @@ import { onAdminMessage } from "./adminMessage";
 import type { MatrixContext, MatrixHandler } from "./context";
 import { onMember } from "./membership";
 import { onRoomMessage } from "./message";
+import { onPmEncryption } from "./pmEncryption";
 import { onPmMember } from "./pmMembership";
 import { onPmMessage } from "./pmMessage";
 
@@ -23,6 +24,7 @@ const adminHandlers: Readonly<Record<string, MatrixHandler>> = {
 const pmHandlers: Readonly<Record<string, MatrixHandler>> = {
   "m.room.message": onPmMessage,
   "m.room.member": onPmMember,
+  "m.room.encryption": onPmEncryption,
 };
 
 /**

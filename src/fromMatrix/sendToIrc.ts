@@ -4,7 +4,7 @@ import type { OutboxEntry } from "../store/store";
 import type { MatrixContext, NetworkRuntime } from "./context";
 import type { IrcMessage } from "./ircMessage";
 import { ircTargetOf, type IrcTarget } from "./ircTarget";
-import { pmFailureReason } from "./pmRefusal";
+import { pmFailureReason } from "../pms/refusalWords";
 
 /**
  * Accepts a Matrix message for IRC: written to the outbox before the transaction is acknowledged,

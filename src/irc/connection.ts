@@ -13,7 +13,7 @@ import { parseCasemapping, type Casemapping } from "./casemapping";
 import { TypedEmitter } from "../util/typedEmitter";
 import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
 import { refusalIn } from "./serverWords";
-import { refusalOfError, refusalOfNumeric } from "./refusal";
+import { refusalOfError, refusalOfNumeric, type IrcRefusal } from "./refusal";
 
 /** The part of the network's connect scheduler a connection uses (see connectScheduler.ts). */
 export interface ConnectGate {
@@ -50,6 +50,11 @@ export interface ConnectionEvents extends ForwardedEvents {
   registered: (nick: string, nickNote: string | undefined, again: boolean) => void;
   /** An error numeric or ERROR line the server sent (e.g. banned, too many connections). */
   serverError: (e: { readonly error: string; readonly reason: string; readonly channel: string | undefined }) => void;
+  /**
+   * The server refused a message no line was waiting for: on a server without echo-message a sent
+   * line counts as sent once written, so a refusal that follows is the only word the sender gets.
+   */
+  refused: (refusal: IrcRefusal) => void;
   /**
    * The socket is gone. `willReconnect` unless it was closed on purpose or the server refused us for
    * good (`fatal`: banned), which is never retried. `throttled`: the server wants fewer or slower
@@ -349,7 +354,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") this.lastError = reason;
       // A refused message (cannot send to channel, no such nick) answers the oldest one waiting.
       const refusal = refusalOfError(str(e.error), optStr(e.channel) ?? optStr(e.nick), reason);
-      if (refusal !== undefined) this.echoes.settle(refusal.target, refusal);
+      if (refusal !== undefined && !this.echoes.settle(refusal.target, refusal)) this.emit("refused", refusal);
       this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel) });
     });
     c.on("unknown command", (e: Raw) => {
@@ -357,7 +362,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       const params = Array.isArray(e.params) ? e.params.map(str) : [];
       const refusal = refusalOfNumeric(str(e.command), params, (name) => this.isChannelName(name));
       if (refusal === undefined) return;
-      this.echoes.settle(refusal.target, refusal);
+      if (!this.echoes.settle(refusal.target, refusal)) this.emit("refused", refusal);
       this.emit("serverError", { error: refusal.kind, reason: refusal.message, channel: undefined });
     });
     c.on("close", () => this.lost(c));

@@ -34,14 +34,16 @@ export class EchoWaiter {
     });
   }
 
-  settle(target: string, error?: Error): void {
+  /** Answers the oldest line waiting for the target; false when none was waiting. */
+  settle(target: string, error?: Error): boolean {
     const key = target.toLowerCase();
     const list = this.waiting.get(key);
     const first = list?.shift();
     if (list !== undefined && list.length === 0) this.waiting.delete(key);
-    if (first === undefined) return;
+    if (first === undefined) return false;
     if (error === undefined) first.resolve();
     else first.reject(error);
+    return true;
   }
 
   failAll(reason: string): void {

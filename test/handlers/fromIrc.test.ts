@@ -70,7 +70,7 @@ async function setup() {
     markDelivered: (channel, time, msgid) => api.calls.push(`mark ${channel} ${String(time)} ${String(msgid)}`),
     topics: new Map(),
     splits: new SplitDebouncer(network.netsplitDebounceMs, clock),
-    pms: { find: () => undefined },
+    pms: { find: () => undefined, notice: () => undefined },
     pmGuard: new PmGuard(network.privateMessages, clock),
     busy: () => undefined,
   };

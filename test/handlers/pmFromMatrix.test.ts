@@ -98,6 +98,15 @@ describe("private messages, Matrix -> IRC", () => {
     });
   }
 
+  it("encryption turned on in a private chat: the ghost says the bridge cannot read it", async () => {
+    const s = await pmScene();
+    s.api.members.set(DM, [ALICE, BOB]);
+    await s.route(invite(BOB));
+    await s.route({ type: "m.room.encryption", room_id: DM, sender: ALICE, state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } });
+    assert.deepEqual(s.api.sent.map((e) => [e.as, e.content.msgtype]), [[BOB, "m.notice"]]);
+    assert.match(String(s.api.sent[0]?.content.body), /encrypted now.*bob will not see/);
+  });
+
   it("a new direct chat with the same nick replaces the old one: the ghost says so there and leaves it", async () => {
     const s = await pmScene();
     s.api.members.set(DM, [ALICE, BOB]);
@@ -138,6 +147,22 @@ describe("private messages, Matrix -> IRC", () => {
       ]);
       assert.deepEqual(await s.outbox(), [], "refused messages leave the outbox once the sender was told");
       assert.ok(server.lines.includes("PRIVMSG Bob :hi bob"), "sent to the nick as written");
+    } finally {
+      s.puppets.closeAll("test over");
+      await server.close();
+    }
+  });
+
+  it("on a server without echo-message a refusal that comes after the message counted as sent is still told", async () => {
+    const server = await FakeIrcServer.start("account-tag", (_command, target) => (target === "bob" ? [":srv 401 alice bob :No such nick/channel"] : []));
+    const s = await pmScene({ ircPort: server.port });
+    try {
+      s.api.members.set(DM, [ALICE, BOB]);
+      await s.route(invite(BOB));
+      await s.route(text(ALICE, "hi bob"));
+      const notices = () => s.api.sent.filter((e) => e.content.msgtype === "m.notice").map((e) => `${e.as} ${String(e.content.body)}`);
+      await until(() => notices().length === 1, "a notice");
+      assert.deepEqual(notices(), [`${BOB} A message to bob was not delivered: bob is not online.`]);
     } finally {
       s.puppets.closeAll("test over");
       await server.close();

@@ -2,6 +2,7 @@ import { ChannelOrder } from "../../src/fromMatrix/channelOrder";
 import type { MatrixContext } from "../../src/fromMatrix/context";
 import { routeMatrixEvent } from "../../src/fromMatrix/router";
 import type { IrcContext } from "../../src/fromIrc/context";
+import { onLateRefusal } from "../../src/fromIrc/lateRefusal";
 import { onPrivateMessage } from "../../src/fromIrc/privateMessage";
 import { SplitDebouncer } from "../../src/fromIrc/splitDebouncer";
 import type { ConnectGate } from "../../src/irc/connection";
@@ -66,7 +67,8 @@ export async function pmScene(options: PmSceneOptions = {}) {
     network,
     store: store.puppets,
     identity: () => (options.ircPort === undefined ? new Promise(() => undefined) : Promise.resolve({ nick: "alice", username: "alice" })),
-    attach: () => undefined,
+    // As the network bridge wires each connection: refusals no message waited for.
+    attach: (connection, userId) => connection.on("refused", (refusal) => onLateRefusal(userId, refusal, ircCtx)),
     clock,
     log,
     keepalive: { pingIntervalS: 3600, pingTimeoutS: 3600 },
@@ -133,7 +135,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
     markDelivered: () => undefined,
     splits: new SplitDebouncer(0, clock),
     topics: new Map(),
-    pms: index,
+    pms,
     pmGuard: new PmGuard(network.privateMessages, clock),
     busy: (userId) => puppets.busy(userId),
   };
