@@ -122,7 +122,8 @@ export class PmRooms {
         this.deps.metrics.bridgedMessages.inc({ direction: "irc_to_matrix" });
         return;
       } catch (err) {
-        if (!(err instanceof MatrixApiError) || err.transient || attempt > 0) throw err;
+        // Forbidden: the ghost is not in the room any more (or may not post). Anything else is retried or given up.
+        if (!(err instanceof MatrixApiError) || err.status !== 403 || attempt > 0) throw err;
         await this.abandon(roomId, `its ghost cannot post there any more (${errorText(err)})`, false);
       }
     }
@@ -193,7 +194,7 @@ export class PmRooms {
         presence = member?.membership === "join" || member?.membership === "invite" || member?.membership === "ban" ? member.membership : "leave";
         this.presence.set(known.roomId, presence);
       } catch (err) {
-        if (!(err instanceof MatrixApiError) || err.transient) throw err;
+        if (!(err instanceof MatrixApiError) || err.status !== 403) throw err;
         // The ghost may not look into the room: it is not in it any more.
         await this.abandon(known.roomId, `its ghost cannot see it any more (${errorText(err)})`, false);
         return this.create(network, userId, nick, folded, ghost);

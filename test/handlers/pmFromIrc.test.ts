@@ -105,6 +105,27 @@ describe("private messages, IRC -> Matrix", () => {
     assert.deepEqual(s.api.sent.map((e) => [e.roomId, e.content.body]), [[ROOM, "hello"]]);
   });
 
+  it("a room the ghost may not post in any more (403) is replaced by a new one; another refusal is not", async () => {
+    const s = await pmScene();
+    await s.index.put({ roomId: "!old:example.org", network: "testnet", userId: ALICE, nick: "Bob", folded: "bob", createdAt: 5 }).written;
+    s.api.state.set(`!old:example.org m.room.member ${ALICE}`, { membership: "join" });
+    s.api.failures.set("send !old:example.org", new MatrixApiError(403, "M_FORBIDDEN", "not in room"));
+    s.fromIrc("Bob", "hello");
+    await s.settle();
+    assert.deepEqual(s.api.sent.map((e) => [e.roomId, e.content.body]), [[ROOM, "hello"]]);
+    s.api.failures.set(`send ${ROOM}`, new MatrixApiError(400, "M_TOO_LARGE", "too large"));
+    s.fromIrc("Bob", "huge", { time: T + 1 });
+    // Refused for good twice (the queue retries once after 500 ms of the fake clock), then given up.
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setImmediate(r));
+      s.clock.advance(500);
+    }
+    await s.settle();
+    assert.equal(s.api.created.length, 1, "a message refused for itself does not move the conversation");
+    assert.equal(s.index.find("testnet", ALICE, "bob")?.roomId, ROOM);
+    assert.equal(s.givenUp.length, 1);
+  });
+
   it("CTCP requests other than ACTION and the user's own echoes are not bridged", async () => {
     const s = await pmScene();
     s.fromIrc("Bob", "\x01VERSION\x01");

@@ -14,7 +14,8 @@ export interface SentEvent {
  * A MatrixApi that talks to no homeserver: every call is recorded in `calls` as one readable line
  * ("join !room:x @user:x"), successful sends also in `sent` with all their fields, created rooms in
  * `created`. A method named in
- * `failures` rejects with that error (every call, until it is removed). Any other request throws.
+ * `failures` ("send", or "send !room:x" for one room) rejects with that error (every call, until it
+ * is removed). Any other request throws.
  */
 export class FakeMatrixApi extends MatrixApi {
   readonly calls: string[] = [];
@@ -46,7 +47,7 @@ export class FakeMatrixApi extends MatrixApi {
 
   private record(method: string, ...args: string[]): Promise<void> {
     this.calls.push([method, ...args].join(" "));
-    const failure = this.failures.get(method);
+    const failure = this.failures.get(method) ?? this.failures.get(`${method} ${args[0] ?? ""}`);
     return failure === undefined ? Promise.resolve() : Promise.reject(failure);
   }
 
