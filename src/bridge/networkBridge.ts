@@ -1,8 +1,9 @@
 /**
  * One IRC network wired up: its users' connections (PuppetRegistry), the feed into the event broker,
- * and the IRC -> Matrix handlers. Also what happens around a connection's life: the nick it got and
- * why, rejoining after a restart, and filling the gap a restart left (chathistory where the server
- * offers it, else a notice saying when the bridge was away).
+ * and the IRC -> Matrix handlers (channel events, and private messages to a user's connection).
+ * Also what happens around a connection's life: the nick it got and why, rejoining after a restart,
+ * and filling the gap a restart left (chathistory where the server offers it, else a notice saying
+ * when the bridge was away).
  */
 import { NetworkFeed } from "../broker/networkFeed";
 import { errorText } from "../errors";
@@ -10,7 +11,6 @@ import type { IrcContext } from "../fromIrc/context";
 import { onLateRefusal } from "../fromIrc/lateRefusal";
 import { onNames } from "../fromIrc/names";
 import { onPrivateMessage, senderRegistered } from "../fromIrc/privateMessage";
-import { PmGuard } from "../pms/pmGuard";
 import { routeIrcEvent } from "../fromIrc/router";
 import type { IrcConnection } from "../irc/connection";
 import type { MessageEvent } from "../irc/events";
@@ -30,6 +30,7 @@ import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import { GapFiller } from "./gapFiller";
 import { ConnectScheduler } from "../irc/connectScheduler";
 import { ConnectionNews } from "./connectionNews";
+import { PmGuard } from "../pms/pmGuard";
 
 export interface NetworkBridgeDeps {
   readonly network: NetworkContext;

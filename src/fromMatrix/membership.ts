@@ -6,8 +6,9 @@ import type { MatrixHandler } from "./context";
 /**
  * Matrix membership -> IRC: a real user who joins a bridged room joins the channel through their own
  * connection (created on demand); leaving (or being kicked or banned) parts it. The bot's invites
- * are handled in botInvite.ts, invites of a ghost (direct chats) in ghostInvite.ts. A displayname change renames the user's IRC nick when the network's
- * nickFollowsDisplayname is on (a nick in use is refused by the server and the user keeps theirs).
+ * are handled in botInvite.ts, invites of a ghost (direct chats) in ghostInvite.ts. A displayname
+ * change renames the user's IRC nick when the network's nickFollowsDisplayname is on (a nick in use
+ * is refused by the server and the user keeps theirs).
  */
 export const onMember: MatrixHandler = (event, ctx) => {
   const { room_id: roomId, state_key: target } = event;
