@@ -6,6 +6,8 @@
  *   only a room where the inviter is the only other member and that is not encrypted (the bridge
  *   could not read it), on a network where private messages are bridged; otherwise it joins, says
  *   why, and leaves.
+ * - The acceptance runs in the conversation's queue, so a message from the nick that arrives
+ *   meanwhile is posted in this room once it is accepted (not in a room of its own).
  * - Nothing the user writes is lost to the acceptance. Matrix does not send the bridge what was
  *   said in a room before one of its users joined, so the messages the inviter sent between the
  *   invite and the ghost's join are read back from the room's history; the events that arrive
@@ -19,6 +21,7 @@ import type { MatrixEvent } from "../matrix/events";
 import type { Ghosts } from "../matrix/ghosts";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
+import { pmKey } from "../rooms/pmIndex";
 import type { RoomOp } from "../rooms/roomQueues";
 import type { PmRooms } from "./pmRooms";
 
@@ -55,12 +58,14 @@ export class DirectChats {
   /** `userId` invited the ghost of a nick of `networkId` into a room bridged to no channel. */
   open(roomId: string, userId: string, networkId: string, ghost: string): void {
     const network = this.deps.networks.get(networkId);
-    if (network === undefined || this.opening.has(roomId)) return;
+    const nick = network?.ids.nickOfGhost(ghost);
+    if (network === undefined || nick === undefined || this.opening.has(roomId)) return;
     this.opening.set(roomId, []);
     // Fixed before the first attempt, so a retry never posts the ghost's answer twice.
     const txnId = `pmdecline.${randomUUID()}`;
     let backlog: MatrixEvent[] | undefined;
-    this.deps.enqueue(roomId, {
+    // In the conversation's queue: a message from IRC meanwhile waits, and then finds this room.
+    this.deps.enqueue(pmKey(network.id, userId, network.channels.fold(nick)), {
       what: "ghost accepts a direct chat",
       run: async () => {
         backlog = await this.accept(roomId, userId, network, ghost, txnId);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { MatrixApiError } from "../../src/matrix/matrixApi";
 import { parsePendingSend, type PendingSend } from "../../src/rooms/pendingSends";
-import { ALICE, CAROL, T, member, pmScene } from "../support/pmScene";
+import { ALICE, CAROL, DM, T, member, pmScene } from "../support/pmScene";
 
 const BOB = "@irc_bob:example.org";
 const ROOM = "!created1:example.org";
@@ -124,6 +124,16 @@ describe("private messages, IRC -> Matrix", () => {
     assert.equal(s.api.created.length, 1, "a message refused for itself does not move the conversation");
     assert.equal(s.index.find("testnet", ALICE, "bob")?.roomId, ROOM);
     assert.equal(s.givenUp.length, 1);
+  });
+
+  it("a message from the nick while the user's direct chat with its ghost is being accepted goes to that chat", async () => {
+    const s = await pmScene();
+    s.api.members.set(DM, [ALICE, BOB]);
+    s.ctx.pms.open(DM, ALICE, "testnet", BOB);
+    s.fromIrc("Bob", "hi there");
+    await s.settle();
+    assert.deepEqual(s.api.created, [], "no room of its own");
+    assert.deepEqual(s.api.sent.map((e) => [e.roomId, e.content.body]), [[DM, "hi there"]]);
   });
 
   it("CTCP requests other than ACTION and the user's own echoes are not bridged", async () => {
