@@ -12,7 +12,7 @@ import type { BridgeConfig } from "./config/schema";
 import { errorText } from "./errors";
 import type { MatrixContext, NetworkRuntime } from "./fromMatrix/context";
 import { ChannelOrder } from "./fromMatrix/channelOrder";
-import { sendToIrc } from "./fromMatrix/message";
+import { sendToIrc } from "./fromMatrix/sendToIrc";
 import { routeMatrixEvent } from "./fromMatrix/router";
 import { RecentIds } from "./util/recentIds";
 import { buildNetworkContext, type NetworkContext } from "./irc/networkContext";
@@ -29,7 +29,10 @@ import { createMetrics, type Metrics } from "./observability/metrics";
 import { startMetricsServer } from "./observability/metricsServer";
 import { Portals } from "./rooms/portals";
 import { RoomIndex } from "./rooms/roomIndex";
-import { RoomQueues } from "./rooms/roomQueues";
+import { RoomQueues, type RoomOp } from "./rooms/roomQueues";
+import { PmIndex } from "./rooms/pmIndex";
+import { DirectChats } from "./pms/directChats";
+import { PmRooms } from "./pms/pmRooms";
 import { PendingSends, parsePendingSend, type PendingSend } from "./rooms/pendingSends";
 import { SendJournal } from "./store/sendJournal";
 import { CredentialStore } from "./puppets/credentialStore";
@@ -164,6 +167,23 @@ export class App {
     });
     const ghosts = new Ghosts(this.api, this.botUserId);
     const credentials = new CredentialStore(store.puppets, this.seal, log.child({ module: "credentials" }));
+    const networkById = new Map(this.networks.map((n) => [n.id, n]));
+    const pmIndex = new PmIndex(store.pmRooms);
+    await pmIndex.load();
+    const pmLog = log.child({ module: "pms" });
+    const enqueue = (key: string, op: RoomOp) => queues.enqueue(key, op);
+    const pms = new PmRooms({ index: pmIndex, api: this.api, ghosts, enqueue, networks: networkById, clock: systemClock, log: pmLog, metrics: this.metrics });
+    const directChats = new DirectChats({
+      pms,
+      api: this.api,
+      ghosts,
+      enqueue,
+      networks: networkById,
+      clock: systemClock,
+      log: pmLog,
+      // Outside a transaction: the outbox writes these cause are awaited by their sends alone.
+      replay: (events) => events.forEach((event) => routeMatrixEvent(event, { ...matrixCtx, keep: () => undefined })),
+    });
     const botNotice = (roomId: string, text: string) => {
       // Fixed before the first attempt, so a retry after a failure never posts the notice twice.
       const txnId = `notice.${randomUUID()}`;
@@ -178,13 +198,15 @@ export class App {
       journal: new SendJournal<PendingSend>(this.datastorePath, "irc-to-matrix.log"),
       queues,
       deliver: (send) =>
-        deliverMessage(send, {
-          ghosts,
-          api: this.api,
-          metrics: this.metrics,
-          markDelivered: (s) => byId.get(s.network)?.bridge.markDelivered(s.channel, s.ts, s.msgid),
-        }),
-      notice: botNotice,
+        send.pm !== undefined
+          ? pms.deliver(send, send.pm.userId)
+          : deliverMessage(send, {
+              ghosts,
+              api: this.api,
+              metrics: this.metrics,
+              markDelivered: (s) => byId.get(s.network)?.bridge.markDelivered(s.channel, s.ts, s.msgid),
+            }),
+      notice: (send, text) => (send.pm !== undefined ? pms.noticeFor(send, text) : botNotice(send.roomId, text)),
       maxPerRoom: this.maxQueuedPerRoom,
       depth: (total) => this.metrics.pendingMatrixSends.set(total),
       dropped: (send) => {
@@ -208,6 +230,7 @@ export class App {
           metrics: this.metrics,
           notify: (userId, text) => notifier.notify(userId, text),
           credentials: (networkId, userId) => credentials.get(networkId, userId),
+          pms,
         }),
     );
     const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
@@ -262,6 +285,16 @@ export class App {
         abandon: (roomId, why, leave) => adminRooms.abandon(roomId, why, leave),
         command: (roomId, userId, body, eventId) => commands.handle(roomId, userId, body, eventId),
       },
+      pms: {
+        roomOf: (roomId) => pmIndex.room(roomId),
+        isOpening: (roomId) => directChats.isOpening(roomId),
+        hold: (roomId, event) => directChats.hold(roomId, event),
+        open: (roomId, userId, network, ghost) => directChats.open(roomId, userId, network, ghost),
+        userMembership: (roomId, membership) => pms.userMembership(roomId, membership),
+        refuse: (roomId, userId) => pms.refuse(roomId, userId),
+        ghostRemoved: (roomId, by) => pms.ghostRemoved(roomId, by),
+        notice: (roomId, text) => pms.notice(roomId, text),
+      },
       isBridgeUser: (userId) => userId === this.botUserId || this.networks.some((n) => n.ids.nickOfGhost(userId) !== undefined),
       notice: botNotice,
       persist: (networkId, userId) => byId.get(networkId)?.bridge.persist(userId),
@@ -285,7 +318,7 @@ export class App {
       this.options.registration.hs_token,
       {
         onTransaction: (txn) => this.onTransaction(txn, matrixCtx),
-        onUserQuery: (userId) => Promise.resolve(matrixCtx.isBridgeUser(userId)),
+        onUserQuery: (userId) => this.onUserQuery(userId, matrixCtx, ghosts),
         onAliasQuery: (alias) => portals.onAliasQuery(alias),
         health: () => {
           const reasons = [
@@ -337,6 +370,21 @@ export class App {
     }
     await this.homeserver.close();
     this.log.info("bridge stopped");
+  }
+
+  /**
+   * The homeserver asks whether one of our ids exists (a user invites a ghost to a direct chat, say):
+   * a ghost is registered before the answer, as the AS API wants.
+   */
+  private async onUserQuery(userId: string, ctx: MatrixContext, ghosts: Ghosts): Promise<boolean> {
+    if (!ctx.isBridgeUser(userId)) return false;
+    if (userId === this.botUserId) return true;
+    try {
+      await ghosts.ensureRegistered(userId);
+    } catch (err) {
+      this.log.warn("could not register a ghost the homeserver asked about", { user: userId, error: errorText(err) });
+    }
+    return true;
   }
 
   /**

@@ -1,13 +1,16 @@
 /**
  * One IRC network wired up: its users' connections (PuppetRegistry), the feed into the event broker,
- * and the IRC -> Matrix handlers. Also what happens around a connection's life: the nick it got and
- * why, rejoining after a restart, and filling the gap a restart left (chathistory where the server
- * offers it, else a notice saying when the bridge was away).
+ * and the IRC -> Matrix handlers (channel events, and private messages to a user's connection).
+ * Also what happens around a connection's life: the nick it got and why, rejoining after a restart,
+ * and filling the gap a restart left (chathistory where the server offers it, else a notice saying
+ * when the bridge was away).
  */
 import { NetworkFeed } from "../broker/networkFeed";
 import { errorText } from "../errors";
 import type { IrcContext } from "../fromIrc/context";
+import { onLateRefusal } from "../fromIrc/lateRefusal";
 import { onNames } from "../fromIrc/names";
+import { onPrivateMessage, senderRegistered } from "../fromIrc/privateMessage";
 import { routeIrcEvent } from "../fromIrc/router";
 import type { Credentials, IrcConnection } from "../irc/connection";
 import type { MessageEvent } from "../irc/events";
@@ -28,6 +31,7 @@ import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import { GapFiller } from "./gapFiller";
 import { ConnectScheduler } from "../irc/connectScheduler";
 import { ConnectionNews } from "./connectionNews";
+import { PmGuard } from "../pms/pmGuard";
 
 export interface NetworkBridgeDeps {
   readonly network: NetworkContext;
@@ -45,6 +49,8 @@ export interface NetworkBridgeDeps {
   readonly notify: (userId: string, text: string) => void;
   /** The account and password a user stored for this network (!storepass), if any. */
   readonly credentials: (networkId: string, userId: string) => Promise<Credentials | undefined>;
+  /** The private-message rooms (src/pms/). */
+  readonly pms: IrcContext["pms"];
 }
 
 export class NetworkBridge {
@@ -67,8 +73,7 @@ export class NetworkBridge {
       {
         deliver: (item) => routeIrcEvent(item, this.ctx),
         names: (_connection, e) => onNames(e, this.ctx),
-        privateMessage: (connection, e) =>
-          log.info("private IRC message not bridged yet", { network: network.id, to: this.userByConnection.get(connection.id), from: e.from }),
+        privateMessage: (connection, e) => this.privateMessage(connection, e),
         selfJoined: (connection, channel) => this.gaps.joined(connection, channel),
         handover: () => metrics.brokerHandovers.inc({ network: network.id }),
         duplicate: () => metrics.brokerDuplicates.inc({ network: network.id }),
@@ -95,6 +100,9 @@ export class NetworkBridge {
       },
       fold: (name) => this.feed.fold(name),
       markDelivered: (channel, time, msgid) => this.markDelivered(channel, time, msgid),
+      pms: deps.pms,
+      pmGuard: new PmGuard(network.privateMessages, deps.clock),
+      busy: (userId) => this.puppets.busy(userId),
     };
     this.gaps = new GapFiller({
       feed: this.feed,
@@ -214,6 +222,19 @@ export class NetworkBridge {
     });
     connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
     connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));
+    connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
+  }
+
+  /** A message to a user's own connection: a private message, for the fromIrc handler. */
+  private privateMessage(connection: IrcConnection, e: MessageEvent): void {
+    const userId = this.userByConnection.get(connection.id);
+    if (userId === undefined) return;
+    const reply = (text: string) => {
+      const sent = connection.say("notice", e.from, text);
+      if (sent !== false) sent.catch(() => undefined);
+    };
+    const registered = senderRegistered(e.account, connection.hasCap("account-tag"), this.feed.accountOf(e.from));
+    onPrivateMessage({ userId, ownNick: connection.nick, e, registered, reply }, this.ctx);
   }
 
   private countConnections(): void {

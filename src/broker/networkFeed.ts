@@ -3,9 +3,11 @@
  * reported with its dedupe key; a connection's own JOIN/PART/KICK/disconnect makes it a member of the
  * channel's broker or not; QUIT and NICK (which name no channel) become one event per channel the
  * nick was in. It also keeps the IRC-side member list of each channel (as delivered, so exactly once
- * and in order) and which nicks are the bridge's own connections. Plumbing only: what an event
+ * and in order), which nicks are the bridge's own connections, and what the server said about the
+ * accounts of the nicks in those channels (accountBook.ts). Plumbing only: what an event
  * means for Matrix is decided by the fromIrc handlers it delivers to.
  */
+import { AccountBook } from "./accountBook";
 import { ChannelBroker } from "./channelBroker";
 import { dedupeKey, type ChannelEvent } from "./channelEvent";
 import type { IrcConnection } from "../irc/connection";
@@ -41,6 +43,7 @@ export class NetworkFeed {
   private readonly ours = new Map<string, string>();
   /** Channels whose deliveries wait while their history is fetched, so older events come first. */
   private readonly held = new Map<string, Delivered[]>();
+  private readonly accounts = new AccountBook();
 
   constructor(
     private readonly network: NetworkContext,
@@ -75,6 +78,14 @@ export class NetworkFeed {
 
   isOurs(nick: string): boolean {
     return this.ours.has(this.fold(nick));
+  }
+
+  /**
+   * The account of a nick in one of the bridge's channels, as the server said (extended-join,
+   * account-notify): null when it has none, undefined when the server said nothing.
+   */
+  accountOf(nick: string): string | null | undefined {
+    return this.accounts.get(this.fold(nick));
   }
 
   membersOf(channel: string): ReadonlySet<string> {
@@ -126,6 +137,7 @@ export class NetworkFeed {
     });
     connection.on("join", (e) => {
       if (fromHistory(e.batch)) return;
+      if (connection.hasCap("extended-join") && !self(e.nick)) this.accounts.set(this.fold(e.nick), e.account);
       hear({ type: "join", channel: e.channel, e });
       if (self(e.nick)) {
         this.broker.join(this.fold(e.channel), id, preferred);
@@ -145,12 +157,15 @@ export class NetworkFeed {
         connection.forget(e.channel);
       }
     });
+    connection.on("account", (e) => this.accounts.set(this.fold(e.nick), e.account));
     connection.on("quit", (e) => {
       if (fromHistory(e.batch)) return;
+      this.accounts.forget(this.fold(e.nick));
       for (const channel of this.sharedChannels(id, e.nick)) hear({ type: "quit", channel, e });
     });
     connection.on("nick", (e) => {
       if (fromHistory(e.batch)) return;
+      this.accounts.rename(this.fold(e.nick), this.fold(e.newNick));
       for (const channel of this.sharedChannels(id, e.nick)) hear({ type: "nick", channel, e });
       if (this.ours.get(this.fold(e.nick)) === id) {
         this.ours.delete(this.fold(e.nick));
@@ -177,6 +192,11 @@ export class NetworkFeed {
     return this.broker.channelsOf(connectionId).filter((channel) => this.members.get(channel)?.has(folded) ?? false);
   }
 
+  private inAnyChannel(folded: string): boolean {
+    for (const set of this.members.values()) if (set.has(folded)) return true;
+    return false;
+  }
+
   /** Keeps the member lists in step with what was delivered. */
   private track(ev: ChannelEvent): void {
     const channel = this.fold(ev.channel);
@@ -191,10 +211,9 @@ export class NetworkFeed {
         break;
       case "part":
       case "quit":
-        set.delete(this.fold(ev.e.nick));
-        break;
       case "kick":
         set.delete(this.fold(ev.e.nick));
+        if (!this.inAnyChannel(this.fold(ev.e.nick))) this.accounts.forget(this.fold(ev.e.nick));
         break;
       case "nick":
         set.delete(this.fold(ev.e.nick));

@@ -96,6 +96,20 @@ const networkSchema = obj("One IRC network.", {
     ),
     breakerMaxSeconds: int(1, 86400).withDefault("Longest back-off after repeated refusals.", 600),
   }),
+  privateMessages: obj("Private messages between Matrix users and IRC users: one Matrix room per Matrix user and IRC nick, with the nick's ghost.", {
+    enabled: bool.withDefault(
+      "Bridge private messages. When off, ghosts decline direct chats (saying why) and an IRC user who messages a Matrix user gets one NOTICE saying private messages are not bridged.",
+      true,
+    ),
+    requireRegisteredSender: bool.withDefault(
+      "Open a new private room only for IRC senders logged in to an account: the IRCv3 account-tag on the message, or what extended-join and account-notify told the bridge. A server that offers none of these cannot tell, and then no one is refused. Rooms that exist already keep working.",
+      false,
+    ),
+    maxNewRoomsPerHour: int(0, 100000).withDefault(
+      "New private rooms IRC senders may open for one Matrix user in an hour (counted since the bridge started); senders beyond that are refused until the hour has passed. Rooms that exist already keep working. 0: IRC users cannot open new ones.",
+      20,
+    ),
+  }),
   connections: obj("Limits on the IRC connections of Matrix users.", {
     max: int(1, 100000).withDefault("Most connections to this network at once.", 1000),
     idleTimeoutSeconds: int(0, 31536000).withDefault("Close a connection that is in no channel for this long (0: never).", 600),

@@ -7,7 +7,8 @@ import type { Metrics } from "../observability/metrics";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { PendingSend } from "../rooms/pendingSends";
 import type { RoomQueues } from "../rooms/roomQueues";
-import type { RoomRecord } from "../store/store";
+import type { PmRoomRecord, RoomRecord } from "../store/store";
+import type { PmGuard } from "../pms/pmGuard";
 import type { SplitDebouncer } from "./splitDebouncer";
 
 /** What an IRC -> Matrix handler may use. Handlers only enqueue: they never await. */
@@ -33,6 +34,16 @@ export interface IrcContext {
   readonly splits: SplitDebouncer;
   /** Topic last set in each room by the bridge, so repeats are not re-sent. */
   readonly topics: Map<string, string>;
+  /** The private-message rooms (src/pms/). */
+  readonly pms: {
+    find(network: string, userId: string, folded: string): PmRoomRecord | undefined;
+    /** A notice from the room's ghost. */
+    notice(roomId: string, text: string): void;
+  };
+  /** Spam protection for private messages from IRC on this network. */
+  readonly pmGuard: PmGuard;
+  /** A private message went through the user's connection: it is not idle. */
+  busy(userId: string): void;
 }
 
 export type IrcHandler<T extends Delivered["ev"]["type"]> = (item: Delivered & { readonly ev: Extract<Delivered["ev"], { type: T }> }, ctx: IrcContext) => void;

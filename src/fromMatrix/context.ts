@@ -5,7 +5,7 @@ import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { PuppetRegistry } from "../puppets/puppetRegistry";
 import type { RoomIndex } from "../rooms/roomIndex";
-import type { Outbox } from "../store/store";
+import type { Outbox, PmRoomRecord } from "../store/store";
 import type { ChannelOrder } from "./channelOrder";
 
 export interface NetworkRuntime {
@@ -29,6 +29,25 @@ export interface AdminRoomHooks {
   command(roomId: string, userId: string, body: string, eventId: string | undefined): Promise<void>;
 }
 
+/** The private-message rooms, as the Matrix handlers see them (src/pms/). Nothing here throws. */
+export interface PmRoomHooks {
+  /** The conversation a room holds; undefined when it is no private-message room. */
+  roomOf(roomId: string): PmRoomRecord | undefined;
+  /** A direct chat with a ghost is being accepted in this room: its events wait (hold). */
+  isOpening(roomId: string): boolean;
+  hold(roomId: string, event: MatrixEvent): void;
+  /** `userId` invited `ghost` (of `network`) into a room bridged to no channel: maybe a direct chat. */
+  open(roomId: string, userId: string, network: string, ghost: string): void;
+  /** The user's own membership in their private room changed. */
+  userMembership(roomId: string, membership: unknown): void;
+  /** Someone other than the user and the ghost was invited to or joined a private room. */
+  refuse(roomId: string, userId: string): void;
+  /** The ghost was removed from its private room (by `by`). */
+  ghostRemoved(roomId: string, by: string): void;
+  /** A notice from the room's ghost (the bot is not in private rooms). */
+  notice(roomId: string, text: string): void;
+}
+
 /** What a Matrix -> IRC handler may use. Handlers enqueue IRC lines synchronously; they never await. */
 export interface MatrixContext {
   readonly botUserId: string;
@@ -37,6 +56,7 @@ export interface MatrixContext {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly admin: AdminRoomHooks;
+  readonly pms: PmRoomHooks;
   /** The bot or one of our ghosts: their events are our own doing. */
   isBridgeUser(userId: string): boolean;
   /** A notice from the bot in the room (queued after what is already queued for that room). */

@@ -4,6 +4,9 @@ import { onAdminMessage } from "./adminMessage";
 import type { MatrixContext, MatrixHandler } from "./context";
 import { onMember } from "./membership";
 import { onRoomMessage } from "./message";
+import { onPmEncryption } from "./pmEncryption";
+import { onPmMember } from "./pmMembership";
+import { onPmMessage } from "./pmMessage";
 
 /** The table of contents of Matrix -> IRC: one handler per event type. */
 const handlers: Readonly<Record<string, MatrixHandler>> = {
@@ -17,8 +20,24 @@ const adminHandlers: Readonly<Record<string, MatrixHandler>> = {
   "m.room.member": onAdminMember,
 };
 
-/** Routes each event synchronously, in transaction order. */
+/** Private-message rooms (a user and an IRC nick's ghost) have theirs: messages go to the nick. */
+const pmHandlers: Readonly<Record<string, MatrixHandler>> = {
+  "m.room.message": onPmMessage,
+  "m.room.member": onPmMember,
+  "m.room.encryption": onPmEncryption,
+};
+
+/**
+ * Routes each event synchronously, in transaction order. The events of a room where a ghost is
+ * accepting a direct chat wait, and come back here once it has (src/pms/directChats.ts).
+ */
 export function routeMatrixEvent(event: MatrixEvent, ctx: MatrixContext): void {
-  const isAdmin = event.room_id !== undefined && ctx.admin.ownerOf(event.room_id) !== undefined;
-  (isAdmin ? adminHandlers : handlers)[event.type]?.(event, ctx);
+  const roomId = event.room_id;
+  if (roomId !== undefined && ctx.pms.isOpening(roomId)) {
+    ctx.pms.hold(roomId, event);
+    return;
+  }
+  const table =
+    roomId === undefined ? handlers : ctx.admin.ownerOf(roomId) !== undefined ? adminHandlers : ctx.pms.roomOf(roomId) !== undefined ? pmHandlers : handlers;
+  table[event.type]?.(event, ctx);
 }

@@ -3,7 +3,7 @@
  * (events.ts). Used by connection.ts only.
  */
 import type { Client } from "irc-framework";
-import type { JoinEvent, KickEvent, MessageEvent, NamesEvent, NickEvent, PartEvent, QuitEvent, Tags, TopicEvent } from "./events";
+import type { AccountEvent, JoinEvent, KickEvent, MessageEvent, NamesEvent, NickEvent, PartEvent, QuitEvent, Tags, TopicEvent } from "./events";
 
 export type Raw = Record<string, unknown>;
 
@@ -31,6 +31,7 @@ export interface ForwardedEvents {
   nick: (e: NickEvent) => void;
   topic: (e: TopicEvent) => void;
   names: (e: NamesEvent) => void;
+  account: (e: AccountEvent) => void;
   /** A BATCH finished (its events were emitted just before, each marked with the batch type). */
   batchEnd: (e: { readonly type: string; readonly params: readonly string[] }) => void;
   /** The server announced (more of) its ISUPPORT options, such as CASEMAPPING. */
@@ -46,7 +47,8 @@ export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string
     if (e.from_server === true) return;
     if (str(e.nick).toLowerCase() === c.user.nick.toLowerCase() && e.batch === undefined) ownMessage(str(e.target));
     const group = optStr(e.group);
-    emit("message", { kind, from: str(e.nick), target: str(e.target), text: str(e.message), ...(group === undefined ? {} : { group }), ...common(e) });
+    const account = optStr(e.account);
+    emit("message", { kind, from: str(e.nick), target: str(e.target), text: str(e.message), account, ...(group === undefined ? {} : { group }), ...common(e) });
   };
   c.on("privmsg", message("privmsg"));
   c.on("notice", message("notice"));
@@ -63,6 +65,7 @@ export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string
       : [];
     emit("names", { channel: str(e.channel), users });
   });
+  c.on("account", (e: Raw) => emit("account", { nick: str(e.nick), account: optStr(e.account) }));
   c.on("server options", () => emit("isupport"));
   c.on("batch end", (e: Raw) => emit("batchEnd", { type: str(e.type), params: Array.isArray(e.params) ? e.params.map(str) : [] }));
 }

@@ -16,6 +16,7 @@ import { TypedEmitter } from "../util/typedEmitter";
 import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
 import { refusalIn } from "./serverWords";
 import { errorText } from "../errors";
+import { refusalOfError, refusalOfNumeric, type IrcRefusal } from "./refusal";
 
 /** The part of the network's connect scheduler a connection uses (see connectScheduler.ts). */
 export interface ConnectGate {
@@ -68,6 +69,11 @@ export interface ConnectionEvents extends ForwardedEvents {
    * refused message); otherwise nobody was told yet.
    */
   serverError: (e: { readonly error: string; readonly reason: string; readonly channel: string | undefined; readonly attributed: boolean }) => void;
+  /**
+   * The server refused a message no line was waiting for: on a server without echo-message a sent
+   * line counts as sent once written, so a refusal that follows is the only word the sender gets.
+   */
+  refused: (refusal: IrcRefusal) => void;
   /**
    * The socket is gone. `willReconnect` unless it was closed on purpose or the server refused us for
    * good (`fatal`: banned), which is never retried. `throttled`: the server wants fewer or slower
@@ -172,6 +178,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
   }
 
+  /** Whether a target names a channel (the server's CHANTYPES, by default # and &). */
+  isChannelName(name: string): boolean {
+    return name !== "" && (this.isupport("CHANTYPES") ?? "#&").includes(name.charAt(0));
+  }
+
   get casemapping(): Casemapping {
     return parseCasemapping(this.isupport("CASEMAPPING"));
   }
@@ -257,7 +268,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   /**
    * Queues a message (split into lines that fit). Resolves when the server confirmed every line
    * (IRCv3 echo-message), or, on a server without it, when every line was written to a live socket;
-   * rejects with the server's reason when it refused a line (e.g. "cannot send to channel"), when
+   * rejects with an IrcRefusal (see refusal.ts: its kind, and the server's reason) when the server
+   * refused a line (cannot send to channel, no such nick, registered users only, caller id), when
    * the connection was lost first, or when a line was still waiting at `deadline` (see expire). False, with nothing queued, when the queue cannot take all of it.
    */
   say(kind: "privmsg" | "notice" | "action", target: string, body: string, deadline?: number): Promise<void> | false {
@@ -431,14 +443,24 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       // ERROR (error "irc") and a network ban explain why the socket closes next.
       if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") this.lastError = reason;
       // A refused message (cannot send to channel, no such nick) answers the oldest one waiting.
-      const target = optStr(e.channel) ?? optStr(e.nick);
-      const attributed = target !== undefined && /cannot_send|no_such_nick|no_such_channel/.test(str(e.error)) && this.echoes.settle(target, new Error(reason));
-      this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel), attributed });
+      const refusal = refusalOfError(str(e.error), optStr(e.channel) ?? optStr(e.nick), reason);
+      // A refused message answers the oldest one waiting for that target; one nobody waits for any
+      // more (the server has no echo) is reported on its own. Either way its sender is told.
+      if (refusal !== undefined && !this.echoes.settle(refusal.target, refusal)) this.emit("refused", refusal);
+      this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel), attributed: refusal !== undefined });
     });
     c.on("raw", (e: Raw) => {
       if (c !== this.client || e.from_server !== true) return;
       const line = parseIrcLine(str(e.line));
       if (line !== undefined) this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
+    });
+    c.on("unknown command", (e: Raw) => {
+      // Refusals of private messages irc-framework has no name for (+R, caller id): see refusal.ts.
+      const params = Array.isArray(e.params) ? e.params.map(str) : [];
+      const refusal = refusalOfNumeric(str(e.command), params, (name) => this.isChannelName(name));
+      if (refusal === undefined) return;
+      if (!this.echoes.settle(refusal.target, refusal)) this.emit("refused", refusal);
+      this.emit("serverError", { error: refusal.kind, reason: refusal.message, channel: undefined, attributed: true });
     });
     c.on("close", () => this.lost(c));
     c.on("socket close", (err: unknown) => {

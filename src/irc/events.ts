@@ -16,10 +16,21 @@ export interface MessageEvent extends Base {
   readonly text: string;
   /** A STATUSMSG prefix ("@" in "@#chan": ops only), when the message was not for everyone. */
   readonly group?: string;
+  /**
+   * The sender's account (IRCv3 account-tag). Undefined when they are logged in to none, or when the
+   * server does not send the tag (see IrcConnection.hasCap("account-tag")).
+   */
+  readonly account: string | undefined;
+}
+/** An IRC user logged in to an account or out of it (IRCv3 account-notify); undefined: logged out. */
+export interface AccountEvent {
+  readonly nick: string;
+  readonly account: string | undefined;
 }
 export interface JoinEvent extends Base {
   readonly nick: string;
   readonly channel: string;
+  /** The joiner's account (extended-join); undefined when they have none or the server does not say. */
   readonly account: string | undefined;
 }
 export interface PartEvent extends Base {

@@ -24,7 +24,16 @@ export interface NetworkContext {
   readonly reconnect: { readonly minMs: number; readonly maxMs: number };
   /** What !cmd may send (command words upper case). */
   readonly rawCommands: RawCommandPolicy;
+  readonly privateMessages: PrivateMessageSettings;
 }
+
+/** Private messages on one network (see the config's privateMessages). */
+export interface PrivateMessageSettings {
+  readonly enabled: boolean;
+  readonly requireRegisteredSender: boolean;
+  readonly maxNewRoomsPerHour: number;
+}
+
 
 export interface RawCommandPolicy {
   readonly allowed: ReadonlySet<string>;
@@ -68,6 +77,11 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
       allowed: new Set(network.rawCommands.allowed.map((c) => c.toUpperCase())),
       privileged: new Set(network.rawCommands.privileged.map((c) => c.toUpperCase())),
       serviceNicks: network.rawCommands.serviceNicks,
+    },
+    privateMessages: {
+      enabled: network.privateMessages.enabled,
+      requireRegisteredSender: network.privateMessages.requireRegisteredSender,
+      maxNewRoomsPerHour: network.privateMessages.maxNewRoomsPerHour,
     },
   };
 }

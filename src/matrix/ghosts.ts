@@ -70,6 +70,18 @@ export class Ghosts {
     this.joined.delete(`${roomId}\0${userId}`);
   }
 
+  /** Registers the ghost if it is not yet (the homeserver asked about it, see the AS user query). */
+  async ensureRegistered(userId: string): Promise<void> {
+    if (this.registered.has(userId)) return;
+    await this.api.register(localpartOf(userId));
+    this.registered.add(userId);
+  }
+
+  /** Records that the ghost is in the room (it created it, or joined it) without asking the homeserver. */
+  markJoined(roomId: string, userId: string): void {
+    this.joined.add(`${roomId}\0${userId}`);
+  }
+
   /** Records that the ghost left (kicked by someone else) without asking the homeserver. */
   forget(roomId: string, userId: string): void {
     this.joined.delete(`${roomId}\0${userId}`);

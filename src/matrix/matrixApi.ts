@@ -1,3 +1,5 @@
+import { asMatrixEvent, type MatrixEvent } from "./events";
+
 /**
  * The client-server API calls the bridge makes, as the application service (as_token) acting for
  * its bot or a ghost (`user_id` impersonation). Transport only. Failures throw MatrixApiError with
@@ -141,6 +143,13 @@ export class MatrixApi {
     const res = await this.request("POST", "/_matrix/client/v3/createRoom", as, body);
     if (typeof res.room_id !== "string") throw new MatrixApiError(500, "M_UNKNOWN", "createRoom returned no room_id");
     return res.room_id;
+  }
+
+  /** The room's latest events, newest first (as far as `as` may see them). */
+  async messages(roomId: string, as: string, limit: number): Promise<MatrixEvent[]> {
+    const res = await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages`, as, undefined, { dir: "b", limit: String(limit) });
+    const chunk = Array.isArray(res.chunk) ? (res.chunk as unknown[]) : [];
+    return chunk.map(asMatrixEvent).flatMap((e) => (e === undefined ? [] : [{ ...e, room_id: e.room_id ?? roomId }]));
   }
 
   async joinedMembers(roomId: string, as: string): Promise<string[]> {

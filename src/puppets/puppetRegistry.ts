@@ -81,6 +81,14 @@ export class PuppetRegistry {
   }
 
   /**
+   * Something went through the user's connection that is not in a channel (a private message, either
+   * way): a connection in no channel is not idle while that goes on, its idle time starts again.
+   */
+  busy(userId: string): void {
+    this.emptySince.delete(userId);
+  }
+
+  /**
    * The user's connection, created (and connecting) if there is none. At the connection limit the
    * least recently active other user's connection is closed to make room (they are told why).
    * Refused for a user who left with !quit.

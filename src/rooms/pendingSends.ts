@@ -22,8 +22,13 @@ import type { RoomQueues } from "./roomQueues";
 export interface PendingSend {
   /** Unique per message and room. */
   readonly id: string;
+  /**
+   * The room; for a private message, the conversation's key (pmKey: its room is found or made when
+   * the message is delivered). Messages with the same one are delivered in order.
+   */
   readonly roomId: string;
   readonly network: string;
+  /** The channel; for a private message, the sender's nick. */
   readonly channel: string;
   readonly nick: string;
   readonly ghost: string;
@@ -32,6 +37,8 @@ export interface PendingSend {
   /** The server time of the IRC message (ms since epoch). */
   readonly ts: number | undefined;
   readonly msgid: string | undefined;
+  /** Set for a private message: the Matrix user it is for. */
+  readonly pm?: { readonly userId: string };
 }
 
 export interface PendingSendsDeps {
@@ -39,8 +46,8 @@ export interface PendingSendsDeps {
   readonly queues: RoomQueues;
   /** Sends one message to the homeserver (ghost joined first); rejects to be retried. */
   readonly deliver: (send: PendingSend) => Promise<void>;
-  /** A notice from the bot in the room. */
-  readonly notice: (roomId: string, text: string) => void;
+  /** A notice in the message's room (from the bot; in a private chat, from the ghost). */
+  readonly notice: (send: PendingSend, text: string) => void;
   readonly maxPerRoom: number;
   /** Depth changed (a metric). */
   readonly depth: (total: number) => void;
@@ -111,7 +118,7 @@ export class PendingSends {
     if (left === 0 && o !== undefined) {
       this.overflow.delete(send.roomId);
       this.deps.notice(
-        send.roomId,
+        send,
         `${o.count} message(s) from IRC sent between ${new Date(o.first).toISOString()} and ${new Date(o.last).toISOString()} could not be bridged: the homeserver was unreachable for too long and the bridge's queue for this room was full.`,
       );
     }
@@ -136,5 +143,11 @@ export function parsePendingSend(value: unknown): PendingSend | undefined {
     txnId: String(r.txnId),
     ts: typeof r.ts === "number" ? r.ts : undefined,
     msgid: typeof r.msgid === "string" ? r.msgid : undefined,
+    ...pmOf(r.pm),
   };
+}
+
+function pmOf(value: unknown): { pm?: { userId: string } } {
+  if (typeof value !== "object" || value === null || !("userId" in value) || typeof value.userId !== "string") return {};
+  return { pm: { userId: value.userId } };
 }

@@ -1,6 +1,21 @@
 import { ConfirmJournal } from "./confirmJournal";
 import { NedbCollection } from "./nedbCollection";
-import type { AdminRoomRecord, AdminRoomStore, ChannelMark, MarkStore, Outbox, OutboxEntry, PuppetRecord, PuppetStore, RoomRecord, RoomStore, Store, TransactionLog } from "./store";
+import type {
+  AdminRoomRecord,
+  AdminRoomStore,
+  ChannelMark,
+  MarkStore,
+  Outbox,
+  OutboxEntry,
+  PmRoomRecord,
+  PmRoomStore,
+  PuppetRecord,
+  PuppetStore,
+  RoomRecord,
+  RoomStore,
+  Store,
+  TransactionLog,
+} from "./store";
 
 interface TxnDoc {
   txnId: string;
@@ -88,6 +103,20 @@ class NedbAdminRoomStore implements AdminRoomStore {
   }
 }
 
+class NedbPmRoomStore implements PmRoomStore {
+  constructor(private readonly docs: NedbCollection<PmRoomRecord>) {}
+  async all(): Promise<PmRoomRecord[]> {
+    return (await this.docs.find({})).map(strip);
+  }
+  async put(record: PmRoomRecord): Promise<void> {
+    await this.docs.remove({ roomId: record.roomId, $not: { network: record.network, userId: record.userId, folded: record.folded } });
+    await this.docs.upsert({ network: record.network, userId: record.userId, folded: record.folded }, { ...record });
+  }
+  async remove(roomId: string): Promise<void> {
+    await this.docs.remove({ roomId });
+  }
+}
+
 class NedbOutbox implements Outbox {
   /** Entries in the outbox; when none is left the journal has nothing to say and is emptied. */
   private count = 0;
@@ -136,7 +165,9 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
   await outbox.index("eventId", true);
   const adminRooms = await NedbCollection.open<AdminRoomRecord>(dir, "adminRooms");
   await adminRooms.index("userId", true);
-  const collections = [txns, rooms, puppets, marks, outbox, adminRooms];
+  const pmRooms = await NedbCollection.open<PmRoomRecord>(dir, "pmRooms");
+  await pmRooms.index("roomId", true);
+  const collections = [txns, rooms, puppets, marks, outbox, adminRooms, pmRooms];
   return {
     transactions: new NedbTransactionLog(txns),
     rooms: new NedbRoomStore(rooms),
@@ -144,6 +175,7 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
     marks: new NedbMarkStore(marks),
     outbox: new NedbOutbox(outbox, new ConfirmJournal(dir)),
     adminRooms: new NedbAdminRoomStore(adminRooms),
+    pmRooms: new NedbPmRoomStore(pmRooms),
     async close() {
       if (dir !== undefined) await Promise.all(collections.map((c) => c.compact()));
     },

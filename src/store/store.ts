@@ -108,6 +108,29 @@ export interface AdminRoomStore {
   all(): Promise<AdminRoomRecord[]>;
 }
 
+/**
+ * A private conversation between a Matrix user and an IRC nick on one network, in its own Matrix
+ * room (the user and the nick's ghost). One room per (network, user, folded nick).
+ */
+export interface PmRoomRecord {
+  readonly roomId: string;
+  readonly network: string;
+  /** The Matrix user. */
+  readonly userId: string;
+  /** The IRC nick as written, and folded with the server's casemapping (for lookup). */
+  readonly nick: string;
+  readonly folded: string;
+  /** When the room became this conversation's (ms since epoch). */
+  readonly createdAt: number;
+}
+
+export interface PmRoomStore {
+  all(): Promise<PmRoomRecord[]>;
+  /** Stores the conversation's room, replacing the room it had (and any record of the same room). */
+  put(record: PmRoomRecord): Promise<void>;
+  remove(roomId: string): Promise<void>;
+}
+
 export interface Store {
   readonly transactions: TransactionLog;
   readonly outbox: Outbox;
@@ -115,6 +138,7 @@ export interface Store {
   readonly puppets: PuppetStore;
   readonly marks: MarkStore;
   readonly adminRooms: AdminRoomStore;
+  readonly pmRooms: PmRoomStore;
   /** Flushes and releases files. */
   close(): Promise<void>;
 }

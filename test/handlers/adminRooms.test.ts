@@ -17,6 +17,7 @@ import { RecentIds } from "../../src/util/recentIds";
 import { FakeClock } from "../support/fakeClock";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { NO_NETWORK_ACCESS } from "../support/fakeAdmin";
+import { noPrivateRooms } from "../support/noPrivateRooms";
 import { silentLogger } from "../support/silentLogger";
 
 const BOT = "@ircbridge:example.org";
@@ -81,6 +82,7 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
       abandon: (roomId, why, leave) => track(rooms.abandon(roomId, why, leave)),
       command: (roomId, userId, body) => track(runner.handle(roomId, userId, body)),
     },
+    pms: noPrivateRooms(),
     isBridgeUser: (userId) => userId === BOT,
     notice: () => undefined,
     persist: () => undefined,

@@ -18,6 +18,7 @@ import { openNedbStore } from "../../src/store/nedbStore";
 import { FakeClock } from "../support/fakeClock";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { fakeNetwork } from "../support/fakeNetwork";
+import { PmGuard } from "../../src/pms/pmGuard";
 import { silentLogger } from "../support/silentLogger";
 
 const BOT = "@ircbot:example.org";
@@ -47,7 +48,7 @@ async function setup() {
     queues,
     // Marks recorded among the API calls, so the test sees what happened before it.
     deliver: (send) => deliverMessage(send, { ghosts, api, metrics, markDelivered: (s) => api.calls.push(`mark ${s.channel} ${String(s.ts)} ${String(s.msgid)}`) }),
-    notice: (roomId, text) => api.calls.push(`notice ${roomId} ${text}`),
+    notice: (send, text) => api.calls.push(`notice ${send.roomId} ${text}`),
     maxPerRoom: 1000,
     depth: () => undefined,
     dropped: () => undefined,
@@ -69,6 +70,9 @@ async function setup() {
     markDelivered: (channel, time, msgid) => api.calls.push(`mark ${channel} ${String(time)} ${String(msgid)}`),
     topics: new Map(),
     splits: new SplitDebouncer(network.netsplitDebounceMs, clock),
+    pms: { find: () => undefined, notice: () => undefined },
+    pmGuard: new PmGuard(network.privateMessages, clock),
+    busy: () => undefined,
   };
   const route = (ev: ChannelEvent) => routeIrcEvent({ key: dedupeKey(ev, clock.now()), ev }, ctx);
   /** Routes the events, waits for the room queues, and returns the API calls they made. */
@@ -82,7 +86,7 @@ async function setup() {
 }
 
 function message(from: string, text: string, kind: MessageEvent["kind"] = "privmsg", tags: Tags = {}): ChannelEvent {
-  return { type: "message", channel: "#chan", e: { ...base, kind, from, target: "#chan", text, tags } };
+  return { type: "message", channel: "#chan", e: { ...base, kind, from, target: "#chan", text, tags, account: undefined } };
 }
 const join = (nick: string): ChannelEvent => ({ type: "join", channel: "#chan", e: { ...base, nick, channel: "#chan", account: undefined } });
 const quit = (nick: string, reason: string): ChannelEvent => ({ type: "quit", channel: "#chan", e: { ...base, nick, reason } });
@@ -248,7 +252,7 @@ describe("IRC -> Matrix handlers", () => {
 
   it("events of a channel with no bridged room do nothing", async () => {
     const { run } = await setup();
-    const other: ChannelEvent = { type: "message", channel: "#other", e: { ...base, kind: "privmsg", from: "Bob", target: "#other", text: "hi" } };
+    const other: ChannelEvent = { type: "message", channel: "#other", e: { ...base, kind: "privmsg", from: "Bob", target: "#other", text: "hi", account: undefined } };
     assert.deepEqual(await run(other), []);
   });
 

@@ -12,6 +12,7 @@ import { RoomIndex } from "../../src/rooms/roomIndex";
 import { openNedbStore } from "../../src/store/nedbStore";
 import { FakeClock } from "../support/fakeClock";
 import { fakeNetwork } from "../support/fakeNetwork";
+import { noPrivateRooms } from "../support/noPrivateRooms";
 import { silentLogger } from "../support/silentLogger";
 
 const BOT = "@ircbot:example.org";
@@ -66,6 +67,7 @@ async function setup(extra = "") {
       abandon: () => Promise.resolve(),
       command: () => Promise.resolve(),
     },
+    pms: noPrivateRooms(),
     isBridgeUser: (userId) => userId === BOT || network.ids.nickOfGhost(userId) !== undefined,
     notice: (roomId, text) => notices.push(`${roomId} ${text}`),
     persist: (net, userId) => persisted.push(`${net} ${userId}`),

@@ -41,7 +41,7 @@ function scene(dir: string | undefined, maxPerRoom = 100) {
       delivered.push(String(s.content.body));
       return Promise.resolve();
     },
-    notice: (_roomId, text) => notices.push(text),
+    notice: (_send, text) => notices.push(text),
     maxPerRoom,
     depth: () => undefined,
     dropped: () => undefined,

@@ -91,6 +91,22 @@ describe("the users' connections", () => {
     assert.equal(busy.connection.isClosed, false, "a connection in a channel stays");
   });
 
+  it("a connection in no channel used for private messages is not idle while they go on", async () => {
+    const { registry, clock } = await setup(", connections: { idleTimeoutSeconds: 60 }");
+    const pm = registry.ensure("@pm:example.org");
+    assert.ok(pm.ok);
+    registry.sweep();
+    clock.advance(50000);
+    registry.busy("@pm:example.org");
+    registry.sweep();
+    clock.advance(50000);
+    registry.sweep();
+    assert.equal(pm.connection.isClosed, false, "its idle time started again with the private message");
+    clock.advance(11000);
+    registry.sweep();
+    assert.equal(pm.connection.isClosed, true, "closed 60 s after the last private message");
+  });
+
   it("reconnect: a live connection is replaced by one that joins the same channels", async () => {
     const { registry, attached } = await setup("");
     const first = registry.ensure("@alice:example.org");

@@ -1,3 +1,4 @@
+import type { MatrixEvent } from "../../src/matrix/events";
 import { MatrixApi, type Json, type MatrixApiError } from "../../src/matrix/matrixApi";
 
 export interface SentEvent {
@@ -13,7 +14,8 @@ export interface SentEvent {
  * A MatrixApi that talks to no homeserver: every call is recorded in `calls` as one readable line
  * ("join !room:x @user:x"), successful sends also in `sent` with all their fields, created rooms in
  * `created`. A method named in
- * `failures` rejects with that error (every call, until it is removed). Any other request throws.
+ * `failures` ("send", or "send !room:x" for one room) rejects with that error (every call, until it
+ * is removed). Any other request throws.
  */
 export class FakeMatrixApi extends MatrixApi {
   readonly calls: string[] = [];
@@ -27,6 +29,10 @@ export class FakeMatrixApi extends MatrixApi {
   private roomsMade = 0;
   /** Members `joinedMembers` reports per room (none when unset). */
   readonly members = new Map<string, string[]>();
+  /** State `getState` reports, by "roomId type stateKey" (absent: 404, undefined). */
+  readonly state = new Map<string, Json>();
+  /** Events `messages` reports per room, newest first. */
+  readonly history = new Map<string, MatrixEvent[]>();
 
   constructor() {
     super("http://homeserver.invalid", "fake-as-token");
@@ -43,7 +49,7 @@ export class FakeMatrixApi extends MatrixApi {
 
   private record(method: string, ...args: string[]): Promise<void> {
     this.calls.push([method, ...args].join(" "));
-    const failure = this.failures.get(method);
+    const failure = this.failures.get(method) ?? this.failures.get(`${method} ${args[0] ?? ""}`);
     return failure === undefined ? Promise.resolve() : Promise.reject(failure);
   }
 
@@ -99,6 +105,16 @@ export class FakeMatrixApi extends MatrixApi {
     await this.record("createRoom", as, roomId);
     this.created.push(body);
     return roomId;
+  }
+
+  override async getState(roomId: string, as: string, type: string, stateKey = ""): Promise<Json | undefined> {
+    await this.record("getState", roomId, as, type, stateKey);
+    return this.state.get(`${roomId} ${type} ${stateKey}`);
+  }
+
+  override async messages(roomId: string, as: string, limit: number): Promise<MatrixEvent[]> {
+    await this.record("messages", roomId, as, String(limit));
+    return (this.history.get(roomId) ?? []).slice(0, limit);
   }
 
   override async joinedMembers(roomId: string, as: string): Promise<string[]> {

@@ -62,6 +62,7 @@ describe("config validation", () => {
     assert.equal(network.sendPacing.burstLines, 4);
     assert.equal(config.datastore.path, undefined);
     assert.deepEqual(network.mappings, {});
+    assert.deepEqual(network.privateMessages, { enabled: true, requireRegisteredSender: false, maxNewRoomsPerHour: 20 });
   });
 
   const cases: [string, string, string, RegExp][] = [
@@ -80,6 +81,8 @@ describe("config validation", () => {
     ["yaml syntax", "homeserver: [", "(file)", /not valid YAML \(line/],
     ["ping timeout not above interval", minimal.replace("address:", "connections: { pingIntervalSeconds: 30, pingTimeoutSeconds: 30 }, address:"), "ircNetworks[0].connections.pingTimeoutSeconds", /longer than pingIntervalSeconds/],
     ["reconnect delays reversed", minimal.replace("address:", "connections: { reconnectMinMs: 5000, reconnectMaxMs: 1000 }, address:"), "ircNetworks[0].connections.reconnectMinMs", /must not exceed/],
+    ["private messages: bad rate", minimal.replace("address:", "privateMessages: { maxNewRoomsPerHour: -1 }, address:"), "ircNetworks[0].privateMessages.maxNewRoomsPerHour", /integer from 0/],
+    ["private messages: not a boolean", minimal.replace("address:", "privateMessages: { requireRegisteredSender: maybe }, address:"), "ircNetworks[0].privateMessages.requireRegisteredSender", /true or false/],
     ["bad admin user id", minimal + "bridge: { admins: [alice] }\n", "bridge.admins", /Matrix user id/],
     ["raw command managed by the bridge", minimal.replace("address:", "rawCommands: { allowed: [MODE, join] }, address:"), "ircNetworks[0].rawCommands.allowed", /join is managed by the bridge/],
     ["raw command not a word", minimal.replace("address:", "rawCommands: { privileged: ['SA-JOIN'] }, address:"), "ircNetworks[0].rawCommands.privileged", /letters only/],

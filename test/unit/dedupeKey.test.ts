@@ -6,7 +6,7 @@ import type { MessageEvent, Tags } from "../../src/irc/events";
 const T = 1_700_000_000_000;
 
 function msg(from: string, text: string, time: number | undefined, tags: Tags = {}, kind: MessageEvent["kind"] = "privmsg"): ChannelEvent {
-  return { type: "message", channel: "#chan", e: { kind, from, target: "#chan", text, time, tags, batch: undefined } };
+  return { type: "message", channel: "#chan", e: { kind, from, target: "#chan", text, time, tags, batch: undefined, account: undefined } };
 }
 
 const base = { tags: {}, batch: undefined };

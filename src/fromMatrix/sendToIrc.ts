@@ -1,0 +1,120 @@
+import { isFirstLine } from "../irc/lines";
+import { randomUUID } from "node:crypto";
+import type { MatrixEvent } from "../matrix/events";
+import type { OutboxEntry } from "../store/store";
+import type { MatrixContext, NetworkRuntime } from "./context";
+import type { IrcMessage } from "./ircMessage";
+import { ircTargetOf, type IrcTarget } from "./ircTarget";
+import { pmFailureReason } from "../pms/refusalWords";
+
+/**
+ * Accepts a Matrix message for IRC: written to the outbox before the transaction is acknowledged,
+ * then handed to the sender's connection (sendToIrc). A retried transaction does not send an event
+ * twice.
+ */
+export function acceptForIrc(event: MatrixEvent, message: IrcMessage, ctx: MatrixContext): void {
+  const { room_id: roomId, sender } = event;
+  if (roomId === undefined || sender === undefined) return;
+  const target = ircTargetOf(roomId, ctx);
+  const runtime = target === undefined ? undefined : ctx.networks.get(target.network);
+  if (runtime === undefined) return;
+  if (event.event_id !== undefined && ctx.seenBefore(event.event_id)) return;
+  const eventId = event.event_id ?? `local.${randomUUID()}`;
+  const entry: OutboxEntry = { eventId, roomId, sender, kind: message.kind, body: message.body, seq: ctx.nextSeq() };
+  const stored = ctx.outbox.add(entry);
+  ctx.keep(stored);
+  runtime.puppets.touch(sender);
+  sendToIrc(entry, ctx, false, stored);
+}
+
+/**
+ * Hands one accepted message to the sender's own IRC connection (created if needed), for its
+ * room's target: a channel (the connection joins it first if it is not in it) or a nick (only the
+ * private room's own user speaks to it; a refusal is told in plain words). Also used
+ * at start-up for the messages a crash left unconfirmed in the outbox.
+ *
+ * Guarantees: messages to one target are handed to IRC one at a time, in the order they were
+ * accepted, each after the server confirmed the previous (see channelOrder.ts); a message is never
+ * on the wire before it is in the outbox, and it leaves the outbox once the server confirmed it or
+ * it failed and the sender was told why, in the room. A message that could not be written within
+ * the network's maxWait (its connection is down, or the target's earlier messages held it) is
+ * given up, and the sender is told, message by message.
+ * Not guaranteed: that a message handed to IRC just before a crash is not sent twice; it is checked
+ * against the channel's history where the server keeps one, and sent again otherwise.
+ */
+export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = false, stored: Promise<void> = Promise.resolve()): void {
+  const { roomId, sender, kind, body } = entry;
+  const target = ircTargetOf(roomId, ctx);
+  const runtime = target === undefined ? undefined : ctx.networks.get(target.network);
+  const settle = () => ctx.outbox.remove(entry.eventId).catch((err: unknown) => ctx.log.error("cannot update the outbox", { error: String(err) }));
+  if (target === undefined || runtime === undefined || (target.kind === "nick" && target.userId !== sender)) {
+    void settle();
+    return;
+  }
+  // The bot tells in channel rooms; in a private room (where the bot is not) the nick's ghost does.
+  const tell =
+    target.kind === "channel"
+      ? (reason: string) => ctx.notice(roomId, `Your message was not sent to IRC: ${reason}.`)
+      : (reason: string) => ctx.pms.notice(roomId, `Your message was not sent to ${target.name}: ${reason}.`);
+  const ensured = runtime.puppets.ensure(sender);
+  if (!ensured.ok) {
+    ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: ensured.why });
+    tell(ensured.reason);
+    void settle();
+    return;
+  }
+  const connection = ensured.connection;
+  const deadline = ctx.now() + runtime.network.maxWaitMs;
+  const waited = `not sent within ${Math.round(runtime.network.maxWaitMs / 1000)} s`;
+  if (target.kind === "channel" && !connection.channelNames.some((c) => runtime.network.channels.fold(c) === target.folded)) {
+    connection.join(target.name);
+    ctx.persist(target.network, sender);
+  }
+  if (target.kind === "nick") runtime.puppets.busy(sender);
+  const sayNow = () => {
+    if (ctx.now() >= deadline) throw new Error(`${waited}: ${connection.downReason ?? `earlier messages to ${target.name} were still being sent`}`);
+    ctx.outbox.handed(entry.eventId);
+    const sent = connection.say(kind, target.name, body, deadline);
+    if (sent === false) throw new Error("too many messages are already waiting on your IRC connection");
+    if (target.kind === "channel") return sent;
+    return sent.catch((err: unknown) => {
+      throw new Error(pmFailureReason(err, target.name));
+    });
+  };
+  const accepted = runtime.order.enqueue(target.orderKey, {
+    send: () => {
+      // Never on the wire before it is in the outbox: a crash in between would resend it unchecked.
+      if (!mayHaveGone) return stored.then(sayNow);
+      return alreadyOnIrc(entry, runtime, target, () => connection.nick).then((gone) => (gone ? undefined : sayNow()));
+    },
+    onSent: () => {
+      ctx.metrics.bridgedMessages.inc({ direction: "matrix_to_irc" });
+      ctx.outbox.confirm(entry.eventId).catch((err: unknown) => ctx.log.error("cannot update the outbox", { error: String(err) }));
+    },
+    onFailed: (reason) => {
+      ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "refused" });
+      tell(reason);
+      void settle();
+    },
+  });
+  if (!accepted) {
+    ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "queue_full" });
+    tell(`too many messages are already waiting for ${target.name}`);
+    void settle();
+  }
+}
+
+/**
+ * Whether a message handed to IRC just before a crash had reached its channel: the channel's
+ * history (fetched when the bridge is back in it) shows its first line from the user's nick, after
+ * it was accepted. Without history (and for private messages) it is sent again: a rare duplicate
+ * is better than a loss.
+ */
+async function alreadyOnIrc(entry: OutboxEntry, runtime: NetworkRuntime, target: IrcTarget, nick: () => string): Promise<boolean> {
+  if (target.kind !== "channel") return false;
+  const acceptedAt = Math.floor(entry.seq / 1000) - 1000;
+  const history = await runtime.history(target.name, acceptedAt);
+  const first = entry.body.split(/\r\n|\r|\n/).find((line) => line.trim() !== "") ?? "";
+  const fold = (n: string) => runtime.network.channels.fold(n);
+  return (history ?? []).some((e) => fold(e.from) === fold(nick()) && e.kind === entry.kind && isFirstLine(e.text, first));
+}
