@@ -39,7 +39,16 @@ function onInsp2(connect: Doc): (doc: Doc) => void {
 
 describe("connect storms", () => {
   const running: RunningBridge[] = [];
+  const watchers: TestIrcClient[] = [];
+  /** A plain IRC client that watches a channel; quit in after() even when a story fails. */
+  const watch = async (host: string, port: number, channel: string, nick = uniqueName("w").slice(0, 12)) => {
+    const client = await TestIrcClient.connect(host, port, nick);
+    watchers.push(client);
+    await client.join(channel);
+    return client;
+  };
   after(async () => {
+    for (const client of watchers) await client.quit();
     for (const bridge of running) await bridge.dispose();
   });
 
@@ -48,14 +57,12 @@ describe("connect storms", () => {
     running.push(bridge);
     const channel = `#${uniqueName("storm")}`;
     const nicks = await seedPuppets(bridge.config.dir, "example", `st${uniqueName("").slice(-4)}`, 200, channel);
-    let watcher = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("w").slice(0, 12));
-    await watcher.join(channel);
+    let watcher = await watch(bridge.irc.host, bridge.irc.port, channel);
     await bridge.start();
     const firstConnect = await allIn(watcher, channel, nicks, 60000);
     testenvCommand("restart", "ergo");
     const restartedAt = Date.now();
-    watcher = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, watcher.nick);
-    await watcher.join(channel);
+    watcher = await watch(bridge.irc.host, bridge.irc.port, channel, watcher.nick);
     await allIn(watcher, channel, nicks, 30000);
     const back = Date.now() - restartedAt;
     process.stderr.write(`  (200 puppets: first start ${firstConnect} ms; back after the Ergo restart in ${back} ms)\n`);
@@ -77,8 +84,7 @@ describe("connect storms", () => {
     const channel = `#${uniqueName("thr")}`;
     const nicks = await seedPuppets(bridge.config.dir, "insp", `th${uniqueName("").slice(-4)}`, 40, channel);
     // Watch from insp1 (linked, not throttled).
-    const watcher = await TestIrcClient.connect(testenv.inspircd.host, testenv.inspircd.port, uniqueName("w").slice(0, 12));
-    await watcher.join(channel);
+    const watcher = await watch(testenv.inspircd.host, testenv.inspircd.port, channel);
     await bridge.start();
     const took = await allIn(watcher, channel, nicks, 90000);
     const port = bridges.insp.metricsPort;
@@ -105,8 +111,7 @@ describe("connect storms", () => {
     running.push(bridge);
     const channel = `#${uniqueName("slow")}`;
     const nicks = await seedPuppets(bridge.config.dir, "insp", `sl${uniqueName("").slice(-4)}`, 24, channel);
-    const watcher = await TestIrcClient.connect(testenv.inspircd.host, testenv.inspircd.port, uniqueName("w").slice(0, 12));
-    await watcher.join(channel);
+    const watcher = await watch(testenv.inspircd.host, testenv.inspircd.port, channel);
     await bridge.start();
     const took = await allIn(watcher, channel, nicks, 60000);
     process.stderr.write(`  (24 puppets at 2 connections/s: all in after ${took} ms)\n`);

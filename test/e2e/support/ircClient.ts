@@ -25,6 +25,8 @@ export class TestIrcClient {
         this.raw(`USER ${this.nick.toLowerCase().slice(0, 9)} 0 * :test client ${this.nick}`);
       });
       this.socket = socket;
+      // A story that fails before quitting must not keep the test process alive.
+      socket.unref();
       socket.setEncoding("utf8");
       socket.on("error", reject);
       socket.on("data", (chunk: string) => {
