@@ -7,7 +7,7 @@ import { CommandRunner } from "../../src/admin/commandRunner";
 import { COMMANDS } from "../../src/admin/commands";
 import { readBridgeVersion } from "../../src/admin/version";
 import { UserFacingError } from "../../src/errors";
-import { NO_NETWORK_ACCESS } from "../support/fakeAdmin";
+import { recordingAdminContext, recordingRedact } from "../support/fakeAdmin";
 import { silentLogger } from "../support/silentLogger";
 
 const ALICE = "@alice:example.org";
@@ -30,31 +30,13 @@ const failing: AdminCommand = {
 };
 
 function setup(networks: readonly AdminNetwork[] = [TESTNET], commands: readonly AdminCommand[] = COMMANDS) {
-  const reconnects: string[] = [];
+  const { context, reconnects, stored } = recordingAdminContext(networks, (userId) => userId === ADMIN);
   const replies: string[] = [];
-  const stored: string[] = [];
   const redactions: string[] = [];
   const runner = new CommandRunner({
     commands,
-    context: {
-      networks,
-      isAdmin: (userId) => userId === ADMIN,
-      reconnect: (networkId, userId) => {
-        reconnects.push(`${networkId} ${userId}`);
-        return Promise.resolve(`Reconnecting you to ${networkId}.`);
-      },
-      version: "1.2.3",
-      ...NO_NETWORK_ACCESS,
-      storePassword: (networkId, userId, password) => {
-        stored.push(`${networkId} ${userId} ${password}`);
-        return Promise.resolve(password === "nokey" ? { ok: false as const, reason: "no key" } : { ok: true as const, account: "alice" });
-      },
-      removePassword: () => Promise.resolve(stored.length > 0),
-    },
-    redact: (roomId, eventId) => {
-      redactions.push(`${roomId} ${eventId}`);
-      return eventId === "$fails" ? Promise.reject(new Error("M_FORBIDDEN")) : Promise.resolve();
-    },
+    context,
+    redact: recordingRedact(redactions),
     reply: (userId, roomId, text) => replies.push(`${roomId} ${userId} ${text}`),
     log: silentLogger(),
   });

@@ -3,8 +3,6 @@ import { describe, it } from "node:test";
 import { CommandRunner } from "../../src/admin/commandRunner";
 import { COMMANDS } from "../../src/admin/commands";
 import { networkAdminAccess } from "../../src/bridge/adminAccess";
-import { ConnectScheduler } from "../../src/irc/connectScheduler";
-import { PuppetRegistry } from "../../src/puppets/puppetRegistry";
 import { PuppetSettings } from "../../src/puppets/puppetSettings";
 import { RoomIndex } from "../../src/rooms/roomIndex";
 import { openNedbStore } from "../../src/store/nedbStore";
@@ -12,6 +10,7 @@ import { FakeClock } from "../support/fakeClock";
 import { FakeConnection, FakePuppets } from "../support/fakeAdmin";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { silentLogger } from "../support/silentLogger";
+import { testPuppets } from "../support/testPuppets";
 
 const ALICE = "@alice:example.org";
 const BOB = "@bob:example.org";
@@ -417,18 +416,7 @@ describe("what app.ts gives the commands (networkAdminAccess)", () => {
     const rooms = new RoomIndex(store.rooms);
     await rooms.add({ roomId: "!p:example.org", network: "testnet", channel: "#Chat", folded: "#chat", origin: "portal" });
     await rooms.add({ roomId: "!m:example.org", network: "testnet", channel: "#chat", folded: "#chat", origin: "mapped" });
-    const registry = new PuppetRegistry({
-      network,
-      store: store.puppets,
-      identity: () => new Promise(() => undefined),
-      attach: () => undefined,
-      clock,
-      log: silentLogger(),
-      keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
-      reconnect: { minMs: 1000, maxMs: 60000 },
-      gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
-      dropped: () => undefined,
-    });
+    const registry = testPuppets(network, store.puppets, clock);
     const settings = new PuppetSettings({ networkId: network.id, store: store.puppets, identity: () => new Promise(() => undefined) });
     const access = networkAdminAccess(network, registry, settings, rooms);
     assert.deepEqual(access.roomsFor("#CHAT"), [

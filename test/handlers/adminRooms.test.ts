@@ -16,7 +16,7 @@ import { openNedbStore } from "../../src/store/nedbStore";
 import { RecentIds } from "../../src/util/recentIds";
 import { FakeClock } from "../support/fakeClock";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
-import { NO_NETWORK_ACCESS } from "../support/fakeAdmin";
+import { recordingAdminContext, recordingRedact } from "../support/fakeAdmin";
 import { noPrivateRooms } from "../support/noPrivateRooms";
 import { silentLogger } from "../support/silentLogger";
 
@@ -36,30 +36,12 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
   await rooms.load();
   const queues = new RoomQueues({ onGiveUp: () => undefined, onRetry: () => undefined }, clock);
   const notifier = new AdminNotifier({ rooms, api, botUserId: BOT, enqueue: (key, op) => queues.enqueue(key, op), clock, log });
-  const reconnects: string[] = [];
-  const stored: string[] = [];
+  const { context, reconnects } = recordingAdminContext(networks, () => false);
   const redactions: string[] = [];
   const runner = new CommandRunner({
     commands: COMMANDS,
-    context: {
-      networks,
-      isAdmin: () => false,
-      reconnect: (networkId, userId) => {
-        reconnects.push(`${networkId} ${userId}`);
-        return Promise.resolve(`Reconnecting you to ${networkId}.`);
-      },
-      version: "1.2.3",
-      ...NO_NETWORK_ACCESS,
-      storePassword: (networkId, userId, password) => {
-        stored.push(`${networkId} ${userId} ${password}`);
-        return Promise.resolve(password === "nokey" ? { ok: false as const, reason: "no key" } : { ok: true as const, account: "alice" });
-      },
-      removePassword: () => Promise.resolve(stored.length > 0),
-    },
-    redact: (roomId, eventId) => {
-      redactions.push(`${roomId} ${eventId}`);
-      return eventId === "$fails" ? Promise.reject(new Error("M_FORBIDDEN")) : Promise.resolve();
-    },
+    context,
+    redact: recordingRedact(redactions),
     reply: (userId, roomId, text) => notifier.reply(userId, roomId, text),
     log,
   });

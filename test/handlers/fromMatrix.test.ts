@@ -6,14 +6,13 @@ import { routeMatrixEvent } from "../../src/fromMatrix/router";
 import type { MatrixEvent } from "../../src/matrix/events";
 import { createMetrics } from "../../src/observability/metrics";
 import { RecentIds } from "../../src/util/recentIds";
-import { ConnectScheduler } from "../../src/irc/connectScheduler";
-import { PuppetRegistry } from "../../src/puppets/puppetRegistry";
 import { RoomIndex } from "../../src/rooms/roomIndex";
 import { openNedbStore } from "../../src/store/nedbStore";
 import { FakeClock } from "../support/fakeClock";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { noPrivateRooms } from "../support/noPrivateRooms";
 import { silentLogger } from "../support/silentLogger";
+import { testPuppets } from "../support/testPuppets";
 
 const BOT = "@ircbot:example.org";
 const ROOM = "!room:example.org";
@@ -32,18 +31,7 @@ async function setup(extra = "") {
   await rooms.add({ roomId: ROOM, network: network.id, channel: "#chan", folded: "#chan", origin: "portal" });
   const clock = new FakeClock();
   const dropped: string[] = [];
-  const puppets = new PuppetRegistry({
-    network,
-    store: store.puppets,
-    identity: () => new Promise<{ nick: string; username: string }>(() => undefined),
-    attach: () => undefined,
-    clock,
-    log: silentLogger(),
-    keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
-    reconnect: { minMs: 1000, maxMs: 60000 },
-    gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
-    dropped: (userId: string, text: string) => dropped.push(`${userId}: ${text}`),
-  });
+  const puppets = testPuppets(network, store.puppets, clock, { dropped: (userId: string, text: string) => dropped.push(`${userId}: ${text}`) });
   const order = new ChannelOrder(10);
   const notices: string[] = [];
   const persisted: string[] = [];

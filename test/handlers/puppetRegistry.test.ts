@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConnectScheduler } from "../../src/irc/connectScheduler";
-import { PuppetRegistry } from "../../src/puppets/puppetRegistry";
 import { openNedbStore } from "../../src/store/nedbStore";
 import { FakeClock } from "../support/fakeClock";
 import { fakeNetwork } from "../support/fakeNetwork";
-import { silentLogger } from "../support/silentLogger";
+import { testPuppets } from "../support/testPuppets";
 
 /** A registry whose identities never resolve, so no connection ever opens a socket. */
 async function setup(extra: string) {
@@ -14,18 +12,7 @@ async function setup(extra: string) {
   const attached: string[] = [];
   const dropped: string[] = [];
   const network = fakeNetwork(extra);
-  const registry = new PuppetRegistry({
-    network,
-    store: store.puppets,
-    identity: () => new Promise(() => undefined),
-    attach: (_connection, userId) => attached.push(userId),
-    clock,
-    log: silentLogger(),
-    keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
-    reconnect: { minMs: 1000, maxMs: 60000 },
-    gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
-    dropped: (userId: string, text: string) => dropped.push(`${userId}: ${text}`),
-  });
+  const registry = testPuppets(network, store.puppets, clock, { attach: (_connection, userId) => attached.push(userId), dropped: (userId: string, text: string) => dropped.push(`${userId}: ${text}`) });
   return { clock, registry, attached, dropped, store, network };
 }
 
@@ -168,18 +155,7 @@ describe("the users' connections", () => {
     assert.deepEqual(stored.channels, ["#a"], "the channels are kept for !reconnect");
 
     // A restart: a new registry on the same store.
-    const again = new PuppetRegistry({
-      network,
-      store: store.puppets,
-      identity: () => new Promise(() => undefined),
-      attach: () => undefined,
-      clock,
-      log: silentLogger(),
-      keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
-      reconnect: { minMs: 1000, maxMs: 60000 },
-      gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
-      dropped: () => undefined,
-    });
+    const again = testPuppets(network, store.puppets, clock);
     await again.load();
     assert.equal(again.ensure("@alice:example.org").ok, false, "still quit after a restart");
     assert.equal(await again.reconnect("@alice:example.org"), "Reconnecting you to TestNet, rejoining 1 channel.");

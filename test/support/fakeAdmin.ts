@@ -1,4 +1,4 @@
-import type { AdminConnection, AdminContext, PuppetAccess } from "../../src/admin/command";
+import type { AdminConnection, AdminContext, AdminNetwork, PuppetAccess } from "../../src/admin/command";
 import { foldCase } from "../../src/irc/casemapping";
 import { parseIrcLine } from "../../src/irc/ircLine";
 import { buildLine } from "../../src/irc/lines";
@@ -170,3 +170,36 @@ export const NO_NETWORK_ACCESS: Pick<AdminContext, "puppets" | "roomsFor" | "por
     throw new Error("this test has no raw command policy");
   },
 };
+
+/**
+ * An AdminContext for runner tests: no IRC access; !reconnect and stored passwords are recorded
+ * ("nokey" as a password plays a bridge without a key file).
+ */
+export function recordingAdminContext(networks: readonly AdminNetwork[], isAdmin: (userId: string) => boolean = () => false) {
+  const reconnects: string[] = [];
+  const stored: string[] = [];
+  const context: AdminContext = {
+    networks,
+    isAdmin,
+    reconnect: (networkId, userId) => {
+      reconnects.push(`${networkId} ${userId}`);
+      return Promise.resolve(`Reconnecting you to ${networkId}.`);
+    },
+    version: "1.2.3",
+    ...NO_NETWORK_ACCESS,
+    storePassword: (networkId, userId, password) => {
+      stored.push(`${networkId} ${userId} ${password}`);
+      return Promise.resolve(password === "nokey" ? { ok: false as const, reason: "no key" } : { ok: true as const, account: "alice" });
+    },
+    removePassword: () => Promise.resolve(stored.length > 0),
+  };
+  return { context, reconnects, stored };
+}
+
+/** A redaction that is recorded; the event "$fails" cannot be redacted. */
+export function recordingRedact(redactions: string[]): (roomId: string, eventId: string) => Promise<void> {
+  return (roomId, eventId) => {
+    redactions.push(`${roomId} ${eventId}`);
+    return eventId === "$fails" ? Promise.reject(new Error("M_FORBIDDEN")) : Promise.resolve();
+  };
+}
