@@ -45,6 +45,14 @@ export class Ghosts {
   async ensureJoined(roomId: string, userId: string, displayname: string): Promise<void> {
     await this.ensureUser(userId, displayname);
     if (this.isJoined(roomId, userId)) return;
+    await this.rejoin(roomId, userId);
+  }
+
+  /**
+   * Brings a ghost back into a room it was removed from on Matrix (it is still on IRC), without
+   * touching its profile; the bot invites it first when the room needs that.
+   */
+  async rejoin(roomId: string, userId: string): Promise<void> {
     try {
       await this.api.join(roomId, userId);
     } catch (err) {

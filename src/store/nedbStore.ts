@@ -1,6 +1,6 @@
 import { ConfirmJournal } from "./confirmJournal";
 import { NedbCollection } from "./nedbCollection";
-import type { AdminRoomRecord, AdminRoomStore, ChannelMark, MarkStore, Outbox, OutboxEntry, PuppetRecord, PuppetStore, RoomRecord, RoomStore, Store, TransactionLog } from "./store";
+import type { AdminRoomRecord, AdminRoomStore, BanRecord, BanStore, ChannelMark, MarkStore, Outbox, OutboxEntry, PuppetRecord, PuppetStore, RoomRecord, RoomStore, Store, TransactionLog } from "./store";
 
 interface TxnDoc {
   txnId: string;
@@ -88,6 +88,20 @@ class NedbAdminRoomStore implements AdminRoomStore {
   }
 }
 
+class NedbBanStore implements BanStore {
+  constructor(private readonly docs: NedbCollection<BanRecord>) {}
+  async get(roomId: string, userId: string): Promise<BanRecord | undefined> {
+    const doc = await this.docs.findOne({ roomId, userId });
+    return doc === null ? undefined : strip(doc);
+  }
+  put(record: BanRecord): Promise<void> {
+    return this.docs.upsert({ roomId: record.roomId, userId: record.userId }, { ...record });
+  }
+  async remove(roomId: string, userId: string): Promise<void> {
+    await this.docs.remove({ roomId, userId });
+  }
+}
+
 class NedbOutbox implements Outbox {
   /** Entries in the outbox; when none is left the journal has nothing to say and is emptied. */
   private count = 0;
@@ -136,7 +150,8 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
   await outbox.index("eventId", true);
   const adminRooms = await NedbCollection.open<AdminRoomRecord>(dir, "adminRooms");
   await adminRooms.index("userId", true);
-  const collections = [txns, rooms, puppets, marks, outbox, adminRooms];
+  const bans = await NedbCollection.open<BanRecord>(dir, "bans");
+  const collections = [txns, rooms, puppets, marks, outbox, adminRooms, bans];
   return {
     transactions: new NedbTransactionLog(txns),
     rooms: new NedbRoomStore(rooms),
@@ -144,6 +159,7 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
     marks: new NedbMarkStore(marks),
     outbox: new NedbOutbox(outbox, new ConfirmJournal(dir)),
     adminRooms: new NedbAdminRoomStore(adminRooms),
+    bans: new NedbBanStore(bans),
     async close() {
       if (dir !== undefined) await Promise.all(collections.map((c) => c.compact()));
     },

@@ -12,7 +12,7 @@ export interface SentEvent {
 /**
  * A MatrixApi that talks to no homeserver: every call is recorded in `calls` as one readable line
  * ("join !room:x @user:x"), successful sends also in `sent` with all their fields, created rooms in
- * `created`. A method named in
+ * `created`; `getState` answers from `state`. A method named in
  * `failures` rejects with that error (every call, until it is removed). Any other request throws.
  */
 export class FakeMatrixApi extends MatrixApi {
@@ -27,6 +27,8 @@ export class FakeMatrixApi extends MatrixApi {
   private roomsMade = 0;
   /** Members `joinedMembers` reports per room (none when unset). */
   readonly members = new Map<string, string[]>();
+  /** State `getState` answers, keyed "roomId type stateKey" (undefined, as for a 404, when unset). */
+  readonly state = new Map<string, Json>();
 
   constructor() {
     super("http://homeserver.invalid", "fake-as-token");
@@ -82,6 +84,15 @@ export class FakeMatrixApi extends MatrixApi {
 
   override kick(roomId: string, as: string, userId: string, reason: string): Promise<void> {
     return this.record("kick", roomId, as, userId, reason);
+  }
+
+  override unban(roomId: string, as: string, userId: string, reason: string): Promise<void> {
+    return this.record("unban", roomId, as, userId, reason);
+  }
+
+  override async getState(roomId: string, as: string, type: string, stateKey = ""): Promise<Json | undefined> {
+    await this.record("getState", roomId, as, type, stateKey);
+    return this.state.get(`${roomId} ${type} ${stateKey}`);
   }
 
   override async send(roomId: string, as: string, type: string, content: Json, txnId: string, ts?: number): Promise<string> {
