@@ -17,6 +17,7 @@ import { RecentIds } from "../../src/util/recentIds";
 import { FakeClock } from "../support/fakeClock";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { NO_NETWORK_ACCESS } from "../support/fakeAdmin";
+import { idleChanops } from "../support/fakeChanops";
 import { silentLogger } from "../support/silentLogger";
 
 const BOT = "@ircbridge:example.org";
@@ -85,6 +86,7 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
     notice: () => undefined,
     persist: () => undefined,
     forgetGhost: () => undefined,
+    ...idleChanops(store),
     acceptInvite: (roomId) => invites.push(roomId),
     outbox: store.outbox,
     keep: () => undefined,
