@@ -286,10 +286,7 @@ export class App {
       restoreGhost: (roomId, userId, banned) =>
         queues.enqueue(roomId, {
           what: "ghost back after a removal IRC did not follow",
-          run: async () => {
-            if (banned) await this.api.unban(roomId, this.botUserId, userId, "the ban could not be carried out on IRC");
-            await ghosts.rejoin(roomId, userId);
-          },
+          run: () => ghosts.restore(roomId, userId, banned ? "the ban could not be carried out on IRC" : undefined),
         }),
       acceptInvite: (roomId) => {
         if (rooms.room(roomId) === undefined) return;

@@ -17,8 +17,6 @@ export interface ActingConnection {
   readonly isRegistered: boolean;
   /** Why it is not registered right now; undefined when it is. */
   readonly downReason: string | undefined;
-  /** Channels it is in or rejoining, as written. */
-  readonly channelNames: readonly string[];
   /** Sends one command and waits for the server's answer; never rejects (irc/requests.ts). */
   request(request: IrcRequest, options?: { readonly timeoutMs?: number }): Promise<IrcReply>;
 }

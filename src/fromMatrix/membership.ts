@@ -1,11 +1,13 @@
 import { renderNick } from "../irc/nickTemplate";
 import { onBotInvite } from "./botInvite";
 import type { MatrixHandler } from "./context";
+import { onGhostMember } from "./ghostMembership";
 
 /**
  * Matrix membership -> IRC: a real user who joins a bridged room joins the channel through their own
  * connection (created on demand); leaving (or being kicked or banned) parts it. The bot's invites
- * are handled in botInvite.ts. A displayname change renames the user's IRC nick when the network's
+ * are handled in botInvite.ts, a Matrix moderator's kick or ban of a ghost in ghostMembership.ts.
+ * A displayname change renames the user's IRC nick when the network's
  * nickFollowsDisplayname is on (a nick in use is refused by the server and the user keeps theirs).
  */
 export const onMember: MatrixHandler = (event, ctx) => {
@@ -18,6 +20,7 @@ export const onMember: MatrixHandler = (event, ctx) => {
   }
   if (ctx.isBridgeUser(target)) {
     if (membership === "leave" || membership === "ban") ctx.forgetGhost(roomId, target);
+    onGhostMember(event, ctx);
     return;
   }
   const room = ctx.rooms.room(roomId);

@@ -63,6 +63,15 @@ export class Ghosts {
     this.joined.add(`${roomId}\0${userId}`);
   }
 
+  /**
+   * A ghost removed on Matrix whose removal IRC did not follow comes back: the bot lifts its ban
+   * first when it was banned (`unbanReason`), then it rejoins.
+   */
+  async restore(roomId: string, userId: string, unbanReason: string | undefined): Promise<void> {
+    if (unbanReason !== undefined) await this.api.unban(roomId, this.botUserId, userId, unbanReason);
+    await this.rejoin(roomId, userId);
+  }
+
   async leave(roomId: string, userId: string): Promise<void> {
     if (!this.isJoined(roomId, userId)) {
       // We may not know (restart): leaving a room one is not in is refused, which is fine.
