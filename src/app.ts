@@ -27,7 +27,9 @@ import type { Registration } from "./matrix/registration";
 import { createLogger, type Logger } from "./observability/logger";
 import { createMetrics, type Metrics } from "./observability/metrics";
 import { startMetricsServer } from "./observability/metricsServer";
+import type { ChannelOps } from "./rooms/channelOps";
 import { Portals } from "./rooms/portals";
+import { PowerLevelCache } from "./rooms/powerLevels";
 import { RoomIndex } from "./rooms/roomIndex";
 import { RoomQueues, type RoomOp } from "./rooms/roomQueues";
 import { PmIndex } from "./rooms/pmIndex";
@@ -241,6 +243,8 @@ export class App {
           puppets: bridge.puppets,
           order: new ChannelOrder(bridge.network.pacing.maxQueuedLines),
           history: (channel: string, since: number) => bridge.history(channel, since),
+          actors: bridge.actors,
+          noteTopic: (roomId: string, topic: string) => bridge.noteTopic(roomId, topic),
           bridge,
         },
       ]),
@@ -272,6 +276,9 @@ export class App {
     });
     const seen = new RecentIds(20000);
     let lastSeq = 0;
+    // Until the IRC -> Matrix side's prefix tracker is wired here, nobody is known to be an operator:
+    // kicks, bans and mode changes from Matrix are then refused with a notice saying so.
+    const channelOps: ChannelOps = { prefixesOf: () => "", isOp: () => false };
     const portals = new Portals(this.networks, rooms, this.api, this.botUserId, log.child({ module: "portals" }));
     const matrixCtx: MatrixContext = {
       botUserId: this.botUserId,
@@ -306,6 +313,14 @@ export class App {
       nextSeq: () => (lastSeq = Math.max(lastSeq + 1, Date.now() * 1000)),
       now: () => systemClock.now(),
       forgetGhost: (roomId, userId) => ghosts.forget(roomId, userId),
+      channelOps,
+      powerLevels: new PowerLevelCache((roomId) => this.api.getState(roomId, this.botUserId, "m.room.power_levels")),
+      bans: store.bans,
+      restoreGhost: (roomId, userId, banned) =>
+        queues.enqueue(roomId, {
+          what: "ghost back after a removal IRC did not follow",
+          run: () => ghosts.restore(roomId, userId, banned ? "the ban could not be carried out on IRC" : undefined),
+        }),
       acceptInvite: (roomId) => {
         if (rooms.room(roomId) === undefined) return;
         queues.enqueue(roomId, { what: "bot joins", run: async () => {

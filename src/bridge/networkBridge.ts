@@ -1,9 +1,9 @@
 /**
- * One IRC network wired up: its users' connections (PuppetRegistry), the feed into the event broker,
- * and the IRC -> Matrix handlers (channel events, and private messages to a user's connection).
- * Also what happens around a connection's life: the nick it got and why, rejoining after a restart,
- * and filling the gap a restart left (chathistory where the server offers it, else a notice saying
- * when the bridge was away).
+ * One IRC network wired up: its users' connections (PuppetRegistry), the bridge bot's connection
+ * when enabled (IrcBot), the feed into the event broker, and the IRC -> Matrix handlers (channel
+ * events, and private messages to a user's connection). Also what happens around a connection's
+ * life: the nick it got and why, rejoining after a restart, and filling the gap a restart left
+ * (chathistory where the server offers it, else a notice saying when the bridge was away).
  */
 import { NetworkFeed } from "../broker/networkFeed";
 import { errorText } from "../errors";
@@ -32,6 +32,9 @@ import { GapFiller } from "./gapFiller";
 import { ConnectScheduler } from "../irc/connectScheduler";
 import { ConnectionNews } from "./connectionNews";
 import { PmGuard } from "../pms/pmGuard";
+import { IrcBot } from "./ircBot";
+import type { ChannelActors } from "../fromMatrix/context";
+import { safeParam, stripFormatting } from "../irc/lines";
 
 export interface NetworkBridgeDeps {
   readonly network: NetworkContext;
@@ -59,6 +62,10 @@ export class NetworkBridge {
   readonly settings: PuppetSettings;
   readonly feed: NetworkFeed;
   readonly scheduler: ConnectScheduler;
+  /** The bridge bot's own connection, when the network has one (bot.enabled). */
+  readonly bot: IrcBot | undefined;
+  /** The connections that may act in the network's channels for Matrix moderators. */
+  readonly actors: ChannelActors;
   private readonly ctx: IrcContext;
   private readonly userByConnection = new Map<string, string>();
   private readonly marks = new Map<string, ChannelMark>();
@@ -144,6 +151,35 @@ export class NetworkBridge {
       gate: this.scheduler,
       dropped: (userId, text) => deps.notify(userId, text),
     });
+    this.bot = network.bot.enabled
+      ? new IrcBot({
+          network,
+          botUserId: deps.botUserId,
+          gate: this.scheduler,
+          clock: deps.clock,
+          log,
+          channels: () => deps.rooms.all().filter((r) => r.network === network.id).map((r) => r.channel),
+          attach: (connection) => this.feed.attach(connection, true),
+        })
+      : undefined;
+    deps.rooms.onAdded((room) => {
+      if (room.network === network.id) this.bot?.join(room.channel);
+    });
+    this.actors = {
+      puppet: (userId) => this.puppets.get(userId),
+      bot: () => this.bot?.connection,
+      inChannel: (channel) => {
+        const folded = this.feed.fold(channel);
+        return [...this.puppets.all()]
+          .filter(([, connection]) => connection.channelNames.some((c) => this.feed.fold(c) === folded))
+          .map(([userId, connection]) => ({ userId, connection }));
+      },
+    };
+  }
+
+  /** A Matrix user set a room's topic: when IRC echoes it, it is not set on the room again. */
+  noteTopic(roomId: string, topic: string): void {
+    this.ctx.topics.set(roomId, stripFormatting(safeParam(topic)));
   }
 
   /** See GapFiller.history. */
@@ -160,6 +196,7 @@ export class NetworkBridge {
    * (not those who left with !quit: the registry refuses them).
    */
   async start(): Promise<void> {
+    this.bot?.start();
     await this.puppets.load();
     for (const mark of await this.deps.store.marks.all(this.deps.network.id)) this.marks.set(mark.folded, mark);
     const records = await this.deps.store.puppets.all(this.deps.network.id);
@@ -184,6 +221,7 @@ export class NetworkBridge {
     await this.recordPresence();
     this.scheduler.stop();
     this.news.stop();
+    this.bot?.stop("bridge shutting down");
     this.puppets.closeAll("bridge shutting down");
   }
 

@@ -71,10 +71,23 @@ const networkSchema = obj("One IRC network.", {
     "A QUIT that looks like a netsplit is bridged only if the nick has not rejoined within this many seconds, so rooms do not churn (0: bridge at once).",
     60,
   ),
-  bot: obj("An optional IRC connection for the bridge bot itself; when enabled it is the preferred reader of channel traffic.", {
-    enabled: bool.withDefault("Connect the bridge bot to IRC.", false),
-    nick: str.withDefault("Nick of the bridge bot on IRC.", "matrixbridge"),
-  }),
+  bot: obj(
+    "An optional IRC connection for the bridge bot itself. When enabled it joins every bridged channel, is the preferred reader of their traffic, and, where a channel operator ops it, kicks, bans and gives modes for Matrix moderators who are not operators on IRC themselves.",
+    {
+      enabled: bool.withDefault("Connect the bridge bot to IRC.", false),
+      nick: str.withDefault("Nick of the bridge bot on IRC.", "matrixbridge"),
+    },
+  ),
+  chanops: obj(
+    "Channel operators from Matrix: kicks, bans, voice and op that Matrix moderators give in a bridged room are carried out on IRC, through their own connection when they are a channel operator there, else through the IRC bot (bot.enabled) when an operator opped it; otherwise the room is told why not.",
+    {
+      moderatorLevel: int(0, 1000000).withDefault("Power level a Matrix user needs in the room for the bridge to kick, ban or change modes on IRC for them.", 50),
+      modeLevels: obj("The power level that stands for each IRC channel mode: a Matrix user raised to it gets the mode on their IRC connection; lowered below it, loses it.", {
+        o: int(1, 1000000).withDefault("Channel operator (+o).", 50),
+        v: int(1, 1000000).withDefault("Voice (+v).", 1),
+      }),
+    },
+  ),
   sendPacing: obj("How fast each connection writes to the server (token bucket), so the server's flood limits are never hit.", {
     burstLines: int(1, 100).withDefault("Lines a quiet connection may send at once.", 4),
     lineIntervalMs: int(0, 60000).withDefault("Then one line every this many milliseconds.", 500),

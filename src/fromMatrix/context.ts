@@ -1,12 +1,35 @@
 import type { MessageEvent } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
+import type { IrcReply, IrcRequest } from "../irc/requests";
 import type { MatrixEvent } from "../matrix/events";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { PuppetRegistry } from "../puppets/puppetRegistry";
+import type { ChannelOps } from "../rooms/channelOps";
+import type { PowerLevelCache } from "../rooms/powerLevels";
 import type { RoomIndex } from "../rooms/roomIndex";
-import type { Outbox, PmRoomRecord } from "../store/store";
+import type { BanStore, Outbox, PmRoomRecord } from "../store/store";
 import type { ChannelOrder } from "./channelOrder";
+
+/** An IRC connection that acts on a channel (KICK, MODE, TOPIC): its state and the request API. */
+export interface ActingConnection {
+  readonly nick: string;
+  readonly isRegistered: boolean;
+  /** Why it is not registered right now; undefined when it is. */
+  readonly downReason: string | undefined;
+  /** Sends one command and waits for the server's answer; never rejects (irc/requests.ts). */
+  request(request: IrcRequest, options?: { readonly timeoutMs?: number }): Promise<IrcReply>;
+}
+
+/** The connections that may act on a network's channels for Matrix users (see chanops.ts). */
+export interface ChannelActors {
+  /** The user's own connection, if they have one (up or not). */
+  puppet(userId: string): ActingConnection | undefined;
+  /** The bridge's IRC bot (up or not); undefined when the network has none (bot.enabled is off). */
+  bot(): ActingConnection | undefined;
+  /** The Matrix users whose connection is in the channel, with it. */
+  inChannel(channel: string): readonly { readonly userId: string; readonly connection: ActingConnection }[];
+}
 
 export interface NetworkRuntime {
   readonly network: NetworkContext;
@@ -15,6 +38,10 @@ export interface NetworkRuntime {
   readonly order: ChannelOrder;
   /** The channel's messages since a time, once the bridge is back in it (undefined: no history). */
   history(channel: string, since: number): Promise<readonly MessageEvent[] | undefined>;
+  /** Connections that may kick, ban and give modes in the network's channels. */
+  readonly actors: ChannelActors;
+  /** A Matrix user set the room's topic: IRC's echo of it need not be mirrored back to the room. */
+  noteTopic(roomId: string, topic: string): void;
 }
 
 /** The admin rooms, as the Matrix handlers see them (src/admin/). The promises never reject. */
@@ -65,6 +92,17 @@ export interface MatrixContext {
   persist(network: string, userId: string): void;
   /** A ghost left a room on Matrix (kicked by a moderator, say): it must join again to speak. */
   forgetGhost(roomId: string, userId: string): void;
+  /** Who holds which prefix modes in the channels (operators, voice), as the connections see it. */
+  readonly channelOps: ChannelOps;
+  /** The bridged rooms' power levels (kept current by the m.room.power_levels handler). */
+  readonly powerLevels: PowerLevelCache;
+  /** IRC bans set because a ghost was banned on Matrix, so an unban lifts the same mask. */
+  readonly bans: BanStore;
+  /**
+   * A ghost was removed from a room on Matrix and IRC did not follow: it joins the room again (it is
+   * still in the channel), after the bot lifted its Matrix ban when `banned`. Queued for the room.
+   */
+  restoreGhost(roomId: string, userId: string, banned: boolean): void;
   /** The bot joins a room it was invited to, if the room is bridged. */
   acceptInvite(roomId: string): void;
   /** Messages accepted for IRC and not yet confirmed, kept across a crash. */

@@ -2,13 +2,15 @@ import { renderNick } from "../irc/nickTemplate";
 import { onBotInvite } from "./botInvite";
 import { onGhostInvite } from "./ghostInvite";
 import type { MatrixHandler } from "./context";
+import { onGhostMember } from "./ghostMembership";
 
 /**
  * Matrix membership -> IRC: a real user who joins a bridged room joins the channel through their own
  * connection (created on demand); leaving (or being kicked or banned) parts it. The bot's invites
- * are handled in botInvite.ts, invites of a ghost (direct chats) in ghostInvite.ts. A displayname
- * change renames the user's IRC nick when the network's nickFollowsDisplayname is on (a nick in use
- * is refused by the server and the user keeps theirs).
+ * are handled in botInvite.ts, invites of a ghost (direct chats) in ghostInvite.ts, a Matrix
+ * moderator's kick or ban of a ghost in ghostMembership.ts. A displayname change renames the user's
+ * IRC nick when the network's nickFollowsDisplayname is on (a nick in use is refused by the server
+ * and the user keeps theirs).
  */
 export const onMember: MatrixHandler = (event, ctx) => {
   const { room_id: roomId, state_key: target } = event;
@@ -21,6 +23,7 @@ export const onMember: MatrixHandler = (event, ctx) => {
   if (ctx.isBridgeUser(target)) {
     if (membership === "invite") onGhostInvite(event, ctx);
     if (membership === "leave" || membership === "ban") ctx.forgetGhost(roomId, target);
+    onGhostMember(event, ctx);
     return;
   }
   const room = ctx.rooms.room(roomId);

@@ -7,11 +7,15 @@ import { onRoomMessage } from "./message";
 import { onPmEncryption } from "./pmEncryption";
 import { onPmMember } from "./pmMembership";
 import { onPmMessage } from "./pmMessage";
+import { onPowerLevels } from "./powerLevels";
+import { onRoomTopic } from "./topic";
 
 /** The table of contents of Matrix -> IRC: one handler per event type. */
 const handlers: Readonly<Record<string, MatrixHandler>> = {
   "m.room.message": onRoomMessage,
   "m.room.member": onMember,
+  "m.room.power_levels": onPowerLevels,
+  "m.room.topic": onRoomTopic,
 };
 
 /** Admin rooms (a user's private room with the bot) have their own table: nothing there reaches IRC. */

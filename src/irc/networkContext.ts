@@ -15,6 +15,8 @@ export interface NetworkContext {
   readonly nickFollowsDisplayname: boolean;
   readonly netsplitDebounceMs: number;
   readonly bot: { readonly enabled: boolean; readonly nick: string };
+  /** Matrix -> IRC channel operator actions (see fromMatrix/chanops.ts). */
+  readonly chanops: ChanopsSettings;
   readonly pacing: PacingSettings;
   /** How long a Matrix message may wait for its connection before the sender is told. */
   readonly maxWaitMs: number;
@@ -34,6 +36,12 @@ export interface PrivateMessageSettings {
   readonly maxNewRoomsPerHour: number;
 }
 
+export interface ChanopsSettings {
+  /** Power level a Matrix user needs for the bridge to kick, ban or change modes on IRC for them. */
+  readonly moderatorLevel: number;
+  /** Channel mode letter -> the power level that stands for it (e.g. o: 50, v: 1). */
+  readonly modeLevels: Readonly<Record<string, number>>;
+}
 
 export interface RawCommandPolicy {
   readonly allowed: ReadonlySet<string>;
@@ -54,6 +62,10 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
     nickFollowsDisplayname: network.nickFollowsDisplayname,
     netsplitDebounceMs: network.netsplitDebounceSeconds * 1000,
     bot: { enabled: network.bot.enabled, nick: network.bot.nick },
+    chanops: {
+      moderatorLevel: network.chanops.moderatorLevel,
+      modeLevels: { o: network.chanops.modeLevels.o, v: network.chanops.modeLevels.v },
+    },
     pacing: {
       burstLines: network.sendPacing.burstLines,
       lineIntervalMs: network.sendPacing.lineIntervalMs,

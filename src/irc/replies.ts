@@ -10,8 +10,10 @@ import type { IrcRequest, Viewpoint } from "./requests";
 /** How long a raw command's answer is collected when nothing marks its end (unlabeled servers). */
 export const COLLECT_MS = 2000;
 
-const fromMe = (line: IrcLine, we: Viewpoint) => line.source !== undefined && we.same(line.source, we.me);
-const names = (line: IrcLine, at: number, name: string, we: Viewpoint) => {
+/** The line is our own (an echo of what we sent). */
+export const fromMe = (line: IrcLine, we: Viewpoint) => line.source !== undefined && we.same(line.source, we.me);
+/** The line's parameter `at` is `name` (server casemapping). */
+export const names = (line: IrcLine, at: number, name: string, we: Viewpoint) => {
   const param = line.params[at];
   return param !== undefined && we.same(param, name);
 };

@@ -45,6 +45,14 @@ export class Ghosts {
   async ensureJoined(roomId: string, userId: string, displayname: string): Promise<void> {
     await this.ensureUser(userId, displayname);
     if (this.isJoined(roomId, userId)) return;
+    await this.rejoin(roomId, userId);
+  }
+
+  /**
+   * Brings a ghost back into a room it was removed from on Matrix (it is still on IRC), without
+   * touching its profile; the bot invites it first when the room needs that.
+   */
+  async rejoin(roomId: string, userId: string): Promise<void> {
     try {
       await this.api.join(roomId, userId);
     } catch (err) {
@@ -53,6 +61,15 @@ export class Ghosts {
       await this.api.join(roomId, userId);
     }
     this.joined.add(`${roomId}\0${userId}`);
+  }
+
+  /**
+   * A ghost removed on Matrix whose removal IRC did not follow comes back: the bot lifts its ban
+   * first when it was banned (`unbanReason`), then it rejoins.
+   */
+  async restore(roomId: string, userId: string, unbanReason: string | undefined): Promise<void> {
+    if (unbanReason !== undefined) await this.api.unban(roomId, this.botUserId, userId, unbanReason);
+    await this.rejoin(roomId, userId);
   }
 
   async leave(roomId: string, userId: string): Promise<void> {

@@ -112,6 +112,10 @@ export class MatrixApi {
     await this.request("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, as, { user_id: userId, reason });
   }
 
+  async unban(roomId: string, as: string, userId: string, reason: string): Promise<void> {
+    await this.request("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/unban`, as, { user_id: userId, reason });
+  }
+
   /** Sends an event; `txnId` makes a retry idempotent; `ts` backdates it (appservice only). */
   async send(roomId: string, as: string, type: string, content: Json, txnId: string, ts?: number): Promise<string> {
     const query: Record<string, string> = ts === undefined ? {} : { ts: String(Math.floor(ts)) };

@@ -7,6 +7,7 @@ import type { RoomRecord, RoomStore } from "../store/store";
 export class RoomIndex {
   private readonly byRoom = new Map<string, RoomRecord>();
   private readonly byChannel = new Map<string, RoomRecord[]>();
+  private readonly listeners: ((record: RoomRecord) => void)[] = [];
 
   constructor(private readonly store: RoomStore) {}
 
@@ -26,8 +27,15 @@ export class RoomIndex {
     return [...this.byRoom.values()];
   }
 
+  /** Calls `listener` for each room bridged from now on (a new room, or one moved to another channel). */
+  onAdded(listener: (record: RoomRecord) => void): void {
+    this.listeners.push(listener);
+  }
+
   async add(record: RoomRecord): Promise<void> {
+    const previous = this.byRoom.get(record.roomId);
     this.index(record);
+    if (previous?.network !== record.network || previous.folded !== record.folded) for (const listener of this.listeners) listener(record);
     await this.store.put(record);
   }
 

@@ -7,6 +7,8 @@ import type {
   MarkStore,
   Outbox,
   OutboxEntry,
+  BanRecord,
+  BanStore,
   PmRoomRecord,
   PmRoomStore,
   PuppetRecord,
@@ -117,6 +119,20 @@ class NedbPmRoomStore implements PmRoomStore {
   }
 }
 
+class NedbBanStore implements BanStore {
+  constructor(private readonly docs: NedbCollection<BanRecord>) {}
+  async get(roomId: string, userId: string): Promise<BanRecord | undefined> {
+    const doc = await this.docs.findOne({ roomId, userId });
+    return doc === null ? undefined : strip(doc);
+  }
+  put(record: BanRecord): Promise<void> {
+    return this.docs.upsert({ roomId: record.roomId, userId: record.userId }, { ...record });
+  }
+  async remove(roomId: string, userId: string): Promise<void> {
+    await this.docs.remove({ roomId, userId });
+  }
+}
+
 class NedbOutbox implements Outbox {
   /** Entries in the outbox; when none is left the journal has nothing to say and is emptied. */
   private count = 0;
@@ -167,7 +183,8 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
   await adminRooms.index("userId", true);
   const pmRooms = await NedbCollection.open<PmRoomRecord>(dir, "pmRooms");
   await pmRooms.index("roomId", true);
-  const collections = [txns, rooms, puppets, marks, outbox, adminRooms, pmRooms];
+  const bans = await NedbCollection.open<BanRecord>(dir, "bans");
+  const collections = [txns, rooms, puppets, marks, outbox, adminRooms, pmRooms, bans];
   return {
     transactions: new NedbTransactionLog(txns),
     rooms: new NedbRoomStore(rooms),
@@ -176,6 +193,7 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
     outbox: new NedbOutbox(outbox, new ConfirmJournal(dir)),
     adminRooms: new NedbAdminRoomStore(adminRooms),
     pmRooms: new NedbPmRoomStore(pmRooms),
+    bans: new NedbBanStore(bans),
     async close() {
       if (dir !== undefined) await Promise.all(collections.map((c) => c.compact()));
     },

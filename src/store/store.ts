@@ -131,6 +131,25 @@ export interface PmRoomStore {
   remove(roomId: string): Promise<void>;
 }
 
+/** An IRC ban the bridge set because a ghost was banned in a Matrix room: lifted with the same mask. */
+export interface BanRecord {
+  readonly roomId: string;
+  /** The ghost's Matrix user id. */
+  readonly userId: string;
+  readonly network: string;
+  readonly channel: string;
+  readonly mask: string;
+  /** Who banned on Matrix, and when (ms since epoch). */
+  readonly by: string;
+  readonly at: number;
+}
+
+export interface BanStore {
+  get(roomId: string, userId: string): Promise<BanRecord | undefined>;
+  put(record: BanRecord): Promise<void>;
+  remove(roomId: string, userId: string): Promise<void>;
+}
+
 export interface Store {
   readonly transactions: TransactionLog;
   readonly outbox: Outbox;
@@ -139,6 +158,7 @@ export interface Store {
   readonly marks: MarkStore;
   readonly adminRooms: AdminRoomStore;
   readonly pmRooms: PmRoomStore;
+  readonly bans: BanStore;
   /** Flushes and releases files. */
   close(): Promise<void>;
 }

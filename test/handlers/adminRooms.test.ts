@@ -18,6 +18,7 @@ import { FakeClock } from "../support/fakeClock";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { recordingAdminContext, recordingRedact } from "../support/fakeAdmin";
 import { noPrivateRooms } from "../support/noPrivateRooms";
+import { idleChanops } from "../support/fakeChanops";
 import { silentLogger } from "../support/silentLogger";
 
 const BOT = "@ircbridge:example.org";
@@ -69,6 +70,7 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
     notice: () => undefined,
     persist: () => undefined,
     forgetGhost: () => undefined,
+    ...idleChanops(store),
     acceptInvite: (roomId) => invites.push(roomId),
     outbox: store.outbox,
     keep: () => undefined,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ChannelOrder } from "../../src/fromMatrix/channelOrder";
-import type { MatrixContext } from "../../src/fromMatrix/context";
+import type { ChannelActors, MatrixContext } from "../../src/fromMatrix/context";
 import { routeMatrixEvent } from "../../src/fromMatrix/router";
 import type { MatrixEvent } from "../../src/matrix/events";
 import { createMetrics } from "../../src/observability/metrics";
@@ -11,6 +11,7 @@ import { openNedbStore } from "../../src/store/nedbStore";
 import { FakeClock } from "../support/fakeClock";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { noPrivateRooms } from "../support/noPrivateRooms";
+import { idleChanops } from "../support/fakeChanops";
 import { silentLogger } from "../support/silentLogger";
 import { testPuppets } from "../support/testPuppets";
 
@@ -18,6 +19,9 @@ const BOT = "@ircbot:example.org";
 const ROOM = "!room:example.org";
 const ALICE = "@alice:example.org";
 const BOB = "@bob:example.org";
+
+/** No connection may act on a channel here (channel-operator actions have their own tests). */
+const NO_ACTORS: ChannelActors = { puppet: () => undefined, bot: () => undefined, inChannel: () => [] };
 
 /**
  * NetworkRuntime.puppets is the PuppetRegistry class, so a real one is used. Its identity lookup
@@ -43,7 +47,7 @@ async function setup(extra = "") {
   const ctx: MatrixContext = {
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined) }]]),
+    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined }]]),
     log: silentLogger(),
     metrics: createMetrics(),
     admin: {
@@ -61,6 +65,7 @@ async function setup(extra = "") {
     persist: (net, userId) => persisted.push(`${net} ${userId}`),
     acceptInvite: (roomId) => invites.push(roomId),
     forgetGhost: () => undefined,
+    ...idleChanops(store),
     outbox: store.outbox,
     keep: (write) => writes.push(write),
     seenBefore: (eventId) => seen.checkAndAdd(eventId),

@@ -9,6 +9,8 @@ import type { AddressInfo } from "node:net";
  */
 export class FakeIrcServer {
   readonly received: string[] = [];
+  /** Each client's nick, as it registered. */
+  readonly nicks = new Map<Socket, string>();
   onLine: (line: string, send: (line: string) => void, socket: Socket) => void = () => undefined;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -63,6 +65,7 @@ export class FakeIrcServer {
           welcome();
         } else if (!registered && command === "NICK") {
           nick = words[1] ?? "*";
+          this.nicks.set(socket, nick);
           welcome();
         } else if (!registered && command === "USER") {
           user = true;

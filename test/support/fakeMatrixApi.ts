@@ -13,7 +13,7 @@ export interface SentEvent {
 /**
  * A MatrixApi that talks to no homeserver: every call is recorded in `calls` as one readable line
  * ("join !room:x @user:x"), successful sends also in `sent` with all their fields, created rooms in
- * `created`. A method named in
+ * `created`; `getState` answers from `state`. A method named in
  * `failures` ("send", or "send !room:x" for one room) rejects with that error (every call, until it
  * is removed). Any other request throws.
  */
@@ -90,6 +90,15 @@ export class FakeMatrixApi extends MatrixApi {
     return this.record("kick", roomId, as, userId, reason);
   }
 
+  override unban(roomId: string, as: string, userId: string, reason: string): Promise<void> {
+    return this.record("unban", roomId, as, userId, reason);
+  }
+
+  override async getState(roomId: string, as: string, type: string, stateKey = ""): Promise<Json | undefined> {
+    await this.record("getState", roomId, as, type, stateKey);
+    return this.state.get(`${roomId} ${type} ${stateKey}`);
+  }
+
   override async send(roomId: string, as: string, type: string, content: Json, txnId: string, ts?: number): Promise<string> {
     await this.record("send", roomId, as, type);
     this.sent.push({ roomId, as, type, content, txnId, ts });
@@ -105,11 +114,6 @@ export class FakeMatrixApi extends MatrixApi {
     await this.record("createRoom", as, roomId);
     this.created.push(body);
     return roomId;
-  }
-
-  override async getState(roomId: string, as: string, type: string, stateKey = ""): Promise<Json | undefined> {
-    await this.record("getState", roomId, as, type, stateKey);
-    return this.state.get(`${roomId} ${type} ${stateKey}`);
   }
 
   override async messages(roomId: string, as: string, limit: number): Promise<MatrixEvent[]> {

@@ -22,6 +22,7 @@ import { openNedbStore } from "../../src/store/nedbStore";
 import { SendJournal } from "../../src/store/sendJournal";
 import { RecentIds } from "../../src/util/recentIds";
 import { FakeClock } from "./fakeClock";
+import { NO_ACTORS, idleChanops } from "./fakeChanops";
 import { FakeMatrixApi } from "./fakeMatrixApi";
 import { fakeNetwork } from "./fakeNetwork";
 import { silentLogger } from "./silentLogger";
@@ -82,9 +83,10 @@ export async function pmScene(options: PmSceneOptions = {}) {
   const seen = new RecentIds(1000);
   let seq = 0;
   const ctx: MatrixContext = {
+    ...idleChanops(store),
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined) }]]),
+    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined }]]),
     log,
     metrics,
     admin: { ownerOf: () => undefined, adopt: () => Promise.resolve(), abandon: () => Promise.resolve(), command: () => Promise.resolve() },
