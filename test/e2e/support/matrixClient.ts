@@ -28,14 +28,14 @@ export class RegistrationError extends Error {
 }
 
 /** Registers a user through Synapse's shared-secret admin registration. */
-export async function registerUser(localpart: string, password = `pw-${localpart}`): Promise<TestUser> {
+export async function registerUser(localpart: string, password = `pw-${localpart}`, serverAdmin = false): Promise<TestUser> {
   const nonce = (await csApi<{ nonce: string }>("GET", "/_synapse/admin/v1/register", undefined)).body.nonce;
-  const mac = createHmac("sha1", testenv.sharedSecret).update(`${nonce}\0${localpart}\0${password}\0notadmin`).digest("hex");
+  const mac = createHmac("sha1", testenv.sharedSecret).update(`${nonce}\0${localpart}\0${password}\0${serverAdmin ? "admin" : "notadmin"}`).digest("hex");
   const res = await csApi<{ user_id: string; access_token: string; errcode?: string }>("POST", "/_synapse/admin/v1/register", undefined, {
     nonce,
     username: localpart,
     password,
-    admin: false,
+    admin: serverAdmin,
     mac,
   });
   if (res.status !== 200) throw new RegistrationError(res.body.errcode, `cannot register ${localpart}: ${res.status} ${JSON.stringify(res.body)}`);

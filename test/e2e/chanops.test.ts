@@ -1,0 +1,156 @@
+/**
+ * Channel operators and power levels (real Synapse and Ergo): IRC prefix modes become power levels
+ * and back, channel modes change the room, moderators' kicks and bans reach IRC through a
+ * connection that may do them, and topics go both ways.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { bridges, testenv } from "../../scripts/lib/testenv";
+import { TestIrcClient, escape } from "./support/ircClient";
+import { RunningBridge } from "./support/localBridge";
+import { csApi, eventually, joinRoom, registerUser, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+
+type Levels = { users?: Record<string, number>; events_default?: number };
+
+async function state<T>(user: TestUser, roomId: string, type: string): Promise<T> {
+  const res = await csApi<T>("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/`, user.token);
+  if (res.status !== 200) throw new Error(`state ${type}: ${res.status}`);
+  return res.body;
+}
+
+async function levelOf(user: TestUser, roomId: string, who: string): Promise<number> {
+  return (await state<Levels>(user, roomId, "m.room.power_levels")).users?.[who] ?? 0;
+}
+
+describe("channel operators on Ergo", () => {
+  const bridge = new RunningBridge(bridges.sample);
+  const bot = `@${bridge.registration.sender_localpart}:${testenv.domain}`;
+  const channel = `#${uniqueName("ops")}`;
+  let op: TestIrcClient;
+  let victim: TestIrcClient;
+  let alice: TestUser;
+  let roomId = "";
+  const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+
+  before(async () => {
+    await bridge.start();
+    // The first to join gets ops: the IRC operator of the channel.
+    op = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("op").slice(0, 12));
+    await op.join(channel);
+    victim = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("vic").slice(0, 12));
+    await victim.join(channel);
+    alice = await registerUser(uniqueName("alice"));
+    roomId = await joinRoom(alice, bridge.alias(channel));
+    await op.waitFor(new RegExp(`:${escape(nickOf(alice))}!\\S+ JOIN`, "i"), 20000);
+  });
+  after(async () => {
+    await op.quit();
+    await victim.quit();
+    await bridge.dispose();
+  });
+
+  it("an IRC op gives +o to a Matrix user's puppet: the user gets PL 50; -o lowers it back", async () => {
+    op.raw(`MODE ${channel} +o ${nickOf(alice)}`);
+    await eventually(async () => (await levelOf(alice, roomId, alice.userId)) === 50, 20000, "alice at 50");
+    op.raw(`MODE ${channel} -o ${nickOf(alice)}`);
+    await eventually(async () => (await levelOf(alice, roomId, alice.userId)) === 0, 20000, "alice back at 0");
+  });
+
+  it("an IRC op gives +o to another IRC user: their ghost gets PL 50", async () => {
+    op.raw(`MODE ${channel} +o ${victim.nick}`);
+    await eventually(async () => (await levelOf(alice, roomId, bridge.ghost(victim.nick))) === 50, 20000, "the ghost at 50");
+    op.raw(`MODE ${channel} -o ${victim.nick}`);
+    await eventually(async () => (await levelOf(alice, roomId, bridge.ghost(victim.nick))) === 0, 20000, "the ghost back at 0");
+  });
+
+  it("+m, +i, +k and +s change the room, and - reverts them", async () => {
+    const rule = async () => (await state<{ join_rule: string }>(alice, roomId, "m.room.join_rules")).join_rule;
+    const before = await rule();
+    op.raw(`MODE ${channel} +m`);
+    await eventually(async () => ((await state<Levels>(alice, roomId, "m.room.power_levels")).events_default ?? 0) > 0, 20000, "+m: only voiced may speak");
+    op.raw(`MODE ${channel} -m`);
+    await eventually(async () => ((await state<Levels>(alice, roomId, "m.room.power_levels")).events_default ?? 0) === 0, 20000, "-m");
+    op.raw(`MODE ${channel} +i`);
+    await eventually(async () => (await rule()) === "invite", 20000, "+i: invite only");
+    op.raw(`MODE ${channel} -i`);
+    await eventually(async () => (await rule()) === before, 20000, "-i: the rule before");
+    op.raw(`MODE ${channel} +k sekrit`);
+    await eventually(async () => (await rule()) === "invite", 20000, "+k: invite only");
+    op.raw(`MODE ${channel} -k sekrit`);
+    await eventually(async () => (await rule()) === before, 20000, "-k");
+    op.raw(`MODE ${channel} +s`);
+    await new Promise((r) => setTimeout(r, 2000));
+    const listed = await csApi<{ visibility: string }>("GET", `/_matrix/client/v3/directory/list/room/${encodeURIComponent(roomId)}`, alice.token);
+    assert.equal(listed.body.visibility, "private", "a secret channel's room is never published");
+    op.raw(`MODE ${channel} -s`);
+  });
+
+  it("30 +o in one MODE burst produce one power-levels event", async () => {
+    const extras: TestIrcClient[] = [];
+    for (let i = 0; i < 30; i++) {
+      const c = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName(`b${i}`).slice(0, 12));
+      await c.join(channel);
+      extras.push(c);
+    }
+    await eventually(async () => {
+      const members = await csApi<{ joined: Record<string, unknown> }>("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`, alice.token);
+      return extras.every((c) => bridge.ghost(c.nick) in members.body.joined);
+    }, 30000, "the 30 ghosts in the room");
+    const count = async () => (await timeline(alice, roomId)).filter((e) => e.type === "m.room.power_levels").length;
+    const before = await count();
+    // Servers take a few modes per line (MODES in ISUPPORT): one burst of lines, sent at once.
+    for (let i = 0; i < 30; i += 3) op.raw(`MODE ${channel} +ooo ${extras.slice(i, i + 3).map((c) => c.nick).join(" ")}`);
+    await eventually(async () => {
+      const levels = await state<Levels>(alice, roomId, "m.room.power_levels");
+      return extras.every((c) => levels.users?.[bridge.ghost(c.nick)] === 50);
+    }, 30000, "all 30 ghosts at 50");
+    assert.equal((await count()) - before, 1, "one power-levels event for the burst");
+    for (const c of extras) await c.quit();
+  });
+
+  it("a Matrix moderator whose puppet is opped kicks and bans a ghost: the IRC user is kicked and banned", async () => {
+    op.raw(`MODE ${channel} +o ${nickOf(alice)}`);
+    await eventually(async () => (await levelOf(alice, roomId, alice.userId)) === 50, 20000, "alice at 50");
+    const from = op.lines.length;
+    const ghost = bridge.ghost(victim.nick);
+    const kicked = await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, alice.token, { user_id: ghost, reason: "spam" });
+    assert.equal(kicked.status, 200);
+    await op.waitFor(new RegExp(`:${escape(nickOf(alice))}!\\S+ KICK ${escape(channel)} ${escape(victim.nick)} :.*spam`, "i"), 20000, from);
+    await victim.join(channel);
+    await eventually(async () => (await timeline(alice, roomId)).some((e) => e.type === "m.room.member" && e.state_key === ghost && e.content.membership === "join"), 20000, "the ghost back after the rejoin");
+    const banned = await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/ban`, alice.token, { user_id: ghost, reason: "enough" });
+    assert.equal(banned.status, 200);
+    await op.waitFor(new RegExp(`MODE ${escape(channel)} \\+b \\S+`, "i"), 20000, from);
+    await op.waitFor(new RegExp(`KICK ${escape(channel)} ${escape(victim.nick)}`, "i"), 20000, from);
+  });
+
+  it("a Matrix user with power in the room but no channel operator behind them: nothing happens on IRC, and they are told why", async () => {
+    const admin = await registerUser(uniqueName("adm"), undefined, true);
+    const bob = await registerUser(uniqueName("bob"));
+    await joinRoom(bob, bridge.alias(channel));
+    await op.waitFor(new RegExp(`:${escape(nickOf(bob))}!\\S+ JOIN`, "i"), 20000);
+    // Bob becomes a room admin on Matrix only (Synapse's admin API); his puppet has no ops on IRC.
+    const made = await csApi("POST", `/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}/make_room_admin`, admin.token, { user_id: bob.userId });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    const other = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("oth").slice(0, 12));
+    await other.join(channel);
+    const ghost = bridge.ghost(other.nick);
+    await eventually(async () => (await timeline(bob, roomId)).some((e) => e.type === "m.room.member" && e.state_key === ghost && e.content.membership === "join"), 20000, "the ghost in the room");
+    const from = op.lines.length;
+    await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, bob.token, { user_id: ghost, reason: "no" });
+    await eventually(async () => (await timeline(bob, roomId)).some((e) => e.sender === bot && /not .*operator/i.test(String(e.content.body))), 20000, "the notice saying why");
+    await eventually(async () => (await timeline(bob, roomId)).filter((e) => e.type === "m.room.member" && e.state_key === ghost).at(-1)?.content.membership === "join", 20000, "the ghost back in the room");
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(op.lines.slice(from).filter((l) => / KICK /.test(l)).length, 0, "no KICK on IRC");
+    await other.quit();
+  });
+
+  it("topics go both ways", async () => {
+    op.raw(`TOPIC ${channel} :from irc ${uniqueName("")}`);
+    await eventually(async () => /^from irc /.test((await state<{ topic: string }>(alice, roomId, "m.room.topic")).topic), 20000, "the IRC topic in the room");
+    const from = op.lines.length;
+    const res = await csApi("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.topic/`, alice.token, { topic: "from matrix" });
+    assert.equal(res.status, 200);
+    await op.waitFor(new RegExp(`:${escape(nickOf(alice))}!\\S+ TOPIC ${escape(channel)} :from matrix$`, "i"), 20000, from);
+  });
+});
