@@ -11,6 +11,7 @@ import { PacedQueue, systemClock, type Clock, type PacingSettings } from "./pace
 import { nickAlternatives } from "./nickTemplate";
 import { parseCasemapping, sameName, type Casemapping } from "./casemapping";
 import { parseIrcLine } from "./ircLine";
+import { announcedModes, modeSpec, type AnnouncedModes, type ModeSpec } from "./modes";
 import { PendingRequests, REQUEST_TIMEOUT_MS, type IrcReply, type IrcRequest } from "./requests";
 import { TypedEmitter } from "../util/typedEmitter";
 import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
@@ -45,6 +46,11 @@ export interface ConnectionOptions {
   /** Higher connects first (the user's last activity). */
   readonly priority: () => number;
   readonly clock?: Clock;
+  /**
+   * The key the bridge knows for a channel (stored from MODE +k or a successful keyed JOIN), used
+   * when a channel is joined or rejoined without one. Never logged.
+   */
+  readonly channelKey?: (channel: string) => string | undefined;
 }
 
 /** An account and its password (plaintext in memory only, never logged). */
@@ -116,6 +122,10 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private labels = 0;
   /** Channels this connection should be in, rejoined after every reconnect (key: lower-cased name). */
   private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
+  /** Raw ISUPPORT PREFIX and CHANMODES of the current connection (undefined until announced). */
+  private announced: AnnouncedModes = { prefix: undefined, chanmodes: undefined };
+  /** Our own user name and host as the server shows them (from our JOIN echo, or 396 after a cloak). */
+  private own: { user: string | undefined; host: string | undefined } = { user: undefined, host: undefined };
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -176,6 +186,20 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return parseCasemapping(this.isupport("CASEMAPPING"));
   }
 
+  /** How this server's channel mode strings read (ISUPPORT PREFIX and CHANMODES; RFC defaults until announced). */
+  get modeSpec(): ModeSpec {
+    return modeSpec(this.announced.prefix, this.announced.chanmodes);
+  }
+
+  /**
+   * Our `nick!user@host` as others on the server see it, once the server told us (the echo of our
+   * first JOIN carries it; a 396 after a cloak or vhost updates the host). Undefined before that.
+   */
+  get hostmask(): string | undefined {
+    const { user, host } = this.own;
+    return user === undefined || host === undefined ? undefined : `${this.nick}!${user}@${host}`;
+  }
+
   /** Whether two nicks or channel names are the same on this server (its casemapping). */
   same(a: string, b: string): boolean {
     return sameName(a, b, this.casemapping);
@@ -221,6 +245,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       ...(this.auth === undefined ? {} : { account: { account: this.auth.account, password: this.auth.password }, sasl_disconnect_on_fail: false }),
     });
     this.identifyAfterRegistering = false;
+    this.announced = { prefix: undefined, chanmodes: undefined };
+    this.own = { user: undefined, host: undefined };
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response"]);
     this.client = client;
     this.listen(client);
@@ -229,8 +255,9 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   /** Joins now, and again after every reconnect. False when the queue is full. */
   join(channel: string, key?: string): boolean {
-    this.channels.set(channel.toLowerCase(), { name: channel, key });
-    return this.send("JOIN", key === undefined ? [channel] : [channel, key]) !== false;
+    const k = key ?? this.options.channelKey?.(channel);
+    this.channels.set(channel.toLowerCase(), { name: channel, key: k });
+    return this.send("JOIN", k === undefined ? [channel] : [channel, k]) !== false;
   }
 
   part(channel: string, reason: string): boolean {
@@ -391,7 +418,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.requestedNick = undefined;
       this.wantedNick = nick;
       // Rejoin ahead of anything queued while we were away, paced like everything else.
-      const joins = [...this.channels.values()].map((ch) => buildLine("JOIN", ch.key === undefined ? [ch.name] : [ch.name, ch.key]));
+      // The key stored for the channel is fresher than ours when it changed (MODE +k) while we were away.
+      const joins = [...this.channels.values()].map((ch) => {
+        const key = this.options.channelKey?.(ch.name) ?? ch.key;
+        return buildLine("JOIN", key === undefined ? [ch.name] : [ch.name, key]);
+      });
       if (again && joins.length > 0) this.queue.pushFront(joins);
       if (this.identifyAfterRegistering && this.auth !== undefined) {
         // Ahead of everything queued, so channels that need an account let us in.
@@ -416,7 +447,19 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.nickNote = `the nick ${this.wantedNick} was refused by the server, so you are ${alt}`;
       c.changeNick(alt);
     });
-    forwardEvents(c, (event, ...args) => this.forward(event, ...args), (target) => this.echoes.settle(target));
+    forwardEvents(
+      c,
+      (event, ...args) => this.forward(event, ...args),
+      (target) => this.echoes.settle(target),
+      () => this.modeSpec,
+    );
+    c.on("join", (e: Raw) => {
+      if (c !== this.client || !this.same(str(e.nick), c.user.nick)) return;
+      this.own = { user: optStr(e.ident) ?? this.own.user, host: optStr(e.hostname) ?? this.own.host };
+    });
+    c.on("displayed host", (e: Raw) => {
+      if (c === this.client && this.same(str(e.nick), c.user.nick) && optStr(e.hostname) !== undefined) this.own = { ...this.own, host: str(e.hostname) };
+    });
     c.on("loggedin", (e: Raw) => {
       if (c === this.client) this.emit("loggedIn", str(e.account), this.state === "registered" ? "nickserv" : "sasl");
     });
@@ -438,6 +481,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     c.on("raw", (e: Raw) => {
       if (c !== this.client || e.from_server !== true) return;
       const line = parseIrcLine(str(e.line));
+      // The raw PREFIX and CHANMODES (irc-framework keeps its own parse, with other defaults).
+      if (line?.command === "005") this.announced = announcedModes(line.params, this.announced);
       if (line !== undefined) this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
     });
     c.on("close", () => this.lost(c));
