@@ -1,6 +1,23 @@
 import { ConfirmJournal } from "./confirmJournal";
 import { NedbCollection } from "./nedbCollection";
-import type { AdminRoomRecord, AdminRoomStore, ChannelMark, MarkStore, Outbox, OutboxEntry, PuppetRecord, PuppetStore, RoomRecord, RoomStore, Store, TransactionLog } from "./store";
+import type {
+  AdminRoomRecord,
+  AdminRoomStore,
+  ChannelKeyRecord,
+  ChannelKeyStore,
+  ChannelMark,
+  MarkStore,
+  Outbox,
+  OutboxEntry,
+  PuppetRecord,
+  PuppetStore,
+  RoomAccessRecord,
+  RoomAccessStore,
+  RoomRecord,
+  RoomStore,
+  Store,
+  TransactionLog,
+} from "./store";
 
 interface TxnDoc {
   txnId: string;
@@ -88,6 +105,29 @@ class NedbAdminRoomStore implements AdminRoomStore {
   }
 }
 
+class NedbRoomAccessStore implements RoomAccessStore {
+  constructor(private readonly docs: NedbCollection<RoomAccessRecord>) {}
+  async all(): Promise<RoomAccessRecord[]> {
+    return (await this.docs.find({})).map(strip);
+  }
+  put(record: RoomAccessRecord): Promise<void> {
+    return this.docs.upsert({ roomId: record.roomId }, { ...record, grants: record.grants.map((g) => ({ ...g })) });
+  }
+}
+
+class NedbChannelKeyStore implements ChannelKeyStore {
+  constructor(private readonly docs: NedbCollection<ChannelKeyRecord>) {}
+  async all(): Promise<ChannelKeyRecord[]> {
+    return (await this.docs.find({})).map(strip);
+  }
+  put(record: ChannelKeyRecord): Promise<void> {
+    return this.docs.upsert({ network: record.network, folded: record.folded }, { ...record });
+  }
+  async remove(network: string, folded: string): Promise<void> {
+    await this.docs.remove({ network, folded });
+  }
+}
+
 class NedbOutbox implements Outbox {
   /** Entries in the outbox; when none is left the journal has nothing to say and is emptied. */
   private count = 0;
@@ -136,7 +176,10 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
   await outbox.index("eventId", true);
   const adminRooms = await NedbCollection.open<AdminRoomRecord>(dir, "adminRooms");
   await adminRooms.index("userId", true);
-  const collections = [txns, rooms, puppets, marks, outbox, adminRooms];
+  const roomAccess = await NedbCollection.open<RoomAccessRecord>(dir, "roomAccess");
+  await roomAccess.index("roomId", true);
+  const channelKeys = await NedbCollection.open<ChannelKeyRecord>(dir, "channelKeys");
+  const collections = [txns, rooms, puppets, marks, outbox, adminRooms, roomAccess, channelKeys];
   return {
     transactions: new NedbTransactionLog(txns),
     rooms: new NedbRoomStore(rooms),
@@ -144,6 +187,8 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
     marks: new NedbMarkStore(marks),
     outbox: new NedbOutbox(outbox, new ConfirmJournal(dir)),
     adminRooms: new NedbAdminRoomStore(adminRooms),
+    roomAccess: new NedbRoomAccessStore(roomAccess),
+    channelKeys: new NedbChannelKeyStore(channelKeys),
     async close() {
       if (dir !== undefined) await Promise.all(collections.map((c) => c.compact()));
     },

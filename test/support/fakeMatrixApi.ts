@@ -27,6 +27,10 @@ export class FakeMatrixApi extends MatrixApi {
   private roomsMade = 0;
   /** Members `joinedMembers` reports per room (none when unset). */
   readonly members = new Map<string, string[]>();
+  /** Room state by "room\0type\0stateKey": what getState answers; setState writes it. */
+  readonly state = new Map<string, Json>();
+  /** getState calls ("getState !room:x m.room.power_levels"), apart from `calls` (reads change nothing). */
+  readonly reads: string[] = [];
 
   constructor() {
     super("http://homeserver.invalid", "fake-as-token");
@@ -90,8 +94,30 @@ export class FakeMatrixApi extends MatrixApi {
     return `$event${this.sent.length}`;
   }
 
-  override setState(roomId: string, as: string, type: string, stateKey: string, content: Json): Promise<void> {
-    return this.record("setState", roomId, as, type, stateKey, JSON.stringify(content));
+  override async setState(roomId: string, as: string, type: string, stateKey: string, content: Json): Promise<void> {
+    await this.record("setState", roomId, as, type, stateKey, JSON.stringify(content));
+    this.state.set(`${roomId}\0${type}\0${stateKey}`, content);
+  }
+
+  override getState(roomId: string, _as: string, type: string, stateKey = ""): Promise<Json | undefined> {
+    this.reads.push(`getState ${roomId} ${type}`);
+    const failure = this.failures.get("getState");
+    if (failure !== undefined) return Promise.reject(failure);
+    return Promise.resolve(this.state.get(`${roomId}\0${type}\0${stateKey}`));
+  }
+
+  /** Sets a room's state as if it had been there (no call recorded). */
+  given(roomId: string, type: string, content: Json, stateKey = ""): void {
+    this.state.set(`${roomId}\0${type}\0${stateKey}`, content);
+  }
+
+  /** A room's state now. */
+  stateOf(roomId: string, type: string, stateKey = ""): Json | undefined {
+    return this.state.get(`${roomId}\0${type}\0${stateKey}`);
+  }
+
+  override hideFromDirectory(roomId: string, as: string): Promise<void> {
+    return this.record("hideFromDirectory", roomId, as);
   }
 
   override async createRoom(as: string, body: Json): Promise<string> {
