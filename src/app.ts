@@ -27,7 +27,12 @@ import type { Registration } from "./matrix/registration";
 import { createLogger, type Logger } from "./observability/logger";
 import { createMetrics, type Metrics } from "./observability/metrics";
 import { startMetricsServer } from "./observability/metricsServer";
+import { AccessRecords } from "./rooms/accessRecords";
+import { RosterChannelOps } from "./rooms/channelOps";
+import { ChannelKeys } from "./rooms/channelKeys";
 import { Portals } from "./rooms/portals";
+import { PowerLevelSync } from "./rooms/powerLevelSync";
+import { RoomAccess } from "./rooms/roomAccess";
 import { RoomIndex } from "./rooms/roomIndex";
 import { RoomQueues } from "./rooms/roomQueues";
 import { PendingSends, parsePendingSend, type PendingSend } from "./rooms/pendingSends";
@@ -62,6 +67,7 @@ interface Running {
   readonly queues: RoomQueues;
   readonly notifier: AdminNotifier;
   readonly metricsServer: Server | undefined;
+  readonly accessRecords: AccessRecords;
 }
 
 /**
@@ -163,6 +169,13 @@ export class App {
       log: log.child({ module: "admin" }),
     });
     const ghosts = new Ghosts(this.api, this.botUserId);
+    const accessRecords = new AccessRecords(store.roomAccess, log.child({ module: "access" }));
+    await accessRecords.load();
+    const powerLevels = new PowerLevelSync({ api: this.api, queues, records: accessRecords, botUserId: this.botUserId, clock: systemClock, log: log.child({ module: "access" }) });
+    const roomAccess = new RoomAccess({ api: this.api, queues, records: accessRecords, powerLevels, botUserId: this.botUserId });
+    const keys = new ChannelKeys(store.channelKeys, this.seal, log.child({ module: "keys" }));
+    await keys.load();
+    if (!keys.persistent) log.info("no bridge.passwordKeyFile: channel keys are kept in memory only and forgotten on restart");
     const credentials = new CredentialStore(store.puppets, this.seal, log.child({ module: "credentials" }));
     const botNotice = (roomId: string, text: string) => {
       // Fixed before the first attempt, so a retry after a failure never posts the notice twice.
@@ -208,6 +221,9 @@ export class App {
           metrics: this.metrics,
           notify: (userId, text) => notifier.notify(userId, text),
           credentials: (networkId, userId) => credentials.get(networkId, userId),
+          access: roomAccess,
+          keys,
+          notice: botNotice,
         }),
     );
     const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
@@ -249,8 +265,9 @@ export class App {
     });
     const seen = new RecentIds(20000);
     let lastSeq = 0;
-    const portals = new Portals(this.networks, rooms, this.api, this.botUserId, log.child({ module: "portals" }));
+    const portals = new Portals(this.networks, rooms, this.api, this.botUserId, log.child({ module: "portals" }), (room) => byId.get(room.network)?.bridge.roomAdded(room));
     const matrixCtx: MatrixContext = {
+      channelOps: new RosterChannelOps(new Map(bridges.map((b) => [b.network.id, b.feed.roster]))),
       botUserId: this.botUserId,
       rooms,
       networks: byId,
@@ -319,7 +336,7 @@ export class App {
       metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListen.host, this.metricsListen.port);
       log.info("metrics listening", { host: this.metricsListen.host, port: this.metricsListen.port });
     }
-    this.running = { store, appservice, bridges, queues, notifier, metricsServer };
+    this.running = { store, appservice, bridges, queues, notifier, metricsServer, accessRecords };
     void this.watch.start();
     for (const room of rooms.all()) if (room.origin === "mapped") matrixCtx.acceptInvite(room.roomId);
   }
@@ -333,6 +350,7 @@ export class App {
       running.notifier.stop();
       for (const bridge of running.bridges) await bridge.stop();
       if (running.metricsServer !== undefined) await close(running.metricsServer);
+      await running.accessRecords.flushed();
       await running.store.close();
     }
     await this.homeserver.close();

@@ -111,6 +111,29 @@ const networkSchema = obj("One IRC network.", {
     reconnectMinMs: int(100, 600000).withDefault("A connection that keeps dropping soon after registering waits this long before its second reconnect (doubling each time).", 1000),
     reconnectMaxMs: int(1000, 3600000).withDefault("Longest wait of a connection that keeps dropping.", 60000),
   }),
+  chanops: obj("IRC channel operators and channel modes, reflected in the Matrix rooms (IRC -> Matrix).", {
+    levels: obj(
+      "Matrix power level for each IRC prefix mode. Applied only to the modes the server's PREFIX has; a member's highest wins; 0 leaves the mode unmapped. The bridge bot keeps 100; levels a Matrix moderator set by hand are never lowered.",
+      {
+        q: int(0, 99).withDefault("Channel owner (~).", 90),
+        a: int(0, 99).withDefault("Channel admin (&).", 75),
+        o: int(0, 99).withDefault("Channel operator (@).", 50),
+        h: int(0, 99).withDefault("Half-operator (%).", 25),
+        v: int(0, 99).withDefault("Voice (+). Also what a moderated (+m) channel's room requires to speak.", 1),
+      },
+    ),
+    batchMs: int(0, 60000).withDefault(
+      "Power-level changes to a room within this many milliseconds are written as one m.room.power_levels event (a netjoin can op dozens at once).",
+      500,
+    ),
+    modeNotices: bool.withDefault(
+      "Show channel mode changes that have no Matrix counterpart (+t, +n, +l, bans, exceptions...) as short notices in the room. A channel key is never shown.",
+      false,
+    ),
+  }),
+  topicSync: obj("Which rooms get the IRC topic.", {
+    mappedRooms: bool.withDefault("Also set the IRC topic as the topic of statically mapped rooms (portal rooms always get it).", false),
+  }),
   rawCommands: obj("What users may send through their own IRC connection with the admin room's !cmd.", {
     allowed: stringList("IRC commands").withDefault(
       "Commands any user may send with !cmd (case does not matter). Commands the bridge manages (NICK, JOIN, PART, QUIT...) cannot be listed.",

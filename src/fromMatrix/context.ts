@@ -4,6 +4,7 @@ import type { MatrixEvent } from "../matrix/events";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { PuppetRegistry } from "../puppets/puppetRegistry";
+import type { ChannelOps } from "../rooms/channelOps";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { Outbox } from "../store/store";
 import type { ChannelOrder } from "./channelOrder";
@@ -37,6 +38,8 @@ export interface MatrixContext {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly admin: AdminRoomHooks;
+  /** Who is op or voiced in each channel, as the bridge's connections heard it (rooms/channelOps.ts). */
+  readonly channelOps: ChannelOps;
   /** The bot or one of our ghosts: their events are our own doing. */
   isBridgeUser(userId: string): boolean;
   /** A notice from the bot in the room (queued after what is already queued for that room). */

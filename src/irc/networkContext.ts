@@ -24,6 +24,18 @@ export interface NetworkContext {
   readonly reconnect: { readonly minMs: number; readonly maxMs: number };
   /** What !cmd may send (command words upper case). */
   readonly rawCommands: RawCommandPolicy;
+  readonly chanops: ChanopSettings;
+  /** Set the IRC topic on statically mapped rooms too (portal rooms always get it). */
+  readonly topicToMappedRooms: boolean;
+}
+
+export interface ChanopSettings {
+  /** Power level per prefix mode letter (only modes with a level above 0). */
+  readonly levels: Readonly<Record<string, number>>;
+  /** Power-level changes to a room within this time are written as one event. */
+  readonly batchMs: number;
+  /** Mode changes without a Matrix counterpart are shown as notices. */
+  readonly modeNotices: boolean;
 }
 
 export interface RawCommandPolicy {
@@ -69,5 +81,11 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
       privileged: new Set(network.rawCommands.privileged.map((c) => c.toUpperCase())),
       serviceNicks: network.rawCommands.serviceNicks,
     },
+    chanops: {
+      levels: Object.fromEntries(Object.entries(network.chanops.levels).filter(([, level]) => level > 0)),
+      batchMs: network.chanops.batchMs,
+      modeNotices: network.chanops.modeNotices,
+    },
+    topicToMappedRooms: network.topicSync.mappedRooms,
   };
 }

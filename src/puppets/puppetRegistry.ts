@@ -30,6 +30,8 @@ export interface PuppetRegistryDeps {
   readonly gate: ConnectGate;
   /** The bridge closed a user's connection (idle, inactive, evicted): tell them why. */
   readonly dropped: (userId: string, reason: string) => void;
+  /** The key the bridge knows for a channel, used by joins and rejoins that bring none. */
+  readonly channelKey?: (channel: string) => string | undefined;
 }
 
 /** `why`: the connection limit was reached, or the user left with !quit. */
@@ -104,6 +106,7 @@ export class PuppetRegistry {
       gate: this.deps.gate,
       priority: () => this.lastActive.get(userId) ?? 0,
       clock: this.deps.clock,
+      channelKey: this.deps.channelKey,
     });
     this.connections.set(userId, connection);
     connection.on("closed", (e) => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { RosterChannelOps } from "../../src/rooms/channelOps";
 import { AdminRooms } from "../../src/admin/adminRooms";
 import type { AdminNetwork } from "../../src/admin/command";
 import { CommandRunner } from "../../src/admin/commandRunner";
@@ -75,6 +76,7 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
     networks: new Map(),
     log,
     metrics: createMetrics(),
+    channelOps: new RosterChannelOps(new Map()),
     admin: {
       ownerOf: (roomId) => rooms.userOf(roomId),
       adopt: (roomId, userId) => track(rooms.adopt(roomId, userId)),

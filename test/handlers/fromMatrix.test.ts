@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { RosterChannelOps } from "../../src/rooms/channelOps";
 import { ChannelOrder } from "../../src/fromMatrix/channelOrder";
 import type { MatrixContext } from "../../src/fromMatrix/context";
 import { routeMatrixEvent } from "../../src/fromMatrix/router";
@@ -57,6 +58,7 @@ async function setup(extra = "") {
     networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined) }]]),
     log: silentLogger(),
     metrics: createMetrics(),
+    channelOps: new RosterChannelOps(new Map()),
     admin: {
       ownerOf: () => undefined,
       adopt: (roomId, userId) => {
