@@ -1,15 +1,13 @@
 /**
  * What one network's bridge does around being in a channel, so the rooms follow the channel's
  * modes: the first of its connections to join asks for the channel's modes (the rooms follow them,
- * fromIrc/channelModes.ts); a key a connection joined with was accepted, so it is kept for the next
- * joins (rooms/channelKeys.ts); a portal created for a channel the bridge is already in gets the
+ * fromIrc/channelModes.ts); a portal created for a channel the bridge is already in gets the
  * members' power levels and the channel's modes at once; and when the last connection has left, a
  * room made invite-only for +i/+k gets its join rule back after EMPTY_RESTORE_MS, since the bridge
  * would not hear a -i any more (matrix-appservice-irc #1576).
  *
  * Guarantees: one MODE query per channel per time the bridge enters it; one restore timer per empty
- * channel, none once stopped; a connection back in time cancels the restore. Not guaranteed: a
- * key is never checked: the server's acceptance of the JOIN is what makes it kept.
+ * channel, none once stopped; a connection back in time cancels the restore.
  */
 import type { NetworkFeed } from "../broker/networkFeed";
 import { onChannelLeft, syncChannelModes } from "../fromIrc/channelModes";
@@ -17,16 +15,13 @@ import type { IrcContext } from "../fromIrc/context";
 import { syncChannel } from "../fromIrc/powerLevels";
 import type { IrcConnection } from "../irc/connection";
 import type { Clock } from "../irc/pacedQueue";
-import type { ChannelKeys } from "../rooms/channelKeys";
 import type { RoomRecord } from "../store/store";
 
 /** How long a channel the bridge has no connection in keeps an invite-only rule it got for +i/+k. */
 export const EMPTY_RESTORE_MS = 30000;
 
 export interface ChannelWatchDeps {
-  readonly networkId: string;
   readonly feed: NetworkFeed;
-  readonly keys: ChannelKeys;
   readonly clock: Clock;
   /** The network's IRC -> Matrix context (built after this object). */
   readonly ctx: () => IrcContext;
@@ -40,13 +35,11 @@ export class ChannelWatch {
 
   /** One of our connections is now in the channel. */
   joined(connection: IrcConnection, channel: string): void {
-    const { feed, keys, networkId } = this.deps;
+    const { feed } = this.deps;
     const folded = feed.fold(channel);
     this.emptyTimers.get(folded)?.cancel();
     this.emptyTimers.delete(folded);
     if (feed.broker.memberCount(folded) === 1) void connection.send("MODE", [channel]);
-    const key = connection.channelEntries.find((c) => feed.fold(c.name) === folded)?.key;
-    if (key !== undefined) keys.set(networkId, folded, key);
   }
 
   /** The bridge has no connection left in the channel: unless one is back in time, see onChannelLeft. */

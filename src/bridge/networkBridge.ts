@@ -93,7 +93,7 @@ export class NetworkBridge {
       deps.clock,
       { windowMs: 120000, graceMs: 3000 },
     );
-    this.watch = new ChannelWatch({ networkId: network.id, feed: this.feed, keys: deps.keys, clock: deps.clock, ctx: () => this.ctx });
+    this.watch = new ChannelWatch({ feed: this.feed, clock: deps.clock, ctx: () => this.ctx });
     this.ctx = {
       network,
       rooms: deps.rooms,
@@ -168,7 +168,10 @@ export class NetworkBridge {
       reconnect: network.reconnect,
       gate: this.scheduler,
       dropped: (userId, text) => deps.notify(userId, text),
-      channelKey: (channel) => deps.keys.get(network.id, this.feed.fold(channel)),
+      keys: {
+        get: (channel) => deps.keys.get(network.id, this.feed.fold(channel)),
+        accepted: (channel, key) => deps.keys.set(network.id, this.feed.fold(channel), key),
+      },
     });
   }
 

@@ -46,11 +46,16 @@ export interface ConnectionOptions {
   /** Higher connects first (the user's last activity). */
   readonly priority: () => number;
   readonly clock?: Clock;
-  /**
-   * The key the bridge knows for a channel (stored from MODE +k or a successful keyed JOIN), used
-   * when a channel is joined or rejoined without one. Never logged.
-   */
-  readonly channelKey?: (channel: string) => string | undefined;
+  /** The channel keys the bridge knows (never logged). */
+  readonly keys?: ChannelKeyBook;
+}
+
+/** Where a connection finds channel keys, and reports the ones a server accepted. */
+export interface ChannelKeyBook {
+  /** The key the bridge knows for a channel, used when it is joined or rejoined without one. */
+  get(channel: string): string | undefined;
+  /** The server let us in with this key (the echo of a keyed JOIN, or remember() after !join). */
+  accepted(channel: string, key: string): void;
 }
 
 /** An account and its password (plaintext in memory only, never logged). */
@@ -255,7 +260,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   /** Joins now, and again after every reconnect. False when the queue is full. */
   join(channel: string, key?: string): boolean {
-    const k = key ?? this.options.channelKey?.(channel);
+    const k = key ?? this.options.keys?.get(channel);
     this.channels.set(channel.toLowerCase(), { name: channel, key: k });
     return this.send("JOIN", k === undefined ? [channel] : [channel, k]) !== false;
   }
@@ -268,6 +273,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   /** Adds a channel to those rejoined after a reconnect, without sending anything (the server joined us). */
   remember(channel: string, key: string | undefined): void {
     this.channels.set(channel.toLowerCase(), { name: channel, key });
+    if (key !== undefined) this.options.keys?.accepted(channel, key);
   }
 
   /** Forgets a channel without sending anything (we were kicked, or the server parted us). */
@@ -420,7 +426,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       // Rejoin ahead of anything queued while we were away, paced like everything else.
       // The key stored for the channel is fresher than ours when it changed (MODE +k) while we were away.
       const joins = [...this.channels.values()].map((ch) => {
-        const key = this.options.channelKey?.(ch.name) ?? ch.key;
+        const key = this.options.keys?.get(ch.name) ?? ch.key;
         return buildLine("JOIN", key === undefined ? [ch.name] : [ch.name, key]);
       });
       if (again && joins.length > 0) this.queue.pushFront(joins);
@@ -456,6 +462,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     c.on("join", (e: Raw) => {
       if (c !== this.client || !this.same(str(e.nick), c.user.nick)) return;
       this.own = { user: optStr(e.ident) ?? this.own.user, host: optStr(e.hostname) ?? this.own.host };
+      const key = this.channels.get(str(e.channel).toLowerCase())?.key;
+      if (key !== undefined) this.options.keys?.accepted(str(e.channel), key);
     });
     c.on("displayed host", (e: Raw) => {
       if (c === this.client && this.same(str(e.nick), c.user.nick) && optStr(e.hostname) !== undefined) this.own = { ...this.own, host: str(e.hostname) };

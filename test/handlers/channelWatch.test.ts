@@ -3,15 +3,12 @@ import { describe, it } from "node:test";
 import { ChannelWatch, EMPTY_RESTORE_MS } from "../../src/bridge/channelWatch";
 import { NetworkFeed } from "../../src/broker/networkFeed";
 import { modeSpec, parseModeChanges } from "../../src/irc/modes";
-import { ChannelKeys } from "../../src/rooms/channelKeys";
 import { HeardConnection } from "../support/heardConnection";
 import { MAPPED, PORTAL, base, ircScene } from "../support/ircScene";
-import { silentLogger } from "../support/silentLogger";
 
 /** A network feed whose connection events reach a ChannelWatch, with the scene's rooms behind it. */
 async function watched() {
   const scene = await ircScene();
-  const keys = new ChannelKeys(scene.store.channelKeys, undefined, silentLogger());
   const feed = new NetworkFeed(
     scene.network,
     {
@@ -27,14 +24,14 @@ async function watched() {
     scene.clock,
     { windowMs: 60000, graceMs: 3000 },
   );
-  const watch = new ChannelWatch({ networkId: scene.network.id, feed, keys, clock: scene.clock, ctx: () => scene.ctx });
+  const watch = new ChannelWatch({ feed, clock: scene.clock, ctx: () => scene.ctx });
   const connection = (id: string, nick: string) => {
     const c = new HeardConnection(id, nick);
     feed.attach(c, false);
     return c;
   };
   const enter = (c: HeardConnection, channel = "#chan") => c.hear("join", { ...base, nick: c.nick, channel, account: undefined });
-  return { ...scene, keys, feed, watch, connection, enter };
+  return { ...scene, feed, watch, connection, enter };
 }
 
 describe("entering and leaving a channel", () => {
@@ -46,14 +43,6 @@ describe("entering and leaving a channel", () => {
     enter(b);
     assert.deepEqual(a.sent, ["MODE #chan"]);
     assert.deepEqual(b.sent, []);
-  });
-
-  it("a key the server accepted is kept for the next joins", async () => {
-    const { connection, enter, keys, network } = await watched();
-    const a = connection("a", "alice");
-    a.join("#Locked", "k3y");
-    enter(a, "#Locked");
-    assert.equal(keys.get(network.id, "#locked"), "k3y");
   });
 
   it("#1576: the last connection gone, an invite-only rule the bridge set is restored after the wait; back in time, it is kept", async () => {

@@ -91,7 +91,9 @@ describe("IrcConnection: modes, names and our own host from a server", () => {
 
   it("learns a cloaked host from 396, and joins with the key the bridge knows", async () => {
     const keys = new Map([["#locked", "k3y"]]);
-    const { server, connection, done } = await connected([], { channelKey: (channel) => keys.get(channel) });
+    const accepted: string[] = [];
+    const book = { get: (channel: string) => keys.get(channel), accepted: (channel: string, key: string) => accepted.push(`${channel} ${key}`) };
+    const { server, connection, done } = await connected([], { keys: book });
     try {
       const joined = new Promise<void>((resolve) => {
         server.onLine = (line, send) => {
@@ -107,6 +109,20 @@ describe("IrcConnection: modes, names and our own host from a server", () => {
       await joined;
       assert.equal(connection.hostmask, "alice!alice@cloak/alice");
       assert.deepEqual(connection.channelEntries, [{ name: "#locked", key: "k3y" }]);
+      assert.deepEqual(accepted, ["#locked k3y"], "the echo of the keyed JOIN");
+    } finally {
+      await done();
+    }
+  });
+
+  it("a key !join brings is reported as accepted once the server let us in (remember, after the JOIN's answer)", async () => {
+    const accepted: string[] = [];
+    const book = { get: () => undefined, accepted: (channel: string, key: string) => accepted.push(`${channel} ${key}`) };
+    const { connection, done } = await connected([], { keys: book });
+    try {
+      connection.remember("#Vault", "open sesame");
+      connection.remember("#open", undefined);
+      assert.deepEqual(accepted, ["#Vault open sesame"]);
     } finally {
       await done();
     }
