@@ -11,7 +11,8 @@ import { PacedQueue, systemClock, type Clock, type PacingSettings } from "./pace
 import { nickAlternatives } from "./nickTemplate";
 import { parseCasemapping, sameName, type Casemapping } from "./casemapping";
 import { parseIrcLine } from "./ircLine";
-import { announcedModes, modeSpec, type AnnouncedModes, type ModeSpec } from "./modes";
+import type { ModeSpec } from "./modes";
+import { ServerView } from "./serverView";
 import { PendingRequests, REQUEST_TIMEOUT_MS, type IrcReply, type IrcRequest } from "./requests";
 import { TypedEmitter } from "../util/typedEmitter";
 import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
@@ -127,10 +128,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private labels = 0;
   /** Channels this connection should be in, rejoined after every reconnect (key: lower-cased name). */
   private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
-  /** Raw ISUPPORT PREFIX and CHANMODES of the current connection (undefined until announced). */
-  private announced: AnnouncedModes = { prefix: undefined, chanmodes: undefined };
-  /** Our own user name and host as the server shows them (from our JOIN echo, or 396 after a cloak). */
-  private own: { user: string | undefined; host: string | undefined } = { user: undefined, host: undefined };
+  /** The server's mode syntax and how it shows us (see serverView.ts). */
+  private readonly view = new ServerView();
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -193,7 +192,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   /** How this server's channel mode strings read (ISUPPORT PREFIX and CHANMODES; RFC defaults until announced). */
   get modeSpec(): ModeSpec {
-    return modeSpec(this.announced.prefix, this.announced.chanmodes);
+    return this.view.modeSpec;
   }
 
   /**
@@ -201,8 +200,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
    * first JOIN carries it; a 396 after a cloak or vhost updates the host). Undefined before that.
    */
   get hostmask(): string | undefined {
-    const { user, host } = this.own;
-    return user === undefined || host === undefined ? undefined : `${this.nick}!${user}@${host}`;
+    return this.view.hostmask(this.nick);
   }
 
   /** Whether two nicks or channel names are the same on this server (its casemapping). */
@@ -250,8 +248,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       ...(this.auth === undefined ? {} : { account: { account: this.auth.account, password: this.auth.password }, sasl_disconnect_on_fail: false }),
     });
     this.identifyAfterRegistering = false;
-    this.announced = { prefix: undefined, chanmodes: undefined };
-    this.own = { user: undefined, host: undefined };
+    this.view.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response"]);
     this.client = client;
     this.listen(client);
@@ -461,12 +458,13 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     );
     c.on("join", (e: Raw) => {
       if (c !== this.client || !this.same(str(e.nick), c.user.nick)) return;
-      this.own = { user: optStr(e.ident) ?? this.own.user, host: optStr(e.hostname) ?? this.own.host };
+      this.view.joined(optStr(e.ident), optStr(e.hostname));
       const key = this.channels.get(str(e.channel).toLowerCase())?.key;
       if (key !== undefined) this.options.keys?.accepted(str(e.channel), key);
     });
     c.on("displayed host", (e: Raw) => {
-      if (c === this.client && this.same(str(e.nick), c.user.nick) && optStr(e.hostname) !== undefined) this.own = { ...this.own, host: str(e.hostname) };
+      const host = optStr(e.hostname);
+      if (c === this.client && this.same(str(e.nick), c.user.nick) && host !== undefined) this.view.displayedHost(host);
     });
     c.on("loggedin", (e: Raw) => {
       if (c === this.client) this.emit("loggedIn", str(e.account), this.state === "registered" ? "nickserv" : "sasl");
@@ -489,8 +487,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     c.on("raw", (e: Raw) => {
       if (c !== this.client || e.from_server !== true) return;
       const line = parseIrcLine(str(e.line));
-      // The raw PREFIX and CHANMODES (irc-framework keeps its own parse, with other defaults).
-      if (line?.command === "005") this.announced = announcedModes(line.params, this.announced);
+      if (line !== undefined) this.view.heard(line);
       if (line !== undefined) this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
     });
     c.on("close", () => this.lost(c));
