@@ -27,9 +27,13 @@ import type { Registration } from "./matrix/registration";
 import { createLogger, type Logger } from "./observability/logger";
 import { createMetrics, type Metrics } from "./observability/metrics";
 import { startMetricsServer } from "./observability/metricsServer";
-import type { ChannelOps } from "./rooms/channelOps";
+import { AccessRecords } from "./rooms/accessRecords";
+import { RosterChannelOps } from "./rooms/channelOps";
+import { ChannelKeys } from "./rooms/channelKeys";
 import { Portals } from "./rooms/portals";
 import { PowerLevelCache } from "./rooms/powerLevels";
+import { PowerLevelSync } from "./rooms/powerLevelSync";
+import { RoomAccess } from "./rooms/roomAccess";
 import { RoomIndex } from "./rooms/roomIndex";
 import { RoomQueues, type RoomOp } from "./rooms/roomQueues";
 import { PmIndex } from "./rooms/pmIndex";
@@ -67,6 +71,7 @@ interface Running {
   readonly queues: RoomQueues;
   readonly notifier: AdminNotifier;
   readonly metricsServer: Server | undefined;
+  readonly accessRecords: AccessRecords;
 }
 
 /**
@@ -168,6 +173,13 @@ export class App {
       log: log.child({ module: "admin" }),
     });
     const ghosts = new Ghosts(this.api, this.botUserId);
+    const accessRecords = new AccessRecords(store.roomAccess, log.child({ module: "access" }));
+    await accessRecords.load();
+    const powerLevels = new PowerLevelSync({ api: this.api, queues, records: accessRecords, botUserId: this.botUserId, clock: systemClock, log: log.child({ module: "access" }) });
+    const roomAccess = new RoomAccess({ api: this.api, queues, records: accessRecords, powerLevels, botUserId: this.botUserId });
+    const keys = new ChannelKeys(store.channelKeys, this.seal, log.child({ module: "keys" }));
+    await keys.load();
+    if (!keys.persistent) log.info("no bridge.passwordKeyFile: channel keys are kept in memory only and forgotten on restart");
     const credentials = new CredentialStore(store.puppets, this.seal, log.child({ module: "credentials" }));
     const networkById = new Map(this.networks.map((n) => [n.id, n]));
     const pmIndex = new PmIndex(store.pmRooms);
@@ -233,6 +245,9 @@ export class App {
           notify: (userId, text) => notifier.notify(userId, text),
           credentials: (networkId, userId) => credentials.get(networkId, userId),
           pms,
+          access: roomAccess,
+          keys,
+          notice: botNotice,
         }),
     );
     const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
@@ -276,10 +291,9 @@ export class App {
     });
     const seen = new RecentIds(20000);
     let lastSeq = 0;
-    // Until the IRC -> Matrix side's prefix tracker is wired here, nobody is known to be an operator:
-    // kicks, bans and mode changes from Matrix are then refused with a notice saying so.
-    const channelOps: ChannelOps = { prefixesOf: () => "", isOp: () => false };
-    const portals = new Portals(this.networks, rooms, this.api, this.botUserId, log.child({ module: "portals" }));
+    const portals = new Portals(this.networks, rooms, this.api, this.botUserId, log.child({ module: "portals" }), (room) => byId.get(room.network)?.bridge.roomAdded(room));
+    // Who is op or voiced in each channel, from the rosters the IRC -> Matrix side keeps.
+    const channelOps = new RosterChannelOps(new Map(bridges.map((b) => [b.network.id, b.feed.roster])));
     const matrixCtx: MatrixContext = {
       botUserId: this.botUserId,
       rooms,
@@ -367,7 +381,7 @@ export class App {
       metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListen.host, this.metricsListen.port);
       log.info("metrics listening", { host: this.metricsListen.host, port: this.metricsListen.port });
     }
-    this.running = { store, appservice, bridges, queues, notifier, metricsServer };
+    this.running = { store, appservice, bridges, queues, notifier, metricsServer, accessRecords };
     void this.watch.start();
     for (const room of rooms.all()) if (room.origin === "mapped") matrixCtx.acceptInvite(room.roomId);
   }
@@ -381,6 +395,7 @@ export class App {
       running.notifier.stop();
       for (const bridge of running.bridges) await bridge.stop();
       if (running.metricsServer !== undefined) await close(running.metricsServer);
+      await running.accessRecords.flushed();
       await running.store.close();
     }
     await this.homeserver.close();

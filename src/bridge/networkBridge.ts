@@ -2,13 +2,16 @@
  * One IRC network wired up: its users' connections (PuppetRegistry), the bridge bot's connection
  * when enabled (IrcBot), the feed into the event broker, and the IRC -> Matrix handlers (channel
  * events, and private messages to a user's connection). Also what happens around a connection's
- * life: the nick it got and why, rejoining after a restart, and filling the gap a restart left
- * (chathistory where the server offers it, else a notice saying when the bridge was away).
+ * life: the nick it got and why, rejoining after a restart, filling the gap a restart left
+ * (chathistory where the server offers it, else a notice saying when the bridge was away), and
+ * what it does on entering and leaving a channel so the rooms follow the channel's modes
+ * (channelWatch.ts).
  */
 import { NetworkFeed } from "../broker/networkFeed";
 import { errorText } from "../errors";
 import type { IrcContext } from "../fromIrc/context";
 import { onLateRefusal } from "../fromIrc/lateRefusal";
+import { onChannelModes } from "../fromIrc/channelModes";
 import { onNames } from "../fromIrc/names";
 import { onPrivateMessage, senderRegistered } from "../fromIrc/privateMessage";
 import { routeIrcEvent } from "../fromIrc/router";
@@ -23,11 +26,14 @@ import type { Metrics } from "../observability/metrics";
 import { puppetIdentity } from "../puppets/identity";
 import { PuppetRegistry } from "../puppets/puppetRegistry";
 import { PuppetSettings } from "../puppets/puppetSettings";
+import type { ChannelKeys } from "../rooms/channelKeys";
+import type { RoomAccess } from "../rooms/roomAccess";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { PendingSends } from "../rooms/pendingSends";
-import type { ChannelMark, Store } from "../store/store";
+import type { ChannelMark, RoomRecord, Store } from "../store/store";
 import { SplitDebouncer } from "../fromIrc/splitDebouncer";
+import { ChannelWatch } from "./channelWatch";
 import { GapFiller } from "./gapFiller";
 import { ConnectScheduler } from "../irc/connectScheduler";
 import { ConnectionNews } from "./connectionNews";
@@ -54,6 +60,12 @@ export interface NetworkBridgeDeps {
   readonly credentials: (networkId: string, userId: string) => Promise<Credentials | undefined>;
   /** The private-message rooms (src/pms/). */
   readonly pms: IrcContext["pms"];
+  /** Room settings that follow channel modes (power levels, join rule, directory). */
+  readonly access: RoomAccess;
+  /** Channel keys the bridge knows (sealed at rest). */
+  readonly keys: ChannelKeys;
+  /** A notice from the bot in a room. */
+  readonly notice: (roomId: string, text: string) => void;
 }
 
 export class NetworkBridge {
@@ -72,6 +84,7 @@ export class NetworkBridge {
   private readonly gaps: GapFiller;
   private seenTimer: NodeJS.Timeout | undefined;
   private readonly news: ConnectionNews;
+  private readonly watch: ChannelWatch;
 
   constructor(private readonly deps: NetworkBridgeDeps) {
     const { network, log, metrics } = deps;
@@ -80,14 +93,20 @@ export class NetworkBridge {
       {
         deliver: (item) => routeIrcEvent(item, this.ctx),
         names: (_connection, e) => onNames(e, this.ctx),
+        channelModes: (_connection, e) => onChannelModes(e, this.ctx),
+        channelEmpty: (channel) => this.watch.empty(channel),
         privateMessage: (connection, e) => this.privateMessage(connection, e),
-        selfJoined: (connection, channel) => this.gaps.joined(connection, channel),
+        selfJoined: (connection, channel) => {
+          this.gaps.joined(connection, channel);
+          this.watch.joined(connection, channel);
+        },
         handover: () => metrics.brokerHandovers.inc({ network: network.id }),
         duplicate: () => metrics.brokerDuplicates.inc({ network: network.id }),
       },
       deps.clock,
       { windowMs: 120000, graceMs: 3000 },
     );
+    this.watch = new ChannelWatch({ feed: this.feed, clock: deps.clock, ctx: () => this.ctx });
     this.ctx = {
       network,
       rooms: deps.rooms,
@@ -110,6 +129,21 @@ export class NetworkBridge {
       pms: deps.pms,
       pmGuard: new PmGuard(network.privateMessages, deps.clock),
       busy: (userId) => this.puppets.busy(userId),
+      roster: this.feed.roster,
+      access: deps.access,
+      notice: deps.notice,
+      puppetsIn: (channel) => {
+        const folded = this.feed.fold(channel);
+        const inIt: { userId: string; nick: string; hostmask: string | undefined }[] = [];
+        for (const [userId, connection] of this.puppets.all()) {
+          if (connection.channelNames.some((c) => this.feed.fold(c) === folded)) inIt.push({ userId, nick: connection.nick, hostmask: connection.hostmask });
+        }
+        return inIt;
+      },
+      channelKey: (channel, key) => {
+        if (key === undefined) deps.keys.remove(network.id, this.feed.fold(channel));
+        else deps.keys.set(network.id, this.feed.fold(channel), key);
+      },
     };
     this.gaps = new GapFiller({
       feed: this.feed,
@@ -150,6 +184,10 @@ export class NetworkBridge {
       reconnect: network.reconnect,
       gate: this.scheduler,
       dropped: (userId, text) => deps.notify(userId, text),
+      keys: {
+        get: (channel) => deps.keys.get(network.id, this.feed.fold(channel)),
+        accepted: (channel, key) => deps.keys.set(network.id, this.feed.fold(channel), key),
+      },
     });
     this.bot = network.bot.enabled
       ? new IrcBot({
@@ -180,6 +218,14 @@ export class NetworkBridge {
   /** A Matrix user set a room's topic: when IRC echoes it, it is not set on the room again. */
   noteTopic(roomId: string, topic: string): void {
     this.ctx.topics.set(roomId, stripFormatting(safeParam(topic)));
+  }
+
+  /**
+   * A room was bridged to a channel (a portal created): when the bridge is in the channel already,
+   * the room gets the members' power levels and the channel's modes at once.
+   */
+  roomAdded(room: RoomRecord): void {
+    this.watch.roomAdded(room);
   }
 
   /** See GapFiller.history. */
@@ -217,6 +263,7 @@ export class NetworkBridge {
   }
 
   async stop(): Promise<void> {
+    this.watch.stop();
     if (this.seenTimer !== undefined) clearInterval(this.seenTimer);
     await this.recordPresence();
     this.scheduler.stop();
@@ -257,6 +304,10 @@ export class NetworkBridge {
       log.info("IRC server error", { user: userId, network: network.id, error: e.error, reason: e.reason });
       // ERROR lines end the connection (reported as such); nick clashes are the nick's business.
       if (!e.attributed && e.error !== "irc" && e.error !== "nick_in_use") this.news.serverSaid(userId, e.reason);
+    });
+    connection.on("kick", (e) => {
+      // Kicked: the channel is no longer rejoined, after a restart either.
+      if (this.feed.fold(e.nick) === this.feed.fold(connection.nick)) setImmediate(() => this.persist(userId));
     });
     connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
     connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));

@@ -96,6 +96,11 @@ export class ChannelBroker<E> {
     return this.channels.get(channel)?.reader;
   }
 
+  /** How many of our connections are in the channel. */
+  memberCount(channel: string): number {
+    return this.channels.get(channel)?.members.size ?? 0;
+  }
+
   isMember(channel: string, connection: string): boolean {
     return this.channels.get(channel)?.members.has(connection) ?? false;
   }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { JoinEvent, KickEvent, MessageEvent, NickEvent, PartEvent, QuitEvent, TopicEvent } from "../irc/events";
+import type { JoinEvent, KickEvent, MessageEvent, ModeEvent, NickEvent, PartEvent, QuitEvent, TopicEvent } from "../irc/events";
 
 /** One IRC event as it concerns one channel (a QUIT or NICK becomes one event per shared channel). */
 export type ChannelEvent =
@@ -9,7 +9,8 @@ export type ChannelEvent =
   | { readonly type: "kick"; readonly channel: string; readonly e: KickEvent }
   | { readonly type: "quit"; readonly channel: string; readonly e: QuitEvent }
   | { readonly type: "nick"; readonly channel: string; readonly e: NickEvent }
-  | { readonly type: "topic"; readonly channel: string; readonly e: TopicEvent };
+  | { readonly type: "topic"; readonly channel: string; readonly e: TopicEvent }
+  | { readonly type: "mode"; readonly channel: string; readonly e: ModeEvent };
 
 function who(ev: ChannelEvent): string {
   switch (ev.type) {
@@ -19,6 +20,8 @@ function who(ev: ChannelEvent): string {
       return `${ev.e.by}>${ev.e.nick}`;
     case "topic":
       return ev.e.by ?? "";
+    case "mode":
+      return ev.e.by;
     default:
       return ev.e.nick;
   }
@@ -38,6 +41,8 @@ function what(ev: ChannelEvent): string {
       return ev.e.topic;
     case "join":
       return "";
+    case "mode":
+      return ev.e.changes.map((c) => `${c.add ? "+" : "-"}${c.mode} ${c.param ?? ""}`).join(",");
   }
 }
 

@@ -2,18 +2,21 @@
  * Feeds one network's connections into the event broker: every channel event a connection hears is
  * reported with its dedupe key; a connection's own JOIN/PART/KICK/disconnect makes it a member of the
  * channel's broker or not; QUIT and NICK (which name no channel) become one event per channel the
- * nick was in. It also keeps the IRC-side member list of each channel (as delivered, so exactly once
- * and in order), which nicks are the bridge's own connections, and what the server said about the
- * accounts of the nicks in those channels (accountBook.ts). Plumbing only: what an event
- * means for Matrix is decided by the fromIrc handlers it delivers to.
+ * nick was in. It also keeps the IRC side of each channel in its roster (members with their prefix
+ * modes, and the channel's modes; see channelRoster.ts), updated as events are delivered, so exactly
+ * once and in order, and forgotten when the bridge has no connection left in the channel; which
+ * nicks are the bridge's own connections; and what the server said about the accounts of the nicks
+ * in those channels (accountBook.ts). Plumbing only: what an event means for Matrix is decided by
+ * the fromIrc handlers it delivers to.
  */
 import { AccountBook } from "./accountBook";
 import { ChannelBroker } from "./channelBroker";
 import { dedupeKey, type ChannelEvent } from "./channelEvent";
 import type { IrcConnection } from "../irc/connection";
-import type { MessageEvent, NamesEvent } from "../irc/events";
+import type { ChannelModesEvent, MessageEvent, NamesEvent } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
+import { ChannelRoster } from "../rooms/channelRoster";
 
 /** Events replayed from chathistory are handled by the gap filler; other batches (netsplits) are live. */
 function fromHistory(batch: string | undefined): boolean {
@@ -28,6 +31,10 @@ export interface Delivered {
 export interface FeedHooks {
   deliver(item: Delivered): void;
   names(connection: IrcConnection, e: NamesEvent): void;
+  /** The channel's modes as a connection asked for them (the roster already has them). */
+  channelModes(connection: IrcConnection, e: ChannelModesEvent): void;
+  /** The bridge has no connection left in the channel (the roster forgot it). */
+  channelEmpty(channel: string): void;
   /** A message or notice addressed to the connection itself (not to a channel). */
   privateMessage(connection: IrcConnection, e: MessageEvent): void;
   selfJoined(connection: IrcConnection, channel: string): void;
@@ -37,8 +44,8 @@ export interface FeedHooks {
 
 export class NetworkFeed {
   readonly broker: ChannelBroker<Delivered>;
-  /** channel (folded) -> nicks (folded) in it, as delivered. */
-  private readonly members = new Map<string, Set<string>>();
+  /** Members and modes of each channel, as delivered. */
+  readonly roster: ChannelRoster;
   /** Our own connections' nicks (folded) -> connection id. */
   private readonly ours = new Map<string, string>();
   /** Channels whose deliveries wait while their history is fetched, so older events come first. */
@@ -51,6 +58,7 @@ export class NetworkFeed {
     private readonly clock: Clock,
     settings: { readonly windowMs: number; readonly graceMs: number },
   ) {
+    this.roster = new ChannelRoster((name) => this.fold(name));
     this.broker = new ChannelBroker<Delivered>(
       settings,
       {
@@ -89,7 +97,7 @@ export class NetworkFeed {
   }
 
   membersOf(channel: string): ReadonlySet<string> {
-    return this.members.get(this.fold(channel)) ?? new Set();
+    return this.roster.members(channel);
   }
 
   /** Holds the channel's deliveries (its history is being fetched). */
@@ -125,6 +133,7 @@ export class NetworkFeed {
     connection.on("isupport", () => {
       // The nick was recorded at 001 with the default casemapping; 005 may bring another.
       this.network.channels.setCasemapping(connection.casemapping);
+      this.roster.setPrefix(connection.modeSpec.prefix);
       for (const [nick, owner] of this.ours) if (owner === id) this.ours.delete(nick);
       if (connection.isRegistered) this.ours.set(this.fold(connection.nick), id);
     });
@@ -147,13 +156,13 @@ export class NetworkFeed {
     connection.on("part", (e) => {
       if (fromHistory(e.batch)) return;
       hear({ type: "part", channel: e.channel, e });
-      if (self(e.nick)) this.broker.leave(this.fold(e.channel), id);
+      if (self(e.nick)) this.leave(e.channel, id);
     });
     connection.on("kick", (e) => {
       if (fromHistory(e.batch)) return;
       hear({ type: "kick", channel: e.channel, e });
       if (self(e.nick)) {
-        this.broker.leave(this.fold(e.channel), id);
+        this.leave(e.channel, id);
         connection.forget(e.channel);
       }
     });
@@ -176,51 +185,71 @@ export class NetworkFeed {
       if (fromHistory(e.batch)) return;
       hear({ type: "topic", channel: e.channel, e });
     });
+    connection.on("mode", (e) => {
+      if (fromHistory(e.batch)) return;
+      hear({ type: "mode", channel: e.channel, e });
+    });
     connection.on("names", (e) => {
-      this.members.set(this.fold(e.channel), new Set(e.users.map((u) => this.fold(u.nick))));
+      // NAMES of a channel the connection is not in (a !cmd NAMES) says nothing about our rooms.
+      if (!this.broker.isMember(this.fold(e.channel), id)) return;
+      this.roster.names(e.channel, e.users);
       this.hooks.names(connection, e);
     });
+    connection.on("channelModes", (e) => {
+      if (!this.broker.isMember(this.fold(e.channel), id)) return;
+      this.roster.channelModes(e.channel, e.changes);
+      this.hooks.channelModes(connection, e);
+    });
     connection.on("closed", () => {
-      this.broker.leaveAll(id);
+      const channels = this.broker.channelsOf(id);
+      for (const channel of channels) this.leave(channel, id);
       for (const [nick, owner] of this.ours) if (owner === id) this.ours.delete(nick);
     });
   }
 
+  /** A connection left the channel; when it was the last of ours there, the roster forgets the channel. */
+  private leave(channel: string, connectionId: string): void {
+    const folded = this.fold(channel);
+    if (!this.broker.isMember(folded, connectionId)) return;
+    this.broker.leave(folded, connectionId);
+    if (this.broker.readerOf(folded) !== undefined) return;
+    this.roster.forget(folded);
+    this.hooks.channelEmpty(folded);
+  }
+
   /** Channels where both this connection and the nick are (a QUIT or NICK concerns those). */
   private sharedChannels(connectionId: string, nick: string): string[] {
-    const folded = this.fold(nick);
-    return this.broker.channelsOf(connectionId).filter((channel) => this.members.get(channel)?.has(folded) ?? false);
+    return this.broker.channelsOf(connectionId).filter((channel) => this.roster.has(channel, nick));
   }
 
-  private inAnyChannel(folded: string): boolean {
-    for (const set of this.members.values()) if (set.has(folded)) return true;
-    return false;
-  }
-
-  /** Keeps the member lists in step with what was delivered. */
+  /** Keeps the roster in step with what was delivered; forgets the accounts of nicks seen nowhere. */
   private track(ev: ChannelEvent): void {
-    const channel = this.fold(ev.channel);
-    let set = this.members.get(channel);
-    if (set === undefined) {
-      set = new Set();
-      this.members.set(channel, set);
+    trackInRoster(this.roster, ev);
+    if (ev.type === "part" || ev.type === "quit" || ev.type === "kick") {
+      const nick = ev.e.nick;
+      if (!this.roster.inAnyChannel(nick)) this.accounts.forget(this.fold(nick));
     }
-    switch (ev.type) {
-      case "join":
-        set.add(this.fold(ev.e.nick));
-        break;
-      case "part":
-      case "quit":
-      case "kick":
-        set.delete(this.fold(ev.e.nick));
-        if (!this.inAnyChannel(this.fold(ev.e.nick))) this.accounts.forget(this.fold(ev.e.nick));
-        break;
-      case "nick":
-        set.delete(this.fold(ev.e.nick));
-        set.add(this.fold(ev.e.newNick));
-        break;
-      default:
-        break;
-    }
+  }
+}
+
+/** What a delivered channel event changes in the channel's roster (members, prefixes, modes). */
+export function trackInRoster(roster: ChannelRoster, ev: ChannelEvent): void {
+  switch (ev.type) {
+    case "join":
+      roster.joined(ev.channel, ev.e.nick);
+      break;
+    case "part":
+    case "quit":
+    case "kick":
+      roster.left(ev.channel, ev.e.nick);
+      break;
+    case "nick":
+      roster.renamed(ev.channel, ev.e.nick, ev.e.newNick);
+      break;
+    case "mode":
+      roster.mode(ev.channel, ev.e.changes);
+      break;
+    default:
+      break;
   }
 }

@@ -19,9 +19,9 @@ function crossChecks(config: BridgeConfig): ConfigProblem[] {
     if (c.pingTimeoutSeconds <= c.pingIntervalSeconds) {
       problems.push({ path: `ircNetworks[${i}].connections.pingTimeoutSeconds`, message: `must be longer than pingIntervalSeconds (${c.pingIntervalSeconds}), or every quiet connection would time out` });
     }
-    const levels = network.chanops.modeLevels;
-    if (levels.v > levels.o) {
-      problems.push({ path: `ircNetworks[${i}].chanops.modeLevels.v`, message: `must not exceed modeLevels.o (${levels.o}): voice is the lower mode` });
+    const levels = network.chanops.levels;
+    if (levels.v > 0 && levels.o > 0 && levels.v > levels.o) {
+      problems.push({ path: `ircNetworks[${i}].chanops.levels.v`, message: `must not exceed levels.o (${levels.o}): voice is the lower mode` });
     }
     if (new RegExp(`^${mine.ghostRegex}$`).test(bot)) {
       problems.push({ path: `ircNetworks[${i}].ghostTemplate`, message: `must not produce the bridge bot's user id ${bot}` });

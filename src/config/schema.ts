@@ -78,16 +78,6 @@ const networkSchema = obj("One IRC network.", {
       nick: str.withDefault("Nick of the bridge bot on IRC.", "matrixbridge"),
     },
   ),
-  chanops: obj(
-    "Channel operators from Matrix: kicks, bans, voice and op that Matrix moderators give in a bridged room are carried out on IRC, through their own connection when they are a channel operator there, else through the IRC bot (bot.enabled) when an operator opped it; otherwise the room is told why not.",
-    {
-      moderatorLevel: int(0, 1000000).withDefault("Power level a Matrix user needs in the room for the bridge to kick, ban or change modes on IRC for them.", 50),
-      modeLevels: obj("The power level that stands for each IRC channel mode: a Matrix user raised to it gets the mode on their IRC connection; lowered below it, loses it.", {
-        o: int(1, 1000000).withDefault("Channel operator (+o).", 50),
-        v: int(1, 1000000).withDefault("Voice (+v).", 1),
-      }),
-    },
-  ),
   sendPacing: obj("How fast each connection writes to the server (token bucket), so the server's flood limits are never hit.", {
     burstLines: int(1, 100).withDefault("Lines a quiet connection may send at once.", 4),
     lineIntervalMs: int(0, 60000).withDefault("Then one line every this many milliseconds.", 500),
@@ -137,6 +127,33 @@ const networkSchema = obj("One IRC network.", {
     ),
     reconnectMinMs: int(100, 600000).withDefault("A connection that keeps dropping soon after registering waits this long before its second reconnect (doubling each time).", 1000),
     reconnectMaxMs: int(1000, 3600000).withDefault("Longest wait of a connection that keeps dropping.", 60000),
+  }),
+  chanops: obj(
+    "IRC channel operators and channel modes, both ways. IRC -> Matrix: prefix modes become power levels, channel modes change the room. Matrix -> IRC: kicks, bans, op and voice that Matrix moderators give in a bridged room are carried out on IRC, through their own connection when they are a channel operator there, else through the IRC bot (bot.enabled) when an operator opped it; otherwise the room is told why not.",
+    {
+    moderatorLevel: int(0, 1000000).withDefault("Power level a Matrix user needs in the room for the bridge to kick, ban or change modes on IRC for them.", 50),
+    levels: obj(
+      "Matrix power level for each IRC prefix mode. Applied only to the modes the server's PREFIX has; a member's highest wins; 0 leaves the mode unmapped. The bridge bot keeps 100; levels a Matrix moderator set by hand are never lowered.",
+      {
+        q: int(0, 99).withDefault("Channel owner (~).", 90),
+        a: int(0, 99).withDefault("Channel admin (&).", 75),
+        o: int(0, 99).withDefault("Channel operator (@).", 50),
+        h: int(0, 99).withDefault("Half-operator (%).", 25),
+        v: int(0, 99).withDefault("Voice (+). Also what a moderated (+m) channel's room requires to speak.", 1),
+      },
+    ),
+    batchMs: int(0, 60000).withDefault(
+      "Power-level changes to a room within this many milliseconds are written as one m.room.power_levels event (a netjoin can op dozens at once).",
+      500,
+    ),
+    modeNotices: bool.withDefault(
+      "Show channel mode changes that have no Matrix counterpart (+t, +n, +l, bans, exceptions...) as short notices in the room. A channel key is never shown.",
+      false,
+    ),
+    },
+  ),
+  topicSync: obj("Which rooms get the IRC topic.", {
+    mappedRooms: bool.withDefault("Also set the IRC topic as the topic of statically mapped rooms (portal rooms always get it).", false),
   }),
   rawCommands: obj("What users may send through their own IRC connection with the admin room's !cmd.", {
     allowed: stringList("IRC commands").withDefault(

@@ -4,6 +4,8 @@ import type { Ghosts } from "../matrix/ghosts";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
+import type { ChannelRoster } from "../rooms/channelRoster";
+import type { RoomAccess } from "../rooms/roomAccess";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { PendingSend } from "../rooms/pendingSends";
 import type { RoomQueues } from "../rooms/roomQueues";
@@ -44,6 +46,22 @@ export interface IrcContext {
   readonly pmGuard: PmGuard;
   /** A private message went through the user's connection: it is not idle. */
   busy(userId: string): void;
+  /** Members (with prefix modes) and modes of each channel, as delivered. */
+  readonly roster: ChannelRoster;
+  /** Room settings that follow channel modes: power levels, join rule, room directory. */
+  readonly access: RoomAccess;
+  /** A notice from the bot in the room, after what is already queued for it. */
+  notice(roomId: string, text: string): void;
+  /** The Matrix users whose puppets are in the channel, with their nick and full hostmask (when known). */
+  puppetsIn(channel: string): readonly PuppetInChannel[];
+  /** The channel's key changed (a string) or was removed: kept for joins and rejoins. Never logged. */
+  channelKey(channel: string, key: string | undefined): void;
+}
+
+export interface PuppetInChannel {
+  readonly userId: string;
+  readonly nick: string;
+  readonly hostmask: string | undefined;
 }
 
 export type IrcHandler<T extends Delivered["ev"]["type"]> = (item: Delivered & { readonly ev: Extract<Delivered["ev"], { type: T }> }, ctx: IrcContext) => void;

@@ -1,8 +1,14 @@
 import { roomsOf, type IrcContext, type IrcHandler } from "./context";
+import { dropNick, syncNick } from "./powerLevels";
 import { looksLikeNetsplit } from "./splitDebouncer";
 
-/** Our own connections never appear as ghosts. */
+/**
+ * A nick left the channel: whoever the bridge raised for it goes back to the room default (a
+ * Matrix user's puppet too: out of the channel, they are no op there); its ghost leaves the rooms.
+ * Our own connections never appear as ghosts.
+ */
 function ghostLeaves(ctx: IrcContext, channel: string, nick: string, what: string): void {
+  dropNick(ctx, channel, nick);
   if (ctx.isOurs(nick)) return;
   const ghost = ctx.network.ids.ghostUserId(nick);
   for (const room of roomsOf(ctx, channel)) {
@@ -36,11 +42,16 @@ export const onQuit: IrcHandler<"quit"> = ({ ev }, ctx) => {
 
 /**
  * A nick change: the ghost ids derive from the nick, so the old ghost leaves and the new ghost joins
- * (with the new nick as displayname). Our own puppets' nick changes are not shown.
+ * (with the new nick as displayname), and the power level the nick's prefixes give moves with it.
+ * Our own puppets' nick changes are not shown (the Matrix user behind them is the same).
  */
 export const onNick: IrcHandler<"nick"> = ({ ev }, ctx) => {
   const { nick, newNick } = ev.e;
   if (ctx.isOurs(nick) || ctx.isOurs(newNick)) return;
+  if (ctx.network.ids.ghostUserId(nick) !== ctx.network.ids.ghostUserId(newNick)) {
+    dropNick(ctx, ev.channel, nick);
+    syncNick(ctx, ev.channel, newNick, false);
+  }
   const before = ctx.network.ids.ghostUserId(nick);
   const after = ctx.network.ids.ghostUserId(newNick);
   for (const room of roomsOf(ctx, ev.channel)) {
@@ -61,10 +72,13 @@ export const onNick: IrcHandler<"nick"> = ({ ev }, ctx) => {
 /**
  * A kick: a kicked IRC user's ghost is kicked from the rooms by the bot, with the reason; a kicked
  * Matrix user (their puppet was kicked) is kicked from the rooms too, so Matrix shows what IRC did.
+ * Either way the level the bridge gave them for their prefix modes goes back to the room default,
+ * so a kicked op does not come back to the room as a moderator.
  */
 export const onKick: IrcHandler<"kick"> = ({ ev }, ctx) => {
   const { nick, by, reason } = ev.e;
   const text = `kicked on IRC by ${by}${reason ? `: ${reason}` : ""}`;
+  dropNick(ctx, ev.channel, nick);
   const user = ctx.userOfNick(nick);
   const target = user ?? (ctx.isOurs(nick) ? undefined : ctx.network.ids.ghostUserId(nick));
   if (target === undefined) return;

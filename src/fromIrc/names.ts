@@ -1,11 +1,13 @@
 import type { NamesEvent } from "../irc/events";
 import type { IrcContext } from "./context";
 import { roomsOf } from "./context";
+import { syncChannel } from "./powerLevels";
 
 /**
  * NAMES (sent to a connection when it joins): every IRC user in the channel gets a ghost in every
  * bridged room. The joins go through the room's queue one after another, so a big channel fills
- * the room at a paced rate instead of in one burst. Our own connections are skipped.
+ * the room at a paced rate instead of in one burst. Our own connections are skipped. The members'
+ * prefix modes (already in the roster) set their power levels: one batched write per room.
  */
 export function onNames(e: NamesEvent, ctx: IrcContext): void {
   const nicks = e.users.map((u) => u.nick).filter((nick) => !ctx.isOurs(nick));
@@ -16,4 +18,5 @@ export function onNames(e: NamesEvent, ctx: IrcContext): void {
       ctx.queues.enqueue(room.roomId, { what: `ghost for ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, nick) });
     }
   }
+  syncChannel(ctx, e.channel);
 }

@@ -1,6 +1,7 @@
 import type { Delivered } from "../broker/networkFeed";
 import type { IrcContext } from "./context";
 import { onMessage } from "./message";
+import { onMode } from "./mode";
 import { onJoin, onKick, onNick, onPart, onQuit } from "./membership";
 import { onTopic } from "./topic";
 
@@ -21,5 +22,7 @@ export function routeIrcEvent({ key, ev }: Delivered, ctx: IrcContext): void {
       return onKick({ key, ev }, ctx);
     case "topic":
       return onTopic({ key, ev }, ctx);
+    case "mode":
+      return onMode({ key, ev }, ctx);
   }
 }

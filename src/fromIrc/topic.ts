@@ -1,11 +1,14 @@
 import { stripFormatting } from "../irc/lines";
 import { roomsOf, type IrcHandler } from "./context";
 
-/** The IRC topic becomes the topic of portal rooms (mapped rooms keep their own). */
+/**
+ * The IRC topic becomes the topic of portal rooms, and of statically mapped rooms when the network's
+ * topicSync.mappedRooms is on (off by default: such rooms usually have a topic of their own).
+ */
 export const onTopic: IrcHandler<"topic"> = ({ ev }, ctx) => {
   const topic = stripFormatting(ev.e.topic);
   for (const room of roomsOf(ctx, ev.channel)) {
-    if (room.origin !== "portal" || ctx.topics.get(room.roomId) === topic) continue;
+    if ((room.origin !== "portal" && !ctx.network.topicToMappedRooms) || ctx.topics.get(room.roomId) === topic) continue;
     ctx.queues.enqueue(room.roomId, {
       what: "topic",
       run: async () => {

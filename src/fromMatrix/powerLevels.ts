@@ -8,7 +8,7 @@ import type { MatrixContext, MatrixHandler, NetworkRuntime } from "./context";
 /**
  * A room's power levels changed. The cache of levels follows every change (the bot's too). A change
  * by a Matrix user that moves users whose IRC connection is in the channel across a mode's level
- * (chanops.modeLevels; see rooms/modeChanges.ts) becomes MODE +o/-o/+v/-v for their nicks, through
+ * (chanops.levels o and v; see rooms/modeChanges.ts) becomes MODE +o/-o/+v/-v for their nicks, through
  * the changer's own connection when it is an operator there, else the bridge's bot (chanops.ts).
  * The levels before are those of unsigned.prev_content (else the cached ones). When IRC cannot
  * follow, the room is told and the Matrix power levels are left as they are: they are never
@@ -28,7 +28,7 @@ export const onPowerLevels: MatrixHandler = (event, ctx) => {
   if (before === undefined) return;
   const { id: networkId, chanops } = runtime.network;
   const users = runtime.actors.inChannel(room.channel).map(({ userId, connection }) => ({ userId, nick: connection.nick }));
-  const changes = modeChanges(before, parsePowerLevels(event.content), users, chanops.modeLevels)
+  const changes = modeChanges(before, parsePowerLevels(event.content), users, opAndVoice(chanops.levels))
     .map((c) => {
       const has = ctx.channelOps.prefixesOf(networkId, room.channel, c.nick);
       return { ...c, add: Array.from(c.add).filter((m) => !has.includes(m)).join("") };
@@ -57,4 +57,14 @@ async function applyModes(ctx: MatrixContext, runtime: NetworkRuntime, room: Roo
     if (reply.kind === "ok") ctx.log.info("IRC modes follow Matrix power levels", { room: room.roomId, channel, modes, nick: change.nick, by: sender });
     else notChanged([change], failureOf(reply));
   }
+}
+
+/** Only op and voice are given from Matrix: owner, admin and halfop are the IRC side's business. */
+function opAndVoice(levels: Readonly<Record<string, number>>): Record<string, number> {
+  const picked: Record<string, number> = {};
+  for (const mode of ["o", "v"]) {
+    const level = levels[mode];
+    if (level !== undefined && level > 0) picked[mode] = level;
+  }
+  return picked;
 }

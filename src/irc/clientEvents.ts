@@ -3,7 +3,8 @@
  * (events.ts). Used by connection.ts only.
  */
 import type { Client } from "irc-framework";
-import type { AccountEvent, JoinEvent, KickEvent, MessageEvent, NamesEvent, NickEvent, PartEvent, QuitEvent, Tags, TopicEvent } from "./events";
+import type { AccountEvent, ChannelModesEvent, JoinEvent, KickEvent, MessageEvent, ModeEvent, NamesEvent, NickEvent, PartEvent, QuitEvent, Tags, TopicEvent } from "./events";
+import { parseModeChanges, type ModeSpec } from "./modes";
 
 export type Raw = Record<string, unknown>;
 
@@ -32,6 +33,10 @@ export interface ForwardedEvents {
   topic: (e: TopicEvent) => void;
   names: (e: NamesEvent) => void;
   account: (e: AccountEvent) => void;
+  /** A MODE on a channel (user modes on our own nick are not forwarded). */
+  mode: (e: ModeEvent) => void;
+  /** The channel's modes, as the server answered `MODE #channel`. */
+  channelModes: (e: ChannelModesEvent) => void;
   /** A BATCH finished (its events were emitted just before, each marked with the batch type). */
   batchEnd: (e: { readonly type: string; readonly params: readonly string[] }) => void;
   /** The server announced (more of) its ISUPPORT options, such as CASEMAPPING. */
@@ -40,8 +45,15 @@ export interface ForwardedEvents {
 
 type Emit = <K extends keyof ForwardedEvents>(event: K, ...args: Parameters<ForwardedEvents[K]>) => void;
 
-/** Subscribes to the client's events and emits their typed form; `ownMessage` sees our echoes. */
-export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string) => void): void {
+const isChannel = (target: string) => /^[#&!+]/.test(target);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
+
+/**
+ * Subscribes to the client's events and emits their typed form; `ownMessage` sees our echoes.
+ * Mode strings are parsed with `spec()`, the server's PREFIX and CHANMODES at that moment (see
+ * modes.ts), from irc-framework's raw mode string and parameters, not from its own parse.
+ */
+export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string) => void, spec: () => ModeSpec): void {
   const common = (e: Raw) => ({ tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) });
   const message = (kind: MessageEvent["kind"]) => (e: Raw) => {
     if (e.from_server === true) return;
@@ -66,6 +78,16 @@ export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string
     emit("names", { channel: str(e.channel), users });
   });
   c.on("account", (e: Raw) => emit("account", { nick: str(e.nick), account: optStr(e.account) }));
+  c.on("mode", (e: Raw) => {
+    const channel = str(e.target);
+    if (!isChannel(channel)) return;
+    emit("mode", { by: str(e.nick), channel, changes: parseModeChanges(str(e.raw_modes), strings(e.raw_params), spec()), ...common(e) });
+  });
+  c.on("channel info", (e: Raw) => {
+    // The same event carries the creation time (329) and URL (328): only the mode answer has raw_modes.
+    if (typeof e.raw_modes !== "string") return;
+    emit("channelModes", { channel: str(e.channel), changes: parseModeChanges(e.raw_modes, strings(e.raw_params), spec()) });
+  });
   c.on("server options", () => emit("isupport"));
   c.on("batch end", (e: Raw) => emit("batchEnd", { type: str(e.type), params: Array.isArray(e.params) ? e.params.map(str) : [] }));
 }

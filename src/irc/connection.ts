@@ -11,6 +11,8 @@ import { PacedQueue, systemClock, type Clock, type PacingSettings } from "./pace
 import { nickAlternatives } from "./nickTemplate";
 import { parseCasemapping, sameName, type Casemapping } from "./casemapping";
 import { parseIrcLine } from "./ircLine";
+import type { ModeSpec } from "./modes";
+import { ServerView } from "./serverView";
 import { PendingRequests, REQUEST_TIMEOUT_MS, type IrcReply, type IrcRequest } from "./requests";
 import { TypedEmitter } from "../util/typedEmitter";
 import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
@@ -46,6 +48,16 @@ export interface ConnectionOptions {
   /** Higher connects first (the user's last activity). */
   readonly priority: () => number;
   readonly clock?: Clock;
+  /** The channel keys the bridge knows (never logged). */
+  readonly keys?: ChannelKeyBook;
+}
+
+/** Where a connection finds channel keys, and reports the ones a server accepted. */
+export interface ChannelKeyBook {
+  /** The key the bridge knows for a channel, used when it is joined or rejoined without one. */
+  get(channel: string): string | undefined;
+  /** The server let us in with this key (the echo of a keyed JOIN, or remember() after !join). */
+  accepted(channel: string, key: string): void;
 }
 
 /** An account and its password (plaintext in memory only, never logged). */
@@ -122,6 +134,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private labels = 0;
   /** Channels this connection should be in, rejoined after every reconnect (key: lower-cased name). */
   private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
+  /** The server's mode syntax and how it shows us (see serverView.ts). */
+  private readonly view = new ServerView();
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -187,6 +201,19 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return parseCasemapping(this.isupport("CASEMAPPING"));
   }
 
+  /** How this server's channel mode strings read (ISUPPORT PREFIX and CHANMODES; RFC defaults until announced). */
+  get modeSpec(): ModeSpec {
+    return this.view.modeSpec;
+  }
+
+  /**
+   * Our `nick!user@host` as others on the server see it, once the server told us (the echo of our
+   * first JOIN carries it; a 396 after a cloak or vhost updates the host). Undefined before that.
+   */
+  get hostmask(): string | undefined {
+    return this.view.hostmask(this.nick);
+  }
+
   /** Whether two nicks or channel names are the same on this server (its casemapping). */
   same(a: string, b: string): boolean {
     return sameName(a, b, this.casemapping);
@@ -232,6 +259,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       ...(this.auth === undefined ? {} : { account: { account: this.auth.account, password: this.auth.password }, sasl_disconnect_on_fail: false }),
     });
     this.identifyAfterRegistering = false;
+    this.view.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response"]);
     this.client = client;
     this.listen(client);
@@ -240,8 +268,9 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   /** Joins now, and again after every reconnect. False when the queue is full. */
   join(channel: string, key?: string): boolean {
-    this.channels.set(channel.toLowerCase(), { name: channel, key });
-    return this.send("JOIN", key === undefined ? [channel] : [channel, key]) !== false;
+    const k = key ?? this.options.keys?.get(channel);
+    this.channels.set(channel.toLowerCase(), { name: channel, key: k });
+    return this.send("JOIN", k === undefined ? [channel] : [channel, k]) !== false;
   }
 
   part(channel: string, reason: string): boolean {
@@ -252,6 +281,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   /** Adds a channel to those rejoined after a reconnect, without sending anything (the server joined us). */
   remember(channel: string, key: string | undefined): void {
     this.channels.set(channel.toLowerCase(), { name: channel, key });
+    if (key !== undefined) this.options.keys?.accepted(channel, key);
   }
 
   /** Forgets a channel without sending anything (we were kicked, or the server parted us). */
@@ -403,7 +433,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.requestedNick = undefined;
       this.wantedNick = nick;
       // Rejoin ahead of anything queued while we were away, paced like everything else.
-      const joins = [...this.channels.values()].map((ch) => buildLine("JOIN", ch.key === undefined ? [ch.name] : [ch.name, ch.key]));
+      // The key stored for the channel is fresher than ours when it changed (MODE +k) while we were away.
+      const joins = [...this.channels.values()].map((ch) => {
+        const key = this.options.keys?.get(ch.name) ?? ch.key;
+        return buildLine("JOIN", key === undefined ? [ch.name] : [ch.name, key]);
+      });
       if (again && joins.length > 0) this.queue.pushFront(joins);
       if (this.identifyAfterRegistering && this.auth !== undefined) {
         // Ahead of everything queued, so channels that need an account let us in.
@@ -428,7 +462,22 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.nickNote = `the nick ${this.wantedNick} was refused by the server, so you are ${alt}`;
       c.changeNick(alt);
     });
-    forwardEvents(c, (event, ...args) => this.forward(event, ...args), (target) => this.echoes.settle(target));
+    forwardEvents(
+      c,
+      (event, ...args) => this.forward(event, ...args),
+      (target) => this.echoes.settle(target),
+      () => this.modeSpec,
+    );
+    c.on("join", (e: Raw) => {
+      if (c !== this.client || !this.same(str(e.nick), c.user.nick)) return;
+      this.view.joined(optStr(e.ident), optStr(e.hostname));
+      const key = this.channels.get(str(e.channel).toLowerCase())?.key;
+      if (key !== undefined) this.options.keys?.accepted(str(e.channel), key);
+    });
+    c.on("displayed host", (e: Raw) => {
+      const host = optStr(e.hostname);
+      if (c === this.client && this.same(str(e.nick), c.user.nick) && host !== undefined) this.view.displayedHost(host);
+    });
     c.on("loggedin", (e: Raw) => {
       if (c === this.client) this.emit("loggedIn", str(e.account), this.state === "registered" ? "nickserv" : "sasl");
     });
@@ -452,6 +501,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     c.on("raw", (e: Raw) => {
       if (c !== this.client || e.from_server !== true) return;
       const line = parseIrcLine(str(e.line));
+      if (line !== undefined) this.view.heard(line);
       if (line !== undefined) this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
     });
     c.on("unknown command", (e: Raw) => {

@@ -1,4 +1,6 @@
 /** IRC events as the bridge sees them, independent of the IRC library. */
+import type { ModeChange } from "./modes";
+
 export type Tags = Readonly<Record<string, string>>;
 
 interface Base {
@@ -60,4 +62,17 @@ export interface TopicEvent extends Base {
 export interface NamesEvent {
   readonly channel: string;
   readonly users: readonly { readonly nick: string; readonly modes: readonly string[] }[];
+}
+/** A MODE on a channel, one change per mode letter. */
+export interface ModeEvent extends Base {
+  /** Who set the modes: a nick, or a server name. */
+  readonly by: string;
+  readonly channel: string;
+  /** Parsed against the server's PREFIX and CHANMODES as they were when the line arrived. */
+  readonly changes: readonly ModeChange[];
+}
+/** A channel's current modes (RPL_CHANNELMODEIS, the answer to `MODE #channel`), all as "+" changes. */
+export interface ChannelModesEvent {
+  readonly channel: string;
+  readonly changes: readonly ModeChange[];
 }

@@ -15,8 +15,6 @@ export interface NetworkContext {
   readonly nickFollowsDisplayname: boolean;
   readonly netsplitDebounceMs: number;
   readonly bot: { readonly enabled: boolean; readonly nick: string };
-  /** Matrix -> IRC channel operator actions (see fromMatrix/chanops.ts). */
-  readonly chanops: ChanopsSettings;
   readonly pacing: PacingSettings;
   /** How long a Matrix message may wait for its connection before the sender is told. */
   readonly maxWaitMs: number;
@@ -27,6 +25,9 @@ export interface NetworkContext {
   /** What !cmd may send (command words upper case). */
   readonly rawCommands: RawCommandPolicy;
   readonly privateMessages: PrivateMessageSettings;
+  readonly chanops: ChanopSettings;
+  /** Set the IRC topic on statically mapped rooms too (portal rooms always get it). */
+  readonly topicToMappedRooms: boolean;
 }
 
 /** Private messages on one network (see the config's privateMessages). */
@@ -36,11 +37,15 @@ export interface PrivateMessageSettings {
   readonly maxNewRoomsPerHour: number;
 }
 
-export interface ChanopsSettings {
+export interface ChanopSettings {
+  /** Power level per prefix mode letter (only modes with a level above 0). */
+  readonly levels: Readonly<Record<string, number>>;
+  /** Power-level changes to a room within this time are written as one event. */
+  readonly batchMs: number;
+  /** Mode changes without a Matrix counterpart are shown as notices. */
+  readonly modeNotices: boolean;
   /** Power level a Matrix user needs for the bridge to kick, ban or change modes on IRC for them. */
   readonly moderatorLevel: number;
-  /** Channel mode letter -> the power level that stands for it (e.g. o: 50, v: 1). */
-  readonly modeLevels: Readonly<Record<string, number>>;
 }
 
 export interface RawCommandPolicy {
@@ -62,10 +67,6 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
     nickFollowsDisplayname: network.nickFollowsDisplayname,
     netsplitDebounceMs: network.netsplitDebounceSeconds * 1000,
     bot: { enabled: network.bot.enabled, nick: network.bot.nick },
-    chanops: {
-      moderatorLevel: network.chanops.moderatorLevel,
-      modeLevels: { o: network.chanops.modeLevels.o, v: network.chanops.modeLevels.v },
-    },
     pacing: {
       burstLines: network.sendPacing.burstLines,
       lineIntervalMs: network.sendPacing.lineIntervalMs,
@@ -95,5 +96,12 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
       requireRegisteredSender: network.privateMessages.requireRegisteredSender,
       maxNewRoomsPerHour: network.privateMessages.maxNewRoomsPerHour,
     },
+    chanops: {
+      levels: Object.fromEntries(Object.entries(network.chanops.levels).filter(([, level]) => level > 0)),
+      batchMs: network.chanops.batchMs,
+      modeNotices: network.chanops.modeNotices,
+      moderatorLevel: network.chanops.moderatorLevel,
+    },
+    topicToMappedRooms: network.topicSync.mappedRooms,
   };
 }

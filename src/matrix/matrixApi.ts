@@ -143,6 +143,14 @@ export class MatrixApi {
     }
   }
 
+  /**
+   * Takes the room out of the homeserver's public room directory (visibility "private"). There is
+   * deliberately no call that publishes a room: the bridge never lists one.
+   */
+  async hideFromDirectory(roomId: string, as: string): Promise<void> {
+    await this.request("PUT", `/_matrix/client/v3/directory/list/room/${encodeURIComponent(roomId)}`, as, { visibility: "private" });
+  }
+
   async createRoom(as: string, body: Json): Promise<string> {
     const res = await this.request("POST", "/_matrix/client/v3/createRoom", as, body);
     if (typeof res.room_id !== "string") throw new MatrixApiError(500, "M_UNKNOWN", "createRoom returned no room_id");

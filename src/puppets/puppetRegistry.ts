@@ -9,7 +9,7 @@
  * gets no connection (ensure refuses, saying how to come back) until they !reconnect, across
  * restarts: the choice is stored with their record and loaded before anyone is reconnected.
  */
-import { IrcConnection, type ConnectGate, type ConnectionIdentity } from "../irc/connection";
+import { IrcConnection, type ChannelKeyBook, type ConnectGate, type ConnectionIdentity } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 import type { Logger } from "../observability/logger";
@@ -30,6 +30,8 @@ export interface PuppetRegistryDeps {
   readonly gate: ConnectGate;
   /** The bridge closed a user's connection (idle, inactive, evicted): tell them why. */
   readonly dropped: (userId: string, reason: string) => void;
+  /** The channel keys the bridge knows, for joins and rejoins that bring none. */
+  readonly keys?: ChannelKeyBook;
 }
 
 /** `why`: the connection limit was reached, or the user left with !quit. */
@@ -112,6 +114,7 @@ export class PuppetRegistry {
       gate: this.deps.gate,
       priority: () => this.lastActive.get(userId) ?? 0,
       clock: this.deps.clock,
+      keys: this.deps.keys,
     });
     this.connections.set(userId, connection);
     connection.on("closed", (e) => {

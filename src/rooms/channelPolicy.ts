@@ -23,6 +23,16 @@ export class ChannelPolicy {
     this.mappings = Object.entries(network.mappings).map(([channel, m]) => ({ channel, roomIds: m.roomIds }));
   }
 
+  /** The configured join rule of portal rooms. */
+  get portalJoinRule(): "public" | "invite" {
+    return this.joinRule;
+  }
+
+  /** The server's casemapping (rfc1459 until it announced one). */
+  get mapping(): Casemapping {
+    return this.casemapping;
+  }
+
   /** Called when the server announces its CASEMAPPING. */
   setCasemapping(mapping: Casemapping): void {
     this.casemapping = mapping;

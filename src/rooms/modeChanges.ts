@@ -2,7 +2,7 @@
  * The power-level diff: which IRC channel modes follow from a change of a room's Matrix power levels,
  * for the Matrix users whose IRC connections are in the channel.
  *
- * Each mode letter stands for a level (chanops.modeLevels, e.g. o: 50, v: 1). Guarantees:
+ * Each mode letter stands for a level (chanops.levels o and v, e.g. o: 50, v: 1). Guarantees:
  * - Going up, a user gets the mode of the highest level they now reach, once: 0 -> 50 gives +o
  *   (not +ov), 0 -> 1 gives +v, 1 -> 50 gives +o and keeps the voice.
  * - Going down, a user loses every mode whose level they fell below, and gets the mode of the

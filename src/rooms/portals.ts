@@ -2,6 +2,7 @@ import { errorText } from "../errors";
 import type { NetworkContext } from "../irc/networkContext";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
+import type { RoomRecord } from "../store/store";
 import type { RoomIndex } from "./roomIndex";
 
 /**
@@ -21,6 +22,8 @@ export class Portals {
     private readonly api: MatrixApi,
     private readonly botUserId: string,
     private readonly log: Logger,
+    /** A portal room was created and recorded (the bridge may already be in its channel). */
+    private readonly created: (room: RoomRecord) => void = () => undefined,
   ) {}
 
   onAliasQuery(alias: string): Promise<boolean> {
@@ -59,7 +62,9 @@ export class Portals {
           ],
           power_level_content_override: { users: { [this.botUserId]: 100 } },
         });
-        await this.rooms.add({ roomId, network: network.id, channel, folded, origin: "portal" });
+        const record: RoomRecord = { roomId, network: network.id, channel, folded, origin: "portal" };
+        await this.rooms.add(record);
+        this.created(record);
         this.log.info("created a portal room", { alias, room: roomId, channel });
         return true;
       } catch (err) {

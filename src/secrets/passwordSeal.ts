@@ -62,3 +62,8 @@ function parseKey(text: string, path: string): Buffer {
 export function sealContext(network: string, userId: string): string {
   return `ircbridge-password\u0000${network}\u0000${userId}`;
 }
+
+/** The associated data a channel's key is sealed under. */
+export function channelKeyContext(network: string, foldedChannel: string): string {
+  return `ircbridge-channel-key\u0000${network}\u0000${foldedChannel}`;
+}

@@ -3,6 +3,8 @@ import { NedbCollection } from "./nedbCollection";
 import type {
   AdminRoomRecord,
   AdminRoomStore,
+  ChannelKeyRecord,
+  ChannelKeyStore,
   ChannelMark,
   MarkStore,
   Outbox,
@@ -13,6 +15,8 @@ import type {
   PmRoomStore,
   PuppetRecord,
   PuppetStore,
+  RoomAccessRecord,
+  RoomAccessStore,
   RoomRecord,
   RoomStore,
   Store,
@@ -133,6 +137,29 @@ class NedbBanStore implements BanStore {
   }
 }
 
+class NedbRoomAccessStore implements RoomAccessStore {
+  constructor(private readonly docs: NedbCollection<RoomAccessRecord>) {}
+  async all(): Promise<RoomAccessRecord[]> {
+    return (await this.docs.find({})).map(strip);
+  }
+  put(record: RoomAccessRecord): Promise<void> {
+    return this.docs.upsert({ roomId: record.roomId }, { ...record, grants: record.grants.map((g) => ({ ...g })) });
+  }
+}
+
+class NedbChannelKeyStore implements ChannelKeyStore {
+  constructor(private readonly docs: NedbCollection<ChannelKeyRecord>) {}
+  async all(): Promise<ChannelKeyRecord[]> {
+    return (await this.docs.find({})).map(strip);
+  }
+  put(record: ChannelKeyRecord): Promise<void> {
+    return this.docs.upsert({ network: record.network, folded: record.folded }, { ...record });
+  }
+  async remove(network: string, folded: string): Promise<void> {
+    await this.docs.remove({ network, folded });
+  }
+}
+
 class NedbOutbox implements Outbox {
   /** Entries in the outbox; when none is left the journal has nothing to say and is emptied. */
   private count = 0;
@@ -184,7 +211,10 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
   const pmRooms = await NedbCollection.open<PmRoomRecord>(dir, "pmRooms");
   await pmRooms.index("roomId", true);
   const bans = await NedbCollection.open<BanRecord>(dir, "bans");
-  const collections = [txns, rooms, puppets, marks, outbox, adminRooms, pmRooms, bans];
+  const roomAccess = await NedbCollection.open<RoomAccessRecord>(dir, "roomAccess");
+  await roomAccess.index("roomId", true);
+  const channelKeys = await NedbCollection.open<ChannelKeyRecord>(dir, "channelKeys");
+  const collections = [txns, rooms, puppets, marks, outbox, adminRooms, pmRooms, bans, roomAccess, channelKeys];
   return {
     transactions: new NedbTransactionLog(txns),
     rooms: new NedbRoomStore(rooms),
@@ -194,6 +224,8 @@ export async function openNedbStore(dir: string | undefined): Promise<Store> {
     adminRooms: new NedbAdminRoomStore(adminRooms),
     pmRooms: new NedbPmRoomStore(pmRooms),
     bans: new NedbBanStore(bans),
+    roomAccess: new NedbRoomAccessStore(roomAccess),
+    channelKeys: new NedbChannelKeyStore(channelKeys),
     async close() {
       if (dir !== undefined) await Promise.all(collections.map((c) => c.compact()));
     },

@@ -150,6 +150,42 @@ export interface BanStore {
   remove(roomId: string, userId: string): Promise<void>;
 }
 
+/**
+ * What the bridge itself changed in a room to follow IRC channel modes, so it only ever undoes its
+ * own changes (see rooms/powerLevels.ts and rooms/roomAccess.ts), also after a restart.
+ */
+export interface RoomAccessRecord {
+  readonly roomId: string;
+  /** Power levels the bridge set (a list: user ids are not valid NeDB field names). */
+  readonly grants: readonly { readonly userId: string; readonly level: number }[];
+  /** events_default as the bridge set it for +m, and what it was before. */
+  readonly eventsDefault: { readonly set: number; readonly before: number } | undefined;
+  /**
+   * The m.room.join_rules content the room had before the bridge made it invite-only (+i, +k), as
+   * JSON (its keys may contain dots, which NeDB refuses in field names).
+   */
+  readonly joinRulesBefore: string | undefined;
+}
+
+export interface RoomAccessStore {
+  all(): Promise<RoomAccessRecord[]>;
+  put(record: RoomAccessRecord): Promise<void>;
+}
+
+/** A channel's key (+k), sealed by PasswordSeal under the network and channel (never in clear). */
+export interface ChannelKeyRecord {
+  readonly network: string;
+  /** The channel name folded with the server's casemapping. */
+  readonly folded: string;
+  readonly sealedKey: string;
+}
+
+export interface ChannelKeyStore {
+  all(): Promise<ChannelKeyRecord[]>;
+  put(record: ChannelKeyRecord): Promise<void>;
+  remove(network: string, folded: string): Promise<void>;
+}
+
 export interface Store {
   readonly transactions: TransactionLog;
   readonly outbox: Outbox;
@@ -159,6 +195,8 @@ export interface Store {
   readonly adminRooms: AdminRoomStore;
   readonly pmRooms: PmRoomStore;
   readonly bans: BanStore;
+  readonly roomAccess: RoomAccessStore;
+  readonly channelKeys: ChannelKeyStore;
   /** Flushes and releases files. */
   close(): Promise<void>;
 }

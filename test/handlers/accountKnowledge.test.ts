@@ -17,6 +17,8 @@ async function scene(caps: string) {
       names: () => undefined,
       privateMessage: (_connection, e) => privates.push(e),
       selfJoined: () => undefined,
+    channelModes: () => undefined,
+    channelEmpty: () => undefined,
       handover: () => undefined,
       duplicate: () => undefined,
     },

@@ -44,7 +44,7 @@ async function setup(options: { bot?: boolean; store?: Store } = {}) {
   await rooms.add({ roomId: ROOM, network: network.id, channel: "#chan", folded: "#chan", origin: "portal" });
   const clock = new FakeClock();
   const api = new FakeMatrixApi();
-  api.state.set(`${ROOM} m.room.power_levels `, { users: { [MOD]: 50, [LOWMOD]: 10, [BOT]: 100 } });
+  api.given(ROOM, "m.room.power_levels", { users: { [MOD]: 50, [LOWMOD]: 10, [BOT]: 100 } });
   const ops = new FakeChannelOps();
   const connection = (nick: string) => {
     const c = new FakeConnection(clock);

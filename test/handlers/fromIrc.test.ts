@@ -1,89 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { dedupeKey, type ChannelEvent } from "../../src/broker/channelEvent";
-import type { IrcContext } from "../../src/fromIrc/context";
+import type { ChannelEvent } from "../../src/broker/channelEvent";
 import { onNames } from "../../src/fromIrc/names";
-import { SplitDebouncer } from "../../src/fromIrc/splitDebouncer";
-import { routeIrcEvent } from "../../src/fromIrc/router";
 import type { MessageEvent, Tags } from "../../src/irc/events";
-import { Ghosts } from "../../src/matrix/ghosts";
 import { MatrixApiError } from "../../src/matrix/matrixApi";
-import { createMetrics } from "../../src/observability/metrics";
-import { RoomIndex } from "../../src/rooms/roomIndex";
-import { RoomQueues } from "../../src/rooms/roomQueues";
-import { PendingSends, type PendingSend } from "../../src/rooms/pendingSends";
-import { SendJournal } from "../../src/store/sendJournal";
-import { deliverMessage } from "../../src/fromIrc/deliverMessage";
-import { openNedbStore } from "../../src/store/nedbStore";
-import { FakeClock } from "../support/fakeClock";
-import { FakeMatrixApi } from "../support/fakeMatrixApi";
-import { fakeNetwork } from "../support/fakeNetwork";
-import { PmGuard } from "../../src/pms/pmGuard";
-import { silentLogger } from "../support/silentLogger";
+import { BOT, MAPPED, PORTAL, T, base, ircScene } from "../support/ircScene";
 
-const BOT = "@ircbot:example.org";
-const PORTAL = "!portal:example.org";
-const MAPPED = "!mapped:example.org";
 const BOB = "@irc_bob:example.org";
-const T = 1_700_000_000_000;
-const base = { tags: {}, time: T, batch: undefined };
-
-async function setup() {
-  const network = fakeNetwork();
-  const rooms = new RoomIndex((await openNedbStore(undefined)).rooms);
-  await rooms.add({ roomId: PORTAL, network: network.id, channel: "#chan", folded: "#chan", origin: "portal" });
-  await rooms.add({ roomId: MAPPED, network: network.id, channel: "#Chan", folded: "#chan", origin: "mapped" });
-  const api = new FakeMatrixApi();
-  const clock = new FakeClock();
-  const givenUp: string[] = [];
-  const queues = new RoomQueues({ onGiveUp: (roomId, op) => givenUp.push(`${roomId} ${op.what}`), onRetry: () => undefined }, clock);
-  const fold = (name: string) => network.channels.fold(name);
-  // Our connections: Alice's puppet and the IRC bot.
-  const ours = new Set(["Alice[m]", "matrixbridge"].map(fold));
-  const puppets = new Map([[fold("Alice[m]"), "@alice:example.org"]]);
-  const metrics = createMetrics();
-  const ghosts = new Ghosts(api, BOT);
-  const sends = new PendingSends({
-    journal: new SendJournal<PendingSend>(undefined, "test"),
-    queues,
-    // Marks recorded among the API calls, so the test sees what happened before it.
-    deliver: (send) => deliverMessage(send, { ghosts, api, metrics, markDelivered: (s) => api.calls.push(`mark ${s.channel} ${String(s.ts)} ${String(s.msgid)}`) }),
-    notice: (send, text) => api.calls.push(`notice ${send.roomId} ${text}`),
-    maxPerRoom: 1000,
-    depth: () => undefined,
-    dropped: () => undefined,
-  });
-  const ctx: IrcContext = {
-    network,
-    rooms,
-    queues,
-    sends,
-    ghosts,
-    api,
-    botUserId: BOT,
-    log: silentLogger(),
-    metrics,
-    isOurs: (nick) => ours.has(fold(nick)),
-    userOfNick: (nick) => puppets.get(fold(nick)),
-    fold,
-    // Recorded among the API calls, so the test sees what happened before it.
-    markDelivered: (channel, time, msgid) => api.calls.push(`mark ${channel} ${String(time)} ${String(msgid)}`),
-    topics: new Map(),
-    splits: new SplitDebouncer(network.netsplitDebounceMs, clock),
-    pms: { find: () => undefined, notice: () => undefined },
-    pmGuard: new PmGuard(network.privateMessages, clock),
-    busy: () => undefined,
-  };
-  const route = (ev: ChannelEvent) => routeIrcEvent({ key: dedupeKey(ev, clock.now()), ev }, ctx);
-  /** Routes the events, waits for the room queues, and returns the API calls they made. */
-  const run = async (...events: ChannelEvent[]) => {
-    const from = api.calls.length;
-    events.forEach(route);
-    await queues.idle();
-    return api.calls.slice(from);
-  };
-  return { ctx, api, queues, clock, givenUp, route, run };
-}
+const setup = () => ircScene();
 
 function message(from: string, text: string, kind: MessageEvent["kind"] = "privmsg", tags: Tags = {}): ChannelEvent {
   return { type: "message", channel: "#chan", e: { ...base, kind, from, target: "#chan", text, tags, account: undefined } };

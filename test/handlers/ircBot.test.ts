@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BOT_USERNAME, IrcBot } from "../../src/bridge/ircBot";
+import { AccessRecords } from "../../src/rooms/accessRecords";
+import { ChannelKeys } from "../../src/rooms/channelKeys";
+import { PowerLevelSync } from "../../src/rooms/powerLevelSync";
+import { RoomAccess } from "../../src/rooms/roomAccess";
 import { NetworkBridge } from "../../src/bridge/networkBridge";
 import { parseConfig } from "../../src/config/load";
 import { IrcConnection, type ConnectGate } from "../../src/irc/connection";
@@ -107,6 +111,7 @@ ircNetworks:
         depth: () => undefined,
         dropped: () => undefined,
       });
+      const records = new AccessRecords(store.roomAccess, silentLogger());
       const bridge = new NetworkBridge({
         network,
         store,
@@ -122,6 +127,9 @@ ircNetworks:
         notify: () => undefined,
         credentials: () => Promise.resolve(undefined),
         pms: { find: () => undefined, notice: () => undefined },
+        access: new RoomAccess({ api, queues, records, powerLevels: new PowerLevelSync({ api, queues, records, botUserId: BOT, clock: systemClock, log: silentLogger() }), botUserId: BOT }),
+        keys: new ChannelKeys(store.channelKeys, undefined, silentLogger()),
+        notice: () => undefined,
       });
       return { bridge, index };
     };

@@ -1,47 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { IrcConnection, type ConnectGate } from "../../src/irc/connection";
 import { nickRequest, whoisRequest } from "../../src/irc/replies";
-import { FakeIrcServer } from "../support/fakeIrcServer";
-
-/** Lets the first connection attempt go at once and holds every later one (no reconnects here). */
-function onceGate(): ConnectGate {
-  let used = false;
-  return {
-    request: (_id, request) => {
-      if (used) return;
-      used = true;
-      setImmediate(() => request.go());
-    },
-    cancel: () => undefined,
-    report: () => undefined,
-    holdReason: undefined,
-  };
-}
-
-/** A real IrcConnection (irc-framework underneath) registered with a scripted local server. */
-async function connected(caps: readonly string[]) {
-  const server = new FakeIrcServer(caps);
-  const port = await server.listen();
-  const connection = new IrcConnection({
-    id: "test/alice",
-    server: { host: "127.0.0.1", port, tls: false, bindAddress: undefined },
-    realname: "@alice:example.org",
-    pacing: { burstLines: 10, lineIntervalMs: 0, maxQueuedLines: 100 },
-    keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
-    reconnect: { minMs: 60000, maxMs: 60000 },
-    gate: onceGate(),
-    priority: () => 0,
-  });
-  const registered = new Promise<void>((resolve) => connection.on("registered", () => resolve()));
-  connection.start({ nick: "alice", username: "alice" });
-  await registered;
-  const done = async () => {
-    connection.close("test over");
-    await server.close();
-  };
-  return { server, connection, done };
-}
+import { connected } from "../support/connectedClient";
 
 describe("IrcConnection.request against a server", () => {
   it("with labeled-response: tags the line and takes exactly the labeled answer", async () => {

@@ -75,7 +75,7 @@ describe("private messages, IRC -> Matrix", () => {
     for (const [membership, invited] of [["leave", true], ["join", false]] as const) {
       const s = await pmScene();
       await s.index.put({ roomId: "!old:example.org", network: "testnet", userId: ALICE, nick: "Bob", folded: "bob", createdAt: 5 }).written;
-      s.api.state.set(`!old:example.org m.room.member ${ALICE}`, { membership });
+      s.api.given("!old:example.org", "m.room.member", { membership }, ALICE);
       s.fromIrc("Bob", "hello");
       s.fromIrc("Bob", "again", { time: T + 1 });
       await s.settle();
@@ -108,7 +108,7 @@ describe("private messages, IRC -> Matrix", () => {
   it("a room the ghost may not post in any more (403) is replaced by a new one; another refusal is not", async () => {
     const s = await pmScene();
     await s.index.put({ roomId: "!old:example.org", network: "testnet", userId: ALICE, nick: "Bob", folded: "bob", createdAt: 5 }).written;
-    s.api.state.set(`!old:example.org m.room.member ${ALICE}`, { membership: "join" });
+    s.api.given("!old:example.org", "m.room.member", { membership: "join" }, ALICE);
     s.api.failures.set("send !old:example.org", new MatrixApiError(403, "M_FORBIDDEN", "not in room"));
     s.fromIrc("Bob", "hello");
     await s.settle();

@@ -80,7 +80,7 @@ describe("private messages, Matrix -> IRC", () => {
 
   const declines: [string, (s: Awaited<ReturnType<typeof pmScene>>) => void, string, RegExp][] = [
     ["a room with someone else in it", (s) => s.api.members.set(DM, [ALICE, BOB, CAROL]), "", /only for you and bob, and @carol:example\.org is here too/],
-    ["an encrypted room", (s) => s.api.state.set(`${DM} m.room.encryption `, { algorithm: "m.megolm.v1.aes-sha2" }), "", /encrypted/],
+    ["an encrypted room", (s) => s.api.given(DM, "m.room.encryption", { algorithm: "m.megolm.v1.aes-sha2" }), "", /encrypted/],
     ["a network where private messages are off", () => undefined, ", privateMessages: { enabled: false }", /not bridged on TestNet/],
   ];
   for (const [what, arrange, extra, says] of declines) {

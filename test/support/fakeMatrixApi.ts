@@ -13,7 +13,7 @@ export interface SentEvent {
 /**
  * A MatrixApi that talks to no homeserver: every call is recorded in `calls` as one readable line
  * ("join !room:x @user:x"), successful sends also in `sent` with all their fields, created rooms in
- * `created`; `getState` answers from `state`. A method named in
+ * `created`; `getState` answers from `state` (see `given`, `stateOf`). A method named in
  * `failures` ("send", or "send !room:x" for one room) rejects with that error (every call, until it
  * is removed). Any other request throws.
  */
@@ -29,8 +29,10 @@ export class FakeMatrixApi extends MatrixApi {
   private roomsMade = 0;
   /** Members `joinedMembers` reports per room (none when unset). */
   readonly members = new Map<string, string[]>();
-  /** State `getState` reports, by "roomId type stateKey" (absent: 404, undefined). */
+  /** Room state by "room\0type\0stateKey": what getState answers (undefined, as for a 404, when unset); setState writes it. */
   readonly state = new Map<string, Json>();
+  /** getState calls ("getState !room:x m.room.power_levels"), apart from `calls` (reads change nothing). */
+  readonly reads: string[] = [];
   /** Events `messages` reports per room, newest first. */
   readonly history = new Map<string, MatrixEvent[]>();
 
@@ -94,19 +96,35 @@ export class FakeMatrixApi extends MatrixApi {
     return this.record("unban", roomId, as, userId, reason);
   }
 
-  override async getState(roomId: string, as: string, type: string, stateKey = ""): Promise<Json | undefined> {
-    await this.record("getState", roomId, as, type, stateKey);
-    return this.state.get(`${roomId} ${type} ${stateKey}`);
-  }
-
   override async send(roomId: string, as: string, type: string, content: Json, txnId: string, ts?: number): Promise<string> {
     await this.record("send", roomId, as, type);
     this.sent.push({ roomId, as, type, content, txnId, ts });
     return `$event${this.sent.length}`;
   }
 
-  override setState(roomId: string, as: string, type: string, stateKey: string, content: Json): Promise<void> {
-    return this.record("setState", roomId, as, type, stateKey, JSON.stringify(content));
+  override async setState(roomId: string, as: string, type: string, stateKey: string, content: Json): Promise<void> {
+    await this.record("setState", roomId, as, type, stateKey, JSON.stringify(content));
+    this.state.set(`${roomId}\0${type}\0${stateKey}`, content);
+  }
+
+  override async getState(roomId: string, as: string, type: string, stateKey = ""): Promise<Json | undefined> {
+    this.reads.push(`getState ${roomId} ${type}`);
+    await this.record("getState", roomId, as, type, stateKey);
+    return this.state.get(`${roomId}\0${type}\0${stateKey}`);
+  }
+
+  /** Sets a room's state as if it had been there (no call recorded). */
+  given(roomId: string, type: string, content: Json, stateKey = ""): void {
+    this.state.set(`${roomId}\0${type}\0${stateKey}`, content);
+  }
+
+  /** A room's state now. */
+  stateOf(roomId: string, type: string, stateKey = ""): Json | undefined {
+    return this.state.get(`${roomId}\0${type}\0${stateKey}`);
+  }
+
+  override hideFromDirectory(roomId: string, as: string): Promise<void> {
+    return this.record("hideFromDirectory", roomId, as);
   }
 
   override async createRoom(as: string, body: Json): Promise<string> {

@@ -21,6 +21,10 @@ import { RoomQueues, type RoomOp } from "../../src/rooms/roomQueues";
 import { openNedbStore } from "../../src/store/nedbStore";
 import { SendJournal } from "../../src/store/sendJournal";
 import { RecentIds } from "../../src/util/recentIds";
+import { ChannelRoster } from "../../src/rooms/channelRoster";
+import { AccessRecords } from "../../src/rooms/accessRecords";
+import { PowerLevelSync } from "../../src/rooms/powerLevelSync";
+import { RoomAccess } from "../../src/rooms/roomAccess";
 import { FakeClock } from "./fakeClock";
 import { NO_ACTORS, idleChanops } from "./fakeChanops";
 import { FakeMatrixApi } from "./fakeMatrixApi";
@@ -121,6 +125,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
     dropped: () => undefined,
   });
   const fold = (name: string) => network.channels.fold(name);
+  const records = new AccessRecords(store.roomAccess, log);
   const ircCtx: IrcContext = {
     network,
     rooms,
@@ -140,6 +145,12 @@ export async function pmScene(options: PmSceneOptions = {}) {
     pms,
     pmGuard: new PmGuard(network.privateMessages, clock),
     busy: (userId) => puppets.busy(userId),
+    // No channels in these scenes.
+    roster: new ChannelRoster(fold),
+    access: new RoomAccess({ api, queues, records, powerLevels: new PowerLevelSync({ api, queues, records, botUserId: BOT, clock, log }), botUserId: BOT }),
+    notice: () => undefined,
+    puppetsIn: () => [],
+    channelKey: () => undefined,
   };
   /** Lets every queue run dry (room operations may queue more, and sends follow outbox writes). */
   const settle = async () => {

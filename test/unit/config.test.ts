@@ -87,7 +87,7 @@ describe("config validation", () => {
     ["raw command managed by the bridge", minimal.replace("address:", "rawCommands: { allowed: [MODE, join] }, address:"), "ircNetworks[0].rawCommands.allowed", /join is managed by the bridge/],
     ["raw command not a word", minimal.replace("address:", "rawCommands: { privileged: ['SA-JOIN'] }, address:"), "ircNetworks[0].rawCommands.privileged", /letters only/],
     ["service nick with a comma", minimal.replace("address:", "rawCommands: { serviceNicks: ['Nick,Serv'] }, address:"), "ircNetworks[0].rawCommands.serviceNicks", /must be a nick/],
-    ["voice above op", minimal.replace("address:", "chanops: { modeLevels: { o: 10, v: 20 } }, address:"), "ircNetworks[0].chanops.modeLevels.v", /must not exceed modeLevels.o/],
+    ["voice above op", minimal.replace("address:", "chanops: { levels: { o: 10, v: 20 } }, address:"), "ircNetworks[0].chanops.levels.v", /must not exceed levels.o/],
     ["top level not a mapping", "- 1\n", "(top level)", /expected a mapping/],
   ];
   for (const [name, text, path, message] of cases) {

@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ChannelWatch, EMPTY_RESTORE_MS } from "../../src/bridge/channelWatch";
+import { NetworkFeed } from "../../src/broker/networkFeed";
+import { modeSpec, parseModeChanges } from "../../src/irc/modes";
+import { HeardConnection } from "../support/heardConnection";
+import { MAPPED, PORTAL, base, ircScene } from "../support/ircScene";
+
+/** A network feed whose connection events reach a ChannelWatch, with the scene's rooms behind it. */
+async function watched() {
+  const scene = await ircScene();
+  const feed = new NetworkFeed(
+    scene.network,
+    {
+      deliver: () => undefined,
+      names: () => undefined,
+      channelModes: () => undefined,
+      channelEmpty: (channel) => watch.empty(channel),
+      privateMessage: () => undefined,
+      selfJoined: (connection, channel) => watch.joined(connection, channel),
+      handover: () => undefined,
+      duplicate: () => undefined,
+    },
+    scene.clock,
+    { windowMs: 60000, graceMs: 3000 },
+  );
+  const watch = new ChannelWatch({ feed, clock: scene.clock, ctx: () => scene.ctx });
+  const connection = (id: string, nick: string) => {
+    const c = new HeardConnection(id, nick);
+    feed.attach(c, false);
+    return c;
+  };
+  const enter = (c: HeardConnection, channel = "#chan") => c.hear("join", { ...base, nick: c.nick, channel, account: undefined });
+  return { ...scene, feed, watch, connection, enter };
+}
+
+describe("entering and leaving a channel", () => {
+  it("the first connection in asks for the channel's modes; the next ones do not", async () => {
+    const { connection, enter } = await watched();
+    const a = connection("a", "alice");
+    const b = connection("b", "bob");
+    enter(a);
+    enter(b);
+    assert.deepEqual(a.sent, ["MODE #chan"]);
+    assert.deepEqual(b.sent, []);
+  });
+
+  it("#1576: the last connection gone, an invite-only rule the bridge set is restored after the wait; back in time, it is kept", async () => {
+    const { connection, enter, run, clock, queues, api } = await watched();
+    const a = connection("a", "alice");
+    enter(a);
+    await run({ type: "mode", channel: "#chan", e: { ...base, by: "op", channel: "#chan", changes: parseModeChanges("+i", [], modeSpec(undefined, undefined)) } });
+    assert.equal(api.stateOf(PORTAL, "m.room.join_rules")?.join_rule, "invite");
+    a.hear("closed", { reason: "lost", fatal: false, willReconnect: true, throttled: false });
+    clock.advance(EMPTY_RESTORE_MS / 2);
+    enter(a);
+    clock.advance(EMPTY_RESTORE_MS);
+    await queues.idle();
+    assert.equal(api.stateOf(PORTAL, "m.room.join_rules")?.join_rule, "invite", "back within the wait: still +i");
+    a.hear("part", { ...base, nick: "alice", channel: "#chan", reason: "" });
+    clock.advance(EMPTY_RESTORE_MS - 1);
+    await queues.idle();
+    assert.equal(api.stateOf(PORTAL, "m.room.join_rules")?.join_rule, "invite");
+    clock.advance(1);
+    await queues.idle();
+    assert.equal(api.stateOf(PORTAL, "m.room.join_rules")?.join_rule, "public");
+    assert.equal(api.stateOf(MAPPED, "m.room.join_rules")?.join_rule, "public");
+  });
+});
