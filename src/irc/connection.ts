@@ -7,7 +7,7 @@ import { Client } from "irc-framework";
 import { forwardEvents, optStr, str, type ForwardedEvents, type Raw } from "./clientEvents";
 import { EchoWaiter } from "./echoWaiter";
 import { buildLine, ctcpAction, splitMessage, textBudget } from "./lines";
-import { PacedQueue, systemClock, type Clock, type PacingSettings } from "./pacedQueue";
+import { PacedQueue, systemClock, type Clock } from "./pacedQueue";
 import { nickAlternatives } from "./nickTemplate";
 import { parseCasemapping, sameName, type Casemapping } from "./casemapping";
 import { parseIrcLine } from "./ircLine";
@@ -15,88 +15,15 @@ import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
 import { PendingRequests, REQUEST_TIMEOUT_MS, type IrcReply, type IrcRequest } from "./requests";
 import { TypedEmitter } from "../util/typedEmitter";
-import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
+import type { ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials } from "./connectionTypes";
 import { refusalIn } from "./serverWords";
 import { errorText } from "../errors";
-import { refusalOfError, refusalOfNumeric, type IrcRefusal } from "./refusal";
+import { refusalOfError, refusalOfNumeric } from "./refusal";
 
-/** The part of the network's connect scheduler a connection uses (see connectScheduler.ts). */
-export interface ConnectGate {
-  request(id: string, request: ConnectRequest, delayMs?: number): void;
-  cancel(id: string): void;
-  report(id: string, outcome: ConnectOutcome): void;
-  /** Why connections are being held back, if they are. */
-  readonly holdReason: string | undefined;
-}
+export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials } from "./connectionTypes";
 
 /** A connection that stayed registered this long is healthy: its reconnect backoff starts over. */
 const STABLE_MS = 60000;
-
-export interface ConnectionOptions {
-  readonly id: string;
-  readonly server: { readonly host: string; readonly port: number; readonly tls: boolean; readonly bindAddress: string | undefined };
-  readonly realname: string;
-  readonly pacing: PacingSettings;
-  readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
-  /**
-   * Backoff for a connection that keeps failing on its own (dropped soon after registering):
-   * doubling from minMs to maxMs. A server that is down or throttling is the gate's business.
-   */
-  readonly reconnect: { readonly minMs: number; readonly maxMs: number };
-  /** When this connection may open a socket (the network's connect scheduler). */
-  readonly gate: ConnectGate;
-  /** Higher connects first (the user's last activity). */
-  readonly priority: () => number;
-  readonly clock?: Clock;
-  /** The channel keys the bridge knows (never logged). */
-  readonly keys?: ChannelKeyBook;
-}
-
-/** Where a connection finds channel keys, and reports the ones a server accepted. */
-export interface ChannelKeyBook {
-  /** The key the bridge knows for a channel, used when it is joined or rejoined without one. */
-  get(channel: string): string | undefined;
-  /** The server let us in with this key (the echo of a keyed JOIN, or remember() after !join). */
-  accepted(channel: string, key: string): void;
-}
-
-/** An account and its password (plaintext in memory only, never logged). */
-export interface Credentials {
-  readonly account: string;
-  readonly password: string;
-}
-
-export interface ConnectionIdentity {
-  readonly nick: string;
-  readonly username: string;
-  readonly auth?: Credentials | undefined;
-}
-
-export interface ConnectionEvents extends ForwardedEvents {
-  /** Registered with the server; `again` after a reconnect (channels are being rejoined). */
-  registered: (nick: string, nickNote: string | undefined, again: boolean) => void;
-  /** An error numeric or ERROR line the server sent (e.g. banned, too many connections). */
-  /**
-   * `attributed`: the error answered something the bridge sent and its sender was told there (a
-   * refused message); otherwise nobody was told yet.
-   */
-  serverError: (e: { readonly error: string; readonly reason: string; readonly channel: string | undefined; readonly attributed: boolean }) => void;
-  /**
-   * The server refused a message no line was waiting for: on a server without echo-message a sent
-   * line counts as sent once written, so a refusal that follows is the only word the sender gets.
-   */
-  refused: (refusal: IrcRefusal) => void;
-  /**
-   * The socket is gone. `willReconnect` unless it was closed on purpose or the server refused us for
-   * good (`fatal`: banned), which is never retried. `throttled`: the server wants fewer or slower
-   * connections; the network's connect scheduler backs off before this one tries again.
-   */
-  closed: (e: { readonly reason: string; readonly fatal: boolean; readonly willReconnect: boolean; readonly throttled: boolean }) => void;
-  /** The server logged us in to an account (SASL, or NickServ after registration). */
-  loggedIn: (account: string, via: "sasl" | "nickserv") => void;
-  /** SASL login failed (wrong password, unsupported); the connection goes on without an account. */
-  loginFailed: (reason: string) => void;
-}
 
 /** Bytes we assume for our own "nick!user@host" when the server has not told us (hosts may be 63). */
 const HOSTMASK_BOUND = 100;
