@@ -16,7 +16,12 @@ describe("faults on Ergo", () => {
   const scene = new PortalScene(bridge, `#${uniqueName("fault")}`);
   const { channel } = scene;
   before(() => scene.setUp());
-  after(() => scene.tearDown());
+  // A story that fails half-way must not leave a server stopped for the stories after it.
+  after(async () => {
+    testenvCommand("start", "synapse");
+    testenvCommand("start", "ergo");
+    await scene.tearDown();
+  });
 
   it("the homeserver stopped for 10 s under IRC traffic: every message arrives once, in order", async () => {
     scene.talker.say(channel, "hs-0");
@@ -106,7 +111,12 @@ describe("faults on InspIRCd (no chathistory: only the bridge's own journal can 
   const scene = new PortalScene(bridge, `#${uniqueName("jrnl")}`);
   const { channel } = scene;
   before(() => scene.setUp());
-  after(() => scene.tearDown());
+  // A story that fails half-way must not leave a server stopped for the stories after it.
+  after(async () => {
+    testenvCommand("start", "synapse");
+    testenvCommand("start", "ergo");
+    await scene.tearDown();
+  });
 
   it("the homeserver down, then the bridge killed with SIGKILL: the IRC messages of the outage arrive after both are back, once, in order", async () => {
     scene.talker.say(channel, "jr-0");
@@ -116,8 +126,8 @@ describe("faults on InspIRCd (no chathistory: only the bridge's own journal can 
       scene.talker.say(channel, `jr-${k}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    // The bridge has read them (its queue is retrying against the stopped homeserver): kill it.
-    await bridge.process?.waitForLine(/retrying an operation.*message from/, 20000);
+    // The bridge has read them (its room queue is retrying against the stopped homeserver): kill it.
+    await bridge.process?.waitForLine(/retrying an operation/, 20000);
     await new Promise((r) => setTimeout(r, 1000));
     await bridge.stop("SIGKILL");
     testenvCommand("start", "synapse");
