@@ -22,23 +22,20 @@ import type { Transaction } from "./matrix/events";
 import { Ghosts } from "./matrix/ghosts";
 import { Homeserver } from "./matrix/homeserver";
 import { HomeserverWatch } from "./matrix/homeserverWatch";
-import { MatrixApi, MatrixApiError } from "./matrix/matrixApi";
+import { MatrixApi } from "./matrix/matrixApi";
 import type { Registration } from "./matrix/registration";
 import { createLogger, type Logger } from "./observability/logger";
 import { createMetrics, type Metrics } from "./observability/metrics";
 import { startMetricsServer } from "./observability/metricsServer";
-import { AccessRecords } from "./rooms/accessRecords";
 import { RosterChannelOps } from "./rooms/channelOps";
-import { ChannelKeys } from "./rooms/channelKeys";
 import { Portals } from "./rooms/portals";
+import { homeserverQueues } from "./compose/homeserverQueues";
+import type { AccessRecords } from "./rooms/accessRecords";
+import { channelAccess } from "./compose/channelAccess";
+import { privateMessages } from "./compose/privateMessages";
 import { PowerLevelCache } from "./rooms/powerLevels";
-import { PowerLevelSync } from "./rooms/powerLevelSync";
-import { RoomAccess } from "./rooms/roomAccess";
 import { RoomIndex } from "./rooms/roomIndex";
-import { RoomQueues, type RoomOp } from "./rooms/roomQueues";
-import { PmIndex } from "./rooms/pmIndex";
-import { DirectChats } from "./pms/directChats";
-import { PmRooms } from "./pms/pmRooms";
+import type { RoomQueues } from "./rooms/roomQueues";
 import { PendingSends, parsePendingSend, type PendingSend } from "./rooms/pendingSends";
 import { SendJournal } from "./store/sendJournal";
 import { CredentialStore } from "./puppets/credentialStore";
@@ -138,29 +135,7 @@ export class App {
       }
     }
     // Rooms whose queue is retrying because the homeserver failed: the bridge is degraded meanwhile.
-    const retrying = new Set<string>();
-    const recovered = (roomId: string) => {
-      retrying.delete(roomId);
-      if (retrying.size === 0) this.metrics.homeserverReachable.set(1);
-    };
-    const queues = new RoomQueues(
-      {
-        onGiveUp: (roomId, op, err) => {
-          recovered(roomId);
-          this.metrics.roomOpsGivenUp.inc();
-          log.warn("the homeserver refused an operation; moving on", { room: roomId, what: op.what, error: errorText(err) });
-        },
-        onRetry: (roomId, op, err, delayMs) => {
-          if (err instanceof MatrixApiError && err.transient) {
-            retrying.add(roomId);
-            this.metrics.homeserverReachable.set(0);
-          }
-          log.info("retrying an operation", { room: roomId, what: op.what, error: errorText(err), delayMs });
-        },
-        onRecovered: recovered,
-      },
-      systemClock,
-    );
+    const { queues, retrying } = homeserverQueues(this.metrics, log, systemClock);
     const adminNetworks = this.networks.map((n) => ({ id: n.id, name: n.name }));
     const adminRooms = new AdminRooms({ api: this.api, botUserId: this.botUserId, store: store.adminRooms, networks: adminNetworks, log: log.child({ module: "admin" }) });
     await adminRooms.load();
@@ -173,28 +148,17 @@ export class App {
       log: log.child({ module: "admin" }),
     });
     const ghosts = new Ghosts(this.api, this.botUserId);
-    const accessRecords = new AccessRecords(store.roomAccess, log.child({ module: "access" }));
-    await accessRecords.load();
-    const powerLevels = new PowerLevelSync({ api: this.api, queues, records: accessRecords, botUserId: this.botUserId, clock: systemClock, log: log.child({ module: "access" }) });
-    const roomAccess = new RoomAccess({ api: this.api, queues, records: accessRecords, powerLevels, botUserId: this.botUserId });
-    const keys = new ChannelKeys(store.channelKeys, this.seal, log.child({ module: "keys" }));
-    await keys.load();
-    if (!keys.persistent) log.info("no bridge.passwordKeyFile: channel keys are kept in memory only and forgotten on restart");
+    const { access: roomAccess, keys, records: accessRecords } = await channelAccess({ store, api: this.api, queues, botUserId: this.botUserId, seal: this.seal, clock: systemClock, log });
     const credentials = new CredentialStore(store.puppets, this.seal, log.child({ module: "credentials" }));
-    const networkById = new Map(this.networks.map((n) => [n.id, n]));
-    const pmIndex = new PmIndex(store.pmRooms);
-    await pmIndex.load();
-    const pmLog = log.child({ module: "pms" });
-    const enqueue = (key: string, op: RoomOp) => queues.enqueue(key, op);
-    const pms = new PmRooms({ index: pmIndex, api: this.api, ghosts, enqueue, networks: networkById, clock: systemClock, log: pmLog, metrics: this.metrics });
-    const directChats = new DirectChats({
-      pms,
+    const { index: pmIndex, pms, directChats } = await privateMessages({
+      store,
       api: this.api,
       ghosts,
-      enqueue,
-      networks: networkById,
+      queues,
+      networks: this.networks,
       clock: systemClock,
-      log: pmLog,
+      metrics: this.metrics,
+      log,
       // Outside a transaction: the outbox writes these cause are awaited by their sends alone.
       replay: (events) => events.forEach((event) => routeMatrixEvent(event, { ...matrixCtx, keep: () => undefined })),
     });
@@ -352,7 +316,7 @@ export class App {
         health: () => {
           const reasons = [
             ...(this.watch.problem === undefined ? [] : [this.watch.problem]),
-            ...(retrying.size === 0 ? [] : [`the homeserver is failing: ${retrying.size} room(s) waiting to retry`]),
+            ...(retrying() === 0 ? [] : [`the homeserver is failing: ${retrying()} room(s) waiting to retry`]),
           ];
           return reasons.length === 0 ? { status: "ok", reasons } : { status: "degraded", reasons };
         },
