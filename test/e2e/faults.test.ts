@@ -4,24 +4,28 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { bridges } from "../../scripts/lib/testenv";
+import { bridges, type LocalBridge } from "../../scripts/lib/testenv";
 import { TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
 import { eventually, sendText, uniqueName } from "./support/matrixClient";
 import { PortalScene } from "./support/portalScene";
 import { testenvCommand } from "./support/testenvControl";
 
-describe("faults on Ergo", () => {
-  const bridge = new RunningBridge(bridges.sample);
-  const scene = new PortalScene(bridge, `#${uniqueName("fault")}`);
-  const { channel } = scene;
+/** A portal scene whose servers are brought back after the stories, even when one fails half-way. */
+function faultScene(spec: LocalBridge, prefix: string) {
+  const bridge = new RunningBridge(spec);
+  const scene = new PortalScene(bridge, `#${uniqueName(prefix)}`);
   before(() => scene.setUp());
-  // A story that fails half-way must not leave a server stopped for the stories after it.
   after(async () => {
     testenvCommand("start", "synapse");
     testenvCommand("start", "ergo");
     await scene.tearDown();
   });
+  return { bridge, scene, channel: scene.channel };
+}
+
+describe("faults on Ergo", () => {
+  const { bridge, scene, channel } = faultScene(bridges.sample, "fault");
 
   it("the homeserver stopped for 10 s under IRC traffic: every message arrives once, in order", async () => {
     scene.talker.say(channel, "hs-0");
@@ -107,16 +111,7 @@ describe("faults on Ergo", () => {
 });
 
 describe("faults on InspIRCd (no chathistory: only the bridge's own journal can keep IRC messages)", () => {
-  const bridge = new RunningBridge(bridges.insp);
-  const scene = new PortalScene(bridge, `#${uniqueName("jrnl")}`);
-  const { channel } = scene;
-  before(() => scene.setUp());
-  // A story that fails half-way must not leave a server stopped for the stories after it.
-  after(async () => {
-    testenvCommand("start", "synapse");
-    testenvCommand("start", "ergo");
-    await scene.tearDown();
-  });
+  const { bridge, scene, channel } = faultScene(bridges.insp, "jrnl");
 
   it("the homeserver down, then the bridge killed with SIGKILL: the IRC messages of the outage arrive after both are back, once, in order", async () => {
     scene.talker.say(channel, "jr-0");

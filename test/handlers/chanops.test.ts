@@ -7,11 +7,9 @@ import { describe, it } from "node:test";
 import { ChannelOrder } from "../../src/fromMatrix/channelOrder";
 import type { ActingConnection, MatrixContext } from "../../src/fromMatrix/context";
 import { routeMatrixEvent } from "../../src/fromMatrix/router";
-import { ConnectScheduler } from "../../src/irc/connectScheduler";
 import type { MatrixEvent } from "../../src/matrix/events";
 import { Ghosts } from "../../src/matrix/ghosts";
 import { createMetrics } from "../../src/observability/metrics";
-import { PuppetRegistry } from "../../src/puppets/puppetRegistry";
 import { PowerLevelCache } from "../../src/rooms/powerLevels";
 import { RoomIndex } from "../../src/rooms/roomIndex";
 import { openNedbStore } from "../../src/store/nedbStore";
@@ -23,6 +21,7 @@ import { FakeClock } from "../support/fakeClock";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { silentLogger } from "../support/silentLogger";
+import { testPuppets } from "../support/testPuppets";
 
 const BOT = "@ircbridge:example.org";
 const ROOM = "!room:example.org";
@@ -63,18 +62,7 @@ async function setup(options: { bot?: boolean; store?: Store } = {}) {
   const restored: string[] = [];
   const topics: string[] = [];
   const seen = new RecentIds(100);
-  const puppets = new PuppetRegistry({
-    network,
-    store: store.puppets,
-    identity: () => new Promise<{ nick: string; username: string }>(() => undefined),
-    attach: () => undefined,
-    clock,
-    log: silentLogger(),
-    keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
-    reconnect: { minMs: 1000, maxMs: 60000 },
-    gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
-    dropped: () => undefined,
-  });
+  const puppets = testPuppets(network, store.puppets, clock);
   const inChannel = () => [...puppetsByUser].map(([userId, c]): { userId: string; connection: ActingConnection } => ({ userId, connection: c }));
   const ctx: MatrixContext = {
     botUserId: BOT,
