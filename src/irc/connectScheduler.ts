@@ -16,6 +16,7 @@
  *   no attempt starts for the breaker's time (doubling on each trip from breakerMinMs to
  *   breakerMaxMs, reset by a success); then one attempt probes. Each trip is reported with the
  *   server's words.
+ * - Jitter (0..jitterMs) is added to reconnects only.
  * - One timer for the whole network, never one per connection; each request is waited on at most once
  *   (a connection asking again replaces its earlier request).
  */
@@ -110,9 +111,12 @@ export class ConnectScheduler {
     return undefined;
   }
 
-  /** Asks for a turn to connect, at the earliest after `delayMs` (plus jitter). */
-  request(id: string, request: ConnectRequest, delayMs = 0): void {
-    const jitter = Math.round(this.random() * this.settings.jitterMs);
+  /**
+   * Asks for a turn to connect, at the earliest after `delayMs`, plus jitter for a reconnect (many
+   * connections lost at once must not come back in lockstep; a user's first connection need not wait).
+   */
+  request(id: string, request: ConnectRequest, delayMs = 0, reconnect = true): void {
+    const jitter = reconnect ? Math.round(this.random() * this.settings.jitterMs) : 0;
     this.inFlight.delete(id);
     this.waiting.set(id, { ...request, notBefore: this.clock.now() + delayMs + jitter });
     this.pump();

@@ -156,13 +156,13 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.username = identity.username;
     this.auth = identity.auth;
     this.alternatives = nickAlternatives(identity.nick, 30);
-    this.waitTurn(0);
+    this.waitTurn(0, false);
   }
 
   /** Asks the network's connect scheduler for a turn. */
-  private waitTurn(delayMs: number): void {
+  private waitTurn(delayMs: number, reconnect = true): void {
     this.state = "waiting";
-    this.options.gate.request(this.id, { go: () => this.connect(), priority: this.options.priority }, delayMs);
+    this.options.gate.request(this.id, { go: () => this.connect(), priority: this.options.priority }, delayMs, reconnect);
   }
 
   private connect(): void {

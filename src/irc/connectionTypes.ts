@@ -9,7 +9,7 @@ import type { IrcRefusal } from "./refusal";
 
 /** The part of the network's connect scheduler a connection uses (see connectScheduler.ts). */
 export interface ConnectGate {
-  request(id: string, request: ConnectRequest, delayMs?: number): void;
+  request(id: string, request: ConnectRequest, delayMs?: number, reconnect?: boolean): void;
   cancel(id: string): void;
   report(id: string, outcome: ConnectOutcome): void;
   /** Why connections are being held back, if they are. */

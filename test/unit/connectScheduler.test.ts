@@ -157,4 +157,15 @@ describe("connect scheduler", () => {
     s.scheduler.report("a", { kind: "registered" });
     assert.deepEqual(s.started, ["a"]);
   });
+
+  it("adds jitter to reconnects only, never to a user's first connection", () => {
+    const clock = new FakeClock();
+    const started: string[] = [];
+    const scheduler = new ConnectScheduler({ ...SETTINGS, jitterMs: 1000 }, { onTrip: () => undefined, onRecovered: () => undefined }, clock, () => 0.999);
+    scheduler.request("first", { go: () => started.push("first"), priority: () => 0 }, 0, false);
+    scheduler.request("again", { go: () => started.push("again"), priority: () => 0 });
+    assert.deepEqual(started, ["first"]);
+    clock.advance(999);
+    assert.deepEqual(started, ["first", "again"]);
+  });
 });
