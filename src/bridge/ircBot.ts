@@ -9,7 +9,7 @@
  * later, rejoined after every reconnect. Not guaranteed: that it is opped (that is the channel
  * operators' choice), nor that it rejoins a channel it was kicked from.
  */
-import type { ConnectGate } from "../irc/connection";
+import type { ChannelKeyBook, ConnectGate } from "../irc/connection";
 import { IrcConnection } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
@@ -24,6 +24,8 @@ export interface IrcBotDeps {
   readonly botUserId: string;
   /** The network's connect scheduler. */
   readonly gate: ConnectGate;
+  /** The channel keys the bridge knows, so the bot can join keyed channels. */
+  readonly keys: ChannelKeyBook;
   readonly clock: Clock;
   readonly log: Logger;
   /** The channels bridged on the network now. */
@@ -47,6 +49,7 @@ export class IrcBot {
       gate: deps.gate,
       priority: () => Number.MAX_SAFE_INTEGER,
       clock: deps.clock,
+      keys: deps.keys,
     });
     deps.attach(this.connection);
     this.connection.on("registered", (nick, note, again) => log.info(again ? "the IRC bot reconnected" : "the IRC bot connected", { network: network.id, nick, ...(note === undefined ? {} : { why: note }) }));

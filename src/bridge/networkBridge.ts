@@ -173,6 +173,11 @@ export class NetworkBridge {
     );
     const identity = (userId: string) => puppetIdentity(network, userId, deps.store.puppets, () => deps.api.displayname(userId));
     this.settings = new PuppetSettings({ networkId: network.id, store: deps.store.puppets, identity });
+    // The channel keys every connection of the network joins with (the bot's too).
+    const keyBook = {
+      get: (channel: string) => deps.keys.get(network.id, this.feed.fold(channel)),
+      accepted: (channel: string, key: string) => deps.keys.set(network.id, this.feed.fold(channel), key),
+    };
     this.puppets = new PuppetRegistry({
       network,
       store: deps.store.puppets,
@@ -180,20 +185,16 @@ export class NetworkBridge {
       attach: (connection, userId) => this.attach(connection, userId),
       clock: deps.clock,
       log,
-      keepalive: network.keepalive,
-      reconnect: network.reconnect,
       gate: this.scheduler,
       dropped: (userId, text) => deps.notify(userId, text),
-      keys: {
-        get: (channel) => deps.keys.get(network.id, this.feed.fold(channel)),
-        accepted: (channel, key) => deps.keys.set(network.id, this.feed.fold(channel), key),
-      },
+      keys: keyBook,
     });
     this.bot = network.bot.enabled
       ? new IrcBot({
           network,
           botUserId: deps.botUserId,
           gate: this.scheduler,
+          keys: keyBook,
           clock: deps.clock,
           log,
           channels: () => deps.rooms.all().filter((r) => r.network === network.id).map((r) => r.channel),

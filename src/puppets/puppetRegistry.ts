@@ -24,8 +24,6 @@ export interface PuppetRegistryDeps {
   readonly attach: (connection: IrcConnection, userId: string) => void;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
-  readonly reconnect: { readonly minMs: number; readonly maxMs: number };
   /** The network's connect scheduler. */
   readonly gate: ConnectGate;
   /** The bridge closed a user's connection (idle, inactive, evicted): tell them why. */
@@ -109,8 +107,8 @@ export class PuppetRegistry {
       server: network.server,
       realname: userId,
       pacing: network.pacing,
-      keepalive: this.deps.keepalive,
-      reconnect: this.deps.reconnect,
+      keepalive: network.keepalive,
+      reconnect: network.reconnect,
       gate: this.deps.gate,
       priority: () => this.lastActive.get(userId) ?? 0,
       clock: this.deps.clock,

@@ -60,6 +60,7 @@ describe("the IRC bot connection", () => {
       network,
       botUserId: BOT,
       gate,
+      keys: { get: (channel) => (channel.toLowerCase() === "#other" ? "sesame" : undefined), accepted: () => undefined },
       clock: new FakeClock(),
       log: silentLogger(),
       channels: () => index.all().filter((r) => r.network === network.id).map((r) => r.channel),
@@ -72,6 +73,7 @@ describe("the IRC bot connection", () => {
     assert.equal(bot.connection.nick, "custodian");
     assert.equal(gate.requests.get("testnet/bot")?.priority(), Number.MAX_SAFE_INTEGER);
     assert.deepEqual(bot.connection.channelNames, ["#chan", "#other"], "#Chan is #chan; the other network's channel is not joined");
+    assert.equal(bot.connection.channelEntries[1]?.key, "sesame", "a keyed channel is joined with the key the bridge knows");
     bot.join("#CHAN");
     bot.join("#new");
     assert.deepEqual(bot.connection.channelNames, ["#chan", "#other", "#new"]);

@@ -76,8 +76,6 @@ export async function pmScene(options: PmSceneOptions = {}) {
     attach: (connection, userId) => connection.on("refused", (refusal) => onLateRefusal(userId, refusal, ircCtx)),
     clock,
     log,
-    keepalive: { pingIntervalS: 3600, pingTimeoutS: 3600 },
-    reconnect: { minMs: 1000, maxMs: 60000 },
     gate,
     dropped: () => undefined,
   });

@@ -17,8 +17,6 @@ export function testPuppets(network: NetworkContext, store: PuppetStore, clock: 
     attach: () => undefined,
     clock,
     log: silentLogger(),
-    keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
-    reconnect: { minMs: 1000, maxMs: 60000 },
     gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
     dropped: () => undefined,
     ...extra,
