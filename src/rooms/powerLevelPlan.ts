@@ -17,6 +17,7 @@
  * that lands between that read and the write is overwritten (Matrix has no compare-and-set).
  */
 import type { Json } from "../matrix/matrixApi";
+import { levelValue, parsePowerLevels } from "./powerLevels";
 
 export interface Grants {
   /** Level the bridge last set, per user. */
@@ -38,22 +39,9 @@ export interface PowerPlan {
   readonly grants: Grants;
 }
 
-const level = (v: unknown): number | undefined => (typeof v === "number" && Number.isInteger(v) ? v : undefined);
-
-function usersOf(content: Json): Record<string, number> {
-  const out: Record<string, number> = {};
-  const users = content.users;
-  if (typeof users !== "object" || users === null) return out;
-  for (const [userId, value] of Object.entries(users)) {
-    const n = level(value);
-    if (n !== undefined) out[userId] = n;
-  }
-  return out;
-}
-
 export function planPowerLevels(content: Json, wishes: PowerWishes, grants: Grants, botUserId: string): PowerPlan {
-  const users = usersOf(content);
-  const usersDefault = level(content.users_default) ?? 0;
+  const { users: parsed, usersDefault } = parsePowerLevels(content);
+  const users: Record<string, number> = { ...parsed };
   const botLevel = users[botUserId] ?? usersDefault;
   const granted: Record<string, number> = { ...grants.users };
   let changed = false;
@@ -92,7 +80,7 @@ export function planPowerLevels(content: Json, wishes: PowerWishes, grants: Gran
 
 /** The new events_default (undefined: unchanged) and what to remember of it. */
 function planEventsDefault(content: Json, wish: PowerWishes["moderated"], grant: Grants["eventsDefault"]): { value: number | undefined; grant: Grants["eventsDefault"] } {
-  const current = level(content.events_default) ?? 0;
+  const current = levelValue(content.events_default) ?? 0;
   if (wish === undefined) return { value: undefined, grant };
   if (wish.on) {
     if (current < wish.level) return { value: wish.level, grant: { set: wish.level, before: grant?.set === current ? grant.before : current } };

@@ -17,7 +17,7 @@ export interface PowerLevels {
 }
 
 /** A power level as content carries it: an integer, or (in old rooms) a string of one. */
-function levelValue(value: unknown): number | undefined {
+export function levelValue(value: unknown): number | undefined {
   if (typeof value === "number" && Number.isInteger(value)) return value;
   if (typeof value === "string" && /^-?\d+$/.test(value.trim())) return Number(value.trim());
   return undefined;
