@@ -16,6 +16,8 @@ import { errorText } from "../errors";
 import { NOT_OPERATOR } from "../irc/channelRequests";
 import type { IrcReply } from "../irc/requests";
 import type { ActingConnection, MatrixContext, NetworkRuntime } from "./context";
+import type { MatrixEvent } from "../matrix/events";
+import type { RoomRecord } from "../store/store";
 
 /** The connections that may act, in order, or why none may. */
 export type Actors = { readonly ok: true; readonly connections: readonly ActingConnection[] } | { readonly ok: false; readonly why: string };
@@ -92,4 +94,30 @@ export function failureOf(reply: Exclude<IrcReply, { kind: "ok" }>): string {
 /** Runs an action started by a handler (handlers never await); an unexpected error is logged. */
 export function detach(ctx: MatrixContext, what: string, work: Promise<void>): void {
   work.catch((err: unknown) => ctx.log.error("a channel operator action failed", { what, error: errorText(err) }));
+}
+
+/** A Matrix moderator's action on a ghost in a bridged room: who did it, to which nick, and why. */
+export interface GhostAction {
+  readonly room: RoomRecord;
+  readonly runtime: NetworkRuntime;
+  readonly sender: string;
+  readonly ghost: string;
+  readonly nick: string;
+  /** The reason IRC shows: who did it, then their reason. */
+  readonly reason: string;
+}
+
+/** The ghost action a member event stands for; undefined outside bridged rooms or for non-ghosts. */
+export function ghostAction(event: MatrixEvent, ctx: MatrixContext): GhostAction | undefined {
+  const { room_id: roomId, sender, state_key: ghost } = event;
+  const room = roomId === undefined ? undefined : ctx.rooms.room(roomId);
+  const runtime = room === undefined ? undefined : ctx.networks.get(room.network);
+  const nick = ghost === undefined ? undefined : runtime?.network.ids.nickOfGhost(ghost);
+  if (room === undefined || runtime === undefined || sender === undefined || ghost === undefined || nick === undefined) return undefined;
+  return { room, runtime, sender, ghost, nick, reason: kickReason(sender, event.content.reason) };
+}
+
+/** The reason IRC shows for a kick or ban from Matrix: who did it, then their reason. */
+export function kickReason(sender: string, reason: unknown): string {
+  return typeof reason === "string" && reason.trim() !== "" ? `${sender}: ${reason}` : `${sender} (from Matrix)`;
 }

@@ -1,8 +1,6 @@
 import { banMask, hostIn, kickRequest, modeRequest, NICK_NOT_THERE, userhostRequest } from "../irc/channelRequests";
-import type { RoomRecord } from "../store/store";
-import { actorsFor, detach, failureOf, moderatorRefusal, throughActors } from "./chanops";
-import type { ActingConnection, MatrixContext, MatrixHandler, NetworkRuntime } from "./context";
-import { kickReason } from "./ghostKick";
+import { actorsFor, detach, failureOf, ghostAction, moderatorRefusal, throughActors, type GhostAction } from "./chanops";
+import type { ActingConnection, MatrixContext, MatrixHandler } from "./context";
 
 /** How long the host lookup before a ban may take; without an answer the nick is banned instead. */
 const USERHOST_TIMEOUT_MS = 5000;
@@ -16,16 +14,12 @@ const USERHOST_TIMEOUT_MS = 5000;
  * and the room is told.
  */
 export const onGhostBan: MatrixHandler = (event, ctx) => {
-  const { room_id: roomId, sender, state_key: ghost } = event;
-  const room = roomId === undefined ? undefined : ctx.rooms.room(roomId);
-  const runtime = room === undefined ? undefined : ctx.networks.get(room.network);
-  const nick = ghost === undefined ? undefined : runtime?.network.ids.nickOfGhost(ghost);
-  if (room === undefined || runtime === undefined || sender === undefined || ghost === undefined || nick === undefined) return;
-  detach(ctx, "ban", ban(ctx, runtime, room, { sender, ghost, nick, reason: kickReason(sender, event.content.reason) }));
+  const what = ghostAction(event, ctx);
+  if (what !== undefined) detach(ctx, "ban", ban(ctx, what));
 };
 
-async function ban(ctx: MatrixContext, runtime: NetworkRuntime, room: RoomRecord, what: { sender: string; ghost: string; nick: string; reason: string }): Promise<void> {
-  const { sender, ghost, nick } = what;
+async function ban(ctx: MatrixContext, what: GhostAction): Promise<void> {
+  const { room, runtime, sender, ghost, nick } = what;
   const channel = room.channel;
   const refuse = (why: string) => {
     ctx.notice(room.roomId, `${sender}: ${nick} was not banned from ${channel} on IRC: ${why}. The Matrix ban is lifted and ${nick} is back in the room, as it is still on IRC.`);

@@ -1,12 +1,6 @@
 import { kickRequest, NICK_NOT_THERE } from "../irc/channelRequests";
-import type { RoomRecord } from "../store/store";
-import { actorsFor, detach, failureOf, moderatorRefusal, throughActors } from "./chanops";
-import type { MatrixContext, MatrixHandler, NetworkRuntime } from "./context";
-
-/** The reason IRC shows for a kick from Matrix: who did it, then their reason. */
-export function kickReason(sender: string, reason: unknown): string {
-  return typeof reason === "string" && reason.trim() !== "" ? `${sender}: ${reason}` : `${sender} (from Matrix)`;
-}
+import { actorsFor, detach, failureOf, ghostAction, moderatorRefusal, throughActors, type GhostAction } from "./chanops";
+import type { MatrixContext, MatrixHandler } from "./context";
 
 /**
  * A Matrix moderator kicked a ghost: KICK on IRC, through their own connection when it is an
@@ -16,16 +10,12 @@ export function kickReason(sender: string, reason: unknown): string {
  * on IRC, and a notice says why. A nick that is no longer in the channel is only reported.
  */
 export const onGhostKick: MatrixHandler = (event, ctx) => {
-  const { room_id: roomId, sender, state_key: ghost } = event;
-  const room = roomId === undefined ? undefined : ctx.rooms.room(roomId);
-  const runtime = room === undefined ? undefined : ctx.networks.get(room.network);
-  const nick = ghost === undefined ? undefined : runtime?.network.ids.nickOfGhost(ghost);
-  if (room === undefined || runtime === undefined || sender === undefined || ghost === undefined || nick === undefined) return;
-  detach(ctx, "kick", kick(ctx, runtime, room, { sender, ghost, nick, reason: kickReason(sender, event.content.reason) }));
+  const what = ghostAction(event, ctx);
+  if (what !== undefined) detach(ctx, "kick", kick(ctx, what));
 };
 
-async function kick(ctx: MatrixContext, runtime: NetworkRuntime, room: RoomRecord, what: { sender: string; ghost: string; nick: string; reason: string }): Promise<void> {
-  const { sender, ghost, nick } = what;
+async function kick(ctx: MatrixContext, what: GhostAction): Promise<void> {
+  const { room, runtime, sender, ghost, nick } = what;
   const channel = room.channel;
   const refuse = (why: string) => {
     ctx.notice(room.roomId, `${sender}: ${nick} was not kicked from ${channel} on IRC: ${why}. ${nick} is back in the room, as it is still on IRC.`);
