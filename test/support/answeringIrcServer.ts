@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { IrcConnection, type ConnectGate } from "../../src/irc/connection";
+import type { IrcConnection } from "../../src/irc/connection";
+import { registeredConnection } from "./connectedClient";
 
 /**
  * A tiny IRC server that answers each message (tests of refusals), on an ephemeral 127.0.0.1 port, for one client: it offers `caps`, registers
@@ -47,22 +48,8 @@ export class AnsweringIrcServer {
   }
 
   /** A connection to this server, registered as `me`. */
-  async connect(): Promise<IrcConnection> {
-    const gate: ConnectGate = { request: (_id, request) => request.go(), cancel: () => undefined, report: () => undefined, holdReason: undefined };
-    const connection = new IrcConnection({
-      id: "test",
-      server: { host: "127.0.0.1", port: this.port, tls: false, bindAddress: undefined },
-      realname: "@me:example.org",
-      pacing: { burstLines: 100, lineIntervalMs: 0, maxQueuedLines: 100 },
-      keepalive: { pingIntervalS: 3600, pingTimeoutS: 3600 },
-      reconnect: { minMs: 1000, maxMs: 1000 },
-      gate,
-      priority: () => 0,
-    });
-    const registered = new Promise<void>((resolve) => connection.on("registered", () => resolve()));
-    connection.start({ nick: "me", username: "me" });
-    await registered;
-    return connection;
+  connect(): Promise<IrcConnection> {
+    return registeredConnection(this.port, "me");
   }
 
   async close(): Promise<void> {

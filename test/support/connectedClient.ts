@@ -16,24 +16,30 @@ export function onceGate(): ConnectGate {
   };
 }
 
-/** A real IrcConnection (irc-framework underneath) registered as "alice" with a scripted local server. */
-export async function connected(caps: readonly string[], options: Partial<ConnectionOptions> = {}) {
-  const server = new FakeIrcServer(caps);
-  const port = await server.listen();
+/** A real IrcConnection (irc-framework underneath) to a local test server, registered as `nick`. */
+export async function registeredConnection(port: number, nick: string, options: Partial<ConnectionOptions> = {}): Promise<IrcConnection> {
   const connection = new IrcConnection({
-    id: "test/alice",
+    id: `test/${nick}`,
     server: { host: "127.0.0.1", port, tls: false, bindAddress: undefined },
-    realname: "@alice:example.org",
-    pacing: { burstLines: 10, lineIntervalMs: 0, maxQueuedLines: 100 },
-    keepalive: { pingIntervalS: 30, pingTimeoutS: 90 },
+    realname: `@${nick}:example.org`,
+    pacing: { burstLines: 100, lineIntervalMs: 0, maxQueuedLines: 100 },
+    keepalive: { pingIntervalS: 3600, pingTimeoutS: 3600 },
     reconnect: { minMs: 60000, maxMs: 60000 },
     gate: onceGate(),
     priority: () => 0,
     ...options,
   });
   const registered = new Promise<void>((resolve) => connection.on("registered", () => resolve()));
-  connection.start({ nick: "alice", username: "alice" });
+  connection.start({ nick, username: nick });
   await registered;
+  return connection;
+}
+
+/** A real IrcConnection registered as "alice" with a scripted local server. */
+export async function connected(caps: readonly string[], options: Partial<ConnectionOptions> = {}) {
+  const server = new FakeIrcServer(caps);
+  const port = await server.listen();
+  const connection = await registeredConnection(port, "alice", options);
   const done = async () => {
     connection.close("test over");
     await server.close();
