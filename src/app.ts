@@ -220,7 +220,7 @@ export class App {
         {
           network: bridge.network,
           puppets: bridge.puppets,
-          order: new ChannelOrder(bridge.network.pacing.maxQueuedLines),
+          order: new ChannelOrder(bridge.network.pacing.maxQueuedLines, bridge.network.maxOrderHoldMs),
           history: (channel: string, since: number) => bridge.history(channel, since),
           actors: bridge.actors,
           noteTopic: (roomId: string, topic: string) => bridge.noteTopic(roomId, topic),

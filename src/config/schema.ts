@@ -86,6 +86,10 @@ const networkSchema = obj("One IRC network.", {
       "A Matrix message that could not be written to IRC within this many seconds (its connection is down or reconnecting) is given up, and the sender is told in the room.",
       120,
     ),
+    maxOrderHoldMs: int(0, 600000).withDefault(
+      "Longest a Matrix user's message waiting for the server's confirmation holds back other users' messages to the same channel (which keep the channel's order behind it). A user whose connection is down, or whose message waited longer (fakelag, a stalled server), no longer holds the others; their own messages still go out in their order. 0 keeps order only per user.",
+      3000,
+    ),
   }),
   connect: obj("How fast the bridge opens connections to this network (one scheduler for all its connections), sized to what the server tolerates from the bridge's address.", {
     perSecond: num(0.01, 1000).withDefault("New connections per second, sustained.", 5),
