@@ -86,6 +86,7 @@ export class App {
   private readonly metricsListen: { readonly enabled: boolean; readonly host: string; readonly port: number };
   private readonly datastorePath: string | undefined;
   private readonly maxQueuedPerRoom: number;
+  private readonly maxTxnSize: number;
   private readonly seal: PasswordSeal | undefined;
   private readonly admins: ReadonlySet<string>;
   private readonly watch: HomeserverWatch;
@@ -103,6 +104,7 @@ export class App {
     this.metricsListen = { enabled: config.metrics.enabled, host: config.metrics.host, port: config.metrics.port };
     this.datastorePath = config.datastore.path;
     this.maxQueuedPerRoom = config.homeserver.maxQueuedPerRoom;
+    this.maxTxnSize = config.bridge.maxTxnSize;
     this.seal = options.seal ?? loadSeal(config.bridge.passwordKeyFile);
     this.admins = new Set(config.bridge.admins);
     this.watch = new HomeserverWatch(
@@ -324,6 +326,7 @@ export class App {
       store.transactions,
       this.metrics,
       log.child({ module: "appservice" }),
+      this.maxTxnSize,
     );
     // Reconnect users, and queue what a crash left unsent, before the homeserver sends anything new.
     // IRC messages a crash or restart left unsent go to Matrix first, in their order.
@@ -342,7 +345,9 @@ export class App {
     log.info("application service listening", { host: this.listen.host, port: this.listen.port });
     let metricsServer: Server | undefined;
     if (this.metricsListen.enabled) {
-      metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListen.host, this.metricsListen.port);
+      metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListen.host, this.metricsListen.port, this.maxTxnSize, () =>
+        this.metrics.rejectedRequests.inc({ reason: "too_large" }),
+      );
       log.info("metrics listening", { host: this.metricsListen.host, port: this.metricsListen.port });
     }
     this.running = { store, appservice, bridges, queues, notifier, metricsServer, accessRecords };

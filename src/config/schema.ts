@@ -191,6 +191,10 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     id: str.withDefault("Application service id written to the registration.", "ircbridge"),
     host: str.withDefault("Address the bridge listens on for the homeserver.", "127.0.0.1"),
     port: int(1, 65535).withDefault("Port the bridge listens on for the homeserver (the command line's -p overrides it).", 9995),
+    maxTxnSize: int(1024, 1_000_000_000).withDefault(
+      "Largest request body, in bytes, the bridge's HTTP listeners (the homeserver's transactions, metrics) accept; a larger one is answered 413. The default fits a Synapse transaction of 100 events and 50 ephemeral events of 64 KiB each.",
+      10_000_000,
+    ),
     botLocalpart: str.withDefault("Localpart of the bridge bot's Matrix user.", "ircbridge", {
       refine: (v) => (LOCALPART.test(v) ? undefined : "must be a lower-case localpart (a-z 0-9 . _ = - /)"),
     }),

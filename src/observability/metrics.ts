@@ -29,7 +29,7 @@ export function createMetrics() {
     }),
     rejectedRequests: new Counter({
       name: "ircbridge_as_rejected_requests_total",
-      help: "Requests to the application-service API refused for a missing or wrong token.",
+      help: "Requests refused: to the application-service API for a missing or wrong token (reason missing, wrong); to any of the bridge's HTTP listeners for a body over bridge.maxTxnSize (too_large).",
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
