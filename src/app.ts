@@ -30,6 +30,7 @@ import { startMetricsServer } from "./observability/metricsServer";
 import { RosterChannelOps } from "./rooms/channelOps";
 import { Portals } from "./rooms/portals";
 import { homeserverQueues } from "./compose/homeserverQueues";
+import { ghostLimits, type GhostSettings } from "./compose/ghostLimits";
 import type { AccessRecords } from "./rooms/accessRecords";
 import { channelAccess } from "./compose/channelAccess";
 import { privateMessages } from "./compose/privateMessages";
@@ -87,6 +88,7 @@ export class App {
   private readonly datastorePath: string | undefined;
   private readonly maxQueuedPerRoom: number;
   private readonly maxTxnSize: number;
+  private readonly ghostSettings: GhostSettings;
   private readonly seal: PasswordSeal | undefined;
   private readonly admins: ReadonlySet<string>;
   private readonly watch: HomeserverWatch;
@@ -105,6 +107,8 @@ export class App {
     this.datastorePath = config.datastore.path;
     this.maxQueuedPerRoom = config.homeserver.maxQueuedPerRoom;
     this.maxTxnSize = config.bridge.maxTxnSize;
+    const { maxCached, registrationsPerSecond, registrationBurst } = config.ghosts;
+    this.ghostSettings = { maxCached, registrationsPerSecond, registrationBurst };
     this.seal = options.seal ?? loadSeal(config.bridge.passwordKeyFile);
     this.admins = new Set(config.bridge.admins);
     this.watch = new HomeserverWatch(
@@ -149,7 +153,7 @@ export class App {
       clock: systemClock,
       log: log.child({ module: "admin" }),
     });
-    const ghosts = new Ghosts(this.api, this.botUserId);
+    const ghosts = new Ghosts(this.api, this.botUserId, ghostLimits(this.ghostSettings, this.metrics, systemClock));
     const { access: roomAccess, keys, records: accessRecords } = await channelAccess({ store, api: this.api, queues, botUserId: this.botUserId, seal: this.seal, clock: systemClock, log });
     const credentials = new CredentialStore(store.puppets, this.seal, log.child({ module: "credentials" }));
     const { index: pmIndex, pms, directChats } = await privateMessages({

@@ -187,6 +187,17 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
       10000,
     ),
   }),
+  ghosts: obj("Ghost users (IRC users as Matrix users): how many the bridge remembers and how fast it registers new ones.", {
+    maxCached: int(100, 10_000_000).withDefault(
+      "Ghosts whose registration and displayname the bridge remembers, and (separately) ghost room memberships; beyond this the least recently used are forgotten and asked of the homeserver again when needed, so memory does not grow with every IRC user seen.",
+      10000,
+    ),
+    registrationsPerSecond: num(0.01, 10000).withDefault(
+      "New ghost accounts registered per second, sustained. Beyond it ghosts wait their turn, first come first served, never dropped (ircbridge_ghost_registrations_waiting shows how many).",
+      10,
+    ),
+    registrationBurst: int(1, 100000).withDefault("New ghost accounts that may be registered at once after a quiet spell.", 50),
+  }),
   bridge: obj("The application service itself.", {
     id: str.withDefault("Application service id written to the registration.", "ircbridge"),
     host: str.withDefault("Address the bridge listens on for the homeserver.", "127.0.0.1"),

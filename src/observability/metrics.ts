@@ -102,6 +102,17 @@ export function createMetrics() {
       labelNames: ["network", "throttled"] as const,
       registers: [registry],
     }),
+    ghostRegistrationsWaiting: new Gauge({
+      name: "ircbridge_ghost_registrations_waiting",
+      help: "Ghost accounts waiting for their turn to be registered (ghosts.registrationsPerSecond).",
+      registers: [registry],
+    }),
+    ghostRegistrationWait: new Histogram({
+      name: "ircbridge_ghost_registration_wait_seconds",
+      help: "How long each ghost registration waited for its turn.",
+      buckets: [0, 0.1, 0.5, 1, 5, 15, 60, 300],
+      registers: [registry],
+    }),
     homeserverReachable: new Gauge({
       name: "ircbridge_homeserver_reachable",
       help: "1 when the last call to the homeserver succeeded, 0 when it failed.",
