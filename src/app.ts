@@ -141,7 +141,7 @@ export class App {
       }
     }
     // Rooms whose queue is retrying because the homeserver failed: the bridge is degraded meanwhile.
-    const { queues, retrying } = homeserverQueues(this.metrics, log, systemClock);
+    const { queues, retrying } = homeserverQueues(this.metrics, log, systemClock, { maxPerRoom: this.maxQueuedPerRoom, api: this.api, botUserId: this.botUserId });
     const adminNetworks = this.networks.map((n) => ({ id: n.id, name: n.name }));
     const adminRooms = new AdminRooms({ api: this.api, botUserId: this.botUserId, store: store.adminRooms, networks: adminNetworks, log: log.child({ module: "admin" }) });
     await adminRooms.load();
@@ -173,6 +173,7 @@ export class App {
       const txnId = `notice.${randomUUID()}`;
       queues.enqueue(roomId, {
         what: "notice",
+        droppable: true,
         run: async () => {
           await this.api.send(roomId, this.botUserId, "m.room.message", { msgtype: "m.notice", body: text }, txnId);
         },

@@ -183,7 +183,7 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     url: str.required("URL the bridge uses to reach the homeserver's client-server API.", "http://localhost:8008", { refine: httpUrl }),
     domain: str.required("The homeserver's server name (the part after ':' in user ids).", "localhost"),
     maxQueuedPerRoom: int(10, 1000000).withDefault(
-      "IRC messages that may wait per room while the homeserver is unreachable (kept on disk across restarts). Beyond this they are dropped and, once the room's queue drains, a notice says how many and when.",
+      "Operations that may wait per room for the homeserver (IRC messages, kept on disk across restarts; ghosts joining and leaving; topics; notices), e.g. while it is unreachable. Beyond this they are dropped and, once the room's queue drains, a notice in the room says how many (and, for messages, when). Changes that keep a room private (join rules, kicks, power levels) are never dropped.",
       10000,
     ),
   }),

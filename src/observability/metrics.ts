@@ -72,6 +72,11 @@ export function createMetrics() {
       help: "Matrix operations the homeserver refused for good.",
       registers: [registry],
     }),
+    roomOpsDropped: new Counter({
+      name: "ircbridge_room_ops_dropped_total",
+      help: "Changes from IRC (ghost joins and leaves, topics, notices) not applied because their room's queue was full (homeserver.maxQueuedPerRoom); the room is told. Messages are counted in ircbridge_undeliverable_total.",
+      registers: [registry],
+    }),
     ircConnections: new Gauge({
       name: "ircbridge_irc_connections",
       help: "IRC connections of Matrix users, by network.",
