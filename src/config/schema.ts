@@ -194,9 +194,9 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     ),
     registrationsPerSecond: num(0.01, 10000).withDefault(
       "New ghost accounts registered per second, sustained. Beyond it ghosts wait their turn, first come first served, never dropped (ircbridge_ghost_registrations_waiting shows how many).",
-      10,
+      50,
     ),
-    registrationBurst: int(1, 100000).withDefault("New ghost accounts that may be registered at once after a quiet spell.", 50),
+    registrationBurst: int(1, 100000).withDefault("New ghost accounts that may be registered at once after a quiet spell (a big channel's members when it is first bridged).", 500),
   }),
   bridge: obj("The application service itself.", {
     id: str.withDefault("Application service id written to the registration.", "ircbridge"),
