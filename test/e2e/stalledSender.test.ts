@@ -5,6 +5,9 @@
  * Bob's message, sent just after, reaches IRC while Alice's lines are still going out, instead of
  * waiting for all of them (sendPacing.maxOrderHoldMs); Alice's next message follows her first, in
  * her order. Between them, while both flow, the channel shows Matrix's order.
+ * Then Alice's connection is killed by an operator and held down by the connect scheduler (a
+ * slow connect rate: it must wait its turn): Bob's and Carol's messages go out at once, in
+ * Matrix's order; Alice's follow when she is back, in hers.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -86,5 +89,70 @@ describe("a stalled sender holds nobody (Ergo)", () => {
         .filter((s) => s.text.startsWith("long-"))
         .every((s) => s.from === aliceNick),
     );
+  });
+});
+
+describe("a user whose connection is down holds nobody (Ergo, KILL)", () => {
+  // One new connection per 5 s: Alice's reconnect waits its turn, so her connection stays down
+  // for seconds, long enough for the story, without touching the server.
+  const bridge = new RunningBridge(bridges.sample, (doc) => {
+    const network = (doc.ircNetworks as Record<string, unknown>[])[0] as Record<string, unknown>;
+    network.connect = { ...(network.connect as Record<string, unknown> | undefined), perSecond: 0.2, burst: 1, jitterMs: 0 };
+  });
+  const channel = `#${uniqueName("down")}`;
+  let observer: TestIrcClient;
+  const users: TestUser[] = [];
+  let roomId = "";
+
+  const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+  const joinLine = (user: TestUser) => new RegExp(`^(?:@\\S+ )?:${escape(nickOf(user))}!\\S+ JOIN`, "i");
+  const texts = () =>
+    observer.lines
+      .map((l) => new RegExp(`^(?:@\\S+ )?:\\S+ PRIVMSG ${escape(channel)} :(.*)$`, "i").exec(l)?.[1])
+      .filter((t): t is string => t !== undefined);
+
+  before(async () => {
+    await bridge.start();
+    observer = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("obs").slice(0, 12));
+    observer.raw("OPER admin testoper");
+    await observer.waitFor(/ 381 /, 10000);
+    await observer.join(channel);
+    for (const name of ["alice", "bob"]) {
+      const user = await registerUser(uniqueName(name));
+      users.push(user);
+      roomId = await joinRoom(user, users.length === 1 ? bridge.alias(channel) : roomId);
+      await observer.waitFor(joinLine(user), 60000);
+    }
+  });
+
+  after(async () => {
+    await observer.quit();
+    await bridge.dispose();
+  });
+
+  it("Alice's connection is down: Bob's and Carol's messages go at once, in order; Alice's follow when she is back, in hers", async (t) => {
+    const [alice, bob] = users as [TestUser, TestUser];
+    // Carol's new connection takes the scheduler's turn; Alice's reconnect will wait for the next.
+    const carol = await registerUser(uniqueName("carol"));
+    await joinRoom(carol, roomId);
+    await observer.waitFor(joinLine(carol), 60000);
+    const from = observer.lines.length;
+    observer.raw(`KILL ${nickOf(alice)} :held down by the test`);
+    await observer.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nickOf(alice))}!\\S+ QUIT`, "i"), 10000, from);
+    const killedAt = Date.now();
+    await sendText(alice, roomId, "down-a1");
+    await sendText(bob, roomId, "down-b1");
+    await sendText(carol, roomId, "down-c1");
+    await sendText(alice, roomId, "down-a2");
+    await sendText(bob, roomId, "down-b2");
+    await eventually(() => texts().includes("down-b2"), 20000, "Bob's and Carol's messages on IRC");
+    const othersTook = Date.now() - killedAt;
+    t.diagnostic(`Bob's and Carol's messages were on IRC ${othersTook} ms after Alice's connection was killed`);
+    const back = observer.lines.slice(from).some((l) => joinLine(alice).test(l));
+    assert.equal(back, false, "Bob and Carol did not wait for Alice's connection to come back");
+    await observer.waitFor(joinLine(alice), 60000, from);
+    await eventually(() => texts().includes("down-a2"), 30000, "Alice's messages on IRC after her reconnect");
+    const seen = texts().filter((x) => x.startsWith("down-"));
+    assert.deepEqual(seen, ["down-b1", "down-c1", "down-b2", "down-a1", "down-a2"], "the connected users in Matrix's order; Alice's later, in hers");
   });
 });
