@@ -30,6 +30,7 @@ import { startMetricsServer } from "./observability/metricsServer";
 import { RosterChannelOps } from "./rooms/channelOps";
 import { Portals } from "./rooms/portals";
 import { homeserverQueues } from "./compose/homeserverQueues";
+import { ghostLimits, type GhostSettings } from "./compose/ghostLimits";
 import type { AccessRecords } from "./rooms/accessRecords";
 import { channelAccess } from "./compose/channelAccess";
 import { privateMessages } from "./compose/privateMessages";
@@ -86,6 +87,8 @@ export class App {
   private readonly metricsListen: { readonly enabled: boolean; readonly host: string; readonly port: number };
   private readonly datastorePath: string | undefined;
   private readonly maxQueuedPerRoom: number;
+  private readonly maxTxnSize: number;
+  private readonly ghostSettings: GhostSettings;
   private readonly seal: PasswordSeal | undefined;
   private readonly admins: ReadonlySet<string>;
   private readonly watch: HomeserverWatch;
@@ -103,6 +106,9 @@ export class App {
     this.metricsListen = { enabled: config.metrics.enabled, host: config.metrics.host, port: config.metrics.port };
     this.datastorePath = config.datastore.path;
     this.maxQueuedPerRoom = config.homeserver.maxQueuedPerRoom;
+    this.maxTxnSize = config.bridge.maxTxnSize;
+    const { maxCached, registrationsPerSecond, registrationBurst } = config.ghosts;
+    this.ghostSettings = { maxCached, registrationsPerSecond, registrationBurst };
     this.seal = options.seal ?? loadSeal(config.bridge.passwordKeyFile);
     this.admins = new Set(config.bridge.admins);
     this.watch = new HomeserverWatch(
@@ -135,7 +141,7 @@ export class App {
       }
     }
     // Rooms whose queue is retrying because the homeserver failed: the bridge is degraded meanwhile.
-    const { queues, retrying } = homeserverQueues(this.metrics, log, systemClock);
+    const { queues, retrying } = homeserverQueues(this.metrics, log, systemClock, { maxPerRoom: this.maxQueuedPerRoom, api: this.api, botUserId: this.botUserId });
     const adminNetworks = this.networks.map((n) => ({ id: n.id, name: n.name }));
     const adminRooms = new AdminRooms({ api: this.api, botUserId: this.botUserId, store: store.adminRooms, networks: adminNetworks, log: log.child({ module: "admin" }) });
     await adminRooms.load();
@@ -147,7 +153,7 @@ export class App {
       clock: systemClock,
       log: log.child({ module: "admin" }),
     });
-    const ghosts = new Ghosts(this.api, this.botUserId);
+    const ghosts = new Ghosts(this.api, this.botUserId, ghostLimits(this.ghostSettings, this.metrics, systemClock));
     const { access: roomAccess, keys, records: accessRecords } = await channelAccess({ store, api: this.api, queues, botUserId: this.botUserId, seal: this.seal, clock: systemClock, log });
     const credentials = new CredentialStore(store.puppets, this.seal, log.child({ module: "credentials" }));
     const { index: pmIndex, pms, directChats } = await privateMessages({
@@ -167,6 +173,7 @@ export class App {
       const txnId = `notice.${randomUUID()}`;
       queues.enqueue(roomId, {
         what: "notice",
+        droppable: true,
         run: async () => {
           await this.api.send(roomId, this.botUserId, "m.room.message", { msgtype: "m.notice", body: text }, txnId);
         },
@@ -220,7 +227,7 @@ export class App {
         {
           network: bridge.network,
           puppets: bridge.puppets,
-          order: new ChannelOrder(bridge.network.pacing.maxQueuedLines),
+          order: new ChannelOrder(bridge.network.pacing.maxQueuedLines, bridge.network.maxOrderHoldMs),
           history: (channel: string, since: number) => bridge.history(channel, since),
           actors: bridge.actors,
           noteTopic: (roomId: string, topic: string) => bridge.noteTopic(roomId, topic),
@@ -324,6 +331,7 @@ export class App {
       store.transactions,
       this.metrics,
       log.child({ module: "appservice" }),
+      this.maxTxnSize,
     );
     // Reconnect users, and queue what a crash left unsent, before the homeserver sends anything new.
     // IRC messages a crash or restart left unsent go to Matrix first, in their order.
@@ -342,7 +350,9 @@ export class App {
     log.info("application service listening", { host: this.listen.host, port: this.listen.port });
     let metricsServer: Server | undefined;
     if (this.metricsListen.enabled) {
-      metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListen.host, this.metricsListen.port);
+      metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListen.host, this.metricsListen.port, this.maxTxnSize, () =>
+        this.metrics.rejectedRequests.inc({ reason: "too_large" }),
+      );
       log.info("metrics listening", { host: this.metricsListen.host, port: this.metricsListen.port });
     }
     this.running = { store, appservice, bridges, queues, notifier, metricsServer, accessRecords };

@@ -86,6 +86,10 @@ const networkSchema = obj("One IRC network.", {
       "A Matrix message that could not be written to IRC within this many seconds (its connection is down or reconnecting) is given up, and the sender is told in the room.",
       120,
     ),
+    maxOrderHoldMs: int(0, 600000).withDefault(
+      "Longest a Matrix user's message waiting for the server's confirmation holds back other users' messages to the same channel (which keep the channel's order behind it). A user whose connection is down, or whose message waited longer (fakelag, a stalled server), no longer holds the others; their own messages still go out in their order. 0 keeps order only per user.",
+      3000,
+    ),
   }),
   connect: obj("How fast the bridge opens connections to this network (one scheduler for all its connections), sized to what the server tolerates from the bridge's address.", {
     perSecond: num(0.01, 1000).withDefault("New connections per second, sustained.", 5),
@@ -179,14 +183,29 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     url: str.required("URL the bridge uses to reach the homeserver's client-server API.", "http://localhost:8008", { refine: httpUrl }),
     domain: str.required("The homeserver's server name (the part after ':' in user ids).", "localhost"),
     maxQueuedPerRoom: int(10, 1000000).withDefault(
-      "IRC messages that may wait per room while the homeserver is unreachable (kept on disk across restarts). Beyond this they are dropped and, once the room's queue drains, a notice says how many and when.",
+      "Operations that may wait per room for the homeserver (IRC messages, kept on disk across restarts; ghosts joining and leaving; topics; notices), e.g. while it is unreachable. Beyond this they are dropped and, once the room's queue drains, a notice in the room says how many (and, for messages, when). Changes that keep a room private (join rules, kicks, power levels) are never dropped.",
       10000,
     ),
+  }),
+  ghosts: obj("Ghost users (IRC users as Matrix users): how many the bridge remembers and how fast it registers new ones.", {
+    maxCached: int(100, 10_000_000).withDefault(
+      "Ghosts whose registration and displayname the bridge remembers, and (separately) ghost room memberships; beyond this the least recently used are forgotten and asked of the homeserver again when needed, so memory does not grow with every IRC user seen.",
+      10000,
+    ),
+    registrationsPerSecond: num(0.01, 10000).withDefault(
+      "New ghost accounts registered per second, sustained. Beyond it ghosts wait their turn, first come first served, never dropped (ircbridge_ghost_registrations_waiting shows how many).",
+      50,
+    ),
+    registrationBurst: int(1, 100000).withDefault("New ghost accounts that may be registered at once after a quiet spell (a big channel's members when it is first bridged).", 500),
   }),
   bridge: obj("The application service itself.", {
     id: str.withDefault("Application service id written to the registration.", "ircbridge"),
     host: str.withDefault("Address the bridge listens on for the homeserver.", "127.0.0.1"),
     port: int(1, 65535).withDefault("Port the bridge listens on for the homeserver (the command line's -p overrides it).", 9995),
+    maxTxnSize: int(1024, 1_000_000_000).withDefault(
+      "Largest request body, in bytes, the bridge's HTTP listeners (the homeserver's transactions, metrics) accept; a larger one is answered 413. The default fits a Synapse transaction of 100 events and 50 ephemeral events of 64 KiB each.",
+      10_000_000,
+    ),
     botLocalpart: str.withDefault("Localpart of the bridge bot's Matrix user.", "ircbridge", {
       refine: (v) => (LOCALPART.test(v) ? undefined : "must be a lower-case localpart (a-z 0-9 . _ = - /)"),
     }),

@@ -12,7 +12,7 @@ function ghostLeaves(ctx: IrcContext, channel: string, nick: string, what: strin
   if (ctx.isOurs(nick)) return;
   const ghost = ctx.network.ids.ghostUserId(nick);
   for (const room of roomsOf(ctx, channel)) {
-    ctx.queues.enqueue(room.roomId, { what, run: () => ctx.ghosts.leave(room.roomId, ghost) });
+    ctx.queues.enqueue(room.roomId, { what, run: () => ctx.ghosts.leave(room.roomId, ghost), droppable: true });
   }
 }
 
@@ -24,7 +24,7 @@ export const onJoin: IrcHandler<"join"> = ({ ev }, ctx) => {
   if (ctx.splits.rejoined(ctx.fold(ev.channel), ctx.fold(nick))) return;
   const ghost = ctx.network.ids.ghostUserId(nick);
   for (const room of roomsOf(ctx, ev.channel)) {
-    ctx.queues.enqueue(room.roomId, { what: `join of ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, nick) });
+    ctx.queues.enqueue(room.roomId, { what: `join of ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, nick), droppable: true });
   }
 };
 
@@ -57,6 +57,7 @@ export const onNick: IrcHandler<"nick"> = ({ ev }, ctx) => {
   for (const room of roomsOf(ctx, ev.channel)) {
     ctx.queues.enqueue(room.roomId, {
       what: `nick change ${nick} -> ${newNick}`,
+      droppable: true,
       run: async () => {
         if (before === after) {
           await ctx.ghosts.ensureUser(after, newNick);

@@ -15,7 +15,7 @@ export function onNames(e: NamesEvent, ctx: IrcContext): void {
     for (const nick of nicks) {
       const ghost = ctx.network.ids.ghostUserId(nick);
       if (ctx.ghosts.isJoined(room.roomId, ghost)) continue;
-      ctx.queues.enqueue(room.roomId, { what: `ghost for ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, nick) });
+      ctx.queues.enqueue(room.roomId, { what: `ghost for ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, nick), droppable: true });
     }
   }
   syncChannel(ctx, e.channel);

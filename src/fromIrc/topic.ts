@@ -11,6 +11,7 @@ export const onTopic: IrcHandler<"topic"> = ({ ev }, ctx) => {
     if ((room.origin !== "portal" && !ctx.network.topicToMappedRooms) || ctx.topics.get(room.roomId) === topic) continue;
     ctx.queues.enqueue(room.roomId, {
       what: "topic",
+      droppable: true,
       run: async () => {
         if (ctx.topics.get(room.roomId) === topic) return;
         await ctx.api.setState(room.roomId, ctx.botUserId, "m.room.topic", "", { topic });

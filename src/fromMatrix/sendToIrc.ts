@@ -33,8 +33,10 @@ export function acceptForIrc(event: MatrixEvent, message: IrcMessage, ctx: Matri
  * private room's own user speaks to it; a refusal is told in plain words). Also used
  * at start-up for the messages a crash left unconfirmed in the outbox.
  *
- * Guarantees: messages to one target are handed to IRC one at a time, in the order they were
- * accepted, each after the server confirmed the previous (see channelOrder.ts); a message is never
+ * Guarantees: one sender's messages to one target are handed to IRC one at a time, in the order
+ * they were accepted, each after the server confirmed the previous; between senders whose
+ * connections are flowing the target's order holds, and a stalled sender holds nobody else (see
+ * channelOrder.ts); a message is never
  * on the wire before it is in the outbox, and it leaves the outbox once the server confirmed it or
  * it failed and the sender was told why, in the room. A message that could not be written within
  * the network's maxWait (its connection is down, or the target's earlier messages held it) is
@@ -82,6 +84,8 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     });
   };
   const accepted = runtime.order.enqueue(target.orderKey, {
+    sender,
+    ready: () => connection.isRegistered,
     send: () => {
       // Never on the wire before it is in the outbox: a crash in between would resend it unchecked.
       if (!mayHaveGone) return stored.then(sayNow);

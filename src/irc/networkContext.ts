@@ -18,6 +18,8 @@ export interface NetworkContext {
   readonly pacing: PacingSettings;
   /** How long a Matrix message may wait for its connection before the sender is told. */
   readonly maxWaitMs: number;
+  /** How long one sender's unconfirmed message may hold other senders' messages to its channel. */
+  readonly maxOrderHoldMs: number;
   readonly connect: ConnectSettings;
   readonly limits: { readonly maxConnections: number; readonly idleTimeoutMs: number; readonly inactiveMs: number };
   readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
@@ -73,6 +75,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
       maxQueuedLines: network.sendPacing.maxQueuedLines,
     },
     maxWaitMs: network.sendPacing.maxWaitSeconds * 1000,
+    maxOrderHoldMs: network.sendPacing.maxOrderHoldMs,
     connect: {
       perSecond: network.connect.perSecond,
       burst: network.connect.burst,

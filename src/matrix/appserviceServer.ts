@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Metrics } from "../observability/metrics";
 import type { Logger } from "../observability/logger";
 import type { TransactionLog } from "../store/store";
-import { HttpError, close, listen, readBody, sendJson } from "../util/http";
+import { DEFAULT_MAX_BODY_BYTES, HttpError, close, listen, readBody, refuseDeclaredOversize, sendError, sendJson } from "../util/http";
 import { parseTransaction, type Transaction } from "./events";
 
 /**
@@ -18,6 +18,8 @@ import { parseTransaction, type Transaction } from "./events";
  *   acknowledged, even before a restart, is answered 200 without processing it again. A failure
  *   answers 500, so the homeserver retries the same transaction.
  * - Concurrent deliveries of the same txnId share one processing run.
+ * - A request body over `maxBodyBytes` (declared, or as it arrives) is answered 413 M_TOO_LARGE
+ *   and counted (rejected_requests{reason="too_large"}); at most that much of it is ever held.
  * Not guaranteed here: de-duplication of the same event in two different transactions (handlers
  * de-duplicate by event_id where it matters).
  */
@@ -31,7 +33,6 @@ export interface AppserviceHandlers {
   health(): { status: "ok" | "degraded"; reasons: string[] };
 }
 
-const MAX_BODY = 10 * 1024 * 1024;
 const PREFIX = "/_matrix/app/v1";
 
 function digest(text: string): Buffer {
@@ -49,6 +50,7 @@ export class AppserviceServer {
     private readonly transactions: TransactionLog,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    private readonly maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES,
   ) {
     this.expected = digest(hsToken);
     this.server = createServer((req, res) => {
@@ -72,7 +74,8 @@ export class AppserviceServer {
 
   private fail(res: ServerResponse, err: unknown): void {
     if (err instanceof HttpError) {
-      sendJson(res, err.status, { errcode: err.errcode, error: err.message });
+      if (err.status === 413) this.metrics.rejectedRequests.inc({ reason: "too_large" });
+      sendError(res, err);
       return;
     }
     this.log.error("appservice request failed", { error: err instanceof Error ? err.message : String(err) });
@@ -95,6 +98,7 @@ export class AppserviceServer {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://bridge.invalid");
     const path = url.pathname;
+    refuseDeclaredOversize(req, this.maxBodyBytes);
     if (req.method === "GET" && path === "/health") {
       const health = this.handlers.health();
       sendJson(res, health.status === "ok" ? 200 : 503, health);
@@ -106,7 +110,7 @@ export class AppserviceServer {
     const param = (prefix: string) => decodeURIComponent(rest.slice(prefix.length));
 
     if (req.method === "PUT" && rest.startsWith("/transactions/") && rest.length > "/transactions/".length) {
-      const body = await readBody(req, MAX_BODY);
+      const body = await readBody(req, this.maxBodyBytes);
       let parsed: unknown;
       try {
         parsed = JSON.parse(body.toString("utf8"));
@@ -118,7 +122,7 @@ export class AppserviceServer {
       return;
     }
     if (req.method === "POST" && rest === "/ping") {
-      await readBody(req, MAX_BODY);
+      await readBody(req, this.maxBodyBytes);
       sendJson(res, 200, {});
       return;
     }

@@ -29,7 +29,7 @@ export function createMetrics() {
     }),
     rejectedRequests: new Counter({
       name: "ircbridge_as_rejected_requests_total",
-      help: "Requests to the application-service API refused for a missing or wrong token.",
+      help: "Requests refused: to the application-service API for a missing or wrong token (reason missing, wrong); to any of the bridge's HTTP listeners for a body over bridge.maxTxnSize (too_large).",
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
@@ -72,6 +72,11 @@ export function createMetrics() {
       help: "Matrix operations the homeserver refused for good.",
       registers: [registry],
     }),
+    roomOpsDropped: new Counter({
+      name: "ircbridge_room_ops_dropped_total",
+      help: "Changes from IRC (ghost joins and leaves, topics, notices) not applied because their room's queue was full (homeserver.maxQueuedPerRoom); the room is told. Messages are counted in ircbridge_undeliverable_total.",
+      registers: [registry],
+    }),
     ircConnections: new Gauge({
       name: "ircbridge_irc_connections",
       help: "IRC connections of Matrix users, by network.",
@@ -100,6 +105,17 @@ export function createMetrics() {
       name: "ircbridge_irc_disconnects_total",
       help: "IRC connections lost unexpectedly, by network and whether the server said we were throttled.",
       labelNames: ["network", "throttled"] as const,
+      registers: [registry],
+    }),
+    ghostRegistrationsWaiting: new Gauge({
+      name: "ircbridge_ghost_registrations_waiting",
+      help: "Ghost accounts waiting for their turn to be registered (ghosts.registrationsPerSecond).",
+      registers: [registry],
+    }),
+    ghostRegistrationWait: new Histogram({
+      name: "ircbridge_ghost_registration_wait_seconds",
+      help: "How long each ghost registration waited for its turn.",
+      buckets: [0, 0.1, 0.5, 1, 5, 15, 60, 300],
       registers: [registry],
     }),
     homeserverReachable: new Gauge({

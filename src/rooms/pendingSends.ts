@@ -11,7 +11,8 @@
  * - Exactly once: a message whose id is already waiting is not queued again (chathistory replaying
  *   what the journal already holds), and every send uses a transaction id derived from the message,
  *   so a retry after an unanswered request is not duplicated by the homeserver.
- * - Bounded: at most `maxPerRoom` messages wait per room. Beyond that a message is not queued; it is
+ * - Bounded: at most `maxPerRoom` messages wait per room, and none is queued while the room's queue
+ *   is full of other operations (roomQueues.ts, the same bound). Beyond that a message is not queued; it is
  *   counted, and once the room's queue has drained a notice in the room says how many messages from
  *   IRC were lost and between which times. Nothing is dropped without the room being told.
  */
@@ -82,7 +83,7 @@ export class PendingSends {
   /** Queues a message; false when it was already waiting or the room's queue is full. */
   enqueue(send: PendingSend): boolean {
     if (this.deps.journal.has(send.id)) return false;
-    if ((this.perRoom.get(send.roomId) ?? 0) >= this.deps.maxPerRoom) {
+    if ((this.perRoom.get(send.roomId) ?? 0) >= this.deps.maxPerRoom || this.deps.queues.full(send.roomId)) {
       const at = send.ts ?? Date.now();
       const o = this.overflow.get(send.roomId);
       if (o === undefined) this.overflow.set(send.roomId, { count: 1, first: at, last: at });

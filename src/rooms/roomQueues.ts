@@ -11,6 +11,12 @@
  * - An operation refused for good (4xx) is given up after two attempts, logged and reported; the queue
  *   moves on: a refusal is not allowed to wedge the room.
  * - `settled` runs once an operation is finished with (succeeded or given up), before the next runs.
+ * - Bounded: an operation marked `droppable` (ghost joins and leaves, topics, notices: what only
+ *   shows IRC's state) is refused when its room already has `maxPerRoom` operations waiting; it is
+ *   counted (onDropped) and, once the room's queue has drained, onOverflowEnded says how many, so
+ *   the room can be told. Operations that keep a room private (join rules, kicks, power levels) are
+ *   never refused. Messages are bounded, reported and journalled by pendingSends.ts (`full`), with
+ *   the same bound, so one number (homeserver.maxQueuedPerRoom) bounds what waits per room.
  * Not guaranteed: survival across a bridge restart (the queue is in memory; messages are made
  * durable by pendingSends.ts on top of it).
  */
@@ -22,6 +28,8 @@ export interface RoomOp {
   run(): Promise<void>;
   /** Called once the operation succeeded or was given up. */
   readonly settled?: () => void;
+  /** May be refused (counted, reported) when the room's queue is full; see the guarantees above. */
+  readonly droppable?: boolean;
 }
 
 export interface RoomQueueHooks {
@@ -29,6 +37,10 @@ export interface RoomQueueHooks {
   onRetry(roomId: string, op: RoomOp, err: unknown, delayMs: number): void;
   /** An operation succeeded after one or more retries. */
   onRecovered?(roomId: string): void;
+  /** A droppable operation was refused: its room's queue was full. */
+  onDropped?(roomId: string, op: RoomOp): void;
+  /** The room's queue drained after `count` operations had been refused. */
+  onOverflowEnded?(roomId: string, count: number): void;
 }
 
 const MAX_PERMANENT_ATTEMPTS = 2;
@@ -36,21 +48,36 @@ const MAX_PERMANENT_ATTEMPTS = 2;
 export class RoomQueues {
   private readonly queues = new Map<string, RoomOp[]>();
   private readonly running = new Set<string>();
+  /** Rooms with refused operations since their queue last drained, and how many. */
+  private readonly overflow = new Map<string, number>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly hooks: RoomQueueHooks,
     private readonly clock: Clock,
+    private readonly maxPerRoom = Infinity,
   ) {}
 
-  enqueue(roomId: string, op: RoomOp): void {
+  /** Queues an operation; false when it is droppable and the room's queue is full (it is counted). */
+  enqueue(roomId: string, op: RoomOp): boolean {
     let queue = this.queues.get(roomId);
+    if (op.droppable === true && this.full(roomId)) {
+      this.overflow.set(roomId, (this.overflow.get(roomId) ?? 0) + 1);
+      this.hooks.onDropped?.(roomId, op);
+      return false;
+    }
     if (queue === undefined) {
       queue = [];
       this.queues.set(roomId, queue);
     }
     queue.push(op);
     if (!this.running.has(roomId)) void this.drain(roomId);
+    return true;
+  }
+
+  /** Whether the room has `maxPerRoom` operations waiting (or more: some are never refused). */
+  full(roomId: string): boolean {
+    return (this.queues.get(roomId)?.length ?? 0) >= this.maxPerRoom;
   }
 
   /** Operations waiting or running, over all rooms. */
@@ -78,6 +105,11 @@ export class RoomQueues {
     }
     this.queues.delete(roomId);
     this.running.delete(roomId);
+    const dropped = this.overflow.get(roomId);
+    if (dropped !== undefined) {
+      this.overflow.delete(roomId);
+      this.hooks.onOverflowEnded?.(roomId, dropped);
+    }
     if (this.running.size === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

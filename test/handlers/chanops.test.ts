@@ -73,7 +73,7 @@ async function setup(options: { bot?: boolean; store?: Store } = {}) {
         {
           network,
           puppets,
-          order: new ChannelOrder(10),
+          order: new ChannelOrder(10, network.maxOrderHoldMs),
           history: () => Promise.resolve(undefined),
           actors: { puppet: (userId) => puppetsByUser.get(userId), bot: () => (options.bot === false ? undefined : bot), inChannel },
           noteTopic: (roomId, topic) => topics.push(`${roomId} ${topic}`),

@@ -36,7 +36,7 @@ async function setup(extra = "") {
   const clock = new FakeClock();
   const dropped: string[] = [];
   const puppets = testPuppets(network, store.puppets, clock, { dropped: (userId: string, text: string) => dropped.push(`${userId}: ${text}`) });
-  const order = new ChannelOrder(10);
+  const order = new ChannelOrder(10, network.maxOrderHoldMs, clock);
   const notices: string[] = [];
   const persisted: string[] = [];
   const invites: string[] = [];
@@ -116,12 +116,14 @@ describe("Matrix -> IRC handlers", () => {
     puppets.closeAll("test over");
   });
 
-  it("messages of two senders are handed to IRC in order, one at a time", async () => {
+  it("messages of two senders: each sender's one at a time; a sender whose connection is not registered holds nobody", async () => {
     const { route, state, order, network, puppets } = await setup();
-    await route(text(ALICE, "first"), text(BOB, "second"));
-    assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 });
-    assert.deepEqual(state(BOB), { channels: ["#chan"], queued: 1 }, "Bob has joined; his message waits for Alice's");
-    assert.equal(order.pending(`${network.id}\0#chan`), 2);
+    await route(text(ALICE, "first"), text(BOB, "second"), text(ALICE, "third"));
+    // No connection here ever registers (see above), so neither holds the other (channelOrder.ts;
+    // the order between connected users is proven in test/unit/channelOrder.test.ts).
+    assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 }, "JOIN + Alice's first; her second waits for it");
+    assert.deepEqual(state(BOB), { channels: ["#chan"], queued: 2 }, "Bob's message is not held by Alice's connection, which is down");
+    assert.equal(order.pending(`${network.id}\0#chan`), 3);
     puppets.closeAll("test over");
   });
 
@@ -170,7 +172,7 @@ describe("Matrix -> IRC handlers", () => {
     await route(text(ALICE, body, { "m.relates_to": { "m.in_reply_to": { event_id: "$q" } } }));
     assert.deepEqual(state(ALICE)?.queued, 2, "JOIN + one line");
     await route(text(BOB, body));
-    assert.deepEqual(state(BOB)?.queued, 1, "Bob's message waits behind Alice's");
+    assert.deepEqual(state(BOB)?.queued, 3, "not a reply: JOIN + both lines (Alice's connection is down: Bob is not held)");
     puppets.closeAll("test over");
     const second = await setup();
     await second.route(text(BOB, body));

@@ -79,7 +79,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
     gate,
     dropped: () => undefined,
   });
-  const order = new ChannelOrder(10);
+  const order = new ChannelOrder(10, network.maxOrderHoldMs, clock);
   const botNotices: string[] = [];
   const writes: Promise<void>[] = [];
   const seen = new RecentIds(1000);
