@@ -79,6 +79,7 @@ export class NetworkBridge {
   /** The connections that may act in the network's channels for Matrix moderators. */
   readonly actors: ChannelActors;
   private readonly ctx: IrcContext;
+  /** Connection id -> its user, while the connection lives (removed when it closes for good). */
   private readonly userByConnection = new Map<string, string>();
   private readonly marks = new Map<string, ChannelMark>();
   private readonly gaps: GapFiller;
@@ -299,6 +300,8 @@ export class NetworkBridge {
       if (e.fatal) this.news.refused(userId, e.reason);
       else if (e.willReconnect) this.news.dropped(userId, e.reason);
       else this.news.forget(userId);
+      // Closed for good: a new connection of the user (same id) is attached afresh.
+      if (!e.willReconnect) this.userByConnection.delete(connection.id);
     });
     connection.on("nick", (e) => {
       // Our own rename (irc-framework updates the client's nick after this event, so compare both).
@@ -317,6 +320,11 @@ export class NetworkBridge {
     connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
     connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));
     connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
+  }
+
+  /** Connections whose user is known (tests: it shrinks when connections close for good). */
+  get knownConnections(): number {
+    return this.userByConnection.size;
   }
 
   /** A message to a user's own connection: a private message, for the fromIrc handler. */

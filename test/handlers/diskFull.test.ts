@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -66,6 +66,8 @@ function watch() {
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
+/** Read through a call: an assertion on the getter would narrow its type for the rest of the test. */
+const problem = (writes: WriteWatch): string | undefined => writes.problem;
 
 interface Rec {
   readonly id: string;
@@ -81,26 +83,26 @@ describe("a full disk makes the bridge degraded, not dead", () => {
     const journal = new SendJournal<Rec>(dir, "irc-to-matrix.log", writes);
     journal.load(() => undefined);
     journal.add({ id: "before", text: "written" });
-    assert.equal(writes.problem, undefined, "positive control: a working disk is not a problem");
+    assert.equal(problem(writes), undefined, "positive control: a working disk is not a problem");
     const file = join(dir, "irc-to-matrix.log");
     fill(file);
     fill(`${file}.tmp`);
     for (let i = 0; i < 5; i++) journal.add({ id: `m${i}`, text: `full ${i}` });
     journal.done("before");
     assert.equal(journal.size, 5, "the records stay pending in memory (still delivered)");
-    assert.match(writes.problem ?? "", /irc-to-matrix\.log \(ENOSPC\)/);
+    assert.match(problem(writes) ?? "", /irc-to-matrix\.log \(ENOSPC\)/);
     assert.equal(errors(), 1, "one error log for six failed writes");
     assert.equal(gauge.at(-1), 1);
     assert.equal(codes.length, 6, "every failure is counted");
     clock.advance(1000);
     await settle();
-    assert.ok(writes.problem !== undefined, "still full: still degraded");
+    assert.ok(problem(writes) !== undefined, "still full: still degraded");
     assert.equal(errors(), 1, "and still not logged again");
     free(file);
     free(`${file}.tmp`);
     clock.advance(1000);
     await settle();
-    assert.equal(writes.problem, undefined, "cleared once the repair succeeded");
+    assert.equal(problem(writes), undefined, "cleared once the repair succeeded");
     assert.equal(gauge.at(-1), 0);
     const reread = new SendJournal<Rec>(dir, "irc-to-matrix.log").load((v) => v as Rec);
     assert.deepEqual(reread.map((r) => r.id), ["m0", "m1", "m2", "m3", "m4"], "what the disk refused is on disk now, and the done one is gone");
@@ -116,12 +118,12 @@ describe("a full disk makes the bridge degraded, not dead", () => {
     fill(file);
     assert.throws(() => journal.handed("$full"), /cannot write to its disk \(ENOSPC\); try again later/, "not acknowledged as safe: the sender is told");
     journal.confirmed("$ok");
-    assert.match(writes.problem ?? "", /outbox-confirmed\.log/);
+    assert.match(problem(writes) ?? "", /outbox-confirmed\.log/);
     free(file);
     writeFileSync(file, "H $ok\n");
     clock.advance(1000);
     await settle();
-    assert.equal(writes.problem, undefined);
+    assert.equal(problem(writes), undefined);
     const { handed, confirmed } = journal.read();
     assert.deepEqual([...handed], ["$ok"], "the refused hand-over is not in the journal");
     assert.deepEqual([...confirmed], ["$ok"], "the confirmation refused by the disk was written by the repair");
@@ -138,19 +140,19 @@ describe("a full disk makes the bridge degraded, not dead", () => {
     fill(`${file}~`);
     await assert.rejects(store.marks.put(mark("#during")), /ENOSPC/);
     await assert.rejects(store.marks.put(mark("#during2")), /ENOSPC/);
-    assert.match(writes.problem ?? "", /marks \(ENOSPC\)/);
+    assert.match(problem(writes) ?? "", /marks \(ENOSPC\)/);
     assert.equal(errors(), 1);
     await writes.retry();
-    assert.ok(writes.problem !== undefined, "the compaction cannot write either: still degraded");
+    assert.ok(problem(writes) !== undefined, "the compaction cannot write either: still degraded");
     free(file);
     free(`${file}~`);
     writeFileSync(file, "");
     await store.rooms.put({ roomId: "!r", network: "n", channel: "#c", folded: "#c", origin: "portal" });
-    assert.ok(writes.problem !== undefined, "a write elsewhere does not clear the marks");
+    assert.ok(problem(writes) !== undefined, "a write elsewhere does not clear the marks");
     await store.marks.put(mark("#after"));
     // The repair is a compaction: real file writes, so wait (bounded) for it.
-    for (let i = 0; i < 200 && writes.problem !== undefined; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(writes.problem, undefined, "a write that succeeds triggers the repair, which clears it");
+    for (let i = 0; i < 200 && problem(writes) !== undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(problem(writes), undefined, "a write that succeeds triggers the repair, which clears it");
     await store.close();
     const reopened = await openNedbStore(dir);
     const folded = (await reopened.marks.all("n")).map((m) => m.folded).sort();
@@ -168,7 +170,10 @@ describe("a full disk makes the bridge degraded, not dead", () => {
         onTransaction: () => Promise.resolve(),
         onUserQuery: () => Promise.resolve(false),
         onAliasQuery: () => Promise.resolve(false),
-        health: () => (writes.problem === undefined ? { status: "ok", reasons: [] } : { status: "degraded", reasons: [writes.problem] }),
+        health: () => {
+          const why = problem(writes);
+          return why === undefined ? { status: "ok", reasons: [] } : { status: "degraded", reasons: [why] };
+        },
       },
       (await openNedbStore(undefined)).transactions,
       createMetrics(),
