@@ -8,7 +8,6 @@
  * (channelWatch.ts).
  */
 import { NetworkFeed } from "../broker/networkFeed";
-import { errorText } from "../errors";
 import type { IrcContext } from "../fromIrc/context";
 import { onLateRefusal } from "../fromIrc/lateRefusal";
 import { onChannelModes } from "../fromIrc/channelModes";
@@ -32,6 +31,7 @@ import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { PendingSends } from "../rooms/pendingSends";
 import type { ChannelMark, RoomRecord, Store } from "../store/store";
+import { logWriteFailure } from "../store/writeWatch";
 import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import { ChannelWatch } from "./channelWatch";
 import { GapFiller } from "./gapFiller";
@@ -277,7 +277,7 @@ export class NetworkBridge {
   }
 
   persist(userId: string): void {
-    this.puppets.persist(userId).catch((err: unknown) => this.deps.log.error("cannot save a connection's state", { user: userId, error: errorText(err) }));
+    this.puppets.persist(userId).catch((err: unknown) => logWriteFailure(this.deps.log, "cannot save a connection's state", err, { user: userId }));
   }
 
   private attach(connection: IrcConnection, userId: string): void {
@@ -290,7 +290,7 @@ export class NetworkBridge {
       if (note !== undefined) log.warn("user got another nick", { user: userId, network: network.id, nick, why: note });
       log.info(again ? "reconnected to IRC" : "connected to IRC", { user: userId, network: network.id, nick });
       this.news.registered(userId, nick, again, note);
-      this.puppets.persist(userId, note).catch((err: unknown) => log.error("cannot save a connection's state", { user: userId, error: errorText(err) }));
+      this.puppets.persist(userId, note).catch((err: unknown) => logWriteFailure(log, "cannot save a connection's state", err, { user: userId }));
     });
     connection.on("closed", (e) => {
       this.registered.delete(connection.id);
@@ -355,7 +355,7 @@ export class NetworkBridge {
     if (previous !== undefined && previous.time > time) return;
     const mark: ChannelMark = { network: this.deps.network.id, folded, time, msgid, seenAt: this.deps.clock.now() };
     this.marks.set(folded, mark);
-    this.deps.store.marks.put(mark).catch((err: unknown) => this.deps.log.error("cannot save a channel mark", { error: errorText(err) }));
+    this.deps.store.marks.put(mark).catch((err: unknown) => logWriteFailure(this.deps.log, "cannot save a channel mark", err));
   }
 
   /** Notes, for every channel we are in, that the bridge was present now (for the away notice). */
@@ -369,6 +369,6 @@ export class NetworkBridge {
       this.marks.set(room.folded, mark);
       writes.push(this.deps.store.marks.put(mark));
     }
-    await Promise.all(writes).catch((err: unknown) => this.deps.log.error("cannot save channel presence", { error: errorText(err) }));
+    await Promise.all(writes).catch((err: unknown) => logWriteFailure(this.deps.log, "cannot save channel presence", err));
   }
 }

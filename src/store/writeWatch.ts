@@ -124,3 +124,13 @@ export class WriteWatch implements WriteReports {
     }
   }
 }
+
+/**
+ * Logs a failed store write where it is caught: a disk error was already reported (once) by the
+ * store's WriteWatch, so it is only a debug line here, not one error per write; anything else is an
+ * error.
+ */
+export function logWriteFailure(log: Logger, message: string, err: unknown, fields: Record<string, unknown> = {}): void {
+  if (diskErrorCode(err) !== undefined) log.debug(message, { ...fields, error: errorText(err) });
+  else log.error(message, { ...fields, error: errorText(err) });
+}

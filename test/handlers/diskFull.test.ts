@@ -11,7 +11,7 @@ import { createMetrics } from "../../src/observability/metrics";
 import { ConfirmJournal } from "../../src/store/confirmJournal";
 import { openNedbStore } from "../../src/store/nedbStore";
 import { SendJournal } from "../../src/store/sendJournal";
-import { WriteWatch } from "../../src/store/writeWatch";
+import { logWriteFailure, WriteWatch } from "../../src/store/writeWatch";
 import { FakeClock } from "../support/fakeClock";
 
 /**
@@ -198,5 +198,12 @@ describe("a full disk makes the bridge degraded, not dead", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("where a failed write is caught, a disk error is not logged as an error again (the watch did, once)", () => {
+    const { log, lines } = recordingLogger();
+    for (let i = 0; i < 3; i++) logWriteFailure(log, "cannot save a channel mark", Object.assign(new Error("no space"), { code: "ENOSPC" }));
+    logWriteFailure(log, "cannot save a channel mark", new Error("unique constraint violated"));
+    assert.deepEqual(lines.map((l) => l.level), ["debug", "debug", "debug", "error"]);
   });
 });
