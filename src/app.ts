@@ -46,9 +46,12 @@ import { deliverMessage } from "./fromIrc/deliverMessage";
 import { openNedbStore } from "./store/nedbStore";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
+import { WriteWatch } from "./store/writeWatch";
 
 /** Transactions older than this are forgotten; the homeserver never retries one that long. */
 const TXN_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** How long /health says degraded after a promise rejection nothing handled. */
+const UNHANDLED_DEGRADED_MS = 5 * 60 * 1000;
 
 export interface AppOptions {
   readonly config: BridgeConfig;
@@ -92,6 +95,9 @@ export class App {
   private readonly seal: PasswordSeal | undefined;
   private readonly admins: ReadonlySet<string>;
   private readonly watch: HomeserverWatch;
+  /** Whether the store's disk takes writes (full, read-only: degraded until repaired). */
+  readonly writes: WriteWatch;
+  private lastUnhandled: number | undefined;
   private running: Running | undefined;
 
   constructor(private readonly options: AppOptions) {
@@ -111,6 +117,14 @@ export class App {
     this.ghostSettings = { maxCached, registrationsPerSecond, registrationBurst };
     this.seal = options.seal ?? loadSeal(config.bridge.passwordKeyFile);
     this.admins = new Set(config.bridge.admins);
+    this.writes = new WriteWatch({
+      clock: systemClock,
+      log: this.log.child({ module: "store" }),
+      count: (failing, code) => {
+        this.metrics.storeWritesFailing.set(failing);
+        if (code !== undefined) this.metrics.storeWriteFailures.inc({ code });
+      },
+    });
     this.watch = new HomeserverWatch(
       async () => {
         await this.homeserver.ensureBotRegistered();
@@ -128,7 +142,7 @@ export class App {
 
   async start(): Promise<void> {
     const log = this.log;
-    const store = this.options.store ?? (await openNedbStore(this.datastorePath));
+    const store = this.options.store ?? (await openNedbStore(this.datastorePath, this.writes));
     const pruned = await store.transactions.prune(Date.now() - TXN_RETENTION_MS);
     if (pruned > 0) log.debug("forgot old transactions", { count: pruned });
     await this.homeserver.initialise();
@@ -180,7 +194,7 @@ export class App {
       });
     };
     const sends = new PendingSends({
-      journal: new SendJournal<PendingSend>(this.datastorePath, "irc-to-matrix.log"),
+      journal: new SendJournal<PendingSend>(this.datastorePath, "irc-to-matrix.log", this.writes),
       queues,
       deliver: (send) =>
         send.pm !== undefined
@@ -321,11 +335,15 @@ export class App {
         onUserQuery: (userId) => this.onUserQuery(userId, matrixCtx, ghosts),
         onAliasQuery: (alias) => portals.onAliasQuery(alias),
         health: () => {
+          const unhandled = this.lastUnhandled !== undefined && Date.now() - this.lastUnhandled < UNHANDLED_DEGRADED_MS;
           const reasons = [
             ...(this.watch.problem === undefined ? [] : [this.watch.problem]),
             ...(retrying() === 0 ? [] : [`the homeserver is failing: ${retrying()} room(s) waiting to retry`]),
+            ...(this.writes.problem === undefined ? [] : [this.writes.problem]),
+            ...(unhandled ? ["an error was not handled (see the log)"] : []),
           ];
-          return reasons.length === 0 ? { status: "ok", reasons } : { status: "degraded", reasons };
+          const details = { roomQueue: queues.depth, roomsRetrying: retrying(), ircToMatrixPending: sends.size };
+          return { status: reasons.length === 0 ? "ok" : "degraded", reasons, details };
         },
       },
       store.transactions,
@@ -360,8 +378,19 @@ export class App {
     for (const room of rooms.all()) if (room.origin === "mapped") matrixCtx.acceptInvite(room.roomId);
   }
 
+  /**
+   * The last line for a promise rejection nothing handled (main.ts): logged, counted, and /health
+   * says degraded for a while. Not a fix: each one is a bug to handle where it happens.
+   */
+  unhandledRejection(reason: unknown): void {
+    this.lastUnhandled = Date.now();
+    this.metrics.unhandledRejections.inc();
+    this.log.error("a promise rejection was not handled", { error: errorText(reason) });
+  }
+
   async stop(): Promise<void> {
     this.watch.stop();
+    this.writes.stop();
     const running = this.running;
     this.running = undefined;
     if (running !== undefined) {

@@ -47,6 +47,8 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // The last line, not the fix: a rejection nothing handled is logged and shown as degraded.
+  process.on("unhandledRejection", (reason) => app.unhandledRejection(reason));
   await app.start();
   return -1;
 }

@@ -5,8 +5,9 @@
  * - Per user, at most `burst` notices at once, then one per `intervalMs` (a token bucket), so a
  *   reconnect storm cannot flood anyone. Notices beyond that are not lost silently: when a token
  *   returns, one notice says how many were held back and repeats the latest.
- * - One timer for all users, armed only while some notice is held back (at the earliest moment a
- *   held user gets a token); buckets that are full again are dropped.
+ * - One timer for all users, armed only while some user has a bucket: for the earliest moment a
+ *   held user gets a token, or a bucket is full again. A full bucket with nothing held is dropped
+ *   then, so the map holds only users noticed within the last burst * intervalMs.
  * - Every send goes through `enqueue` (RoomQueues), so it is retried while the homeserver is down,
  *   with a transaction id fixed when the notice is made: a retry never duplicates it. All of a
  *   user's notices and command replies share one queue (`admin <userId>`), so they keep their
@@ -65,6 +66,8 @@ export class AdminNotifier {
       if (bucket.held === 0 && bucket.tokens >= 1) {
         bucket.tokens -= 1;
         this.post(userId, undefined, text);
+        // A timer already armed re-arms for every bucket when it fires: no scan per notice.
+        if (this.timer === undefined) this.arm(now);
         return;
       }
       bucket.held += 1;
@@ -89,6 +92,11 @@ export class AdminNotifier {
     let n = 0;
     for (const bucket of this.buckets.values()) n += bucket.held;
     return n;
+  }
+
+  /** Users with a bucket (tests: it empties once everyone's bucket is full again). */
+  get tracked(): number {
+    return this.buckets.size;
   }
 
   /** Cancels the timer; held notices are dropped (shutdown). */
@@ -127,12 +135,13 @@ export class AdminNotifier {
     this.arm(now);
   }
 
-  /** Arms the one timer for the earliest moment a held user gets a token (if earlier than it is armed for). */
+  /** Arms the one timer for the earliest moment a held user gets a token or a bucket is full (if earlier than it is armed for). */
   private arm(now: number): void {
     let due: number | undefined;
     for (const bucket of this.buckets.values()) {
-      if (bucket.held === 0) continue;
-      const at = bucket.at + Math.ceil(Math.max(0, 1 - bucket.tokens) * this.intervalMs);
+      // Held: when a token returns. Not held: when the bucket is full again (and is dropped).
+      const needed = bucket.held > 0 ? Math.max(0, 1 - bucket.tokens) : Math.max(0, this.burst - bucket.tokens);
+      const at = bucket.at + Math.ceil(needed * this.intervalMs);
       due = due === undefined ? at : Math.min(due, at);
     }
     if (due === undefined || (this.timer !== undefined && this.timer.at <= due)) return;

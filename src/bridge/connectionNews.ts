@@ -69,6 +69,11 @@ export class ConnectionNews {
     this.lost.delete(userId);
   }
 
+  /** Users whose lost connection is on record (tests). */
+  get tracked(): number {
+    return this.lost.size;
+  }
+
   stop(): void {
     this.timer?.cancel();
     this.timer = undefined;

@@ -8,7 +8,6 @@
  * (channelWatch.ts).
  */
 import { NetworkFeed } from "../broker/networkFeed";
-import { errorText } from "../errors";
 import type { IrcContext } from "../fromIrc/context";
 import { onLateRefusal } from "../fromIrc/lateRefusal";
 import { onChannelModes } from "../fromIrc/channelModes";
@@ -32,6 +31,7 @@ import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { PendingSends } from "../rooms/pendingSends";
 import type { ChannelMark, RoomRecord, Store } from "../store/store";
+import { logWriteFailure } from "../store/writeWatch";
 import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import { ChannelWatch } from "./channelWatch";
 import { GapFiller } from "./gapFiller";
@@ -79,6 +79,7 @@ export class NetworkBridge {
   /** The connections that may act in the network's channels for Matrix moderators. */
   readonly actors: ChannelActors;
   private readonly ctx: IrcContext;
+  /** Connection id -> its user, while the connection lives (removed when it closes for good). */
   private readonly userByConnection = new Map<string, string>();
   private readonly marks = new Map<string, ChannelMark>();
   private readonly gaps: GapFiller;
@@ -276,7 +277,7 @@ export class NetworkBridge {
   }
 
   persist(userId: string): void {
-    this.puppets.persist(userId).catch((err: unknown) => this.deps.log.error("cannot save a connection's state", { user: userId, error: errorText(err) }));
+    this.puppets.persist(userId).catch((err: unknown) => logWriteFailure(this.deps.log, "cannot save a connection's state", err, { user: userId }));
   }
 
   private attach(connection: IrcConnection, userId: string): void {
@@ -289,7 +290,7 @@ export class NetworkBridge {
       if (note !== undefined) log.warn("user got another nick", { user: userId, network: network.id, nick, why: note });
       log.info(again ? "reconnected to IRC" : "connected to IRC", { user: userId, network: network.id, nick });
       this.news.registered(userId, nick, again, note);
-      this.puppets.persist(userId, note).catch((err: unknown) => log.error("cannot save a connection's state", { user: userId, error: errorText(err) }));
+      this.puppets.persist(userId, note).catch((err: unknown) => logWriteFailure(log, "cannot save a connection's state", err, { user: userId }));
     });
     connection.on("closed", (e) => {
       this.registered.delete(connection.id);
@@ -299,6 +300,8 @@ export class NetworkBridge {
       if (e.fatal) this.news.refused(userId, e.reason);
       else if (e.willReconnect) this.news.dropped(userId, e.reason);
       else this.news.forget(userId);
+      // Closed for good: a new connection of the user (same id) is attached afresh.
+      if (!e.willReconnect) this.userByConnection.delete(connection.id);
     });
     connection.on("nick", (e) => {
       // Our own rename (irc-framework updates the client's nick after this event, so compare both).
@@ -317,6 +320,11 @@ export class NetworkBridge {
     connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
     connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));
     connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
+  }
+
+  /** Connections whose user is known (tests: it shrinks when connections close for good). */
+  get knownConnections(): number {
+    return this.userByConnection.size;
   }
 
   /** A message to a user's own connection: a private message, for the fromIrc handler. */
@@ -347,7 +355,7 @@ export class NetworkBridge {
     if (previous !== undefined && previous.time > time) return;
     const mark: ChannelMark = { network: this.deps.network.id, folded, time, msgid, seenAt: this.deps.clock.now() };
     this.marks.set(folded, mark);
-    this.deps.store.marks.put(mark).catch((err: unknown) => this.deps.log.error("cannot save a channel mark", { error: errorText(err) }));
+    this.deps.store.marks.put(mark).catch((err: unknown) => logWriteFailure(this.deps.log, "cannot save a channel mark", err));
   }
 
   /** Notes, for every channel we are in, that the bridge was present now (for the away notice). */
@@ -361,6 +369,6 @@ export class NetworkBridge {
       this.marks.set(room.folded, mark);
       writes.push(this.deps.store.marks.put(mark));
     }
-    await Promise.all(writes).catch((err: unknown) => this.deps.log.error("cannot save channel presence", { error: errorText(err) }));
+    await Promise.all(writes).catch((err: unknown) => logWriteFailure(this.deps.log, "cannot save channel presence", err));
   }
 }

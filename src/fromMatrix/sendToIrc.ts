@@ -6,6 +6,7 @@ import type { MatrixContext, NetworkRuntime } from "./context";
 import type { IrcMessage } from "./ircMessage";
 import { ircTargetOf, type IrcTarget } from "./ircTarget";
 import { pmFailureReason } from "../pms/refusalWords";
+import { logWriteFailure } from "../store/writeWatch";
 
 /**
  * Accepts a Matrix message for IRC: written to the outbox before the transaction is acknowledged,
@@ -48,7 +49,7 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
   const { roomId, sender, kind, body } = entry;
   const target = ircTargetOf(roomId, ctx);
   const runtime = target === undefined ? undefined : ctx.networks.get(target.network);
-  const settle = () => ctx.outbox.remove(entry.eventId).catch((err: unknown) => ctx.log.error("cannot update the outbox", { error: String(err) }));
+  const settle = () => ctx.outbox.remove(entry.eventId).catch((err: unknown) => logWriteFailure(ctx.log, "cannot update the outbox", err));
   if (target === undefined || runtime === undefined || (target.kind === "nick" && target.userId !== sender)) {
     void settle();
     return;
@@ -93,7 +94,7 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     },
     onSent: () => {
       ctx.metrics.bridgedMessages.inc({ direction: "matrix_to_irc" });
-      ctx.outbox.confirm(entry.eventId).catch((err: unknown) => ctx.log.error("cannot update the outbox", { error: String(err) }));
+      ctx.outbox.confirm(entry.eventId).catch((err: unknown) => logWriteFailure(ctx.log, "cannot update the outbox", err));
     },
     onFailed: (reason) => {
       ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "refused" });

@@ -20,6 +20,10 @@ import { parseTransaction, type Transaction } from "./events";
  * - Concurrent deliveries of the same txnId share one processing run.
  * - A request body over `maxBodyBytes` (declared, or as it arrives) is answered 413 M_TOO_LARGE
  *   and counted (rejected_requests{reason="too_large"}); at most that much of it is ever held.
+ * - GET /health needs no token and says only "ok" (200) or "degraded" (503). The reasons and the
+ *   queue depths are shown only to a caller that presents the hs_token (Bearer; constant-time
+ *   compare): they name rooms' troubles and the bridge's load, which is not for anyone who can reach
+ *   the port. A wrong token gets the same bare answer as none.
  * Not guaranteed here: de-duplication of the same event in two different transactions (handlers
  * de-duplicate by event_id where it matters).
  */
@@ -29,8 +33,15 @@ export interface AppserviceHandlers {
   onUserQuery(userId: string): Promise<boolean>;
   /** True when the alias exists now (the bridge may create the room on demand). */
   onAliasQuery(alias: string): Promise<boolean>;
-  /** Health for GET /health: "ok", or "degraded" with a reason. */
-  health(): { status: "ok" | "degraded"; reasons: string[] };
+  /** Health for GET /health: "ok", or "degraded" with a reason; details for token holders only. */
+  health(): Health;
+}
+
+export interface Health {
+  readonly status: "ok" | "degraded";
+  readonly reasons: string[];
+  /** Queue depths and the like, by name. */
+  readonly details?: Readonly<Record<string, number>>;
 }
 
 const PREFIX = "/_matrix/app/v1";
@@ -82,9 +93,22 @@ export class AppserviceServer {
     if (!res.headersSent) sendJson(res, 500, { errcode: "M_UNKNOWN", error: "internal error" });
   }
 
-  private authorise(req: IncomingMessage, url: URL): void {
+  private tokenOf(req: IncomingMessage, url: URL): string | null {
     const header = req.headers.authorization;
-    const token = header?.startsWith("Bearer ") ? header.slice("Bearer ".length) : url.searchParams.get("access_token");
+    return header?.startsWith("Bearer ") ? header.slice("Bearer ".length) : url.searchParams.get("access_token");
+  }
+
+  /** The health answer: the status for everyone, the reasons and details for holders of the hs_token. */
+  private healthFor(req: IncomingMessage, url: URL): { code: number; body: Health | { status: Health["status"] } } {
+    const health = this.handlers.health();
+    const code = health.status === "ok" ? 200 : 503;
+    const token = this.tokenOf(req, url);
+    const trusted = token !== null && token !== "" && timingSafeEqual(digest(token), this.expected);
+    return { code, body: trusted ? health : { status: health.status } };
+  }
+
+  private authorise(req: IncomingMessage, url: URL): void {
+    const token = this.tokenOf(req, url);
     if (token === null || token === "") {
       this.metrics.rejectedRequests.inc({ reason: "missing" });
       throw new HttpError(401, "M_UNAUTHORIZED", "missing hs_token");
@@ -100,8 +124,8 @@ export class AppserviceServer {
     const path = url.pathname;
     refuseDeclaredOversize(req, this.maxBodyBytes);
     if (req.method === "GET" && path === "/health") {
-      const health = this.handlers.health();
-      sendJson(res, health.status === "ok" ? 200 : 503, health);
+      const { code, body } = this.healthFor(req, url);
+      sendJson(res, code, body);
       return;
     }
     if (!path.startsWith(PREFIX + "/")) throw new HttpError(404, "M_UNRECOGNIZED", "unknown endpoint");

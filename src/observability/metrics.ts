@@ -123,6 +123,22 @@ export function createMetrics() {
       help: "1 when the last call to the homeserver succeeded, 0 when it failed.",
       registers: [registry],
     }),
+    storeWritesFailing: new Gauge({
+      name: "ircbridge_store_writes_failing",
+      help: "Places in the store (collections, journals) whose writes are failing for lack of disk (ENOSPC, EDQUOT, EROFS, EIO); 0 when every write succeeds.",
+      registers: [registry],
+    }),
+    storeWriteFailures: new Counter({
+      name: "ircbridge_store_write_failures_total",
+      help: "Writes to the store that failed for lack of disk, by error code.",
+      labelNames: ["code"] as const,
+      registers: [registry],
+    }),
+    unhandledRejections: new Counter({
+      name: "ircbridge_unhandled_rejections_total",
+      help: "Promise rejections nothing handled (a bug: each is logged); the bridge is degraded after one.",
+      registers: [registry],
+    }),
   };
 }
 

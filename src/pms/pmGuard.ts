@@ -10,7 +10,9 @@
  *   messages, while its room is being made, pass).
  * - Every refusal says why (for the log); the refused sender is answered at most once per
  *   ANSWER_EVERY_MS, and one Matrix user's connection sends at most ANSWERS_PER_HOUR answers an
- *   hour, so a spam wave cannot make it flood. Memory stays bounded by those limits.
+ *   hour, so a spam wave cannot make it flood. Memory stays bounded by those limits, and what is
+ *   older than they look back (an hour, ANSWER_EVERY_MS) is swept out at most every PRUNE_EVERY_MS,
+ *   so users who went away leave nothing behind.
  * Not guaranteed: the counts across a restart (they are kept in memory).
  */
 import type { PrivateMessageSettings } from "../irc/networkContext";
@@ -19,6 +21,7 @@ import type { Clock } from "../irc/pacedQueue";
 const HOUR_MS = 3600000;
 const ANSWER_EVERY_MS = 600000;
 const ANSWERS_PER_HOUR = 10;
+const PRUNE_EVERY_MS = 600000;
 
 /** Why a private message is not bridged: `why` for the log, `answer` for the sender. */
 export interface PmRefusal {
@@ -33,6 +36,7 @@ export class PmGuard {
   private readonly answered = new Map<string, number>();
   /** Matrix user -> when their connection answered, in the past hour. */
   private readonly answers = new Map<string, number[]>();
+  private prunedAt = 0;
 
   constructor(
     private readonly settings: PrivateMessageSettings,
@@ -47,6 +51,7 @@ export class PmGuard {
     }
     if (hasRoom) return undefined;
     const now = this.clock.now();
+    this.prune(now);
     const mine = this.admitted.get(userId) ?? new Map<string, number>();
     for (const [nick, at] of mine) if (now - at >= HOUR_MS) mine.delete(nick);
     if (mine.has(folded)) return undefined;
@@ -70,6 +75,7 @@ export class PmGuard {
   /** Whether the refused sender may be answered now (and counts the answer if so). */
   mayAnswer(userId: string, folded: string): boolean {
     const now = this.clock.now();
+    this.prune(now);
     const key = `${userId}\0${folded}`;
     const last = this.answered.get(key);
     if (last !== undefined && now - last < ANSWER_EVERY_MS) return false;
@@ -80,5 +86,22 @@ export class PmGuard {
     if (this.answered.size >= 1000) for (const [k, at] of this.answered) if (now - at >= ANSWER_EVERY_MS) this.answered.delete(k);
     this.answered.set(key, now);
     return true;
+  }
+
+  /** Users and senders with something on record (tests). */
+  get tracked(): number {
+    return this.admitted.size + this.answered.size + this.answers.size;
+  }
+
+  /** Drops what no limit looks at any more (amortised: a sweep at most every PRUNE_EVERY_MS). */
+  private prune(now: number): void {
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    for (const [userId, mine] of this.admitted) {
+      for (const [nick, at] of mine) if (now - at >= HOUR_MS) mine.delete(nick);
+      if (mine.size === 0) this.admitted.delete(userId);
+    }
+    for (const [key, at] of this.answered) if (now - at >= ANSWER_EVERY_MS) this.answered.delete(key);
+    for (const [userId, times] of this.answers) if (times.every((at) => now - at >= HOUR_MS)) this.answers.delete(userId);
   }
 }

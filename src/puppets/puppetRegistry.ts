@@ -42,6 +42,9 @@ export function quitReason(network: { readonly id: string; readonly name: string
   return `you left ${network.name} with !quit; send !reconnect ${network.id} in your admin room with the bridge bot to connect again`;
 }
 
+/** Activity of a user without a connection is kept this long (a refused user who speaks again is recent). */
+const STALE_ACTIVITY_MS = 3600000;
+
 export class PuppetRegistry {
   private readonly connections = new Map<string, IrcConnection>();
   private readonly emptySince = new Map<string, number>();
@@ -116,7 +119,10 @@ export class PuppetRegistry {
     });
     this.connections.set(userId, connection);
     connection.on("closed", (e) => {
-      if (!e.willReconnect && this.connections.get(userId) === connection) this.connections.delete(userId);
+      if (!e.willReconnect && this.connections.get(userId) === connection) {
+        this.connections.delete(userId);
+        this.forget(userId);
+      }
     });
     this.deps.attach(connection, userId);
     this.deps.identity(userId).then(
@@ -205,6 +211,7 @@ export class PuppetRegistry {
   sweep(): void {
     const { idleTimeoutMs: idleMs, inactiveMs } = this.deps.network.limits;
     const now = this.deps.clock.now();
+    this.pruneStale(now);
     for (const connection of this.connections.values()) connection.expire();
     if (inactiveMs > 0) {
       for (const [userId, since] of this.lastActive) {
@@ -247,16 +254,41 @@ export class PuppetRegistry {
     const connection = this.connections.get(userId);
     if (connection === undefined) return;
     this.connections.delete(userId);
-    this.emptySince.delete(userId);
+    this.forget(userId);
     this.deps.log.info("closing a connection", { user: userId, network: this.deps.network.id, reason });
     connection.close(quit);
     this.deps.dropped(userId, `Your connection to ${this.deps.network.name} was closed: ${reason}.`);
+  }
+
+  /** Users with activity or idle time on record (tests: it shrinks as connections go away). */
+  get tracked(): number {
+    return this.lastActive.size + this.emptySince.size;
+  }
+
+  /** A user's connection went away: what was kept about it goes too (a new one starts afresh). */
+  private forget(userId: string): void {
+    this.emptySince.delete(userId);
+    this.lastActive.delete(userId);
+  }
+
+  /**
+   * Activity of users who have no connection (they spoke while refused, at the limit or after
+   * !quit) is forgotten after STALE_ACTIVITY_MS, oldest first, so the map does not grow with every
+   * user who ever spoke.
+   */
+  private pruneStale(now: number): void {
+    for (const [userId, since] of this.lastActive) {
+      if (now - since < STALE_ACTIVITY_MS) break; // oldest first: the rest are more recent
+      if (!this.connections.has(userId)) this.lastActive.delete(userId);
+    }
   }
 
   closeAll(reason: string): void {
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     for (const connection of this.connections.values()) connection.close(reason);
     this.connections.clear();
+    this.lastActive.clear();
+    this.emptySince.clear();
   }
 }
 

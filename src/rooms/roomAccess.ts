@@ -28,10 +28,15 @@ export interface RoomAccessDeps {
 }
 
 export class RoomAccess {
-  /** The last join-rule wish per room (true: invite-only), so repeats queue nothing. */
+  /** The last join-rule wish per room (true: invite-only), so repeats queue nothing; a room leaves it once restored. */
   private readonly inviteWished = new Map<string, boolean>();
 
   constructor(private readonly deps: RoomAccessDeps) {}
+
+  /** Rooms with a join-rule wish on record (tests). */
+  get wishes(): number {
+    return this.inviteWished.size;
+  }
 
   get powerLevels(): PowerLevelSync {
     return this.deps.powerLevels;
@@ -45,7 +50,14 @@ export class RoomAccess {
     const wished = this.inviteWished.get(roomId);
     if (wished === invite || (wished === undefined && !invite && this.deps.records.get(roomId).joinRulesBefore === undefined)) return;
     this.inviteWished.set(roomId, invite);
-    this.deps.queues.enqueue(roomId, { what: invite ? "join rule: invite (channel +i/+k)" : "join rule: restore", run: () => this.setJoinRule(roomId, invite, restoreTo) });
+    this.deps.queues.enqueue(roomId, {
+      what: invite ? "join rule: invite (channel +i/+k)" : "join rule: restore",
+      run: () => this.setJoinRule(roomId, invite, restoreTo),
+      // Restored: nothing to remember (a repeat finds no rule to restore), so only closed rooms stay.
+      settled: () => {
+        if (!invite && this.inviteWished.get(roomId) === false) this.inviteWished.delete(roomId);
+      },
+    });
   }
 
   /** +s or +p: the room must not be listed in the room directory. */

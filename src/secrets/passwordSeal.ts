@@ -6,9 +6,12 @@
  *
  * Key file: 32 bytes, as 64 hex characters or as base64 (whitespace around it is ignored).
  * Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))"
+ * It must be private: a key file that group or others may read or write (mode & 0o077), or that
+ * belongs to another user than the one running the bridge, is refused before it is read, so the
+ * bridge does not start on a key someone else may have read or replaced.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 
 const PREFIX = "v1:";
 
@@ -17,6 +20,7 @@ export class PasswordSeal {
 
   /** Reads the key file; throws an Error naming the problem (not the key). */
   static fromFile(path: string): PasswordSeal {
+    checkPrivate(path);
     let text: string;
     try {
       text = readFileSync(path, "utf8").trim();
@@ -48,6 +52,24 @@ export class PasswordSeal {
     decipher.setAAD(Buffer.from(context, "utf8"));
     decipher.setAuthTag(raw.subarray(raw.length - 16));
     return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString("utf8");
+  }
+}
+
+/** Throws when the key file is missing, or others may read or change it. */
+export function checkPrivate(path: string): void {
+  let mode: number;
+  let uid: number;
+  try {
+    ({ mode, uid } = statSync(path));
+  } catch (err) {
+    throw new Error(`cannot read the password key file ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new Error(`the password key file ${path} may be read or written by group or others (mode ${(mode & 0o777).toString(8).padStart(4, "0")}): run chmod 600 ${path}`);
+  }
+  const me = process.getuid?.();
+  if (me !== undefined && uid !== me) {
+    throw new Error(`the password key file ${path} belongs to uid ${uid}, not to the user running the bridge (uid ${me}): run chown ${me} ${path} and chmod 600 ${path}`);
   }
 }
 

@@ -1,20 +1,31 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Datastore from "nedb";
+import { ignoreWrites, type WriteReports } from "./writeWatch";
 
-/** A promise-returning wrapper around one NeDB datastore (one file, or memory when dir is undefined). */
+/**
+ * A promise-returning wrapper around one NeDB datastore (one file, or memory when dir is undefined).
+ * Every write's outcome is reported (writeWatch.ts). NeDB changes its memory before it appends to
+ * the file, so a write the disk refused is still in memory: a compaction (which rewrites the file
+ * from memory) is the repair that puts it on disk.
+ */
 export class NedbCollection<T extends object> {
   private readonly db: Datastore<T>;
 
-  private constructor(db: Datastore<T>) {
+  private constructor(
+    db: Datastore<T>,
+    private readonly name: string,
+    private readonly reports: WriteReports,
+    private readonly inMemory: boolean,
+  ) {
     this.db = db;
   }
 
-  static async open<T extends object>(dir: string | undefined, name: string): Promise<NedbCollection<T>> {
+  static async open<T extends object>(dir: string | undefined, name: string, reports: WriteReports = ignoreWrites): Promise<NedbCollection<T>> {
     if (dir !== undefined) mkdirSync(dir, { recursive: true });
     const db = new Datastore<T>(dir === undefined ? { inMemoryOnly: true } : { filename: join(dir, `${name}.db`) });
     await new Promise<void>((resolve, reject) => db.loadDatabase((err) => (err ? reject(err) : resolve())));
-    return new NedbCollection(db);
+    return new NedbCollection(db, name, reports, dir === undefined);
   }
 
   index(fieldName: string, unique: boolean): Promise<void> {
@@ -31,18 +42,43 @@ export class NedbCollection<T extends object> {
 
   /** Inserts or replaces the document matching `query`. */
   upsert(query: Partial<T> | Record<string, unknown>, doc: T): Promise<void> {
-    return new Promise((resolve, reject) => this.db.update(query, doc, { upsert: true }, (err) => (err ? reject(err) : resolve())));
+    return this.reported(new Promise((resolve, reject) => this.db.update(query, doc, { upsert: true }, (err) => (err ? reject(err) : resolve()))));
   }
 
   remove(query: Partial<T> | Record<string, unknown>): Promise<number> {
-    return new Promise((resolve, reject) => this.db.remove(query, { multi: true }, (err, n) => (err ? reject(err) : resolve(n))));
+    return this.reported(new Promise((resolve, reject) => this.db.remove(query, { multi: true }, (err, n) => (err ? reject(err) : resolve(n)))));
   }
 
-  /** Rewrites the file without superseded lines (NeDB is append-only between compactions). */
+  /**
+   * Rewrites the file without superseded lines (NeDB is append-only between compactions). Rejects
+   * when the rewrite failed: NeDB then emits nothing, so a query queued behind the compaction (its
+   * executor runs tasks in order) tells that it is over.
+   */
   compact(): Promise<void> {
-    return new Promise((resolve) => {
-      this.db.once("compaction.done", () => resolve());
+    if (this.inMemory) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      let done = false;
+      const onDone = () => {
+        done = true;
+      };
+      this.db.once("compaction.done", onDone);
       this.db.persistence.compactDatafile();
+      this.db.count({}, () => {
+        this.db.removeListener("compaction.done", onDone);
+        if (done) resolve();
+        else reject(Object.assign(new Error(`cannot rewrite the ${this.name} collection`), { code: "EIO" }));
+      });
     });
+  }
+
+  private async reported<R>(write: Promise<R>): Promise<R> {
+    try {
+      const result = await write;
+      this.reports.ok(this.name);
+      return result;
+    } catch (err) {
+      this.reports.failed(this.name, err, () => this.compact());
+      throw err;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ignoreWrites, type WriteReports } from "./writeWatch";
 
 /**
  * An append-only journal of records waiting for something (IRC -> Matrix sends waiting for the
@@ -8,13 +9,23 @@ import { join } from "node:path";
  * restart, in the order it was added. The file is rewritten with only what is still pending at
  * load and whenever done lines outnumber pending ones. In memory only when `dir` is undefined.
  * Not guaranteed: survival of a power loss (no fsync per line; the OS flushes).
+ *
+ * When the disk refuses a line (full, read-only: writeWatch.ts), the record stays pending in memory
+ * and is still delivered; the failure is reported and repaired by a rewrite of everything pending
+ * once the disk takes writes again. Meanwhile a record is durable only in memory: a crash before the
+ * repair loses it from the journal, and only the channel's history (chathistory, from the channel's
+ * last delivered mark, which never passes an undelivered message) can bring it back.
  */
 export class SendJournal<T extends { readonly id: string }> {
   private readonly file: string | undefined;
   private readonly pending = new Map<string, T>();
   private doneSinceRewrite = 0;
 
-  constructor(dir: string | undefined, name: string) {
+  constructor(
+    dir: string | undefined,
+    private readonly name: string,
+    private readonly reports: WriteReports = ignoreWrites,
+  ) {
     if (dir !== undefined) mkdirSync(dir, { recursive: true });
     this.file = dir === undefined ? undefined : join(dir, name);
   }
@@ -40,7 +51,7 @@ export class SendJournal<T extends { readonly id: string }> {
           if (record !== undefined) this.pending.set(record.id, record);
         } else if (line.startsWith("D ")) this.pending.delete(line.slice(2));
       }
-      this.rewrite();
+      this.guarded(() => this.rewrite());
     }
     return [...this.pending.values()];
   }
@@ -62,11 +73,22 @@ export class SendJournal<T extends { readonly id: string }> {
     if (!this.pending.delete(id)) return;
     this.append(`D ${id}`);
     this.doneSinceRewrite++;
-    if (this.doneSinceRewrite > 1000 && this.doneSinceRewrite > this.pending.size) this.rewrite();
+    if (this.doneSinceRewrite > 1000 && this.doneSinceRewrite > this.pending.size) this.guarded(() => this.rewrite());
   }
 
   private append(line: string): void {
-    if (this.file !== undefined) appendFileSync(this.file, `${line}\n`);
+    const file = this.file;
+    if (file !== undefined) this.guarded(() => appendFileSync(file, `${line}\n`));
+  }
+
+  /** Runs a write; a disk error is reported (and repaired later by a rewrite), others are thrown. */
+  private guarded(write: () => void): void {
+    try {
+      write();
+      this.reports.ok(this.name);
+    } catch (err) {
+      if (!this.reports.failed(this.name, err, () => this.rewrite())) throw err;
+    }
   }
 
   private rewrite(): void {

@@ -48,8 +48,12 @@ describe("the admin room on Ergo", () => {
     assert.match(reply, new RegExp(re(watcher.nick), "i"));
     assert.match(reply, /test client/, "the realname");
     assert.match(reply, new RegExp(re(channel), "i"), "the channels");
-    assert.match(await say(`!whois ${alice.userId}`), new RegExp(re(nick)));
+    const own = await say(`!whois ${alice.userId}`);
+    assert.match(own, new RegExp(re(nick)), "her own connection: her nick");
+    assert.match(own, new RegExp(re(channel), "i"), "and her channels");
     assert.match(await say("!whois nobody-here-xyz"), /no such nick|There is no nick nobody-here-xyz/i);
+    // Another Matrix user's connection is for bridge admins only (alice is none).
+    assert.match(await say(`!whois @${uniqueName("someone")}:${testenv.domain}`), /^Only bridge admins may look up another Matrix user's IRC connection/);
   });
 
   it("!nick to a free nick changes it (IRC sees it); to a taken nick says it is in use", async () => {

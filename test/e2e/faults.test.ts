@@ -37,7 +37,11 @@ describe("faults on Ergo", () => {
       scene.talker.say(channel, `hs-${k++}`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    const health = await fetch(`http://127.0.0.1:${bridges.sample.port}/health`);
+    // The reasons are shown only to holders of the hs_token (on purpose since issue 11); the status to all.
+    const bare = await fetch(`http://127.0.0.1:${bridges.sample.port}/health`);
+    assert.equal(bare.status, 503, "anyone sees that the bridge is degraded");
+    assert.deepEqual(await bare.json(), { status: "degraded" }, "but not why");
+    const health = await fetch(`http://127.0.0.1:${bridges.sample.port}/health`, { headers: { Authorization: `Bearer ${bridge.registration.hs_token}` } });
     assert.equal(health.status, 503, "the bridge says it is degraded while the homeserver is down");
     assert.match(JSON.stringify(await health.json()), /homeserver is failing/);
     testenvCommand("start", "synapse");

@@ -52,6 +52,12 @@ describe("foundation: the bridge and the real homeserver", () => {
     assert.equal(typeof ping.body.duration_ms, "number");
     const health = await fetch(`http://127.0.0.1:${bridges.sample.port}/health`);
     assert.equal(health.status, 200);
+    assert.deepEqual(await health.json(), { status: "ok" }, "without the hs_token: the status and nothing more");
+    const detailed = await fetch(`http://127.0.0.1:${bridges.sample.port}/health`, { headers: { Authorization: `Bearer ${reg.hs_token}` } });
+    const body = (await detailed.json()) as { status: string; reasons: string[]; details: Record<string, number> };
+    assert.equal(body.status, "ok");
+    assert.deepEqual(body.reasons, []);
+    assert.equal(typeof body.details.roomQueue, "number", "the hs_token holder sees the queue depths");
   });
 
   it("registered its bot user on the homeserver", async () => {

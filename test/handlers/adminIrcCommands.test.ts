@@ -197,14 +197,38 @@ describe("!whois", () => {
     assert.match(await say("!whois a,b"), /one nick at a time/);
   });
 
-  it("a Matrix user: the nick of their connection, from the bridge", async () => {
+  // Since issue 11 another user's connection is shown only to bridge admins: asked by the admin here.
+  it("a Matrix user: the nick and channels of their connection, from the bridge (to an admin)", async () => {
     const { say, connect } = await setup();
-    assert.equal(await say(`!whois ${BOB}`), `${BOB} is not connected to TestNet through this bridge.`);
+    assert.equal(await say(`!whois ${BOB}`, ADMIN), `${BOB} is not connected to TestNet through this bridge.`);
     const bob = connect(BOB, "bobby");
-    assert.equal(await say(`!whois ${BOB}`), `${BOB} is connected to TestNet as bobby.`);
+    assert.equal(await say(`!whois ${BOB}`, ADMIN), `${BOB} is connected to TestNet as bobby.`);
     bob.isRegistered = false;
-    assert.equal(await say(`!whois ${BOB}`), `${BOB} is connecting to TestNet through this bridge, as bobby.`);
-    assert.match(await say("!whois @nocolon"), /not a Matrix user id/);
+    assert.equal(await say(`!whois ${BOB}`, ADMIN), `${BOB} is connecting to TestNet through this bridge, as bobby.`);
+    bob.isRegistered = true;
+    bob.channels.set("#hidden", undefined);
+    assert.equal(await say(`!whois ${BOB}`, ADMIN), `${BOB} is connected to TestNet as bobby.\nchannels: #hidden`);
+    assert.match(await say("!whois @nocolon", ADMIN), /not a Matrix user id/);
+  });
+
+  it("another Matrix user's connection is refused to a non-admin; their own and IRC nicks stay open", async () => {
+    const { say, connect } = await setup();
+    const bob = connect(BOB, "bobby");
+    bob.channels.set("#hidden", undefined);
+    const refused = await say(`!whois ${BOB}`);
+    assert.equal(refused, "Only bridge admins may look up another Matrix user's IRC connection. To see who is behind an IRC nick, use !whois <nick>.");
+    assert.doesNotMatch(refused, /bobby|#hidden/);
+    const positive = await say(`!whois ${BOB}`, ADMIN);
+    assert.match(positive, /bobby/, "the same question from an admin is answered");
+    const alice = connect(ALICE, "alice");
+    alice.channels.set("#mine", undefined);
+    assert.equal(await say(`!whois ${ALICE}`), `${ALICE} is connected to TestNet as alice.\nchannels: #mine`, "anyone may look up their own");
+    const nick = say("!whois bobby");
+    await alice.sentCount(1);
+    assert.deepEqual(alice.sent, ["WHOIS bobby"], "a nick is looked up on IRC for anyone");
+    alice.hear(":srv 401 alice bobby :No such nick/channel");
+    alice.hear(":srv 318 alice bobby :End of /WHOIS list.");
+    assert.equal(await nick, "There is no nick bobby on TestNet right now.");
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { AppserviceServer, type AppserviceHandlers } from "../../src/matrix/appserviceServer";
+import { AppserviceServer, type AppserviceHandlers, type Health } from "../../src/matrix/appserviceServer";
 import type { Transaction } from "../../src/matrix/events";
 import { createMetrics } from "../../src/observability/metrics";
 import { openNedbStore } from "../../src/store/nedbStore";
@@ -16,6 +16,7 @@ class RecordingHandlers implements AppserviceHandlers {
   readonly transactions: Transaction[] = [];
   failNext = 0;
   users = new Set<string>(["@irc_bob:example.org"]);
+  current: Health = { status: "ok", reasons: [] };
   onTransaction(txn: Transaction): Promise<void> {
     if (this.failNext > 0) {
       this.failNext--;
@@ -30,8 +31,8 @@ class RecordingHandlers implements AppserviceHandlers {
   onAliasQuery(alias: string): Promise<boolean> {
     return Promise.resolve(alias === "#irc_#chan:example.org");
   }
-  health() {
-    return { status: "ok" as const, reasons: [] };
+  health(): Health {
+    return this.current;
   }
 }
 
@@ -144,6 +145,28 @@ describe("application-service API", () => {
       body: "{not json",
     });
     assert.equal(notJson.status, 400);
+    await server.close();
+  });
+
+  it("/health says only ok or degraded without the hs_token; the reasons and depths need the token", async () => {
+    const store = await openNedbStore(undefined);
+    const { server, handlers, call } = await startServer(store);
+    handlers.current = { status: "degraded", reasons: ["the store cannot write to its disk: marks (ENOSPC); retrying"], details: { roomQueue: 7 } };
+    for (const token of [null, "not-the-token", ""]) {
+      const bare = await call("GET", "/health", undefined, token);
+      assert.equal(bare.status, 503, "the status code tells degraded to anyone");
+      assert.deepEqual(await bare.json(), { status: "degraded" }, `nothing more with token ${String(token)}`);
+    }
+    const viaQuery = await fetch(`http://127.0.0.1:${server.boundPort()}/health?access_token=wrong`);
+    assert.deepEqual(await viaQuery.json(), { status: "degraded" });
+    const full = await call("GET", "/health");
+    assert.equal(full.status, 503);
+    assert.deepEqual(await full.json(), handlers.current, "the hs_token holder sees the reasons and the depths");
+    handlers.current = { status: "ok", reasons: [], details: { roomQueue: 0 } };
+    const ok = await call("GET", "/health", undefined, null);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { status: "ok" });
+    assert.deepEqual(await (await call("GET", "/health")).json(), { status: "ok", reasons: [], details: { roomQueue: 0 } });
     await server.close();
   });
 });

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ChannelOrder } from "../../src/fromMatrix/channelOrder";
 import type { ChannelActors, MatrixContext } from "../../src/fromMatrix/context";
@@ -8,6 +11,7 @@ import { createMetrics } from "../../src/observability/metrics";
 import { RecentIds } from "../../src/util/recentIds";
 import { RoomIndex } from "../../src/rooms/roomIndex";
 import { openNedbStore } from "../../src/store/nedbStore";
+import type { Store } from "../../src/store/store";
 import { FakeClock } from "../support/fakeClock";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { noPrivateRooms } from "../support/noPrivateRooms";
@@ -28,9 +32,9 @@ const NO_ACTORS: ChannelActors = { puppet: () => undefined, bot: () => undefined
  * never resolves, so no connection ever connects: lines stay queued where the test can count them
  * (`connection.queued`), next to the channels the connection means to be in (`channelNames`).
  */
-async function setup(extra = "") {
+async function setup(extra = "", given?: Store) {
   const network = fakeNetwork(extra);
-  const store = await openNedbStore(undefined);
+  const store = given ?? (await openNedbStore(undefined));
   const rooms = new RoomIndex(store.rooms);
   await rooms.add({ roomId: ROOM, network: network.id, channel: "#chan", folded: "#chan", origin: "portal" });
   const clock = new FakeClock();
@@ -286,5 +290,27 @@ describe("Matrix -> IRC handlers", () => {
     const kept = await store.outbox.pending();
     assert.deepEqual(kept.map(({ entry: e }) => [e.eventId, e.sender, e.kind, e.body]), [["$durable", ALICE, "privmsg", "durable"]]);
     assert.equal(order.pending(`${network.id}\0#chan`), 1, "the repeated event was not handed to IRC again");
+  });
+
+  it("a full disk: a message whose hand-over cannot be journalled is not sent, and its sender is told why", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fullhand-"));
+    try {
+      const store = await openNedbStore(dir);
+      const { route, state, notices, puppets } = await setup("", store);
+      await route(text(ALICE, "first"));
+      assert.equal(state(ALICE)?.queued, 2, "positive control: with a working disk, the JOIN and the message are queued for IRC");
+      symlinkSync("/dev/full", join(dir, "outbox-confirmed.log.full"));
+      renameSync(join(dir, "outbox-confirmed.log.full"), join(dir, "outbox-confirmed.log"));
+      // Its connection never registers here, so the first message holds the channel's order: quit it first.
+      await puppets.quit(ALICE);
+      await puppets.reconnect(ALICE);
+      notices.length = 0;
+      await route(text(ALICE, "on a full disk"));
+      assert.equal(state(ALICE)?.queued, 1, "the JOIN only: the message is not on its way");
+      assert.deepEqual(notices, [`${ROOM} Your message was not sent to IRC: the bridge cannot write to its disk (ENOSPC); try again later.`]);
+      puppets.closeAll("test over");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

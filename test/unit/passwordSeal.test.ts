@@ -31,9 +31,10 @@ describe("password seal", () => {
     const dir = mkdtempSync(join(tmpdir(), "seal-"));
     try {
       const key = randomBytes(32);
-      writeFileSync(join(dir, "hex"), `${key.toString("hex")}\n`);
-      writeFileSync(join(dir, "b64"), key.toString("base64"));
-      writeFileSync(join(dir, "short"), "abcd");
+      // Key files are private (0600): a readable one is refused (the next test).
+      writeFileSync(join(dir, "hex"), `${key.toString("hex")}\n`, { mode: 0o600 });
+      writeFileSync(join(dir, "b64"), key.toString("base64"), { mode: 0o600 });
+      writeFileSync(join(dir, "short"), "abcd", { mode: 0o600 });
       const sealed = PasswordSeal.fromFile(join(dir, "hex")).seal("pw", ctx);
       assert.equal(PasswordSeal.fromFile(join(dir, "b64")).open(sealed, ctx), "pw");
       assert.throws(() => PasswordSeal.fromFile(join(dir, "short")), /must hold 32 bytes/);

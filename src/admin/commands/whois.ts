@@ -9,8 +9,10 @@ const NO_SUCH = new Set(["401", "402", "406"]);
 
 /**
  * !whois [network] <nick | @matrix:id>: a nick is looked up with a real WHOIS through the user's
- * own connection; a Matrix user id is answered from the bridge: the nick that user's connection
- * has on the network, if it has one.
+ * own connection (open to everyone: IRC shows the same to anyone). A Matrix user id is answered
+ * from the bridge: the nick and channels that user's connection has on the network. Another
+ * user's connection is private (it tells which channels they read): only bridge admins
+ * (bridge.admins) see it; anyone may look up their own.
  */
 export const whois: NetworkCommand = {
   name: "whois",
@@ -36,11 +38,15 @@ export const whois: NetworkCommand = {
 
 function matrixUser(ctx: NetworkCommandContext, userId: string): string {
   if (!USER_ID.test(userId)) return `"${shown(userId)}" is not a Matrix user id such as @alice:example.org.`;
+  if (userId !== ctx.userId && !ctx.isAdmin(ctx.userId)) {
+    return "Only bridge admins may look up another Matrix user's IRC connection. To see who is behind an IRC nick, use !whois <nick>.";
+  }
   const connection = ctx.puppets(ctx.target.id).connection(userId);
   const name = ctx.target.name;
   if (connection === undefined) return `${userId} is not connected to ${name} through this bridge.`;
-  if (!connection.isRegistered) return `${userId} is connecting to ${name} through this bridge, as ${connection.nick}.`;
-  return `${userId} is connected to ${name} as ${connection.nick}.`;
+  const channels = connection.channelNames.length === 0 ? "" : `\nchannels: ${connection.channelNames.join(" ")}`;
+  if (!connection.isRegistered) return `${userId} is connecting to ${name} through this bridge, as ${connection.nick}.${channels}`;
+  return `${userId} is connected to ${name} as ${connection.nick}.${channels}`;
 }
 
 function describe(info: WhoisInfo): string {
