@@ -6,12 +6,11 @@
  *
  * Guarantee: `PatternIndex.find` answers exactly as testing every pattern in turn would (it returns
  * the first entry in insertion order that matches), but in time independent of the number of
- * literal entries (one hash lookup) and with one combined regular expression for all the globs, so
- * a check against a thousand entries costs microseconds. Not guaranteed: protection against an
+ * literal entries and of globs that end in literal text (hash lookups), so a check against a
+ * thousand such entries costs about a microsecond; globs that end in a wildcard are tested one by
+ * one behind a substring test (slower: see `npm run bench:access`). Not guaranteed: protection against an
  * operator's own catastrophic regular expression (they are trusted config).
  */
-
-const GLOB_CHARS = /[*?]/;
 
 /** A regular expression written `/body/flags`, or undefined for a glob. */
 function regexParts(text: string): { readonly body: string; readonly flags: string } | undefined {
@@ -59,70 +58,98 @@ export function patternListProblem(patterns: readonly string[]): string | undefi
 }
 
 interface Entry<T> {
+  readonly text: string;
   readonly order: number;
   readonly value: T;
 }
 
 interface PatternEntry<T> extends Entry<T> {
   readonly regex: RegExp;
+  /** The glob's longest literal run, lower case: a text without it cannot match (tested first). */
+  readonly fragment: string;
 }
 
 /**
  * Patterns, each carrying a value (a rule, a config key), that can be added and removed one by one;
  * `find` gives the value of the earliest-added pattern that matches. Literal globs (no `*`/`?`) are
- * kept in a map by their lower-case text; the other globs are combined into one expression, rebuilt
- * on the first `find` after a change.
+ * kept in a map by their lower-case text. A glob that ends in literal text (`@*:evil.example`,
+ * `*.evil.example`: nearly all of them) is kept in a map by that tail, so only the globs whose tail
+ * ends the text are tested: one lookup per distinct tail length. Globs that end in a wildcard are
+ * tested one by one, each only when the text contains its longest literal run.
  */
 export class PatternIndex<T> {
   private readonly literals = new Map<string, Entry<T>[]>();
-  private readonly globs = new Map<string, PatternEntry<T>[]>();
+  private readonly tailed = new Map<string, PatternEntry<T>[]>();
+  /** Distinct tail lengths of `tailed`, with how many globs have each. */
+  private readonly tailLengths = new Map<number, number>();
+  private readonly open = new Map<string, PatternEntry<T>[]>();
   private readonly regexes = new Map<string, PatternEntry<T>[]>();
-  /** The globs as one expression; undefined after a change, until the next find. */
-  private combined: RegExp | undefined;
   private counter = 0;
 
   get size(): number {
     let n = 0;
-    for (const bucket of [this.literals, this.globs, this.regexes]) for (const entries of bucket.values()) n += entries.length;
+    for (const bucket of [this.literals, this.tailed, this.open, this.regexes]) for (const entries of bucket.values()) n += entries.length;
     return n;
   }
 
   /** Adds a pattern; throws (see compilePattern) when it is not valid. */
   add(text: string, value: T): void {
-    const order = this.counter++;
-    if (regexParts(text) !== undefined) return push(this.regexes, text, { order, value, regex: compilePattern(text) });
-    if (!GLOB_CHARS.test(text)) {
-      compilePattern(text);
-      return push(this.literals, text.toLowerCase(), { order, value });
-    }
-    push(this.globs, text, { order, value, regex: compilePattern(text) });
-    this.combined = undefined;
+    const regex = compilePattern(text);
+    const entry = { text, order: this.counter++, value, regex, fragment: longestLiteral(text) };
+    if (regexParts(text) !== undefined) return push(this.regexes, text, entry);
+    const tail = globTail(text);
+    if (tail === undefined) return push(this.literals, text.toLowerCase(), entry);
+    if (tail === "") return push(this.open, text, entry);
+    push(this.tailed, tail, entry);
+    this.tailLengths.set(tail.length, (this.tailLengths.get(tail.length) ?? 0) + 1);
   }
 
-  /** Removes one pattern carrying `value` (compared with ===); false if there was none. */
+  /** Removes one pattern `text` carrying `value` (compared with ===); false if there was none. */
   remove(text: string, value: T): boolean {
-    if (regexParts(text) !== undefined) return pull(this.regexes, text, value);
-    if (!GLOB_CHARS.test(text)) return pull(this.literals, text.toLowerCase(), value);
-    const removed = pull(this.globs, text, value);
-    if (removed) this.combined = undefined;
-    return removed;
+    if (regexParts(text) !== undefined) return pull(this.regexes, text, text, value);
+    const tail = globTail(text);
+    if (tail === undefined) return pull(this.literals, text.toLowerCase(), text, value);
+    if (tail === "") return pull(this.open, text, text, value);
+    if (!pull(this.tailed, tail, text, value)) return false;
+    const left = (this.tailLengths.get(tail.length) ?? 1) - 1;
+    if (left === 0) this.tailLengths.delete(tail.length);
+    else this.tailLengths.set(tail.length, left);
+    return true;
   }
 
   /** The value of the earliest-added pattern matching `text`, or undefined. */
   find(text: string): T | undefined {
-    let best: Entry<T> | undefined = this.literals.get(text.toLowerCase())?.[0];
+    const lower = text.toLowerCase();
+    let best: Entry<T> | undefined = this.literals.get(lower)?.[0];
     const consider = (entries: readonly PatternEntry<T>[]) => {
-      for (const entry of entries) if ((best === undefined || entry.order < best.order) && entry.regex.test(text)) best = entry;
+      for (const entry of entries) {
+        if ((best === undefined || entry.order < best.order) && lower.includes(entry.fragment) && entry.regex.test(text)) best = entry;
+      }
     };
-    if (this.globs.size > 0 && this.globRegex().test(text)) for (const entries of this.globs.values()) consider(entries);
+    for (const length of this.tailLengths.keys()) {
+      const entries = length <= lower.length ? this.tailed.get(lower.slice(lower.length - length)) : undefined;
+      if (entries !== undefined) consider(entries);
+    }
+    for (const entries of this.open.values()) consider(entries);
     for (const entries of this.regexes.values()) consider(entries);
     return best?.value;
   }
 
-  private globRegex(): RegExp {
-    this.combined ??= new RegExp(`^(?:${[...this.globs.keys()].map(globSource).join("|")})$`, "i");
-    return this.combined;
-  }
+}
+
+/** A glob's longest run of literal text, lower case ("" for a regular expression: it is always tested). */
+function longestLiteral(pattern: string): string {
+  if (regexParts(pattern) !== undefined) return "";
+  return pattern
+    .toLowerCase()
+    .split(/[*?]/)
+    .reduce((a, b) => (b.length > a.length ? b : a), "");
+}
+
+/** A glob's literal text after its last wildcard, lower case ("" if it ends in one); undefined for a literal. */
+function globTail(glob: string): string | undefined {
+  const last = Math.max(glob.lastIndexOf("*"), glob.lastIndexOf("?"));
+  return last < 0 ? undefined : glob.slice(last + 1).toLowerCase();
 }
 
 function push<E>(map: Map<string, E[]>, key: string, entry: E): void {
@@ -131,9 +158,9 @@ function push<E>(map: Map<string, E[]>, key: string, entry: E): void {
   else entries.push(entry);
 }
 
-function pull<T, E extends Entry<T>>(map: Map<string, E[]>, key: string, value: T): boolean {
+function pull<T, E extends Entry<T>>(map: Map<string, E[]>, key: string, text: string, value: T): boolean {
   const entries = map.get(key);
-  const at = entries?.findIndex((e) => e.value === value) ?? -1;
+  const at = entries?.findIndex((e) => e.value === value && e.text === text) ?? -1;
   if (entries === undefined || at < 0) return false;
   entries.splice(at, 1);
   if (entries.length === 0) map.delete(key);

@@ -54,6 +54,20 @@ describe("access patterns", () => {
     assert.equal(index.find("@carol:evil.example"), undefined, "the combined glob expression was rebuilt");
     assert.equal(index.size, 2);
   });
+
+  it("globs sharing a literal tail are told apart; removing one keeps the other", () => {
+    const index = new PatternIndex<true>();
+    index.add("@a*:evil.example", true);
+    index.add("@b*:evil.example", true);
+    index.add("*?.example", true);
+    assert.equal(index.find("@bob:evil.example"), true);
+    assert.equal(index.remove("@b*:evil.example", true), true);
+    assert.equal(index.find("@bob:evil.example"), true, "still matched by *?.example");
+    assert.equal(index.remove("*?.example", true), true);
+    assert.equal(index.find("@bob:evil.example"), undefined);
+    assert.equal(index.find("@al:evil.example"), true);
+    assert.equal(index.find("ample"), undefined, "a text shorter than a tail");
+  });
 });
 
 const NO_BANS: BanSource = { match: () => undefined, listName: (id) => id };
