@@ -85,17 +85,17 @@ export class PatternIndex<T> {
   private readonly open = new Map<string, PatternEntry<T>[]>();
   private readonly regexes = new Map<string, PatternEntry<T>[]>();
   private counter = 0;
+  private count = 0;
 
   get size(): number {
-    let n = 0;
-    for (const bucket of [this.literals, this.tailed, this.open, this.regexes]) for (const entries of bucket.values()) n += entries.length;
-    return n;
+    return this.count;
   }
 
   /** Adds a pattern; throws (see compilePattern) when it is not valid. */
   add(text: string, value: T): void {
     const regex = compilePattern(text);
     const entry = { text, order: this.counter++, value, regex, fragment: longestLiteral(text) };
+    this.count++;
     if (regexParts(text) !== undefined) return push(this.regexes, text, entry);
     const tail = globTail(text);
     if (tail === undefined) return push(this.literals, text.toLowerCase(), entry);
@@ -106,6 +106,12 @@ export class PatternIndex<T> {
 
   /** Removes one pattern `text` carrying `value` (compared with ===); false if there was none. */
   remove(text: string, value: T): boolean {
+    const removed = this.pullEntry(text, value);
+    if (removed) this.count--;
+    return removed;
+  }
+
+  private pullEntry(text: string, value: T): boolean {
     if (regexParts(text) !== undefined) return pull(this.regexes, text, text, value);
     const tail = globTail(text);
     if (tail === undefined) return pull(this.literals, text.toLowerCase(), text, value);
@@ -119,6 +125,7 @@ export class PatternIndex<T> {
 
   /** The value of the earliest-added pattern matching `text`, or undefined. */
   find(text: string): T | undefined {
+    if (this.count === 0) return undefined;
     const lower = text.toLowerCase();
     let best: Entry<T> | undefined = this.literals.get(lower)?.[0];
     const consider = (entries: readonly PatternEntry<T>[]) => {
