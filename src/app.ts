@@ -33,6 +33,9 @@ import { homeserverQueues } from "./compose/homeserverQueues";
 import { ghostLimits, type GhostSettings } from "./compose/ghostLimits";
 import type { AccessRecords } from "./rooms/accessRecords";
 import { channelAccess } from "./compose/channelAccess";
+import { accessControl } from "./compose/accessControl";
+import type { BanLists } from "./access/banLists";
+import type { ConfiguredAccess } from "./access/accessPolicy";
 import { privateMessages } from "./compose/privateMessages";
 import { PowerLevelCache } from "./rooms/powerLevels";
 import { RoomIndex } from "./rooms/roomIndex";
@@ -98,6 +101,8 @@ export class App {
   /** Whether the store's disk takes writes (full, read-only: degraded until repaired). */
   readonly writes: WriteWatch;
   private lastUnhandled: number | undefined;
+  /** Who may use the bridge, and the ban lists it follows (src/access/). */
+  private readonly access: { readonly policy: ConfiguredAccess; readonly banLists: BanLists };
   private running: Running | undefined;
 
   constructor(private readonly options: AppOptions) {
@@ -125,6 +130,7 @@ export class App {
         if (code !== undefined) this.metrics.storeWriteFailures.inc({ code });
       },
     });
+    this.access = accessControl(config.access, this.api, this.botUserId, this.log);
     this.watch = new HomeserverWatch(
       async () => {
         await this.homeserver.ensureBotRegistered();
@@ -233,8 +239,16 @@ export class App {
           access: roomAccess,
           keys,
           notice: botNotice,
+          accessPolicy: this.access.policy,
         }),
     );
+    // A ban that arrives closes the connections it now covers, on every network.
+    this.access.banLists.onBanned(() => {
+      for (const bridge of bridges) {
+        const closed = bridge.puppets.enforceAccess();
+        if (closed > 0) log.info("closed connections a ban list now covers", { network: bridge.network.id, count: closed });
+      }
+    });
     const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
       bridges.map((bridge) => [
         bridge.network.id,
@@ -301,6 +315,8 @@ export class App {
         ghostRemoved: (roomId, by) => pms.ghostRemoved(roomId, by),
         notice: (roomId, text) => pms.notice(roomId, text),
       },
+      access: this.access.policy,
+      banLists: this.access.banLists,
       isBridgeUser: (userId) => userId === this.botUserId || this.networks.some((n) => n.ids.nickOfGhost(userId) !== undefined),
       notice: botNotice,
       persist: (networkId, userId) => byId.get(networkId)?.bridge.persist(userId),
@@ -355,6 +371,8 @@ export class App {
     // IRC messages a crash or restart left unsent go to Matrix first, in their order.
     const replayed = sends.replay(parsePendingSend);
     if (replayed > 0) log.info("sending IRC messages accepted before a restart", { count: replayed });
+    // The ban lists are read before anyone is reconnected, so a banned user is not, even briefly.
+    await this.access.banLists.start();
     for (const bridge of bridges) await bridge.start();
     // Messages a crash left accepted but unconfirmed go out first, in their order.
     const unsent = await store.outbox.pending();
@@ -395,6 +413,7 @@ export class App {
     this.running = undefined;
     if (running !== undefined) {
       await running.appservice.close();
+      this.access.banLists.stop();
       running.notifier.stop();
       for (const bridge of running.bridges) await bridge.stop();
       if (running.metricsServer !== undefined) await close(running.metricsServer);

@@ -7,6 +7,7 @@
  * what it does on entering and leaving a channel so the rooms follow the channel's modes
  * (channelWatch.ts).
  */
+import type { AccessPolicy } from "../access/accessPolicy";
 import { NetworkFeed } from "../broker/networkFeed";
 import type { IrcContext } from "../fromIrc/context";
 import { onLateRefusal } from "../fromIrc/lateRefusal";
@@ -66,6 +67,8 @@ export interface NetworkBridgeDeps {
   readonly keys: ChannelKeys;
   /** A notice from the bot in a room. */
   readonly notice: (roomId: string, text: string) => void;
+  /** Who may use the bridge (src/access/): checked by every PuppetRegistry.ensure. */
+  readonly accessPolicy: AccessPolicy;
 }
 
 export class NetworkBridge {
@@ -190,6 +193,7 @@ export class NetworkBridge {
       log,
       gate: this.scheduler,
       dropped: (userId, text) => deps.notify(userId, text),
+      access: deps.accessPolicy,
       keys: keyBook,
     });
     this.bot = network.bot.enabled
@@ -257,7 +261,10 @@ export class NetworkBridge {
         break;
       }
       const ensured = this.puppets.ensure(record.userId);
-      if (!ensured.ok) continue;
+      if (!ensured.ok) {
+        if (ensured.why !== "quit") this.deps.log.info("not reconnecting a user after start", { user: record.userId, network: this.deps.network.id, why: ensured.why });
+        continue;
+      }
       for (const channel of record.channels) ensured.connection.join(channel);
     }
     if (records.length > 0) this.deps.log.info("reconnecting users after start", { network: this.deps.network.id, users: records.length });

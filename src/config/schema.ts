@@ -3,6 +3,7 @@
  * `config.sample.yaml` is generated from this file (`npm run config:sample`); a test fails when the
  * committed sample drifts, and another proves every key here is read by the code.
  */
+import { patternListProblem } from "../access/patterns";
 import { isValidChannelName } from "../irc/channelName";
 import { MANAGED_COMMANDS } from "../irc/syntax";
 import { bool, int, list, map, num, obj, oneOf, str, stringList, type Infer } from "./schemaKit";
@@ -118,7 +119,10 @@ const networkSchema = obj("One IRC network.", {
     ),
   }),
   connections: obj("Limits on the IRC connections of Matrix users.", {
-    max: int(1, 100000).withDefault("Most connections to this network at once.", 1000),
+    max: int(1, 100000).withDefault(
+      "Most connections to this network at once. At the limit, a new user is told the bridge is full and gets no connection; no one connected is disconnected to make room.",
+      1000,
+    ),
     idleTimeoutSeconds: int(0, 31536000).withDefault("Close a connection that is in no channel for this long (0: never).", 600),
     inactiveHours: int(0, 87600).withDefault(
       "Close the connection of a user who sent nothing through the bridge for this long (0: never). Their channels are kept; a message or !reconnect brings them back.",
@@ -178,6 +182,36 @@ const networkSchema = obj("One IRC network.", {
   }),
 });
 
+const LIST_ROOM = /^[!#][^:\s]+:\S+$/;
+
+const patterns = (doc: string) => stringList("patterns").withDefault(doc, [], { refine: patternListProblem });
+
+const accessSchema = obj(
+  "Who may use the bridge, on every network. A pattern is a glob (* any characters, ? one; the whole text, any case), or a regular expression written /.../ (flags after the closing slash, e.g. /^@bot-/i). A refused user gets no IRC connection and is told why; deny wins over allow.",
+  {
+    allowedUsers: patterns(
+      "Matrix user ids that may use the bridge, e.g. \"@*:example.org\". With allowedUsers and allowedServers both empty, everyone may (unless denied); otherwise only users matching one of either.",
+    ),
+    allowedServers: patterns("Homeservers whose users may use the bridge (the server name after the ':' of a user id), e.g. \"example.org\" or \"*.example.org\"."),
+    deniedUsers: patterns("Matrix user ids that may not use the bridge, e.g. \"@*:evil.example\" or \"/^@spam[0-9]+:/\". Wins over the allow lists."),
+    deniedServers: patterns("Homeservers whose users may not use the bridge, e.g. \"evil.example\" or \"*.evil.example\". Wins over the allow lists."),
+    excludedUsers: patterns(
+      "Matrix users never bridged at all (other bridges' bots, say): no IRC connection, no admin room, their messages and joins are ignored without a word.",
+    ),
+    banLists: obj(
+      "Moderation policy lists (m.policy.rule rooms, as Mjolnir, Draupnir and Meowlnir publish them) the bridge follows: users banned by a user or server rule with the recommendation m.ban get no connection, and their connection is closed when the rule arrives; each is told why.",
+      {
+        rooms: stringList("room ids or aliases").withDefault("The list rooms (ids or aliases). The bridge bot joins each one: invite it first if the room is not public.", [], {
+          refine: (v) => {
+            const bad = v.find((r) => !LIST_ROOM.test(r));
+            return bad === undefined ? undefined : `each entry must be a room id or alias such as !abc:example.org or #bans:example.org, got ${JSON.stringify(bad)}`;
+          },
+        }),
+      },
+    ),
+  },
+);
+
 export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
   homeserver: obj("The Matrix homeserver the bridge serves.", {
     url: str.required("URL the bridge uses to reach the homeserver's client-server API.", "http://localhost:8008", { refine: httpUrl }),
@@ -217,6 +251,7 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
       refine: (v) => (v.every((u) => USER_ID.test(u)) ? undefined : "each entry must be a Matrix user id such as @alice:example.org"),
     }),
   }),
+  access: accessSchema,
   datastore: obj("Where the bridge keeps its state.", {
     path: str.optional("Directory for the NeDB files. Leave unset to keep everything in memory (tests only: state is lost on exit).", "./data"),
   }),

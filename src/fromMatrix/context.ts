@@ -1,3 +1,4 @@
+import type { AccessPolicy } from "../access/accessPolicy";
 import type { MessageEvent } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
 import type { IrcReply, IrcRequest } from "../irc/requests";
@@ -75,6 +76,14 @@ export interface PmRoomHooks {
   notice(roomId: string, text: string): void;
 }
 
+/** The subscribed ban lists' rooms (src/access/banLists.ts), as the router sees them. */
+export interface BanListHooks {
+  /** The room is a subscribed policy list: its events update the bans, nothing else. */
+  isListRoom(roomId: string): boolean;
+  /** A rule event or redaction in a list room. */
+  apply(event: MatrixEvent): void;
+}
+
 /** What a Matrix -> IRC handler may use. Handlers enqueue IRC lines synchronously; they never await. */
 export interface MatrixContext {
   readonly botUserId: string;
@@ -84,6 +93,9 @@ export interface MatrixContext {
   readonly metrics: Metrics;
   readonly admin: AdminRoomHooks;
   readonly pms: PmRoomHooks;
+  /** Who may use the bridge: excluded users' events are ignored (the rest is checked by PuppetRegistry.ensure). */
+  readonly access: AccessPolicy;
+  readonly banLists: BanListHooks;
   /** The bot or one of our ghosts: their events are our own doing. */
   isBridgeUser(userId: string): boolean;
   /** A notice from the bot in the room (queued after what is already queued for that room). */

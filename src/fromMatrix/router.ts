@@ -7,6 +7,7 @@ import { onRoomMessage } from "./message";
 import { onPmEncryption } from "./pmEncryption";
 import { onPmMember } from "./pmMembership";
 import { onPmMessage } from "./pmMessage";
+import { onPolicyListEvent } from "./policyList";
 import { onPowerLevels } from "./powerLevels";
 import { onRoomTopic } from "./topic";
 
@@ -32,11 +33,18 @@ const pmHandlers: Readonly<Record<string, MatrixHandler>> = {
 };
 
 /**
- * Routes each event synchronously, in transaction order. The events of a room where a ghost is
- * accepting a direct chat wait, and come back here once it has (src/pms/directChats.ts).
+ * Routes each event synchronously, in transaction order. A subscribed ban list's room is read by
+ * the ban lists alone; an excluded user's events are ignored everywhere else (src/access/). The
+ * events of a room where a ghost is accepting a direct chat wait, and come back here once it has
+ * (src/pms/directChats.ts).
  */
 export function routeMatrixEvent(event: MatrixEvent, ctx: MatrixContext): void {
   const roomId = event.room_id;
+  if (roomId !== undefined && ctx.banLists.isListRoom(roomId)) {
+    onPolicyListEvent(event, ctx);
+    return;
+  }
+  if (event.sender !== undefined && ctx.access.isExcluded(event.sender)) return;
   if (roomId !== undefined && ctx.pms.isOpening(roomId)) {
     ctx.pms.hold(roomId, event);
     return;

@@ -143,6 +143,13 @@ export class MatrixApi {
     }
   }
 
+  /** Every current state event of the room (as far as `as` may see it). */
+  async roomState(roomId: string, as: string): Promise<MatrixEvent[]> {
+    const res: unknown = await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state`, as);
+    const events: unknown[] = Array.isArray(res) ? res : [];
+    return events.map(asMatrixEvent).flatMap((e) => (e === undefined ? [] : [{ ...e, room_id: e.room_id ?? roomId }]));
+  }
+
   /**
    * Takes the room out of the homeserver's public room directory (visibility "private"). There is
    * deliberately no call that publishes a room: the bridge never lists one.

@@ -3,12 +3,18 @@
  * all their rooms. A connection is usable (lines can be queued) the moment it is created; it
  * connects, when the network's connect scheduler gives it a turn, once the user's nick and username
  * are known. One periodic sweep (no timer per connection) closes connections that are in no
- * channel after the idle time, and those of users inactive beyond the inactivity limit. At the
- * connection limit the least recently active user's connection makes room. Every connection closed
- * by the bridge is reported (`dropped`) with a reason the user is shown. A user who left with !quit
- * gets no connection (ensure refuses, saying how to come back) until they !reconnect, across
- * restarts: the choice is stored with their record and loaded before anyone is reconnected.
+ * channel after the idle time, and those of users inactive beyond the inactivity limit. Every
+ * connection closed by the bridge is reported (`dropped`) with a reason the user is shown.
+ *
+ * `ensure` is the one gate to a connection (room joins, messages, admin commands, reconnects after a
+ * restart all pass it). It refuses, with a reason for the user: whoever the access policy refuses
+ * (src/access/: excluded, denied, banned; a connection such a user still has is closed), a user who
+ * left with !quit (until they !reconnect, across restarts: the choice is stored with their record
+ * and loaded before anyone is reconnected), and any new user while the network is at its connection
+ * limit. The limit protects the users who are connected: a new user never evicts anyone, they are
+ * told the bridge is full and get in once a connection closes (idle, inactive, or its user left).
  */
+import type { AccessPolicy } from "../access/accessPolicy";
 import { IrcConnection, type ChannelKeyBook, type ConnectGate, type ConnectionIdentity } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
@@ -26,16 +32,26 @@ export interface PuppetRegistryDeps {
   readonly log: Logger;
   /** The network's connect scheduler. */
   readonly gate: ConnectGate;
-  /** The bridge closed a user's connection (idle, inactive, evicted): tell them why. */
+  /** The bridge closed a user's connection (idle, inactive, refused by the access policy): tell them why. */
   readonly dropped: (userId: string, reason: string) => void;
+  /** Who may use the bridge (src/access/). */
+  readonly access: AccessPolicy;
   /** The channel keys the bridge knows, for joins and rejoins that bring none. */
   readonly keys?: ChannelKeyBook;
 }
 
-/** `why`: the connection limit was reached, or the user left with !quit. */
+/**
+ * `why`: the access policy's verdict (excluded, denied, banned), the connection limit was reached,
+ * or the user left with !quit. Bounded: it labels a metric.
+ */
 export type EnsureResult =
   | { readonly ok: true; readonly connection: IrcConnection }
-  | { readonly ok: false; readonly reason: string; readonly why: "limit" | "quit" };
+  | { readonly ok: false; readonly reason: string; readonly why: "excluded" | "denied" | "banned" | "limit" | "quit" };
+
+/** Why a new user gets no connection while the network is at its connection limit. */
+export function fullReason(network: { readonly name: string; readonly limits: { readonly maxConnections: number } }): string {
+  return `the bridge is full: it already has ${network.limits.maxConnections} connections to ${network.name}, its limit. No one is disconnected to make room; try again later (a connection frees up when its user leaves or goes idle)`;
+}
 
 /** Why a user who left with !quit has no connection, and how to come back. */
 export function quitReason(network: { readonly id: string; readonly name: string }): string {
@@ -77,7 +93,7 @@ export class PuppetRegistry {
     return this.connections.entries();
   }
 
-  /** The user did something through the bridge (sent a message, joined): they go first and are evicted last. */
+  /** The user did something through the bridge (sent a message, joined): they connect first, and are not inactive. */
   touch(userId: string): void {
     this.lastActive.delete(userId);
     this.lastActive.set(userId, this.deps.clock.now());
@@ -92,18 +108,21 @@ export class PuppetRegistry {
   }
 
   /**
-   * The user's connection, created (and connecting) if there is none. At the connection limit the
-   * least recently active other user's connection is closed to make room (they are told why).
-   * Refused for a user who left with !quit.
+   * The user's connection, created (and connecting) if there is none. Refused for a user the access
+   * policy refuses (their connection, if any, is closed and they are told why), for a user who left
+   * with !quit, and for a new user at the connection limit (no one else's connection is closed).
    */
   ensure(userId: string): EnsureResult {
     const { network } = this.deps;
+    const verdict = this.deps.access.check(userId);
+    if (!verdict.ok) {
+      this.drop(userId, "refused by the bridge's access policy", verdict.reason);
+      return { ok: false, reason: verdict.reason, why: verdict.why };
+    }
     if (this.quitUsers.has(userId)) return { ok: false, reason: quitReason(network), why: "quit" };
     const existing = this.connections.get(userId);
     if (existing !== undefined && !existing.isClosed) return { ok: true, connection: existing };
-    if (this.connections.size >= network.limits.maxConnections && !this.evictOne(userId)) {
-      return { ok: false, reason: `the bridge already has ${this.connections.size} connections to ${network.name}, its limit`, why: "limit" };
-    }
+    if (existing === undefined && this.connections.size >= network.limits.maxConnections) return { ok: false, reason: fullReason(network), why: "limit" };
     if (!this.lastActive.has(userId)) this.lastActive.set(userId, this.deps.clock.now());
     const connection = new IrcConnection({
       id: `${network.id}/${userId}`,
@@ -236,18 +255,19 @@ export class PuppetRegistry {
     }
   }
 
-  /** Closes the least recently active connection other than `except`'s; false if there is none. */
-  private evictOne(except: string): boolean {
-    for (const userId of this.lastActive.keys()) {
-      if (userId === except || !this.connections.has(userId)) continue;
-      this.drop(
-        userId,
-        "connection limit reached",
-        `the bridge reached its limit of ${this.deps.network.limits.maxConnections} connections to ${this.deps.network.name} and yours was the least recently active. Your channels are kept: send !reconnect, or a message, to come back`,
-      );
-      return true;
+  /**
+   * The access policy changed (a ban list added a rule): closes the connections of the users it now
+   * refuses, telling each why. Returns how many were closed.
+   */
+  enforceAccess(): number {
+    let closed = 0;
+    for (const userId of [...this.connections.keys()]) {
+      const verdict = this.deps.access.check(userId);
+      if (verdict.ok) continue;
+      this.drop(userId, "refused by the bridge's access policy", verdict.reason);
+      closed++;
     }
-    return false;
+    return closed;
   }
 
   private drop(userId: string, quit: string, reason: string): void {

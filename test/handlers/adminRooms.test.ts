@@ -20,6 +20,7 @@ import { recordingAdminContext, recordingRedact } from "../support/fakeAdmin";
 import { noPrivateRooms } from "../support/noPrivateRooms";
 import { idleChanops } from "../support/fakeChanops";
 import { silentLogger } from "../support/silentLogger";
+import { openAccess } from "../support/openAccess";
 
 const BOT = "@ircbridge:example.org";
 const ALICE = "@alice:example.org";
@@ -54,6 +55,7 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
   const invites: string[] = [];
   const seen = new RecentIds(100);
   const ctx: MatrixContext = {
+    ...openAccess(),
     botUserId: BOT,
     rooms: new RoomIndex(store.rooms),
     networks: new Map(),

@@ -22,6 +22,7 @@ import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { silentLogger } from "../support/silentLogger";
 import { testPuppets } from "../support/testPuppets";
+import { openAccess } from "../support/openAccess";
 
 const BOT = "@ircbridge:example.org";
 const ROOM = "!room:example.org";
@@ -65,6 +66,7 @@ async function setup(options: { bot?: boolean; store?: Store } = {}) {
   const puppets = testPuppets(network, store.puppets, clock);
   const inChannel = () => [...puppetsByUser].map(([userId, c]): { userId: string; connection: ActingConnection } => ({ userId, connection: c }));
   const ctx: MatrixContext = {
+    ...openAccess(),
     botUserId: BOT,
     rooms,
     networks: new Map([

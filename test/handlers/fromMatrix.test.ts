@@ -18,6 +18,8 @@ import { noPrivateRooms } from "../support/noPrivateRooms";
 import { idleChanops } from "../support/fakeChanops";
 import { silentLogger } from "../support/silentLogger";
 import { testPuppets } from "../support/testPuppets";
+import { openAccess } from "../support/openAccess";
+import { allowEveryone, type AccessPolicy } from "../../src/access/accessPolicy";
 
 const BOT = "@ircbot:example.org";
 const ROOM = "!room:example.org";
@@ -32,14 +34,14 @@ const NO_ACTORS: ChannelActors = { puppet: () => undefined, bot: () => undefined
  * never resolves, so no connection ever connects: lines stay queued where the test can count them
  * (`connection.queued`), next to the channels the connection means to be in (`channelNames`).
  */
-async function setup(extra = "", given?: Store) {
+async function setup(extra = "", given?: Store, access: AccessPolicy = allowEveryone) {
   const network = fakeNetwork(extra);
   const store = given ?? (await openNedbStore(undefined));
   const rooms = new RoomIndex(store.rooms);
   await rooms.add({ roomId: ROOM, network: network.id, channel: "#chan", folded: "#chan", origin: "portal" });
   const clock = new FakeClock();
   const dropped: string[] = [];
-  const puppets = testPuppets(network, store.puppets, clock, { dropped: (userId: string, text: string) => dropped.push(`${userId}: ${text}`) });
+  const puppets = testPuppets(network, store.puppets, clock, { dropped: (userId: string, text: string) => dropped.push(`${userId}: ${text}`), access });
   const order = new ChannelOrder(10, network.maxOrderHoldMs, clock);
   const notices: string[] = [];
   const persisted: string[] = [];
@@ -49,6 +51,7 @@ async function setup(extra = "", given?: Store) {
   const seen = new RecentIds(100);
   let seq = 0;
   const ctx: MatrixContext = {
+    ...openAccess(access),
     botUserId: BOT,
     rooms,
     networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined }]]),
@@ -218,16 +221,17 @@ describe("Matrix -> IRC handlers", () => {
     assert.deepEqual(invites, [ROOM]);
   });
 
-  it("at the connection limit the least recently active user makes room; their waiting message is reported", async () => {
-    const { route, puppets, notices, clock } = await setup(", connections: { max: 1 }");
+  it("at the connection limit a new user's message is refused, saying the bridge is full; the connected user keeps theirs", async () => {
+    const { route, puppets, notices, clock, state } = await setup(", connections: { max: 1 }");
     await route(text(ALICE, "hi"));
     clock.advance(1000);
     await route(text(BOB, "hi"));
     await new Promise((r) => setImmediate(r));
     assert.equal(puppets.size, 1);
-    assert.equal(puppets.get(ALICE), undefined, "alice's connection was evicted");
-    assert.ok(puppets.get(BOB) !== undefined);
-    assert.deepEqual(notices, [`${ROOM} Your message was not sent to IRC: connection closed: connection limit reached.`]);
+    assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 }, "alice's connection and her waiting message are untouched");
+    assert.equal(puppets.get(BOB), undefined);
+    assert.equal(notices.length, 1);
+    assert.match(String(notices[0]), /^!room:example\.org Your message was not sent to IRC: the bridge is full: it already has 1 connections to TestNet, its limit\./);
     puppets.closeAll("test over");
   });
 

@@ -21,6 +21,7 @@ import { SendJournal } from "../../src/store/sendJournal";
 import { FakeClock } from "../support/fakeClock";
 import { FakeIrcServer } from "../support/fakeIrcServer";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
+import { allowEveryone } from "../../src/access/accessPolicy";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { silentLogger } from "../support/silentLogger";
 
@@ -132,6 +133,7 @@ ircNetworks:
         access: new RoomAccess({ api, queues, records, powerLevels: new PowerLevelSync({ api, queues, records, botUserId: BOT, clock: systemClock, log: silentLogger() }), botUserId: BOT }),
         keys: new ChannelKeys(store.channelKeys, undefined, silentLogger()),
         notice: () => undefined,
+        accessPolicy: allowEveryone,
       });
       return { bridge, index };
     };

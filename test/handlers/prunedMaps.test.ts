@@ -1,3 +1,4 @@
+import { allowEveryone } from "../../src/access/accessPolicy";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AdminNotifier } from "../../src/admin/notifier";
@@ -138,6 +139,7 @@ ircNetworks:
     const records = new AccessRecords(store.roomAccess, silentLogger());
     const bridge = new NetworkBridge({
       network,
+      accessPolicy: allowEveryone,
       store,
       rooms: new RoomIndex(store.rooms),
       queues,

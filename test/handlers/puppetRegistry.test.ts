@@ -26,7 +26,7 @@ describe("the users' connections", () => {
     assert.deepEqual(attached, ["@alice:example.org"]);
   });
 
-  it("at the connection limit, closes the least recently active user's connection and tells them why", async () => {
+  it("at the connection limit a new user is told the bridge is full; no one connected is disconnected", async () => {
     const { registry, clock, dropped } = await setup(", connections: { max: 2 }");
     const a = registry.ensure("@a:example.org");
     clock.advance(1000);
@@ -34,12 +34,18 @@ describe("the users' connections", () => {
     clock.advance(1000);
     registry.touch("@a:example.org");
     const c = registry.ensure("@c:example.org");
-    assert.ok(a.ok && b.ok && c.ok);
-    assert.equal(b.connection.isClosed, true, "b was the least recently active");
+    assert.ok(a.ok && b.ok);
+    assert.ok(!c.ok);
+    assert.equal(c.why, "limit");
+    assert.match(c.reason, /^the bridge is full: it already has 2 connections to TestNet, its limit\. No one is disconnected/);
+    assert.equal(b.connection.isClosed, false, "the least recently active user keeps their connection");
     assert.equal(a.connection.isClosed, false);
     assert.equal(registry.size, 2);
-    assert.equal(dropped.length, 1);
-    assert.match(dropped[0] ?? "", /^@b:example\.org: .*limit of 2 connections.*least recently active.*!reconnect/);
+    assert.deepEqual(dropped, []);
+    assert.equal(registry.ensure("@a:example.org").ok, true, "a connected user still gets their own connection");
+    // Once a connection closes (here: its user quit), the next new user gets in.
+    await registry.quit("@b:example.org");
+    assert.equal(registry.ensure("@c:example.org").ok, true);
   });
 
   it("closes the connections of users inactive beyond the limit, oldest first, and says so", async () => {
@@ -121,14 +127,16 @@ describe("the users' connections", () => {
     assert.equal(registry.get("@carol:example.org"), undefined);
   });
 
-  it("reconnect at the connection limit makes room by closing the least recently active connection", async () => {
+  it("reconnect at the connection limit is refused, saying the bridge is full; the connected user stays", async () => {
     const { registry, store, dropped } = await setup(", connections: { max: 1 }");
     const a = registry.ensure("@a:example.org");
     assert.ok(a.ok);
     await store.puppets.put({ userId: "@bob:example.org", network: "testnet", nick: "bob", username: "bob", channels: ["#c"], nickNote: undefined });
-    assert.equal(await registry.reconnect("@bob:example.org"), "Reconnecting you to TestNet, rejoining 1 channel.");
-    assert.equal(a.connection.isClosed, true);
-    assert.match(dropped.join("\n"), /^@a:example\.org: .*limit of 1 connections/);
+    assert.match(await registry.reconnect("@bob:example.org"), /^Cannot reconnect you to TestNet: the bridge is full: it already has 1 connections to TestNet/);
+    assert.equal(a.connection.isClosed, false);
+    assert.equal(registry.get("@bob:example.org"), undefined);
+    assert.deepEqual(dropped, []);
+    assert.match(await registry.reconnect("@a:example.org"), /^Reconnecting you to TestNet/, "a connected user's own reconnect frees and retakes their place");
   });
 
   it("!quit: the connection closes, ensure refuses with how to come back, and a restart keeps it so", async () => {

@@ -28,6 +28,8 @@ import { RoomAccess } from "../../src/rooms/roomAccess";
 import { FakeClock } from "./fakeClock";
 import { NO_ACTORS, idleChanops } from "./fakeChanops";
 import { FakeMatrixApi } from "./fakeMatrixApi";
+import { openAccess } from "./openAccess";
+import { allowEveryone } from "../../src/access/accessPolicy";
 import { fakeNetwork } from "./fakeNetwork";
 import { silentLogger } from "./silentLogger";
 
@@ -78,6 +80,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
     log,
     gate,
     dropped: () => undefined,
+    access: allowEveryone,
   });
   const order = new ChannelOrder(10, network.maxOrderHoldMs, clock);
   const botNotices: string[] = [];
@@ -86,6 +89,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
   let seq = 0;
   const ctx: MatrixContext = {
     ...idleChanops(store),
+    ...openAccess(),
     botUserId: BOT,
     rooms,
     networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined }]]),

@@ -1,3 +1,4 @@
+import { allowEveryone } from "../../src/access/accessPolicy";
 import { ConnectScheduler } from "../../src/irc/connectScheduler";
 import type { NetworkContext } from "../../src/irc/networkContext";
 import { PuppetRegistry, type PuppetRegistryDeps } from "../../src/puppets/puppetRegistry";
@@ -19,6 +20,7 @@ export function testPuppets(network: NetworkContext, store: PuppetStore, clock: 
     log: silentLogger(),
     gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, clock),
     dropped: () => undefined,
+    access: allowEveryone,
     ...extra,
   });
 }
