@@ -1,4 +1,5 @@
 import { isFirstLine } from "../irc/lines";
+import { targetNickProblem } from "../irc/nickRules";
 import { randomUUID } from "node:crypto";
 import type { MatrixEvent } from "../matrix/events";
 import type { OutboxEntry } from "../store/store";
@@ -56,6 +57,14 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     target.kind === "channel"
       ? (reason: string) => ctx.notice(roomId, `Your message was not sent to IRC: ${reason}.`)
       : (reason: string) => ctx.pms.notice(roomId, `Your message was not sent to ${target.name}: ${reason}.`);
+  // A private chat's nick came from a ghost id: a record from before ids were checked may name a channel or a list.
+  const notANick = target.kind === "nick" ? targetNickProblem(target.name, runtime.network.nickLimits) : undefined;
+  if (notANick !== undefined) {
+    ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "not_a_nick" });
+    tell(`"${target.name}" is not a single IRC nick (${notANick})`);
+    void settle();
+    return;
+  }
   const ensured = runtime.puppets.ensure(sender);
   if (!ensured.ok) {
     ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: ensured.why });
