@@ -21,7 +21,7 @@ export function acceptForIrc(event: MatrixEvent, message: IrcMessage, ctx: Matri
   if (runtime === undefined) return;
   if (event.event_id !== undefined && ctx.seenBefore(event.event_id)) return;
   const eventId = event.event_id ?? `local.${randomUUID()}`;
-  const entry: OutboxEntry = { eventId, roomId, sender, kind: message.kind, body: message.body, seq: ctx.nextSeq() };
+  const entry: OutboxEntry = { eventId, roomId, sender, kind: message.kind, body: message.body, seq: ctx.nextSeq(), ...(target?.kind === "nick" ? { pm: true as const } : {}) };
   const stored = ctx.outbox.add(entry);
   ctx.keep(stored);
   runtime.puppets.touch(sender);
