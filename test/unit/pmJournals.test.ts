@@ -99,7 +99,7 @@ describe("private messages in the IRC -> Matrix journal", () => {
 });
 
 describe("private messages in the Matrix -> IRC outbox", () => {
-  const entry = (eventId: string, body: string, pm: boolean): OutboxEntry => ({ eventId, roomId: "!dm:example.org", sender: ALICE, kind: "privmsg", body, seq: 1, ...(pm ? { pm: true as const } : {}) });
+  const entry = (eventId: string, body: string, pm: boolean, seq = 1): OutboxEntry => ({ eventId, roomId: "!dm:example.org", sender: ALICE, kind: "privmsg", body, seq, ...(pm ? { pm: true as const } : {}) });
 
   it(
     "with a key: the body is sealed in the store and opens again after a restart",
@@ -107,7 +107,7 @@ describe("private messages in the Matrix -> IRC outbox", () => {
       const seal = keyed();
       const store = await openNedbStore(dir, { pmSeal: seal });
       await store.outbox.add(entry("$pm", PM_TEXT, true));
-      await store.outbox.add(entry("$ch", CHANNEL_TEXT, false));
+      await store.outbox.add(entry("$ch", CHANNEL_TEXT, false, 2));
       await store.close();
       assert.ok(!onDisk(dir).includes("private words"), "not in clear on disk");
       assert.ok(onDisk(dir).includes(CHANNEL_TEXT));
