@@ -425,6 +425,19 @@ describe("crafted ghost ids: nothing reaches IRC, the moderator is told", () => 
     });
   }
 
+  it("a ban set from a crafted id before ids were checked (*!*@*) can still be lifted: unban sends the stored mask", async () => {
+    const { route, ops, bot, store, notices } = await setup();
+    ops.set("#chan", "matrixbridge", "o");
+    const star = "@irc_=2a:example.org";
+    await store.bans.put({ roomId: ROOM, userId: star, network: "testnet", channel: "#chan", mask: "*!*@*", by: MOD, at: 0 });
+    await route(member(star, "leave", "ban", MOD));
+    assert.deepEqual(bot.sent, ["MODE #chan -b *!*@*"]);
+    bot.hear(":matrixbridge!u@h MODE #chan -b *!*@*");
+    await settle();
+    assert.deepEqual(notices, []);
+    assert.equal(await store.bans.get(ROOM, star), undefined);
+  });
+
   it("a nick longer than the server's NICKLEN is refused", async () => {
     const { route, ops, sent, notices, network } = await setup();
     ops.set("#chan", "mod[m]", "o");
