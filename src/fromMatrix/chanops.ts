@@ -4,7 +4,8 @@
  * room when nothing could.
  *
  * Guarantees:
- * - Nothing is sent for a user whose power level in the room is below chanops.moderatorLevel.
+ * - Nothing is sent for a user whose power level in the room is below chanops.moderatorLevel, nor
+ *   for a ghost id that decodes to no single valid IRC nick (`@irc_=2a` is `*`: see ghostNick.ts).
  * - Only a connection that is registered and that ChannelOps says is an operator of the channel
  *   acts: the moderator's own first, else the bridge's IRC bot. IRC stays the authority: when the
  *   server answers 482 (not an operator after all), the next connection is tried; the outcome is
