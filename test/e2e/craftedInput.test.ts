@@ -2,11 +2,13 @@
  * Crafted input changes nothing (real Synapse and Ergo): ghost ids anyone can write that decode to
  * no single nick (`*`, `#channel`, `a,b`) are refused with a notice saying why, and nothing reaches
  * IRC: a Matrix moderator's ban of `@irc_=2a` leaves the channel's ban list as it was, and a
- * direct chat with a ghost that decodes to a channel or to two nicks never talks to them.
+ * direct chat with a ghost that decodes to a channel or to two nicks never talks to them. A key
+ * given in !join and a password in !cmd leave no trace in the admin room: both messages are redacted.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
+import { botNotices, command } from "./support/adminRoom";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
 import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
@@ -92,4 +94,31 @@ describe("crafted ghost ids on Ergo", () => {
       assert.deepEqual(op.lines.filter((l) => l.includes(secret)), [], "nothing from the direct chat reached the channel or the op");
     });
   }
+
+  it("a key in !join and a password in !cmd: the messages are redacted and no reply repeats them", async () => {
+    // An admin room: a direct chat with the bot, which it adopts.
+    const created = await csApi<{ room_id: string }>("POST", "/_matrix/client/v3/createRoom", alice.token, { preset: "trusted_private_chat", is_direct: true, invite: [bot] });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const admin = created.body.room_id;
+    await eventually(async () => (await timeline(alice, admin)).some((e) => e.type === "m.room.member" && e.state_key === bot && e.content.membership === "join"), 20000, "the bot in the admin room");
+    const keyed = `#${uniqueName("ck")}`;
+    const key = `key-${uniqueName("k")}`;
+    await op.join(keyed);
+    op.raw(`MODE ${keyed} +k ${key}`);
+    await op.waitFor(new RegExp(`MODE ${escape(keyed)} \\+k`, "i"), 20000);
+    const from = op.lines.length;
+    const joined = await command(alice, admin, bot, `!join ${keyed} ${key}`);
+    assert.match(joined, /^Joined /);
+    await op.waitFor(new RegExp(`:${escape(nickOf(alice))}!\\S+ JOIN :?${escape(keyed)}`, "i"), 20000, from);
+    const password = `pw-${uniqueName("p")}`;
+    const identified = await command(alice, admin, bot, `!cmd PRIVMSG NickServ :IDENTIFY ${password}`);
+    assert.ok(identified.length > 0);
+    await eventually(async () => {
+      const mine = (await timeline(alice, admin)).filter((e) => e.sender === alice.userId && e.type === "m.room.message");
+      return mine.length >= 2 && mine.every((e) => e.content.body === undefined);
+    }, 20000, "both messages redacted");
+    for (const reply of await botNotices(alice, admin, bot)) {
+      assert.ok(!reply.includes(key) && !reply.includes(password), reply);
+    }
+  });
 });
