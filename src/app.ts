@@ -44,6 +44,8 @@ import { PendingSends, parsePendingSend, type PendingSend } from "./rooms/pendin
 import { SendJournal } from "./store/sendJournal";
 import { CredentialStore } from "./puppets/credentialStore";
 import { PasswordSeal } from "./secrets/passwordSeal";
+import { PmBodySeal } from "./secrets/pmSeal";
+import { pendingSendCodec } from "./rooms/pendingSendCodec";
 import { ConfigError } from "./config/validate";
 import { deliverMessage } from "./fromIrc/deliverMessage";
 import { openNedbStore } from "./store/nedbStore";
@@ -148,7 +150,7 @@ export class App {
 
   async start(): Promise<void> {
     const log = this.log;
-    const store = this.options.store ?? (await openNedbStore(this.datastorePath, this.writes));
+    const store = this.options.store ?? (await openNedbStore(this.datastorePath, { pmSeal: new PmBodySeal(this.seal), log, reports: this.writes }));
     const pruned = await store.transactions.prune(Date.now() - TXN_RETENTION_MS);
     if (pruned > 0) log.debug("forgot old transactions", { count: pruned });
     await this.homeserver.initialise();
@@ -200,7 +202,12 @@ export class App {
       });
     };
     const sends = new PendingSends({
-      journal: new SendJournal<PendingSend>(this.datastorePath, "irc-to-matrix.log", this.writes),
+      journal: new SendJournal<PendingSend>(
+        this.datastorePath,
+        "irc-to-matrix.log",
+        this.writes,
+        pendingSendCodec(new PmBodySeal(this.seal), (id) => log.warn("a private message from IRC left by a restart cannot be opened (was the password key file changed?); dropped", { id })),
+      ),
       queues,
       deliver: (send) =>
         send.pm !== undefined

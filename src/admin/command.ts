@@ -108,6 +108,12 @@ interface CommandInfo {
   readonly summary: string;
   /** Only bridge admins may run it; hidden from everyone else in !help. */
   readonly adminOnly?: boolean;
+  /**
+   * Whether a message with these arguments (after the network, when there is one) carries a secret:
+   * a password or a channel key. The runner then redacts the message before the command runs,
+   * repeats none of its arguments, and tells the user when the redaction failed.
+   */
+  carriesSecret?(argv: readonly string[]): boolean;
 }
 
 /** A command about the bridge as a whole. */

@@ -78,3 +78,22 @@ function planMessage(command: string, params: readonly string[], policy: RawComm
     reason: `Not sent: ${command} may only go to the network's services (${policy.serviceNicks.join(", ")}) or to a channel you are in.`,
   };
 }
+
+/** Commands whose parameters are credentials or keys. */
+const SECRET_COMMANDS = new Set(["PASS", "OPER", "AUTHENTICATE", "WEBIRC", "JOIN"]);
+/** Words that, anywhere in a raw command, put a password after them (services' IDENTIFY, REGISTER...). */
+const SECRET_WORDS = /^:?(IDENTIFY|ID|LOGIN|AUTH|REGISTER|PASSWORD|PASS|SETPASS|RESETPASS|GHOST|RECOVER|REGAIN|RELEASE|CONFIRM|VERIFY|DROP)$/i;
+
+/**
+ * Whether a !cmd line may carry a secret, so its message is redacted: a command that takes
+ * credentials or a key (PASS, OPER, JOIN with a key...), a MODE that sets or lifts a channel key
+ * (+k), or a services command that takes a password (IDENTIFY, REGISTER, GHOST...). Errs on the side
+ * of redacting: a line that merely looks like one is redacted too.
+ */
+export function rawCarriesSecret(argv: readonly string[]): boolean {
+  const [word = "", ...words] = argv;
+  const command = word.toUpperCase();
+  if (SECRET_COMMANDS.has(command)) return command !== "JOIN" || words.length > 1;
+  if (command === "MODE" && /^[+-].*k/.test(words[1] ?? "")) return true;
+  return words.some((w) => SECRET_WORDS.test(w));
+}

@@ -133,6 +133,7 @@ export class NetworkFeed {
     connection.on("isupport", () => {
       // The nick was recorded at 001 with the default casemapping; 005 may bring another.
       this.network.channels.setCasemapping(connection.casemapping);
+      this.network.nickLimits.learn((name) => connection.isupport(name));
       this.roster.setPrefix(connection.modeSpec.prefix);
       for (const [nick, owner] of this.ours) if (owner === id) this.ours.delete(nick);
       if (connection.isRegistered) this.ours.set(this.fold(connection.nick), id);

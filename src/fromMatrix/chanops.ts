@@ -4,7 +4,8 @@
  * room when nothing could.
  *
  * Guarantees:
- * - Nothing is sent for a user whose power level in the room is below chanops.moderatorLevel.
+ * - Nothing is sent for a user whose power level in the room is below chanops.moderatorLevel, nor
+ *   for a ghost id that decodes to no single valid IRC nick (`@irc_=2a` is `*`: see ghostNick.ts).
  * - Only a connection that is registered and that ChannelOps says is an operator of the channel
  *   acts: the moderator's own first, else the bridge's IRC bot. IRC stays the authority: when the
  *   server answers 482 (not an operator after all), the next connection is tried; the outcome is
@@ -18,6 +19,7 @@ import type { IrcReply } from "../irc/requests";
 import type { ActingConnection, MatrixContext, NetworkRuntime } from "./context";
 import type { MatrixEvent } from "../matrix/events";
 import type { RoomRecord } from "../store/store";
+import { ghostNick } from "./ghostNick";
 
 /** The connections that may act, in order, or why none may. */
 export type Actors = { readonly ok: true; readonly connections: readonly ActingConnection[] } | { readonly ok: false; readonly why: string };
@@ -107,14 +109,23 @@ export interface GhostAction {
   readonly reason: string;
 }
 
-/** The ghost action a member event stands for; undefined outside bridged rooms or for non-ghosts. */
-export function ghostAction(event: MatrixEvent, ctx: MatrixContext): GhostAction | undefined {
+/**
+ * The ghost action a member event stands for; undefined outside bridged rooms, for non-ghosts, and
+ * for a ghost id that names no valid IRC nick (ghostNick.ts): then nothing reaches IRC and the
+ * moderator is told why in the room.
+ */
+export function ghostAction(event: MatrixEvent, ctx: MatrixContext, done: "kicked" | "banned" | "unbanned"): GhostAction | undefined {
   const { room_id: roomId, sender, state_key: ghost } = event;
   const room = roomId === undefined ? undefined : ctx.rooms.room(roomId);
   const runtime = room === undefined ? undefined : ctx.networks.get(room.network);
-  const nick = ghost === undefined ? undefined : runtime?.network.ids.nickOfGhost(ghost);
-  if (room === undefined || runtime === undefined || sender === undefined || ghost === undefined || nick === undefined) return undefined;
-  return { room, runtime, sender, ghost, nick, reason: kickReason(sender, event.content.reason) };
+  const decoded = ghost === undefined || runtime === undefined ? undefined : ghostNick(runtime.network, ghost);
+  if (room === undefined || runtime === undefined || sender === undefined || ghost === undefined || decoded === undefined) return undefined;
+  if (!decoded.ok) {
+    ctx.log.info("refused an IRC action on a ghost id that names no nick", { room: room.roomId, ghost, by: sender, action: done });
+    ctx.notice(room.roomId, `${sender}: nobody was ${done} on IRC: ${decoded.why}.`);
+    return undefined;
+  }
+  return { room, runtime, sender, ghost, nick: decoded.nick, reason: kickReason(sender, event.content.reason) };
 }
 
 /** The reason IRC shows for a kick or ban from Matrix: who did it, then their reason. */

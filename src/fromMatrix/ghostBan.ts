@@ -14,7 +14,7 @@ const USERHOST_TIMEOUT_MS = 5000;
  * and the room is told.
  */
 export const onGhostBan: MatrixHandler = (event, ctx) => {
-  const what = ghostAction(event, ctx);
+  const what = ghostAction(event, ctx, "banned");
   if (what !== undefined) detach(ctx, "ban", ban(ctx, what));
 };
 
@@ -32,6 +32,7 @@ async function ban(ctx: MatrixContext, what: GhostAction): Promise<void> {
   let mask: string | undefined;
   const reply = await throughActors(actors.connections, async (c) => {
     const candidate = await maskFor(c, nick);
+    if (candidate === undefined) return { kind: "lost", reason: `no ban mask that names only ${nick} could be built`, sent: false };
     const banned = await c.request(modeRequest(channel, "+b", [candidate]));
     if (banned.kind !== "ok") return banned;
     mask = candidate;
@@ -48,7 +49,7 @@ async function ban(ctx: MatrixContext, what: GhostAction): Promise<void> {
 }
 
 /** The mask that bans the nick: by host when the server tells it (USERHOST), else by nick. */
-async function maskFor(connection: ActingConnection, nick: string): Promise<string> {
+async function maskFor(connection: ActingConnection, nick: string): Promise<string | undefined> {
   const reply = await connection.request(userhostRequest(nick), { timeoutMs: USERHOST_TIMEOUT_MS });
   const host = reply.kind === "ok" ? hostIn(reply.lines, nick, (a, b) => a.toLowerCase() === b.toLowerCase()) : undefined;
   return banMask(nick, host);

@@ -10,7 +10,7 @@ import type { MatrixContext, MatrixHandler } from "./context";
  * on IRC, and a notice says why. A nick that is no longer in the channel is only reported.
  */
 export const onGhostKick: MatrixHandler = (event, ctx) => {
-  const what = ghostAction(event, ctx);
+  const what = ghostAction(event, ctx, "kicked");
   if (what !== undefined) detach(ctx, "kick", kick(ctx, what));
 };
 

@@ -7,7 +7,9 @@ import type { MatrixContext, MatrixHandler, NetworkRuntime } from "./context";
  * A Matrix moderator lifted the ban of a ghost: the IRC ban the bridge set for it from this room
  * (the stored mask) is lifted with -b, through the same connections as a kick (see chanops.ts), and
  * forgotten. When there is none, or it cannot be lifted, IRC is left as it is and the room is told;
- * the Matrix unban stands (the bridge does not ban again).
+ * the Matrix unban stands (the bridge does not ban again). The nick decoded from the ghost id is
+ * only shown, never sent: what goes to IRC is the mask the bridge stored when it set the ban, so
+ * a ban set from a crafted id before ids were checked can still be lifted.
  */
 export const onGhostUnban: MatrixHandler = (event, ctx) => {
   const { room_id: roomId, sender, state_key: ghost } = event;

@@ -1,4 +1,5 @@
 import { isFirstLine } from "../irc/lines";
+import { targetNickProblem } from "../irc/nickRules";
 import { randomUUID } from "node:crypto";
 import type { MatrixEvent } from "../matrix/events";
 import type { OutboxEntry } from "../store/store";
@@ -21,7 +22,7 @@ export function acceptForIrc(event: MatrixEvent, message: IrcMessage, ctx: Matri
   if (runtime === undefined) return;
   if (event.event_id !== undefined && ctx.seenBefore(event.event_id)) return;
   const eventId = event.event_id ?? `local.${randomUUID()}`;
-  const entry: OutboxEntry = { eventId, roomId, sender, kind: message.kind, body: message.body, seq: ctx.nextSeq() };
+  const entry: OutboxEntry = { eventId, roomId, sender, kind: message.kind, body: message.body, seq: ctx.nextSeq(), ...(target?.kind === "nick" ? { pm: true as const } : {}) };
   const stored = ctx.outbox.add(entry);
   ctx.keep(stored);
   runtime.puppets.touch(sender);
@@ -59,6 +60,14 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     target.kind === "channel"
       ? (reason: string) => ctx.notice(roomId, `Your message was not sent to IRC: ${reason}.`)
       : (reason: string) => ctx.pms.notice(roomId, `Your message was not sent to ${target.name}: ${reason}.`);
+  // A private chat's nick came from a ghost id: a record from before ids were checked may name a channel or a list.
+  const notANick = target.kind === "nick" ? targetNickProblem(target.name, runtime.network.nickLimits) : undefined;
+  if (notANick !== undefined) {
+    ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "not_a_nick" });
+    tell(`"${target.name}" is not a single IRC nick (${notANick})`);
+    void settle();
+    return;
+  }
   const ensured = runtime.puppets.ensure(sender);
   if (!ensured.ok) {
     ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: ensured.why });

@@ -92,7 +92,20 @@ export function hostIn(lines: readonly IrcLine[], nick: string, same: (a: string
   return undefined;
 }
 
-/** The ban mask for a nick: everyone from its host when known (`*!*@host`), else the nick itself. */
-export function banMask(nick: string, host: string | undefined): string {
-  return host === undefined ? `${nick}!*@*` : `*!*@${host}`;
+/** A host as a ban mask may name it: one word without wildcards or the mask's own separators. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const MASK_HOST = /^[^\s*?!@,:\u0000-\u001f\u007f]+$/;
+/** A nick as a ban mask may name it (the caller checked it is a nick; this is the last guard). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const MASK_NICK = /^[^\s*?!@,:#&$~\u0000-\u001f\u007f]+$/;
+
+/**
+ * The ban mask for a nick: everyone from its host when known (`*!*@host`), else the nick itself
+ * (`nick!*@*`). Built only from parts that name something: a host or nick with a wildcard, a
+ * separator or a space is not used, so the mask is never one that matches everyone (`*!*@*`);
+ * undefined when neither part is usable.
+ */
+export function banMask(nick: string, host: string | undefined): string | undefined {
+  if (host !== undefined && MASK_HOST.test(host)) return `*!*@${host}`;
+  return MASK_NICK.test(nick) ? `${nick}!*@*` : undefined;
 }

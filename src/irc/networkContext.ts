@@ -2,6 +2,7 @@ import type { NetworkConfig } from "../config/schema";
 import { NetworkIds } from "../matrix/networkIds";
 import { ChannelPolicy } from "../rooms/channelPolicy";
 import type { ConnectSettings } from "./connectScheduler";
+import { ServerNickLimits } from "./nickRules";
 import type { PacingSettings } from "./pacedQueue";
 
 /** Everything the bridge knows about one configured IRC network, built once from its config. */
@@ -11,6 +12,8 @@ export interface NetworkContext {
   readonly server: { readonly host: string; readonly port: number; readonly tls: boolean; readonly bindAddress: string | undefined };
   readonly ids: NetworkIds;
   readonly channels: ChannelPolicy;
+  /** NICKLEN and CHANTYPES as the server announced them: what a nick from Matrix-side input is checked against. */
+  readonly nickLimits: ServerNickLimits;
   readonly nickTemplate: string;
   readonly nickFollowsDisplayname: boolean;
   readonly netsplitDebounceMs: number;
@@ -65,6 +68,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
     server: { host: network.address, port: network.port, tls: network.tls, bindAddress: network.bindAddress },
     ids: new NetworkIds(network, domain),
     channels: new ChannelPolicy(network),
+    nickLimits: new ServerNickLimits(),
     nickTemplate: network.nickTemplate,
     nickFollowsDisplayname: network.nickFollowsDisplayname,
     netsplitDebounceMs: network.netsplitDebounceSeconds * 1000,

@@ -3,9 +3,10 @@
  *
  * Guarantees:
  * - The ghost accepts (joins, and the room becomes the conversation's, replacing the one it had)
- *   only a room where the inviter is the only other member and that is not encrypted (the bridge
- *   could not read it), on a network where private messages are bridged; otherwise it joins, says
- *   why, and leaves.
+ *   only when its id decodes to a valid IRC nick (one user: never a channel, a list or a mask; see
+ *   fromMatrix/ghostNick.ts), and only a room where the inviter is the only other member and that
+ *   is not encrypted (the bridge could not read it), on a network where private messages are
+ *   bridged; otherwise it joins, says why, and leaves.
  * - The acceptance runs in the conversation's queue, so a message from the nick that arrives
  *   meanwhile is posted in this room once it is accepted (not in a room of its own).
  * - Nothing the user writes is lost to the acceptance. Matrix does not send the bridge what was
@@ -16,6 +17,7 @@
  * memory for that moment, and their transactions were acknowledged).
  */
 import { randomUUID } from "node:crypto";
+import { ghostNick } from "../fromMatrix/ghostNick";
 import type { NetworkContext } from "../irc/networkContext";
 import type { MatrixEvent } from "../matrix/events";
 import type { Ghosts } from "../matrix/ghosts";
@@ -102,6 +104,8 @@ export class DirectChats {
 
   /** Why the ghost declines the room, or undefined when it is a private chat it can serve. */
   private async refusal(roomId: string, userId: string, network: NetworkContext, ghost: string, nick: string): Promise<string | undefined> {
+    const decoded = ghostNick(network, ghost);
+    if (decoded?.ok !== true) return `A private chat goes to one IRC user, and ${decoded?.why ?? `${ghost} is not one of the bridge's IRC users`}, so nothing from this chat is sent to IRC.`;
     if (!network.privateMessages.enabled) return `Private messages with IRC users are not bridged on ${network.name}, so ${nick} cannot read this chat.`;
     const others = (await this.deps.api.joinedMembers(roomId, ghost)).filter((m) => m !== ghost && m !== userId);
     if (others.length > 0) {

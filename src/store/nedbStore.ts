@@ -1,3 +1,5 @@
+import type { Logger } from "../observability/logger";
+import { PmBodySeal } from "../secrets/pmSeal";
 import { ConfirmJournal } from "./confirmJournal";
 import { NedbCollection } from "./nedbCollection";
 import { ignoreWrites, type WriteReports } from "./writeWatch";
@@ -161,13 +163,27 @@ class NedbChannelKeyStore implements ChannelKeyStore {
   }
 }
 
+/** An outbox entry as stored: a private message's body may be sealed (then `body` is empty). */
+type OutboxDoc = OutboxEntry & { readonly sealedBody?: string };
+
+/**
+ * The Matrix -> IRC outbox. A private message's body is stored sealed when there is a key; without
+ * one it is stored in clear and the file is compacted as soon as the message leaves the outbox, so
+ * the body is not left on disk behind NeDB's deletion marker (secrets/pmSeal.ts).
+ */
 class NedbOutbox implements Outbox {
   /** Entries in the outbox; when none is left the journal has nothing to say and is emptied. */
   private count = 0;
+  /** Private messages whose body is in the file in clear: it is compacted when they leave. */
+  private readonly inClear = new Set<string>();
 
   constructor(
-    private readonly docs: NedbCollection<OutboxEntry>,
+    private readonly docs: NedbCollection<OutboxDoc>,
     private readonly journal: ConfirmJournal,
+    private readonly pmSeal: PmBodySeal,
+    private readonly log: Logger | undefined,
+    /** False in memory: there is no file to compact. */
+    private readonly onDisk: boolean,
   ) {}
   handed(eventId: string): void {
     this.journal.handed(eventId);
@@ -178,18 +194,37 @@ class NedbOutbox implements Outbox {
   }
   async add(entry: OutboxEntry): Promise<void> {
     this.count++;
-    await this.docs.upsert({ eventId: entry.eventId }, { ...entry });
+    const sealed = entry.pm === true ? this.pmSeal.close(entry.body, "matrix-to-irc", entry.eventId, entry.sender) : undefined;
+    if (entry.pm === true && sealed === undefined) this.inClear.add(entry.eventId);
+    await this.docs.upsert({ eventId: entry.eventId }, sealed === undefined ? { ...entry } : { ...entry, body: "", sealedBody: sealed });
   }
   async remove(eventId: string): Promise<void> {
     const removed = await this.docs.remove({ eventId });
     this.count = Math.max(0, this.count - removed);
     if (this.count === 0) this.journal.clear();
+    if (this.inClear.delete(eventId) && this.onDisk) await this.docs.compact();
   }
   /** Entries still to send, oldest first; those the journal says were confirmed are dropped now. */
   async pending(): Promise<{ entry: OutboxEntry; handed: boolean }[]> {
     const { handed, confirmed } = this.journal.read();
     for (const eventId of confirmed) await this.docs.remove({ eventId });
-    const entries = (await this.docs.find({})).map(strip).sort((a, b) => a.seq - b.seq);
+    const entries: OutboxEntry[] = [];
+    for (const doc of (await this.docs.find({})).map(strip)) {
+      const { sealedBody, ...entry } = doc;
+      if (sealedBody === undefined) {
+        if (entry.pm === true) this.inClear.add(entry.eventId);
+        entries.push(entry);
+        continue;
+      }
+      const body = this.pmSeal.open(sealedBody, "matrix-to-irc", entry.eventId, entry.sender);
+      if (body !== undefined) entries.push({ ...entry, body });
+      else {
+        this.log?.warn("a private message to IRC left by a restart cannot be opened (was the password key file changed?); dropped", { event: entry.eventId });
+        await this.docs.remove({ eventId: entry.eventId });
+      }
+    }
+    entries.sort((a, b) => a.seq - b.seq);
+    if (this.onDisk && confirmed.size > 0) await this.docs.compact();
     this.journal.clear();
     for (const entry of entries) if (handed.has(entry.eventId)) this.journal.handed(entry.eventId);
     this.count = entries.length;
@@ -197,15 +232,25 @@ class NedbOutbox implements Outbox {
   }
 }
 
+/** What the store needs besides its directory. */
+export interface NedbStoreOptions {
+  /** Seals private-message bodies in the outbox (without a key: erased once sent). */
+  readonly pmSeal?: PmBodySeal;
+  readonly log?: Logger;
+  /** Where failed and recovered writes are reported (a full disk: see writeWatch.ts). */
+  readonly reports?: WriteReports;
+}
+
 /** Opens the NeDB store: one file per collection under `dir`, or all in memory when dir is undefined. */
-export async function openNedbStore(dir: string | undefined, reports: WriteReports = ignoreWrites): Promise<Store> {
+export async function openNedbStore(dir: string | undefined, options: NedbStoreOptions = {}): Promise<Store> {
+  const reports = options.reports ?? ignoreWrites;
   const txns = await NedbCollection.open<TxnDoc>(dir, "transactions", reports);
   await txns.index("txnId", true);
   const rooms = await NedbCollection.open<RoomRecord>(dir, "rooms", reports);
   await rooms.index("roomId", true);
   const puppets = await NedbCollection.open<PuppetRecord>(dir, "puppets", reports);
   const marks = await NedbCollection.open<ChannelMark>(dir, "marks", reports);
-  const outbox = await NedbCollection.open<OutboxEntry>(dir, "outbox", reports);
+  const outbox = await NedbCollection.open<OutboxDoc>(dir, "outbox", reports);
   await outbox.index("eventId", true);
   const adminRooms = await NedbCollection.open<AdminRoomRecord>(dir, "adminRooms", reports);
   await adminRooms.index("userId", true);
@@ -221,7 +266,7 @@ export async function openNedbStore(dir: string | undefined, reports: WriteRepor
     rooms: new NedbRoomStore(rooms),
     puppets: new NedbPuppetStore(puppets),
     marks: new NedbMarkStore(marks),
-    outbox: new NedbOutbox(outbox, new ConfirmJournal(dir, reports)),
+    outbox: new NedbOutbox(outbox, new ConfirmJournal(dir, reports), options.pmSeal ?? new PmBodySeal(undefined), options.log, dir !== undefined),
     adminRooms: new NedbAdminRoomStore(adminRooms),
     pmRooms: new NedbPmRoomStore(pmRooms),
     bans: new NedbBanStore(bans),

@@ -7,7 +7,10 @@ import { ignoreWrites, type WriteReports } from "./writeWatch";
  * homeserver). "A <json>" is appended, synchronously, when a record is added and "D <id>" when it
  * is done, so a record added before a crash (even SIGKILL) is found again by `load` after the
  * restart, in the order it was added. The file is rewritten with only what is still pending at
- * load and whenever done lines outnumber pending ones. In memory only when `dir` is undefined.
+ * load and whenever done lines outnumber pending ones, and at once when a record the codec says
+ * must not stay (a private message kept in clear) is done. What a record looks like on disk is
+ * the codec's (a private message's body sealed, see secrets/pmSeal.ts). In memory only when `dir`
+ * is undefined.
  * Not guaranteed: survival of a power loss (no fsync per line; the OS flushes).
  *
  * When the disk refuses a line (full, read-only: writeWatch.ts), the record stays pending in memory
@@ -16,6 +19,18 @@ import { ignoreWrites, type WriteReports } from "./writeWatch";
  * repair loses it from the journal, and only the channel's history (chathistory, from the channel's
  * last delivered mark, which never passes an undelivered message) can bring it back.
  */
+
+/** How records are written to and read from the file. */
+export interface JournalCodec<T> {
+  /** The record as written to disk. */
+  toDisk(record: T): unknown;
+  /** What was written, back as the value `load`'s parse reads; undefined drops it. */
+  fromDisk(value: unknown): unknown;
+  /** Whether the record must leave the file as soon as it is done (its text is in clear there). */
+  eraseWhenDone(record: T): boolean;
+}
+
+const PLAIN: JournalCodec<never> = { toDisk: (r) => r, fromDisk: (v) => v, eraseWhenDone: () => false };
 export class SendJournal<T extends { readonly id: string }> {
   private readonly file: string | undefined;
   private readonly pending = new Map<string, T>();
@@ -25,6 +40,7 @@ export class SendJournal<T extends { readonly id: string }> {
     dir: string | undefined,
     private readonly name: string,
     private readonly reports: WriteReports = ignoreWrites,
+    private readonly codec: JournalCodec<T> = PLAIN,
   ) {
     if (dir !== undefined) mkdirSync(dir, { recursive: true });
     this.file = dir === undefined ? undefined : join(dir, name);
@@ -44,7 +60,8 @@ export class SendJournal<T extends { readonly id: string }> {
         if (line.startsWith("A ")) {
           let record: T | undefined;
           try {
-            record = parse(JSON.parse(line.slice(2)));
+            const value = this.codec.fromDisk(JSON.parse(line.slice(2)));
+            record = value === undefined ? undefined : parse(value);
           } catch {
             record = undefined; // a line torn by a crash mid-write
           }
@@ -66,11 +83,16 @@ export class SendJournal<T extends { readonly id: string }> {
 
   add(record: T): void {
     this.pending.set(record.id, record);
-    this.append(`A ${JSON.stringify(record)}`);
+    this.append(`A ${JSON.stringify(this.codec.toDisk(record))}`);
   }
 
   done(id: string): void {
-    if (!this.pending.delete(id)) return;
+    const record = this.pending.get(id);
+    if (record === undefined || !this.pending.delete(id)) return;
+    if (this.codec.eraseWhenDone(record)) {
+      this.rewrite();
+      return;
+    }
     this.append(`D ${id}`);
     this.doneSinceRewrite++;
     if (this.doneSinceRewrite > 1000 && this.doneSinceRewrite > this.pending.size) this.guarded(() => this.rewrite());
@@ -95,7 +117,7 @@ export class SendJournal<T extends { readonly id: string }> {
     this.doneSinceRewrite = 0;
     if (this.file === undefined) return;
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, [...this.pending.values()].map((r) => `A ${JSON.stringify(r)}\n`).join(""));
+    writeFileSync(tmp, [...this.pending.values()].map((r) => `A ${JSON.stringify(this.codec.toDisk(r))}\n`).join(""));
     renameSync(tmp, this.file);
   }
 }

@@ -78,6 +78,8 @@ export interface OutboxEntry {
   readonly body: string;
   /** Order of acceptance, across restarts. */
   readonly seq: number;
+  /** A private message (to a nick): its body is sealed in the store, or erased once done (secrets/pmSeal.ts). */
+  readonly pm?: true;
 }
 
 export interface Outbox {

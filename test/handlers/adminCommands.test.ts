@@ -143,6 +143,15 @@ describe("admin commands", () => {
     assert.deepEqual(stored, [`other ${ALICE} my secret`]);
   });
 
+  it("!storepass on two networks with no network named: the password is not repeated in 'which network'", async () => {
+    const { runner, stored, redactions } = setup([TESTNET, OTHER]);
+    const reply = await runner.run(ALICE, "!storepass hunter2", { roomId: "!admin:x", eventId: "$pw" });
+    assert.deepEqual(stored, []);
+    assert.deepEqual(redactions, ["!admin:x $pw"]);
+    assert.ok(!reply.includes("hunter2"), reply);
+    assert.match(reply, /^There is no network by that name\. Say !storepass <network>/);
+  });
+
   it("!removepass forgets the password", async () => {
     const { say } = setup();
     assert.match(await say("!removepass"), /had no stored password/);

@@ -10,6 +10,10 @@ import { FakeClock } from "../support/fakeClock";
 import { FakeConnection, FakePuppets } from "../support/fakeAdmin";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { silentLogger } from "../support/silentLogger";
+import { recordingRedact } from "../support/fakeAdmin";
+import { createLogger, type Logger } from "../../src/observability/logger";
+import { Writable } from "node:stream";
+import winston from "winston";
 import { testPuppets } from "../support/testPuppets";
 
 const ALICE = "@alice:example.org";
@@ -17,7 +21,7 @@ const BOB = "@bob:example.org";
 const ADMIN = "@root:example.org";
 
 /** The command runner with the real commands, on one network whose connections are fakes. */
-async function setup() {
+async function setup(options: { redact?: (roomId: string, eventId: string) => Promise<void>; log?: Logger } = {}) {
   const clock = new FakeClock();
   const network = fakeNetwork();
   const store = await openNedbStore(undefined);
@@ -37,9 +41,9 @@ async function setup() {
       storePassword: () => Promise.resolve({ ok: false as const, reason: "not in this test" }),
       removePassword: () => Promise.resolve(false),
     },
-    redact: () => Promise.resolve(),
+    redact: options.redact ?? (() => Promise.resolve()),
     reply: () => undefined,
-    log: silentLogger(),
+    log: options.log ?? silentLogger(),
   });
   const connect = (userId = ALICE, nick = "alice") => {
     const connection = new FakeConnection(clock);
@@ -48,8 +52,10 @@ async function setup() {
     return connection;
   };
   const say = (body: string, userId = ALICE) => runner.run(userId, body);
+  /** A command in a message of the admin room (which the runner may redact). */
+  const sayIn = (body: string, eventId: string) => runner.run(ALICE, body, { roomId: "!admin:x", eventId });
   const settle = () => new Promise((r) => setImmediate(r));
-  return { clock, store, puppets, bridged, connect, say, settle };
+  return { clock, store, puppets, bridged, connect, say, sayIn, settle };
 }
 
 describe("!nick", () => {
@@ -458,5 +464,77 @@ describe("what app.ts gives the commands (networkAdminAccess)", () => {
     assert.equal(access.puppets.connection(ALICE), undefined);
     assert.equal(access.puppets.hasQuit(ALICE), true);
     registry.closeAll("test over");
+  });
+});
+
+/** A logger at debug level whose every line is kept (to show that no secret is ever in one). */
+function recordingLogger(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const log = createLogger({ level: "debug", file: undefined });
+  log.clear();
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  // winston's typings declare its transports through a second copy of TransportStream's class.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+  log.add(new winston.transports.Stream({ stream, format: winston.format.json() }));
+  return { log, lines };
+}
+
+describe("keys and passwords in admin commands", () => {
+  const SECRET = "hunter2-sekrit";
+  const carrying: [string, string][] = [
+    ["!join with a key", `!join #keyed ${SECRET}`],
+    ["!join naming the network, with a key", `!join testnet #keyed ${SECRET}`],
+    ["!cmd JOIN with a key", `!cmd JOIN #keyed ${SECRET}`],
+    ["!cmd PASS", `!cmd PASS ${SECRET}`],
+    ["!cmd OPER", `!cmd OPER root ${SECRET}`],
+    ["!cmd PRIVMSG NickServ :IDENTIFY", `!cmd PRIVMSG NickServ :IDENTIFY ${SECRET}`],
+    ["!cmd PRIVMSG NickServ IDENTIFY account", `!cmd PRIVMSG NickServ IDENTIFY alice ${SECRET}`],
+    ["!cmd MODE +k", `!cmd MODE #keyed +k ${SECRET}`],
+    ["!storepass", `!storepass ${SECRET}`],
+  ];
+  for (const [what, body] of carrying) {
+    it(`${what}: the message is redacted; the secret is in no reply and no log line`, async () => {
+      const redactions: string[] = [];
+      const { log, lines } = recordingLogger();
+      const { sayIn, connect, clock } = await setup({ redact: recordingRedact(redactions), log });
+      const c = connect();
+      const answer = sayIn(body, "$carrier");
+      await new Promise((r) => setImmediate(r));
+      // Whatever went to the server, the server answers (a refusal, a notice), then time passes.
+      c.hear(":srv 475 alice #keyed :Cannot join channel (+k)");
+      c.hear(":NickServ!s@services NOTICE alice :Password accepted.");
+      clock.advance(10000);
+      const reply = await answer;
+      assert.deepEqual(redactions, ["!admin:x $carrier"]);
+      assert.ok(!reply.includes(SECRET), reply);
+      assert.ok(!reply.includes("could not remove"), reply);
+      assert.deepEqual(lines.filter((l) => l.includes(SECRET)), []);
+    });
+  }
+
+  it("a redaction that fails is told, still without the secret", async () => {
+    const redactions: string[] = [];
+    const { sayIn, connect } = await setup({ redact: recordingRedact(redactions) });
+    connect();
+    const reply = await sayIn(`!cmd PASS ${SECRET}`, "$fails");
+    assert.deepEqual(redactions, ["!admin:x $fails"]);
+    assert.match(reply, /^Not sent: the bridge manages PASS itself\. I could not remove your message: please redact it yourself\.$/);
+  });
+
+  it("lines without a secret are left alone", async () => {
+    const redactions: string[] = [];
+    const { sayIn, connect, clock } = await setup({ redact: recordingRedact(redactions) });
+    const c = connect();
+    const answers = [sayIn("!join #open", "$a"), sayIn("!cmd WHOIS bob", "$b"), sayIn("!cmd MODE #open +o bob", "$c"), sayIn("!nick newnick", "$d")];
+    await new Promise((r) => setImmediate(r));
+    c.hear(":alice!u@h JOIN #open");
+    clock.advance(30000);
+    await Promise.all(answers);
+    assert.deepEqual(redactions, []);
   });
 });

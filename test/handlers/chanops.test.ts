@@ -400,3 +400,61 @@ describe("a ghost comes back after a removal IRC did not follow", () => {
     assert.equal(ghosts.isJoined(ROOM, SPAMMER), true);
   });
 });
+
+describe("crafted ghost ids: nothing reaches IRC, the moderator is told", () => {
+  const crafted: [string, string][] = [
+    ["@irc_=2a:example.org", '"*"'],
+    ["@irc_a=2cb:example.org", '","'],
+    ["@irc_=23chan:example.org", '"#"'],
+    ["@irc_a=3ab:example.org", '":"'],
+    ["@irc_a=20b:example.org", "spaces"],
+    ["@irc_a=0db:example.org", "spaces, line breaks"],
+    ["@irc_1abc:example.org", "digit"],
+  ];
+  for (const [ghost, why] of crafted) {
+    it(`ban, kick of ${ghost}: no line on any connection, a notice names why`, async () => {
+      const { route, ops, sent, notices, restored, store } = await setup();
+      ops.set("#chan", "mod[m]", "o");
+      ops.set("#chan", "matrixbridge", "o");
+      await route(member(ghost, "ban", "join", MOD), member(ghost, "leave", "join", MOD));
+      assert.deepEqual(sent(), { mod: [], alice: [], bot: [] });
+      assert.equal(notices.length, 2);
+      assert.ok(notices[0]?.startsWith(`${ROOM} ${MOD}: nobody was banned on IRC: ${ghost} does not stand for an IRC nick`), notices[0]);
+      assert.ok(notices[1]?.startsWith(`${ROOM} ${MOD}: nobody was kicked on IRC: ${ghost} does not stand for an IRC nick`), notices[1]);
+      for (const notice of notices) assert.ok(notice.includes(why), notice);
+      assert.deepEqual(restored, [], "a ghost that is no IRC user is not brought back");
+      assert.equal(await store.bans.get(ROOM, ghost), undefined);
+    });
+  }
+
+  it("a ban set from a crafted id before ids were checked (*!*@*) can still be lifted: unban sends the stored mask", async () => {
+    const { route, ops, bot, store, notices } = await setup();
+    ops.set("#chan", "matrixbridge", "o");
+    const star = "@irc_=2a:example.org";
+    await store.bans.put({ roomId: ROOM, userId: star, network: "testnet", channel: "#chan", mask: "*!*@*", by: MOD, at: 0 });
+    await route(member(star, "leave", "ban", MOD));
+    assert.deepEqual(bot.sent, ["MODE #chan -b *!*@*"]);
+    bot.hear(":matrixbridge!u@h MODE #chan -b *!*@*");
+    await settle();
+    assert.deepEqual(notices, []);
+    assert.equal(await store.bans.get(ROOM, star), undefined);
+  });
+
+  it("a nick longer than the server's NICKLEN is refused", async () => {
+    const { route, ops, sent, notices, network } = await setup();
+    ops.set("#chan", "mod[m]", "o");
+    network.nickLimits.learn((name) => (name === "NICKLEN" ? "9" : undefined));
+    await route(member("@irc_abcdefghij:example.org", "ban", "join", MOD));
+    assert.deepEqual(sent(), { mod: [], alice: [], bot: [] });
+    assert.match(notices[0] ?? "", /at most 9 characters/);
+  });
+
+  it("a host the server answers with a wildcard is not used: the ban names the nick", async () => {
+    const { route, ops, mod } = await setup();
+    ops.set("#chan", "mod[m]", "o");
+    await route(ban(MOD));
+    mod.hear(":srv 302 mod[m] :spammer=+~sp@*");
+    await settle();
+    assert.deepEqual(mod.sent.slice(1), ["MODE #chan +b spammer!*@*"]);
+  });
+});

@@ -132,7 +132,7 @@ describe("a full disk makes the bridge degraded, not dead", () => {
   it("NeDB: a refused write rejects (the caller decides), degrades, and a later successful write repairs it by compaction", async () => {
     const dir = tempDir();
     const { writes, errors } = watch();
-    const store = await openNedbStore(dir, writes);
+    const store = await openNedbStore(dir, { reports: writes });
     const mark = (folded: string) => ({ network: "n", folded, time: 1, msgid: undefined, seenAt: 1 });
     await store.marks.put(mark("#before"));
     const file = join(dir, "marks.db");

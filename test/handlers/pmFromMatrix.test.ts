@@ -98,6 +98,38 @@ describe("private messages, Matrix -> IRC", () => {
     });
   }
 
+  const craftedGhosts: [string, string][] = [
+    ["@irc_=23chan:example.org", "#chan"],
+    ["@irc_a=2cb:example.org", "a,b"],
+    ["@irc_=2a:example.org", "*"],
+    ["@irc_=3anick:example.org", ":nick"],
+  ];
+  for (const [ghost, shown] of craftedGhosts) {
+    it(`a direct chat with ${ghost}, which decodes to "${shown}", not one nick: declined with why; nothing reaches IRC`, async () => {
+      const s = await pmScene();
+      s.api.members.set(DM, [ALICE, ghost]);
+      await s.route(invite(ghost), text(ALICE, "hi"));
+      assert.equal(s.api.sent.length, 1);
+      assert.equal(s.api.sent[0]?.as, ghost);
+      const body = String(s.api.sent.at(0)?.content.body);
+      assert.ok(body.includes(`goes to one IRC user, and ${ghost} does not stand for an IRC nick: "${shown}" is not a valid nick`), body);
+      assert.ok(s.api.calls.includes(`leave ${DM} ${ghost}`));
+      assert.equal(s.index.room(DM), undefined);
+      assert.deepEqual(await s.outbox(), []);
+      assert.equal(s.puppets.get(ALICE), undefined, "no connection was even opened");
+    });
+  }
+
+  it("a private chat recorded before ids were checked, for a channel: a message is refused there, not sent", async () => {
+    const s = await pmScene();
+    await s.index.put({ roomId: DM, network: "testnet", userId: ALICE, nick: "#chan", folded: "#chan", createdAt: 0 }).written;
+    await s.route(text(ALICE, "to the channel?"));
+    await until(() => s.api.sent.length > 0, "the ghost's notice");
+    assert.match(String(s.api.sent[0]?.content.body), /not sent to #chan: "#chan" is not a single IRC nick/);
+    assert.deepEqual(await s.outbox(), []);
+    assert.equal(s.puppets.get(ALICE), undefined, "no connection was even opened");
+  });
+
   it("encryption turned on in a private chat: the ghost says the bridge cannot read it", async () => {
     const s = await pmScene();
     s.api.members.set(DM, [ALICE, BOB]);

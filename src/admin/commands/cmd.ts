@@ -1,6 +1,6 @@
 import { rawRequest, serviceRequest } from "../../irc/replies";
 import type { NetworkCommand } from "../command";
-import { planRawCommand } from "../rawPolicy";
+import { planRawCommand, rawCarriesSecret } from "../rawPolicy";
 import { liveConnection, noAnswer, renderLines } from "../replies";
 
 /**
@@ -13,6 +13,8 @@ export const cmd: NetworkCommand = {
   args: "[network] COMMAND parameters...",
   summary: "Sends a raw IRC command through your connection (a ':' word starts the last parameter).",
   takesNetwork: true,
+  // A key or a password (JOIN #c key, PASS, PRIVMSG NickServ :IDENTIFY pw...): the runner redacts the message.
+  carriesSecret: rawCarriesSecret,
   async run(ctx, argv) {
     const puppets = ctx.puppets(ctx.target.id);
     const open = puppets.connection(ctx.userId);

@@ -28,6 +28,8 @@ export const join: NetworkCommand = {
   args: "[network] #channel [key]",
   summary: "Joins an IRC channel through your connection (rejoined after restarts).",
   takesNetwork: true,
+  // A key is a secret: the runner redacts the message that carried one.
+  carriesSecret: (argv) => argv.length > 1,
   async run(ctx, argv) {
     const [channel, key] = argv;
     if (channel === undefined || argv.length > 2) return "Usage: !join [network] #channel [key].";

@@ -10,13 +10,13 @@ export const storePass: NetworkCommand = {
   args: "[network] <password>",
   summary: "Stores your IRC account password (sealed) for SASL / NickServ; your message is redacted.",
   takesNetwork: true,
+  // The runner redacts the message (and says so when it cannot) before this runs.
+  carriesSecret: () => true,
   async run(ctx, argv) {
     const password = ctx.rawArgs.trim();
-    const redacted = await ctx.redactRequest();
-    const redactNote = redacted ? "" : " I could not remove your message: please redact it yourself.";
-    if (argv.length === 0 || password === "") return `Usage: !storepass [network] <password>.${redactNote}`;
+    if (argv.length === 0 || password === "") return "Usage: !storepass [network] <password>.";
     const outcome = await ctx.storePassword(ctx.target.id, ctx.userId, password);
-    if (!outcome.ok) return `Your password was not stored: ${outcome.reason}.${redactNote}`;
-    return `Password stored (sealed) for the account ${outcome.account} on ${ctx.target.name}; it is used from your next connection. Say !reconnect to identify now.${redactNote}`;
+    if (!outcome.ok) return `Your password was not stored: ${outcome.reason}.`;
+    return `Password stored (sealed) for the account ${outcome.account} on ${ctx.target.name}; it is used from your next connection. Say !reconnect to identify now.`;
   },
 };
