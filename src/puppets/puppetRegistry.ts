@@ -28,8 +28,8 @@ export interface PuppetRegistryDeps {
   readonly gate: ConnectGate;
   /** The bridge closed a user's connection (idle, inactive, evicted): tell them why. */
   readonly dropped: (userId: string, reason: string) => void;
-  /** The channel keys the bridge knows, for joins and rejoins that bring none. */
-  readonly keys?: ChannelKeyBook;
+  /** Each user's own channel keys, for their joins and rejoins that bring none. */
+  readonly keys?: (userId: string) => ChannelKeyBook;
 }
 
 /** `why`: the connection limit was reached, or the user left with !quit. */
@@ -112,7 +112,7 @@ export class PuppetRegistry {
       gate: this.deps.gate,
       priority: () => this.lastActive.get(userId) ?? 0,
       clock: this.deps.clock,
-      keys: this.deps.keys,
+      keys: this.deps.keys?.(userId),
     });
     this.connections.set(userId, connection);
     connection.on("closed", (e) => {
