@@ -215,6 +215,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   /** Forgets a channel without sending anything (we were kicked, or the server parted us). */
   forget(channel: string): void {
     this.channels.delete(channel.toLowerCase());
+    this.options.keys?.parted(channel);
   }
 
   /** Queues one command; false when the queue is full (the caller tells the user). */

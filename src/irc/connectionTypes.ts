@@ -47,7 +47,7 @@ export interface ChannelKeyBook {
   accepted(channel: string, key: string): void;
   /** The server refused this connection's key (475): it is forgotten. */
   refused(channel: string): void;
-  /** This connection left the channel on purpose (PART): a mapping's key no longer applies to it. */
+  /** This connection left the channel (PART, or it was kicked or removed): a mapping's key no longer applies to it. */
   parted(channel: string): void;
 }
 

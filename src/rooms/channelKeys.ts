@@ -3,7 +3,7 @@
  * A connection's own keys are those it was given (`!join #channel key`, accepted by the server) and
  * those it heard while in the channel (MODE +k, or the channel's modes read on joining). Apart from
  * those, a connection that joined from a static mapping's room with the mapping's configured key is
- * marked `viaMapping`: it rejoins with that key until it leaves the channel on purpose. The bot
+ * marked `viaMapping`: it rejoins with that key until it leaves the channel (PART, kick). The bot
  * joins mapped channels with their configured key.
  *
  * Guarantees:

@@ -166,6 +166,31 @@ describe("channel keys in a network bridge: each connection its own", () => {
       await server.close();
     }
   });
+
+  it("a user in a mapped channel with the mapping's key rejoins with it until kicked; others never get it", async () => {
+    const { server, port, lines, sockets } = await keyedServer();
+    const { bridge, keyOf } = await keyedBridge(port);
+    const CAROL = "@carol:example.org";
+    try {
+      await bridge.start();
+      const carol = bridge.puppets.ensure(CAROL);
+      assert.ok(carol.ok);
+      // What a join from the mapped room does (fromMatrix/membership.ts): the mapping's key.
+      carol.connection.join("#mapped", "mapkey");
+      await until(() => bridge.feed.broker.isMember("#mapped", carol.connection.id));
+      assert.equal(keyOf(CAROL, "#mapped"), "mapkey", "rejoined with the mapping's key while in the channel");
+      assert.equal(keyOf(ALICE, "#mapped"), undefined, "no one else has it");
+      const joins = lines.filter((l) => l === "carol[m] JOIN #mapped mapkey").length;
+      sockets.get("carol[m]")?.destroy();
+      await until(() => lines.filter((l) => l === "carol[m] JOIN #mapped mapkey").length > joins);
+      sockets.get("carol[m]")?.write(":op!o@h KICK #mapped carol[m] :out\r\n");
+      await until(() => keyOf(CAROL, "#mapped") === undefined);
+      assert.deepEqual(carol.connection.channelNames, []);
+    } finally {
+      await bridge.stop();
+      await server.close();
+    }
+  });
 });
 
 /** Waits (up to 5 s) until the condition holds. */
