@@ -85,6 +85,8 @@ export class ChannelKeys {
     const key = id(network, user, folded);
     if (after.own === undefined && !after.viaMapping) this.entries.delete(key);
     else this.entries.set(key, after);
+    // Without a key file only the marks are stored: nothing to write when they did not change.
+    if (this.seal === undefined && after.viaMapping === before.viaMapping) return;
     const sealedKey = after.own === undefined || this.seal === undefined ? undefined : this.seal.seal(after.own, channelKeyContext(network, user, folded));
     const write =
       sealedKey === undefined && !after.viaMapping
