@@ -2,9 +2,9 @@ import { channelModesRequest, joinRequest, modeLetters } from "../../irc/replies
 import { channelProblem, paramProblem } from "../../irc/syntax";
 import type { IrcReply } from "../../irc/requests";
 import type { AdminConnection, NetworkCommand, NetworkCommandContext } from "../command";
+import { noAnswer, serverSaid, shown } from "../replies";
 
 type BridgedRoom = { readonly roomId: string; readonly alias: string | undefined };
-import { noAnswer, serverSaid, shown } from "../replies";
 
 /** Why a server refuses a JOIN, by numeric. */
 const REFUSALS: Readonly<Record<string, string>> = {
