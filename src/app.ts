@@ -39,6 +39,7 @@ import type { ConfiguredAccess } from "./access/accessPolicy";
 import { privateMessages } from "./compose/privateMessages";
 import { PowerLevelCache } from "./rooms/powerLevels";
 import { RoomIndex } from "./rooms/roomIndex";
+import { roomInvites } from "./rooms/roomInvites";
 import type { RoomQueues } from "./rooms/roomQueues";
 import { PendingSends, parsePendingSend, type PendingSend } from "./rooms/pendingSends";
 import { SendJournal } from "./store/sendJournal";
@@ -287,6 +288,7 @@ export class App {
       roomsFor: (networkId, channel) => accessOf(networkId).roomsFor(channel),
       portalAlias: (networkId, channel) => accessOf(networkId).portalAlias(channel),
       rawCommands: (networkId) => accessOf(networkId).rawCommands,
+      ...roomInvites(this.api, this.botUserId, log.child({ module: "admin" })),
     };
     const commands = new CommandRunner({
       commands: COMMANDS,

@@ -6,6 +6,7 @@
  */
 import type { RawCommandPolicy } from "../irc/networkContext";
 import type { IrcReply, IrcRequest } from "../irc/requests";
+import type { RoomInvites } from "../rooms/roomInvites";
 import type { PuppetRecord } from "../store/store";
 
 import type { StoreOutcome } from "../puppets/credentialStore";
@@ -82,6 +83,10 @@ export interface AdminContext {
   portalAlias(networkId: string, channel: string): string | undefined;
   /** What !cmd may send on a network. */
   rawCommands(networkId: string): RawCommandPolicy;
+  /** A bridged room's join rule and the user's membership, as the bot sees them (rooms/roomInvites.ts). */
+  roomFor: RoomInvites["roomFor"];
+  /** The bot invites the user into a bridged room; false when it could not. */
+  inviteToRoom: RoomInvites["inviteToRoom"];
 }
 
 /** What one run of a command sees: the bridge, who asked, and the registry (for !help). */

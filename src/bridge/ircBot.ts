@@ -24,7 +24,7 @@ export interface IrcBotDeps {
   readonly botUserId: string;
   /** The network's connect scheduler. */
   readonly gate: ConnectGate;
-  /** The channel keys the bridge knows, so the bot can join keyed channels. */
+  /** The bot's own channel keys (heard in the channel, and the mappings' configured keys). */
   readonly keys: ChannelKeyBook;
   readonly clock: Clock;
   readonly log: Logger;

@@ -26,7 +26,7 @@ import type { Metrics } from "../observability/metrics";
 import { puppetIdentity } from "../puppets/identity";
 import { PuppetRegistry } from "../puppets/puppetRegistry";
 import { PuppetSettings } from "../puppets/puppetSettings";
-import type { ChannelKeys } from "../rooms/channelKeys";
+import { BOT_KEY_OWNER, type ChannelKeys } from "../rooms/channelKeys";
 import type { RoomAccess } from "../rooms/roomAccess";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
@@ -63,7 +63,7 @@ export interface NetworkBridgeDeps {
   readonly pms: IrcContext["pms"];
   /** Room settings that follow channel modes (power levels, join rule, directory). */
   readonly access: RoomAccess;
-  /** Channel keys the bridge knows (sealed at rest). */
+  /** Each connection's own channel keys (sealed at rest). */
   readonly keys: ChannelKeys;
   /** A notice from the bot in a room. */
   readonly notice: (roomId: string, text: string) => void;
@@ -146,10 +146,7 @@ export class NetworkBridge {
         }
         return inIt;
       },
-      channelKey: (channel, key) => {
-        if (key === undefined) deps.keys.remove(network.id, this.feed.fold(channel));
-        else deps.keys.set(network.id, this.feed.fold(channel), key);
-      },
+      channelKey: (channel, key) => this.keyHeard(channel, key),
     };
     this.gaps = new GapFiller({
       feed: this.feed,
@@ -179,11 +176,8 @@ export class NetworkBridge {
     );
     const identity = (userId: string) => puppetIdentity(network, userId, deps.store.puppets, () => deps.api.displayname(userId));
     this.settings = new PuppetSettings({ networkId: network.id, store: deps.store.puppets, identity });
-    // The channel keys every connection of the network joins with (the bot's too).
-    const keyBook = {
-      get: (channel: string) => deps.keys.get(network.id, this.feed.fold(channel)),
-      accepted: (channel: string, key: string) => deps.keys.set(network.id, this.feed.fold(channel), key),
-    };
+    // Each connection joins with its own keys only (rooms/channelKeys.ts).
+    const keyBook = (owner: string) => deps.keys.book(network.id, owner, network.channels);
     this.puppets = new PuppetRegistry({
       network,
       store: deps.store.puppets,
@@ -201,7 +195,7 @@ export class NetworkBridge {
           network,
           botUserId: deps.botUserId,
           gate: this.scheduler,
-          keys: keyBook,
+          keys: keyBook(BOT_KEY_OWNER),
           clock: deps.clock,
           log,
           channels: () => deps.rooms.all().filter((r) => r.network === network.id).map((r) => r.channel),
@@ -221,6 +215,20 @@ export class NetworkBridge {
           .map(([userId, connection]) => ({ userId, connection }));
       },
     };
+  }
+
+  /**
+   * The channel's key (undefined: none) was heard: by each of our connections in the channel (the
+   * broker delivers the event once, but every member heard it). No connection outside it learns it.
+   */
+  private keyHeard(channel: string, key: string | undefined): void {
+    const { keys, network } = this.deps;
+    const folded = this.feed.fold(channel);
+    const bot = this.bot?.connection;
+    if (bot !== undefined && this.feed.broker.isMember(folded, bot.id)) keys.heard(network.id, BOT_KEY_OWNER, network.channels, channel, key);
+    for (const [userId, connection] of this.puppets.all()) {
+      if (this.feed.broker.isMember(folded, connection.id)) keys.heard(network.id, userId, network.channels, channel, key);
+    }
   }
 
   /** A Matrix user set a room's topic: when IRC echoes it, it is not set on the room again. */

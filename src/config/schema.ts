@@ -65,6 +65,11 @@ const networkSchema = obj("One IRC network.", {
       roomIds: stringList("room ids").required("Matrix room ids bridged to this channel.", ["!exampleroomid:example.org"], {
         refine: (v) => (v.length === 0 ? "expected at least one room id" : v.every((r) => ROOM_ID.test(r)) ? undefined : "each entry must be a room id such as !abc:example.org"),
       }),
+      key: str.optional(
+        "The channel's key (+k), used only for joins that come from these rooms: a Matrix user joining one of them, and the IRC bot joining the channel. Never for a portal room of the same channel or a !join without a key. Never logged.",
+        "channel-key",
+        { refine: (v) => (v === "" || /[\s,\0]/.test(v) || v.startsWith(":") ? "must be one word: no spaces, commas or line breaks, and not starting with ':'" : undefined) },
+      ),
     }),
     { "#example-channel": { roomIds: ["!exampleroomid:example.org"] } },
   ),

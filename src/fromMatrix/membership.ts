@@ -50,7 +50,8 @@ export const onMember: MatrixHandler = (event, ctx) => {
       ctx.notice(roomId, `${target} cannot be connected to IRC: ${ensured.reason}.`);
       return;
     }
-    ensured.connection.join(room.channel);
+    // From a static mapping's room: with the mapping's key, if it has one (never from a portal).
+    ensured.connection.join(room.channel, runtime.network.channels.roomKey(roomId, room.channel));
     ctx.persist(room.network, target);
     return;
   }

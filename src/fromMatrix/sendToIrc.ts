@@ -79,7 +79,7 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
   const deadline = ctx.now() + runtime.network.maxWaitMs;
   const waited = `not sent within ${Math.round(runtime.network.maxWaitMs / 1000)} s`;
   if (target.kind === "channel" && !connection.channelNames.some((c) => runtime.network.channels.fold(c) === target.folded)) {
-    connection.join(target.name);
+    connection.join(target.name, runtime.network.channels.roomKey(roomId, target.name));
     ctx.persist(target.network, sender);
   }
   if (target.kind === "nick") runtime.puppets.busy(sender);

@@ -202,6 +202,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   part(channel: string, reason: string): boolean {
     this.channels.delete(channel.toLowerCase());
+    this.options.keys?.parted(channel);
     return this.send("PART", [channel, reason]) !== false;
   }
 
@@ -214,6 +215,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   /** Forgets a channel without sending anything (we were kicked, or the server parted us). */
   forget(channel: string): void {
     this.channels.delete(channel.toLowerCase());
+    this.options.keys?.parted(channel);
   }
 
   /** Queues one command; false when the queue is full (the caller tells the user). */
@@ -302,6 +304,14 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       client.removeAllListeners();
     }
     this.emit("closed", { reason, fatal: false, willReconnect: false, throttled: false });
+  }
+
+  /** 475 to a JOIN this connection manages (join, rejoin): the key it used is forgotten, for it only. */
+  private keyRefused(channel: string): void {
+    const entry = this.channels.get(channel.toLowerCase());
+    if (entry === undefined) return;
+    this.channels.set(channel.toLowerCase(), { name: entry.name, key: undefined });
+    this.options.keys?.refused(channel);
   }
 
   /** Re-emits a translated irc-framework event (see clientEvents.ts). */
@@ -416,6 +426,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     });
     c.on("irc error", (e: Raw) => {
       const reason = str(e.reason) || str(e.error);
+      if (str(e.error) === "bad_channel_key") this.keyRefused(str(e.channel));
       // ERROR (error "irc") and a network ban explain why the socket closes next.
       if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") this.lastError = reason;
       // A refused message (cannot send to channel, no such nick) answers the oldest one waiting.

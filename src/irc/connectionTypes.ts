@@ -32,16 +32,23 @@ export interface ConnectionOptions {
   /** Higher connects first (the user's last activity). */
   readonly priority: () => number;
   readonly clock?: Clock;
-  /** The channel keys the bridge knows (never logged). */
+  /** This connection's own channel keys (never logged; see rooms/channelKeys.ts). */
   readonly keys?: ChannelKeyBook;
 }
 
-/** Where a connection finds channel keys, and reports the ones a server accepted. */
+/**
+ * One connection's own channel keys (never another connection's): where it finds the key to join or
+ * rejoin a channel with when it is given none, and what it tells about the keys it used.
+ */
 export interface ChannelKeyBook {
-  /** The key the bridge knows for a channel, used when it is joined or rejoined without one. */
+  /** This connection's key for a channel, used when it is joined or rejoined without one. */
   get(channel: string): string | undefined;
-  /** The server let us in with this key (the echo of a keyed JOIN, or remember() after !join). */
+  /** The server let this connection in with this key (the echo of a keyed JOIN, or remember() after !join). */
   accepted(channel: string, key: string): void;
+  /** The server refused this connection's key (475): it is forgotten. */
+  refused(channel: string): void;
+  /** This connection left the channel (PART, or it was kicked or removed): a mapping's key no longer applies to it. */
+  parted(channel: string): void;
 }
 
 /** An account and its password (plaintext in memory only, never logged). */

@@ -118,3 +118,21 @@ export function serviceRequest(command: "PRIVMSG" | "NOTICE", service: string, t
     },
   };
 }
+
+/** MODE #channel (its modes): 324 naming the channel, or a refusal naming it (403 no such channel...). */
+export function channelModesRequest(channel: string): IrcRequest {
+  return {
+    command: "MODE",
+    params: [channel],
+    expect: {
+      end: (line, we) => line.command === "324" && names(line, 1, channel, we),
+      error: (line, we) => isErrorLine(line) && names(line, 1, channel, we),
+    },
+  };
+}
+
+/** The mode letters a 324 line sets (its parameters, such as a key, left out). */
+export function modeLetters(reply: readonly IrcLine[]): string {
+  const line = reply.find((l) => l.command === "324");
+  return (line?.params[2] ?? "").replace(/^\+/, "");
+}

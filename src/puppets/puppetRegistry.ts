@@ -36,8 +36,8 @@ export interface PuppetRegistryDeps {
   readonly dropped: (userId: string, reason: string) => void;
   /** Who may use the bridge (src/access/). */
   readonly access: AccessPolicy;
-  /** The channel keys the bridge knows, for joins and rejoins that bring none. */
-  readonly keys?: ChannelKeyBook;
+  /** Each user's own channel keys, for their joins and rejoins that bring none. */
+  readonly keys?: (userId: string) => ChannelKeyBook;
 }
 
 /**
@@ -134,7 +134,7 @@ export class PuppetRegistry {
       gate: this.deps.gate,
       priority: () => this.lastActive.get(userId) ?? 0,
       clock: this.deps.clock,
-      keys: this.deps.keys,
+      keys: this.deps.keys?.(userId),
     });
     this.connections.set(userId, connection);
     connection.on("closed", (e) => {

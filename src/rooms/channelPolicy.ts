@@ -13,14 +13,14 @@ export class ChannelPolicy {
   private readonly portalsEnabled: boolean;
   private readonly joinRule: "public" | "invite";
   private readonly excluded: readonly string[];
-  private readonly mappings: readonly { readonly channel: string; readonly roomIds: readonly string[] }[];
+  private readonly mappings: readonly { readonly channel: string; readonly roomIds: readonly string[]; readonly key: string | undefined }[];
   private casemapping: Casemapping = "rfc1459";
 
-  constructor(network: Pick<NetworkConfig, "portals" | "mappings">) {
+  constructor(network: Pick<NetworkConfig, "portals"> & { readonly mappings: Readonly<Record<string, { readonly roomIds: readonly string[]; readonly key?: string | undefined }>> }) {
     this.portalsEnabled = network.portals.enabled;
     this.joinRule = network.portals.joinRule;
     this.excluded = network.portals.excludedChannels;
-    this.mappings = Object.entries(network.mappings).map(([channel, m]) => ({ channel, roomIds: m.roomIds }));
+    this.mappings = Object.entries(network.mappings).map(([channel, m]) => ({ channel, roomIds: m.roomIds, key: m.key }));
   }
 
   /** The configured join rule of portal rooms. */
@@ -51,6 +51,21 @@ export class ChannelPolicy {
   mappedRooms(channel: string): readonly string[] {
     const folded = this.fold(channel);
     return this.mappings.filter((m) => this.fold(m.channel) === folded).flatMap((m) => m.roomIds);
+  }
+
+  /**
+   * The key configured for the channel's static mapping (never logged). Only for joins that come
+   * from the mapping's rooms (see rooms/channelKeys.ts).
+   */
+  mappingKey(channel: string): string | undefined {
+    const folded = this.fold(channel);
+    return this.mappings.find((m) => m.key !== undefined && this.fold(m.channel) === folded)?.key;
+  }
+
+  /** The mapping key for a join that comes from a room: only a room of that channel's mapping has one. */
+  roomKey(roomId: string, channel: string): string | undefined {
+    const folded = this.fold(channel);
+    return this.mappings.find((m) => m.key !== undefined && m.roomIds.includes(roomId) && this.fold(m.channel) === folded)?.key;
   }
 
   /** Every statically mapped (channel, room) pair. */

@@ -85,7 +85,7 @@ export function sealContext(network: string, userId: string): string {
   return `ircbridge-password\u0000${network}\u0000${userId}`;
 }
 
-/** The associated data a channel's key is sealed under. */
-export function channelKeyContext(network: string, foldedChannel: string): string {
-  return `ircbridge-channel-key\u0000${network}\u0000${foldedChannel}`;
+/** The associated data a connection's key for a channel is sealed under (whose it is: a user, or the bot). */
+export function channelKeyContext(network: string, user: string, foldedChannel: string): string {
+  return `ircbridge-channel-key-v2\u0000${network}\u0000${user}\u0000${foldedChannel}`;
 }

@@ -8,6 +8,7 @@ import type {
   AdminRoomStore,
   ChannelKeyRecord,
   ChannelKeyStore,
+  StoredChannelKeyRecord,
   ChannelMark,
   MarkStore,
   Outbox,
@@ -152,14 +153,17 @@ class NedbRoomAccessStore implements RoomAccessStore {
 
 class NedbChannelKeyStore implements ChannelKeyStore {
   constructor(private readonly docs: NedbCollection<ChannelKeyRecord>) {}
-  async all(): Promise<ChannelKeyRecord[]> {
+  async all(): Promise<StoredChannelKeyRecord[]> {
     return (await this.docs.find({})).map(strip);
   }
   put(record: ChannelKeyRecord): Promise<void> {
-    return this.docs.upsert({ network: record.network, folded: record.folded }, { ...record });
+    return this.docs.upsert({ network: record.network, user: record.user, folded: record.folded }, { ...record });
   }
-  async remove(network: string, folded: string): Promise<void> {
-    await this.docs.remove({ network, folded });
+  async remove(network: string, user: string, folded: string): Promise<void> {
+    await this.docs.remove({ network, user, folded });
+  }
+  removeNetworkWide(): Promise<number> {
+    return this.docs.remove({ user: { $exists: false } });
   }
 }
 

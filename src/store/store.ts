@@ -175,17 +175,31 @@ export interface RoomAccessStore {
 }
 
 /** A channel's key (+k), sealed by PasswordSeal under the network and channel (never in clear). */
+/**
+ * What one connection knows about entering one keyed channel (rooms/channelKeys.ts). Records of an
+ * older version, one per channel for the whole network (no `user`), are dropped on load.
+ */
 export interface ChannelKeyRecord {
   readonly network: string;
+  /** Whose connection: a Matrix user id, or BOT_KEY_OWNER for the IRC bot. */
+  readonly user: string;
   /** The channel name folded with the server's casemapping. */
   readonly folded: string;
-  readonly sealedKey: string;
+  /** The connection's own key, sealed (PasswordSeal, bound to network, user and channel). */
+  readonly sealedKey?: string;
+  /** The connection is in the channel for a static mapping's room: it rejoins with the mapping's configured key. */
+  readonly viaMapping?: boolean;
 }
 
+/** A stored record, as read: records of older versions may lack fields. */
+export type StoredChannelKeyRecord = Partial<ChannelKeyRecord> & { readonly network: string; readonly folded: string };
+
 export interface ChannelKeyStore {
-  all(): Promise<ChannelKeyRecord[]>;
+  all(): Promise<StoredChannelKeyRecord[]>;
   put(record: ChannelKeyRecord): Promise<void>;
-  remove(network: string, folded: string): Promise<void>;
+  remove(network: string, user: string, folded: string): Promise<void>;
+  /** Removes the records of older versions (one key for the whole network); how many there were. */
+  removeNetworkWide(): Promise<number>;
 }
 
 export interface Store {

@@ -27,6 +27,9 @@ async function setup(options: { redact?: (roomId: string, eventId: string) => Pr
   const store = await openNedbStore(undefined);
   const puppets = new FakePuppets(clock, network, store);
   const bridged = new Map<string, { roomId: string; alias: string | undefined }[]>();
+  /** Each room's join rule and members' membership, as the bot would read them; the bot's invites. */
+  const roomState = new Map<string, { joinRule: string; members: Map<string, string> }>();
+  const invites: string[] = [];
   const runner = new CommandRunner({
     commands: COMMANDS,
     context: {
@@ -40,6 +43,11 @@ async function setup(options: { redact?: (roomId: string, eventId: string) => Pr
       rawCommands: () => network.rawCommands,
       storePassword: () => Promise.resolve({ ok: false as const, reason: "not in this test" }),
       removePassword: () => Promise.resolve(false),
+      roomFor: (roomId, userId) => Promise.resolve({ joinRule: roomState.get(roomId)?.joinRule, membership: roomState.get(roomId)?.members.get(userId) }),
+      inviteToRoom: (roomId, userId) => {
+        invites.push(`${roomId} ${userId}`);
+        return Promise.resolve(true);
+      },
     },
     redact: options.redact ?? (() => Promise.resolve()),
     reply: () => undefined,
@@ -55,7 +63,7 @@ async function setup(options: { redact?: (roomId: string, eventId: string) => Pr
   /** A command in a message of the admin room (which the runner may redact). */
   const sayIn = (body: string, eventId: string) => runner.run(ALICE, body, { roomId: "!admin:x", eventId });
   const settle = () => new Promise((r) => setImmediate(r));
-  return { clock, store, puppets, bridged, connect, say, sayIn, settle };
+  return { clock, store, puppets, bridged, roomState, invites, connect, say, sayIn, settle };
 }
 
 describe("!nick", () => {
@@ -251,6 +259,46 @@ describe("!join and !part", () => {
     assert.doesNotMatch(text, /sesame/, "the key is never repeated");
     assert.equal(c.channels.get("#new"), "sesame");
     assert.deepEqual(puppets.persisted, [`${ALICE} #new`]);
+  });
+
+  it("a keyed !join into a closed channel: the bot invites the user into its invite-only rooms, and says which; the key is never shown", async () => {
+    const { say, connect, bridged, roomState, invites } = await setup();
+    const c = connect();
+    bridged.set("#secret", [
+      { roomId: "!portal:example.org", alias: "#irc_#secret:example.org" },
+      { roomId: "!mapped:example.org", alias: undefined },
+      { roomId: "!there:example.org", alias: undefined },
+    ]);
+    roomState.set("!portal:example.org", { joinRule: "invite", members: new Map() });
+    roomState.set("!mapped:example.org", { joinRule: "public", members: new Map([[ALICE, "ban"]]) });
+    roomState.set("!there:example.org", { joinRule: "invite", members: new Map([[ALICE, "join"]]) });
+    const answer = say("!join #secret sesame");
+    await c.sentCount(1);
+    c.hear(":alice!u@h JOIN #secret");
+    await c.sentCount(2);
+    assert.equal(c.sent[1], "MODE #secret", "the channel's modes, now that the user is in it");
+    c.hear(":srv 324 alice #secret +knt sesame");
+    const text = await answer;
+    assert.equal(
+      text,
+      "Joined #secret on TestNet. Its Matrix room is invite-only: the bridge bot invited you to #irc_#secret:example.org; accept the invite to read the channel there.",
+    );
+    assert.doesNotMatch(text, /sesame/);
+    assert.deepEqual(invites, [`!portal:example.org ${ALICE}`], "not where they are banned, nor where they are already");
+  });
+
+  it("a !join into an open channel whose rooms are public invites nobody", async () => {
+    const { say, connect, bridged, roomState, invites } = await setup();
+    const c = connect();
+    bridged.set("#open", [{ roomId: "!open:example.org", alias: "#irc_#open:example.org" }]);
+    roomState.set("!open:example.org", { joinRule: "public", members: new Map() });
+    const answer = say("!join #open");
+    await c.sentCount(1);
+    c.hear(":alice!u@h JOIN #open");
+    await c.sentCount(2);
+    c.hear(":srv 324 alice #open +nt");
+    assert.equal(await answer, "Joined #open on TestNet. On Matrix: #irc_#open:example.org.");
+    assert.deepEqual(invites, []);
   });
 
   it("reports each refusal with the server's reason and remembers nothing", async () => {

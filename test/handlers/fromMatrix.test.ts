@@ -317,4 +317,20 @@ describe("Matrix -> IRC handlers", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("a static mapping's key: joins from the mapping's room bring it, joins from a portal room of the same channel do not", async () => {
+    const MAPPED = "!mapped:example.org";
+    const { route, puppets, ctx } = await setup(`, mappings: { "#chan": { roomIds: ["${MAPPED}"], key: mapkey } }`);
+    await ctx.rooms.add({ roomId: MAPPED, network: "testnet", channel: "#chan", folded: "#chan", origin: "mapped" });
+    const CAROL = "@carol:example.org";
+    const DAVE = "@dave:example.org";
+    await route(member(ALICE, "join", undefined, ALICE, MAPPED), member(BOB, "join", undefined, BOB, ROOM));
+    await route(text(CAROL, "from the mapped room", {}, MAPPED), text(DAVE, "from the portal", {}, ROOM));
+    const entries = (userId: string) => puppets.get(userId)?.channelEntries;
+    assert.deepEqual(entries(ALICE), [{ name: "#chan", key: "mapkey" }], "joined from the mapped room");
+    assert.deepEqual(entries(CAROL), [{ name: "#chan", key: "mapkey" }], "spoke first in the mapped room");
+    assert.deepEqual(entries(BOB), [{ name: "#chan", key: undefined }], "joined the portal room: no key");
+    assert.deepEqual(entries(DAVE), [{ name: "#chan", key: undefined }], "spoke first in the portal room: no key");
+    puppets.closeAll("test over");
+  });
 });

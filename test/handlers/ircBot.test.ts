@@ -61,7 +61,7 @@ describe("the IRC bot connection", () => {
       network,
       botUserId: BOT,
       gate,
-      keys: { get: (channel) => (channel.toLowerCase() === "#other" ? "sesame" : undefined), accepted: () => undefined },
+      keys: { get: (channel) => (channel.toLowerCase() === "#other" ? "sesame" : undefined), accepted: () => undefined, refused: () => undefined, parted: () => undefined },
       clock: new FakeClock(),
       log: silentLogger(),
       channels: () => index.all().filter((r) => r.network === network.id).map((r) => r.channel),

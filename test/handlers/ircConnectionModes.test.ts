@@ -92,7 +92,7 @@ describe("IrcConnection: modes, names and our own host from a server", () => {
   it("learns a cloaked host from 396, and joins with the key the bridge knows", async () => {
     const keys = new Map([["#locked", "k3y"]]);
     const accepted: string[] = [];
-    const book = { get: (channel: string) => keys.get(channel), accepted: (channel: string, key: string) => accepted.push(`${channel} ${key}`) };
+    const book = { get: (channel: string) => keys.get(channel), accepted: (channel: string, key: string) => accepted.push(`${channel} ${key}`), refused: () => undefined, parted: () => undefined };
     const { server, connection, done } = await connected([], { keys: book });
     try {
       const joined = new Promise<void>((resolve) => {
@@ -117,7 +117,7 @@ describe("IrcConnection: modes, names and our own host from a server", () => {
 
   it("a key !join brings is reported as accepted once the server let us in (remember, after the JOIN's answer)", async () => {
     const accepted: string[] = [];
-    const book = { get: () => undefined, accepted: (channel: string, key: string) => accepted.push(`${channel} ${key}`) };
+    const book = { get: () => undefined, accepted: (channel: string, key: string) => accepted.push(`${channel} ${key}`), refused: () => undefined, parted: () => undefined };
     const { connection, done } = await connected([], { keys: book });
     try {
       connection.remember("#Vault", "open sesame");

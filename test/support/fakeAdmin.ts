@@ -160,7 +160,7 @@ export class FakePuppets implements PuppetAccess {
 }
 
 /** For tests of commands that never touch a network's connections: any use of them throws. */
-export const NO_NETWORK_ACCESS: Pick<AdminContext, "puppets" | "roomsFor" | "portalAlias" | "rawCommands"> = {
+export const NO_NETWORK_ACCESS: Pick<AdminContext, "puppets" | "roomsFor" | "portalAlias" | "rawCommands" | "roomFor" | "inviteToRoom"> = {
   puppets: () => {
     throw new Error("this test has no connections");
   },
@@ -169,6 +169,8 @@ export const NO_NETWORK_ACCESS: Pick<AdminContext, "puppets" | "roomsFor" | "por
   rawCommands: () => {
     throw new Error("this test has no raw command policy");
   },
+  roomFor: () => Promise.resolve({ joinRule: undefined, membership: undefined }),
+  inviteToRoom: () => Promise.reject(new Error("this test invites nobody")),
 };
 
 /**

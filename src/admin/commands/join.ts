@@ -1,8 +1,10 @@
-import { joinRequest } from "../../irc/replies";
+import { channelModesRequest, joinRequest, modeLetters } from "../../irc/replies";
 import { channelProblem, paramProblem } from "../../irc/syntax";
 import type { IrcReply } from "../../irc/requests";
-import type { NetworkCommand, NetworkCommandContext } from "../command";
+import type { AdminConnection, NetworkCommand, NetworkCommandContext } from "../command";
 import { noAnswer, serverSaid, shown } from "../replies";
+
+type BridgedRoom = { readonly roomId: string; readonly alias: string | undefined };
 
 /** Why a server refuses a JOIN, by numeric. */
 const REFUSALS: Readonly<Record<string, string>> = {
@@ -21,7 +23,9 @@ const REFUSALS: Readonly<Record<string, string>> = {
 /**
  * !join [network] #channel [key]: joins the channel through the user's own connection (created if
  * needed). Success is the server's JOIN echo; the channel is then stored, so restarts and
- * reconnects rejoin it. A refusal is reported with the server's reason.
+ * reconnects rejoin it, with the key (which is the user's own: rooms/channelKeys.ts). Where the
+ * channel's room is invite-only the user is invited to it. A refusal is reported with the
+ * server's reason. The key is never repeated in a reply or logged.
  */
 export const join: NetworkCommand = {
   name: "join",
@@ -63,13 +67,40 @@ async function answered(ctx: NetworkCommandContext, channel: string, key: string
       const moved = connection !== undefined && !connection.same(joined, channel) ? ` (the server sent you there instead of ${channel})` : "";
       connection?.remember(joined, key);
       await puppets.persist(ctx.userId);
-      return `Joined ${joined} on ${name}${moved}.${roomsLine(ctx, joined)}`;
+      const invited = connection === undefined ? [] : await inviteToClosedRooms(ctx, connection, joined);
+      return `Joined ${joined} on ${name}${moved}.${invited.length > 0 ? invitedLine(invited) : roomsLine(ctx, joined)}`;
     }
     case "error":
       return `Cannot join ${channel} on ${name}: ${REFUSALS[reply.numeric] ?? "the server refused"} ${serverSaid(reply)}.`;
     default:
       return noAnswer(reply, ctx.target, `JOIN ${channel}`);
   }
+}
+
+/**
+ * The user's connection is in the channel now, so they may read it in Matrix too: the bot invites
+ * them into its bridged rooms that are closed (the channel is +i or +k, as its modes say now, or
+ * the room is not public), unless they are in the room already or banned from it. Returns the rooms
+ * they are invited to (already or now).
+ */
+async function inviteToClosedRooms(ctx: NetworkCommandContext, connection: AdminConnection, channel: string): Promise<BridgedRoom[]> {
+  const rooms = ctx.roomsFor(ctx.target.id, channel);
+  if (rooms.length === 0) return [];
+  const modes = await connection.request(channelModesRequest(channel));
+  const closed = modes.kind === "ok" && /[ik]/.test(modeLetters(modes.lines));
+  const invited: BridgedRoom[] = [];
+  for (const room of rooms) {
+    const { joinRule, membership } = await ctx.roomFor(room.roomId, ctx.userId);
+    if (membership === "join" || membership === "ban") continue;
+    if (membership === "invite") invited.push(room);
+    else if ((closed || (joinRule !== undefined && joinRule !== "public")) && (await ctx.inviteToRoom(room.roomId, ctx.userId))) invited.push(room);
+  }
+  return invited;
+}
+
+function invitedLine(rooms: readonly BridgedRoom[]): string {
+  const names = rooms.map((r) => r.alias ?? r.roomId).join(", ");
+  return ` Its Matrix room is invite-only: the bridge bot invited you to ${names}; accept the invite to read the channel there.`;
 }
 
 /** Where the channel is on Matrix: its bridged rooms, or the portal alias to join. */
