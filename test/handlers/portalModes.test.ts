@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { readPortalModes, type PortalModeDeps } from "../../src/bridge/portalModes";
+import type { IrcConnection } from "../../src/irc/connection";
+import { parseIrcLine, type IrcLine } from "../../src/irc/ircLine";
+import type { IrcReply, IrcRequest } from "../../src/irc/requests";
+import { fakeNetwork } from "../support/fakeNetwork";
+import { HeardConnection } from "../support/heardConnection";
+
+const line = (raw: string): IrcLine => {
+  const parsed = parseIrcLine(raw);
+  if (parsed === undefined) throw new Error(`not a line: ${raw}`);
+  return parsed;
+};
+
+/** A registered connection that answers requests from a script, and records what it was asked. */
+class Scripted extends HeardConnection {
+  readonly asked: string[] = [];
+  constructor(
+    id: string,
+    private readonly answers: Record<string, IrcReply>,
+    private readonly up = true,
+  ) {
+    super(id, id);
+  }
+  override get isRegistered(): boolean {
+    return this.up;
+  }
+  override request(request: IrcRequest): Promise<IrcReply> {
+    const said = [request.command, ...request.params].join(" ");
+    this.asked.push(said);
+    return Promise.resolve(this.answers[said] ?? { kind: "timeout", afterMs: 5000, lines: [] });
+  }
+}
+
+const ok = (...raw: string[]): IrcReply => ({ kind: "ok", lines: raw.map(line) });
+
+function deps(extra: string, bot: IrcConnection | undefined, users: IrcConnection[], members: string[] = [], keyed = false): PortalModeDeps {
+  return {
+    network: fakeNetwork(extra),
+    bot: () => bot,
+    connections: () => users,
+    isMember: (c) => members.includes(c.id),
+    knowsKey: () => keyed,
+  };
+}
+
+describe("reading a channel's modes before its portal exists", () => {
+  it("asks a connection in the channel first, then the bot, then any registered user connection", async () => {
+    const answer = { "MODE #c": ok(":s 324 x #c +int") };
+    const bot = new Scripted("bot", answer);
+    const down = new Scripted("down", answer, false);
+    const alice = new Scripted("alice", answer);
+    const bob = new Scripted("bob", answer);
+    assert.deepEqual(await readPortalModes("#c", deps("", bot, [down, alice, bob], ["bob"])), { kind: "modes", modes: new Set("int"), member: true });
+    assert.deepEqual([bot.asked, bob.asked], [[], ["MODE #c"]]);
+    await readPortalModes("#c", deps("", bot, [down, alice]));
+    assert.deepEqual(bot.asked, ["MODE #c"]);
+    const reading = await readPortalModes("#c", deps("", undefined, [down, alice]));
+    assert.deepEqual([reading.kind, alice.asked, down.asked], ["modes", ["MODE #c"], []]);
+  });
+
+  it("no connection, no answer, or 403 (no such channel, or a secret one the server hides): unknown", async () => {
+    assert.equal((await readPortalModes("#c", deps("", undefined, []))).kind, "unknown");
+    assert.equal((await readPortalModes("#c", deps("", new Scripted("bot", {}), []))).kind, "unknown");
+    const hidden = new Scripted("bot", { "MODE #c": { kind: "error", numeric: "403", text: "No such channel", lines: [line(":s 403 bot #c :No such channel")] } });
+    assert.equal((await readPortalModes("#c", deps("", hidden, []))).kind, "unknown");
+  });
+
+  it("a key the bridge knows counts as +k even when the server hides it from non-members (Ergo)", async () => {
+    const reading = await readPortalModes("#c", deps("", new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +Cnt") }), [], [], true));
+    assert.ok(reading.kind === "modes" && reading.modes.has("k"));
+  });
+
+  it("portals.requireBotJoin: the bot joins first and stays; a refusal, or no bot, means no portal", async () => {
+    const on = ", bot: { enabled: true }, portals: { requireBotJoin: true }";
+    const bot = new Scripted("bot", { "JOIN #c": ok(":bot!u@h JOIN #c"), "MODE #c": ok(":s 324 bot #c +nt") });
+    assert.deepEqual(await readPortalModes("#c", deps(on, bot, [])), { kind: "modes", modes: new Set("nt"), member: true });
+    assert.deepEqual(bot.asked, ["JOIN #c", "MODE #c"]);
+    assert.deepEqual(bot.channelNames, ["#c"], "rejoined after a reconnect");
+    const refused = new Scripted("bot", { "JOIN #c": { kind: "error", numeric: "473", text: "Cannot join channel (+i)", lines: [] } });
+    const no = await readPortalModes("#c", deps(on, refused, []));
+    assert.ok(no.kind === "refused" && /473/.test(no.why));
+    assert.deepEqual(refused.asked, ["JOIN #c"]);
+    assert.equal((await readPortalModes("#c", deps(on, undefined, [new Scripted("alice", {})]))).kind, "refused");
+    assert.equal((await readPortalModes("#c", deps(on, new Scripted("bot", {}, false), []))).kind, "refused");
+  });
+});
