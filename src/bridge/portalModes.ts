@@ -10,12 +10,14 @@
  * Guarantees: one MODE (and at most one JOIN) per portal creation, each waited for at most the
  * network's portals.modeTimeoutSeconds; anything but a clear answer is "unknown" (the portal then
  * starts closed), never "open". A key the bridge already knows for the channel counts as +k even
- * when the server hid it.
+ * when the server hid it. When the server answers "no such channel" (it does not exist yet, or it
+ * is secret and hidden from non-members) and the bot is up, the bot looks in: JOIN, MODE, PART
+ * (see peek); it does not stay.
  */
 import { channelModesQuery, modesShown } from "../irc/channelRequests";
 import type { IrcConnection } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
-import { joinRequest } from "../irc/replies";
+import { joinRequest, partRequest } from "../irc/replies";
 import type { ModeReading } from "../rooms/portalAccess";
 
 export interface PortalModeDeps {
@@ -29,6 +31,11 @@ export interface PortalModeDeps {
   /** Does the bridge know a key for the channel? */
   readonly knowsKey: (channel: string) => boolean;
 }
+
+/** ERR_NOSUCHCHANNEL: no such channel, or (InspIRCd, Ergo) a secret one we are not in. */
+const NO_SUCH_CHANNEL = "403";
+/** JOIN refusals that tell which mode closes the channel. */
+const REFUSED_FOR: Readonly<Record<string, string>> = { "473": "i", "475": "k" };
 
 export async function readPortalModes(channel: string, deps: PortalModeDeps): Promise<ModeReading> {
   const timeoutMs = deps.network.channels.modeTimeoutMs;
@@ -44,15 +51,40 @@ export async function readPortalModes(channel: string, deps: PortalModeDeps): Pr
   const asker = pickAsker(channel, bot, deps);
   if (asker === undefined) return { kind: "unknown", why: "no connection to the network" };
   const member = deps.isMember(asker, channel) || (deps.network.channels.requireBotJoin && asker === bot);
-  const reply = await asker.request(channelModesQuery(channel), { timeoutMs });
+  const reading = await askModes(asker, channel, member, deps);
+  if (reading.kind === "unknown" && reading.hidden && bot !== undefined && bot.isRegistered && !deps.isMember(bot, channel)) return peek(channel, bot, deps);
+  return reading;
+}
+
+type Asked = Extract<ModeReading, { kind: "modes" }> | { readonly kind: "unknown"; readonly why: string; readonly hidden: boolean };
+
+/** MODE #channel through one connection; `hidden`: the server said there is no such channel (403). */
+async function askModes(asker: IrcConnection, channel: string, member: boolean, deps: PortalModeDeps): Promise<Asked> {
+  const reply = await asker.request(channelModesQuery(channel), { timeoutMs: deps.network.channels.modeTimeoutMs });
   const shown = reply.kind === "ok" ? modesShown(reply.lines) : undefined;
   if (shown === undefined) {
-    const why = reply.kind === "error" ? `${reply.numeric}: no such channel, or one the server hides` : reply.kind === "ok" ? "no mode list in the answer" : reply.kind;
-    return { kind: "unknown", why };
+    const hidden = reply.kind === "error" && reply.numeric === NO_SUCH_CHANNEL;
+    const why = hidden ? "no such channel, or a secret one the server hides" : reply.kind === "error" ? reply.numeric : reply.kind === "ok" ? "no mode list in the answer" : reply.kind;
+    return { kind: "unknown", why, hidden };
   }
   const modes = new Set(shown);
   if (deps.knowsKey(channel)) modes.add("k");
   return { kind: "modes", modes, member };
+}
+
+/**
+ * The server hides the channel from non-members (or it does not exist yet): the bot joins, reads
+ * the modes as a member, and leaves again (it stays only in the channels it belongs in). A refusal
+ * names what closes the channel (473: +i, 475: +k); any other outcome leaves the modes unknown.
+ */
+async function peek(channel: string, bot: IrcConnection, deps: PortalModeDeps): Promise<ModeReading> {
+  const timeoutMs = deps.network.channels.modeTimeoutMs;
+  const joined = await bot.request(joinRequest(channel, undefined), { timeoutMs });
+  if (joined.kind === "error" && joined.numeric in REFUSED_FOR) return { kind: "modes", modes: new Set(REFUSED_FOR[joined.numeric]), member: false };
+  if (joined.kind !== "ok") return { kind: "unknown", why: `the bot could not look in (${joined.kind === "error" ? joined.numeric : joined.kind})` };
+  const reading = await askModes(bot, channel, true, deps);
+  await bot.request(partRequest(channel, "only looked at the channel's modes"), { timeoutMs });
+  return reading.kind === "unknown" ? { kind: "unknown", why: reading.why } : reading;
 }
 
 function pickAsker(channel: string, bot: IrcConnection | undefined, deps: PortalModeDeps): IrcConnection | undefined {

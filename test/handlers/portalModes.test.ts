@@ -18,7 +18,8 @@ class Scripted extends HeardConnection {
   readonly asked: string[] = [];
   constructor(
     id: string,
-    private readonly answers: Record<string, IrcReply>,
+    /** Answers per command line; a list is answered in turn. */
+    private readonly answers: Record<string, IrcReply | IrcReply[]>,
     private readonly up = true,
   ) {
     super(id, id);
@@ -29,7 +30,9 @@ class Scripted extends HeardConnection {
   override request(request: IrcRequest): Promise<IrcReply> {
     const said = [request.command, ...request.params].join(" ");
     this.asked.push(said);
-    return Promise.resolve(this.answers[said] ?? { kind: "timeout", afterMs: 5000, lines: [] });
+    const answer = this.answers[said];
+    const next = Array.isArray(answer) ? answer.shift() : answer;
+    return Promise.resolve(next ?? { kind: "timeout", afterMs: 5000, lines: [] });
   }
 }
 
@@ -65,6 +68,18 @@ describe("reading a channel's modes before its portal exists", () => {
     assert.equal((await readPortalModes("#c", deps("", new Scripted("bot", {}), []))).kind, "unknown");
     const hidden = new Scripted("bot", { "MODE #c": { kind: "error", numeric: "403", text: "No such channel", lines: [line(":s 403 bot #c :No such channel")] } });
     assert.equal((await readPortalModes("#c", deps("", hidden, []))).kind, "unknown");
+  });
+
+  it("403 to a non-member (no such channel yet, or a hidden secret one): the bot looks in (JOIN, MODE, PART) and does not stay; refused, the refusal names the mode", async () => {
+    const noSuch: IrcReply = { kind: "error", numeric: "403", text: "No such channel", lines: [] };
+    const alice = new Scripted("alice", { "MODE #c": noSuch });
+    const bot = new Scripted("bot", { "MODE #c": [noSuch, ok(":s 324 bot #c +nst")], "JOIN #c": ok(":bot!u@h JOIN #c"), "PART #c only looked at the channel's modes": ok(":bot!u@h PART #c") });
+    assert.deepEqual(await readPortalModes("#c", deps("", bot, [alice])), { kind: "modes", modes: new Set("nst"), member: true });
+    assert.deepEqual(bot.asked, ["MODE #c", "JOIN #c", "MODE #c", "PART #c only looked at the channel's modes"]);
+    assert.deepEqual(bot.channelNames, [], "not rejoined after a reconnect");
+    const closed = new Scripted("bot", { "MODE #c": noSuch, "JOIN #c": { kind: "error", numeric: "475", text: "Cannot join channel (+k)", lines: [] } });
+    assert.deepEqual(await readPortalModes("#c", deps("", closed, [])), { kind: "modes", modes: new Set("k"), member: false });
+    assert.deepEqual((await readPortalModes("#c", deps("", undefined, [alice]))).kind, "unknown", "no bot: nobody looks in");
   });
 
   it("a key the bridge knows counts as +k even when the server hides it from non-members (Ergo)", async () => {
