@@ -80,7 +80,7 @@ const networkSchema = obj("One IRC network.", {
     60,
   ),
   bot: obj(
-    "An optional IRC connection for the bridge bot itself. When enabled it joins every bridged channel, is the preferred reader of their traffic, and, where a channel operator ops it, kicks, bans and gives modes for Matrix moderators who are not operators on IRC themselves.",
+    "An optional IRC connection for the bridge bot itself. When enabled it joins every statically mapped channel (portal channels only with portals.requireBotJoin), is the preferred reader of their traffic, and, where a channel operator ops it, kicks, bans and gives modes for Matrix moderators who are not operators on IRC themselves. It also reads a channel's modes before its portal is created; without it and with no user connected, a new portal starts invite-only until a connection sees the channel open.",
     {
       enabled: bool.withDefault("Connect the bridge bot to IRC.", false),
       nick: str.withDefault("Nick of the bridge bot on IRC.", "matrixbridge"),
