@@ -10,9 +10,12 @@
  * Guarantees: one MODE (and at most one JOIN) per portal creation, each waited for at most the
  * network's portals.modeTimeoutSeconds; anything but a clear answer is "unknown" (the portal then
  * starts closed), never "open". A key the bridge already knows for the channel counts as +k even
- * when the server hid it. When the server answers "no such channel" (it does not exist yet, or it
- * is secret and hidden from non-members) and the bot is up, the bot looks in: JOIN, MODE, PART
- * (see peek); it does not stay.
+ * when the server hid it. When a non-member's answer would leave the channel open (some servers,
+ * Ergo among them, hide +k from non-members) or the server answers "no such channel" (it does not
+ * exist yet, or it is secret and hidden from non-members, as on InspIRCd) and the bot is up, the
+ * bot looks in: JOIN, MODE, PART (see peek); it does not stay. Without a bot, a non-member's answer
+ * is taken as it is (on such servers a keyed channel's room then closes when the first connection
+ * in hears the key).
  */
 import { channelModesQuery, modesShown } from "../irc/channelRequests";
 import type { IrcConnection } from "../irc/connection";
@@ -52,8 +55,11 @@ export async function readPortalModes(channel: string, deps: PortalModeDeps): Pr
   if (asker === undefined) return { kind: "unknown", why: "no connection to the network" };
   const member = deps.isMember(asker, channel) || (deps.network.channels.requireBotJoin && asker === bot);
   const reading = await askModes(asker, channel, member, deps);
-  if (reading.kind === "unknown" && reading.hidden && bot !== undefined && bot.isRegistered && !deps.isMember(bot, channel)) return peek(channel, bot, deps);
-  return reading;
+  // Looking in settles what a non-member cannot see: a hidden channel, or a key hidden from it.
+  const hidden = reading.kind === "unknown" && reading.hidden;
+  const looksOpen = reading.kind === "modes" && !reading.member && !reading.modes.has("i") && !reading.modes.has("k");
+  if ((hidden || looksOpen) && bot !== undefined && bot.isRegistered && !deps.isMember(bot, channel)) return peek(channel, bot, deps);
+  return reading.kind === "unknown" ? { kind: "unknown", why: reading.why } : reading;
 }
 
 type Asked = Extract<ModeReading, { kind: "modes" }> | { readonly kind: "unknown"; readonly why: string; readonly hidden: boolean };
@@ -73,7 +79,7 @@ async function askModes(asker: IrcConnection, channel: string, member: boolean, 
 }
 
 /**
- * The server hides the channel from non-members (or it does not exist yet): the bot joins, reads
+ * What a non-member saw may not be all (a hidden channel, a hidden key): the bot joins, reads
  * the modes as a member, and leaves again (it stays only in the channels it belongs in). A refusal
  * names what closes the channel (473: +i, 475: +k); any other outcome leaves the modes unknown.
  */

@@ -82,6 +82,15 @@ describe("reading a channel's modes before its portal exists", () => {
     assert.deepEqual((await readPortalModes("#c", deps("", undefined, [alice]))).kind, "unknown", "no bot: nobody looks in");
   });
 
+  it("a non-member's answer that would leave the channel open: the bot looks in, and a key refusal closes it (Ergo hides +k from non-members)", async () => {
+    const bot = new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +Cnt"), "JOIN #c": { kind: "error", numeric: "475", text: "Cannot join channel (+k)", lines: [] } });
+    assert.deepEqual(await readPortalModes("#c", deps("", bot, [])), { kind: "modes", modes: new Set("k"), member: false });
+    const banned = new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +nt"), "JOIN #c": { kind: "error", numeric: "474", text: "Cannot join channel (+b)", lines: [] } });
+    assert.equal((await readPortalModes("#c", deps("", banned, []))).kind, "unknown", "the bot could not look in: not taken as open");
+    const alice = new Scripted("alice", { "MODE #c": ok(":s 324 alice #c +nt") });
+    assert.deepEqual(await readPortalModes("#c", deps("", undefined, [alice])), { kind: "modes", modes: new Set("nt"), member: false }, "no bot: the answer as it is");
+  });
+
   it("a key the bridge knows counts as +k even when the server hides it from non-members (Ergo)", async () => {
     const reading = await readPortalModes("#c", deps("", new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +Cnt") }), [], [], true));
     assert.ok(reading.kind === "modes" && reading.modes.has("k"));
