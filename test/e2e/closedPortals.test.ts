@@ -104,11 +104,11 @@ describe("closed channels' portals on ergo", () => {
     assert.equal(history?.content.history_visibility, "joined", "history visible only from a member's own join");
   });
 
-  it("a +i channel's portal is invite-only from its first join rule; a Matrix user cannot join it", async () => {
-    const channel = `#${uniqueName("inv")}`;
+  for (const [mode, set] of [["+i", "+i"], ["+k (Ergo hides it from non-members: the bot looks in)", "+k s3cr3t"]] as const) it(`a ${mode} channel's portal is invite-only from its first join rule; a Matrix user cannot join it`, async () => {
+    const channel = `#${uniqueName("cl")}`;
     await keeper.join(channel);
-    keeper.raw(`MODE ${channel} +i`);
-    await keeper.waitFor(new RegExp(`MODE ${channel} \\+i`, "i"), 10000);
+    keeper.raw(`MODE ${channel} ${set}`);
+    await keeper.waitFor(new RegExp(`MODE ${channel} \\${set.slice(0, 2)}`, "i"), 10000);
     const alias = bridge.alias(channel);
     const join = await csApi<{ errcode?: string }>("POST", `/_matrix/client/v3/join/${encodeURIComponent(alias)}`, alice.token, {});
     assert.equal(join.status, 403, `alice's join: ${join.status} ${JSON.stringify(join.body)}`);
