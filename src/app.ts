@@ -299,7 +299,17 @@ export class App {
     });
     const seen = new RecentIds(20000);
     let lastSeq = 0;
-    const portals = new Portals(this.networks, rooms, this.api, this.botUserId, log.child({ module: "portals" }), (room) => byId.get(room.network)?.bridge.roomAdded(room));
+    const portals = new Portals({
+      networks: this.networks,
+      rooms,
+      api: this.api,
+      botUserId: this.botUserId,
+      log: log.child({ module: "portals" }),
+      now: () => systemClock.now(),
+      modes: (networkId, channel) => byId.get(networkId)?.bridge.portalModes(channel) ?? Promise.resolve({ kind: "unknown", why: "no such network" }),
+      opensLater: (roomId, rule) => roomAccess.opensLater(roomId, rule),
+      created: (room) => byId.get(room.network)?.bridge.roomAdded(room),
+    });
     // Who is op or voiced in each channel, from the rosters the IRC -> Matrix side keeps.
     const channelOps = new RosterChannelOps(new Map(bridges.map((b) => [b.network.id, b.feed.roster])));
     const matrixCtx: MatrixContext = {

@@ -32,6 +32,9 @@ export function localBridgeConfig(bridge: LocalBridge, overrides: (doc: Doc) => 
   network.port = server.port;
   network.tls = false;
   network.mappings = {};
+  // The bridge bot on IRC: it reads a channel's modes before its portal is created, so a story's
+  // portal opens at once (without any connection up, a new portal starts invite-only).
+  network.bot = { ...(network.bot as Doc), enabled: true, nick: bridge.name === "sample" ? "matrixbridge" : `${bridge.name}bridge` };
   if (bridge.name !== "sample") {
     b.id = `${bridge.name}-bridge`;
     b.botLocalpart = `${bridge.name}bridge`;

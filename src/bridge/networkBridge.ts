@@ -35,6 +35,8 @@ import type { ChannelMark, RoomRecord, Store } from "../store/store";
 import { logWriteFailure } from "../store/writeWatch";
 import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import { ChannelWatch } from "./channelWatch";
+import { readPortalModes } from "./portalModes";
+import type { ModeReading } from "../rooms/portalAccess";
 import { GapFiller } from "./gapFiller";
 import { ConnectScheduler } from "../irc/connectScheduler";
 import { ConnectionNews } from "./connectionNews";
@@ -100,7 +102,8 @@ export class NetworkBridge {
         deliver: (item) => routeIrcEvent(item, this.ctx),
         names: (_connection, e) => onNames(e, this.ctx),
         channelModes: (_connection, e) => onChannelModes(e, this.ctx),
-        channelEmpty: (channel) => this.watch.empty(channel),
+        // The rooms keep their join rule when the bridge leaves (channelWatch.ts): nothing to do.
+        channelEmpty: () => undefined,
         privateMessage: (connection, e) => this.privateMessage(connection, e),
         selfJoined: (connection, channel) => {
           this.gaps.joined(connection, channel);
@@ -112,7 +115,7 @@ export class NetworkBridge {
       deps.clock,
       { windowMs: 120000, graceMs: 3000 },
     );
-    this.watch = new ChannelWatch({ feed: this.feed, clock: deps.clock, ctx: () => this.ctx });
+    this.watch = new ChannelWatch({ feed: this.feed, ctx: () => this.ctx });
     this.ctx = {
       network,
       rooms: deps.rooms,
@@ -198,12 +201,12 @@ export class NetworkBridge {
           keys: keyBook(BOT_KEY_OWNER),
           clock: deps.clock,
           log,
-          channels: () => deps.rooms.all().filter((r) => r.network === network.id).map((r) => r.channel),
+          channels: () => deps.rooms.all().filter((r) => this.botBelongsIn(r)).map((r) => r.channel),
           attach: (connection) => this.feed.attach(connection, true),
         })
       : undefined;
     deps.rooms.onAdded((room) => {
-      if (room.network === network.id) this.bot?.join(room.channel);
+      if (this.botBelongsIn(room)) this.bot?.join(room.channel);
     });
     this.actors = {
       puppet: (userId) => this.puppets.get(userId),
@@ -244,6 +247,29 @@ export class NetworkBridge {
     this.watch.roomAdded(room);
   }
 
+  /**
+   * Which channels the bot joins: the mapped ones (the operator chose them; the bot is their
+   * custodian and reader), and portal channels only with portals.requireBotJoin (it joined to
+   * prove the channel open to it before the portal existed). Not every portal anyone opens: that
+   * would let any Matrix user send the bot into any channel (a flood and K-line risk for the one
+   * connection the network's rooms rely on), and a bot reading a channel nobody's own connection
+   * is in would carry its traffic to Matrix users IRC never let in.
+   */
+  private botBelongsIn(room: RoomRecord): boolean {
+    return room.network === this.deps.network.id && (room.origin === "mapped" || this.deps.network.channels.requireBotJoin);
+  }
+
+  /** Reads a channel's modes for a portal about to be created (portalModes.ts). */
+  portalModes(channel: string): Promise<ModeReading> {
+    return readPortalModes(channel, {
+      network: this.deps.network,
+      bot: () => this.bot?.connection,
+      connections: () => [...this.puppets.all()].map(([, connection]) => connection),
+      isMember: (connection, name) => this.feed.broker.isMember(this.feed.fold(name), connection.id),
+      knowsKey: (name) => this.deps.network.channels.mappingKey(name) !== undefined || this.deps.keys.anyKnown(this.deps.network.id, this.feed.fold(name)),
+    });
+  }
+
   /** See GapFiller.history. */
   history(channel: string, since: number): Promise<readonly MessageEvent[] | undefined> {
     return this.gaps.history(channel, since);
@@ -282,7 +308,6 @@ export class NetworkBridge {
   }
 
   async stop(): Promise<void> {
-    this.watch.stop();
     if (this.seenTimer !== undefined) clearInterval(this.seenTimer);
     await this.recordPresence();
     this.scheduler.stop();

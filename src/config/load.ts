@@ -19,6 +19,9 @@ function crossChecks(config: BridgeConfig): ConfigProblem[] {
     if (c.pingTimeoutSeconds <= c.pingIntervalSeconds) {
       problems.push({ path: `ircNetworks[${i}].connections.pingTimeoutSeconds`, message: `must be longer than pingIntervalSeconds (${c.pingIntervalSeconds}), or every quiet connection would time out` });
     }
+    if (network.portals.requireBotJoin && !network.bot.enabled) {
+      problems.push({ path: `ircNetworks[${i}].portals.requireBotJoin`, message: "needs bot.enabled: the bridge bot is the one that joins the channel first" });
+    }
     const levels = network.chanops.levels;
     if (levels.v > 0 && levels.o > 0 && levels.v > levels.o) {
       problems.push({ path: `ircNetworks[${i}].chanops.levels.v`, message: `must not exceed levels.o (${levels.o}): voice is the lower mode` });

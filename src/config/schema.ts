@@ -57,6 +57,14 @@ const networkSchema = obj("One IRC network.", {
     enabled: bool.withDefault("Create portal rooms on demand.", true),
     joinRule: oneOf(["public", "invite"] as const).withDefault("Join rule of new portal rooms.", "public"),
     excludedChannels: stringList("channel names").withDefault("Channels that never get a portal room (compared with the server's casemapping).", []),
+    aliasForMappedChannels: bool.withDefault("Also give a statically mapped channel a portal room (a second, unmapped room) when someone joins its alias.", false),
+    requireBotJoin: bool.withDefault(
+      "Create a portal only for a channel the bridge bot may join: the bot JOINs it first and a refusal means no portal (needs bot.enabled). The bot then stays in the channel.",
+      false,
+    ),
+    maxPerMinute: int(1, 100000).withDefault("Portal rooms created per minute on this network at most; more are refused until the minute has passed.", 10),
+    max: int(1, 10000000).withDefault("Portal rooms on this network at most; more are refused.", 1000),
+    modeTimeoutSeconds: int(1, 60).withDefault("How long to wait for the channel's modes (and the bot's JOIN) before creating a portal; without an answer the portal starts invite-only.", 5),
   }),
   mappings: map(
     "Static mappings: a channel bridged to existing Matrix rooms. The bridge bot must be invited to each room.",
@@ -78,7 +86,7 @@ const networkSchema = obj("One IRC network.", {
     60,
   ),
   bot: obj(
-    "An optional IRC connection for the bridge bot itself. When enabled it joins every bridged channel, is the preferred reader of their traffic, and, where a channel operator ops it, kicks, bans and gives modes for Matrix moderators who are not operators on IRC themselves.",
+    "An optional IRC connection for the bridge bot itself. When enabled it joins every statically mapped channel (portal channels only with portals.requireBotJoin), is the preferred reader of their traffic, and, where a channel operator ops it, kicks, bans and gives modes for Matrix moderators who are not operators on IRC themselves. It also reads a channel's modes before its portal is created; without it and with no user connected, a new portal starts invite-only until a connection sees the channel open.",
     {
       enabled: bool.withDefault("Connect the bridge bot to IRC.", false),
       nick: str.withDefault("Nick of the bridge bot on IRC.", "matrixbridge"),

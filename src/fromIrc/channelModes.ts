@@ -30,12 +30,3 @@ export function onChannelModes(e: ChannelModesEvent, ctx: IrcContext): void {
   ctx.channelKey(e.channel, key?.param);
   syncChannelModes(ctx, e.channel, "all");
 }
-
-/**
- * The bridge has had no connection in the channel for a while: it would not hear a -i or -k any
- * more, so rooms it made invite-only for them get their join rule back (matrix-appservice-irc
- * #1576: a portal nobody could join again). A connection that joins later brings the modes back.
- */
-export function onChannelLeft(channel: string, ctx: IrcContext): void {
-  for (const room of roomsOf(ctx, channel)) ctx.access.joinRule(room.roomId, false, room.origin === "portal" ? ctx.network.channels.portalJoinRule : undefined);
-}

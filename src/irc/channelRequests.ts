@@ -109,3 +109,26 @@ export function banMask(nick: string, host: string | undefined): string | undefi
   if (host !== undefined && MASK_HOST.test(host)) return `*!*@${host}`;
   return MASK_NICK.test(nick) ? `${nick}!*@*` : undefined;
 }
+
+/**
+ * MODE #channel without changes: the channel's modes (324 RPL_CHANNELMODEIS, then 329 on most
+ * servers, which the request does not wait for), or an error naming the channel (403 no such
+ * channel: also what some servers answer for a secret channel we are not in; 442, 477...).
+ */
+export function channelModesQuery(channel: string): IrcRequest {
+  return {
+    command: "MODE",
+    params: [channel],
+    expect: {
+      end: (line, we) => line.command === "324" && names(line, 0, we.me, we) && names(line, 1, channel, we),
+      error: errorAbout("MODE", [channel]),
+    },
+  };
+}
+
+/** The mode letters a 324 answer shows as set (prefix and parameter modes included, no parameters). */
+export function modesShown(lines: readonly IrcLine[]): ReadonlySet<string> | undefined {
+  const answer = lines.find((l) => l.command === "324");
+  if (answer === undefined) return undefined;
+  return new Set(Array.from((answer.params[2] ?? "").matchAll(/[a-zA-Z]/g), (m) => m[0]));
+}

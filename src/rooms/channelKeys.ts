@@ -77,6 +77,17 @@ export class ChannelKeys {
     return this.entries.get(id(network, user, folded)) ?? { own: undefined, viaMapping: false };
   }
 
+  /**
+   * Whether any connection of the network knows a key of the channel (folded): the channel is +k,
+   * so a portal for it starts closed. It says yes or no and gives no key away. O(keys known).
+   */
+  anyKnown(network: string, folded: string): boolean {
+    for (const [key, entry] of this.entries) {
+      if (entry.own !== undefined && key.startsWith(`${network}\0`) && key.endsWith(`\0${folded}`)) return true;
+    }
+    return false;
+  }
+
   /** Changes what a connection knows about a channel (folded); stored when it changed. */
   update(network: string, user: string, folded: string, change: Partial<Entry>): void {
     const before = this.entry(network, user, folded);

@@ -13,6 +13,13 @@ export class ChannelPolicy {
   private readonly portalsEnabled: boolean;
   private readonly joinRule: "public" | "invite";
   private readonly excluded: readonly string[];
+  private readonly aliasForMapped: boolean;
+  /** Portals only for channels the bot may join (it joins first). */
+  readonly requireBotJoin: boolean;
+  /** Portal creation limits (see portalLimits.ts). */
+  readonly portalLimits: { readonly perMinute: number; readonly max: number };
+  /** How long the channel's modes (and the bot's JOIN) are waited for before a portal is created. */
+  readonly modeTimeoutMs: number;
   private readonly mappings: readonly { readonly channel: string; readonly roomIds: readonly string[]; readonly key: string | undefined }[];
   private casemapping: Casemapping = "rfc1459";
 
@@ -20,6 +27,10 @@ export class ChannelPolicy {
     this.portalsEnabled = network.portals.enabled;
     this.joinRule = network.portals.joinRule;
     this.excluded = network.portals.excludedChannels;
+    this.aliasForMapped = network.portals.aliasForMappedChannels;
+    this.requireBotJoin = network.portals.requireBotJoin;
+    this.portalLimits = { perMinute: network.portals.maxPerMinute, max: network.portals.max };
+    this.modeTimeoutMs = network.portals.modeTimeoutSeconds * 1000;
     this.mappings = Object.entries(network.mappings).map(([channel, m]) => ({ channel, roomIds: m.roomIds, key: m.key }));
   }
 
@@ -78,6 +89,8 @@ export class ChannelPolicy {
     if (!isValidChannelName(channel)) return { allowed: false, reason: `"${channel}" is not a valid IRC channel name` };
     if (!this.portalsEnabled) return { allowed: false, reason: "portal rooms are disabled on this network" };
     if (this.isExcluded(channel)) return { allowed: false, reason: `${channel} is excluded from bridging by the operator` };
+    // A mapped channel already has its curated room: a second, open one beside it only if configured.
+    if (!this.aliasForMapped && this.mappedRooms(channel).length > 0) return { allowed: false, reason: `${channel} is bridged to a mapped room (portals.aliasForMappedChannels is off)` };
     return { allowed: true, joinRule: this.joinRule };
   }
 }

@@ -26,6 +26,8 @@ interface ChannelState {
   readonly members: Map<string, Member>;
   /** Channel modes that are set (flags, and "k" / "l" when a key or limit is set). */
   readonly flags: Set<string>;
+  /** The whole mode list was heard (RPL_CHANNELMODEIS) since the bridge entered the channel. */
+  modesKnown: boolean;
 }
 
 export class ChannelRoster {
@@ -89,6 +91,7 @@ export class ChannelRoster {
   channelModes(channel: string, changes: readonly ModeChange[]): void {
     const state = this.state(channel);
     state.flags.clear();
+    state.modesKnown = true;
     for (const change of changes) if (change.add && change.kind !== "list" && change.kind !== "prefix") state.flags.add(change.mode);
   }
 
@@ -122,6 +125,11 @@ export class ChannelRoster {
     return this.channels.get(this.fold(channel))?.members.get(this.fold(nick))?.modes ?? "";
   }
 
+  /** Has the channel's whole mode list been heard since the bridge entered it (else hasFlag may miss some)? */
+  modesKnown(channel: string): boolean {
+    return this.channels.get(this.fold(channel))?.modesKnown ?? false;
+  }
+
   /** Is this channel mode set ("i", "k", "m", "s"...)? */
   hasFlag(channel: string, mode: string): boolean {
     return this.channels.get(this.fold(channel))?.flags.has(mode) ?? false;
@@ -131,7 +139,7 @@ export class ChannelRoster {
     const folded = this.fold(channel);
     let state = this.channels.get(folded);
     if (state === undefined) {
-      state = { members: new Map(), flags: new Set() };
+      state = { members: new Map(), flags: new Set(), modesKnown: false };
       this.channels.set(folded, state);
     }
     return state;

@@ -4,11 +4,13 @@
  * through the room's ordered queue and reads the room's state first, so retries are harmless.
  *
  * Guarantees:
- * - Join rule: invite-only while the channel is +i or +k. When neither is set any more, or the
- *   bridge has no connection left in the channel (so it would never hear -i: matrix-appservice-irc
- *   #1576), the room gets back the rule it had before (a portal room: the configured
- *   portals.joinRule). Only a rule the bridge set is reverted: a room a moderator made invite-only
- *   (or changed again after the bridge did) is left alone. What it was is stored (AccessRecords).
+ * - Join rule: invite-only while the channel is +i or +k. Only when the bridge itself sees that
+ *   neither is set any more (a -i/-k, or the channel's modes when one of its connections joins)
+ *   does the room get back the rule it had before (a portal room: the configured portals.joinRule);
+ *   a portal created closed (opensLater) opens the same way. Leaving the channel changes nothing:
+ *   a room stays closed while the bridge cannot tell (opening late is safe, closing late leaks).
+ *   Only a rule the bridge set is reverted: a room a moderator made invite-only (or changed again
+ *   after the bridge did) is left alone. What it was is stored (AccessRecords).
  * - Directory: a room of a +s or +p channel is taken out of the room directory each time the bridge
  *   sees the mode, and nothing here ever publishes a room (-s and -p change nothing).
  * Not guaranteed: a room whose state the bot may not change keeps its settings (logged by the
@@ -58,6 +60,16 @@ export class RoomAccess {
         if (!invite && this.inviteWished.get(roomId) === false) this.inviteWished.delete(roomId);
       },
     });
+  }
+
+  /**
+   * A portal the bridge created invite-only (the channel was closed, or its modes unknown): it opens
+   * to `rule` when the bridge sees the channel open, like a room closed for +i. Call before anything
+   * else can touch the room's join rule.
+   */
+  opensLater(roomId: string, rule: "public"): void {
+    this.inviteWished.set(roomId, true);
+    this.deps.records.update(roomId, { joinRulesBefore: JSON.stringify({ join_rule: rule }) });
   }
 
   /** +s or +p: the room must not be listed in the room directory. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ChannelWatch, EMPTY_RESTORE_MS } from "../../src/bridge/channelWatch";
+import { ChannelWatch } from "../../src/bridge/channelWatch";
 import { NetworkFeed } from "../../src/broker/networkFeed";
 import { modeSpec, parseModeChanges } from "../../src/irc/modes";
 import { HeardConnection } from "../support/heardConnection";
@@ -15,7 +15,7 @@ async function watched() {
       deliver: () => undefined,
       names: () => undefined,
       channelModes: () => undefined,
-      channelEmpty: (channel) => watch.empty(channel),
+      channelEmpty: () => undefined,
       privateMessage: () => undefined,
       selfJoined: (connection, channel) => watch.joined(connection, channel),
       handover: () => undefined,
@@ -24,7 +24,7 @@ async function watched() {
     scene.clock,
     { windowMs: 60000, graceMs: 3000 },
   );
-  const watch = new ChannelWatch({ feed, clock: scene.clock, ctx: () => scene.ctx });
+  const watch = new ChannelWatch({ feed, ctx: () => scene.ctx });
   const connection = (id: string, nick: string) => {
     const c = new HeardConnection(id, nick);
     feed.attach(c, false);
@@ -45,25 +45,20 @@ describe("entering and leaving a channel", () => {
     assert.deepEqual(b.sent, []);
   });
 
-  it("#1576: the last connection gone, an invite-only rule the bridge set is restored after the wait; back in time, it is kept", async () => {
+  it("the last connection gone, an invite-only rule the bridge set stays however long it waits; only hearing -i opens it", async () => {
     const { connection, enter, run, clock, queues, api } = await watched();
     const a = connection("a", "alice");
     enter(a);
     await run({ type: "mode", channel: "#chan", e: { ...base, by: "op", channel: "#chan", changes: parseModeChanges("+i", [], modeSpec(undefined, undefined)) } });
     assert.equal(api.stateOf(PORTAL, "m.room.join_rules")?.join_rule, "invite");
-    a.hear("closed", { reason: "lost", fatal: false, willReconnect: true, throttled: false });
-    clock.advance(EMPTY_RESTORE_MS / 2);
-    enter(a);
-    clock.advance(EMPTY_RESTORE_MS);
-    await queues.idle();
-    assert.equal(api.stateOf(PORTAL, "m.room.join_rules")?.join_rule, "invite", "back within the wait: still +i");
     a.hear("part", { ...base, nick: "alice", channel: "#chan", reason: "" });
-    clock.advance(EMPTY_RESTORE_MS - 1);
+    clock.advance(3600000);
     await queues.idle();
-    assert.equal(api.stateOf(PORTAL, "m.room.join_rules")?.join_rule, "invite");
-    clock.advance(1);
-    await queues.idle();
-    assert.equal(api.stateOf(PORTAL, "m.room.join_rules")?.join_rule, "public");
+    assert.equal(api.stateOf(PORTAL, "m.room.join_rules")?.join_rule, "invite", "an hour after the bridge left: still invite-only");
+    assert.equal(api.stateOf(MAPPED, "m.room.join_rules")?.join_rule, "invite");
+    enter(a);
+    await run({ type: "mode", channel: "#chan", e: { ...base, by: "op", channel: "#chan", changes: parseModeChanges("-i", [], modeSpec(undefined, undefined)) } });
+    assert.equal(api.stateOf(PORTAL, "m.room.join_rules")?.join_rule, "public", "-i heard: the configured rule");
     assert.equal(api.stateOf(MAPPED, "m.room.join_rules")?.join_rule, "public");
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ChannelEvent } from "../../src/broker/channelEvent";
-import { onChannelLeft, onChannelModes } from "../../src/fromIrc/channelModes";
+import { onChannelModes } from "../../src/fromIrc/channelModes";
 import { modeSpec, parseModeChanges } from "../../src/irc/modes";
 import type { Json } from "../../src/matrix/matrixApi";
 import { ALICE, BOT, MAPPED, PORTAL, base, ircScene } from "../support/ircScene";
@@ -191,14 +191,18 @@ describe("IRC channel modes -> the rooms", () => {
     assert.equal(joinRule(api, MAPPED), "knock");
   });
 
-  it("the bridge left the channel (#1576): an invite-only rule it set is restored", async () => {
+  it("the bridge left the channel: the invite-only rule stays until the bridge, back in, sees the channel open (#1576 without the leak)", async () => {
     const { api, run, ctx, queues } = await ircScene();
     await run(mode("op", "+k", "key"));
     assert.equal(joinRule(api, PORTAL), "invite");
     ctx.roster.forget("#chan");
-    onChannelLeft("#chan", ctx);
     await queues.idle();
-    assert.equal(joinRule(api, PORTAL), "public");
+    assert.equal(joinRule(api, PORTAL), "invite", "leaving the channel opens nothing");
+    const open = parseModeChanges("+nt", [], spec);
+    ctx.roster.channelModes("#chan", open);
+    onChannelModes({ channel: "#chan", changes: open }, ctx);
+    await queues.idle();
+    assert.equal(joinRule(api, PORTAL), "public", "the modes heard on rejoining show it open");
     assert.equal(joinRule(api, MAPPED), "public");
   });
 

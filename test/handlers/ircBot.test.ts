@@ -83,7 +83,7 @@ describe("the IRC bot connection", () => {
     bot.stop("test over");
   });
 
-  it("in a network bridge: made only when enabled; connects with its nick, ident and Matrix id; joins rooms bridged later; reads their traffic ahead of users", async () => {
+  it("in a network bridge: made only when enabled; connects with its nick, ident and Matrix id; joins mapped rooms' channels, also those mapped later, not portals'; reads their traffic ahead of users", async () => {
     const server = new FakeIrcServer([]);
     const port = await server.listen();
     // The server confirms every JOIN, as a server does.
@@ -145,7 +145,8 @@ ircNetworks:
     assert.ok(bot !== undefined);
     assert.equal(bridge.actors.bot(), bot.connection);
     try {
-      await index.add({ roomId: "!a:example.org", network: "testnet", channel: "#early", folded: "#early", origin: "portal" });
+      await index.add({ roomId: "!a:example.org", network: "testnet", channel: "#early", folded: "#early", origin: "mapped" });
+      await index.add({ roomId: "!p:example.org", network: "testnet", channel: "#aportal", folded: "#aportal", origin: "portal" });
       await bridge.start();
       await until(() => bridge.feed.broker.readerOf("#early") === bot.connection.id);
       assert.ok(server.received.includes(`USER ${BOT_USERNAME} 0 * ${BOT}`), "its ident, and its Matrix id as realname");
@@ -166,10 +167,11 @@ ircNetworks:
       alice.start({ nick: "alice", username: "alice" });
       alice.join("#new");
       await until(() => bridge.feed.broker.readerOf("#new") === alice.id);
-      await index.add({ roomId: "!new:example.org", network: "testnet", channel: "#new", folded: "#new", origin: "portal" });
-      await index.add({ roomId: "!far:example.org", network: "elsewhere", channel: "#far", folded: "#far", origin: "portal" });
+      await index.add({ roomId: "!later:example.org", network: "testnet", channel: "#later", folded: "#later", origin: "portal" });
+      await index.add({ roomId: "!new:example.org", network: "testnet", channel: "#new", folded: "#new", origin: "mapped" });
+      await index.add({ roomId: "!far:example.org", network: "elsewhere", channel: "#far", folded: "#far", origin: "mapped" });
       await until(() => bridge.feed.broker.readerOf("#new") === bot.connection.id);
-      assert.deepEqual(bot.connection.channelNames, ["#early", "#new"], "the other network's room is none of its business");
+      assert.deepEqual(bot.connection.channelNames, ["#early", "#new"], "portals (without portals.requireBotJoin) and the other network's room are none of its business");
       alice.close("test over");
     } finally {
       await bridge.stop();

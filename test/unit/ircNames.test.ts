@@ -54,8 +54,9 @@ describe("nick template", () => {
 });
 
 describe("channel policy", () => {
+  const more = { aliasForMappedChannels: false, requireBotJoin: false, maxPerMinute: 10, max: 1000, modeTimeoutSeconds: 5 };
   const policy = new ChannelPolicy({
-    portals: { enabled: true, joinRule: "invite", excludedChannels: ["#Secret[ops]"] },
+    portals: { enabled: true, joinRule: "invite", excludedChannels: ["#Secret[ops]"], ...more },
     mappings: { "#Mapped": { roomIds: ["!a:hs", "!b:hs"] } },
   });
 
@@ -74,8 +75,14 @@ describe("channel policy", () => {
     assert.deepEqual(policy.mappedRooms("#other"), []);
   });
 
+  it("gives a mapped channel, in any casing, no second portal unless portals.aliasForMappedChannels", () => {
+    assert.deepEqual(policy.portalFor("#MAPPED"), { allowed: false, reason: "#MAPPED is bridged to a mapped room (portals.aliasForMappedChannels is off)" });
+    const both = new ChannelPolicy({ portals: { enabled: true, joinRule: "public", excludedChannels: [], ...more, aliasForMappedChannels: true }, mappings: { "#Mapped": { roomIds: ["!a:hs"] } } });
+    assert.deepEqual(both.portalFor("#mapped"), { allowed: true, joinRule: "public" });
+  });
+
   it("says why portals are off", () => {
-    const off = new ChannelPolicy({ portals: { enabled: false, joinRule: "public", excludedChannels: [] }, mappings: {} });
+    const off = new ChannelPolicy({ portals: { enabled: false, joinRule: "public", excludedChannels: [], ...more }, mappings: {} });
     assert.deepEqual(off.portalFor("#x"), { allowed: false, reason: "portal rooms are disabled on this network" });
   });
 });

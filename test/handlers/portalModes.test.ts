@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { readPortalModes, type PortalModeDeps } from "../../src/bridge/portalModes";
+import type { IrcConnection } from "../../src/irc/connection";
+import { parseIrcLine, type IrcLine } from "../../src/irc/ircLine";
+import type { IrcReply, IrcRequest } from "../../src/irc/requests";
+import { fakeNetwork } from "../support/fakeNetwork";
+import { HeardConnection } from "../support/heardConnection";
+
+const line = (raw: string): IrcLine => {
+  const parsed = parseIrcLine(raw);
+  if (parsed === undefined) throw new Error(`not a line: ${raw}`);
+  return parsed;
+};
+
+/** A registered connection that answers requests from a script, and records what it was asked. */
+class Scripted extends HeardConnection {
+  readonly asked: string[] = [];
+  constructor(
+    id: string,
+    /** Answers per command line; a list is answered in turn. */
+    private readonly answers: Record<string, IrcReply | IrcReply[]>,
+    private readonly up = true,
+  ) {
+    super(id, id);
+  }
+  override get isRegistered(): boolean {
+    return this.up;
+  }
+  override request(request: IrcRequest): Promise<IrcReply> {
+    const said = [request.command, ...request.params].join(" ");
+    this.asked.push(said);
+    const answer = this.answers[said];
+    const next = Array.isArray(answer) ? answer.shift() : answer;
+    return Promise.resolve(next ?? { kind: "timeout", afterMs: 5000, lines: [] });
+  }
+}
+
+const ok = (...raw: string[]): IrcReply => ({ kind: "ok", lines: raw.map(line) });
+
+function deps(extra: string, bot: IrcConnection | undefined, users: IrcConnection[], members: string[] = [], keyed = false): PortalModeDeps {
+  return {
+    network: fakeNetwork(extra),
+    bot: () => bot,
+    connections: () => users,
+    isMember: (c) => members.includes(c.id),
+    knowsKey: () => keyed,
+  };
+}
+
+describe("reading a channel's modes before its portal exists", () => {
+  it("asks a connection in the channel first, then the bot, then any registered user connection", async () => {
+    const answer = { "MODE #c": ok(":s 324 x #c +int") };
+    const bot = new Scripted("bot", answer);
+    const down = new Scripted("down", answer, false);
+    const alice = new Scripted("alice", answer);
+    const bob = new Scripted("bob", answer);
+    assert.deepEqual(await readPortalModes("#c", deps("", bot, [down, alice, bob], ["bob"])), { kind: "modes", modes: new Set("int"), member: true });
+    assert.deepEqual([bot.asked, bob.asked], [[], ["MODE #c"]]);
+    await readPortalModes("#c", deps("", bot, [down, alice]));
+    assert.deepEqual(bot.asked, ["MODE #c"]);
+    const reading = await readPortalModes("#c", deps("", undefined, [down, alice]));
+    assert.deepEqual([reading.kind, alice.asked, down.asked], ["modes", ["MODE #c"], []]);
+  });
+
+  it("no connection, no answer, or 403 (no such channel, or a secret one the server hides): unknown", async () => {
+    assert.equal((await readPortalModes("#c", deps("", undefined, []))).kind, "unknown");
+    assert.equal((await readPortalModes("#c", deps("", new Scripted("bot", {}), []))).kind, "unknown");
+    const hidden = new Scripted("bot", { "MODE #c": { kind: "error", numeric: "403", text: "No such channel", lines: [line(":s 403 bot #c :No such channel")] } });
+    assert.equal((await readPortalModes("#c", deps("", hidden, []))).kind, "unknown");
+  });
+
+  it("403 to a non-member (no such channel yet, or a hidden secret one): the bot looks in (JOIN, MODE, PART) and does not stay; refused, the refusal names the mode", async () => {
+    const noSuch: IrcReply = { kind: "error", numeric: "403", text: "No such channel", lines: [] };
+    const alice = new Scripted("alice", { "MODE #c": noSuch });
+    const bot = new Scripted("bot", { "MODE #c": [noSuch, ok(":s 324 bot #c +nst")], "JOIN #c": ok(":bot!u@h JOIN #c"), "PART #c only looked at the channel's modes": ok(":bot!u@h PART #c") });
+    assert.deepEqual(await readPortalModes("#c", deps("", bot, [alice])), { kind: "modes", modes: new Set("nst"), member: true });
+    assert.deepEqual(bot.asked, ["MODE #c", "JOIN #c", "MODE #c", "PART #c only looked at the channel's modes"]);
+    assert.deepEqual(bot.channelNames, [], "not rejoined after a reconnect");
+    const closed = new Scripted("bot", { "MODE #c": noSuch, "JOIN #c": { kind: "error", numeric: "475", text: "Cannot join channel (+k)", lines: [] } });
+    assert.deepEqual(await readPortalModes("#c", deps("", closed, [])), { kind: "modes", modes: new Set("k"), member: false });
+    assert.deepEqual((await readPortalModes("#c", deps("", undefined, [alice]))).kind, "unknown", "no bot: nobody looks in");
+  });
+
+  it("a non-member's answer that would leave the channel open: the bot looks in, and a key refusal closes it (Ergo hides +k from non-members)", async () => {
+    const bot = new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +Cnt"), "JOIN #c": { kind: "error", numeric: "475", text: "Cannot join channel (+k)", lines: [] } });
+    assert.deepEqual(await readPortalModes("#c", deps("", bot, [])), { kind: "modes", modes: new Set("k"), member: false });
+    const banned = new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +nt"), "JOIN #c": { kind: "error", numeric: "474", text: "Cannot join channel (+b)", lines: [] } });
+    assert.equal((await readPortalModes("#c", deps("", banned, []))).kind, "unknown", "the bot could not look in: not taken as open");
+    const alice = new Scripted("alice", { "MODE #c": ok(":s 324 alice #c +nt") });
+    assert.deepEqual(await readPortalModes("#c", deps("", undefined, [alice])), { kind: "modes", modes: new Set("nt"), member: false }, "no bot: the answer as it is");
+  });
+
+  it("a key the bridge knows counts as +k even when the server hides it from non-members (Ergo)", async () => {
+    const reading = await readPortalModes("#c", deps("", new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +Cnt") }), [], [], true));
+    assert.ok(reading.kind === "modes" && reading.modes.has("k"));
+  });
+
+  it("portals.requireBotJoin: the bot joins first and stays; a refusal, or no bot, means no portal", async () => {
+    const on = ", bot: { enabled: true }, portals: { requireBotJoin: true }";
+    const bot = new Scripted("bot", { "JOIN #c": ok(":bot!u@h JOIN #c"), "MODE #c": ok(":s 324 bot #c +nt") });
+    assert.deepEqual(await readPortalModes("#c", deps(on, bot, [])), { kind: "modes", modes: new Set("nt"), member: true });
+    assert.deepEqual(bot.asked, ["JOIN #c", "MODE #c"]);
+    assert.deepEqual(bot.channelNames, ["#c"], "rejoined after a reconnect");
+    const refused = new Scripted("bot", { "JOIN #c": { kind: "error", numeric: "473", text: "Cannot join channel (+i)", lines: [] } });
+    const no = await readPortalModes("#c", deps(on, refused, []));
+    assert.ok(no.kind === "refused" && /473/.test(no.why));
+    assert.deepEqual(refused.asked, ["JOIN #c"]);
+    assert.equal((await readPortalModes("#c", deps(on, undefined, [new Scripted("alice", {})]))).kind, "refused");
+    assert.equal((await readPortalModes("#c", deps(on, new Scripted("bot", {}, false), []))).kind, "refused");
+  });
+});
