@@ -45,6 +45,8 @@ import { deliverMessage } from "./fromIrc/deliverMessage";
 import { openNedbStore } from "./store/nedbStore";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
+import { identService } from "./compose/identService";
+import type { IdentServer } from "./ident/identServer";
 
 /** Transactions older than this are forgotten; the homeserver never retries one that long. */
 const TXN_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -69,6 +71,7 @@ interface Running {
   readonly notifier: AdminNotifier;
   readonly metricsServer: Server | undefined;
   readonly accessRecords: AccessRecords;
+  readonly ident: IdentServer | undefined;
 }
 
 /**
@@ -89,6 +92,7 @@ export class App {
   private readonly seal: PasswordSeal | undefined;
   private readonly admins: ReadonlySet<string>;
   private readonly watch: HomeserverWatch;
+  private readonly identConfig: BridgeConfig["ident"];
   private running: Running | undefined;
 
   constructor(private readonly options: AppOptions) {
@@ -105,6 +109,7 @@ export class App {
     this.maxQueuedPerRoom = config.homeserver.maxQueuedPerRoom;
     this.seal = options.seal ?? loadSeal(config.bridge.passwordKeyFile);
     this.admins = new Set(config.bridge.admins);
+    this.identConfig = { enabled: config.ident.enabled, port: config.ident.port, address: config.ident.address };
     this.watch = new HomeserverWatch(
       async () => {
         await this.homeserver.ensureBotRegistered();
@@ -212,6 +217,7 @@ export class App {
           access: roomAccess,
           keys,
           notice: botNotice,
+          version: readBridgeVersion(),
         }),
     );
     const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
@@ -329,6 +335,9 @@ export class App {
     // IRC messages a crash or restart left unsent go to Matrix first, in their order.
     const replayed = sends.replay(parsePendingSend);
     if (replayed > 0) log.info("sending IRC messages accepted before a restart", { count: replayed });
+    // Listening before the first connection opens: servers ask about a connection as it arrives.
+    const ident = identService(this.identConfig, () => bridges, log);
+    await ident?.start();
     for (const bridge of bridges) await bridge.start();
     // Messages a crash left accepted but unconfirmed go out first, in their order.
     const unsent = await store.outbox.pending();
@@ -345,7 +354,7 @@ export class App {
       metricsServer = await startMetricsServer(this.metrics.registry, this.metricsListen.host, this.metricsListen.port);
       log.info("metrics listening", { host: this.metricsListen.host, port: this.metricsListen.port });
     }
-    this.running = { store, appservice, bridges, queues, notifier, metricsServer, accessRecords };
+    this.running = { store, appservice, bridges, queues, notifier, metricsServer, accessRecords, ident };
     void this.watch.start();
     for (const room of rooms.all()) if (room.origin === "mapped") matrixCtx.acceptInvite(room.roomId);
   }
@@ -359,6 +368,7 @@ export class App {
       running.notifier.stop();
       for (const bridge of running.bridges) await bridge.stop();
       if (running.metricsServer !== undefined) await close(running.metricsServer);
+      await running.ident?.stop();
       await running.accessRecords.flushed();
       await running.store.close();
     }

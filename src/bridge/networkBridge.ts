@@ -41,6 +41,11 @@ import { PmGuard } from "../pms/pmGuard";
 import { IrcBot } from "./ircBot";
 import type { ChannelActors } from "../fromMatrix/context";
 import { safeParam, stripFormatting } from "../irc/lines";
+import { onCtcpRequest, replyGate } from "../fromIrc/ctcpVersion";
+import { versionReply } from "../puppets/puppetFace";
+
+/** A connection answers at most one CTCP request this often. */
+const CTCP_REPLY_INTERVAL_MS = 5000;
 
 export interface NetworkBridgeDeps {
   readonly network: NetworkContext;
@@ -66,6 +71,8 @@ export interface NetworkBridgeDeps {
   readonly keys: ChannelKeys;
   /** A notice from the bot in a room. */
   readonly notice: (roomId: string, text: string) => void;
+  /** The bridge's version (CTCP VERSION replies; "unknown" when not given). */
+  readonly version?: string;
 }
 
 export class NetworkBridge {
@@ -317,6 +324,12 @@ export class NetworkBridge {
     connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
     connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));
     connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
+    const ctcp = {
+      version: versionReply(this.deps.version ?? "unknown", network.face.domain),
+      reply: (nick: string, text: string) => void connection.send("NOTICE", [nick, text]),
+      mayReply: replyGate(() => this.deps.clock.now(), CTCP_REPLY_INTERVAL_MS),
+    };
+    connection.on("ctcpRequest", (e) => onCtcpRequest(e, ctcp));
   }
 
   /** A message to a user's own connection: a private message, for the fromIrc handler. */

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import { configSchema, type BridgeConfig } from "./schema";
 import { NetworkIds } from "../matrix/networkIds";
+import { puppetFaceProblems } from "../puppets/puppetFace";
 import { ConfigError, validateConfig, type ConfigProblem } from "./validate";
 
 /** Checks that involve more than one key: things the per-key schema cannot see. */
@@ -19,6 +20,7 @@ function crossChecks(config: BridgeConfig): ConfigProblem[] {
     if (c.pingTimeoutSeconds <= c.pingIntervalSeconds) {
       problems.push({ path: `ircNetworks[${i}].connections.pingTimeoutSeconds`, message: `must be longer than pingIntervalSeconds (${c.pingIntervalSeconds}), or every quiet connection would time out` });
     }
+    problems.push(...puppetFaceProblems(network, `ircNetworks[${i}]`));
     const levels = network.chanops.levels;
     if (levels.v > 0 && levels.o > 0 && levels.v > levels.o) {
       problems.push({ path: `ircNetworks[${i}].chanops.levels.v`, message: `must not exceed levels.o (${levels.o}): voice is the lower mode` });
