@@ -97,6 +97,10 @@ export class IdentServer {
       while ((end = buffer.indexOf("\n")) >= 0) {
         const line = buffer.slice(0, end).replace(/\r$/, "");
         buffer = buffer.slice(end + 1);
+        if (line.length > MAX_QUERY_BYTES) {
+          socket.destroy();
+          return;
+        }
         const parsed = parseIdentQuery(line);
         if (!parsed.ok) {
           if (parsed.answer !== undefined) socket.write(`${parsed.answer}\r\n`);

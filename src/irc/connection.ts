@@ -308,6 +308,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const client = this.client;
     this.options.gate.cancel(this.id);
     this.state = "closed";
+    this.pair = undefined;
     this.queue.clear(new Error(`connection closed: ${reason}`));
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
     this.requests.failAll(`the connection was closed (${reason})`);

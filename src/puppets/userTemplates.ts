@@ -41,9 +41,9 @@ export function renderUsername(template: string, userId: string): string {
   return cleanUsername(template.split("{localpart}").join(localpart)) || "matrix";
 }
 
-/** Drops control and format characters (C0, DEL, C1, zero-width and bidi controls) and trims. */
+/** Control characters (C0, DEL, C1, line breaks) become spaces, format characters (zero-width, bidi) go; trimmed. */
 export function cleanRealname(text: string): string {
-  const clean = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, "").replace(/\s+/g, " ").trim();
+  const clean = text.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, " ").replace(/\p{Cf}/gu, "").replace(/\s+/g, " ").trim();
   return truncateUtf8(clean, REALNAME_MAX_BYTES);
 }
 
