@@ -82,3 +82,37 @@ describe("network staff can tell bridged users apart (InspIRCd with ident, per-u
     assert.match(reply, new RegExp(`\u0001VERSION matrix-irc-puppet-bridge \\S+, bridging Matrix users of ${escape(testenv.domain)}\u0001$`));
   });
 });
+
+describe("WEBIRC where the network configures it: the server takes the user's address from the bridge", () => {
+  // The bridge connects from 127.0.0.1; the address WEBIRC sends is a configured one, so the server
+  // showing it proves it took the bridge's word.
+  const sent = "192.0.2.77";
+  const bridge = new RunningBridge(bridges.insp, (doc) => {
+    const network = (doc.ircNetworks as Doc[])[0] as Doc;
+    network.address = staff.host;
+    network.port = staff.port;
+    network.webirc = { password: staff.webircPassword, address: sent };
+  });
+  const channel = `#${uniqueName("webirc")}`;
+  let op: TestIrcClient;
+
+  before(async () => {
+    await bridge.start();
+    op = await TestIrcClient.connect(staff.host, staff.port, uniqueName("wop").slice(0, 12));
+    await op.join(channel);
+  });
+  after(async () => {
+    await op.quit();
+    await bridge.dispose();
+  });
+
+  it("a puppet shows the address WEBIRC sent, and the test client (no WEBIRC) its own", async () => {
+    const own = await op.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(op.nick)}!\\S+ JOIN`, "i"));
+    assert.match(own, /@127\.0\.0\.1 JOIN/, "positive control: without WEBIRC the server shows the real address");
+    const carol = await registerUser(uniqueName("carol"));
+    const nick = `${carol.userId.slice(1, carol.userId.indexOf(":"))}[m]`;
+    await joinRoom(carol, bridge.alias(channel));
+    const join = await op.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN :?${escape(channel)}`, "i"), 30000);
+    assert.match(join, new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+@${escape(sent)} JOIN`, "i"));
+  });
+});
