@@ -17,13 +17,10 @@ export interface IdentQuery {
   readonly remotePort: number;
 }
 
+import type { SocketPair } from "../irc/connectionTypes";
+
 /** A connection the bridge holds, as an ident lookup sees it. */
-export interface SocketPair {
-  readonly localAddress: string;
-  readonly localPort: number;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-}
+export type { SocketPair };
 
 export type ParsedQuery = { readonly ok: true; readonly query: IdentQuery } | { readonly ok: false; readonly answer: string | undefined };
 

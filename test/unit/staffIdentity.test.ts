@@ -93,6 +93,14 @@ describe("IPv6 addresses per user", () => {
     assert.throws(bad, (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.path === "ircNetworks[0].ipv6.prefix"));
   });
 
+  it("a prefix for an IPv4 server is refused, naming ipv6.prefix", () => {
+    const config = (address: string) =>
+      parseConfig(`homeserver: { url: "http://hs:8008", domain: example.org }\nircNetworks:\n  - { id: net, name: Net, address: "${address}", ipv6: { prefix: "2001:db8::/64" } }\n`, "test.yaml");
+    assert.throws(() => config("192.0.2.1"), (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.path === "ircNetworks[0].ipv6.prefix"));
+    config("2001:db8:ffff::1");
+    config("irc.example.org");
+  });
+
   it("WEBIRC without an address to send is refused, naming webirc.address", () => {
     const config = (webirc: string, ipv6 = "") =>
       parseConfig(
