@@ -41,8 +41,10 @@ describe("network staff can tell bridged users apart (InspIRCd with ident, per-u
     alice = await registerUser(uniqueName("alice"));
     bob = await registerUser(uniqueName("bob"));
     for (const user of [alice, bob]) {
+      const started = Date.now();
       await joinRoom(user, bridge.alias(channel));
       const join = await op.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nickOf(user))}!\\S+ JOIN :?${escape(channel)}`, "i"), 30000);
+      process.stderr.write(`  (ident + own IPv6 address: Matrix join -> IRC JOIN in ${Date.now() - started} ms)\n`);
       const m = /^(?:@\S+ )?:[^!]+!([^@]+)@(\S+) JOIN/.exec(join);
       assert.ok(m !== null, join);
       seen.set(user.userId, { user: m[1] ?? "", host: m[2] ?? "" });
