@@ -6,6 +6,13 @@ import type { CtcpRequestEvent } from "../../src/irc/clientEvents";
 import type { IrcConnection } from "../../src/irc/connection";
 import { IdentServer } from "../../src/ident/identServer";
 import { connected } from "../support/connectedClient";
+import { ConnectScheduler } from "../../src/irc/connectScheduler";
+import { systemClock } from "../../src/irc/pacedQueue";
+import { PuppetRegistry } from "../../src/puppets/puppetRegistry";
+import { openNedbStore } from "../../src/store/nedbStore";
+import { FakeIrcServer } from "../support/fakeIrcServer";
+import { fakeNetwork } from "../support/fakeNetwork";
+import { silentLogger } from "../support/silentLogger";
 
 /** Sends `lines` to the ident server and reads until it closes the socket, `waitMs` passed, or `answers` lines came. */
 function ask(port: number, lines: string, waitMs = 3000, answers = Infinity): Promise<{ answer: string; closed: boolean }> {
@@ -173,6 +180,34 @@ describe("CTCP VERSION to a puppet", () => {
       assert.match(server.received[0] ?? "", /^WEBIRC pw matrix-irc-puppet-bridge matrix\.example\.org 2001:db8::5\b/);
     } finally {
       await done();
+    }
+  });
+});
+
+describe("a user's connection opens with the network's face", () => {
+  it("WEBIRC first with the configured address, then the realname from the template", async () => {
+    const server = new FakeIrcServer([]);
+    const port = await server.listen();
+    const network = fakeNetwork(`, port: ${port}, tls: false, realnameTemplate: "{localpart} via Matrix\\r\\nQUIT", webirc: { password: pw, address: 192.0.2.9 }`, "127.0.0.1");
+    const registry = new PuppetRegistry({
+      network,
+      store: (await openNedbStore(undefined)).puppets,
+      identity: () => Promise.resolve({ nick: "alice", username: "alice" }),
+      attach: () => undefined,
+      clock: systemClock,
+      log: silentLogger(),
+      gate: new ConnectScheduler(network.connect, { onTrip: () => undefined, onRecovered: () => undefined }, systemClock),
+      dropped: () => undefined,
+    });
+    try {
+      const ensured = registry.ensure("@alice:example.org");
+      assert.ok(ensured.ok);
+      for (let i = 0; i < 250 && !server.received.some((l) => l.startsWith("USER")); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.match(server.received[0] ?? "", /^WEBIRC pw matrix-irc-puppet-bridge 192\.0\.2\.9 192\.0\.2\.9\b/);
+      assert.ok(server.received.includes("USER alice 0 * :alice via Matrix QUIT"), server.received.join("\n"));
+    } finally {
+      registry.closeAll("test over");
+      await server.close();
     }
   });
 });
