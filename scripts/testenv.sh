@@ -12,6 +12,8 @@
 #   ergo      Ergo    (Debian sid `ergochat`, chroot)      irc  :16667  ergo.test / ErgoTest
 #   inspircd  InspIRCd 3 (bookworm package, host)          irc  :16668  insp1.test / InspTest (links :17001)
 #   inspircd2 InspIRCd 3, linked to insp1                   irc  :16669  insp2.test (links :17002)
+#   inspircd-staff InspIRCd 3, alone, also on [::1]         irc  :16680  staff.test: asks ident,
+#             trusts WEBIRC; the IPv6 prefix 2001:db8:5afe::/64 is routed to lo for per-user addresses
 # See scripts/testenv/README.md for the limits/flood settings in effect.
 set -euo pipefail
 
@@ -27,6 +29,9 @@ INSP1_PORT="${TESTENV_INSPIRCD_PORT:-16668}"
 INSP2_PORT="${TESTENV_INSPIRCD2_PORT:-16669}"
 INSP1_LINK_PORT="${TESTENV_INSPIRCD_LINK_PORT:-17001}"
 INSP2_LINK_PORT="${TESTENV_INSPIRCD2_LINK_PORT:-17002}"
+STAFF_PORT="${TESTENV_INSPIRCD_STAFF_PORT:-16680}"
+STAFF_HOST6="${TESTENV_BIND_HOST6:-::1}"
+STAFF_PREFIX="${TESTENV_STAFF_IPV6_PREFIX:-2001:db8:5afe::/64}"
 SYNAPSE_TIMEOUT="${TESTENV_SYNAPSE_TIMEOUT:-120}"
 IRC_TIMEOUT="${TESTENV_IRC_TIMEOUT:-30}"
 
@@ -34,7 +39,7 @@ IRC_TIMEOUT="${TESTENV_IRC_TIMEOUT:-30}"
 CSTATE=/srv/ircbridge-testenv
 RUN="$STATE/run"
 MARKER=".ircbridge-testenv-complete"
-SERVICES=(synapse ergo inspircd inspircd2)
+SERVICES=(synapse ergo inspircd inspircd2 inspircd-staff)
 CHROOT_ENV=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8)
 
 # ---------------------------------------------------------------- logging
@@ -175,7 +180,7 @@ svc_pattern() {
   case "$1" in
     synapse) echo "synapse.app.homeserver" ;;
     ergo) echo "ergochat" ;;
-    inspircd|inspircd2) echo "inspircd" ;;
+    inspircd|inspircd2|inspircd-staff) echo "inspircd" ;;
   esac
 }
 svc_pid() { # prints pid if running (stale pid files are removed)
@@ -197,6 +202,7 @@ svc_log() {
     ergo) echo "$STATE/ergo/ergo.log" ;;
     inspircd) echo "$STATE/inspircd/ircd.log $STATE/inspircd/stdout.log" ;;
     inspircd2) echo "$STATE/inspircd2/ircd.log $STATE/inspircd2/stdout.log" ;;
+    inspircd-staff) echo "$STATE/inspircd-staff/ircd.log $STATE/inspircd-staff/stdout.log" ;;
   esac
 }
 show_log_tail() {
@@ -284,7 +290,7 @@ insp_linked() {
   grep -q ' 364 .* insp2\.test ' <<<"$out"
 }
 svc_port() {
-  case "$1" in synapse) echo "$SYNAPSE_PORT" ;; ergo) echo "$ERGO_PORT" ;; inspircd) echo "$INSP1_PORT" ;; inspircd2) echo "$INSP2_PORT" ;; esac
+  case "$1" in synapse) echo "$SYNAPSE_PORT" ;; ergo) echo "$ERGO_PORT" ;; inspircd) echo "$INSP1_PORT" ;; inspircd2) echo "$INSP2_PORT" ;; inspircd-staff) echo "$STAFF_PORT" ;; esac
 }
 svc_ready() {
   case "$1" in
@@ -323,6 +329,10 @@ wait_linked() {
 
 # ---------------------------------------------------------------- fingerprints (config inputs)
 fingerprint() {
+  if [ "$1" = inspircd-staff ]; then
+    { echo "$1 $HOST_IP $STAFF_HOST6 $STAFF_PORT $STAFF_PREFIX"; cat "$TPL/inspircd-staff.conf.in"; declare -f render_inspircd_staff; } | sha256sum | cut -c1-64
+    return 0
+  fi
   {
     echo "$1 $HOST_IP $SYNAPSE_PORT $ERGO_PORT $INSP1_PORT $INSP2_PORT $INSP1_LINK_PORT $INSP2_LINK_PORT"
     case "$1" in
@@ -405,6 +415,35 @@ render_inspircd() { # <svc> <dir>
   printf 'Welcome to %s (ircbridge test environment).\n' "$server" >"$d/motd.txt"
 }
 
+render_inspircd_staff() { # <dir>
+  local d="$1"
+  sed -e "s|@HOST@|$HOST_IP|g" -e "s|@HOST6@|$STAFF_HOST6|g" -e "s|@CLIENT_PORT@|$STAFF_PORT|g" \
+      -e "s|@PREFIX@|$STAFF_PREFIX|g" -e "s|@DIR@|$d|g" "$TPL/inspircd-staff.conf.in" >"$d/inspircd.conf"
+  printf 'Welcome to staff.test (ircbridge test environment).\n' >"$d/motd.txt"
+}
+
+# The bridge's per-user IPv6 addresses on loopback: the prefix is routed to lo (so the IRC server
+# can reach the ident server at each user's address) and binding to its addresses is allowed.
+ensure_staff_ipv6() {
+  command -v ip >/dev/null 2>&1 || die "inspircd-staff needs the 'ip' command (iproute2)"
+  [ "$(cat /proc/sys/net/ipv6/conf/lo/disable_ipv6 2>/dev/null || echo 1)" = 0 ] || die "IPv6 is disabled on lo (net.ipv6.conf.lo.disable_ipv6); inspircd-staff needs it"
+  ip -6 route replace local "$STAFF_PREFIX" dev lo || die "could not route $STAFF_PREFIX to lo"
+  [ "$(cat /proc/sys/net/ipv6/ip_nonlocal_bind 2>/dev/null || echo 0)" = 1 ] || echo 1 >/proc/sys/net/ipv6/ip_nonlocal_bind \
+    || die "could not set net.ipv6.ip_nonlocal_bind=1 (binding to the per-user addresses)"
+}
+
+start_inspircd_staff() {
+  local d="$STATE/inspircd-staff"
+  mkdir -p "$d"
+  ensure_staff_ipv6
+  local fp; fp="$(fingerprint inspircd-staff)"
+  render_inspircd_staff "$d"
+  log "inspircd-staff: starting on $HOST_IP:$STAFF_PORT and [$STAFF_HOST6]:$STAFF_PORT"
+  spawn inspircd-staff "$d/stdout.log" /usr/sbin/inspircd --config "$d/inspircd.conf" --nofork --runasroot
+  echo "$fp" >"$RUN/inspircd-staff.fingerprint"
+  wait_ready inspircd-staff "$IRC_TIMEOUT"
+}
+
 start_inspircd() { # inspircd | inspircd2
   local s="$1" d="$STATE/$1"
   mkdir -p "$d"
@@ -421,8 +460,10 @@ start_svc() {
   case "$s" in
     synapse|ergo) host_pkgs_ok && [ -e "$CHROOT/$MARKER" ] || { ensure_host_packages; ensure_chroot; }
                   ensure_mounts ;;
-    inspircd|inspircd2) ensure_host_packages; mkdir -p "$RUN" ;;
+    inspircd|inspircd2|inspircd-staff) ensure_host_packages; mkdir -p "$RUN" ;;
   esac
+  # The route and sysctl do not survive a reboot; the server may have.
+  [ "$s" = inspircd-staff ] && ensure_staff_ipv6
   if svc_pid "$s" >/dev/null; then
     wait_ready "$s" "$([ "$s" = synapse ] && echo "$SYNAPSE_TIMEOUT" || echo "$IRC_TIMEOUT")"
     return 0
@@ -432,6 +473,7 @@ start_svc() {
     synapse) start_synapse ;;
     ergo) start_ergo ;;
     inspircd|inspircd2) start_inspircd "$s" ;;
+    inspircd-staff) start_inspircd_staff ;;
   esac
   log "$s up (pid $(svc_pid "$s")) after $(awk -v a="$t0" -v b="$(_now)" 'BEGIN{printf "%.1f", b-a}')s"
 }
@@ -448,6 +490,7 @@ export TESTENV_ERGO_HOST=$HOST_IP TESTENV_ERGO_PORT=$ERGO_PORT
 export TESTENV_ERGO_OPER=admin TESTENV_ERGO_OPER_PASS=testoper
 export TESTENV_INSPIRCD_HOST=$HOST_IP TESTENV_INSPIRCD_PORT=$INSP1_PORT TESTENV_INSPIRCD2_PORT=$INSP2_PORT
 export TESTENV_INSPIRCD_OPER=testoper TESTENV_INSPIRCD_OPER_PASS=testoper
+export TESTENV_INSPIRCD_STAFF_PORT=$STAFF_PORT TESTENV_INSPIRCD_STAFF_HOST6=$STAFF_HOST6 TESTENV_STAFF_IPV6_PREFIX=$STAFF_PREFIX TESTENV_STAFF_WEBIRC_PASS=staffwebirc
 # Flood control left ON on purpose (see scripts/testenv/README.md):
 #  Ergo fakelag: window=1s burst-limit=5 messages-per-window=2 cooldown=2s (opers with nofakelag are exempt)
 #  InspIRCd: threshold=20 commandrate=10000 (10 cmd/s) fakelag=yes recvq=32K softsendq=64K hardsendq=4M
@@ -503,11 +546,11 @@ cmd_status() {
     if pid="$(svc_pid "$s")" && svc_ready "$s"; then
       extra=""
       [ "$s" = inspircd2 ] && { insp_linked && extra=" linked to insp1.test" || { extra=" NOT linked"; rc=1; }; }
-      printf '%-10s up    pid %-7s %s:%s%s\n' "$s" "$pid" "$HOST_IP" "$(svc_port "$s")" "$extra"
+      printf '%-14s up    pid %-7s %s:%s%s\n' "$s" "$pid" "$HOST_IP" "$(svc_port "$s")" "$extra"
     elif [ -n "${pid:-}" ]; then
-      printf '%-10s DOWN  (pid %s running but not answering)\n' "$s" "$pid"; rc=1
+      printf '%-14s DOWN  (pid %s running but not answering)\n' "$s" "$pid"; rc=1
     else
-      printf '%-10s DOWN\n' "$s"; rc=1
+      printf '%-14s DOWN\n' "$s"; rc=1
     fi
     pid=""
   done
@@ -515,7 +558,7 @@ cmd_status() {
 }
 
 check_svc() {
-  case "${1:-}" in synapse|ergo|inspircd|inspircd2) ;; *) die "unknown service '${1:-}' (synapse|ergo|inspircd|inspircd2)" ;; esac
+  case "${1:-}" in synapse|ergo|inspircd|inspircd2|inspircd-staff) ;; *) die "unknown service '${1:-}' (synapse|ergo|inspircd|inspircd2|inspircd-staff)" ;; esac
 }
 
 main() {

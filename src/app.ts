@@ -53,6 +53,8 @@ import { openNedbStore } from "./store/nedbStore";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
 import { WriteWatch } from "./store/writeWatch";
+import { identService } from "./compose/identService";
+import type { IdentServer } from "./ident/identServer";
 
 /** Transactions older than this are forgotten; the homeserver never retries one that long. */
 const TXN_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -79,6 +81,7 @@ interface Running {
   readonly notifier: AdminNotifier;
   readonly metricsServer: Server | undefined;
   readonly accessRecords: AccessRecords;
+  readonly ident: IdentServer | undefined;
 }
 
 /**
@@ -106,6 +109,7 @@ export class App {
   private lastUnhandled: number | undefined;
   /** Who may use the bridge, and the ban lists it follows (src/access/). */
   private readonly access: { readonly policy: ConfiguredAccess; readonly banLists: BanLists };
+  private readonly identConfig: BridgeConfig["ident"];
   private running: Running | undefined;
 
   constructor(private readonly options: AppOptions) {
@@ -134,6 +138,7 @@ export class App {
       },
     });
     this.access = accessControl(config.access, this.api, this.botUserId, this.log);
+    this.identConfig = { enabled: config.ident.enabled, port: config.ident.port, address: config.ident.address };
     this.watch = new HomeserverWatch(
       async () => {
         await this.homeserver.ensureBotRegistered();
@@ -248,6 +253,7 @@ export class App {
           keys,
           notice: botNotice,
           accessPolicy: this.access.policy,
+          version: readBridgeVersion(),
         }),
     );
     // A ban that arrives closes the connections it now covers, on every network.
@@ -392,6 +398,9 @@ export class App {
     if (replayed > 0) log.info("sending IRC messages accepted before a restart", { count: replayed });
     // The ban lists are read before anyone is reconnected, so a banned user is not, even briefly.
     await this.access.banLists.start();
+    // Listening before the first connection opens: servers ask about a connection as it arrives.
+    const ident = identService(this.identConfig, () => bridges, log);
+    await ident?.start();
     for (const bridge of bridges) await bridge.start();
     // Messages a crash left accepted but unconfirmed go out first, in their order.
     const unsent = await store.outbox.pending();
@@ -410,7 +419,7 @@ export class App {
       );
       log.info("metrics listening", { host: this.metricsListen.host, port: this.metricsListen.port });
     }
-    this.running = { store, appservice, bridges, queues, notifier, metricsServer, accessRecords };
+    this.running = { store, appservice, bridges, queues, notifier, metricsServer, accessRecords, ident };
     void this.watch.start();
     for (const room of rooms.all()) if (room.origin === "mapped") matrixCtx.acceptInvite(room.roomId);
   }
@@ -436,6 +445,7 @@ export class App {
       running.notifier.stop();
       for (const bridge of running.bridges) await bridge.stop();
       if (running.metricsServer !== undefined) await close(running.metricsServer);
+      await running.ident?.stop();
       await running.accessRecords.flushed();
       await running.store.close();
     }

@@ -15,6 +15,14 @@ export const testenv = {
   inspircd: { host: env("TESTENV_INSPIRCD_HOST", "127.0.0.1"), port: Number(env("TESTENV_INSPIRCD_PORT", "16668")) },
   /** The second InspIRCd, linked to the first (netsplits). */
   inspircd2: { host: env("TESTENV_INSPIRCD_HOST", "127.0.0.1"), port: Number(env("TESTENV_INSPIRCD2_PORT", "16669")) },
+  /** The lone InspIRCd that asks ident and trusts WEBIRC, on IPv4 and IPv6 loopback; the bridge users' IPv6 prefix is routed to lo. */
+  inspircdStaff: {
+    host: env("TESTENV_INSPIRCD_HOST", "127.0.0.1"),
+    host6: env("TESTENV_INSPIRCD_STAFF_HOST6", "::1"),
+    port: Number(env("TESTENV_INSPIRCD_STAFF_PORT", "16680")),
+    ipv6Prefix: env("TESTENV_STAFF_IPV6_PREFIX", "2001:db8:5afe::/64"),
+    webircPassword: env("TESTENV_STAFF_WEBIRC_PASS", "staffwebirc"),
+  },
   get appserviceDir(): string {
     return env("TESTENV_APPSERVICE_DIR", join(this.dir, "appservices"));
   },

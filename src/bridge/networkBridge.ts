@@ -44,6 +44,11 @@ import { PmGuard } from "../pms/pmGuard";
 import { IrcBot } from "./ircBot";
 import type { ChannelActors } from "../fromMatrix/context";
 import { safeParam, stripFormatting } from "../irc/lines";
+import { onCtcpRequest, replyGate } from "../fromIrc/ctcpVersion";
+import { versionReply } from "../puppets/puppetFace";
+
+/** A connection answers at most one CTCP request this often. */
+const CTCP_REPLY_INTERVAL_MS = 5000;
 
 export interface NetworkBridgeDeps {
   readonly network: NetworkContext;
@@ -71,6 +76,8 @@ export interface NetworkBridgeDeps {
   readonly notice: (roomId: string, text: string) => void;
   /** Who may use the bridge (src/access/): checked by every PuppetRegistry.ensure. */
   readonly accessPolicy: AccessPolicy;
+  /** The bridge's version (CTCP VERSION replies; "unknown" when not given). */
+  readonly version?: string;
 }
 
 export class NetworkBridge {
@@ -360,6 +367,12 @@ export class NetworkBridge {
     connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
     connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));
     connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
+    const ctcp = {
+      version: versionReply(this.deps.version ?? "unknown", network.face.domain),
+      reply: (nick: string, text: string) => void connection.send("NOTICE", [nick, text]),
+      mayReply: replyGate(() => this.deps.clock.now(), CTCP_REPLY_INTERVAL_MS),
+    };
+    connection.on("ctcpRequest", (e) => onCtcpRequest(e, ctcp));
   }
 
   /** Connections whose user is known (tests: it shrinks when connections close for good). */

@@ -6,6 +6,8 @@
 import { patternListProblem } from "../access/patterns";
 import { isValidChannelName } from "../irc/channelName";
 import { MANAGED_COMMANDS } from "../irc/syntax";
+import { isIP } from "node:net";
+import { parseIpv6Prefix } from "../puppets/ipv6Address";
 import { bool, int, list, map, num, obj, oneOf, str, stringList, type Infer } from "./schemaKit";
 
 const NETWORK_ID = /^[a-z][a-z0-9-]{0,31}$/;
@@ -23,6 +25,11 @@ const commandWords = (v: readonly string[]) => {
   return managed === undefined ? undefined : `${managed} is managed by the bridge (use !nick, !join, !part, !quit) and cannot be listed`;
 };
 
+const ipv6PrefixProblem = (value: string) => {
+  const parsed = parseIpv6Prefix(value);
+  return typeof parsed === "string" ? parsed : undefined;
+};
+
 const httpUrl = (value: string) => (/^https?:\/\/[^\s/]+/.test(value) ? undefined : "must be an http:// or https:// URL");
 
 const networkSchema = obj("One IRC network.", {
@@ -34,6 +41,36 @@ const networkSchema = obj("One IRC network.", {
   port: int(1, 65535).withDefault("TCP port of the IRC server.", 6697),
   tls: bool.withDefault("Connect with TLS.", true),
   bindAddress: str.optional("Local address the bridge's connections come from (a multi-homed host; the address the network gave an exemption to).", "192.0.2.10"),
+  userTemplate: str.withDefault(
+    "Username (ident) of a Matrix user's IRC connection. Placeholder: {localpart} (its letters and digits). Cleaned to a-z 0-9 . _ - and 10 characters, made unique on the network with a number. A user keeps the username they were first given.",
+    "{localpart}",
+  ),
+  realnameFormat: oneOf(["mxid", "reverse-mxid"] as const).withDefault(
+    "Realname of a Matrix user's IRC connection: \"mxid\" (@alice:example.org) or \"reverse-mxid\" (example.org:alice). realnameTemplate overrides it.",
+    "mxid",
+  ),
+  realnameTemplate: str.optional(
+    "Realname from a template instead. Placeholders: {mxid}, {localpart}, {domain}, {reversemxid}. Control characters are removed and it is cut to 64 bytes.",
+    "{localpart} on {domain} via Matrix",
+  ),
+  ipv6: obj("One IPv6 source address per Matrix user, so network staff can tell users apart and ban one.", {
+    prefix: str.optional(
+      "Prefix the users' addresses come from (length 8 to 80). Each Matrix user gets one stable address in it, derived from their user id. The host must route the prefix to itself and allow binding to it (Linux: ip -6 route add local <prefix> dev lo; sysctl net.ipv6.ip_nonlocal_bind=1). The bridge bot uses bindAddress.",
+      "2001:db8:1::/64",
+      { refine: ipv6PrefixProblem },
+    ),
+  }),
+  webirc: obj("WEBIRC: the bridge as a trusted gateway that tells the server each user's address, where the network gave the bridge a WEBIRC block.", {
+    password: str.optional("WEBIRC password the network gave the bridge (never logged). Unset: no WEBIRC.", "webirc-secret", {
+      refine: (v) => (/^[\x21-\x39\x3b-\x7e]+$/.test(v) ? undefined : "must be one word without ':' or control characters"),
+    }),
+    hostname: str.optional("Hostname sent for every user (default: their address).", "matrix.example.org", {
+      refine: (v) => (/^[A-Za-z0-9]([A-Za-z0-9.-]{0,61}[A-Za-z0-9])?$/.test(v) && !v.includes("..") ? undefined : "must be a host name (letters, digits, '.' and '-')"),
+    }),
+    address: str.optional("Address sent for every user when the network has no ipv6.prefix (with one, each user's own address is sent).", "192.0.2.10", {
+      refine: (v) => (isIP(v) === 0 ? "must be an IPv4 or IPv6 address" : undefined),
+    }),
+  }),
   nickTemplate: str.withDefault(
     "Nick for a Matrix user's IRC connection. Placeholders: {displayname}, {localpart}. Cleaned to the server's allowed characters and NICKLEN.",
     "{displayname}[m]",
@@ -276,6 +313,11 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     enabled: bool.withDefault("Serve metrics.", true),
     host: str.withDefault("Address of the metrics listener (keep it private).", "127.0.0.1"),
     port: int(1, 65535).withDefault("Port of the metrics listener.", 9102),
+  }),
+  ident: obj("An ident server (RFC 1413): IRC servers that ask who owns a connection are told the Matrix user's own username, so staff see who is who.", {
+    enabled: bool.withDefault("Run the ident server.", false),
+    port: int(1, 65535).withDefault("Port it listens on (IRC servers ask port 113; below 1024 needs privileges).", 113),
+    address: str.withDefault("Address it listens on (\"::\" is every IPv4 and IPv6 address).", "::"),
   }),
   ircNetworks: list("The IRC networks this bridge connects to.", networkSchema, {
     minItems: 1,

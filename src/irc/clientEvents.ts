@@ -41,6 +41,14 @@ export interface ForwardedEvents {
   batchEnd: (e: { readonly type: string; readonly params: readonly string[] }) => void;
   /** The server announced (more of) its ISUPPORT options, such as CASEMAPPING. */
   isupport: () => void;
+  /** A CTCP request (other than ACTION) to us or to a channel we are in: `type` upper case. */
+  ctcpRequest: (e: CtcpRequestEvent) => void;
+}
+
+export interface CtcpRequestEvent {
+  readonly from: string;
+  readonly target: string;
+  readonly type: string;
 }
 
 type Emit = <K extends keyof ForwardedEvents>(event: K, ...args: Parameters<ForwardedEvents[K]>) => void;
@@ -89,5 +97,8 @@ export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string
     emit("channelModes", { channel: str(e.channel), changes: parseModeChanges(e.raw_modes, strings(e.raw_params), spec()) });
   });
   c.on("server options", () => emit("isupport"));
+  c.on("ctcp request", (e: Raw) => {
+    if (e.from_server !== true && str(e.nick) !== "") emit("ctcpRequest", { from: str(e.nick), target: str(e.target), type: str(e.type).toUpperCase() });
+  });
   c.on("batch end", (e: Raw) => emit("batchEnd", { type: str(e.type), params: Array.isArray(e.params) ? e.params.map(str) : [] }));
 }

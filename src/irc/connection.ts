@@ -4,6 +4,7 @@
  * what it is told to, through its paced queue (see pacedQueue.ts) and the safe line builder.
  */
 import { Client } from "irc-framework";
+import type { Socket } from "node:net";
 import { forwardEvents, optStr, str, type ForwardedEvents, type Raw } from "./clientEvents";
 import { EchoWaiter } from "./echoWaiter";
 import { buildLine, ctcpAction, splitMessage, textBudget } from "./lines";
@@ -15,12 +16,12 @@ import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
 import { PendingRequests, REQUEST_TIMEOUT_MS, type IrcReply, type IrcRequest } from "./requests";
 import { TypedEmitter } from "../util/typedEmitter";
-import type { ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials } from "./connectionTypes";
+import type { ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair } from "./connectionTypes";
 import { refusalIn } from "./serverWords";
 import { errorText } from "../errors";
 import { refusalOfError, refusalOfNumeric } from "./refusal";
 
-export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials } from "./connectionTypes";
+export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair, WebircLine } from "./connectionTypes";
 
 /** A connection that stayed registered this long is healthy: its reconnect backoff starts over. */
 const STABLE_MS = 60000;
@@ -63,6 +64,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
   /** The server's mode syntax and how it shows us (see serverView.ts). */
   private readonly view = new ServerView();
+  /** Both ends of the socket while it is open (what the bridge's ident server looks up). */
+  private pair: SocketPair | undefined;
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -75,6 +78,16 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   get nick(): string {
     return this.client?.user.nick ?? this.wantedNick;
+  }
+
+  /** The username (ident) this connection registers with. */
+  get ident(): string {
+    return this.username;
+  }
+
+  /** Both ends of the TCP connection, once it is open and until it closes. */
+  get socketPair(): SocketPair | undefined {
+    return this.pair;
   }
 
   get isRegistered(): boolean {
@@ -183,6 +196,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       enable_echomessage: true,
       version: null,
       ...(this.options.server.bindAddress === undefined ? {} : { outgoing_addr: this.options.server.bindAddress }),
+      ...(this.options.webirc === undefined ? {} : { webirc: this.options.webirc }),
       ...(this.auth === undefined ? {} : { account: { account: this.auth.account, password: this.auth.password }, sasl_disconnect_on_fail: false }),
     });
     this.identifyAfterRegistering = false;
@@ -296,6 +310,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const client = this.client;
     this.options.gate.cancel(this.id);
     this.state = "closed";
+    this.pair = undefined;
     this.queue.clear(new Error(`connection closed: ${reason}`));
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
     this.requests.failAll(`the connection was closed (${reason})`);
@@ -328,6 +343,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     if (client !== this.client || this.state === "closed") return;
     client.removeAllListeners();
     this.client = undefined;
+    this.pair = undefined;
     const reason = this.lastError ?? "connection lost";
     this.lastLoss = reason;
     const refusal = refusalIn(reason);
@@ -449,6 +465,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       if (refusal === undefined) return;
       if (!this.echoes.settle(refusal.target, refusal)) this.emit("refused", refusal);
       this.emit("serverError", { error: refusal.kind, reason: refusal.message, channel: undefined, attributed: true });
+    });
+    c.on("raw socket connected", (socket: Socket) => {
+      if (c !== this.client) return;
+      const { localAddress, localPort, remoteAddress, remotePort } = socket;
+      if (localAddress !== undefined && localPort !== undefined && remoteAddress !== undefined && remotePort !== undefined) this.pair = { localAddress, localPort, remoteAddress, remotePort };
     });
     c.on("close", () => this.lost(c));
     c.on("socket close", (err: unknown) => {

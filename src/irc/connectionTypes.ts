@@ -34,6 +34,25 @@ export interface ConnectionOptions {
   readonly clock?: Clock;
   /** This connection's own channel keys (never logged; see rooms/channelKeys.ts). */
   readonly keys?: ChannelKeyBook;
+  /** Sent before registering, where the network trusts the bridge as a WEBIRC gateway (the password is never logged). */
+  readonly webirc?: WebircLine;
+}
+
+/** WEBIRC <password> <gateway> <hostname> <address>. */
+export interface WebircLine {
+  readonly password: string;
+  /** The gateway's name (irc-framework calls it username). */
+  readonly username: string;
+  readonly hostname: string;
+  readonly address: string;
+}
+
+/** Both ends of an open TCP connection. */
+export interface SocketPair {
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
 }
 
 /**

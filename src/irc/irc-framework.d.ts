@@ -18,6 +18,7 @@ declare module "irc-framework" {
     account?: { account: string; password: string };
     password?: string;
     outgoing_addr?: string;
+    webirc?: { password: string; username: string; hostname: string; address: string; options?: Record<string, string> };
     sasl_disconnect_on_fail: boolean;
   }
 

@@ -1,6 +1,7 @@
 import type { NetworkConfig } from "../config/schema";
 import { NetworkIds } from "../matrix/networkIds";
 import { ChannelPolicy } from "../rooms/channelPolicy";
+import { buildPuppetFace, type PuppetFace } from "../puppets/puppetFace";
 import type { ConnectSettings } from "./connectScheduler";
 import { ServerNickLimits } from "./nickRules";
 import type { PacingSettings } from "./pacedQueue";
@@ -33,6 +34,8 @@ export interface NetworkContext {
   readonly chanops: ChanopSettings;
   /** Set the IRC topic on statically mapped rooms too (portal rooms always get it). */
   readonly topicToMappedRooms: boolean;
+  /** How users' connections present themselves: username, realname, IPv6 address, WEBIRC, CTCP VERSION. */
+  readonly face: PuppetFace;
 }
 
 /** Private messages on one network (see the config's privateMessages). */
@@ -110,5 +113,6 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
       moderatorLevel: network.chanops.moderatorLevel,
     },
     topicToMappedRooms: network.topicSync.mappedRooms,
+    face: buildPuppetFace(network, domain),
   };
 }

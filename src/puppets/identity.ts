@@ -1,12 +1,13 @@
 import { renderNick } from "../irc/nickTemplate";
 import type { NetworkContext } from "../irc/networkContext";
 import type { PuppetStore } from "../store/store";
+import { renderUsername } from "./userTemplates";
 
 /**
  * The nick and username (ident) a Matrix user gets on a network. A stored choice wins (the user keeps
  * their nick across restarts); otherwise the nick comes from the network's template and the user's
- * displayname, and the username from the localpart: lower-case letters and digits, at most 10
- * characters, made unique on the network with a numeric suffix, then stored. Identities of one
+ * displayname, and the username from the network's userTemplate (see userTemplates.ts: at most 10
+ * characters of a-z 0-9 . _ -), made unique on the network with a numeric suffix, then stored. Identities of one
  * store are worked out one at a time, so two users set up at once never pick the same username.
  */
 const chains = new WeakMap<PuppetStore, Promise<unknown>>();
@@ -41,7 +42,7 @@ async function pick(
   if (stored !== undefined) return { nick: stored.nick, username: stored.username };
   const localpart = userId.slice(1, userId.indexOf(":"));
   const nick = renderNick(network.nickTemplate, { localpart, displayname: await displayname() }, 30);
-  const base = (localpart.toLowerCase().replace(/[^a-z0-9]/g, "") || "matrix").slice(0, 10);
+  const base = renderUsername(network.face.templates.userTemplate, userId);
   let username = base;
   for (let i = 1; await puppets.usernameTaken(network.id, username, userId); i++) {
     const suffix = String(i);

@@ -21,6 +21,7 @@ import type { Clock } from "../irc/pacedQueue";
 import type { Logger } from "../observability/logger";
 import type { PuppetStore } from "../store/store";
 import { errorText } from "../errors";
+import { userFace } from "./puppetFace";
 
 export interface PuppetRegistryDeps {
   readonly network: NetworkContext;
@@ -124,10 +125,12 @@ export class PuppetRegistry {
     if (existing !== undefined && !existing.isClosed) return { ok: true, connection: existing };
     if (existing === undefined && this.connections.size >= network.limits.maxConnections) return { ok: false, reason: fullReason(network), why: "limit" };
     if (!this.lastActive.has(userId)) this.lastActive.set(userId, this.deps.clock.now());
+    const face = userFace(network.face, userId);
     const connection = new IrcConnection({
       id: `${network.id}/${userId}`,
-      server: network.server,
-      realname: userId,
+      server: face.bindAddress === undefined ? network.server : { ...network.server, bindAddress: face.bindAddress },
+      realname: face.realname,
+      ...(face.webirc === undefined ? {} : { webirc: face.webirc }),
       pacing: network.pacing,
       keepalive: network.keepalive,
       reconnect: network.reconnect,
