@@ -41,6 +41,9 @@ import { PmGuard } from "../pms/pmGuard";
 import { IrcBot } from "./ircBot";
 import type { ChannelActors } from "../fromMatrix/context";
 import { safeParam, stripFormatting } from "../irc/lines";
+import { Removals } from "../rooms/removals";
+import { onJoinRefused } from "../fromIrc/joinRefused";
+import { connectionRefusedReason, quitReason } from "../rooms/removalReasons";
 
 export interface NetworkBridgeDeps {
   readonly network: NetworkContext;
@@ -101,6 +104,8 @@ export class NetworkBridge {
         selfJoined: (connection, channel) => {
           this.gaps.joined(connection, channel);
           this.watch.joined(connection, channel);
+          const userId = this.userByConnection.get(connection.id);
+          if (userId !== undefined) this.ctx.removals.joined(userId, this.roomIdsOf(channel), channel);
         },
         handover: () => metrics.brokerHandovers.inc({ network: network.id }),
         duplicate: () => metrics.brokerDuplicates.inc({ network: network.id }),
@@ -134,6 +139,7 @@ export class NetworkBridge {
       roster: this.feed.roster,
       access: deps.access,
       notice: deps.notice,
+      removals: new Removals({ api: deps.api, queues: deps.queues, botUserId: deps.botUserId }),
       puppetsIn: (channel) => {
         const folded = this.feed.fold(channel);
         const inIt: { userId: string; nick: string; hostmask: string | undefined }[] = [];
@@ -190,6 +196,9 @@ export class NetworkBridge {
       gate: this.scheduler,
       dropped: (userId, text) => deps.notify(userId, text),
       keys: keyBook,
+      quitted: (userId, channels) => {
+        if (network.kickOn.userQuit) this.removeFromChannels(userId, channels, quitReason(network.name, network.id));
+      },
     });
     this.bot = network.bot.enabled
       ? new IrcBot({
@@ -229,6 +238,31 @@ export class NetworkBridge {
    */
   roomAdded(room: RoomRecord): void {
     this.watch.roomAdded(room);
+  }
+
+  /**
+   * A Matrix user joined a bridged room but cannot get a connection (`reason`): with
+   * kickOn.channelJoinFailure they are removed from it, with the reason (true); else false.
+   */
+  removeFromRoom(roomId: string, userId: string, reason: string): boolean {
+    if (!this.deps.network.kickOn.channelJoinFailure) return false;
+    this.ctx.removals.kick(userId, [roomId], reason);
+    return true;
+  }
+
+  /**
+   * Removes the user from the bridged rooms of their channels (after !quit, or a connection refused
+   * for good). Every room of the network a user is in is one of their channels' rooms: joining a
+   * room joins its channel, and a refused JOIN removes them from its rooms (kickOn.channelJoinFailure);
+   * with that off, a room whose channel refused them is not among them.
+   */
+  private removeFromChannels(userId: string, channels: readonly string[], reason: string): void {
+    const roomIds = new Set(channels.flatMap((channel) => this.roomIdsOf(channel)));
+    this.ctx.removals.kick(userId, [...roomIds], reason);
+  }
+
+  private roomIdsOf(channel: string): string[] {
+    return this.deps.rooms.roomsFor(this.deps.network.id, this.feed.fold(channel)).map((r) => r.roomId);
   }
 
   /** See GapFiller.history. */
@@ -296,6 +330,7 @@ export class NetworkBridge {
       this.countConnections();
       if (e.willReconnect || e.fatal) metrics.ircDisconnects.inc({ network: network.id, throttled: String(e.throttled) });
       log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
+      if (e.fatal && network.kickOn.ircConnectionFailure) this.removeFromChannels(userId, connection.channelNames, connectionRefusedReason(network.name, e.reason));
       if (e.fatal) this.news.refused(userId, e.reason);
       else if (e.willReconnect) this.news.dropped(userId, e.reason);
       else this.news.forget(userId);
@@ -317,6 +352,17 @@ export class NetworkBridge {
     connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
     connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));
     connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
+    connection.on("joinRefused", (e) => {
+      // Refused: not rejoined after a reconnect or a restart (no rejoin loop); the user joins again to retry.
+      connection.forget(e.channel);
+      this.persist(userId);
+      log.info("IRC server refused a JOIN", { user: userId, network: network.id, channel: e.channel, numeric: e.numeric });
+      const user = { userId, nick: connection.nick, hostmask: connection.hostmask };
+      // Removed from no room: told in the admin room, unless a !join asked and gets the answer.
+      onJoinRefused(user, e, this.ctx, () => {
+        if (!e.answered) this.news.serverSaid(userId, `${e.channel}: ${e.reason}`);
+      });
+    });
   }
 
   /** A message to a user's own connection: a private message, for the fromIrc handler. */

@@ -19,6 +19,8 @@ import type { ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentia
 import { refusalIn } from "./serverWords";
 import { errorText } from "../errors";
 import { refusalOfError, refusalOfNumeric } from "./refusal";
+import { PendingJoins } from "./joinRefusals";
+import { foldCase } from "./casemapping";
 
 export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials } from "./connectionTypes";
 
@@ -63,6 +65,10 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
   /** The server's mode syntax and how it shows us (see serverView.ts). */
   private readonly view = new ServerView();
+  /** JOINs written and not answered yet, to tell their refusals apart (see joinRefusals.ts). */
+  private readonly joins = new PendingJoins((name) => foldCase(name, this.casemapping), () => this.clock.now());
+  /** The server line being handled refused one of our JOINs (reported as joinRefused). */
+  private lineRefusedJoin = false;
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -312,6 +318,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private write(line: string): void {
     if (this.client === undefined || this.state !== "registered") throw new Error("not connected");
     this.client.raw(line);
+    if (/^(@\S+ +)?JOIN /i.test(line)) this.joins.wrote(parseIrcLine(line));
   }
 
   private lost(client: Client): void {
@@ -324,6 +331,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const now = this.clock.now();
     const wasRegistered = this.registeredAt !== undefined;
     this.queue.pause();
+    this.joins.clear();
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
     this.requests.failAll(`the connection was lost (${reason})`);
     if (refusal !== undefined) this.options.gate.report(this.id, { kind: "throttled", reason });
@@ -423,13 +431,20 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       // A refused message answers the oldest one waiting for that target; one nobody waits for any
       // more (the server has no echo) is reported on its own. Either way its sender is told.
       if (refusal !== undefined && !this.echoes.settle(refusal.target, refusal)) this.emit("refused", refusal);
-      this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel), attributed: refusal !== undefined });
+      // A refused JOIN was reported as joinRefused: whoever handles that tells the user.
+      this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel), attributed: refusal !== undefined || this.lineRefusedJoin });
     });
     c.on("raw", (e: Raw) => {
       if (c !== this.client || e.from_server !== true) return;
       const line = parseIrcLine(str(e.line));
-      if (line !== undefined) this.view.heard(line);
-      if (line !== undefined) this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
+      this.lineRefusedJoin = false;
+      if (line === undefined) return;
+      this.view.heard(line);
+      const refusedJoin = this.joins.heard(line, c.user.nick);
+      const answered = this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
+      if (refusedJoin === undefined) return;
+      this.lineRefusedJoin = true;
+      this.emit("joinRefused", { ...refusedJoin, answered });
     });
     c.on("unknown command", (e: Raw) => {
       // Refusals of private messages irc-framework has no name for (+R, caller id): see refusal.ts.

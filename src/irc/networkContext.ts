@@ -28,6 +28,17 @@ export interface NetworkContext {
   readonly chanops: ChanopSettings;
   /** Set the IRC topic on statically mapped rooms too (portal rooms always get it). */
   readonly topicToMappedRooms: boolean;
+  /** When a Matrix user is removed from bridged rooms because IRC refused them (see the config's kickOn). */
+  readonly kickOn: KickOnSettings;
+}
+
+export interface KickOnSettings {
+  readonly channelJoinFailure: boolean;
+  readonly ircConnectionFailure: boolean;
+  readonly userQuit: boolean;
+  readonly channelBan: boolean;
+  /** Removals for an IRC ban are Matrix bans, lifted on a matching -b or a successful JOIN. */
+  readonly banInMatrix: boolean;
 }
 
 /** Private messages on one network (see the config's privateMessages). */
@@ -103,5 +114,12 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
       moderatorLevel: network.chanops.moderatorLevel,
     },
     topicToMappedRooms: network.topicSync.mappedRooms,
+    kickOn: {
+      channelJoinFailure: network.kickOn.channelJoinFailure,
+      ircConnectionFailure: network.kickOn.ircConnectionFailure,
+      userQuit: network.kickOn.userQuit,
+      channelBan: network.kickOn.channelBan,
+      banInMatrix: network.kickOn.banInMatrix,
+    },
   };
 }

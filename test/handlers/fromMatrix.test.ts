@@ -47,7 +47,7 @@ async function setup(extra = "") {
   const ctx: MatrixContext = {
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined }]]),
+    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false }]]),
     log: silentLogger(),
     metrics: createMetrics(),
     admin: {
