@@ -140,6 +140,7 @@ export class NetworkBridge {
       access: deps.access,
       notice: deps.notice,
       removals: new Removals({ api: deps.api, queues: deps.queues, botUserId: deps.botUserId }),
+      allPuppets: () => [...this.puppets.all()].map(([userId, connection]) => ({ userId, nick: connection.nick, hostmask: connection.hostmask })),
       puppetsIn: (channel) => {
         const folded = this.feed.fold(channel);
         const inIt: { userId: string; nick: string; hostmask: string | undefined }[] = [];

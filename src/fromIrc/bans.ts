@@ -3,26 +3,30 @@ import { channelBanReason } from "../rooms/removalReasons";
 import { roomsOf, type IrcContext } from "./context";
 
 /**
- * A ban (+b) whose mask matches a Matrix user's puppet in the channel (its nick!user@host, with the
- * server's casemapping): the room is told, naming the Matrix user, since IRC will not let them
- * back in, and with `kickOn.channelBan` the user is removed from the channel's rooms (banned there
- * with `kickOn.banInMatrix`, until a matching -b or their own successful JOIN: rooms/removals.ts).
- * Extended bans and CIDR masks are not matched (see irc/masks.ts). Returns the masks that matched
- * a puppet.
+ * A ban (+b) whose mask matches a Matrix user's puppet (its nick!user@host, with the server's
+ * casemapping): the room is told, naming the Matrix user, since IRC will not let them back in,
+ * and with `kickOn.channelBan` the user is removed from the channel's rooms (banned there with
+ * `kickOn.banInMatrix`, until a matching -b or their own successful JOIN: rooms/removals.ts).
+ * Every puppet of the network is matched, not only those in the channel now: the KICK that
+ * usually follows the ban may have reached the puppet's own connection first.
+ * Bans set by the bridge's own connections (a Matrix moderator's ban of a ghost, carried out on IRC)
+ * remove nobody: their mask was made for the ghost's IRC user. Extended bans and CIDR masks are not
+ * matched (see irc/masks.ts). Returns the masks that matched a puppet.
  */
 export function noticeBans(ctx: IrcContext, channel: string, by: string, masks: readonly string[]): Set<string> {
   const matched = new Set<string>();
-  const puppets = ctx.puppetsIn(channel);
+  const puppets = ctx.allPuppets();
   const rooms = roomsOf(ctx, channel);
   const { channelBan, banInMatrix } = ctx.network.kickOn;
+  const remove = channelBan && !ctx.isOurs(by);
   for (const mask of masks) {
     const hit = puppets.filter((p) => p.hostmask !== undefined && maskMatches(mask, p.hostmask, ctx.network.channels.mapping));
     if (hit.length === 0) continue;
     matched.add(mask);
     const who = hit.map((p) => `${p.userId} (${p.nick} on IRC)`).join(", ");
-    const removed = channelBan ? " They are removed from this room." : "";
+    const removed = remove ? " They are removed from this room." : "";
     for (const room of rooms) ctx.notice(room.roomId, `${by} banned ${mask} from ${channel} on IRC. This matches ${who}: they cannot rejoin the channel while the ban stands.${removed}`);
-    if (!channelBan) continue;
+    if (!remove) continue;
     const roomIds = rooms.map((r) => r.roomId);
     const reason = channelBanReason(channel, by, mask);
     for (const p of hit) {
