@@ -285,4 +285,21 @@ describe("Matrix -> IRC handlers", () => {
     assert.deepEqual(kept.map(({ entry: e }) => [e.eventId, e.sender, e.kind, e.body]), [["$durable", ALICE, "privmsg", "durable"]]);
     assert.equal(order.pending(`${network.id}\0#chan`), 1, "the repeated event was not handed to IRC again");
   });
+  it("a user who joins a room but can get no connection is removed from it with the reason (kickOn.channelJoinFailure), else the room is told", async () => {
+    for (const removes of [true, false]) {
+      const { ctx, network, puppets, notices } = await setup();
+      puppets.ensure(ALICE);
+      await puppets.quit(ALICE);
+      const removed: string[] = [];
+      const runtime = ctx.networks.get(network.id) ?? assert.fail("no runtime");
+      const withRemoval: MatrixContext = {
+        ...ctx,
+        networks: new Map([[network.id, { ...runtime, removeFromRoom: (roomId: string, userId: string, reason: string) => (removed.push(`${roomId} ${userId} ${reason}`), removes) }]]),
+      };
+      routeMatrixEvent(member(ALICE, "join", undefined), withRemoval);
+      assert.deepEqual(removed, [`${ROOM} ${ALICE} You cannot be connected to TestNet: you left TestNet with !quit; send !reconnect testnet in your admin room with the bridge bot to connect again.`]);
+      assert.deepEqual(notices, removes ? [] : [`${ROOM} ${ALICE} cannot be connected to IRC: you left TestNet with !quit; send !reconnect testnet in your admin room with the bridge bot to connect again.`]);
+      puppets.closeAll("test over");
+    }
+  });
 });
