@@ -43,6 +43,7 @@ import type { ChannelActors } from "../fromMatrix/context";
 import { safeParam, stripFormatting } from "../irc/lines";
 import { Removals } from "../rooms/removals";
 import { onJoinRefused } from "../fromIrc/joinRefused";
+import { onOwnBan } from "../fromIrc/bans";
 import { connectionRefusedReason, quitReason } from "../rooms/removalReasons";
 
 export interface NetworkBridgeDeps {
@@ -140,7 +141,6 @@ export class NetworkBridge {
       access: deps.access,
       notice: deps.notice,
       removals: new Removals({ api: deps.api, queues: deps.queues, botUserId: deps.botUserId }),
-      allPuppets: () => [...this.puppets.all()].map(([userId, connection]) => ({ userId, nick: connection.nick, hostmask: connection.hostmask })),
       puppetsIn: (channel) => {
         const folded = this.feed.fold(channel);
         const inIt: { userId: string; nick: string; hostmask: string | undefined }[] = [];
@@ -353,6 +353,7 @@ export class NetworkBridge {
     connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
     connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));
     connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
+    connection.on("mode", (e) => onOwnBan({ userId, nick: connection.nick, hostmask: connection.hostmask }, e, this.ctx));
     connection.on("joinRefused", (e) => {
       // Refused: not rejoined after a reconnect or a restart (no rejoin loop); the user joins again to retry.
       connection.forget(e.channel);

@@ -55,8 +55,6 @@ export interface IrcContext {
   notice(roomId: string, text: string): void;
   /** The Matrix users whose puppets are in the channel, with their nick and full hostmask (when known). */
   puppetsIn(channel: string): readonly PuppetInChannel[];
-  /** Every Matrix user's puppet on the network (in the channel or not, e.g. kicked a moment ago). */
-  allPuppets(): readonly PuppetInChannel[];
   /** Removing Matrix users from rooms because IRC refused or banned them (rooms/removals.ts). */
   readonly removals: Removals;
   /** The channel's key changed (a string) or was removed: kept for joins and rejoins. Never logged. */

@@ -4,6 +4,8 @@ import type { ChannelEvent } from "../../src/broker/channelEvent";
 import { NetworkBridge } from "../../src/bridge/networkBridge";
 import { parseConfig } from "../../src/config/load";
 import { onJoinRefused } from "../../src/fromIrc/joinRefused";
+import { onOwnBan } from "../../src/fromIrc/bans";
+import type { ModeEvent } from "../../src/irc/events";
 import type { JoinRefusal } from "../../src/irc/joinRefusals";
 import { buildNetworkContext } from "../../src/irc/networkContext";
 import { systemClock } from "../../src/irc/pacedQueue";
@@ -139,36 +141,45 @@ describe("a refused JOIN removes the user from the channel's rooms", () => {
 
 describe("an IRC ban (+b) matching a puppet removes its user", () => {
   /** One ban change: "+b" or "-b" of a mask. */
-  const mode = (by: string, change: "+b" | "-b", mask: string): ChannelEvent => {
+  const mode = (by: string, change: "+b" | "-b", mask: string): ModeEvent & { type: "mode" } => {
     const changes = [{ mode: "b", add: change === "+b", kind: "list" as const, param: mask }];
-    return { type: "mode", channel: "#chan", e: { ...base, by, channel: "#chan", changes } };
+    return { type: "mode", ...base, by, channel: "#chan", changes };
+  };
+  const alice = { userId: ALICE, nick: "Alice[m]", hostmask: "Alice[m]!alice@matrix.example.org" };
+  /** The ban as Alice's own connection hears it, and as the channel's reader delivers it. */
+  const heard = async (s: Awaited<ReturnType<typeof ircScene>>, e: ModeEvent & { type: "mode" }) => {
+    const from = s.api.calls.length;
+    onOwnBan(alice, e, s.ctx);
+    await s.run({ type: "mode", channel: e.channel, e });
+    return acts(s.api.calls.slice(from));
   };
 
   it("a Matrix ban in every room, lifted by a -b of that mask (after a KICK, which does not undo it)", async () => {
     const s = await ircScene();
     joined(s);
-    const banned = acts(await s.run(mode("op", "+b", "*!*@matrix.example.org")));
+    const banned = await heard(s, mode("op", "+b", "*!*@matrix.example.org"));
     assert.equal(banned.length, 2);
     for (const c of banned) assert.match(c, /^ban !(portal|mapped):example\.org @ircbot:example\.org @alice:example\.org Banned on IRC: op banned \*!\*@matrix\.example\.org from #chan\. When the ban is lifted, !join #chan/);
     for (const room of [PORTAL, MAPPED]) s.api.given(room, "m.room.member", { membership: "ban" }, ALICE);
     const kick: ChannelEvent = { type: "kick", channel: "#chan", e: { ...base, by: "op", nick: "Alice[m]", channel: "#chan", reason: "out" } };
     assert.deepEqual(acts(await s.run(kick)), []);
-    assert.deepEqual(acts(await s.run(mode("op", "-b", "*!*@elsewhere.example"))), [], "another mask lifts nothing");
-    const lifted = acts(await s.run(mode("op", "-b", "*!*@MATRIX.example.org")));
+    assert.deepEqual(await heard(s, mode("op", "-b", "*!*@elsewhere.example")), [], "another mask lifts nothing");
+    const lifted = await heard(s, mode("op", "-b", "*!*@MATRIX.example.org"));
     assert.deepEqual(lifted.map((c) => c.split(" ").slice(0, 4).join(" ")), [`unban ${MAPPED} ${BOT} ${ALICE}`, `unban ${PORTAL} ${BOT} ${ALICE}`]);
   });
 
-  it("with banInMatrix off a kick; with channelBan off, or a ban the bridge itself set, nobody is removed", async () => {
+  it("with banInMatrix off a kick; with channelBan off, a ban the bridge itself set, or another mask, nobody is removed", async () => {
     const kickOnly = await ircScene(", kickOn: { banInMatrix: false }");
     joined(kickOnly);
-    const kicks = acts(await kickOnly.run(mode("op", "+b", "alice[m]")));
+    const kicks = await heard(kickOnly, mode("op", "+b", "alice[m]"));
     assert.deepEqual(kicks.map((c) => c.split(" ").slice(0, 4).join(" ")), [`kick ${MAPPED} ${BOT} ${ALICE}`, `kick ${PORTAL} ${BOT} ${ALICE}`]);
     const off = await ircScene(", kickOn: { channelBan: false }");
     joined(off);
-    assert.deepEqual(acts(await off.run(mode("op", "+b", "alice[m]"))), []);
+    assert.deepEqual(await heard(off, mode("op", "+b", "alice[m]")), []);
     const ours = await ircScene();
     joined(ours);
-    assert.deepEqual(acts(await ours.run(mode("matrixbridge", "+b", "*!*@matrix.example.org"))), [], "a Matrix moderator's ban of a ghost, carried out by the bot");
+    assert.deepEqual(await heard(ours, mode("matrixbridge", "+b", "*!*@matrix.example.org")), [], "a Matrix moderator's ban of a ghost, carried out by the bot");
+    assert.deepEqual(await heard(ours, mode("op", "+b", "bob!*@*")), []);
   });
 });
 

@@ -96,7 +96,6 @@ export async function ircScene(extra = "") {
     notice: (roomId, text) => api.calls.push(`notice ${roomId} ${text}`),
     removals: new Removals({ api, queues, botUserId: BOT }),
     puppetsIn: () => puppetsIn,
-    allPuppets: () => puppetsIn,
     channelKey: (channel, key) => {
       if (key === undefined) keys.delete(fold(channel));
       else keys.set(fold(channel), key);

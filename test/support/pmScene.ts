@@ -150,7 +150,6 @@ export async function pmScene(options: PmSceneOptions = {}) {
     access: new RoomAccess({ api, queues, records, powerLevels: new PowerLevelSync({ api, queues, records, botUserId: BOT, clock, log }), botUserId: BOT }),
     notice: () => undefined,
     puppetsIn: () => [],
-    allPuppets: () => [],
     channelKey: () => undefined,
   };
   /** Lets every queue run dry (room operations may queue more, and sends follow outbox writes). */
