@@ -15,6 +15,14 @@ export interface RefusedUser {
  * reason and what would let them in; a ban (474) is a Matrix ban with `kickOn.banInMatrix` (see
  * rooms/removals.ts), so that they cannot come back to the room while it stands. `untold` runs
  * when this removed them from no room (so they are told some other way, if nobody asked).
+ *
+ * Guarantee: a user whose puppet the channel refused does not stay in its rooms; every join of a
+ * room (a rejoin too) sends a JOIN, so goes through this same gate. Not guaranteed: the window
+ * between the user's Matrix join and the bot's removal (the JOIN's round trip to the IRC server
+ * plus the kick; 0.15-0.6 s measured on Ergo, test/e2e/refusedJoins.test.ts). IRC messages the
+ * bridge delivers to the room in that window are visible to them (the room's history is visible
+ * from a member's join, so nothing from before it). A Matrix ban (IRC bans, banInMatrix) closes
+ * that window for later rejoins.
  */
 export function onJoinRefused(user: RefusedUser, e: JoinRefusal, ctx: IrcContext, untold: () => void): void {
   const rooms = roomsOf(ctx, e.channel).map((r) => r.roomId);
