@@ -273,6 +273,7 @@ export class App {
           history: (channel: string, since: number) => bridge.history(channel, since),
           actors: bridge.actors,
           noteTopic: (roomId: string, topic: string) => bridge.noteTopic(roomId, topic),
+          removeFromRoom: (roomId: string, userId: string, reason: string) => bridge.removeFromRoom(roomId, userId, reason),
           bridge,
         },
       ]),

@@ -49,6 +49,10 @@ import { versionReply } from "../puppets/puppetFace";
 
 /** A connection answers at most one CTCP request this often. */
 const CTCP_REPLY_INTERVAL_MS = 5000;
+import { Removals } from "../rooms/removals";
+import { onJoinRefused } from "../fromIrc/joinRefused";
+import { onOwnBan } from "../fromIrc/bans";
+import { connectionRefusedReason, quitReason } from "../rooms/removalReasons";
 
 export interface NetworkBridgeDeps {
   readonly network: NetworkContext;
@@ -115,6 +119,8 @@ export class NetworkBridge {
         selfJoined: (connection, channel) => {
           this.gaps.joined(connection, channel);
           this.watch.joined(connection, channel);
+          const userId = this.userByConnection.get(connection.id);
+          if (userId !== undefined) this.ctx.removals.joined(userId, this.roomIdsOf(channel), channel);
         },
         handover: () => metrics.brokerHandovers.inc({ network: network.id }),
         duplicate: () => metrics.brokerDuplicates.inc({ network: network.id }),
@@ -148,6 +154,7 @@ export class NetworkBridge {
       roster: this.feed.roster,
       access: deps.access,
       notice: deps.notice,
+      removals: new Removals({ api: deps.api, queues: deps.queues, botUserId: deps.botUserId }),
       puppetsIn: (channel) => {
         const folded = this.feed.fold(channel);
         const inIt: { userId: string; nick: string; hostmask: string | undefined }[] = [];
@@ -199,6 +206,9 @@ export class NetworkBridge {
       dropped: (userId, text) => deps.notify(userId, text),
       access: deps.accessPolicy,
       keys: keyBook,
+      quitted: (userId, channels) => {
+        if (network.kickOn.userQuit) this.removeFromChannels(userId, channels, quitReason(network.name, network.id));
+      },
     });
     this.bot = network.bot.enabled
       ? new IrcBot({
@@ -277,6 +287,31 @@ export class NetworkBridge {
     });
   }
 
+  /**
+   * A Matrix user joined a bridged room but cannot get a connection (`reason`): with
+   * kickOn.channelJoinFailure they are removed from it, with the reason (true); else false.
+   */
+  removeFromRoom(roomId: string, userId: string, reason: string): boolean {
+    if (!this.deps.network.kickOn.channelJoinFailure) return false;
+    this.ctx.removals.kick(userId, [roomId], reason);
+    return true;
+  }
+
+  /**
+   * Removes the user from the bridged rooms of their channels (after !quit, or a connection refused
+   * for good). Every room of the network a user is in is one of their channels' rooms: joining a
+   * room joins its channel, and a refused JOIN removes them from its rooms (kickOn.channelJoinFailure);
+   * with that off, a room whose channel refused them is not among them.
+   */
+  private removeFromChannels(userId: string, channels: readonly string[], reason: string): void {
+    const roomIds = new Set(channels.flatMap((channel) => this.roomIdsOf(channel)));
+    this.ctx.removals.kick(userId, [...roomIds], reason);
+  }
+
+  private roomIdsOf(channel: string): string[] {
+    return this.deps.rooms.roomsFor(this.deps.network.id, this.feed.fold(channel)).map((r) => r.roomId);
+  }
+
   /** See GapFiller.history. */
   history(channel: string, since: number): Promise<readonly MessageEvent[] | undefined> {
     return this.gaps.history(channel, since);
@@ -344,6 +379,7 @@ export class NetworkBridge {
       this.countConnections();
       if (e.willReconnect || e.fatal) metrics.ircDisconnects.inc({ network: network.id, throttled: String(e.throttled) });
       log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
+      if (e.fatal && network.kickOn.ircConnectionFailure) this.removeFromChannels(userId, connection.channelNames, connectionRefusedReason(network.name, e.reason));
       if (e.fatal) this.news.refused(userId, e.reason);
       else if (e.willReconnect) this.news.dropped(userId, e.reason);
       else this.news.forget(userId);
@@ -367,6 +403,18 @@ export class NetworkBridge {
     connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
     connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));
     connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
+    connection.on("mode", (e) => onOwnBan({ userId, nick: connection.nick, hostmask: connection.hostmask }, e, this.ctx));
+    connection.on("joinRefused", (e) => {
+      // Refused: not rejoined after a reconnect or a restart (no rejoin loop); the user joins again to retry.
+      connection.forget(e.channel);
+      this.persist(userId);
+      log.info("IRC server refused a JOIN", { user: userId, network: network.id, channel: e.channel, numeric: e.numeric });
+      const user = { userId, nick: connection.nick, hostmask: connection.hostmask };
+      // Removed from no room: told in the admin room, unless a !join asked and gets the answer.
+      onJoinRefused(user, e, this.ctx, () => {
+        if (!e.answered) this.news.serverSaid(userId, `${e.channel}: ${e.reason}`);
+      });
+    });
     const ctcp = {
       version: versionReply(this.deps.version ?? "unknown", network.face.domain),
       reply: (nick: string, text: string) => void connection.send("NOTICE", [nick, text]),

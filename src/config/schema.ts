@@ -210,6 +210,22 @@ const networkSchema = obj("One IRC network.", {
     ),
     },
   ),
+  kickOn: obj(
+    "When the bridge removes a Matrix user from bridged rooms because IRC does not let their own connection in (so nobody reads a channel IRC refused them). The removal says why, in the server's words, and what would let them in.",
+    {
+      channelJoinFailure: bool.withDefault(
+        "Remove a user from a channel's rooms when the server refuses their JOIN (full, invite-only, banned, wrong key, registered nicks only, TLS only, operators only...), or from a room when they cannot get a connection at all.",
+        true,
+      ),
+      ircConnectionFailure: bool.withDefault("Remove a user from every bridged room of the network when the server refuses their connection for good (banned, K-lined, G-lined).", true),
+      userQuit: bool.withDefault("Remove a user from every bridged room of the network when they leave it with !quit.", true),
+      channelBan: bool.withDefault("Remove a user from a channel's rooms when a ban (+b) set on IRC matches their connection's nick!user@host.", true),
+      banInMatrix: bool.withDefault(
+        "Make the removal for an IRC ban (channelBan, or a JOIN refused as banned) a Matrix ban of the user in the room, so that they cannot rejoin it even for a moment while the IRC ban stands. Lifted when the bridge hears a -b that matches them, or when they get back into the channel with !join.",
+        true,
+      ),
+    },
+  ),
   topicSync: obj("Which rooms get the IRC topic.", {
     mappedRooms: bool.withDefault("Also set the IRC topic as the topic of statically mapped rooms (portal rooms always get it).", false),
   }),

@@ -6,6 +6,7 @@ import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { ChannelRoster } from "../rooms/channelRoster";
 import type { RoomAccess } from "../rooms/roomAccess";
+import type { Removals } from "../rooms/removals";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { PendingSend } from "../rooms/pendingSends";
 import type { RoomQueues } from "../rooms/roomQueues";
@@ -54,6 +55,8 @@ export interface IrcContext {
   notice(roomId: string, text: string): void;
   /** The Matrix users whose puppets are in the channel, with their nick and full hostmask (when known). */
   puppetsIn(channel: string): readonly PuppetInChannel[];
+  /** Removing Matrix users from rooms because IRC refused or banned them (rooms/removals.ts). */
+  readonly removals: Removals;
   /** The channel's key changed (a string) or was removed: kept for joins and rejoins. Never logged. */
   channelKey(channel: string, key: string | undefined): void;
 }

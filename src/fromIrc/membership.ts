@@ -73,6 +73,7 @@ export const onNick: IrcHandler<"nick"> = ({ ev }, ctx) => {
 /**
  * A kick: a kicked IRC user's ghost is kicked from the rooms by the bot, with the reason; a kicked
  * Matrix user (their puppet was kicked) is kicked from the rooms too, so Matrix shows what IRC did.
+ * A Matrix user the bridge already banned for an IRC ban (+b before the KICK) stays banned.
  * Either way the level the bridge gave them for their prefix modes goes back to the room default,
  * so a kicked op does not come back to the room as a moderator.
  */
@@ -87,6 +88,8 @@ export const onKick: IrcHandler<"kick"> = ({ ev }, ctx) => {
     ctx.queues.enqueue(room.roomId, {
       what: `kick of ${nick}`,
       run: async () => {
+        // Banned on Matrix by the bridge for an IRC ban (the +b came first): a kick would lift that ban.
+        if (user !== undefined && ctx.removals.holdsBan(room.roomId, user)) return;
         try {
           await ctx.api.kick(room.roomId, ctx.botUserId, target, text);
           ctx.ghosts.forget(room.roomId, target);

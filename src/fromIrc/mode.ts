@@ -1,5 +1,5 @@
 import type { ModeChange } from "../irc/modes";
-import { noticeBans } from "./bans";
+import { liftBans, noticeBans } from "./bans";
 import { ROOM_MODES, syncChannelModes } from "./channelModes";
 import { roomsOf, type IrcHandler } from "./context";
 import { syncNick } from "./powerLevels";
@@ -8,7 +8,7 @@ import { syncNick } from "./powerLevels";
  * A channel MODE (already applied to the roster): prefix changes move the power levels of the
  * users behind the nicks (batched per room); +m/-m, +i/+k, +s/+p change the room (channelModes.ts);
  * a key is kept for rejoining, or forgotten on -k; a ban matching a Matrix user's puppet is told to
- * the room; other changes are shown as a short notice when the network's chanops.modeNotices is on
+ * the room and removes the user (bans.ts), a -b lifts the Matrix bans the bridge set for it; other changes are shown as a short notice when the network's chanops.modeNotices is on
  * (a key never is).
  */
 export const onMode: IrcHandler<"mode"> = ({ ev }, ctx) => {
@@ -22,6 +22,7 @@ export const onMode: IrcHandler<"mode"> = ({ ev }, ctx) => {
   syncChannelModes(ctx, ev.channel, new Set(changes.map((c) => c.mode)));
   const bans = changes.filter((c) => c.add && c.mode === "b" && c.kind === "list" && c.param !== undefined).map((c) => c.param ?? "");
   const told = noticeBans(ctx, ev.channel, by, bans);
+  liftBans(ctx, ev.channel, changes.filter((c) => !c.add && c.mode === "b" && c.kind === "list" && c.param !== undefined).map((c) => c.param ?? ""));
   if (!ctx.network.chanops.modeNotices) return;
   const rest = changes.filter((c) => c.kind !== "prefix" && !ROOM_MODES.has(c.mode) && !(c.mode === "b" && c.param !== undefined && told.has(c.param)));
   if (rest.length === 0) return;

@@ -43,6 +43,11 @@ export interface NetworkRuntime {
   readonly actors: ChannelActors;
   /** A Matrix user set the room's topic: IRC's echo of it need not be mirrored back to the room. */
   noteTopic(roomId: string, topic: string): void;
+  /**
+   * A user joined a bridged room but cannot get a connection: removed from it with the reason when
+   * the network's kickOn.channelJoinFailure is on (true), else left there (false).
+   */
+  removeFromRoom(roomId: string, userId: string, reason: string): boolean;
 }
 
 /** The admin rooms, as the Matrix handlers see them (src/admin/). The promises never reject. */

@@ -47,7 +47,10 @@ export const onMember: MatrixHandler = (event, ctx) => {
     runtime.puppets.touch(target);
     const ensured = runtime.puppets.ensure(target);
     if (!ensured.ok) {
-      ctx.notice(roomId, `${target} cannot be connected to IRC: ${ensured.reason}.`);
+      // No connection, no channel: out of the room (kickOn.channelJoinFailure), else the room is told.
+      if (!runtime.removeFromRoom(roomId, target, `You cannot be connected to ${runtime.network.name}: ${ensured.reason}.`)) {
+        ctx.notice(roomId, `${target} cannot be connected to IRC: ${ensured.reason}.`);
+      }
       return;
     }
     // From a static mapping's room: with the mapping's key, if it has one (never from a portal).

@@ -20,6 +20,8 @@ import type { ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentia
 import { refusalIn } from "./serverWords";
 import { errorText } from "../errors";
 import { refusalOfError, refusalOfNumeric } from "./refusal";
+import { PendingJoins } from "./joinRefusals";
+import { foldCase } from "./casemapping";
 
 export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair, WebircLine } from "./connectionTypes";
 
@@ -66,6 +68,10 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private readonly view = new ServerView();
   /** Both ends of the socket while it is open (what the bridge's ident server looks up). */
   private pair: SocketPair | undefined;
+  /** JOINs written and not answered yet, to tell their refusals apart (see joinRefusals.ts). */
+  private readonly joins = new PendingJoins((name) => foldCase(name, this.casemapping), () => this.clock.now());
+  /** The server line being handled refused one of our JOINs (reported as joinRefused). */
+  private lineRefusedJoin = false;
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -337,6 +343,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private write(line: string): void {
     if (this.client === undefined || this.state !== "registered") throw new Error("not connected");
     this.client.raw(line);
+    if (/^(@\S+ +)?JOIN /i.test(line)) this.joins.wrote(parseIrcLine(line));
   }
 
   private lost(client: Client): void {
@@ -350,6 +357,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const now = this.clock.now();
     const wasRegistered = this.registeredAt !== undefined;
     this.queue.pause();
+    this.joins.clear();
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
     this.requests.failAll(`the connection was lost (${reason})`);
     if (refusal !== undefined) this.options.gate.report(this.id, { kind: "throttled", reason });
@@ -442,7 +450,6 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     });
     c.on("irc error", (e: Raw) => {
       const reason = str(e.reason) || str(e.error);
-      if (str(e.error) === "bad_channel_key") this.keyRefused(str(e.channel));
       // ERROR (error "irc") and a network ban explain why the socket closes next.
       if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") this.lastError = reason;
       // A refused message (cannot send to channel, no such nick) answers the oldest one waiting.
@@ -450,13 +457,22 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       // A refused message answers the oldest one waiting for that target; one nobody waits for any
       // more (the server has no echo) is reported on its own. Either way its sender is told.
       if (refusal !== undefined && !this.echoes.settle(refusal.target, refusal)) this.emit("refused", refusal);
-      this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel), attributed: refusal !== undefined });
+      // A refused JOIN was reported as joinRefused: whoever handles that tells the user.
+      this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel), attributed: refusal !== undefined || this.lineRefusedJoin });
     });
     c.on("raw", (e: Raw) => {
       if (c !== this.client || e.from_server !== true) return;
       const line = parseIrcLine(str(e.line));
-      if (line !== undefined) this.view.heard(line);
-      if (line !== undefined) this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
+      this.lineRefusedJoin = false;
+      if (line === undefined) return;
+      this.view.heard(line);
+      const refusedJoin = this.joins.heard(line, c.user.nick);
+      const answered = this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
+      if (refusedJoin === undefined) return;
+      this.lineRefusedJoin = true;
+      // Before joinRefused: its handler forgets the channel, and with it which key was used.
+      if (refusedJoin.numeric === "475") this.keyRefused(refusedJoin.channel);
+      this.emit("joinRefused", { ...refusedJoin, answered });
     });
     c.on("unknown command", (e: Raw) => {
       // Refusals of private messages irc-framework has no name for (+R, caller id): see refusal.ts.

@@ -6,6 +6,7 @@ import type { ForwardedEvents } from "./clientEvents";
 import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
 import type { Clock, PacingSettings } from "./pacedQueue";
 import type { IrcRefusal } from "./refusal";
+import type { JoinRefusal } from "./joinRefusals";
 
 /** The part of the network's connect scheduler a connection uses (see connectScheduler.ts). */
 export interface ConnectGate {
@@ -102,6 +103,12 @@ export interface ConnectionEvents extends ForwardedEvents {
    * connections; the network's connect scheduler backs off before this one tries again.
    */
   closed: (e: { readonly reason: string; readonly fatal: boolean; readonly willReconnect: boolean; readonly throttled: boolean }) => void;
+  /**
+   * The server refused one of our JOINs (any refusal numeric: full, invite-only, banned, wrong key,
+   * registered nicks only...). `answered`: the refusal answered a request (a `!join`), whose
+   * caller tells the user. The connection still lists the channel for rejoining: see forget().
+   */
+  joinRefused: (e: JoinRefusal & { readonly answered: boolean }) => void;
   /** The server logged us in to an account (SASL, or NickServ after registration). */
   loggedIn: (account: string, via: "sasl" | "nickserv") => void;
   /** SASL login failed (wrong password, unsupported); the connection goes on without an account. */

@@ -36,6 +36,17 @@ export interface NetworkContext {
   readonly topicToMappedRooms: boolean;
   /** How users' connections present themselves: username, realname, IPv6 address, WEBIRC, CTCP VERSION. */
   readonly face: PuppetFace;
+  /** When a Matrix user is removed from bridged rooms because IRC refused them (see the config's kickOn). */
+  readonly kickOn: KickOnSettings;
+}
+
+export interface KickOnSettings {
+  readonly channelJoinFailure: boolean;
+  readonly ircConnectionFailure: boolean;
+  readonly userQuit: boolean;
+  readonly channelBan: boolean;
+  /** Removals for an IRC ban are Matrix bans, lifted on a matching -b or a successful JOIN. */
+  readonly banInMatrix: boolean;
 }
 
 /** Private messages on one network (see the config's privateMessages). */
@@ -114,5 +125,12 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
     },
     topicToMappedRooms: network.topicSync.mappedRooms,
     face: buildPuppetFace(network, domain),
+    kickOn: {
+      channelJoinFailure: network.kickOn.channelJoinFailure,
+      ircConnectionFailure: network.kickOn.ircConnectionFailure,
+      userQuit: network.kickOn.userQuit,
+      channelBan: network.kickOn.channelBan,
+      banInMatrix: network.kickOn.banInMatrix,
+    },
   };
 }

@@ -4,6 +4,7 @@
  * RFC 1459/2812 as Ergo, InspIRCd, Solanum and UnrealIRCd send them; each expectation checks the
  * nick or channel a reply names, so an unrelated reply is not taken for the answer.
  */
+import { JOIN_REFUSALS } from "./joinRefusals";
 import { isErrorLine, isNumeric, type IrcLine } from "./ircLine";
 import type { IrcRequest, Viewpoint } from "./requests";
 
@@ -46,7 +47,7 @@ export function whoisRequest(nick: string): IrcRequest {
   };
 }
 
-const JOIN_ERRORS = new Set(["403", "405", "437", "471", "473", "474", "475", "476", "477", "479", "489", "515", "519", "520"]);
+const JOIN_ERRORS = JOIN_REFUSALS;
 
 /** JOIN: our JOIN echo (of the channel, or of the one the server forwarded us to), or a refusal. */
 export function joinRequest(channel: string, key: string | undefined): IrcRequest {

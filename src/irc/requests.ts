@@ -124,24 +124,24 @@ export class PendingRequests {
     };
   }
 
-  /** A line from the server, in wire order. */
-  heard(line: IrcLine, we: Viewpoint): void {
-    if (this.pending.length === 0 && this.batches.size === 0) return;
+  /** A line from the server, in wire order; true when it belonged to a request's answer. */
+  heard(line: IrcLine, we: Viewpoint): boolean {
+    if (this.pending.length === 0 && this.batches.size === 0) return false;
     const label = line.tags.label;
     const labeled = label === undefined ? undefined : this.pending.find((p) => p.label === label);
     if (labeled !== undefined) {
       this.labeledLine(labeled, line);
-      return;
+      return true;
     }
-    if (line.command === "BATCH" && this.batchLine(line)) return;
+    if (line.command === "BATCH" && this.batchLine(line)) return true;
     const batchId = line.tags.batch;
     const owner = batchId === undefined ? undefined : this.batches.get(batchId);
     if (owner !== undefined) {
       // Part of a labeled answer (or of one that already timed out: then it is dropped).
       if (this.pending.includes(owner)) owner.lines.push(line);
-      return;
+      return true;
     }
-    this.offer(line, we);
+    return this.offer(line, we);
   }
 
   /** The connection is gone: every request waiting resolves at once. */
@@ -184,20 +184,21 @@ export class PendingRequests {
     this.finish(p, replyOf([...p.lines]));
   }
 
-  private offer(line: IrcLine, we: Viewpoint): void {
+  private offer(line: IrcLine, we: Viewpoint): boolean {
     for (const p of this.pending) {
       if (p.label !== undefined) continue;
       const { end, error, part } = p.expect;
       if (error?.(line, we) === true || end(line, we)) {
         p.lines.push(line);
         this.finish(p, replyOf([...p.lines]));
-        return;
+        return true;
       }
       if (part?.(line, we) === true) {
         p.lines.push(line);
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   private finish(p: Pending, reply: IrcReply): void {

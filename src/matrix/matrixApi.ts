@@ -112,6 +112,10 @@ export class MatrixApi {
     await this.request("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, as, { user_id: userId, reason });
   }
 
+  async ban(roomId: string, as: string, userId: string, reason: string): Promise<void> {
+    await this.request("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/ban`, as, { user_id: userId, reason });
+  }
+
   async unban(roomId: string, as: string, userId: string, reason: string): Promise<void> {
     await this.request("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/unban`, as, { user_id: userId, reason });
   }

@@ -39,6 +39,8 @@ export interface PuppetRegistryDeps {
   readonly access: AccessPolicy;
   /** Each user's own channel keys, for their joins and rejoins that bring none. */
   readonly keys?: (userId: string) => ChannelKeyBook;
+  /** The user left the network with !quit, out of these channels. */
+  readonly quitted?: (userId: string, channels: readonly string[]) => void;
 }
 
 /**
@@ -209,6 +211,7 @@ export class PuppetRegistry {
       return `You have no connection to ${network.name}.`;
     }
     const channels = current?.channelNames ?? record?.channels ?? [];
+    this.deps.quitted?.(userId, channels);
     if (record !== undefined) await store.put({ ...record, nick: current?.nick ?? record.nick, channels, quit: true });
     this.deps.log.info("a user quit the network", { user: userId, network: network.id });
     const kept = channels.length === 0 ? "" : ` Your ${channels.length === 1 ? "channel is" : `${channels.length} channels are`} kept for then.`;

@@ -109,13 +109,18 @@ describe("the admin room on Ergo", () => {
     assert.match(await watcher.waitFor(/ 330 /, 15000, from), new RegExp(` 330 \\S+ ${re(nick)} \\S+ :`, "i"), "IRC agrees: the user is logged in");
   });
 
-  it("!quit keeps the user disconnected, and their messages are answered with why; !reconnect brings them back", async () => {
+  it("!quit keeps the user disconnected and removes them from the bridged rooms, saying why (kickOn.userQuit); !reconnect brings them back", async () => {
     const portal = await joinRoom(alice, bridge.alias(channel));
     const from = watcher.lines.length;
     assert.match(await say("!quit"), /disconnected|left/i);
     await watcher.waitFor(new RegExp(`:${re(nick)}!\\S+ QUIT`, "i"), 15000, from);
-    await sendText(alice, portal, "while quit");
-    await eventually(async () => (await timeline(alice, portal)).some((e) => e.sender === bot && /quit/i.test(String(e.content.body))), 20000, "the notice about the quit");
+    // Out of the room: nothing of the channel reaches a user whose puppet is not in it.
+    const sent = await sendText(alice, portal, "while quit").then(() => "sent", () => "refused");
+    await eventually(
+      async () => (await timeline(alice, portal)).some((e) => e.type === "m.room.member" && e.state_key === alice.userId && e.sender === bot && /!quit/.test(String(e.content.reason)) && /!reconnect/.test(String(e.content.reason))),
+      20000,
+      `the removal saying why (her message was ${sent})`,
+    );
     await say("!reconnect");
     await watcher.waitFor(new RegExp(`:${re(nick)}!\\S+ JOIN :?${re(channel)}`, "i"), 20000, from);
   });

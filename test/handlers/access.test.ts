@@ -78,7 +78,7 @@ async function setup(lists: Partial<AccessLists> = {}) {
     banLists,
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order: new ChannelOrder(10, network.maxOrderHoldMs), history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined }]]),
+    networks: new Map([[network.id, { network, puppets, order: new ChannelOrder(10, network.maxOrderHoldMs), history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false }]]),
     log: silentLogger(),
     metrics: createMetrics(),
     admin: {

@@ -79,6 +79,7 @@ async function setup(options: { bot?: boolean; store?: Store } = {}) {
           history: () => Promise.resolve(undefined),
           actors: { puppet: (userId) => puppetsByUser.get(userId), bot: () => (options.bot === false ? undefined : bot), inChannel },
           noteTopic: (roomId, topic) => topics.push(`${roomId} ${topic}`),
+          removeFromRoom: () => false,
         },
       ],
     ]),

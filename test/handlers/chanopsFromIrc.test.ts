@@ -241,7 +241,9 @@ describe("IRC channel modes -> the rooms", () => {
 describe("IRC bans, kicks and topics", () => {
   it("a ban whose mask matches a Matrix user's puppet: the room is told, naming the Matrix user", async () => {
     const { run } = await ircScene();
-    const calls = await run(mode("op", "+b", "*!*@MATRIX.example.org"));
+    // (Alice is in neither room here: her removal is tested in refusedJoins.test.ts.)
+    const notices = (calls: readonly string[]) => calls.filter((c) => !c.startsWith("getState "));
+    const calls = notices(await run(mode("op", "+b", "*!*@MATRIX.example.org")));
     assert.equal(calls.length, 2);
     for (const c of calls) assert.match(c, /^notice !(portal|mapped):example\.org op banned \*!\*@MATRIX\.example\.org from #chan on IRC\. This matches @alice:example\.org \(Alice\[m\] on IRC\)/);
     assert.deepEqual(await run(mode("op", "+b", "*!*@elsewhere.example"), mode("op", "+b", "bob!*@*"), mode("op", "-b", "*!*@matrix.example.org")), [], "other masks, and an unban, say nothing");
@@ -249,7 +251,7 @@ describe("IRC bans, kicks and topics", () => {
 
   it("a ban mask with the other case of [] matches under rfc1459", async () => {
     const { run } = await ircScene();
-    assert.equal((await run(mode("op", "+b", "ALICE{M}"))).length, 2);
+    assert.equal((await run(mode("op", "+b", "ALICE{M}"))).filter((c) => c.startsWith("notice ")).length, 2);
   });
 
   it("a kick of a Matrix user's puppet kicks the Matrix user with the reason; of an IRC user, the ghost", async () => {

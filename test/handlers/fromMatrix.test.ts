@@ -54,7 +54,7 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
     ...openAccess(access),
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined }]]),
+    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false }]]),
     log: silentLogger(),
     metrics: createMetrics(),
     admin: {
@@ -332,5 +332,23 @@ describe("Matrix -> IRC handlers", () => {
     assert.deepEqual(entries(BOB), [{ name: "#chan", key: undefined }], "joined the portal room: no key");
     assert.deepEqual(entries(DAVE), [{ name: "#chan", key: undefined }], "spoke first in the portal room: no key");
     puppets.closeAll("test over");
+  });
+
+  it("a user who joins a room but can get no connection is removed from it with the reason (kickOn.channelJoinFailure), else the room is told", async () => {
+    for (const removes of [true, false]) {
+      const { ctx, network, puppets, notices } = await setup();
+      puppets.ensure(ALICE);
+      await puppets.quit(ALICE);
+      const removed: string[] = [];
+      const runtime = ctx.networks.get(network.id) ?? assert.fail("no runtime");
+      const withRemoval: MatrixContext = {
+        ...ctx,
+        networks: new Map([[network.id, { ...runtime, removeFromRoom: (roomId: string, userId: string, reason: string) => (removed.push(`${roomId} ${userId} ${reason}`), removes) }]]),
+      };
+      routeMatrixEvent(member(ALICE, "join", undefined), withRemoval);
+      assert.deepEqual(removed, [`${ROOM} ${ALICE} You cannot be connected to TestNet: you left TestNet with !quit; send !reconnect testnet in your admin room with the bridge bot to connect again.`]);
+      assert.deepEqual(notices, removes ? [] : [`${ROOM} ${ALICE} cannot be connected to IRC: you left TestNet with !quit; send !reconnect testnet in your admin room with the bridge bot to connect again.`]);
+      puppets.closeAll("test over");
+    }
   });
 });

@@ -92,6 +92,10 @@ export class FakeMatrixApi extends MatrixApi {
     return this.record("kick", roomId, as, userId, reason);
   }
 
+  override ban(roomId: string, as: string, userId: string, reason: string): Promise<void> {
+    return this.record("ban", roomId, as, userId, reason);
+  }
+
   override unban(roomId: string, as: string, userId: string, reason: string): Promise<void> {
     return this.record("unban", roomId, as, userId, reason);
   }

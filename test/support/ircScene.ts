@@ -16,6 +16,7 @@ import { PowerLevelSync } from "../../src/rooms/powerLevelSync";
 import { RoomAccess } from "../../src/rooms/roomAccess";
 import { RoomIndex } from "../../src/rooms/roomIndex";
 import { RoomQueues } from "../../src/rooms/roomQueues";
+import { Removals } from "../../src/rooms/removals";
 import { openNedbStore } from "../../src/store/nedbStore";
 import { SendJournal } from "../../src/store/sendJournal";
 import { FakeClock } from "./fakeClock";
@@ -93,6 +94,7 @@ export async function ircScene(extra = "") {
     roster,
     access,
     notice: (roomId, text) => api.calls.push(`notice ${roomId} ${text}`),
+    removals: new Removals({ api, queues, botUserId: BOT }),
     puppetsIn: () => puppetsIn,
     channelKey: (channel, key) => {
       if (key === undefined) keys.delete(fold(channel));

@@ -1,3 +1,4 @@
+import { Removals } from "../../src/rooms/removals";
 import { ChannelOrder } from "../../src/fromMatrix/channelOrder";
 import type { MatrixContext } from "../../src/fromMatrix/context";
 import { routeMatrixEvent } from "../../src/fromMatrix/router";
@@ -92,7 +93,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
     ...openAccess(),
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined }]]),
+    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false }]]),
     log,
     metrics,
     admin: { ownerOf: () => undefined, adopt: () => Promise.resolve(), abandon: () => Promise.resolve(), command: () => Promise.resolve() },
@@ -129,6 +130,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
   const fold = (name: string) => network.channels.fold(name);
   const records = new AccessRecords(store.roomAccess, log);
   const ircCtx: IrcContext = {
+    removals: new Removals({ api, queues, botUserId: BOT }),
     network,
     rooms,
     queues,
