@@ -64,6 +64,9 @@ cfg.update(
         "rc_presence": {"per_user": HIGH},
         "rc_delayed_event_mgmt": HIGH,
         "rc_room_creation": HIGH,
+        # Anyone may publish to the room directory, so a story can see a portal that leaks there (the
+        # default lets nobody, and a leak could not show).
+        "room_list_publication_rules": [{"action": "allow"}],
         "rc_reports": HIGH,
         "rc_user_directory": HIGH,
     }
