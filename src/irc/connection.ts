@@ -298,7 +298,10 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   request(request: IrcRequest, options: { readonly timeoutMs?: number } = {}): Promise<IrcReply> {
     if (this.state !== "registered") return Promise.resolve({ kind: "lost", reason: this.downReason ?? "not connected", sent: false });
     const line = buildLine(request.command, request.params);
-    const label = request.expect.unlabeled !== true && this.hasCap("labeled-response") ? `b${(++this.labels).toString(36)}` : undefined;
+    // A labeled answer of several lines comes as a batch: without `batch` (InspIRCd without its
+    // ircv3_batch module) the server drops the label of such an answer, so it is matched unlabeled.
+    const labeled = this.hasCap("labeled-response") && this.hasCap("batch");
+    const label = request.expect.unlabeled !== true && labeled ? `b${(++this.labels).toString(36)}` : undefined;
     const wire = label === undefined ? line : `@label=${label} ${line}`;
     const waiting = this.requests.add(label, request.expect, options.timeoutMs ?? REQUEST_TIMEOUT_MS);
     const written = this.queue.push(wire);

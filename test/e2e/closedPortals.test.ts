@@ -39,11 +39,7 @@ describe("closed channels' portals on ergo", () => {
     await bridge.start();
     keeper = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("kee").slice(0, 12));
     // The bridge bot is on the network before any portal is asked for: it reads their modes.
-    await eventually(async () => {
-      const from = keeper.lines.length;
-      keeper.raw("ISON matrixbridge");
-      return (await keeper.waitFor(/ 303 /, 5000, from)).toLowerCase().includes("matrixbridge");
-    }, 30000, "the bridge bot on IRC");
+    await keeper.waitOnline(bridge.botNick);
     alice = await registerUser(uniqueName("alice"));
     bob = await registerUser(uniqueName("bob"));
   });

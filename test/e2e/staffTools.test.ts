@@ -37,6 +37,8 @@ describe("network staff can tell bridged users apart (InspIRCd with ident, per-u
     if (typeof prefix === "string") throw new Error(prefix);
     await bridge.start();
     op = await TestIrcClient.connect(staff.host, staff.port, uniqueName("op").slice(0, 12));
+    // The bridge bot reads the channel's modes before its portal exists (else it starts closed).
+    await op.waitOnline(bridge.botNick);
     await op.join(channel);
     alice = await registerUser(uniqueName("alice"));
     bob = await registerUser(uniqueName("bob"));
@@ -101,6 +103,7 @@ describe("WEBIRC where the network configures it: the server takes the user's ad
   before(async () => {
     await bridge.start();
     op = await TestIrcClient.connect(staff.host, staff.port, uniqueName("wop").slice(0, 12));
+    await op.waitOnline(bridge.botNick);
     await op.join(channel);
   });
   after(async () => {

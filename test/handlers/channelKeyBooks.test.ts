@@ -1,26 +1,13 @@
-import { allowEveryone } from "../../src/access/accessPolicy";
+import { testNetworkBridge, testNetworkContext } from "../support/testNetworkBridge";
 import assert from "node:assert/strict";
 import type { Socket } from "node:net";
 import { describe, it } from "node:test";
-import { NetworkBridge } from "../../src/bridge/networkBridge";
-import { parseConfig } from "../../src/config/load";
-import { buildNetworkContext } from "../../src/irc/networkContext";
-import { systemClock } from "../../src/irc/pacedQueue";
-import { Ghosts } from "../../src/matrix/ghosts";
-import { createMetrics } from "../../src/observability/metrics";
-import { AccessRecords } from "../../src/rooms/accessRecords";
 import { BOT_KEY_OWNER, ChannelKeys } from "../../src/rooms/channelKeys";
-import { PendingSends, type PendingSend } from "../../src/rooms/pendingSends";
-import { PowerLevelSync } from "../../src/rooms/powerLevelSync";
-import { RoomAccess } from "../../src/rooms/roomAccess";
 import { RoomIndex } from "../../src/rooms/roomIndex";
-import { RoomQueues } from "../../src/rooms/roomQueues";
 import { openNedbStore } from "../../src/store/nedbStore";
-import { SendJournal } from "../../src/store/sendJournal";
 import { FakeIrcServer } from "../support/fakeIrcServer";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { silentLogger } from "../support/silentLogger";
-
 const BOT = "@ircbridge:example.org";
 const ALICE = "@alice:example.org";
 const BOB = "@bob:example.org";
@@ -64,59 +51,14 @@ async function keyedServer() {
 }
 
 async function keyedBridge(port: number) {
-  const config = parseConfig(
-    `
-homeserver: { url: "http://homeserver.invalid:8008", domain: example.org }
-ircNetworks:
-  - id: testnet
-    name: TestNet
-    address: 127.0.0.1
-    port: ${port}
-    tls: false
-    connect: { jitterMs: 0 }
-    bot: { enabled: true, nick: custodian }
-    mappings: { "#mapped": { roomIds: ["!mapped:example.org"], key: mapkey } }
-`,
-    "test.yaml",
-  );
-  const network = buildNetworkContext(config.ircNetworks[0] ?? assert.fail("no network"), "example.org");
+  const network = testNetworkContext(port, `, bot: { enabled: true, nick: custodian }, mappings: { "#mapped": { roomIds: ["!mapped:example.org"], key: mapkey } }`);
   const api = new FakeMatrixApi();
   const store = await openNedbStore(undefined);
   const rooms = new RoomIndex(store.rooms);
   await rooms.add({ roomId: "!portal:example.org", network: "testnet", channel: "#secret", folded: "#secret", origin: "portal" });
   await rooms.add({ roomId: "!mapped:example.org", network: "testnet", channel: "#mapped", folded: "#mapped", origin: "mapped" });
-  const queues = new RoomQueues({ onGiveUp: () => undefined, onRetry: () => undefined }, systemClock);
-  const sends = new PendingSends({
-    journal: new SendJournal<PendingSend>(undefined, "test"),
-    queues,
-    deliver: () => Promise.resolve(),
-    notice: () => undefined,
-    maxPerRoom: 10,
-    depth: () => undefined,
-    dropped: () => undefined,
-  });
-  const records = new AccessRecords(store.roomAccess, silentLogger());
   const keys = new ChannelKeys(store.channelKeys, undefined, silentLogger());
-  const bridge = new NetworkBridge({
-    accessPolicy: allowEveryone,
-    network,
-    store,
-    rooms,
-    queues,
-    sends,
-    ghosts: new Ghosts(api, BOT),
-    api,
-    botUserId: BOT,
-    clock: systemClock,
-    log: silentLogger(),
-    metrics: createMetrics(),
-    notify: () => undefined,
-    credentials: () => Promise.resolve(undefined),
-    pms: { find: () => undefined, notice: () => undefined },
-    access: new RoomAccess({ api, queues, records, powerLevels: new PowerLevelSync({ api, queues, records, botUserId: BOT, clock: systemClock, log: silentLogger() }), botUserId: BOT }),
-    keys,
-    notice: () => undefined,
-  });
+  const { bridge } = testNetworkBridge({ network, store, api, botUserId: BOT, rooms, keys });
   const keyOf = (owner: string, channel: string) => keys.book("testnet", owner, network.channels).get(channel);
   return { bridge, keys, keyOf };
 }

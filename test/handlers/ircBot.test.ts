@@ -1,30 +1,16 @@
+import { testNetworkBridge, testNetworkContext } from "../support/testNetworkBridge";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BOT_USERNAME, IrcBot } from "../../src/bridge/ircBot";
-import { AccessRecords } from "../../src/rooms/accessRecords";
-import { ChannelKeys } from "../../src/rooms/channelKeys";
-import { PowerLevelSync } from "../../src/rooms/powerLevelSync";
-import { RoomAccess } from "../../src/rooms/roomAccess";
-import { NetworkBridge } from "../../src/bridge/networkBridge";
-import { parseConfig } from "../../src/config/load";
 import { IrcConnection, type ConnectGate } from "../../src/irc/connection";
-import { buildNetworkContext } from "../../src/irc/networkContext";
-import { systemClock } from "../../src/irc/pacedQueue";
 import type { ConnectRequest } from "../../src/irc/connectScheduler";
-import { Ghosts } from "../../src/matrix/ghosts";
-import { createMetrics } from "../../src/observability/metrics";
-import { PendingSends, type PendingSend } from "../../src/rooms/pendingSends";
 import { RoomIndex } from "../../src/rooms/roomIndex";
-import { RoomQueues } from "../../src/rooms/roomQueues";
 import { openNedbStore } from "../../src/store/nedbStore";
-import { SendJournal } from "../../src/store/sendJournal";
 import { FakeClock } from "../support/fakeClock";
 import { FakeIrcServer } from "../support/fakeIrcServer";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
-import { allowEveryone } from "../../src/access/accessPolicy";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { silentLogger } from "../support/silentLogger";
-
 const BOT = "@ircbridge:example.org";
 
 /** A gate that records who asked for a turn and never gives one (nothing connects in these tests). */
@@ -94,47 +80,8 @@ describe("the IRC bot connection", () => {
     const api = new FakeMatrixApi();
     const store = await openNedbStore(undefined);
     const make = (extra: string) => {
-      const config = parseConfig(
-        `
-homeserver: { url: "http://homeserver.invalid:8008", domain: example.org }
-ircNetworks:
-  - { id: testnet, name: TestNet, address: 127.0.0.1, port: ${port}, tls: false, connect: { jitterMs: 0 }${extra} }
-`,
-        "test.yaml",
-      );
-      const network = buildNetworkContext(config.ircNetworks[0] ?? assert.fail("no network"), "example.org");
-      const index = new RoomIndex(store.rooms);
-      const queues = new RoomQueues({ onGiveUp: () => undefined, onRetry: () => undefined }, systemClock);
-      const sends = new PendingSends({
-        journal: new SendJournal<PendingSend>(undefined, "test"),
-        queues,
-        deliver: () => Promise.resolve(),
-        notice: () => undefined,
-        maxPerRoom: 10,
-        depth: () => undefined,
-        dropped: () => undefined,
-      });
-      const records = new AccessRecords(store.roomAccess, silentLogger());
-      const bridge = new NetworkBridge({
-        network,
-        store,
-        rooms: index,
-        queues,
-        sends,
-        ghosts: new Ghosts(api, BOT),
-        api,
-        botUserId: BOT,
-        clock: systemClock,
-        log: silentLogger(),
-        metrics: createMetrics(),
-        notify: () => undefined,
-        credentials: () => Promise.resolve(undefined),
-        pms: { find: () => undefined, notice: () => undefined },
-        access: new RoomAccess({ api, queues, records, powerLevels: new PowerLevelSync({ api, queues, records, botUserId: BOT, clock: systemClock, log: silentLogger() }), botUserId: BOT }),
-        keys: new ChannelKeys(store.channelKeys, undefined, silentLogger()),
-        notice: () => undefined,
-        accessPolicy: allowEveryone,
-      });
+      const network = testNetworkContext(port, extra);
+      const { bridge, rooms: index } = testNetworkBridge({ network, store, api, botUserId: BOT });
       return { bridge, index };
     };
     assert.equal(make("").bridge.bot, undefined, "bot.enabled is off by default");

@@ -43,6 +43,24 @@ describe("IrcConnection.request against a server", () => {
     }
   });
 
+  it("labeled-response without batch (InspIRCd without ircv3_batch, which drops the label of a several-line answer): untagged", async () => {
+    const { server, connection, done } = await connected(["echo-message", "labeled-response"]);
+    try {
+      assert.equal(connection.hasCap("labeled-response"), true, "positive control: the server offers it");
+      server.onLine = (line, send) => {
+        if (line === "WHOIS carol") {
+          send(":srv 401 alice carol :No such nick/channel");
+          send(":srv 318 alice carol :End of /WHOIS list.");
+        }
+      };
+      const reply = await connection.request(whoisRequest("carol"), { timeoutMs: 2000 });
+      assert.equal(reply.kind, "error", `answered by its numerics, not waiting for a label: ${reply.kind}`);
+      assert.ok(server.received.includes("WHOIS carol"), `sent: ${server.received.join(" | ")}`);
+    } finally {
+      await done();
+    }
+  });
+
   it("times out when the server says nothing, after the time asked for", async () => {
     const { connection, done } = await connected([]);
     try {

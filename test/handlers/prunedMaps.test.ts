@@ -1,30 +1,20 @@
-import { allowEveryone } from "../../src/access/accessPolicy";
+import { testNetworkBridge, testNetworkContext } from "../support/testNetworkBridge";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AdminNotifier } from "../../src/admin/notifier";
-import { NetworkBridge } from "../../src/bridge/networkBridge";
 import { ConnectionNews } from "../../src/bridge/connectionNews";
-import { parseConfig } from "../../src/config/load";
-import { buildNetworkContext } from "../../src/irc/networkContext";
 import { systemClock } from "../../src/irc/pacedQueue";
-import { Ghosts } from "../../src/matrix/ghosts";
-import { createMetrics } from "../../src/observability/metrics";
 import { PmGuard } from "../../src/pms/pmGuard";
 import { AccessRecords } from "../../src/rooms/accessRecords";
-import { ChannelKeys } from "../../src/rooms/channelKeys";
-import { PendingSends, type PendingSend } from "../../src/rooms/pendingSends";
 import { PowerLevelSync } from "../../src/rooms/powerLevelSync";
 import { RoomAccess } from "../../src/rooms/roomAccess";
-import { RoomIndex } from "../../src/rooms/roomIndex";
 import { RoomQueues } from "../../src/rooms/roomQueues";
 import { openNedbStore } from "../../src/store/nedbStore";
-import { SendJournal } from "../../src/store/sendJournal";
 import { FakeClock } from "../support/fakeClock";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { silentLogger } from "../support/silentLogger";
 import { testPuppets } from "../support/testPuppets";
-
 const BOT = "@ircbridge:example.org";
 const users = (n: number) => Array.from({ length: n }, (_, i) => `@u${i}:example.org`);
 
@@ -126,45 +116,8 @@ describe("per-user maps are pruned", () => {
   it("network bridge: a connection's user is forgotten when the connection closes for good", async () => {
     const store = await openNedbStore(undefined);
     const api = new FakeMatrixApi();
-    const config = parseConfig(
-      `
-homeserver: { url: "http://homeserver.invalid:8008", domain: example.org }
-ircNetworks:
-  - { id: testnet, name: TestNet, address: 127.0.0.1, port: 1, tls: false, connect: { jitterMs: 0 } }
-`,
-      "test.yaml",
-    );
-    const network = buildNetworkContext(config.ircNetworks[0] ?? assert.fail("no network"), "example.org");
-    const queues = new RoomQueues({ onGiveUp: () => undefined, onRetry: () => undefined }, systemClock);
-    const records = new AccessRecords(store.roomAccess, silentLogger());
-    const bridge = new NetworkBridge({
-      network,
-      accessPolicy: allowEveryone,
-      store,
-      rooms: new RoomIndex(store.rooms),
-      queues,
-      sends: new PendingSends({
-        journal: new SendJournal<PendingSend>(undefined, "test"),
-        queues,
-        deliver: () => Promise.resolve(),
-        notice: () => undefined,
-        maxPerRoom: 10,
-        depth: () => undefined,
-        dropped: () => undefined,
-      }),
-      ghosts: new Ghosts(api, BOT),
-      api,
-      botUserId: BOT,
-      clock: systemClock,
-      log: silentLogger(),
-      metrics: createMetrics(),
-      notify: () => undefined,
-      credentials: () => Promise.resolve(undefined),
-      pms: { find: () => undefined, notice: () => undefined },
-      access: new RoomAccess({ api, queues, records, powerLevels: new PowerLevelSync({ api, queues, records, botUserId: BOT, clock: systemClock, log: silentLogger() }), botUserId: BOT }),
-      keys: new ChannelKeys(store.channelKeys, undefined, silentLogger()),
-      notice: () => undefined,
-    });
+    const network = testNetworkContext(1);
+    const { bridge } = testNetworkBridge({ network, store, api, botUserId: BOT });
     try {
       for (const userId of users(5)) assert.ok(bridge.puppets.ensure(userId).ok);
       assert.equal(bridge.knownConnections, 5, "positive control");

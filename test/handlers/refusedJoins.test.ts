@@ -1,31 +1,17 @@
-import { allowEveryone } from "../../src/access/accessPolicy";
+import { testNetworkBridge, testNetworkContext } from "../support/testNetworkBridge";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ChannelEvent } from "../../src/broker/channelEvent";
-import { NetworkBridge } from "../../src/bridge/networkBridge";
-import { parseConfig } from "../../src/config/load";
 import { onJoinRefused } from "../../src/fromIrc/joinRefused";
 import { onOwnBan } from "../../src/fromIrc/bans";
 import type { ModeEvent } from "../../src/irc/events";
 import type { JoinRefusal } from "../../src/irc/joinRefusals";
-import { buildNetworkContext } from "../../src/irc/networkContext";
-import { systemClock } from "../../src/irc/pacedQueue";
-import { Ghosts } from "../../src/matrix/ghosts";
-import { createMetrics } from "../../src/observability/metrics";
-import { AccessRecords } from "../../src/rooms/accessRecords";
-import { ChannelKeys } from "../../src/rooms/channelKeys";
-import { PendingSends, type PendingSend } from "../../src/rooms/pendingSends";
-import { PowerLevelSync } from "../../src/rooms/powerLevelSync";
-import { RoomAccess } from "../../src/rooms/roomAccess";
 import { RoomIndex } from "../../src/rooms/roomIndex";
-import { RoomQueues } from "../../src/rooms/roomQueues";
 import { openNedbStore } from "../../src/store/nedbStore";
-import { SendJournal } from "../../src/store/sendJournal";
 import { AnsweringIrcServer } from "../support/answeringIrcServer";
 import { FakeIrcServer } from "../support/fakeIrcServer";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { ALICE, base, BOT, ircScene, MAPPED, PORTAL } from "../support/ircScene";
-import { silentLogger } from "../support/silentLogger";
 
 describe("a refused JOIN is reported by the connection", () => {
   it("every refusal numeric of a pending JOIN, and nothing else", async () => {
@@ -194,44 +180,14 @@ describe("!quit and a connection refused for good remove the user from every roo
     };
     const api = new FakeMatrixApi();
     const store = await openNedbStore(undefined);
-    const config = parseConfig(
-      `
-homeserver: { url: "http://homeserver.invalid:8008", domain: example.org }
-ircNetworks:
-  - { id: testnet, name: TestNet, address: 127.0.0.1, port: ${port}, tls: false, connect: { jitterMs: 0 }${extra} }
-`,
-      "test.yaml",
-    );
-    const network = buildNetworkContext(config.ircNetworks[0] ?? assert.fail("no network"), "example.org");
+    const network = testNetworkContext(port, extra);
     const index = new RoomIndex(store.rooms);
     for (const [roomId, channel] of [["!a:example.org", "#one"], ["!b:example.org", "#two"], ["!c:example.org", "#two"], ["!z:example.org", "#elsewhere"]] as const) {
       await index.add({ roomId, network: "testnet", channel, folded: channel, origin: "portal" });
       api.given(roomId, "m.room.member", { membership: "join" }, ALICE);
     }
-    const queues = new RoomQueues({ onGiveUp: () => undefined, onRetry: () => undefined }, systemClock);
-    const sends = new PendingSends({ journal: new SendJournal<PendingSend>(undefined, "test"), queues, deliver: () => Promise.resolve(), notice: () => undefined, maxPerRoom: 10, depth: () => undefined, dropped: () => undefined });
-    const records = new AccessRecords(store.roomAccess, silentLogger());
     const told: string[] = [];
-    const bridge = new NetworkBridge({
-    accessPolicy: allowEveryone,
-      network,
-      store,
-      rooms: index,
-      queues,
-      sends,
-      ghosts: new Ghosts(api, BOT),
-      api,
-      botUserId: BOT,
-      clock: systemClock,
-      log: silentLogger(),
-      metrics: createMetrics(),
-      notify: (userId, text) => told.push(`${userId} ${text}`),
-      credentials: () => Promise.resolve(undefined),
-      pms: { find: () => undefined, notice: () => undefined },
-      access: new RoomAccess({ api, queues, records, powerLevels: new PowerLevelSync({ api, queues, records, botUserId: BOT, clock: systemClock, log: silentLogger() }), botUserId: BOT }),
-      keys: new ChannelKeys(store.channelKeys, undefined, silentLogger()),
-      notice: () => undefined,
-    });
+    const { bridge, queues } = testNetworkBridge({ network, store, api, botUserId: BOT, rooms: index, notify: (userId, text) => told.push(`${userId} ${text}`) });
     await store.puppets.put({ network: "testnet", userId: ALICE, nick: "alice", username: "alice", channels: [], nickNote: undefined, quit: false });
     await bridge.start();
     const ensured = bridge.puppets.ensure(ALICE);

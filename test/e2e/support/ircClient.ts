@@ -75,6 +75,19 @@ export class TestIrcClient {
     });
   }
 
+  /** Waits until `nick` is on the server (ISON, asked again until it answers with the nick). */
+  async waitOnline(nick: string, timeoutMs = 30000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const from = this.lines.length;
+      this.raw(`ISON ${nick}`);
+      const answer = await this.waitFor(/ 303 /, 5000, from);
+      if (answer.toLowerCase().split(/[ :]+/).includes(nick.toLowerCase())) return;
+      if (Date.now() > until) throw new Error(`${nick} not on the IRC server within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   async join(channel: string): Promise<void> {
     const from = this.lines.length;
     this.raw(`JOIN ${channel}`);

@@ -34,6 +34,11 @@ export class RunningBridge {
     this.aliasPrefix = `${prefix}_`;
   }
 
+  /** The bridge bot's nick on IRC (scripts/lib/localConfig.ts turns the bot on for every local bridge). */
+  get botNick(): string {
+    return this.spec.name === "sample" ? "matrixbridge" : `${this.spec.name}bridge`;
+  }
+
   get irc(): { host: string; port: number } {
     return this.spec.ircd === "ergo" ? testenv.ergo : testenv.inspircd;
   }
