@@ -59,11 +59,11 @@ lock() {
 }
 
 # ---------------------------------------------------------------- host packages
-host_pkgs_ok() { command -v debootstrap >/dev/null 2>&1 && [ -x /usr/sbin/inspircd ]; }
+host_pkgs_ok() { command -v debootstrap >/dev/null 2>&1 && [ -x /usr/sbin/inspircd ] && command -v ip >/dev/null 2>&1; }
 
 ensure_host_packages() {
   host_pkgs_ok && return 0
-  phase "host packages (apt: debootstrap inspircd)"
+  phase "host packages (apt: debootstrap inspircd iproute2)"
   export DEBIAN_FRONTEND=noninteractive
   mkdir -p "$STATE"
   apt-get update -qq >&2
@@ -71,7 +71,8 @@ ensure_host_packages() {
   local prc=/usr/sbin/policy-rc.d had_prc=""
   if [ -e "$prc" ]; then had_prc=1; mv "$prc" "$prc.testenv-save"; fi
   printf '#!/bin/sh\nexit 101\n' >"$prc"; chmod 755 "$prc"
-  local rc=0 pkgs=(debootstrap inspircd)
+  # iproute2: the local route for the per-user IPv6 prefix (inspircd-staff)
+  local rc=0 pkgs=(debootstrap inspircd iproute2)
   # https mirrors need CA certificates inside debootstrap's downloads
   case "$(apt_mirror 2>/dev/null || true)" in https:*) pkgs+=(ca-certificates) ;; esac
   apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >"$STATE/host-apt.log" 2>&1 || { rc=$?; tail -n 30 "$STATE/host-apt.log" >&2; }
