@@ -12,6 +12,8 @@
  *   after a restart recognised by its reason) when the bridge hears a -b matching the mask it was
  *   set for or the user's nick!user@host, or when the user's own connection gets into the channel
  *   again (`!join`); then the user is invited back, since the channel let them in.
+ * A JOIN of the user's own connection reads their membership in a room at most once per run (a ban
+ * an earlier run left); later JOINs (reconnects) cost no request.
  * Not guaranteed: the records of Matrix bans are in memory, so after a restart a -b no longer lifts
  * one (a successful !join still does); a -b the bridge does not hear (set while no connection of
  * the bridge was in the channel, or a ban that expired on the server) lifts nothing until !join.
@@ -42,6 +44,11 @@ const PRESENT = new Set(["join", "invite", "knock"]);
 export class Removals {
   /** "room\0user" -> the Matrix ban the bridge set there for an IRC ban. */
   private readonly bans = new Map<string, BanRecord>();
+  /**
+   * "room\0user" whose membership was read once this run for a ban an earlier run left: from then on
+   * `bans` knows every ban of ours there, so a JOIN (every reconnect rejoins) costs no more requests.
+   */
+  private readonly staleChecked = new Set<string>();
 
   constructor(private readonly deps: RemovalDeps) {}
 
@@ -114,7 +121,9 @@ export class Removals {
         this.lift(roomId, userId, `you got into ${channel} on IRC`, true);
         continue;
       }
-      // After a restart: a ban with the bridge's reason is the bridge's.
+      // After a restart: a ban with the bridge's reason is the bridge's (read once per room and user).
+      if (this.staleChecked.has(key(roomId, userId))) continue;
+      this.staleChecked.add(key(roomId, userId));
       this.deps.queues.enqueue(roomId, {
         what: `lifting a stale IRC ban of ${userId}`,
         run: async () => {

@@ -104,6 +104,19 @@ describe("a refused JOIN removes the user from the channel's rooms", () => {
     ]);
   });
 
+  it("a ban an earlier run left is lifted on the user's JOIN, and their membership is read once per room, not on every rejoin", async () => {
+    const s = await ircScene();
+    s.api.given(PORTAL, "m.room.member", { membership: "ban", reason: "Banned on IRC: earlier run" }, ALICE);
+    s.ctx.removals.joined(ALICE, [PORTAL], "#chan");
+    await s.queues.idle();
+    assert.deepEqual(acts(s.api.calls).map((c) => c.split(" ").slice(0, 4).join(" ")), [`invite ${PORTAL} ${BOT} ${ALICE}`, `unban ${PORTAL} ${BOT} ${ALICE}`], "the stale ban is lifted (acts() sorts)");
+    const reads = s.api.reads.length;
+    assert.ok(reads >= 1, "positive control: the first JOIN read the membership");
+    for (let i = 0; i < 3; i++) s.ctx.removals.joined(ALICE, [PORTAL], "#chan");
+    await s.queues.idle();
+    assert.equal(s.api.reads.length, reads, "reconnects' rejoins read nothing more");
+  });
+
   it("a user in no room of the channel, or who is banned already, is not removed again, and is told some other way", async () => {
     const s = await ircScene();
     s.api.given(PORTAL, "m.room.member", { membership: "leave" }, ALICE);
