@@ -96,8 +96,6 @@ export interface CommandContext extends AdminContext {
   readonly commands: readonly AdminCommand[];
   /** The arguments as written (spaces kept), after the command name and the network argument. */
   readonly rawArgs: string;
-  /** Redacts the message that carried the command (it held a secret); false when that failed. */
-  redactRequest(): Promise<boolean>;
 }
 
 /** For commands that act on one network: the network, resolved by the runner. */

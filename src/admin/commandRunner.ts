@@ -60,7 +60,7 @@ export class CommandRunner {
     const redactRequest = (): Promise<boolean> => (redaction ??= this.redact(message));
     /** The reply, with a word when a message that carried a secret could not be removed. */
     const withNote = async (reply: string, secret: boolean): Promise<string> => (secret && !(await redactRequest()) ? `${reply}${NOT_REDACTED}` : reply);
-    const ctx: CommandContext = { ...context, userId, commands, rawArgs: parsed.rest, redactRequest };
+    const ctx: CommandContext = { ...context, userId, commands, rawArgs: parsed.rest };
     const mayHoldSecret = command.carriesSecret !== undefined;
     let secret = command.carriesSecret?.(parsed.argv) ?? false;
     try {

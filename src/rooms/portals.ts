@@ -48,9 +48,7 @@ export class Portals {
   private readonly asked = new Map<string, Promise<boolean>>();
   private readonly limits = new Map<string, PortalLimits>();
 
-  constructor(private readonly deps: PortalsDeps) {
-    for (const network of deps.networks) limitsFor(this.limits, network, deps.now);
-  }
+  constructor(private readonly deps: PortalsDeps) {}
 
   onAliasQuery(alias: string): Promise<boolean> {
     const same = this.asked.get(alias);
