@@ -108,6 +108,10 @@ describe("who may use the bridge, on Ergo", () => {
     // Synapse refuses it when the removal came first; otherwise the bridge must not carry it.
     await sendText(banned, portal, "let me in").catch(() => undefined);
     await eventually(async () => (await removals()) > before, 20000, "the banned user removed again after rejoining");
+    // Marker: a message alice sends after it reaches IRC, so anything the banned user's would have had time to.
+    const marker = uniqueName("after");
+    await sendText(alice, portal, marker);
+    await watcher.waitFor(new RegExp(`:${escape(nickOf(alice))}!\\S+ PRIVMSG \\S+ :${marker}`, "i"), 20000);
     assert.equal(await online(watcher, nickOf(banned)), false, "the banned user still has no IRC connection");
     assert.equal(watcher.lines.some((l) => l.includes("let me in")), false);
   });

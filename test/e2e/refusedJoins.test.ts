@@ -136,8 +136,16 @@ for (const banInMatrix of [true, false]) describe(`refused on IRC means out of t
     op.say(channel, marker);
     await eventually(async () => (await timeline(carol, roomId)).some((e) => e.content.body === marker), 20000, "the marker reaches Carol");
     const seen = await csApi<{ chunk?: RoomEvent[] }>("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=100`, dave.token);
+    // 200 (his history up to his removal) or 403 (a banned user may not read the room at all); not an error that hides an answer.
+    assert.ok(seen.status === 200 || seen.status === 403, `Dave's history answers: ${seen.status} ${JSON.stringify(seen.body)}`);
     const read = (seen.body.chunk ?? []).some((e) => e.content.body === marker);
     assert.equal(read, false, `Dave read the channel after the ban (rejoin answered ${back.status})`);
+    // What would let him read it: being back in the room, or his puppet back in the channel.
+    const lastOwn = (await timeline(carol, roomId)).filter((e) => e.type === "m.room.member" && e.state_key === dave.userId).at(-1);
+    assert.notEqual(lastOwn?.content.membership, "join", "Dave is not in the room once the marker arrived");
+    const names = (await op.names(channel)).map((n) => n.replace(/^[~&@%+]+/, "").toLowerCase());
+    assert.ok(names.includes(nickOf(carol).toLowerCase()), `positive control: NAMES lists Carol: ${names.join(" ")}`);
+    assert.ok(!names.includes(nickOf(dave).toLowerCase()), `Dave's puppet is not in the channel: ${names.join(" ")}`);
     if (!banInMatrix) return;
     // The IRC ban is lifted: so is the Matrix ban.
     op.raw(`MODE ${channel} -b ${nickOf(dave)}!*@*`);

@@ -98,6 +98,9 @@ describe("a user whose connection is down holds nobody (Ergo, KILL)", () => {
   const bridge = new RunningBridge(bridges.sample, (doc) => {
     const network = (doc.ircNetworks as Record<string, unknown>[])[0] as Record<string, unknown>;
     network.connect = { ...(network.connect as Record<string, unknown> | undefined), perSecond: 0.2, burst: 1, jitterMs: 0 };
+    // No time bound on holding the channel: only "a sender whose connection is down holds nobody"
+    // can let Bob and Carol through before Alice is back.
+    network.sendPacing = { ...(network.sendPacing as Record<string, unknown> | undefined), maxOrderHoldMs: 600000 };
   });
   const channel = `#${uniqueName("down")}`;
   let observer: TestIrcClient;

@@ -212,7 +212,7 @@ describe("!quit and a connection refused for good remove the user from every roo
       await new Promise((r) => setTimeout(r, 50));
       await queues.idle();
     };
-    return { bridge, api, server, settle, told, stop: async () => (await bridge.stop(), await server.close()) };
+    return { bridge, api, server, index, settle, told, stop: async () => (await bridge.stop(), await server.close()) };
   }
   const kicked = (api: FakeMatrixApi) => api.calls.filter((c) => c.startsWith("kick ")).map((c) => c.split(" ").slice(0, 4).join(" ")).sort();
   const everyRoom = ["!a:example.org", "!b:example.org", "!c:example.org"].map((room) => `kick ${room} ${BOT} ${ALICE}`);
@@ -250,21 +250,26 @@ describe("!quit and a connection refused for good remove the user from every roo
     }
   });
 
-  it("a refused JOIN through the bridge: kicked from that channel's rooms, the channel forgotten (no rejoin), nothing else said", async () => {
-    const s = await bridgeWith("");
-    try {
-      s.server.onLine = (line, send) => {
-        if (line === "JOIN #locked") send(":srv 473 alice #locked :Cannot join channel (+i)");
-      };
-      const connection = s.bridge.puppets.get(ALICE) ?? assert.fail("no connection");
-      connection.join("#locked");
-      s.api.given("!a:example.org", "m.room.member", { membership: "join" }, ALICE);
-      await until(() => !connection.channelNames.includes("#locked"));
-      await s.settle();
-      assert.deepEqual(kicked(s.api), [], "#locked has no room here: nobody to kick");
-      assert.deepEqual(s.told.filter((t) => /locked/.test(t)).length, 1, "told once in the admin room instead");
-    } finally {
-      await s.stop();
+  it("a refused JOIN through the bridge: kicked from that channel's rooms, the channel forgotten (no rejoin); told in the admin room only when in no room", async () => {
+    for (const bridged of [true, false]) {
+      const s = await bridgeWith("");
+      try {
+        if (bridged) {
+          await s.index.add({ roomId: "!l:example.org", network: "testnet", channel: "#locked", folded: "#locked", origin: "portal" });
+          s.api.given("!l:example.org", "m.room.member", { membership: "join" }, ALICE);
+        }
+        s.server.onLine = (line, send) => {
+          if (line === "JOIN #locked") send(":srv 473 alice #locked :Cannot join channel (+i)");
+        };
+        const connection = s.bridge.puppets.get(ALICE) ?? assert.fail("no connection");
+        connection.join("#locked");
+        await until(() => !connection.channelNames.includes("#locked"));
+        await s.settle();
+        assert.deepEqual(kicked(s.api), bridged ? [`kick !l:example.org ${BOT} ${ALICE}`] : [], "kicked from #locked's room only");
+        assert.deepEqual(s.told.filter((t) => /locked/.test(t)).length, bridged ? 0 : 1, "the admin room is told only when no room said it");
+      } finally {
+        await s.stop();
+      }
     }
   });
 });
