@@ -189,8 +189,16 @@ svc_pid() { # prints pid if running (stale pid files are removed)
   pf="$(pidfile "$1")"
   [ -s "$pf" ] || return 1
   pid="$(cat "$pf")"
+  # A process in the middle of its exec (spawn) shows an empty cmdline for a moment: read it again
+  # rather than take a starting server for a stale pid file (and delete the file under it).
+  local cmd="" _
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || break
+    [ -n "$cmd" ] && break
+    sleep 0.05
+  done
   if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
-     && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$(svc_pattern "$1")" \
+     && grep -q -- "$(svc_pattern "$1")" <<<"$cmd" \
      && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; then
     echo "$pid"; return 0
   fi

@@ -42,6 +42,7 @@ import { ConnectScheduler } from "../irc/connectScheduler";
 import { ConnectionNews } from "./connectionNews";
 import { PmGuard } from "../pms/pmGuard";
 import { IrcBot } from "./ircBot";
+import type { BotMessage } from "../provisioning/botInbox";
 import type { ChannelActors } from "../fromMatrix/context";
 import { safeParam, stripFormatting } from "../irc/lines";
 import { onCtcpRequest, replyGate } from "../fromIrc/ctcpVersion";
@@ -82,6 +83,8 @@ export interface NetworkBridgeDeps {
   readonly accessPolicy: AccessPolicy;
   /** The bridge's version (CTCP VERSION replies; "unknown" when not given). */
   readonly version?: string;
+  /** Private messages to the IRC bot (provisioning/botInbox.ts); ignored when not given. */
+  readonly botHeard?: (message: BotMessage) => void;
 }
 
 export class NetworkBridge {
@@ -265,7 +268,7 @@ export class NetworkBridge {
   }
 
   /**
-   * Which channels the bot joins: the mapped ones (the operator chose them; the bot is their
+   * Which channels the bot joins: the mapped and linked ones (an operator chose them; the bot is their
    * custodian and reader), and portal channels only with portals.requireBotJoin (it joined to
    * prove the channel open to it before the portal existed). Not every portal anyone opens: that
    * would let any Matrix user send the bot into any channel (a flood and K-line risk for the one
@@ -273,7 +276,7 @@ export class NetworkBridge {
    * is in would carry its traffic to Matrix users IRC never let in.
    */
   private botBelongsIn(room: RoomRecord): boolean {
-    return room.network === this.deps.network.id && (room.origin === "mapped" || this.deps.network.channels.requireBotJoin);
+    return room.network === this.deps.network.id && (room.origin !== "portal" || this.deps.network.channels.requireBotJoin);
   }
 
   /** Reads a channel's modes for a portal about to be created (portalModes.ts). */
@@ -430,6 +433,10 @@ export class NetworkBridge {
 
   /** A message to a user's own connection: a private message, for the fromIrc handler. */
   private privateMessage(connection: IrcConnection, e: MessageEvent): void {
+    if (connection === this.bot?.connection) {
+      this.botHeard(connection, e);
+      return;
+    }
     const userId = this.userByConnection.get(connection.id);
     if (userId === undefined) return;
     const reply = (text: string) => {
@@ -438,6 +445,20 @@ export class NetworkBridge {
     };
     const registered = senderRegistered(e.account, connection.hasCap("account-tag"), this.feed.accountOf(e.from));
     onPrivateMessage({ userId, ownNick: connection.nick, e, registered, reply }, this.ctx);
+  }
+
+  /** A private message (not a CTCP) to the IRC bot: for the bot's inbox (provisioning/botInbox.ts). */
+  private botHeard(connection: IrcConnection, e: MessageEvent): void {
+    if (this.deps.botHeard === undefined || e.kind === "notice") return;
+    this.deps.botHeard({
+      networkId: this.deps.network.id,
+      from: { nick: e.from, account: e.account },
+      text: e.text,
+      reply: (text) => {
+        const sent = connection.say("notice", e.from, text);
+        if (sent !== false) sent.catch(() => undefined);
+      },
+    });
   }
 
   /** The connection gauges, in constant time (they change on every connect and loss of a storm). */

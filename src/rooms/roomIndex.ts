@@ -8,6 +8,7 @@ export class RoomIndex {
   private readonly byRoom = new Map<string, RoomRecord>();
   private readonly byChannel = new Map<string, RoomRecord[]>();
   private readonly listeners: ((record: RoomRecord) => void)[] = [];
+  private readonly removedListeners: ((record: RoomRecord) => void)[] = [];
 
   constructor(private readonly store: RoomStore) {}
 
@@ -30,6 +31,28 @@ export class RoomIndex {
   /** Calls `listener` for each room bridged from now on (a new room, or one moved to another channel). */
   onAdded(listener: (record: RoomRecord) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Calls `listener` for each room unbridged from now on (after it left the index). */
+  onRemoved(listener: (record: RoomRecord) => void): void {
+    this.removedListeners.push(listener);
+  }
+
+  /**
+   * Unbridges a room: from this call on no lookup finds it (so nothing more flows either way), then
+   * the store forgets it (not reloaded after a restart). The removed record, or undefined.
+   */
+  async remove(roomId: string): Promise<RoomRecord | undefined> {
+    const previous = this.byRoom.get(roomId);
+    if (previous === undefined) return undefined;
+    this.byRoom.delete(roomId);
+    const key = `${previous.network}\0${previous.folded}`;
+    const left = (this.byChannel.get(key) ?? []).filter((r) => r.roomId !== roomId);
+    if (left.length === 0) this.byChannel.delete(key);
+    else this.byChannel.set(key, left);
+    for (const listener of this.removedListeners) listener(previous);
+    await this.store.remove(roomId);
+    return previous;
   }
 
   async add(record: RoomRecord): Promise<void> {

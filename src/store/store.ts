@@ -12,14 +12,20 @@ export interface TransactionLog {
   prune(before: number): Promise<number>;
 }
 
-/** A Matrix room bridged to a channel: a portal the bridge created, or a mapping from the config. */
+/**
+ * A Matrix room bridged to a channel: a portal the bridge created (alias), a mapping from the config,
+ * or a link made at runtime (provisioning API, `!irc link`, `!plumb`; removed again by an unlink).
+ */
 export interface RoomRecord {
   readonly roomId: string;
   readonly network: string;
   /** The channel as first seen (for display), and folded with the server's casemapping (for lookup). */
   readonly channel: string;
   readonly folded: string;
-  readonly origin: "portal" | "mapped";
+  readonly origin: "portal" | "mapped" | "linked";
+  /** For a link: the Matrix user who asked for it (or the admin who plumbed it), and when (ms since epoch). */
+  readonly linkedBy?: string;
+  readonly linkedAt?: number;
 }
 
 export interface RoomStore {
