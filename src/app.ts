@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { AdminRooms } from "./admin/adminRooms";
-import type { AdminContext } from "./admin/command";
-import { CommandRunner } from "./admin/commandRunner";
-import { COMMANDS } from "./admin/commands";
 import { AdminNotifier } from "./admin/notifier";
 import { readBridgeVersion } from "./admin/version";
-import { networkAdminAccess } from "./bridge/adminAccess";
+import { adminCommands } from "./compose/adminCommands";
+import { provisioning } from "./compose/provisioning";
 import { NetworkBridge } from "./bridge/networkBridge";
 import type { BridgeConfig } from "./config/schema";
 import { errorText } from "./errors";
@@ -39,7 +37,6 @@ import type { ConfiguredAccess } from "./access/accessPolicy";
 import { privateMessages } from "./compose/privateMessages";
 import { PowerLevelCache } from "./rooms/powerLevels";
 import { RoomIndex } from "./rooms/roomIndex";
-import { roomInvites } from "./rooms/roomInvites";
 import type { RoomQueues } from "./rooms/roomQueues";
 import { PendingSends, parsePendingSend, type PendingSend } from "./rooms/pendingSends";
 import { SendJournal } from "./store/sendJournal";
@@ -232,6 +229,19 @@ export class App {
         log.warn("an IRC message was dropped: the room's queue for the homeserver is full", { room: send.roomId, from: send.nick });
       },
     });
+    const { links, inbox, attach: attachLinks } = provisioning({
+      config: this.options.config,
+      botUserId: this.botUserId,
+      api: this.api,
+      rooms,
+      queues,
+      access: this.access.policy,
+      isAdmin: (userId) => this.admins.has(userId),
+      isPrivateRoom: (roomId) => adminRooms.userOf(roomId) !== undefined || pmIndex.room(roomId) !== undefined,
+      notice: botNotice,
+      clock: systemClock,
+      log,
+    });
     const bridges = this.networks.map(
       (network) =>
         new NetworkBridge({
@@ -254,8 +264,10 @@ export class App {
           notice: botNotice,
           accessPolicy: this.access.policy,
           version: readBridgeVersion(),
+          botHeard: (message) => inbox.heard(message),
         }),
     );
+    attachLinks(bridges);
     // A ban that arrives closes the connections it now covers, on every network.
     this.access.banLists.onBanned(() => {
       for (const bridge of bridges) {
@@ -278,32 +290,7 @@ export class App {
         },
       ]),
     );
-    const access = new Map(bridges.map((b) => [b.network.id, networkAdminAccess(b.network, b.puppets, b.settings, rooms)]));
-    const accessOf = (networkId: string) => {
-      const found = access.get(networkId);
-      if (found === undefined) throw new Error(`there is no network ${networkId}`);
-      return found;
-    };
-    const adminContext: AdminContext = {
-      networks: adminNetworks,
-      isAdmin: (userId) => this.admins.has(userId),
-      storePassword: (networkId, userId, password) => credentials.store(networkId, userId, password, byId.get(networkId)?.puppets.get(userId)?.nick),
-      removePassword: (networkId, userId) => credentials.remove(networkId, userId),
-      reconnect: (networkId, userId) => byId.get(networkId)?.puppets.reconnect(userId) ?? Promise.resolve(`There is no network ${networkId}.`),
-      version: readBridgeVersion(),
-      puppets: (networkId) => accessOf(networkId).puppets,
-      roomsFor: (networkId, channel) => accessOf(networkId).roomsFor(channel),
-      portalAlias: (networkId, channel) => accessOf(networkId).portalAlias(channel),
-      rawCommands: (networkId) => accessOf(networkId).rawCommands,
-      ...roomInvites(this.api, this.botUserId, log.child({ module: "admin" })),
-    };
-    const commands = new CommandRunner({
-      commands: COMMANDS,
-      context: adminContext,
-      reply: (userId, roomId, text) => notifier.reply(userId, roomId, text),
-      redact: (roomId, eventId) => this.api.redact(roomId, this.botUserId, eventId, "a password was removed", `redact.${randomUUID()}`),
-      log: log.child({ module: "admin" }),
-    });
+    const commands = adminCommands({ networks: adminNetworks, bridges, rooms, admins: this.admins, credentials, links, notifier, api: this.api, botUserId: this.botUserId, log });
     const seen = new RecentIds(20000);
     let lastSeq = 0;
     const portals = new Portals({
@@ -355,6 +342,7 @@ export class App {
       now: () => systemClock.now(),
       forgetGhost: (roomId, userId) => ghosts.forget(roomId, userId),
       channelOps,
+      links,
       powerLevels: new PowerLevelCache((roomId) => this.api.getState(roomId, this.botUserId, "m.room.power_levels")),
       bans: store.bans,
       restoreGhost: (roomId, userId, banned) =>

@@ -10,6 +10,7 @@ import type { RoomInvites } from "../rooms/roomInvites";
 import type { PuppetRecord } from "../store/store";
 
 import type { StoreOutcome } from "../puppets/credentialStore";
+import type { Links } from "../provisioning/links";
 
 /** A configured IRC network, as commands see it. */
 export interface AdminNetwork {
@@ -87,6 +88,8 @@ export interface AdminContext {
   roomFor: RoomInvites["roomFor"];
   /** The bot invites the user into a bridged room; false when it could not. */
   inviteToRoom: RoomInvites["inviteToRoom"];
+  /** Runtime links (src/provisioning/): !plumb and !unlink. */
+  readonly links: Links;
 }
 
 /** What one run of a command sees: the bridge, who asked, and the registry (for !help). */

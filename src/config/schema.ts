@@ -335,6 +335,11 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     port: int(1, 65535).withDefault("Port it listens on (IRC servers ask port 113; below 1024 needs privileges).", 113),
     address: str.withDefault("Address it listens on (\"::\" is every IPv4 and IPv6 address).", "::"),
   }),
+  provisioning: obj("Linking Matrix rooms to IRC channels at runtime, with the consent of a channel operator: the provisioning HTTP API (under /_matrix/provision on the bridge's port) and the room commands (!irc link).", {
+    enabled: bool.withDefault("Serve the provisioning HTTP API.", false),
+    secret: str.optional("Shared secret integrations present as a Bearer token to the provisioning API (never logged). Required when enabled.", "a-long-random-secret"),
+    requestTimeoutSeconds: int(10, 86400).withDefault("How long a channel operator has to answer a link request with yes; silence refuses it.", 300),
+  }),
   ircNetworks: list("The IRC networks this bridge connects to.", networkSchema, {
     minItems: 1,
     example: [

@@ -1,3 +1,4 @@
+import type { Links } from "../provisioning/links";
 import type { AccessPolicy } from "../access/accessPolicy";
 import type { MessageEvent } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
@@ -132,6 +133,8 @@ export interface MatrixContext {
   nextSeq(): number;
   /** The time (ms since epoch), from the clock the connections use. */
   now(): number;
+  /** Runtime links (src/provisioning/): `!irc link` / `!irc unlink` in a room. */
+  readonly links: Links;
 }
 
 export type MatrixHandler = (event: MatrixEvent, ctx: MatrixContext) => void;

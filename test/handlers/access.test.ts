@@ -3,6 +3,7 @@
  * PuppetRegistry.ensure (joins, messages, reconnects), excluded users are ignored, and a ban that
  * arrives in a subscribed list room closes the connection it covers and tells its user why.
  */
+import { FakeLinks } from "../support/fakeLinks";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfiguredAccess, type AccessLists } from "../../src/access/accessPolicy";
@@ -73,6 +74,7 @@ async function setup(lists: Partial<AccessLists> = {}) {
   const seen = new RecentIds(100);
   let seq = 0;
   const ctx: MatrixContext = {
+    links: new FakeLinks(),
     ...idleChanops(store),
     access: policy,
     banLists,

@@ -1,3 +1,4 @@
+import { FakeLinks } from "../support/fakeLinks";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CommandRunner } from "../../src/admin/commandRunner";
@@ -33,6 +34,7 @@ async function setup(options: { redact?: (roomId: string, eventId: string) => Pr
   const runner = new CommandRunner({
     commands: COMMANDS,
     context: {
+      links: new FakeLinks(),
       networks: [{ id: network.id, name: network.name }],
       isAdmin: (userId) => userId === ADMIN,
       reconnect: () => Promise.resolve("reconnecting"),

@@ -1,3 +1,4 @@
+import { FakeLinks } from "../support/fakeLinks";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AdminRooms } from "../../src/admin/adminRooms";
@@ -55,6 +56,7 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
   const invites: string[] = [];
   const seen = new RecentIds(100);
   const ctx: MatrixContext = {
+    links: new FakeLinks(),
     ...openAccess(),
     botUserId: BOT,
     rooms: new RoomIndex(store.rooms),

@@ -1,3 +1,4 @@
+import { FakeLinks } from "../support/fakeLinks";
 import assert from "node:assert/strict";
 import { noPrivateRooms } from "../support/noPrivateRooms";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -66,6 +67,7 @@ async function setup(options: { bot?: boolean; store?: Store } = {}) {
   const puppets = testPuppets(network, store.puppets, clock);
   const inChannel = () => [...puppetsByUser].map(([userId, c]): { userId: string; connection: ActingConnection } => ({ userId, connection: c }));
   const ctx: MatrixContext = {
+    links: new FakeLinks(),
     ...openAccess(),
     botUserId: BOT,
     rooms,

@@ -1,3 +1,4 @@
+import { FakeLinks } from "../support/fakeLinks";
 import assert from "node:assert/strict";
 import { mkdtempSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,6 +52,7 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
   const seen = new RecentIds(100);
   let seq = 0;
   const ctx: MatrixContext = {
+    links: new FakeLinks(),
     ...openAccess(access),
     botUserId: BOT,
     rooms,

@@ -1,3 +1,4 @@
+import { FakeLinks } from "./fakeLinks";
 import type { AdminConnection, AdminContext, AdminNetwork, PuppetAccess } from "../../src/admin/command";
 import { foldCase } from "../../src/irc/casemapping";
 import { parseIrcLine } from "../../src/irc/ircLine";
@@ -181,6 +182,7 @@ export function recordingAdminContext(networks: readonly AdminNetwork[], isAdmin
   const reconnects: string[] = [];
   const stored: string[] = [];
   const context: AdminContext = {
+    links: new FakeLinks(),
     networks,
     isAdmin,
     reconnect: (networkId, userId) => {

@@ -1,3 +1,4 @@
+import { FakeLinks } from "./fakeLinks";
 import { Removals } from "../../src/rooms/removals";
 import { ChannelOrder } from "../../src/fromMatrix/channelOrder";
 import type { MatrixContext } from "../../src/fromMatrix/context";
@@ -89,6 +90,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
   const seen = new RecentIds(1000);
   let seq = 0;
   const ctx: MatrixContext = {
+    links: new FakeLinks(),
     ...idleChanops(store),
     ...openAccess(),
     botUserId: BOT,

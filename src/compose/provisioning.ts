@@ -1,0 +1,59 @@
+import type { AccessPolicy } from "../access/accessPolicy";
+import type { NetworkBridge } from "../bridge/networkBridge";
+import type { BridgeConfig } from "../config/schema";
+import type { Clock } from "../irc/pacedQueue";
+import type { MatrixApi } from "../matrix/matrixApi";
+import type { Logger } from "../observability/logger";
+import { BotInbox } from "../provisioning/botInbox";
+import type { ProvisioningNetwork } from "../provisioning/deps";
+import { LinkService } from "../provisioning/linkService";
+import type { RoomIndex } from "../rooms/roomIndex";
+import type { RoomQueues } from "../rooms/roomQueues";
+
+/** Runtime links (src/provisioning/): the service every entry point uses, and the IRC bots' inbox. */
+export function provisioning(deps: {
+  readonly config: BridgeConfig;
+  readonly botUserId: string;
+  readonly api: MatrixApi;
+  readonly rooms: RoomIndex;
+  readonly queues: RoomQueues;
+  readonly access: AccessPolicy;
+  readonly isAdmin: (userId: string) => boolean;
+  readonly isPrivateRoom: (roomId: string) => boolean;
+  readonly notice: (roomId: string, text: string) => void;
+  readonly clock: Clock;
+  readonly log: Logger;
+}): { readonly links: LinkService; readonly inbox: BotInbox; readonly attach: (bridges: readonly NetworkBridge[]) => void } {
+  const networks = new Map<string, ProvisioningNetwork>();
+  const inbox = new BotInbox();
+  const { enabled, secret, requestTimeoutSeconds } = deps.config.provisioning;
+  const links = new LinkService({
+    bridgeId: deps.config.bridge.id,
+    botUserId: deps.botUserId,
+    api: deps.api,
+    rooms: deps.rooms,
+    networks,
+    inbox,
+    queues: deps.queues,
+    access: deps.access,
+    isAdmin: deps.isAdmin,
+    isPrivateRoom: deps.isPrivateRoom,
+    notice: deps.notice,
+    settings: { enabled, secret, requestTimeoutSeconds },
+    clock: deps.clock,
+    log: deps.log.child({ module: "provisioning" }),
+  });
+  // The networks exist only once their bridges do, and the bridges need the inbox first.
+  const attach = (bridges: readonly NetworkBridge[]) => {
+    for (const bridge of bridges) {
+      networks.set(bridge.network.id, {
+        network: bridge.network,
+        bot: () => bridge.bot?.connection,
+        puppets: bridge.puppets,
+        roster: bridge.feed.roster,
+        fold: (name) => bridge.feed.fold(name),
+      });
+    }
+  };
+  return { links, inbox, attach };
+}

@@ -1,0 +1,60 @@
+/**
+ * What the provisioning operations (link, plumb, unlink, queryChannel) see: built once in
+ * compose/provisioning.ts. Operations are functions of these deps; tests inject fakes.
+ */
+import type { AccessPolicy } from "../access/accessPolicy";
+import type { IrcConnection } from "../irc/connection";
+import type { NetworkContext } from "../irc/networkContext";
+import type { Clock } from "../irc/pacedQueue";
+import type { MatrixApi } from "../matrix/matrixApi";
+import type { Logger } from "../observability/logger";
+import type { PuppetRegistry } from "../puppets/puppetRegistry";
+import type { ChannelRoster } from "../rooms/channelRoster";
+import type { RoomIndex } from "../rooms/roomIndex";
+import type { RoomQueues } from "../rooms/roomQueues";
+import type { BotInbox } from "./botInbox";
+
+/** One configured network, as provisioning sees it. */
+export interface ProvisioningNetwork {
+  readonly network: NetworkContext;
+  /** The IRC bot's connection, when the network runs one (bot.enabled). */
+  readonly bot: () => IrcConnection | undefined;
+  /** The users' connections. */
+  readonly puppets: PuppetRegistry;
+  /** Who is in each channel the bridge is in, with their prefix modes. */
+  readonly roster: ChannelRoster;
+  /** Folds a nick or channel with the server's casemapping. */
+  readonly fold: (name: string) => string;
+}
+
+/** The `provisioning` config section, as read (config/schema.ts). */
+export interface ProvisioningSettings {
+  readonly enabled: boolean;
+  /** The Bearer token integrations present to the HTTP API (never logged). */
+  readonly secret: string | undefined;
+  /** How long a channel operator has to answer a link request. */
+  readonly requestTimeoutSeconds: number;
+}
+
+export interface ProvisioningDeps {
+  /** bridge.id: part of the bridge-info state key. */
+  readonly bridgeId: string;
+  readonly botUserId: string;
+  readonly api: MatrixApi;
+  readonly rooms: RoomIndex;
+  readonly networks: ReadonlyMap<string, ProvisioningNetwork>;
+  /** Private messages to the IRC bots (answers to link requests, operators' commands). */
+  readonly inbox: BotInbox;
+  readonly queues: RoomQueues;
+  /** Who may use the bridge at all (src/access/): a link passes the same gate as a join. */
+  readonly access: AccessPolicy;
+  /** Bridge admins (bridge.admins). */
+  readonly isAdmin: (userId: string) => boolean;
+  /** A user's admin room, or a private-message room: never bridged to a channel. */
+  readonly isPrivateRoom: (roomId: string) => boolean;
+  /** A notice from the bot in a room. */
+  readonly notice: (roomId: string, text: string) => void;
+  readonly settings: ProvisioningSettings;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
