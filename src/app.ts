@@ -5,6 +5,7 @@ import { AdminNotifier } from "./admin/notifier";
 import { readBridgeVersion } from "./admin/version";
 import { adminCommands } from "./compose/adminCommands";
 import { provisioning } from "./compose/provisioning";
+import type { ProvisioningSettings } from "./provisioning/deps";
 import { NetworkBridge } from "./bridge/networkBridge";
 import type { BridgeConfig } from "./config/schema";
 import { errorText } from "./errors";
@@ -107,6 +108,7 @@ export class App {
   /** Who may use the bridge, and the ban lists it follows (src/access/). */
   private readonly access: { readonly policy: ConfiguredAccess; readonly banLists: BanLists };
   private readonly identConfig: BridgeConfig["ident"];
+  private readonly provisioningSettings: ProvisioningSettings;
   private running: Running | undefined;
 
   constructor(private readonly options: AppOptions) {
@@ -136,6 +138,8 @@ export class App {
     });
     this.access = accessControl(config.access, this.api, this.botUserId, this.log);
     this.identConfig = { enabled: config.ident.enabled, port: config.ident.port, address: config.ident.address };
+    const { enabled, secret, requestTimeoutSeconds } = config.provisioning;
+    this.provisioningSettings = { enabled, secret, requestTimeoutSeconds };
     this.watch = new HomeserverWatch(
       async () => {
         await this.homeserver.ensureBotRegistered();
@@ -230,7 +234,8 @@ export class App {
       },
     });
     const { links, inbox, attach: attachLinks } = provisioning({
-      config: this.options.config,
+      bridgeId: this.options.config.bridge.id,
+      settings: this.provisioningSettings,
       botUserId: this.botUserId,
       api: this.api,
       rooms,

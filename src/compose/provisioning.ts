@@ -1,18 +1,18 @@
 import type { AccessPolicy } from "../access/accessPolicy";
 import type { NetworkBridge } from "../bridge/networkBridge";
-import type { BridgeConfig } from "../config/schema";
 import type { Clock } from "../irc/pacedQueue";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
 import { BotInbox } from "../provisioning/botInbox";
-import type { ProvisioningNetwork } from "../provisioning/deps";
+import type { ProvisioningNetwork, ProvisioningSettings } from "../provisioning/deps";
 import { LinkService } from "../provisioning/linkService";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 
 /** Runtime links (src/provisioning/): the service every entry point uses, and the IRC bots' inbox. */
 export function provisioning(deps: {
-  readonly config: BridgeConfig;
+  readonly bridgeId: string;
+  readonly settings: ProvisioningSettings;
   readonly botUserId: string;
   readonly api: MatrixApi;
   readonly rooms: RoomIndex;
@@ -26,9 +26,8 @@ export function provisioning(deps: {
 }): { readonly links: LinkService; readonly inbox: BotInbox; readonly attach: (bridges: readonly NetworkBridge[]) => void } {
   const networks = new Map<string, ProvisioningNetwork>();
   const inbox = new BotInbox();
-  const { enabled, secret, requestTimeoutSeconds } = deps.config.provisioning;
   const links = new LinkService({
-    bridgeId: deps.config.bridge.id,
+    bridgeId: deps.bridgeId,
     botUserId: deps.botUserId,
     api: deps.api,
     rooms: deps.rooms,
@@ -39,7 +38,7 @@ export function provisioning(deps: {
     isAdmin: deps.isAdmin,
     isPrivateRoom: deps.isPrivateRoom,
     notice: deps.notice,
-    settings: { enabled, secret, requestTimeoutSeconds },
+    settings: deps.settings,
     clock: deps.clock,
     log: deps.log.child({ module: "provisioning" }),
   });
