@@ -227,6 +227,8 @@ export class NetworkBridge {
       : undefined;
     deps.rooms.onAdded((room) => {
       if (this.botBelongsIn(room)) this.bot?.join(room.channel);
+      // A room linked at runtime catches up with the channel as a new portal does (Portals calls roomAdded itself).
+      if (room.origin === "linked" && room.network === network.id) this.watch.roomAdded(room);
     });
     this.actors = {
       puppet: (userId) => this.puppets.get(userId),
