@@ -17,6 +17,7 @@ import { RecentIds } from "./util/recentIds";
 import { buildNetworkContext, type NetworkContext } from "./irc/networkContext";
 import { systemClock } from "./irc/pacedQueue";
 import { AppserviceServer } from "./matrix/appserviceServer";
+import { ThirdPartyLookups } from "./discovery/thirdPartyLookups";
 import type { Transaction } from "./matrix/events";
 import { Ghosts } from "./matrix/ghosts";
 import { Homeserver } from "./matrix/homeserver";
@@ -369,6 +370,7 @@ export class App {
         onTransaction: (txn) => this.onTransaction(txn, matrixCtx),
         onUserQuery: (userId) => this.onUserQuery(userId, matrixCtx, ghosts),
         onAliasQuery: (alias) => portals.onAliasQuery(alias),
+        thirdParty: new ThirdPartyLookups(this.networks),
         health: () => {
           const unhandled = this.lastUnhandled !== undefined && Date.now() - this.lastUnhandled < UNHANDLED_DEGRADED_MS;
           const reasons = [
