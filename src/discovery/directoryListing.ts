@@ -1,0 +1,103 @@
+/**
+ * Optional room directory listing of portal rooms (portals.published), per network: a portal whose
+ * channel the bridge sees open is listed in the homeserver's room directory (the application
+ * service's list for the network, which clients filter by the network's third-party instance; or,
+ * with portals.useHomeserverDirectory, the main list), and taken out when that stops.
+ *
+ * Guarantees:
+ * - Never a secret channel, not even for a moment: a room is listed only on the decision "public",
+ *   taken only while one of the bridge's connections is in the channel and has heard the channel's
+ *   whole mode list (RPL_CHANNELMODEIS, followed by every MODE since), with none of +s, +p, +i, +k
+ *   set. Any of them, or the bridge leaving the channel (it can no longer see), decides "private".
+ *   Modes not known yet decide nothing (a room is never listed on a guess).
+ * - The listing follows the latest decision: an operation reads the room's wish when it runs in the
+ *   room's queue, so a listing queued before a +s was heard does not happen after it.
+ * - Only portal rooms (origin "portal") of a network with portals.published and portals.joinRule
+ *   public; mapped and linked rooms belong to their moderators and are never listed here (a +s/+p
+ *   still takes any room out, rooms/roomAccess.ts).
+ * - One request per change of decision per room (repeats are dropped); a request the homeserver
+ *   refused for good is tried again at the next decision.
+ * Not guaranteed: a room listed before a restart stays listed until the bridge is back in its
+ * channel and has read its modes (or leaves it again); the bridge keeps no record of what it listed.
+ */
+import type { NetworkContext } from "../irc/networkContext";
+import type { MatrixApi } from "../matrix/matrixApi";
+import type { RoomQueues } from "../rooms/roomQueues";
+import type { RoomRecord } from "../store/store";
+
+export type Listing = "public" | "private";
+
+/** What the bridge sees of the channel right now. */
+export interface ChannelView {
+  /** One of the bridge's connections is in the channel. */
+  readonly inChannel: boolean;
+  /** The channel's whole mode list has been heard since (else a flag may be missing). */
+  readonly modesKnown: boolean;
+  /** Whether a channel mode (a flag, or "k" for a key) is set. */
+  readonly flag: (mode: string) => boolean;
+}
+
+/** Modes that keep a channel out of the directory: secret, private, invite-only, keyed. */
+export const UNLISTED_MODES: readonly string[] = ["s", "p", "i", "k"];
+
+/** The decision for one room; undefined: nothing to do (not ours to list, or not known yet). */
+export function listingFor(network: NetworkContext, room: Pick<RoomRecord, "origin">, view: ChannelView): Listing | undefined {
+  const { published } = network.channels.directory;
+  if (!published || room.origin !== "portal") return undefined;
+  if (!view.inChannel || UNLISTED_MODES.some((mode) => view.flag(mode))) return "private";
+  if (!view.modesKnown) return undefined;
+  return network.channels.portalJoinRule === "public" ? "public" : "private";
+}
+
+export interface DirectoryListingDeps {
+  readonly api: MatrixApi;
+  readonly queues: RoomQueues;
+  readonly botUserId: string;
+}
+
+export class DirectoryListing {
+  /** The latest decision per room. */
+  private readonly wished = new Map<string, Listing>();
+  /** Decisions taken per room (a counter), so a failed operation knows whether a newer one is queued. */
+  private readonly decisions = new Map<string, number>();
+  /** What the homeserver was last told per room. */
+  private readonly told = new Map<string, Listing>();
+
+  constructor(private readonly deps: DirectoryListingDeps) {}
+
+  /** Rooms with a decision on record (tests). */
+  get size(): number {
+    return this.wished.size;
+  }
+
+  /** Brings the room's listing in line with what the bridge sees of its channel. */
+  follow(network: NetworkContext, room: Pick<RoomRecord, "roomId" | "origin">, view: ChannelView): void {
+    const wish = listingFor(network, room, view);
+    if (wish === undefined || this.wished.get(room.roomId) === wish) return;
+    this.wished.set(room.roomId, wish);
+    const decision = (this.decisions.get(room.roomId) ?? 0) + 1;
+    this.decisions.set(room.roomId, decision);
+    const networkId = network.channels.directory.useHomeserverDirectory ? undefined : network.id;
+    let done = false;
+    this.deps.queues.enqueue(room.roomId, {
+      what: wish === "public" ? "list in the room directory (channel open)" : "unlist from the room directory (channel closed, secret or out of sight)",
+      run: async () => {
+        await this.apply(room.roomId, networkId);
+        done = true;
+      },
+      // Given up (refused for good) and no newer decision queued: forget it, so the next one asks again.
+      settled: () => {
+        if (done || this.decisions.get(room.roomId) !== decision) return;
+        this.wished.delete(room.roomId);
+        this.decisions.delete(room.roomId);
+      },
+    });
+  }
+
+  private async apply(roomId: string, networkId: string | undefined): Promise<void> {
+    const wish = this.wished.get(roomId);
+    if (wish === undefined || this.told.get(roomId) === wish) return;
+    await this.deps.api.setDirectoryVisibility(roomId, this.deps.botUserId, wish, networkId);
+    this.told.set(roomId, wish);
+  }
+}
