@@ -185,6 +185,7 @@ export class App {
     });
     const ghosts = new Ghosts(this.api, this.botUserId, ghostLimits(this.ghostSettings, this.metrics, systemClock));
     const { access: roomAccess, keys, records: accessRecords } = await channelAccess({ store, api: this.api, queues, botUserId: this.botUserId, seal: this.seal, clock: systemClock, log });
+    rooms.onRemoved((room) => roomAccess.directory.removed(room.roomId));
     const credentials = new CredentialStore(store.puppets, this.seal, log.child({ module: "credentials" }));
     const { index: pmIndex, pms, directChats } = await privateMessages({
       store,

@@ -16,7 +16,7 @@
  *   public; mapped and linked rooms belong to their moderators and are never listed here (a +s/+p
  *   still takes any room out, rooms/roomAccess.ts).
  * - One request per change of decision per room (repeats are dropped); a request the homeserver
- *   refused for good is tried again at the next decision.
+ *   refused for good is tried again at the next decision. A room no longer bridged is unlisted.
  * Not guaranteed: a room listed before a restart stays listed until the bridge is back in its
  * channel and has read its modes (or leaves it again); the bridge keeps no record of what it listed.
  */
@@ -60,6 +60,8 @@ export class DirectoryListing {
   private readonly wished = new Map<string, Listing>();
   /** Decisions taken per room (a counter), so a failed operation knows whether a newer one is queued. */
   private readonly decisions = new Map<string, number>();
+  /** The list each room is in (a network's; undefined: the main one). */
+  private readonly lists = new Map<string, string | undefined>();
   /** What the homeserver was last told per room. */
   private readonly told = new Map<string, Listing>();
 
@@ -78,6 +80,7 @@ export class DirectoryListing {
     const decision = (this.decisions.get(room.roomId) ?? 0) + 1;
     this.decisions.set(room.roomId, decision);
     const networkId = network.channels.directory.useHomeserverDirectory ? undefined : network.id;
+    this.lists.set(room.roomId, networkId);
     let done = false;
     this.deps.queues.enqueue(room.roomId, {
       what: wish === "public" ? "list in the room directory (channel open)" : "unlist from the room directory (channel closed, secret or out of sight)",
@@ -92,6 +95,21 @@ export class DirectoryListing {
         this.decisions.delete(room.roomId);
       },
     });
+  }
+
+  /**
+   * The room is bridged no more (unlinked, removed): out of the directory if the bridge listed it,
+   * and forgotten here.
+   */
+  removed(roomId: string): void {
+    const where = this.lists.get(roomId);
+    if (this.wished.get(roomId) === "public" || this.told.get(roomId) === "public") {
+      this.deps.queues.enqueue(roomId, {
+        what: "unlist from the room directory (no longer bridged)",
+        run: () => this.deps.api.setDirectoryVisibility(roomId, this.deps.botUserId, "private", where),
+      });
+    }
+    for (const map of [this.wished, this.decisions, this.told, this.lists]) map.delete(roomId);
   }
 
   private async apply(roomId: string, networkId: string | undefined): Promise<void> {

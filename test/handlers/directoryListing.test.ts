@@ -104,6 +104,16 @@ describe("room directory listing of portals (portals.published)", () => {
     assert.deepEqual(directoryCalls(api.calls).slice(1), [unlisted]);
   });
 
+  it("a listed portal that is no longer bridged comes out of the directory; one never listed costs no request", async () => {
+    const { api, ctx, queues, first } = await heard(PUBLISHED, "+nt");
+    assert.deepEqual(first, [listed]);
+    ctx.access.directory.removed(PORTAL);
+    ctx.access.directory.removed(MAPPED);
+    await queues.idle();
+    assert.deepEqual(directoryCalls(api.calls).slice(1), [unlisted]);
+    assert.equal(ctx.access.directory.size, 0, "forgotten");
+  });
+
   it("off by default; with useHomeserverDirectory the main list; mapped rooms never", async () => {
     const off = await heard("", "+nt");
     assert.deepEqual(directoryCalls(off.api.calls), []);
