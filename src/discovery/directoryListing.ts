@@ -17,11 +17,14 @@
  *   still takes any room out, rooms/roomAccess.ts).
  * - One request per change of decision per room (repeats are dropped); a request the homeserver
  *   refused for good is tried again at the next decision. A room no longer bridged is unlisted.
- * Not guaranteed: a room listed before a restart stays listed until the bridge is back in its
- * channel and has read its modes (or leaves it again); the bridge keeps no record of what it listed.
+ * - Across restarts: where the bridge listed a room is stored (AccessRecords); at start every such
+ *   room is taken out, to be listed again once the bridge sees its channel open (what a channel
+ *   became while the bridge was away is unknown; listing late is safe, unlisting late leaks).
+ * Not guaranteed: a listing whose stored record failed to write is not taken out at the next start.
  */
 import type { NetworkContext } from "../irc/networkContext";
 import type { MatrixApi } from "../matrix/matrixApi";
+import type { AccessRecords } from "../rooms/accessRecords";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { RoomRecord } from "../store/store";
 
@@ -53,6 +56,8 @@ export interface DirectoryListingDeps {
   readonly api: MatrixApi;
   readonly queues: RoomQueues;
   readonly botUserId: string;
+  /** Where the bridge listed each room, kept across restarts. */
+  readonly records: AccessRecords;
 }
 
 export class DirectoryListing {
@@ -76,23 +81,42 @@ export class DirectoryListing {
   follow(network: NetworkContext, room: Pick<RoomRecord, "roomId" | "origin">, view: ChannelView): void {
     const wish = listingFor(network, room, view);
     if (wish === undefined || this.wished.get(room.roomId) === wish) return;
-    this.wished.set(room.roomId, wish);
-    const decision = (this.decisions.get(room.roomId) ?? 0) + 1;
-    this.decisions.set(room.roomId, decision);
-    const networkId = network.channels.directory.useHomeserverDirectory ? undefined : network.id;
-    this.lists.set(room.roomId, networkId);
+    this.decide(room.roomId, wish, network.channels.directory.useHomeserverDirectory ? undefined : network.id);
+  }
+
+  /**
+   * At start: every room the bridge had listed before comes out of the directory, to be listed
+   * again once the bridge sees its channel open (it cannot tell what the channel became meanwhile).
+   * Returns how many.
+   */
+  afterRestart(): number {
+    let count = 0;
+    for (const record of this.deps.records.all()) {
+      if (record.listedIn === undefined) continue;
+      this.told.set(record.roomId, "public");
+      this.decide(record.roomId, "private", record.listedIn === "" ? undefined : record.listedIn);
+      count++;
+    }
+    return count;
+  }
+
+  private decide(roomId: string, wish: Listing, networkId: string | undefined): void {
+    this.wished.set(roomId, wish);
+    const decision = (this.decisions.get(roomId) ?? 0) + 1;
+    this.decisions.set(roomId, decision);
+    this.lists.set(roomId, networkId);
     let done = false;
-    this.deps.queues.enqueue(room.roomId, {
+    this.deps.queues.enqueue(roomId, {
       what: wish === "public" ? "list in the room directory (channel open)" : "unlist from the room directory (channel closed, secret or out of sight)",
       run: async () => {
-        await this.apply(room.roomId, networkId);
+        await this.apply(roomId, networkId);
         done = true;
       },
       // Given up (refused for good) and no newer decision queued: forget it, so the next one asks again.
       settled: () => {
-        if (done || this.decisions.get(room.roomId) !== decision) return;
-        this.wished.delete(room.roomId);
-        this.decisions.delete(room.roomId);
+        if (done || this.decisions.get(roomId) !== decision) return;
+        this.wished.delete(roomId);
+        this.decisions.delete(roomId);
       },
     });
   }
@@ -106,7 +130,10 @@ export class DirectoryListing {
     if (this.wished.get(roomId) === "public" || this.told.get(roomId) === "public") {
       this.deps.queues.enqueue(roomId, {
         what: "unlist from the room directory (no longer bridged)",
-        run: () => this.deps.api.setDirectoryVisibility(roomId, this.deps.botUserId, "private", where),
+        run: async () => {
+          await this.deps.api.setDirectoryVisibility(roomId, this.deps.botUserId, "private", where);
+          this.deps.records.update(roomId, { listedIn: undefined });
+        },
       });
     }
     for (const map of [this.wished, this.decisions, this.told, this.lists]) map.delete(roomId);
@@ -117,5 +144,6 @@ export class DirectoryListing {
     if (wish === undefined || this.told.get(roomId) === wish) return;
     await this.deps.api.setDirectoryVisibility(roomId, this.deps.botUserId, wish, networkId);
     this.told.set(roomId, wish);
+    this.deps.records.update(roomId, { listedIn: wish === "public" ? (networkId ?? "") : undefined });
   }
 }

@@ -38,7 +38,7 @@ export class RoomAccess {
   readonly directory: DirectoryListing;
 
   constructor(private readonly deps: RoomAccessDeps) {
-    this.directory = new DirectoryListing({ api: deps.api, queues: deps.queues, botUserId: deps.botUserId });
+    this.directory = new DirectoryListing({ api: deps.api, queues: deps.queues, botUserId: deps.botUserId, records: deps.records });
   }
 
   /** Rooms with a join-rule wish on record (tests). */

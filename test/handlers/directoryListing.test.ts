@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ChannelEvent } from "../../src/broker/channelEvent";
-import { listingFor } from "../../src/discovery/directoryListing";
+import { DirectoryListing, listingFor } from "../../src/discovery/directoryListing";
+import { AccessRecords } from "../../src/rooms/accessRecords";
 import { channelLeft, onChannelModes } from "../../src/fromIrc/channelModes";
 import { modeSpec, parseModeChanges } from "../../src/irc/modes";
-import { MAPPED, PORTAL, base, ircScene } from "../support/ircScene";
+import { BOT, MAPPED, PORTAL, base, ircScene } from "../support/ircScene";
+import { silentLogger } from "../support/silentLogger";
 import { fakeNetwork } from "../support/fakeNetwork";
 
 const spec = modeSpec("(qaohv)~&@%+", "beI,k,l,imnpst");
@@ -112,6 +114,27 @@ describe("room directory listing of portals (portals.published)", () => {
     await queues.idle();
     assert.deepEqual(directoryCalls(api.calls).slice(1), [unlisted]);
     assert.equal(ctx.access.directory.size, 0, "forgotten");
+  });
+
+  it("after a restart, a portal listed before is taken out until its channel is seen open again", async () => {
+    const { api, queues, records, store, network, first } = await heard(PUBLISHED, "+nt");
+    assert.deepEqual(first, [listed]);
+    await records.flushed();
+    const reloaded = new AccessRecords(store.roomAccess, silentLogger());
+    await reloaded.load();
+    const next = new DirectoryListing({ api, queues, botUserId: BOT, records: reloaded });
+    const from = api.calls.length;
+    assert.equal(next.afterRestart(), 1, "one room was listed");
+    await queues.idle();
+    assert.deepEqual(directoryCalls(api.calls.slice(from)), [unlisted]);
+    next.follow(network, { roomId: PORTAL, origin: "portal" }, { inChannel: true, modesKnown: true, flag: () => false });
+    await queues.idle();
+    assert.deepEqual(directoryCalls(api.calls.slice(from)), [unlisted, listed], "seen open again: listed again");
+    await reloaded.flushed();
+    const third = new AccessRecords(store.roomAccess, silentLogger());
+    await third.load();
+    assert.equal(third.get(PORTAL).listedIn, "testnet");
+    assert.equal(third.get(MAPPED).listedIn, undefined);
   });
 
   it("off by default; with useHomeserverDirectory the main list; mapped rooms never", async () => {
