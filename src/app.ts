@@ -17,6 +17,7 @@ import { RecentIds } from "./util/recentIds";
 import { buildNetworkContext, type NetworkContext } from "./irc/networkContext";
 import { systemClock } from "./irc/pacedQueue";
 import { AppserviceServer } from "./matrix/appserviceServer";
+import { ThirdPartyLookups } from "./discovery/thirdPartyLookups";
 import type { Transaction } from "./matrix/events";
 import { Ghosts } from "./matrix/ghosts";
 import { Homeserver } from "./matrix/homeserver";
@@ -184,6 +185,7 @@ export class App {
     });
     const ghosts = new Ghosts(this.api, this.botUserId, ghostLimits(this.ghostSettings, this.metrics, systemClock));
     const { access: roomAccess, keys, records: accessRecords } = await channelAccess({ store, api: this.api, queues, botUserId: this.botUserId, seal: this.seal, clock: systemClock, log });
+    rooms.onRemoved((room) => roomAccess.directory.removed(room.roomId));
     const credentials = new CredentialStore(store.puppets, this.seal, log.child({ module: "credentials" }));
     const { index: pmIndex, pms, directChats } = await privateMessages({
       store,
@@ -369,6 +371,7 @@ export class App {
         onTransaction: (txn) => this.onTransaction(txn, matrixCtx),
         onUserQuery: (userId) => this.onUserQuery(userId, matrixCtx, ghosts),
         onAliasQuery: (alias) => portals.onAliasQuery(alias),
+        thirdParty: new ThirdPartyLookups(this.networks),
         health: () => {
           const unhandled = this.lastUnhandled !== undefined && Date.now() - this.lastUnhandled < UNHANDLED_DEGRADED_MS;
           const reasons = [

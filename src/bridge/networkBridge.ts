@@ -11,7 +11,7 @@ import type { AccessPolicy } from "../access/accessPolicy";
 import { NetworkFeed } from "../broker/networkFeed";
 import type { IrcContext } from "../fromIrc/context";
 import { onLateRefusal } from "../fromIrc/lateRefusal";
-import { onChannelModes } from "../fromIrc/channelModes";
+import { channelLeft, onChannelModes } from "../fromIrc/channelModes";
 import { onNames } from "../fromIrc/names";
 import { onPrivateMessage, senderRegistered } from "../fromIrc/privateMessage";
 import { routeIrcEvent } from "../fromIrc/router";
@@ -116,8 +116,8 @@ export class NetworkBridge {
         deliver: (item) => routeIrcEvent(item, this.ctx),
         names: (_connection, e) => onNames(e, this.ctx),
         channelModes: (_connection, e) => onChannelModes(e, this.ctx),
-        // The rooms keep their join rule when the bridge leaves (channelWatch.ts): nothing to do.
-        channelEmpty: () => undefined,
+        // The rooms keep their join rule when the bridge leaves (channelWatch.ts); listed portals come out of the directory.
+        channelEmpty: (folded) => channelLeft(this.ctx, folded),
         privateMessage: (connection, e) => this.privateMessage(connection, e),
         selfJoined: (connection, channel) => {
           this.gaps.joined(connection, channel);

@@ -24,6 +24,8 @@ export async function channelAccess(deps: {
   await records.load();
   const powerLevels = new PowerLevelSync({ api, queues, records, botUserId, clock: deps.clock, log: log.child({ module: "access" }) });
   const access = new RoomAccess({ api, queues, records, powerLevels, botUserId });
+  const unlisted = access.directory.afterRestart();
+  if (unlisted > 0) log.info("portals listed in the room directory before the restart are unlisted until their channels are seen open", { count: unlisted });
   const keys = new ChannelKeys(store.channelKeys, deps.seal, log.child({ module: "keys" }));
   await keys.load();
   if (!keys.persistent) log.info("no bridge.passwordKeyFile: channel keys are kept in memory only and forgotten on restart");

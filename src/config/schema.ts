@@ -37,6 +37,9 @@ const networkSchema = obj("One IRC network.", {
     refine: (v) => (NETWORK_ID.test(v) ? undefined : "must match ^[a-z][a-z0-9-]{0,31}$"),
   }),
   name: str.required("Human-readable name, shown to users (admin rooms, room directory).", "Example IRC"),
+  icon: str.optional("Icon of the network shown by Matrix clients that list the bridge's networks (third-party protocol lookups): an mxc:// content URI.", "mxc://example.org/abcdefghijkl", {
+    refine: (v) => (/^mxc:\/\/[^/\s]+\/[A-Za-z0-9_-]+$/.test(v) ? undefined : "must be an mxc:// content URI such as mxc://example.org/abcdef"),
+  }),
   address: str.required("Host name or IP address of the IRC server.", "irc.example.org"),
   port: int(1, 65535).withDefault("TCP port of the IRC server.", 6697),
   tls: bool.withDefault("Connect with TLS.", true),
@@ -93,6 +96,11 @@ const networkSchema = obj("One IRC network.", {
   portals: obj("Portal rooms: rooms the bridge creates when a Matrix user joins a channel's alias.", {
     enabled: bool.withDefault("Create portal rooms on demand.", true),
     joinRule: oneOf(["public", "invite"] as const).withDefault("Join rule of new portal rooms.", "public"),
+    published: bool.withDefault(
+      "List portal rooms in the homeserver's room directory, under this network (clients can filter the directory by it), while the bridge sees their channel open: a channel with +s, +p, +i or +k is never listed, and is taken out when it turns so. Needs joinRule: public.",
+      false,
+    ),
+    useHomeserverDirectory: bool.withDefault("With published: list portals in the homeserver's main room directory instead of this network's own list in it.", false),
     excludedChannels: stringList("channel names").withDefault("Channels that never get a portal room (compared with the server's casemapping).", []),
     aliasForMappedChannels: bool.withDefault("Also give a statically mapped channel a portal room (a second, unmapped room) when someone joins its alias.", false),
     requireBotJoin: bool.withDefault(

@@ -10,6 +10,8 @@ import type { PacingSettings } from "./pacedQueue";
 export interface NetworkContext {
   readonly id: string;
   readonly name: string;
+  /** mxc:// icon shown by clients that list the networks (third-party protocol lookups). */
+  readonly icon: string | undefined;
   readonly server: { readonly host: string; readonly port: number; readonly tls: boolean; readonly bindAddress: string | undefined };
   readonly ids: NetworkIds;
   readonly channels: ChannelPolicy;
@@ -79,6 +81,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
   return {
     id: network.id,
     name: network.name,
+    icon: network.icon,
     server: { host: network.address, port: network.port, tls: network.tls, bindAddress: network.bindAddress },
     ids: new NetworkIds(network, domain),
     channels: new ChannelPolicy(network),

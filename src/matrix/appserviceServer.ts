@@ -5,6 +5,7 @@ import type { Logger } from "../observability/logger";
 import type { TransactionLog } from "../store/store";
 import { DEFAULT_MAX_BODY_BYTES, HttpError, close, listen, readBody, refuseDeclaredOversize, sendError, sendJson } from "../util/http";
 import { parseTransaction, type Transaction } from "./events";
+import { answerThirdParty, THIRD_PARTY, type ThirdPartyHandlers } from "./thirdParty";
 
 /**
  * The application-service HTTP API the homeserver calls (Matrix AS API v1).
@@ -24,6 +25,8 @@ import { parseTransaction, type Transaction } from "./events";
  *   queue depths are shown only to a caller that presents the hs_token (Bearer; constant-time
  *   compare): they name rooms' troubles and the bridge's load, which is not for anyone who can reach
  *   the port. A wrong token gets the same bare answer as none.
+ * - GET /thirdparty/... (protocol, location, user and the reverse lookups) are answered by the
+ *   thirdParty handlers (thirdParty.ts), behind the same hs_token check.
  * Not guaranteed here: de-duplication of the same event in two different transactions (handlers
  * de-duplicate by event_id where it matters).
  */
@@ -33,6 +36,8 @@ export interface AppserviceHandlers {
   onUserQuery(userId: string): Promise<boolean>;
   /** True when the alias exists now (the bridge may create the room on demand). */
   onAliasQuery(alias: string): Promise<boolean>;
+  /** The third-party lookups (GET /thirdparty/...); without them those paths answer 404. */
+  readonly thirdParty?: ThirdPartyHandlers;
   /** Health for GET /health: "ok", or "degraded" with a reason; details for token holders only. */
   health(): Health;
 }
@@ -159,6 +164,13 @@ export class AppserviceServer {
       const found = await this.handlers.onAliasQuery(param("/rooms/"));
       sendJson(res, found ? 200 : 404, found ? {} : { errcode: "M_NOT_FOUND", error: "no such room alias" });
       return;
+    }
+    if (req.method === "GET" && rest.startsWith(THIRD_PARTY) && this.handlers.thirdParty !== undefined) {
+      const answer = answerThirdParty(rest, url.searchParams, this.handlers.thirdParty);
+      if (answer !== undefined) {
+        sendJson(res, answer.status, answer.body);
+        return;
+      }
     }
     throw new HttpError(404, "M_UNRECOGNIZED", "unknown endpoint");
   }

@@ -155,11 +155,22 @@ export class MatrixApi {
   }
 
   /**
-   * Takes the room out of the homeserver's public room directory (visibility "private"). There is
-   * deliberately no call that publishes a room: the bridge never lists one.
+   * Takes the room out of the homeserver's public room directory (visibility "private"). Only
+   * setDirectoryVisibility publishes a room, and only for the decisions of discovery/directoryListing.ts.
    */
   async hideFromDirectory(roomId: string, as: string): Promise<void> {
     await this.request("PUT", `/_matrix/client/v3/directory/list/room/${encodeURIComponent(roomId)}`, as, { visibility: "private" });
+  }
+
+  /**
+   * Lists the room in the room directory (or takes it out): in the application service's own list
+   * for one network (`networkId`: clients see it under that third-party instance), or, with none, in
+   * the homeserver's main list.
+   */
+  async setDirectoryVisibility(roomId: string, as: string, visibility: "public" | "private", networkId: string | undefined): Promise<void> {
+    const room = encodeURIComponent(roomId);
+    const path = networkId === undefined ? `/_matrix/client/v3/directory/list/room/${room}` : `/_matrix/client/v3/directory/list/appservice/${encodeURIComponent(networkId)}/${room}`;
+    await this.request("PUT", path, as, { visibility });
   }
 
   async createRoom(as: string, body: Json): Promise<string> {

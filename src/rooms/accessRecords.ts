@@ -46,6 +46,11 @@ export class AccessRecords {
     );
   }
 
+  /** Every room's record. */
+  all(): readonly RoomAccessRecord[] {
+    return [...this.records.values()];
+  }
+
   /** Resolves once every update so far is written (tests, shutdown). */
   flushed(): Promise<void> {
     return this.writing;

@@ -20,6 +20,8 @@ export class ChannelPolicy {
   readonly portalLimits: { readonly perMinute: number; readonly max: number };
   /** How long the channel's modes (and the bot's JOIN) are waited for before a portal is created. */
   readonly modeTimeoutMs: number;
+  /** Portals are listed in the room directory while their channel is open (discovery/directoryListing.ts). */
+  readonly directory: { readonly published: boolean; readonly useHomeserverDirectory: boolean };
   private readonly mappings: readonly { readonly channel: string; readonly roomIds: readonly string[]; readonly key: string | undefined }[];
   private casemapping: Casemapping = "rfc1459";
 
@@ -31,6 +33,7 @@ export class ChannelPolicy {
     this.requireBotJoin = network.portals.requireBotJoin;
     this.portalLimits = { perMinute: network.portals.maxPerMinute, max: network.portals.max };
     this.modeTimeoutMs = network.portals.modeTimeoutSeconds * 1000;
+    this.directory = { published: network.portals.published, useHomeserverDirectory: network.portals.useHomeserverDirectory };
     this.mappings = Object.entries(network.mappings).map(([channel, m]) => ({ channel, roomIds: m.roomIds, key: m.key }));
   }
 

@@ -12,10 +12,12 @@
  *   Only a rule the bridge set is reverted: a room a moderator made invite-only (or changed again
  *   after the bridge did) is left alone. What it was is stored (AccessRecords).
  * - Directory: a room of a +s or +p channel is taken out of the room directory each time the bridge
- *   sees the mode, and nothing here ever publishes a room (-s and -p change nothing).
+ *   sees the mode, and nothing here publishes a room (-s and -p change nothing). Listing portals of
+ *   open channels, where a network asks for it, is `directory` (discovery/directoryListing.ts).
  * Not guaranteed: a room whose state the bot may not change keeps its settings (logged by the
  * queue). Between a +i and the write, a Matrix user may still join.
  */
+import { DirectoryListing } from "../discovery/directoryListing";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { AccessRecords } from "./accessRecords";
 import type { PowerLevelSync } from "./powerLevelSync";
@@ -32,8 +34,12 @@ export interface RoomAccessDeps {
 export class RoomAccess {
   /** The last join-rule wish per room (true: invite-only), so repeats queue nothing; a room leaves it once restored. */
   private readonly inviteWished = new Map<string, boolean>();
+  /** Portals listed in the room directory while their channel is open (portals.published). */
+  readonly directory: DirectoryListing;
 
-  constructor(private readonly deps: RoomAccessDeps) {}
+  constructor(private readonly deps: RoomAccessDeps) {
+    this.directory = new DirectoryListing({ api: deps.api, queues: deps.queues, botUserId: deps.botUserId, records: deps.records });
+  }
 
   /** Rooms with a join-rule wish on record (tests). */
   get wishes(): number {

@@ -173,6 +173,12 @@ export interface RoomAccessRecord {
    * JSON (its keys may contain dots, which NeDB refuses in field names).
    */
   readonly joinRulesBefore: string | undefined;
+  /**
+   * The room directory list the bridge listed the room in (portals.published): a network's id, or ""
+   * for the homeserver's main list. After a restart the room is taken out until its channel is seen
+   * open again (discovery/directoryListing.ts).
+   */
+  readonly listedIn?: string | undefined;
 }
 
 export interface RoomAccessStore {

@@ -131,6 +131,11 @@ export class FakeMatrixApi extends MatrixApi {
     return this.record("hideFromDirectory", roomId, as);
   }
 
+  /** Recorded as "setDirectoryVisibility !room:x public appservice/<network>" (or "homeserver"). */
+  override setDirectoryVisibility(roomId: string, as: string, visibility: "public" | "private", networkId: string | undefined): Promise<void> {
+    return this.record("setDirectoryVisibility", roomId, visibility, networkId === undefined ? "homeserver" : `appservice/${networkId}`);
+  }
+
   override async createRoom(as: string, body: Json): Promise<string> {
     const roomId = `!created${++this.roomsMade}:example.org`;
     await this.record("createRoom", as, roomId);

@@ -54,7 +54,7 @@ describe("nick template", () => {
 });
 
 describe("channel policy", () => {
-  const more = { aliasForMappedChannels: false, requireBotJoin: false, maxPerMinute: 10, max: 1000, modeTimeoutSeconds: 5 };
+  const more = { aliasForMappedChannels: false, requireBotJoin: false, maxPerMinute: 10, max: 1000, modeTimeoutSeconds: 5, published: false, useHomeserverDirectory: false };
   const policy = new ChannelPolicy({
     portals: { enabled: true, joinRule: "invite", excludedChannels: ["#Secret[ops]"], ...more },
     mappings: { "#Mapped": { roomIds: ["!a:hs", "!b:hs"] } },
