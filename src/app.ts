@@ -138,8 +138,9 @@ export class App {
     });
     this.access = accessControl(config.access, this.api, this.botUserId, this.log);
     this.identConfig = { enabled: config.ident.enabled, port: config.ident.port, address: config.ident.address };
-    const { enabled, secret, requestTimeoutSeconds } = config.provisioning;
-    this.provisioningSettings = { enabled, secret, requestTimeoutSeconds };
+    const { enabled, secret, requestTimeoutSeconds, openIdDisallowedIpRanges, openIdOverrides, openIdSessionLifetimeSeconds } = config.provisioning;
+    const openId = { disallowedIpRanges: [...openIdDisallowedIpRanges], overrides: { ...openIdOverrides }, sessionLifetimeSeconds: openIdSessionLifetimeSeconds };
+    this.provisioningSettings = { enabled, secret, requestTimeoutSeconds, openId };
     this.watch = new HomeserverWatch(
       async () => {
         await this.homeserver.ensureBotRegistered();
