@@ -49,12 +49,15 @@ function get(request: PinnedRequest, timeoutMs: number, maxBytes: number): Promi
       res.on("data", (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
-          req.destroy(new Error(`answer larger than ${maxBytes} bytes`));
+          // Rejected here: the rest of the answer may already be in, and its "end" must not resolve.
+          reject(new Error(`answer larger than ${maxBytes} bytes`));
+          req.destroy();
           return;
         }
         chunks.push(chunk);
       });
       res.on("end", () => {
+        if (size > maxBytes) return;
         let json: unknown;
         try {
           json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
