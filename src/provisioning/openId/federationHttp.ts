@@ -49,7 +49,7 @@ function get(request: PinnedRequest, timeoutMs: number, maxBytes: number): Promi
       res.on("data", (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
-          // Rejected here: the rest of the answer may already be in, and its "end" must not resolve.
+          // Rejected first: the rest of the answer may already be in, and its "end" then resolves nothing.
           reject(new Error(`answer larger than ${maxBytes} bytes`));
           req.destroy();
           return;
@@ -57,7 +57,6 @@ function get(request: PinnedRequest, timeoutMs: number, maxBytes: number): Promi
         chunks.push(chunk);
       });
       res.on("end", () => {
-        if (size > maxBytes) return;
         let json: unknown;
         try {
           json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
