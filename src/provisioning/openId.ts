@@ -81,9 +81,14 @@ export class OpenIdExchange {
       log.warn("OpenID exchange: the server could not be asked", { reason: err instanceof Error ? err.message : String(err) });
       throw badOpenId(502, `Could not reach ${matrixServer} to check the OpenID token.`);
     });
-    if (answer.status !== 200) {
+    if (answer.status === 401 || answer.status === 403) {
       log.info("OpenID exchange: the server did not accept the token", { status: answer.status });
       throw badOpenId(401, `${matrixServer} did not accept the OpenID token (it may have expired: ask for a new one).`);
+    }
+    if (answer.status !== 200) {
+      // 404 M_UNRECOGNIZED: the listener asked does not serve the `openid` resource.
+      log.warn("OpenID exchange: the server did not answer the userinfo request", { status: answer.status });
+      throw badOpenId(502, `${matrixServer} did not answer the OpenID userinfo request (HTTP ${answer.status}).`);
     }
     const sub = typeof answer.json === "object" && answer.json !== null ? (answer.json as Record<string, unknown>).sub : undefined;
     const match = typeof sub === "string" ? USER_ID.exec(sub) : null;

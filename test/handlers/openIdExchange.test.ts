@@ -298,3 +298,18 @@ describe("handleExchange (what the API mounts at POST /v1/exchange_openid)", () 
     assert.doesNotMatch(JSON.stringify(refused.body), /"bad"|=bad/);
   });
 });
+
+describe("OpenID exchange: a server that does not serve userinfo", () => {
+  it("a 404 (no openid resource) or a 500 is a 502, not taken for a refused token", async () => {
+    const { net, exchange, sessions } = setup({ overrides: { "a.example": "http://93.184.216.40:8008", "b.example": "http://93.184.216.41:8008" } });
+    net.servers.set("93.184.216.40:8008", () => ({ status: 404, json: { errcode: "M_UNRECOGNIZED" } }));
+    net.servers.set("93.184.216.41:8008", () => ({ status: 500, json: undefined }));
+    for (const matrixServer of ["a.example", "b.example"]) {
+      const err = await refusal(exchange.exchange({ matrixServer, openIdToken: "t" }));
+      assert.deepEqual([err.status, err.errcode], [502, "M_AS_BAD_OPENID"], matrixServer);
+      assert.match(err.message, /did not answer the OpenID userinfo request/);
+    }
+    assert.equal(net.userInfoRequests.length, 2);
+    assert.equal(sessions.size, 0);
+  });
+});
