@@ -1,4 +1,5 @@
 import type { AccessPolicy } from "../access/accessPolicy";
+import type { BridgeConfig } from "../config/schema";
 import type { NetworkBridge } from "../bridge/networkBridge";
 import type { Clock } from "../irc/pacedQueue";
 import type { MatrixApi } from "../matrix/matrixApi";
@@ -19,6 +20,13 @@ const OPENID_MAX_ANSWER_BYTES = 64 * 1024;
 /** Provisioning sessions held at most, and per Matrix user (a user's newest end their oldest). */
 const MAX_SESSIONS = 10_000;
 const MAX_SESSIONS_PER_USER = 10;
+
+/** The `provisioning` config section as the services take it (read in App's constructor: every key). */
+export function provisioningSettings(section: BridgeConfig["provisioning"]): ProvisioningSettings {
+  const { enabled, secret, requestTimeoutSeconds, openIdDisallowedIpRanges, openIdOverrides, openIdSessionLifetimeSeconds } = section;
+  const openId = { disallowedIpRanges: [...openIdDisallowedIpRanges], overrides: { ...openIdOverrides }, sessionLifetimeSeconds: openIdSessionLifetimeSeconds };
+  return { enabled, secret, requestTimeoutSeconds, openId };
+}
 
 /** Runtime links (src/provisioning/): the service every entry point uses, and the IRC bots' inbox. */
 export function provisioning(deps: {
