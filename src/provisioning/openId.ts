@@ -21,7 +21,8 @@ import type { ProvisioningSessions } from "./openId/sessions";
  *   (the overrides, written by the operator, are trusted and not checked), and the address checked
  *   is the address contacted.
  * - Every refusal is a ProvisionError with its status and errcode (M_AS_BAD_VALUE, M_AS_BAD_OPENID,
- *   M_AS_LIMIT_EXCEEDED) and creates no session. Neither the OpenID token nor a session token is
+ *   M_AS_LIMIT_EXCEEDED) and creates no session. At most `maxInFlight` exchanges run at once, so
+ *   the endpoint cannot be used to make the bridge send requests without bound. Neither the OpenID token nor a session token is
  *   logged or put in a reply other than the one that issues it.
  */
 
@@ -39,6 +40,7 @@ export interface ExchangeResult {
   readonly userId: string;
 }
 
+const DEFAULT_MAX_IN_FLIGHT = 16;
 const TOKEN = /^[\x21-\x7e]{1,2048}$/;
 const USER_ID = /^@([^:]{1,255}):(.{1,255})$/;
 
@@ -48,6 +50,7 @@ const badOpenId = (status: number, message: string) => new ProvisionError(status
 export class OpenIdExchange {
   private readonly disallowed: IpRanges;
   private readonly overrides: ReadonlyMap<string, Override>;
+  private inFlight = 0;
 
   constructor(
     private readonly deps: {
@@ -55,6 +58,8 @@ export class OpenIdExchange {
       readonly net: FederationNet;
       readonly sessions: ProvisioningSessions;
       readonly log: Logger;
+      /** Exchanges under way at once at most (each sends requests out); more are refused with 429. */
+      readonly maxInFlight?: number;
     },
   ) {
     this.disallowed = new IpRanges(deps.settings.disallowedIpRanges);
@@ -66,8 +71,25 @@ export class OpenIdExchange {
     return this.deps.sessions.userOf(token);
   }
 
+  /** Ends a session (DELETE /v1/session); true when it was live. */
+  signOut(token: string): boolean {
+    return this.deps.sessions.revoke(token);
+  }
+
   /** Checks the OpenID token with the server that issued it and opens a session for its user. */
   async exchange(body: unknown): Promise<ExchangeResult> {
+    if (this.inFlight >= (this.deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT)) {
+      throw new ProvisionError(429, "M_AS_LIMIT_EXCEEDED", "Too many sign-ins are under way; try again in a moment.");
+    }
+    this.inFlight++;
+    try {
+      return await this.check(body);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async check(body: unknown): Promise<ExchangeResult> {
     const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
     const { matrixServer, openIdToken } = fields;
     if (typeof matrixServer !== "string" || parseServerName(matrixServer) === undefined) {

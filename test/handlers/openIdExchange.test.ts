@@ -14,7 +14,7 @@ const WEB = "93.184.216.34";
 const FED = "93.184.216.35";
 const FED6 = "2606:2800:220:1:248:1893:25c8:1946";
 
-function setup(settings: Partial<OpenIdSettings> = {}) {
+function setup(settings: Partial<OpenIdSettings> = {}, maxInFlight?: number) {
   const net = new FakeFederationNet();
   const clock = new FakeClock();
   clock.t = 1_000_000;
@@ -25,6 +25,7 @@ function setup(settings: Partial<OpenIdSettings> = {}) {
     net,
     sessions,
     log,
+    maxInFlight,
   });
   return { net, clock, sessions, exchange, lines };
 }
@@ -311,5 +312,39 @@ describe("OpenID exchange: a server that does not serve userinfo", () => {
     }
     assert.equal(net.userInfoRequests.length, 2);
     assert.equal(sessions.size, 0);
+  });
+});
+
+describe("OpenID exchange: bounded work", () => {
+  it("at most maxInFlight exchanges at once; the next is refused with 429 until one ends", async () => {
+    const { net, exchange } = setup({}, 2);
+    net.hosts.set("slow.example", [WEB]);
+    const answers: ((a: { status: number; json: unknown }) => void)[] = [];
+    net.servers.set(`${WEB}:8448`, () => new Promise((resolve) => answers.push(resolve)));
+    const first = exchange.exchange({ matrixServer: "slow.example", openIdToken: "a" });
+    const second = exchange.exchange({ matrixServer: "slow.example", openIdToken: "b" });
+    while (answers.length < 2) await new Promise((r) => setImmediate(r));
+
+    const err = await refusal(exchange.exchange({ matrixServer: "slow.example", openIdToken: "c" }));
+    assert.deepEqual([err.status, err.errcode], [429, "M_AS_LIMIT_EXCEEDED"]);
+    assert.equal(net.userInfoRequests.length, 2);
+
+    for (const answer of answers) answer({ status: 200, json: { sub: "@u:slow.example" } });
+    await Promise.all([first, second]);
+    answers.length = 0;
+    const third = exchange.exchange({ matrixServer: "slow.example", openIdToken: "c" });
+    while (answers.length < 1) await new Promise((r) => setImmediate(r));
+    answers[0]?.({ status: 200, json: { sub: "@u:slow.example" } });
+    assert.equal((await third).userId, "@u:slow.example");
+  });
+
+  it("signOut ends a session", async () => {
+    const { net, exchange } = setup();
+    net.hosts.set("example.org", [WEB]);
+    net.servers.set(`${WEB}:8448`, openIdServer({ t: "@alice:example.org" }));
+    const { token } = await exchange.exchange({ matrixServer: "example.org", openIdToken: "t" });
+    assert.equal(exchange.signOut(token), true);
+    assert.equal(exchange.userOf(token), undefined);
+    assert.equal(exchange.signOut(token), false);
   });
 });

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import type { FederationNet, HttpAnswer, PinnedRequest, SrvRecord } from "../../src/provisioning/openId/federationNet";
 
-type Server = (request: PinnedRequest) => HttpAnswer;
+type Server = (request: PinnedRequest) => HttpAnswer | Promise<HttpAnswer>;
 
 /** DNS, SRV and HTTP servers of a pretend internet; every GET is recorded. */
 export class FakeFederationNet implements FederationNet {
