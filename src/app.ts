@@ -4,7 +4,7 @@ import { AdminRooms } from "./admin/adminRooms";
 import { AdminNotifier } from "./admin/notifier";
 import { readBridgeVersion } from "./admin/version";
 import { adminCommands } from "./compose/adminCommands";
-import { provisioning } from "./compose/provisioning";
+import { provisioning, provisioningSettings } from "./compose/provisioning";
 import type { ProvisioningSettings } from "./provisioning/deps";
 import { NetworkBridge } from "./bridge/networkBridge";
 import type { BridgeConfig } from "./config/schema";
@@ -139,8 +139,7 @@ export class App {
     });
     this.access = accessControl(config.access, this.api, this.botUserId, this.log);
     this.identConfig = { enabled: config.ident.enabled, port: config.ident.port, address: config.ident.address };
-    const { enabled, secret, requestTimeoutSeconds } = config.provisioning;
-    this.provisioningSettings = { enabled, secret, requestTimeoutSeconds };
+    this.provisioningSettings = provisioningSettings(config.provisioning);
     this.watch = new HomeserverWatch(
       async () => {
         await this.homeserver.ensureBotRegistered();

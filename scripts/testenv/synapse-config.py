@@ -26,7 +26,9 @@ cfg.update(
                 "type": "http",
                 "tls": False,
                 "x_forwarded": False,
-                "resources": [{"names": ["client"], "compress": False}],
+                # "openid": /_matrix/federation/v1/openid/userinfo on this listener (no federation
+                # listener here), so the bridge's OpenID widget sign-in can be tested (e2e/openId).
+                "resources": [{"names": ["client", "openid"], "compress": False}],
             }
         ],
         "database": {

@@ -1,4 +1,5 @@
 import type { AccessPolicy } from "../access/accessPolicy";
+import type { BridgeConfig } from "../config/schema";
 import type { NetworkBridge } from "../bridge/networkBridge";
 import type { Clock } from "../irc/pacedQueue";
 import type { MatrixApi } from "../matrix/matrixApi";
@@ -6,8 +7,26 @@ import type { Logger } from "../observability/logger";
 import { BotInbox } from "../provisioning/botInbox";
 import type { ProvisioningNetwork, ProvisioningSettings } from "../provisioning/deps";
 import { LinkService } from "../provisioning/linkService";
+import { handleExchange, OpenIdExchange } from "../provisioning/openId";
+import { federationHttp } from "../provisioning/openId/federationHttp";
+import { ProvisioningSessions } from "../provisioning/openId/sessions";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
+
+/** How long the bridge waits for a homeserver's .well-known or OpenID userinfo answer. */
+const OPENID_TIMEOUT_MS = 10_000;
+/** The largest such answer read (both are a few hundred bytes). */
+const OPENID_MAX_ANSWER_BYTES = 64 * 1024;
+/** Provisioning sessions held at most, and per Matrix user (a user's newest end their oldest). */
+const MAX_SESSIONS = 10_000;
+const MAX_SESSIONS_PER_USER = 10;
+
+/** The `provisioning` config section as the services take it (read in App's constructor: every key). */
+export function provisioningSettings(section: BridgeConfig["provisioning"]): ProvisioningSettings {
+  const { enabled, secret, requestTimeoutSeconds, openIdDisallowedIpRanges, openIdOverrides, openIdSessionLifetimeSeconds } = section;
+  const openId = { disallowedIpRanges: [...openIdDisallowedIpRanges], overrides: { ...openIdOverrides }, sessionLifetimeSeconds: openIdSessionLifetimeSeconds };
+  return { enabled, secret, requestTimeoutSeconds, openId };
+}
 
 /** Runtime links (src/provisioning/): the service every entry point uses, and the IRC bots' inbox. */
 export function provisioning(deps: {
@@ -23,7 +42,15 @@ export function provisioning(deps: {
   readonly notice: (roomId: string, text: string) => void;
   readonly clock: Clock;
   readonly log: Logger;
-}): { readonly links: LinkService; readonly inbox: BotInbox; readonly attach: (bridges: readonly NetworkBridge[]) => void } {
+}): {
+  readonly links: LinkService;
+  readonly inbox: BotInbox;
+  readonly attach: (bridges: readonly NetworkBridge[]) => void;
+  /** Provisioning sessions opened by the OpenID widget sign-in: the API's `sessions` (userOf). */
+  readonly sessions: OpenIdExchange;
+  /** POST /_matrix/provision/v1/exchange_openid: the JSON body in, status and JSON out. */
+  readonly exchangeOpenId: (body: unknown) => Promise<{ readonly status: number; readonly body: object }>;
+} {
   const networks = new Map<string, ProvisioningNetwork>();
   const inbox = new BotInbox();
   const links = new LinkService({
@@ -54,5 +81,15 @@ export function provisioning(deps: {
       });
     }
   };
-  return { links, inbox, attach };
+  const openId = deps.settings.openId;
+  const sessions = new OpenIdExchange({
+    settings: openId,
+    net: federationHttp({ timeoutMs: OPENID_TIMEOUT_MS, maxBytes: OPENID_MAX_ANSWER_BYTES }),
+    sessions: new ProvisioningSessions(
+      { lifetimeMs: openId.sessionLifetimeSeconds * 1000, maxSessions: MAX_SESSIONS, maxPerUser: MAX_SESSIONS_PER_USER },
+      deps.clock,
+    ),
+    log: deps.log.child({ module: "provisioning-openid" }),
+  });
+  return { links, inbox, attach, sessions, exchangeOpenId: handleExchange(sessions) };
 }

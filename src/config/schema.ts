@@ -7,6 +7,9 @@ import { patternListProblem } from "../access/patterns";
 import { isValidChannelName } from "../irc/channelName";
 import { MANAGED_COMMANDS } from "../irc/syntax";
 import { isIP } from "node:net";
+import { DEFAULT_DISALLOWED_IP_RANGES, rangeProblem } from "../provisioning/openId/ipRanges";
+import { overrideProblem } from "../provisioning/openId/override";
+import { parseServerName } from "../provisioning/openId/serverDiscovery";
 import { parseIpv6Prefix } from "../puppets/ipv6Address";
 import { bool, int, list, map, num, obj, oneOf, str, stringList, type Infer } from "./schemaKit";
 
@@ -347,6 +350,21 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     enabled: bool.withDefault("Serve the provisioning HTTP API.", false),
     secret: str.optional("Shared secret integrations present as a Bearer token to the provisioning API (never logged). Required when enabled.", "a-long-random-secret"),
     requestTimeoutSeconds: int(10, 86400).withDefault("How long a channel operator has to answer a link request with yes; silence refuses it.", 300),
+    openIdDisallowedIpRanges: stringList("IP ranges such as 10.0.0.0/8").withDefault(
+      "Widgets sign in with an OpenID token of their homeserver (POST /_matrix/provision/v1/exchange_openid), which the bridge checks with that server: it never contacts a server that resolves into one of these ranges (the default: private, loopback, link-local and reserved ranges). Servers in openIdOverrides are not checked.",
+      DEFAULT_DISALLOWED_IP_RANGES,
+      { refine: (v) => v.map(rangeProblem).find((p) => p !== undefined) },
+    ),
+    openIdOverrides: map(
+      "Matrix server names whose OpenID tokens are checked at the given base URL instead of the server found by server discovery (.well-known/matrix/server, SRV, port 8448), e.g. `localhost: \"http://127.0.0.1:8008\"` for a homeserver without a federation listener; the server must serve the `openid` resource there. For testing and private deployments.",
+      { expected: "a Matrix server name such as example.org", accepts: (k) => parseServerName(k) !== undefined },
+      str.required("Base URL at which this server answers /_matrix/federation/v1/openid/userinfo.", "http://127.0.0.1:8008", { refine: overrideProblem }),
+      {},
+    ),
+    openIdSessionLifetimeSeconds: int(60, 31 * 86400).withDefault(
+      "How long a provisioning session opened with an OpenID token lasts; the widget then signs in again. Sessions also end when the bridge restarts.",
+      86400,
+    ),
   }),
   ircNetworks: list("The IRC networks this bridge connects to.", networkSchema, {
     minItems: 1,

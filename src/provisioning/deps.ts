@@ -13,6 +13,7 @@ import type { ChannelRoster } from "../rooms/channelRoster";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { BotInbox } from "./botInbox";
+import type { OpenIdSettings } from "./openId";
 
 /** One configured network, as provisioning sees it. */
 export interface ProvisioningNetwork {
@@ -34,6 +35,8 @@ export interface ProvisioningSettings {
   readonly secret: string | undefined;
   /** How long a channel operator has to answer a link request. */
   readonly requestTimeoutSeconds: number;
+  /** The OpenID widget sign-in (openIdDisallowedIpRanges, openIdOverrides, openIdSessionLifetimeSeconds). */
+  readonly openId: OpenIdSettings;
 }
 
 export interface ProvisioningDeps {
