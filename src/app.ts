@@ -46,7 +46,7 @@ import { PasswordSeal } from "./secrets/passwordSeal";
 import { PmBodySeal } from "./secrets/pmSeal";
 import { pendingSendCodec } from "./rooms/pendingSendCodec";
 import { ConfigError } from "./config/validate";
-import { deliverMessage } from "./fromIrc/deliverMessage";
+import { deliverMessage, isBridged } from "./fromIrc/deliverMessage";
 import { openNedbStore } from "./store/nedbStore";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
@@ -138,8 +138,8 @@ export class App {
     });
     this.access = accessControl(config.access, this.api, this.botUserId, this.log);
     this.identConfig = { enabled: config.ident.enabled, port: config.ident.port, address: config.ident.address };
-    const { enabled, secret, requestTimeoutSeconds } = config.provisioning;
-    this.provisioningSettings = { enabled, secret, requestTimeoutSeconds };
+    const { enabled, secret, requestTimeoutSeconds, unlinkGhostsLeave } = config.provisioning;
+    this.provisioningSettings = { enabled, secret, requestTimeoutSeconds, unlinkGhostsLeave };
     this.watch = new HomeserverWatch(
       async () => {
         await this.homeserver.ensureBotRegistered();
@@ -224,6 +224,7 @@ export class App {
               api: this.api,
               metrics: this.metrics,
               markDelivered: (s) => byId.get(s.network)?.bridge.markDelivered(s.channel, s.ts, s.msgid),
+              bridged: (s) => isBridged(rooms, this.networks, s),
             }),
       notice: (send, text) => (send.pm !== undefined ? pms.noticeFor(send, text) : botNotice(send.roomId, text)),
       maxPerRoom: this.maxQueuedPerRoom,
@@ -240,6 +241,7 @@ export class App {
       api: this.api,
       rooms,
       queues,
+      ghosts,
       access: this.access.policy,
       isAdmin: (userId) => this.admins.has(userId),
       isPrivateRoom: (roomId) => adminRooms.userOf(roomId) !== undefined || pmIndex.room(roomId) !== undefined,

@@ -1,6 +1,7 @@
 import type { AccessPolicy } from "../access/accessPolicy";
 import type { NetworkBridge } from "../bridge/networkBridge";
 import type { Clock } from "../irc/pacedQueue";
+import type { Ghosts } from "../matrix/ghosts";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
 import { BotInbox } from "../provisioning/botInbox";
@@ -17,6 +18,7 @@ export function provisioning(deps: {
   readonly api: MatrixApi;
   readonly rooms: RoomIndex;
   readonly queues: RoomQueues;
+  readonly ghosts: Pick<Ghosts, "leave">;
   readonly access: AccessPolicy;
   readonly isAdmin: (userId: string) => boolean;
   readonly isPrivateRoom: (roomId: string) => boolean;
@@ -34,6 +36,7 @@ export function provisioning(deps: {
     networks,
     inbox,
     queues: deps.queues,
+    ghosts: deps.ghosts,
     access: deps.access,
     isAdmin: deps.isAdmin,
     isPrivateRoom: deps.isPrivateRoom,
@@ -51,6 +54,7 @@ export function provisioning(deps: {
         puppets: bridge.puppets,
         roster: bridge.feed.roster,
         fold: (name) => bridge.feed.fold(name),
+        botBelongsIn: (room) => bridge.botBelongsIn(room),
       });
     }
   };

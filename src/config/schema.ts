@@ -339,6 +339,7 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     enabled: bool.withDefault("Serve the provisioning HTTP API.", false),
     secret: str.optional("Shared secret integrations present as a Bearer token to the provisioning API (never logged). Required when enabled.", "a-long-random-secret"),
     requestTimeoutSeconds: int(10, 86400).withDefault("How long a channel operator has to answer a link request with yes; silence refuses it.", 300),
+    unlinkGhostsLeave: bool.withDefault("When a link (or a portal) is ended, the IRC users' ghosts leave the Matrix room (through its queue, one at a time). Off: they stay, silent, as a record of who was there.", true),
   }),
   ircNetworks: list("The IRC networks this bridge connects to.", networkSchema, {
     minItems: 1,
