@@ -125,6 +125,18 @@ describe("Matrix -> IRC handlers", () => {
     puppets.closeAll("test over");
   });
 
+  it("a message accepted before its room was unlinked, not yet handed to IRC, is not sent; its sender is told", async () => {
+    const { ctx, state, notices, puppets, writes } = await setup();
+    routeMatrixEvent(text(ALICE, "sent just before the unlink"), ctx);
+    void ctx.rooms.remove(ROOM);
+    await Promise.all(writes);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 1 }, "its JOIN (accepted while bridged) but no PRIVMSG");
+    assert.deepEqual(notices, [`${ROOM} Your message was not sent to IRC: this room is no longer bridged to #chan.`]);
+    assert.deepEqual(await ctx.outbox.pending(), [], "and it leaves the outbox");
+    puppets.closeAll("test over");
+  });
+
   it("messages of two senders: each sender's one at a time; a sender whose connection is not registered holds nobody", async () => {
     const { route, state, order, network, puppets } = await setup();
     await route(text(ALICE, "first"), text(BOB, "second"), text(ALICE, "third"));
