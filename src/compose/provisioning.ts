@@ -5,6 +5,8 @@ import type { Ghosts } from "../matrix/ghosts";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
 import { BotInbox } from "../provisioning/botInbox";
+import { botHelp } from "../provisioning/botHelp";
+import { ircUnlinkListener } from "../provisioning/ircUnlink";
 import type { ProvisioningNetwork, ProvisioningSettings } from "../provisioning/deps";
 import { LinkService } from "../provisioning/linkService";
 import type { RoomIndex } from "../rooms/roomIndex";
@@ -27,7 +29,7 @@ export function provisioning(deps: {
   readonly log: Logger;
 }): { readonly links: LinkService; readonly inbox: BotInbox; readonly attach: (bridges: readonly NetworkBridge[]) => void } {
   const networks = new Map<string, ProvisioningNetwork>();
-  const inbox = new BotInbox();
+  const inbox = new BotInbox(botHelp(deps.clock));
   const links = new LinkService({
     bridgeId: deps.bridgeId,
     botUserId: deps.botUserId,
@@ -45,6 +47,7 @@ export function provisioning(deps: {
     clock: deps.clock,
     log: deps.log.child({ module: "provisioning" }),
   });
+  inbox.listen(ircUnlinkListener({ networks, rooms: deps.rooms, log: deps.log.child({ module: "provisioning" }) }, links));
   // The networks exist only once their bridges do, and the bridges need the inbox first.
   const attach = (bridges: readonly NetworkBridge[]) => {
     for (const bridge of bridges) {

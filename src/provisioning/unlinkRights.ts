@@ -14,8 +14,7 @@ import { ProvisionError, type Unlinker } from "./links";
 /** Throws a 403 ProvisionError unless `by` may end the bridge of `room`. */
 export async function checkUnlinker(deps: ProvisioningDeps, net: ProvisioningNetwork, room: RoomRecord, by: Unlinker): Promise<void> {
   if (by.kind === "irc") {
-    const ops = new RosterChannelOps(new Map([[net.network.id, net.roster]]));
-    if (ops.isOp(net.network.id, room.channel, by.nick)) return;
+    if (isChannelOperator(net, room.channel, by.nick)) return;
     throw new ProvisionError(403, "M_FORBIDDEN", `${by.nick} is not an operator of ${room.channel} on ${net.network.name} right now: only channel operators may end its bridges.`);
   }
   if (deps.isAdmin(by.userId)) return;
@@ -27,6 +26,11 @@ export async function checkUnlinker(deps: ProvisioningDeps, net: ProvisioningNet
     throw new ProvisionError(503, "M_UNKNOWN", "The bridge could not read the room's power levels to check you may do that; try again later.");
   }
   if (!moderator) throw new ProvisionError(403, "M_FORBIDDEN", `Only a moderator of the room (who may change its power levels) or a bridge admin may unlink it.`);
+}
+
+/** o or higher in the channel right now, as the bridge's connections in it see it (unknown: no). */
+export function isChannelOperator(net: Pick<ProvisioningNetwork, "network" | "roster">, channel: string, nick: string): boolean {
+  return new RosterChannelOps(new Map([[net.network.id, net.roster]])).isOp(net.network.id, channel, nick);
 }
 
 /** How the unlinker is named in the room's notice and the log. */

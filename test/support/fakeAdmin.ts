@@ -183,6 +183,7 @@ export function recordingAdminContext(networks: readonly AdminNetwork[], isAdmin
   const stored: string[] = [];
   const context: AdminContext = {
     links: new FakeLinks(),
+    resolveAlias: (alias) => Promise.resolve(alias === "#known:example.org" ? "!known:example.org" : undefined),
     networks,
     isAdmin,
     reconnect: (networkId, userId) => {
