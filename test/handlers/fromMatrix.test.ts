@@ -137,6 +137,33 @@ describe("Matrix -> IRC handlers", () => {
     puppets.closeAll("test over");
   });
 
+  it("!irc commands in a room go to the links, are answered in the room, and are never bridged to IRC", async () => {
+    const { ctx, route, state, notices, puppets } = await setup();
+    const links = ctx.links as FakeLinks;
+    await route(text(ALICE, "!irc unlink #chan"));
+    await route(text(ALICE, "!IRC link testnet #other OpNick"));
+    await route(text(ALICE, "!irc"), text(ALICE, "!irc unlink"), text(ALICE, "!irc link nowhere #c op"));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(links.asked, [
+      { op: "unlink", request: { networkId: "testnet", channel: "#chan", roomId: ROOM, by: { kind: "matrix", userId: ALICE } } },
+      { op: "link", request: { networkId: "testnet", channel: "#other", roomId: ROOM, opNick: "OpNick", userId: ALICE } },
+    ]);
+    assert.equal(state(ALICE), undefined, "no connection: nothing went to IRC");
+    assert.deepEqual(await ctx.outbox.pending(), []);
+    const said = notices.map((n) => n.slice(ROOM.length + 1));
+    assert.equal(said.length, 6, "every command is answered");
+    const answered = (re: RegExp) => assert.ok(said.some((n) => re.test(n)), `a reply matching ${String(re)} in ${JSON.stringify(said)}`);
+    answered(/^This room is still bridged: this scene links nothing$/);
+    answered(/^Link request for #other: once it passes the checks, OpNick is asked on IRC/);
+    answered(/^This room was not bridged to #other: this scene links nothing$/);
+    answered(/^!irc link \[network\] #channel <op-nick>/);
+    answered(/^Usage: !irc unlink \[network\] #channel$/);
+    answered(/^There is no network nowhere/);
+    await route(text(ALICE, "!ircnot a command"));
+    assert.equal(state(ALICE)?.queued, 2, "a message that only starts like one is bridged (JOIN + PRIVMSG)");
+    puppets.closeAll("test over");
+  });
+
   it("messages of two senders: each sender's one at a time; a sender whose connection is not registered holds nobody", async () => {
     const { route, state, order, network, puppets } = await setup();
     await route(text(ALICE, "first"), text(BOB, "second"), text(ALICE, "third"));
