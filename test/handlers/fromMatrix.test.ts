@@ -51,8 +51,9 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
   const writes: Promise<void>[] = [];
   const seen = new RecentIds(100);
   let seq = 0;
+  const links = new FakeLinks();
   const ctx: MatrixContext = {
-    links: new FakeLinks(),
+    links,
     ...openAccess(access),
     botUserId: BOT,
     rooms,
@@ -91,7 +92,7 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
     const c = puppets.get(userId);
     return c === undefined ? undefined : { channels: c.channelNames, queued: c.queued };
   };
-  return { ctx, network, puppets, order, notices, persisted, invites, adopted, route, state, store, writes, clock };
+  return { ctx, network, puppets, order, notices, persisted, invites, adopted, route, state, store, writes, clock, links };
 }
 
 function text(sender: string, body: string, extra: Record<string, unknown> = {}, roomId = ROOM): MatrixEvent {
@@ -138,8 +139,7 @@ describe("Matrix -> IRC handlers", () => {
   });
 
   it("!irc commands in a room go to the links, are answered in the room, and are never bridged to IRC", async () => {
-    const { ctx, route, state, notices, puppets } = await setup();
-    const links = ctx.links as FakeLinks;
+    const { ctx, route, state, notices, puppets, links } = await setup();
     await route(text(ALICE, "!irc unlink #chan"));
     await route(text(ALICE, "!IRC link testnet #other OpNick"));
     await route(text(ALICE, "!irc"), text(ALICE, "!irc unlink"), text(ALICE, "!irc link nowhere #c op"));

@@ -7,7 +7,6 @@ import { BOT_HELP, botHelp } from "../../src/provisioning/botHelp";
 import { ircUnlinkListener } from "../../src/provisioning/ircUnlink";
 import { FakeClock } from "../support/fakeClock";
 import { recordingAdminContext, recordingRedact } from "../support/fakeAdmin";
-import type { FakeLinks } from "../support/fakeLinks";
 import { silentLogger } from "../support/silentLogger";
 import { LINKED, MAPPED, PORTAL, unlinkScene } from "../support/unlinkScene";
 
@@ -15,9 +14,9 @@ const ALICE = "@alice:example.org";
 const ADMIN = "@root:example.org";
 
 function admin(networks = [{ id: "testnet", name: "TestNet" }]) {
-  const { context } = recordingAdminContext(networks, (userId) => userId === ADMIN);
+  const { context, links } = recordingAdminContext(networks, (userId) => userId === ADMIN);
   const runner = new CommandRunner({ commands: COMMANDS, context, redact: recordingRedact([]), reply: () => undefined, log: silentLogger() });
-  return { links: context.links as FakeLinks, say: (text: string, userId = ALICE) => runner.run(userId, text) };
+  return { links, say: (text: string, userId = ALICE) => runner.run(userId, text) };
 }
 
 describe("admin room: !plumb and !unlink", () => {
