@@ -118,10 +118,12 @@ describe("ending a bridge on Ergo", () => {
     await eventually(async () => (await timeline(alice, roomId)).some((e) => e.sender === bridge.ghost(ian.nick) && e.content.body === "hello from irc"), 20000, "the IRC message in the room");
   });
 
-  it("!unlink stops the flow both ways at once; the puppet and the bot PART, the room is told, the state is cleared, the ghost leaves", async () => {
+  it("!unlink stops the flow both ways at once; the puppet and the bot PART, the room is told, the state is cleared, the ghost leaves", async (t) => {
     const from = ian.lines.length;
+    const asked = Date.now();
     assert.equal(await say(`!unlink ${roomId} ${channel}`), `Unlinked ${roomId} from ${channel} on Example IRC.`);
     await ian.waitFor(puppetLine("PART", channel), 20000, from);
+    t.diagnostic(`!unlink sent -> its reply and the puppet's PART seen on IRC: ${Date.now() - asked} ms`);
     await ian.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(bridge.botNick)}!\\S+ PART ${escape(channel)}`, "i"), 20000, from);
     const told = `This room is no longer bridged to ${channel} on Example IRC (unlinked by ${root.userId}).`;
     await eventually(async () => (await botNotices(alice, roomId, bot)).includes(told), 20000, "the unlink notice");
@@ -151,7 +153,7 @@ describe("ending a bridge on Ergo", () => {
     await eventually(async () => (await bodies(roomId)).includes("relinked from irc"), 20000, "the IRC message after the relink");
   });
 
-  it("a channel operator ends the bridge with a private message to the IRC bot; others are refused; anything else gets a line of help", async () => {
+  it("a channel operator ends the bridge with a private message to the IRC bot; others are refused; anything else gets a line of help", async (t) => {
     const opRoom = await existingRoom(alice, bot, "op room");
     let from = ian.lines.length;
     assert.match(await say(`!plumb ${opRoom} ${NETWORK} ${opChannel}`), /^Bridged /);
@@ -169,9 +171,11 @@ describe("ending a bridge on Ergo", () => {
       await other.quit();
     }
     from = ian.lines.length;
+    const asked = Date.now();
     ian.say(bridge.botNick, `unlink ${opChannel}`);
     await ian.waitFor(new RegExp(`NOTICE \\S+ :Ended the bridge of ${escape(opChannel)} with 1 Matrix room`, "i"), 20000, from);
     await ian.waitFor(puppetLine("PART", opChannel), 20000, from);
+    t.diagnostic(`an operator's unlink to the bot -> its answer and the puppet's PART: ${Date.now() - asked} ms`);
     const told = `This room is no longer bridged to ${opChannel} on Example IRC (unlinked by ${ian.nick} on IRC).`;
     await eventually(async () => (await botNotices(alice, opRoom, bot)).includes(told), 20000, "the unlink notice");
     await notOnIrc(opRoom, "said after the operator's unlink");
