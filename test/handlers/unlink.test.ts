@@ -61,6 +61,23 @@ describe("unlink", () => {
     s.close();
   });
 
+  it("a big room: its 300 ghosts leave one at a time, the room's queue never holds more than two of the removal's operations", async () => {
+    const s = await unlinkScene();
+    const ghosts = Array.from({ length: 300 }, (_, i) => s.network.ids.ghostUserId(`g${i}`));
+    s.api.members.set(LINKED, [BOT, ...ghosts]);
+    let deepest = 0;
+    const leave = s.api.leave.bind(s.api);
+    s.api.leave = (roomId, as) => {
+      deepest = Math.max(deepest, s.queues.depth);
+      return leave(roomId, as);
+    };
+    await s.links.unlink({ networkId: "testnet", channel: "#chan", roomId: LINKED, by: byAdmin });
+    await s.queues.idle();
+    assert.equal(s.api.callsIn(LINKED).filter((c) => c.startsWith("leave")).length, 300);
+    assert.ok(deepest > 0 && deepest <= 2, `each leave runs with at most itself and the next step queued (saw ${deepest})`);
+    s.close();
+  });
+
   it("with unlinkGhostsLeave off the ghosts stay", async () => {
     const s = await unlinkScene({ ghostsLeave: false });
     await s.links.unlink({ networkId: "testnet", channel: "#chan", roomId: LINKED, by: byAdmin });
