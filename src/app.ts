@@ -47,7 +47,7 @@ import { PasswordSeal } from "./secrets/passwordSeal";
 import { PmBodySeal } from "./secrets/pmSeal";
 import { pendingSendCodec } from "./rooms/pendingSendCodec";
 import { ConfigError } from "./config/validate";
-import { deliverMessage } from "./fromIrc/deliverMessage";
+import { deliverMessage, isBridged } from "./fromIrc/deliverMessage";
 import { openNedbStore } from "./store/nedbStore";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
@@ -225,6 +225,7 @@ export class App {
               api: this.api,
               metrics: this.metrics,
               markDelivered: (s) => byId.get(s.network)?.bridge.markDelivered(s.channel, s.ts, s.msgid),
+              bridged: (s) => isBridged(rooms, this.networks, s),
             }),
       notice: (send, text) => (send.pm !== undefined ? pms.noticeFor(send, text) : botNotice(send.roomId, text)),
       maxPerRoom: this.maxQueuedPerRoom,
@@ -241,6 +242,7 @@ export class App {
       api: this.api,
       rooms,
       queues,
+      ghosts,
       access: this.access.policy,
       isAdmin: (userId) => this.admins.has(userId),
       isPrivateRoom: (roomId) => adminRooms.userOf(roomId) !== undefined || pmIndex.room(roomId) !== undefined,

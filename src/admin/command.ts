@@ -90,6 +90,8 @@ export interface AdminContext {
   inviteToRoom: RoomInvites["inviteToRoom"];
   /** Runtime links (src/provisioning/): !plumb and !unlink. */
   readonly links: Links;
+  /** The room an alias leads to (undefined: none). */
+  resolveAlias(alias: string): Promise<string | undefined>;
 }
 
 /** What one run of a command sees: the bridge, who asked, and the registry (for !help). */

@@ -277,7 +277,7 @@ export class NetworkBridge {
    * connection the network's rooms rely on), and a bot reading a channel nobody's own connection
    * is in would carry its traffic to Matrix users IRC never let in.
    */
-  private botBelongsIn(room: RoomRecord): boolean {
+  botBelongsIn(room: RoomRecord): boolean {
     return room.network === this.deps.network.id && (room.origin !== "portal" || this.deps.network.channels.requireBotJoin);
   }
 

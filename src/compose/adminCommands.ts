@@ -47,6 +47,7 @@ export function adminCommands(deps: {
     portalAlias: (networkId, channel) => accessOf(networkId).portalAlias(channel),
     rawCommands: (networkId) => accessOf(networkId).rawCommands,
     links: deps.links,
+    resolveAlias: (alias) => api.resolveAlias(alias),
     ...roomInvites(api, botUserId, log),
   };
   return new CommandRunner({

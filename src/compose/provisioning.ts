@@ -2,9 +2,12 @@ import type { AccessPolicy } from "../access/accessPolicy";
 import type { BridgeConfig } from "../config/schema";
 import type { NetworkBridge } from "../bridge/networkBridge";
 import type { Clock } from "../irc/pacedQueue";
+import type { Ghosts } from "../matrix/ghosts";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
 import { BotInbox } from "../provisioning/botInbox";
+import { botHelp } from "../provisioning/botHelp";
+import { ircUnlinkListener } from "../provisioning/ircUnlink";
 import type { ProvisioningNetwork, ProvisioningSettings } from "../provisioning/deps";
 import { LinkService } from "../provisioning/linkService";
 import { handleExchange, OpenIdExchange } from "../provisioning/openId";
@@ -23,9 +26,9 @@ const MAX_SESSIONS_PER_USER = 10;
 
 /** The `provisioning` config section as the services take it (read in App's constructor: every key). */
 export function provisioningSettings(section: BridgeConfig["provisioning"]): ProvisioningSettings {
-  const { enabled, secret, requestTimeoutSeconds, openIdDisallowedIpRanges, openIdOverrides, openIdSessionLifetimeSeconds } = section;
+  const { enabled, secret, requestTimeoutSeconds, unlinkGhostsLeave, openIdDisallowedIpRanges, openIdOverrides, openIdSessionLifetimeSeconds } = section;
   const openId = { disallowedIpRanges: [...openIdDisallowedIpRanges], overrides: { ...openIdOverrides }, sessionLifetimeSeconds: openIdSessionLifetimeSeconds };
-  return { enabled, secret, requestTimeoutSeconds, openId };
+  return { enabled, secret, requestTimeoutSeconds, unlinkGhostsLeave, openId };
 }
 
 /** Runtime links (src/provisioning/): the service every entry point uses, and the IRC bots' inbox. */
@@ -36,6 +39,7 @@ export function provisioning(deps: {
   readonly api: MatrixApi;
   readonly rooms: RoomIndex;
   readonly queues: RoomQueues;
+  readonly ghosts: Pick<Ghosts, "leave">;
   readonly access: AccessPolicy;
   readonly isAdmin: (userId: string) => boolean;
   readonly isPrivateRoom: (roomId: string) => boolean;
@@ -52,7 +56,7 @@ export function provisioning(deps: {
   readonly exchangeOpenId: (body: unknown) => Promise<{ readonly status: number; readonly body: object }>;
 } {
   const networks = new Map<string, ProvisioningNetwork>();
-  const inbox = new BotInbox();
+  const inbox = new BotInbox(botHelp(deps.clock));
   const links = new LinkService({
     bridgeId: deps.bridgeId,
     botUserId: deps.botUserId,
@@ -61,6 +65,7 @@ export function provisioning(deps: {
     networks,
     inbox,
     queues: deps.queues,
+    ghosts: deps.ghosts,
     access: deps.access,
     isAdmin: deps.isAdmin,
     isPrivateRoom: deps.isPrivateRoom,
@@ -69,6 +74,7 @@ export function provisioning(deps: {
     clock: deps.clock,
     log: deps.log.child({ module: "provisioning" }),
   });
+  inbox.listen(ircUnlinkListener({ networks, rooms: deps.rooms, log: deps.log.child({ module: "provisioning" }) }, links));
   // The networks exist only once their bridges do, and the bridges need the inbox first.
   const attach = (bridges: readonly NetworkBridge[]) => {
     for (const bridge of bridges) {
@@ -78,6 +84,7 @@ export function provisioning(deps: {
         puppets: bridge.puppets,
         roster: bridge.feed.roster,
         fold: (name) => bridge.feed.fold(name),
+        botBelongsIn: (room) => bridge.botBelongsIn(room),
       });
     }
   };

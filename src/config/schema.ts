@@ -365,6 +365,7 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
       "How long a provisioning session opened with an OpenID token lasts; the widget then signs in again. Sessions also end when the bridge restarts.",
       86400,
     ),
+    unlinkGhostsLeave: bool.withDefault("When a link (or a portal) is ended, the IRC users' ghosts leave the Matrix room (through its queue, one at a time). Off: they stay, silent, as a record of who was there.", true),
   }),
   ircNetworks: list("The IRC networks this bridge connects to.", networkSchema, {
     minItems: 1,

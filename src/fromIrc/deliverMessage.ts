@@ -1,7 +1,9 @@
 import type { Ghosts } from "../matrix/ghosts";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Metrics } from "../observability/metrics";
+import type { NetworkContext } from "../irc/networkContext";
 import type { PendingSend } from "../rooms/pendingSends";
+import type { RoomIndex } from "../rooms/roomIndex";
 
 export interface DeliverDeps {
   readonly ghosts: Ghosts;
@@ -9,12 +11,29 @@ export interface DeliverDeps {
   readonly metrics: Metrics;
   /** Records the message as the channel's last delivered (for chathistory catch-up). */
   readonly markDelivered: (send: PendingSend) => void;
+  /** Whether the message's room is still bridged to its channel (see isBridged). */
+  readonly bridged: (send: PendingSend) => boolean;
 }
 
-/** Sends one IRC message into its Matrix room as its ghost (joining the ghost first), with its original time. */
+/**
+ * Sends one IRC message into its Matrix room as its ghost (joining the ghost first), with its
+ * original time. A message whose room was unlinked while it waited is dropped (counted): nothing
+ * crosses after an unlink, and the room is told it was unlinked (provisioning/unlink.ts).
+ */
 export async function deliverMessage(send: PendingSend, deps: DeliverDeps): Promise<void> {
+  if (!deps.bridged(send)) {
+    deps.metrics.undeliverable.inc({ direction: "irc_to_matrix", reason: "unlinked" });
+    return;
+  }
   await deps.ghosts.ensureJoined(send.roomId, send.ghost, send.nick);
   await deps.api.send(send.roomId, send.ghost, "m.room.message", send.content, send.txnId, send.ts);
   deps.metrics.bridgedMessages.inc({ direction: "irc_to_matrix" });
   deps.markDelivered(send);
+}
+
+/** Whether the room of a channel message is bridged to that channel right now. */
+export function isBridged(rooms: Pick<RoomIndex, "room">, networks: readonly NetworkContext[], send: PendingSend): boolean {
+  const room = rooms.room(send.roomId);
+  const network = networks.find((n) => n.id === send.network);
+  return network !== undefined && room?.network === send.network && room.folded === network.channels.fold(send.channel);
 }

@@ -42,7 +42,8 @@ export function acceptForIrc(event: MatrixEvent, message: IrcMessage, ctx: Matri
  * on the wire before it is in the outbox, and it leaves the outbox once the server confirmed it or
  * it failed and the sender was told why, in the room. A message that could not be written within
  * the network's maxWait (its connection is down, or the target's earlier messages held it) is
- * given up, and the sender is told, message by message.
+ * given up, and the sender is told, message by message. A message whose room is unlinked before it
+ * is handed to IRC is not sent (the sender is told).
  * Not guaranteed: that a message handed to IRC just before a crash is not sent twice; it is checked
  * against the channel's history where the server keeps one, and sent again otherwise.
  */
@@ -83,7 +84,13 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     ctx.persist(target.network, sender);
   }
   if (target.kind === "nick") runtime.puppets.busy(sender);
+  let unlinked = false;
   const sayNow = () => {
+    // The room may have been unlinked while the message waited its turn: then it is not sent.
+    if (target.kind === "channel" && ircTargetOf(roomId, ctx)?.orderKey !== target.orderKey) {
+      unlinked = true;
+      throw new Error(`this room is no longer bridged to ${target.name}`);
+    }
     if (ctx.now() >= deadline) throw new Error(`${waited}: ${connection.downReason ?? `earlier messages to ${target.name} were still being sent`}`);
     ctx.outbox.handed(entry.eventId);
     const sent = connection.say(kind, target.name, body, deadline);
@@ -106,7 +113,7 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
       ctx.outbox.confirm(entry.eventId).catch((err: unknown) => logWriteFailure(ctx.log, "cannot update the outbox", err));
     },
     onFailed: (reason) => {
-      ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: "refused" });
+      ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: unlinked ? "unlinked" : "refused" });
       tell(reason);
       void settle();
     },

@@ -186,6 +186,28 @@ export class MatrixApi {
     return chunk.map(asMatrixEvent).flatMap((e) => (e === undefined ? [] : [{ ...e, room_id: e.room_id ?? roomId }]));
   }
 
+  /** The room's local aliases (`as` must be in the room). */
+  async roomAliases(roomId: string, as: string): Promise<string[]> {
+    const res = await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/aliases`, as);
+    return Array.isArray(res.aliases) ? res.aliases.filter((a): a is string => typeof a === "string") : [];
+  }
+
+  /** Removes an alias from the directory (the application service owns its namespace's aliases). */
+  async deleteAlias(alias: string, as: string): Promise<void> {
+    await this.request("DELETE", `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`, as);
+  }
+
+  /** The room an alias leads to; undefined when it leads nowhere (404). */
+  async resolveAlias(alias: string): Promise<string | undefined> {
+    try {
+      const res = await this.request("GET", `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`, undefined);
+      return typeof res.room_id === "string" ? res.room_id : undefined;
+    } catch (err) {
+      if (err instanceof MatrixApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
   async joinedMembers(roomId: string, as: string): Promise<string[]> {
     const res = await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`, as);
     return typeof res.joined === "object" && res.joined !== null ? Object.keys(res.joined) : [];

@@ -6,12 +6,14 @@ import type { AccessPolicy } from "../access/accessPolicy";
 import type { IrcConnection } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
+import type { Ghosts } from "../matrix/ghosts";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
 import type { PuppetRegistry } from "../puppets/puppetRegistry";
 import type { ChannelRoster } from "../rooms/channelRoster";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
+import type { RoomRecord } from "../store/store";
 import type { BotInbox } from "./botInbox";
 import type { OpenIdSettings } from "./openId";
 
@@ -26,6 +28,8 @@ export interface ProvisioningNetwork {
   readonly roster: ChannelRoster;
   /** Folds a nick or channel with the server's casemapping. */
   readonly fold: (name: string) => string;
+  /** Whether the IRC bot belongs in the channel of this room (NetworkBridge.botBelongsIn). */
+  readonly botBelongsIn: (room: RoomRecord) => boolean;
 }
 
 /** The `provisioning` config section, as read (config/schema.ts). */
@@ -37,6 +41,8 @@ export interface ProvisioningSettings {
   readonly requestTimeoutSeconds: number;
   /** The OpenID widget sign-in (openIdDisallowedIpRanges, openIdOverrides, openIdSessionLifetimeSeconds). */
   readonly openId: OpenIdSettings;
+  /** Whether the ghosts leave a room whose link ended (else they stay, silent). */
+  readonly unlinkGhostsLeave: boolean;
 }
 
 export interface ProvisioningDeps {
@@ -49,6 +55,8 @@ export interface ProvisioningDeps {
   /** Private messages to the IRC bots (answers to link requests, operators' commands). */
   readonly inbox: BotInbox;
   readonly queues: RoomQueues;
+  /** Ghosts leave rooms through here (it keeps what it knows of their memberships right). */
+  readonly ghosts: Pick<Ghosts, "leave">;
   /** Who may use the bridge at all (src/access/): a link passes the same gate as a join. */
   readonly access: AccessPolicy;
   /** Bridge admins (bridge.admins). */

@@ -35,6 +35,7 @@ async function setup(options: { redact?: (roomId: string, eventId: string) => Pr
     commands: COMMANDS,
     context: {
       links: new FakeLinks(),
+      resolveAlias: () => Promise.resolve(undefined),
       networks: [{ id: network.id, name: network.name }],
       isAdmin: (userId) => userId === ADMIN,
       reconnect: () => Promise.resolve("reconnecting"),

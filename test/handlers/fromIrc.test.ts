@@ -36,6 +36,25 @@ describe("IRC -> Matrix handlers", () => {
     assert.ok(calls.indexOf(`send ${PORTAL} ${BOB} m.room.message`) < calls.indexOf(marks[0] ?? ""), "marked only after a send");
   });
 
+  it("a message queued for a room that is unlinked before it is delivered is dropped there (counted); the other room still gets it", async () => {
+    const { api, queues, route, ctx } = await setup();
+    let release: () => void = () => undefined;
+    queues.enqueue(PORTAL, { what: "slow homeserver", run: () => new Promise<void>((r) => (release = r)) });
+    route(message("Bob", "said before the unlink"));
+    await ctx.rooms.remove(PORTAL);
+    route(message("Bob", "said after the unlink"));
+    release();
+    await queues.idle();
+    assert.deepEqual(api.callsIn(PORTAL), [], "neither message reaches the unlinked room");
+    assert.deepEqual(
+      api.sent.filter((e) => e.roomId === MAPPED).map((e) => e.content.body),
+      ["said before the unlink", "said after the unlink"],
+      "the room still bridged gets both (the positive control)",
+    );
+    const counted = await ctx.metrics.registry.getSingleMetricAsString("ircbridge_undeliverable_total");
+    assert.match(counted, /direction="irc_to_matrix",reason="unlinked"} 1/);
+  });
+
   it("the txnId is deterministic: the same event gives the same ids, another event other ids", async () => {
     const first = await setup();
     const second = await setup();

@@ -51,8 +51,9 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
   const writes: Promise<void>[] = [];
   const seen = new RecentIds(100);
   let seq = 0;
+  const links = new FakeLinks();
   const ctx: MatrixContext = {
-    links: new FakeLinks(),
+    links,
     ...openAccess(access),
     botUserId: BOT,
     rooms,
@@ -91,7 +92,7 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
     const c = puppets.get(userId);
     return c === undefined ? undefined : { channels: c.channelNames, queued: c.queued };
   };
-  return { ctx, network, puppets, order, notices, persisted, invites, adopted, route, state, store, writes, clock };
+  return { ctx, network, puppets, order, notices, persisted, invites, adopted, route, state, store, writes, clock, links };
 }
 
 function text(sender: string, body: string, extra: Record<string, unknown> = {}, roomId = ROOM): MatrixEvent {
@@ -122,6 +123,44 @@ describe("Matrix -> IRC handlers", () => {
     await route(text(ALICE, "again"));
     assert.deepEqual(state(ALICE)?.queued, 2, "the second message waits for the first to be confirmed");
     assert.deepEqual(notices, []);
+    puppets.closeAll("test over");
+  });
+
+  it("a message accepted before its room was unlinked, not yet handed to IRC, is not sent; its sender is told", async () => {
+    const { ctx, state, notices, puppets, writes } = await setup();
+    routeMatrixEvent(text(ALICE, "sent just before the unlink"), ctx);
+    void ctx.rooms.remove(ROOM);
+    await Promise.all(writes);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 1 }, "its JOIN (accepted while bridged) but no PRIVMSG");
+    assert.deepEqual(notices, [`${ROOM} Your message was not sent to IRC: this room is no longer bridged to #chan.`]);
+    assert.deepEqual(await ctx.outbox.pending(), [], "and it leaves the outbox");
+    puppets.closeAll("test over");
+  });
+
+  it("!irc commands in a room go to the links, are answered in the room, and are never bridged to IRC", async () => {
+    const { ctx, route, state, notices, puppets, links } = await setup();
+    await route(text(ALICE, "!irc unlink #chan"));
+    await route(text(ALICE, "!IRC link testnet #other OpNick"));
+    await route(text(ALICE, "!irc"), text(ALICE, "!irc unlink"), text(ALICE, "!irc link nowhere #c op"));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(links.asked, [
+      { op: "unlink", request: { networkId: "testnet", channel: "#chan", roomId: ROOM, by: { kind: "matrix", userId: ALICE } } },
+      { op: "link", request: { networkId: "testnet", channel: "#other", roomId: ROOM, opNick: "OpNick", userId: ALICE } },
+    ]);
+    assert.equal(state(ALICE), undefined, "no connection: nothing went to IRC");
+    assert.deepEqual(await ctx.outbox.pending(), []);
+    const said = notices.map((n) => n.slice(ROOM.length + 1));
+    assert.equal(said.length, 6, "every command is answered");
+    const answered = (re: RegExp) => assert.ok(said.some((n) => re.test(n)), `a reply matching ${String(re)} in ${JSON.stringify(said)}`);
+    answered(/^This room is still bridged: this scene links nothing$/);
+    answered(/^Link request for #other: once it passes the checks, OpNick is asked on IRC/);
+    answered(/^This room was not bridged to #other: this scene links nothing$/);
+    answered(/^!irc link \[network\] #channel <op-nick>/);
+    answered(/^Usage: !irc unlink \[network\] #channel$/);
+    answered(/^There is no network nowhere/);
+    await route(text(ALICE, "!ircnot a command"));
+    assert.equal(state(ALICE)?.queued, 2, "a message that only starts like one is bridged (JOIN + PRIVMSG)");
     puppets.closeAll("test over");
   });
 

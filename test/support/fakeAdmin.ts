@@ -181,8 +181,10 @@ export const NO_NETWORK_ACCESS: Pick<AdminContext, "puppets" | "roomsFor" | "por
 export function recordingAdminContext(networks: readonly AdminNetwork[], isAdmin: (userId: string) => boolean = () => false) {
   const reconnects: string[] = [];
   const stored: string[] = [];
+  const links = new FakeLinks();
   const context: AdminContext = {
-    links: new FakeLinks(),
+    links,
+    resolveAlias: (alias) => Promise.resolve(alias === "#known:example.org" ? "!known:example.org" : undefined),
     networks,
     isAdmin,
     reconnect: (networkId, userId) => {
@@ -197,7 +199,7 @@ export function recordingAdminContext(networks: readonly AdminNetwork[], isAdmin
     },
     removePassword: () => Promise.resolve(stored.length > 0),
   };
-  return { context, reconnects, stored };
+  return { context, reconnects, stored, links };
 }
 
 /** A redaction that is recorded; the event "$fails" cannot be redacted. */

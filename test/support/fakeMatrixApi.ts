@@ -148,6 +148,24 @@ export class FakeMatrixApi extends MatrixApi {
     return (this.history.get(roomId) ?? []).slice(0, limit);
   }
 
+  /** Local aliases `roomAliases` reports per room; deleteAlias takes them out. */
+  readonly roomAliasList = new Map<string, string[]>();
+
+  override async roomAliases(roomId: string, as: string): Promise<string[]> {
+    await this.record("roomAliases", roomId, as);
+    return this.roomAliasList.get(roomId) ?? [];
+  }
+
+  override async deleteAlias(alias: string, as: string): Promise<void> {
+    await this.record("deleteAlias", alias, as);
+    for (const [roomId, list] of this.roomAliasList) this.roomAliasList.set(roomId, list.filter((a) => a !== alias));
+  }
+
+  override resolveAlias(alias: string): Promise<string | undefined> {
+    for (const [roomId, list] of this.roomAliasList) if (list.includes(alias)) return Promise.resolve(roomId);
+    return Promise.resolve(undefined);
+  }
+
   override async joinedMembers(roomId: string, as: string): Promise<string[]> {
     await this.record("joinedMembers", roomId, as);
     return this.members.get(roomId) ?? [];

@@ -1,7 +1,7 @@
 import { dedupeKey, type ChannelEvent } from "../../src/broker/channelEvent";
 import { trackInRoster } from "../../src/broker/networkFeed";
 import type { IrcContext, PuppetInChannel } from "../../src/fromIrc/context";
-import { deliverMessage } from "../../src/fromIrc/deliverMessage";
+import { deliverMessage, isBridged } from "../../src/fromIrc/deliverMessage";
 import { onNames } from "../../src/fromIrc/names";
 import { routeIrcEvent } from "../../src/fromIrc/router";
 import { SplitDebouncer } from "../../src/fromIrc/splitDebouncer";
@@ -63,7 +63,8 @@ export async function ircScene(extra = "") {
   const sends = new PendingSends({
     journal: new SendJournal<PendingSend>(undefined, "test"),
     queues,
-    deliver: (send) => deliverMessage(send, { ghosts, api, metrics, markDelivered: (s) => api.calls.push(`mark ${s.channel} ${String(s.ts)} ${String(s.msgid)}`) }),
+    deliver: (send) =>
+      deliverMessage(send, { ghosts, api, metrics, markDelivered: (s) => api.calls.push(`mark ${s.channel} ${String(s.ts)} ${String(s.msgid)}`), bridged: (s) => isBridged(rooms, [network], s) }),
     notice: (send, text) => api.calls.push(`notice ${send.roomId} ${text}`),
     maxPerRoom: 1000,
     depth: () => undefined,
