@@ -138,8 +138,8 @@ export class App {
     });
     this.access = accessControl(config.access, this.api, this.botUserId, this.log);
     this.identConfig = { enabled: config.ident.enabled, port: config.ident.port, address: config.ident.address };
-    const { enabled, secret, requestTimeoutSeconds } = config.provisioning;
-    this.provisioningSettings = { enabled, secret, requestTimeoutSeconds };
+    const { enabled, secret, requestTimeoutSeconds, maxPendingPerChannel, maxPendingPerUser, roomLimit, requestsPerMinute } = config.provisioning;
+    this.provisioningSettings = { enabled, secret, requestTimeoutSeconds, maxPendingPerChannel, maxPendingPerUser, roomLimit, requestsPerMinute };
     this.watch = new HomeserverWatch(
       async () => {
         await this.homeserver.ensureBotRegistered();

@@ -5,6 +5,8 @@ import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
 import { BotInbox } from "../provisioning/botInbox";
 import type { ProvisioningNetwork, ProvisioningSettings } from "../provisioning/deps";
+import { channelBotOf } from "../provisioning/channelBot";
+import { ConsentDesk } from "../provisioning/consent";
 import { LinkService } from "../provisioning/linkService";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
@@ -26,6 +28,8 @@ export function provisioning(deps: {
 }): { readonly links: LinkService; readonly inbox: BotInbox; readonly attach: (bridges: readonly NetworkBridge[]) => void } {
   const networks = new Map<string, ProvisioningNetwork>();
   const inbox = new BotInbox();
+  const { requestTimeoutSeconds, maxPendingPerChannel, maxPendingPerUser } = deps.settings;
+  const consents = new ConsentDesk(deps.clock, { maxPerChannel: maxPendingPerChannel, maxPerUser: maxPendingPerUser, timeoutMs: requestTimeoutSeconds * 1000 }, inbox);
   const links = new LinkService({
     bridgeId: deps.bridgeId,
     botUserId: deps.botUserId,
@@ -33,6 +37,11 @@ export function provisioning(deps: {
     rooms: deps.rooms,
     networks,
     inbox,
+    channelBot: (net) => {
+      const connection = net.bot();
+      return connection === undefined ? undefined : channelBotOf(connection);
+    },
+    consents,
     queues: deps.queues,
     access: deps.access,
     isAdmin: deps.isAdmin,

@@ -339,6 +339,10 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     enabled: bool.withDefault("Serve the provisioning HTTP API.", false),
     secret: str.optional("Shared secret integrations present as a Bearer token to the provisioning API (never logged). Required when enabled.", "a-long-random-secret"),
     requestTimeoutSeconds: int(10, 86400).withDefault("How long a channel operator has to answer a link request with yes; silence refuses it.", 300),
+    maxPendingPerChannel: int(1, 1000).withDefault("Link requests waiting for an operator's answer, per IRC channel, at most; more are refused (429) until one is answered.", 3),
+    maxPendingPerUser: int(1, 1000).withDefault("Link requests waiting for an operator's answer, per Matrix user asking, at most; more are refused (429).", 3),
+    roomLimit: int(1, 10000000).optional("Bridged rooms (of every kind) at most; a link request beyond it is refused. Unset: no limit. GET /limits reports it.", 500),
+    requestsPerMinute: int(1, 100000).withDefault("Provisioning API requests per minute per requester (user_id, else the caller's address) at most; more are answered 429.", 30),
   }),
   ircNetworks: list("The IRC networks this bridge connects to.", networkSchema, {
     minItems: 1,

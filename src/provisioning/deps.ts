@@ -13,6 +13,8 @@ import type { ChannelRoster } from "../rooms/channelRoster";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { BotInbox } from "./botInbox";
+import type { ChannelBot } from "./channelBot";
+import type { ConsentDesk } from "./consent";
 
 /** One configured network, as provisioning sees it. */
 export interface ProvisioningNetwork {
@@ -34,6 +36,13 @@ export interface ProvisioningSettings {
   readonly secret: string | undefined;
   /** How long a channel operator has to answer a link request. */
   readonly requestTimeoutSeconds: number;
+  /** Link requests waiting for an operator's answer, per channel and per requester, at most. */
+  readonly maxPendingPerChannel: number;
+  readonly maxPendingPerUser: number;
+  /** Bridged rooms at most (undefined: no limit). */
+  readonly roomLimit: number | undefined;
+  /** Provisioning API requests per minute per requester. */
+  readonly requestsPerMinute: number;
 }
 
 export interface ProvisioningDeps {
@@ -45,6 +54,10 @@ export interface ProvisioningDeps {
   readonly networks: ReadonlyMap<string, ProvisioningNetwork>;
   /** Private messages to the IRC bots (answers to link requests, operators' commands). */
   readonly inbox: BotInbox;
+  /** The network's IRC bot as the consent flow uses it (undefined: the network runs none). */
+  readonly channelBot: (net: ProvisioningNetwork) => ChannelBot | undefined;
+  /** Link requests waiting for a channel operator's answer. */
+  readonly consents: ConsentDesk;
   readonly queues: RoomQueues;
   /** Who may use the bridge at all (src/access/): a link passes the same gate as a join. */
   readonly access: AccessPolicy;
