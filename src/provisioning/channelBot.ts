@@ -23,7 +23,7 @@ export interface ChannelBot {
   /** A private message from the bot; false when it could not be queued. */
   tell(nick: string, text: string): boolean;
   /** Whether two nicks are the same on this server. */
-  same(a: string, b: string): boolean;
+  readonly same: (a: string, b: string) => boolean;
 }
 
 /** NAMES for one channel: 353 lines naming it, until 366 naming it. */
