@@ -8,6 +8,10 @@ import type { ProvisioningNetwork, ProvisioningSettings } from "../provisioning/
 import { channelBotOf } from "../provisioning/channelBot";
 import { ConsentDesk } from "../provisioning/consent";
 import { LinkService } from "../provisioning/linkService";
+import { ProvisioningAuth, type ProvisioningSessions } from "../provisioning/api/auth";
+import { RateLimit } from "../provisioning/api/rateLimit";
+import { ProvisioningApi, type OpenIdExchange } from "../provisioning/api/router";
+import { findNetwork } from "../provisioning/targetChecks";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 
@@ -25,11 +29,23 @@ export function provisioning(deps: {
   readonly notice: (roomId: string, text: string) => void;
   readonly clock: Clock;
   readonly log: Logger;
-}): { readonly links: LinkService; readonly inbox: BotInbox; readonly attach: (bridges: readonly NetworkBridge[]) => void } {
+  /** Largest provisioning request body (bridge.maxTxnSize caps it). */
+  readonly maxBodyBytes: number;
+  /** OpenID widget sessions and their token exchange (provisioning/openId.ts), when built. */
+  readonly sessions?: ProvisioningSessions;
+  readonly exchangeOpenId?: OpenIdExchange;
+}): {
+  readonly links: LinkService;
+  readonly inbox: BotInbox;
+  readonly attach: (bridges: readonly NetworkBridge[]) => void;
+  /** The HTTP API, when provisioning.enabled (served on the appservice port). */
+  readonly api: ProvisioningApi | undefined;
+} {
   const networks = new Map<string, ProvisioningNetwork>();
   const inbox = new BotInbox();
   const { requestTimeoutSeconds, maxPendingPerChannel, maxPendingPerUser } = deps.settings;
   const consents = new ConsentDesk(deps.clock, { maxPerChannel: maxPendingPerChannel, maxPerUser: maxPendingPerUser, timeoutMs: requestTimeoutSeconds * 1000 }, inbox);
+  const log = deps.log.child({ module: "provisioning" });
   const links = new LinkService({
     bridgeId: deps.bridgeId,
     botUserId: deps.botUserId,
@@ -49,7 +65,7 @@ export function provisioning(deps: {
     notice: deps.notice,
     settings: deps.settings,
     clock: deps.clock,
-    log: deps.log.child({ module: "provisioning" }),
+    log,
   });
   // The networks exist only once their bridges do, and the bridges need the inbox first.
   const attach = (bridges: readonly NetworkBridge[]) => {
@@ -63,5 +79,28 @@ export function provisioning(deps: {
       });
     }
   };
-  return { links, inbox, attach };
+  const { enabled, secret, roomLimit, requestsPerMinute } = deps.settings;
+  const apiNetwork = (net: ProvisioningNetwork) => ({ id: net.network.id, name: net.network.name, address: net.network.server.host });
+  const api =
+    enabled && secret !== undefined && secret !== ""
+      ? new ProvisioningApi({
+          routes: {
+            links,
+            networks: () => [...networks.values()].map(apiNetwork),
+            findNetwork: (server) => {
+              const net = findNetwork({ networks }, server);
+              return net === undefined ? undefined : apiNetwork(net);
+            },
+            botUserId: deps.botUserId,
+            roomCount: () => deps.rooms.all().length,
+            roomLimit,
+          },
+          auth: new ProvisioningAuth(secret, deps.sessions),
+          rateLimit: new RateLimit(requestsPerMinute, deps.clock),
+          maxBodyBytes: Math.min(deps.maxBodyBytes, 64 * 1024),
+          log,
+          ...(deps.exchangeOpenId === undefined ? {} : { exchangeOpenId: deps.exchangeOpenId }),
+        })
+      : undefined;
+  return { links, inbox, attach, api };
 }
