@@ -30,7 +30,7 @@ async function describeRoom(deps: ProvisioningDeps, roomId: string): Promise<str
     }
   };
   const [alias, name] = await Promise.all([read("m.room.canonical_alias", "alias"), read("m.room.name", "name")]);
-  const link = `https://matrix.to/#/${encodeURIComponent(alias ?? roomId)}`;
+  const link = `https://matrix.to/#/${alias ?? roomId}`;
   return name !== undefined ? `"${name}" (${link})` : link;
 }
 
