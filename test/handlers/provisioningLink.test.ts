@@ -26,7 +26,7 @@ function assertNoLink(s: Scene): void {
   assert.equal(s.consents.size, 0);
 }
 
-describe("link with the channel operator's consent", () => {
+describe("link with the channel operator's consent", { timeout: 20_000 }, () => {
   for (const yes of ["yes", "y", " YES ", "Y"]) {
     it(`links on ${JSON.stringify(yes)} from the operator, who is asked first and told the result`, async () => {
       const s = await provisioningScene();
