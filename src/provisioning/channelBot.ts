@@ -5,13 +5,16 @@
  *
  * Guarantees: `operators` answers the server's view at the time of asking (never the bridge's
  * roster, which covers only the channels the bridge is in), or rejects with a ProvisionError
- * saying why it could not ask (bot offline, no answer in time). A secret (+s) or private (+p)
- * channel the bot is not in shows no members to it: its operators are then unknown (an empty list).
+ * saying why it could not ask (bot offline, refused entry, no answer in time). Servers show a
+ * channel's members only to its members (Ergo does, even for channels that are not +s), so a bot
+ * not in the channel JOINs it to look and PARTs again (as the incumbent bridge does); that JOIN is
+ * not remembered by the connection, so it is never rejoined after a reconnect.
+ * Not guaranteed: a channel the bot may not enter (+i, +k, banned) cannot be looked at.
  */
 import type { IrcConnection } from "../irc/connection";
 import { isErrorLine, type IrcLine } from "../irc/ircLine";
 import type { PrefixMode } from "../irc/modes";
-import { names } from "../irc/replies";
+import { joinRequest, names, partRequest } from "../irc/replies";
 import type { IrcRequest, Viewpoint } from "../irc/requests";
 import { ProvisionError } from "./links";
 
@@ -72,11 +75,22 @@ export function channelBotOf(connection: IrcConnection): ChannelBot {
     },
     async operators(channel) {
       if (!connection.isRegistered) throw new ProvisionError(503, "IRC_BOT_OFFLINE", "The bridge's IRC bot is not connected to that network right now; try again later.");
-      const reply = await connection.request(namesRequest(channel));
-      if (reply.kind === "lost" || reply.kind === "timeout") throw new ProvisionError(504, "IRC_BOT_OFFLINE", `The IRC server did not tell the bridge's bot who operates ${channel} in time; try again later.`);
-      if (reply.kind === "error") throw new ProvisionError(400, "IRC_UNKNOWN_CHANNEL", `The IRC server refused to list ${channel}: ${reply.text}`);
-      const we = { me: connection.nick, same: (a: string, b: string) => connection.same(a, b) };
-      return operatorsOf(reply.lines, connection.modeSpec.prefix, channel, we).filter((n) => !connection.same(n, connection.nick));
+      const inside = connection.channelNames.some((c) => connection.same(c, channel));
+      if (!inside) {
+        const joined = await connection.request(joinRequest(channel, undefined));
+        if (joined.kind === "error") throw new ProvisionError(403, "IRC_BAD_OPERATOR_TARGET", `The bridge's bot cannot enter ${channel} to see who operates it: ${joined.text}`);
+        if (joined.kind !== "ok") throw new ProvisionError(504, "IRC_BOT_OFFLINE", `The IRC server did not let the bridge's bot into ${channel} in time; try again later.`);
+      }
+      try {
+        const reply = await connection.request(namesRequest(channel));
+        if (reply.kind === "lost" || reply.kind === "timeout") throw new ProvisionError(504, "IRC_BOT_OFFLINE", `The IRC server did not tell the bridge's bot who operates ${channel} in time; try again later.`);
+        if (reply.kind === "error") throw new ProvisionError(400, "IRC_UNKNOWN_CHANNEL", `The IRC server refused to list ${channel}: ${reply.text}`);
+        const we = { me: connection.nick, same: (a: string, b: string) => connection.same(a, b) };
+        return operatorsOf(reply.lines, connection.modeSpec.prefix, channel, we).filter((n) => !connection.same(n, connection.nick));
+      } finally {
+        // Unless something made the bot belong there meanwhile (a link: NetworkBridge joins it).
+        if (!inside && !connection.channelNames.some((c) => connection.same(c, channel))) void connection.request(partRequest(channel, "looked up the channel's operators for a link request"));
+      }
     },
     tell(nick, text) {
       const sent = connection.say("privmsg", nick, text);
