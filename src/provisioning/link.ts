@@ -84,7 +84,8 @@ export async function requestLink(deps: ProvisioningDeps, request: LinkRequest):
     tellOp(`Done: ${channel} is now bridged with ${where}.`);
     return info;
   } catch (err) {
-    await room?.undo();
+    // A room bridged meanwhile by another request keeps the bot.
+    if (deps.rooms.room(roomId) === undefined) await room?.undo();
     if (err instanceof ProvisionError) {
       if (asked && err.errcode !== "IRC_REQUEST_TIMEOUT" && err.errcode !== "IRC_REQUEST_DECLINED") tellOp(`The link of ${channel} was not made after all: ${err.message}`);
       throw err;

@@ -181,6 +181,7 @@ describe("link with the channel operator's consent", { timeout: 20_000 }, () => 
 
   it("re-checks the room after the answer: a room bridged meanwhile is not bridged twice", async () => {
     const s = await provisioningScene();
+    s.api.outside.add(ROOM);
     const linking = refusal(s.links.link(request()));
     await s.asked();
     await s.rooms.add({ roomId: ROOM, network: "testnet", channel: "#other", folded: "#other", origin: "linked" });
@@ -189,5 +190,6 @@ describe("link with the channel operator's consent", { timeout: 20_000 }, () => 
     assert.equal(err.errcode, "M_CONFLICT");
     assert.equal(s.rooms.room(ROOM)?.channel, "#other");
     assert.match(s.bot.told[1]?.text ?? "", /not made after all/);
+    assert.ok(!s.api.calls.includes(`leave ${ROOM} ${BOT}`), "the bot stays in the room the other link bridged");
   });
 });
