@@ -41,7 +41,7 @@ class RecordingLinks implements Links {
   }
 }
 
-async function apiScene(perMinute = 100) {
+async function apiScene(perMinute = 100, exchangeOpenId?: (body: unknown) => Promise<unknown>) {
   const scene = await provisioningScene();
   const links = new RecordingLinks(scene.links);
   const clock = new FakeClock();
@@ -58,6 +58,7 @@ async function apiScene(perMinute = 100) {
     rateLimit: new RateLimit(perMinute, clock),
     maxBodyBytes: 2048,
     log: silentLogger(),
+    ...(exchangeOpenId === undefined ? {} : { exchangeOpenId }),
   });
   const store = await openNedbStore(undefined);
   const server = new AppserviceServer(HS_TOKEN, { onTransaction: () => Promise.resolve(), onUserQuery: () => Promise.resolve(false), onAliasQuery: () => Promise.resolve(false), health: () => ({ status: "ok", reasons: [] }) }, store.transactions, createMetrics(), silentLogger(), 10_000_000, [api]);
@@ -171,5 +172,17 @@ describe("provisioning API", { timeout: 20_000 }, () => {
     assert.equal((await call("GET", "/_matrix/provision/link")).status, 405);
     assert.equal((await call("POST", "/_matrix/app/v1/ping", {}, SECRET)).status, 403);
     assert.equal((await call("POST", "/_matrix/app/v1/ping", {}, HS_TOKEN)).status, 200);
+  });
+
+  it("hands POST /v1/exchange_openid to the OpenID flow when one is plugged in (no Bearer token: it is the login)", async () => {
+    const bodies: unknown[] = [];
+    const { call } = await apiScene(100, (body) => {
+      bodies.push(body);
+      return Promise.resolve({ token: "t" });
+    });
+    assert.deepEqual(await call("POST", "/_matrix/provision/v1/exchange_openid", { openIdToken: "o", matrixServer: "example.org" }, null), { status: 200, json: { token: "t" } });
+    assert.deepEqual(bodies, [{ openIdToken: "o", matrixServer: "example.org" }]);
+    const without = await apiScene();
+    assert.equal((await without.call("POST", "/_matrix/provision/v1/exchange_openid", {}, null)).status, 401);
   });
 });
