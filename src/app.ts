@@ -235,7 +235,7 @@ export class App {
         log.warn("an IRC message was dropped: the room's queue for the homeserver is full", { room: send.roomId, from: send.nick });
       },
     });
-    const { links, inbox, attach: attachLinks } = provisioning({
+    const { links, inbox, attach: attachLinks, api: provisioningApi } = provisioning({
       bridgeId: this.options.config.bridge.id,
       settings: this.provisioningSettings,
       botUserId: this.botUserId,
@@ -249,6 +249,7 @@ export class App {
       notice: botNotice,
       clock: systemClock,
       log,
+      maxBodyBytes: this.maxTxnSize,
     });
     const bridges = this.networks.map(
       (network) =>
@@ -389,6 +390,7 @@ export class App {
       this.metrics,
       log.child({ module: "appservice" }),
       this.maxTxnSize,
+      provisioningApi === undefined ? [] : [provisioningApi],
     );
     // Reconnect users, and queue what a crash left unsent, before the homeserver sends anything new.
     // IRC messages a crash or restart left unsent go to Matrix first, in their order.

@@ -9,6 +9,9 @@ const root = join(__dirname, "..", "..", "..");
 
 export type Doc = Record<string, unknown>;
 
+/** The provisioning API's secret of the local bridges (a test value, not a secret). */
+export const PROVISIONING_SECRET = "local-provisioning-secret";
+
 /**
  * A runnable config for one of the local bridges: the committed config.sample.yaml with only what
  * must change to run here (homeserver URL, ports, the IRC server, a data directory) and, for the
@@ -43,6 +46,8 @@ export function localBridgeConfig(bridge: LocalBridge, overrides: (doc: Doc) => 
     network.ghostTemplate = `${bridge.name}_{nick}`;
     network.aliasTemplate = `${bridge.name}_{channel}`;
   }
+  // The provisioning API (test/e2e/provisioning.test.ts), as an integration would call it.
+  doc.provisioning = { ...(doc.provisioning as Doc), enabled: true, secret: PROVISIONING_SECRET };
   // The test servers exempt loopback from their connection limits: connect as fast as they answer.
   network.connect = { perSecond: 200, burst: 50, concurrent: 50, jitterMs: 100, probeIntervalMs: 250, breakerMinSeconds: 2, breakerMaxSeconds: 30 };
   if (bridge.ircd === "inspircd") {

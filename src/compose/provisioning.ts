@@ -9,10 +9,16 @@ import { BotInbox } from "../provisioning/botInbox";
 import { botHelp } from "../provisioning/botHelp";
 import { ircUnlinkListener } from "../provisioning/ircUnlink";
 import type { ProvisioningNetwork, ProvisioningSettings } from "../provisioning/deps";
+import { channelBotOf } from "../provisioning/channelBot";
+import { ConsentDesk } from "../provisioning/consent";
 import { LinkService } from "../provisioning/linkService";
 import { handleExchange, OpenIdExchange } from "../provisioning/openId";
 import { federationHttp } from "../provisioning/openId/federationHttp";
 import { ProvisioningSessions } from "../provisioning/openId/sessions";
+import { ProvisioningAuth } from "../provisioning/api/auth";
+import { RateLimit } from "../provisioning/api/rateLimit";
+import { ProvisioningApi } from "../provisioning/api/router";
+import { findNetwork } from "../provisioning/targetChecks";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 
@@ -26,9 +32,10 @@ const MAX_SESSIONS_PER_USER = 10;
 
 /** The `provisioning` config section as the services take it (read in App's constructor: every key). */
 export function provisioningSettings(section: BridgeConfig["provisioning"]): ProvisioningSettings {
-  const { enabled, secret, requestTimeoutSeconds, unlinkGhostsLeave, openIdDisallowedIpRanges, openIdOverrides, openIdSessionLifetimeSeconds } = section;
+  const { enabled, secret, requestTimeoutSeconds, unlinkGhostsLeave, maxPendingPerChannel, maxPendingPerUser, roomLimit, requestsPerMinute } = section;
+  const { openIdDisallowedIpRanges, openIdOverrides, openIdSessionLifetimeSeconds } = section;
   const openId = { disallowedIpRanges: [...openIdDisallowedIpRanges], overrides: { ...openIdOverrides }, sessionLifetimeSeconds: openIdSessionLifetimeSeconds };
-  return { enabled, secret, requestTimeoutSeconds, unlinkGhostsLeave, openId };
+  return { enabled, secret, requestTimeoutSeconds, unlinkGhostsLeave, maxPendingPerChannel, maxPendingPerUser, roomLimit, requestsPerMinute, openId };
 }
 
 /** Runtime links (src/provisioning/): the service every entry point uses, and the IRC bots' inbox. */
@@ -46,17 +53,22 @@ export function provisioning(deps: {
   readonly notice: (roomId: string, text: string) => void;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Largest provisioning request body (bridge.maxTxnSize caps it). */
+  readonly maxBodyBytes: number;
 }): {
   readonly links: LinkService;
   readonly inbox: BotInbox;
   readonly attach: (bridges: readonly NetworkBridge[]) => void;
-  /** Provisioning sessions opened by the OpenID widget sign-in: the API's `sessions` (userOf). */
+  /** The HTTP API, when provisioning.enabled (served on the appservice port). */
+  readonly api: ProvisioningApi | undefined;
+  /** Provisioning sessions opened by the OpenID widget sign-in. */
   readonly sessions: OpenIdExchange;
-  /** POST /_matrix/provision/v1/exchange_openid: the JSON body in, status and JSON out. */
-  readonly exchangeOpenId: (body: unknown) => Promise<{ readonly status: number; readonly body: object }>;
 } {
   const networks = new Map<string, ProvisioningNetwork>();
   const inbox = new BotInbox(botHelp(deps.clock));
+  const { requestTimeoutSeconds, maxPendingPerChannel, maxPendingPerUser } = deps.settings;
+  const consents = new ConsentDesk(deps.clock, { maxPerChannel: maxPendingPerChannel, maxPerUser: maxPendingPerUser, timeoutMs: requestTimeoutSeconds * 1000 }, inbox);
+  const log = deps.log.child({ module: "provisioning" });
   const links = new LinkService({
     bridgeId: deps.bridgeId,
     botUserId: deps.botUserId,
@@ -64,6 +76,11 @@ export function provisioning(deps: {
     rooms: deps.rooms,
     networks,
     inbox,
+    channelBot: (net) => {
+      const connection = net.bot();
+      return connection === undefined ? undefined : channelBotOf(connection);
+    },
+    consents,
     queues: deps.queues,
     ghosts: deps.ghosts,
     access: deps.access,
@@ -72,7 +89,7 @@ export function provisioning(deps: {
     notice: deps.notice,
     settings: deps.settings,
     clock: deps.clock,
-    log: deps.log.child({ module: "provisioning" }),
+    log,
   });
   inbox.listen(ircUnlinkListener({ networks, rooms: deps.rooms, log: deps.log.child({ module: "provisioning" }) }, links));
   // The networks exist only once their bridges do, and the bridges need the inbox first.
@@ -98,5 +115,28 @@ export function provisioning(deps: {
     ),
     log: deps.log.child({ module: "provisioning-openid" }),
   });
-  return { links, inbox, attach, sessions, exchangeOpenId: handleExchange(sessions) };
+  const { enabled, secret, roomLimit, requestsPerMinute } = deps.settings;
+  const apiNetwork = (net: ProvisioningNetwork) => ({ id: net.network.id, name: net.network.name, address: net.network.server.host });
+  const api =
+    enabled && secret !== undefined && secret !== ""
+      ? new ProvisioningApi({
+          routes: {
+            links,
+            networks: () => [...networks.values()].map(apiNetwork),
+            findNetwork: (server) => {
+              const net = findNetwork({ networks }, server);
+              return net === undefined ? undefined : apiNetwork(net);
+            },
+            botUserId: deps.botUserId,
+            roomCount: () => deps.rooms.all().length,
+            roomLimit,
+          },
+          auth: new ProvisioningAuth(secret, sessions),
+          rateLimit: new RateLimit(requestsPerMinute, deps.clock),
+          maxBodyBytes: Math.min(deps.maxBodyBytes, 64 * 1024),
+          log,
+          exchangeOpenId: handleExchange(sessions),
+        })
+      : undefined;
+  return { links, inbox, attach, api, sessions };
 }

@@ -8,6 +8,9 @@ import { ConfigError, validateConfig, type ConfigProblem } from "./validate";
 /** Checks that involve more than one key: things the per-key schema cannot see. */
 function crossChecks(config: BridgeConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  if (config.provisioning.enabled && (config.provisioning.secret ?? "") === "") {
+    problems.push({ path: "provisioning.secret", message: "is required when provisioning.enabled is true (the Bearer token integrations present)" });
+  }
   const bot = `@${config.bridge.botLocalpart}:${config.homeserver.domain}`;
   const ids = config.ircNetworks.map((n) => new NetworkIds(n, config.homeserver.domain));
   config.ircNetworks.forEach((network, i) => {

@@ -366,6 +366,10 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
       86400,
     ),
     unlinkGhostsLeave: bool.withDefault("When a link (or a portal) is ended, the IRC users' ghosts leave the Matrix room (through its queue, one at a time). Off: they stay, silent, as a record of who was there.", true),
+    maxPendingPerChannel: int(1, 1000).withDefault("Link requests waiting for an operator's answer, per IRC channel, at most; more are refused (429) until one is answered.", 3),
+    maxPendingPerUser: int(1, 1000).withDefault("Link requests waiting for an operator's answer, per Matrix user asking, at most; more are refused (429).", 3),
+    roomLimit: int(1, 10000000).optional("Bridged rooms (of every kind) at most; a link request beyond it is refused. Unset: no limit. GET /limits reports it.", 500),
+    requestsPerMinute: int(1, 100000).withDefault("Provisioning API requests per minute per requester (user_id, else the caller's address) at most; more are answered 429.", 30),
   }),
   ircNetworks: list("The IRC networks this bridge connects to.", networkSchema, {
     minItems: 1,

@@ -11,7 +11,7 @@ import { answerThirdParty, THIRD_PARTY, type ThirdPartyHandlers } from "./thirdP
  * The application-service HTTP API the homeserver calls (Matrix AS API v1).
  *
  * Guarantees:
- * - Every request carries the hs_token (Authorization: Bearer, or the legacy access_token query);
+ * - Every request to /_matrix/app/v1 carries the hs_token (Authorization: Bearer, or the legacy access_token query);
  *   it is compared in constant time. Missing: 401 M_UNAUTHORIZED. Wrong: 403 M_FORBIDDEN, and
  *   nothing is processed.
  * - A transaction is acknowledged (200) only after `onTransaction` resolved, i.e. after its events
@@ -27,6 +27,8 @@ import { answerThirdParty, THIRD_PARTY, type ThirdPartyHandlers } from "./thirdP
  *   the port. A wrong token gets the same bare answer as none.
  * - GET /thirdparty/... (protocol, location, user and the reverse lookups) are answered by the
  *   thirdParty handlers (thirdParty.ts), behind the same hs_token check.
+ * - A path under a mount's prefix (HttpMount) goes to that mount only, which authenticates its own
+ *   callers (the provisioning API's secret): the hs_token is never accepted there.
  * Not guaranteed here: de-duplication of the same event in two different transactions (handlers
  * de-duplicate by event_id where it matters).
  */
@@ -51,6 +53,16 @@ export interface Health {
 
 const PREFIX = "/_matrix/app/v1";
 
+/**
+ * Another API served on the same port under its own path prefix (the provisioning API): it gets
+ * every request under `prefix` (no hs_token check here: it authenticates its own callers) and
+ * answers it itself, errors included.
+ */
+export interface HttpMount {
+  readonly prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
 function digest(text: string): Buffer {
   return createHash("sha256").update(text, "utf8").digest();
 }
@@ -67,6 +79,7 @@ export class AppserviceServer {
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES,
+    private readonly mounts: readonly HttpMount[] = [],
   ) {
     this.expected = digest(hsToken);
     this.server = createServer((req, res) => {
@@ -131,6 +144,11 @@ export class AppserviceServer {
     if (req.method === "GET" && path === "/health") {
       const { code, body } = this.healthFor(req, url);
       sendJson(res, code, body);
+      return;
+    }
+    const mount = this.mounts.find((m) => path === m.prefix || path.startsWith(m.prefix + "/"));
+    if (mount !== undefined) {
+      await mount.handle(req, res);
       return;
     }
     if (!path.startsWith(PREFIX + "/")) throw new HttpError(404, "M_UNRECOGNIZED", "unknown endpoint");

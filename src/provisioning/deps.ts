@@ -16,6 +16,8 @@ import type { RoomQueues } from "../rooms/roomQueues";
 import type { RoomRecord } from "../store/store";
 import type { BotInbox } from "./botInbox";
 import type { OpenIdSettings } from "./openId";
+import type { ChannelBot } from "./channelBot";
+import type { ConsentDesk } from "./consent";
 
 /** One configured network, as provisioning sees it. */
 export interface ProvisioningNetwork {
@@ -43,6 +45,13 @@ export interface ProvisioningSettings {
   readonly openId: OpenIdSettings;
   /** Whether the ghosts leave a room whose link ended (else they stay, silent). */
   readonly unlinkGhostsLeave: boolean;
+  /** Link requests waiting for an operator's answer, per channel and per requester, at most. */
+  readonly maxPendingPerChannel: number;
+  readonly maxPendingPerUser: number;
+  /** Bridged rooms at most (undefined: no limit). */
+  readonly roomLimit: number | undefined;
+  /** Provisioning API requests per minute per requester. */
+  readonly requestsPerMinute: number;
 }
 
 export interface ProvisioningDeps {
@@ -54,6 +63,10 @@ export interface ProvisioningDeps {
   readonly networks: ReadonlyMap<string, ProvisioningNetwork>;
   /** Private messages to the IRC bots (answers to link requests, operators' commands). */
   readonly inbox: BotInbox;
+  /** The network's IRC bot as the consent flow uses it (undefined: the network runs none). */
+  readonly channelBot: (net: ProvisioningNetwork) => ChannelBot | undefined;
+  /** Link requests waiting for a channel operator's answer. */
+  readonly consents: ConsentDesk;
   readonly queues: RoomQueues;
   /** Ghosts leave rooms through here (it keeps what it knows of their memberships right). */
   readonly ghosts: Pick<Ghosts, "leave">;
