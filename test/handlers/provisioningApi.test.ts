@@ -4,7 +4,7 @@ import { AppserviceServer } from "../../src/matrix/appserviceServer";
 import { createMetrics } from "../../src/observability/metrics";
 import { ProvisioningAuth } from "../../src/provisioning/api/auth";
 import { RateLimit } from "../../src/provisioning/api/rateLimit";
-import { ProvisioningApi } from "../../src/provisioning/api/router";
+import { ProvisioningApi, type OpenIdExchange } from "../../src/provisioning/api/router";
 import type { ApiNetwork } from "../../src/provisioning/api/routes";
 import type { ChannelQuery, LinkInfo, LinkRequest, LinkTarget, Links, UnlinkRequest } from "../../src/provisioning/links";
 import { openNedbStore } from "../../src/store/nedbStore";
@@ -41,7 +41,7 @@ class RecordingLinks implements Links {
   }
 }
 
-async function apiScene(perMinute = 100, exchangeOpenId?: (body: unknown) => Promise<unknown>) {
+async function apiScene(perMinute = 100, exchangeOpenId?: OpenIdExchange) {
   const scene = await provisioningScene();
   const links = new RecordingLinks(scene.links);
   const clock = new FakeClock();
@@ -178,10 +178,16 @@ describe("provisioning API", { timeout: 20_000 }, () => {
     const bodies: unknown[] = [];
     const { call } = await apiScene(100, (body) => {
       bodies.push(body);
-      return Promise.resolve({ token: "t" });
+      return Promise.resolve({ status: 200, body: { token: "t" } });
     });
     assert.deepEqual(await call("POST", "/_matrix/provision/v1/exchange_openid", { openIdToken: "o", matrixServer: "example.org" }, null), { status: 200, json: { token: "t" } });
     assert.deepEqual(bodies, [{ openIdToken: "o", matrixServer: "example.org" }]);
+    // The flow's refusal keeps its own status (a forged token is 401, a server vouching for another's user 403).
+    const refusing = await apiScene(100, () => Promise.resolve({ status: 403, body: { errcode: "M_AS_BAD_OPENID", error: "not its user" } }));
+    assert.deepEqual(await refusing.call("POST", "/_matrix/provision/v1/exchange_openid", { openIdToken: "o", matrixServer: "example.org" }, null), {
+      status: 403,
+      json: { errcode: "M_AS_BAD_OPENID", error: "not its user" },
+    });
     const without = await apiScene();
     assert.equal((await without.call("POST", "/_matrix/provision/v1/exchange_openid", {}, null)).status, 401);
   });

@@ -1,3 +1,4 @@
+import { Ghosts } from "../../src/matrix/ghosts";
 import { allowEveryone } from "../../src/access/accessPolicy";
 import { MatrixApiError } from "../../src/matrix/matrixApi";
 import { BotInbox } from "../../src/provisioning/botInbox";
@@ -62,6 +63,8 @@ export const SETTINGS: ProvisioningSettings = {
   maxPendingPerUser: 2,
   roomLimit: undefined,
   requestsPerMinute: 100,
+  unlinkGhostsLeave: true,
+  openId: { disallowedIpRanges: [], overrides: {}, sessionLifetimeSeconds: 3600 },
 };
 
 /**
@@ -74,7 +77,14 @@ export async function provisioningScene(settings: Partial<ProvisioningSettings> 
   const api = new RoomApi();
   const network = testNetworkContext(1);
   const { bridge, rooms } = testNetworkBridge({ network, store, api, botUserId: BOT });
-  const net: ProvisioningNetwork = { network, bot: () => undefined, puppets: bridge.puppets, roster: bridge.feed.roster, fold: (n) => bridge.feed.fold(n) };
+  const net: ProvisioningNetwork = {
+    network,
+    bot: () => undefined,
+    puppets: bridge.puppets,
+    roster: bridge.feed.roster,
+    fold: (n) => bridge.feed.fold(n),
+    botBelongsIn: (room) => room.network === network.id && room.origin !== "portal",
+  };
   const bot = new FakeChannelBot();
   bot.ops.set("#chan", ["Op", "Other"]);
   api.given(ROOM, "m.room.power_levels", { users: { [BOT]: 100, [MOD]: 50 }, users_default: 0, state_default: 50, kick: 50, events: { "m.room.power_levels": 50 } });
@@ -93,6 +103,7 @@ export async function provisioningScene(settings: Partial<ProvisioningSettings> 
     inbox,
     channelBot: () => (opts.withBot === false ? undefined : bot),
     consents,
+    ghosts: new Ghosts(api, BOT),
     queues: new RoomQueues({ onGiveUp: () => undefined, onRetry: () => undefined }, clock),
     access: allowEveryone,
     isAdmin: () => false,

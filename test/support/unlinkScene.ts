@@ -1,3 +1,5 @@
+import { ConsentDesk } from "../../src/provisioning/consent";
+import { SETTINGS } from "./provisioningScene";
 import { allowEveryone } from "../../src/access/accessPolicy";
 import { modeSpec } from "../../src/irc/modes";
 import { Ghosts } from "../../src/matrix/ghosts";
@@ -78,13 +80,16 @@ export async function unlinkScene(options: { readonly ghostsLeave?: boolean; rea
     fold,
     botBelongsIn: (room) => room.network === network.id && room.origin !== "portal",
   };
+  const inbox = new BotInbox();
   const deps: ProvisioningDeps = {
     bridgeId: "ircbridge",
     botUserId: BOT,
     api,
     rooms,
     networks: new Map([[network.id, net]]),
-    inbox: new BotInbox(),
+    inbox,
+    channelBot: () => undefined,
+    consents: new ConsentDesk(clock, { maxPerChannel: 1, maxPerUser: 1, timeoutMs: 1000 }, inbox),
     queues,
     ghosts: new Ghosts(api, BOT),
     access: allowEveryone,
@@ -94,7 +99,7 @@ export async function unlinkScene(options: { readonly ghostsLeave?: boolean; rea
       notices.push(`${roomId} ${text}`);
       queues.enqueue(roomId, { what: "notice", run: () => Promise.resolve() });
     },
-    settings: { enabled: false, secret: undefined, requestTimeoutSeconds: 300, unlinkGhostsLeave: options.ghostsLeave ?? true, openId: { disallowedIpRanges: [], overrides: {}, sessionLifetimeSeconds: 3600 } },
+    settings: { ...SETTINGS, enabled: false, unlinkGhostsLeave: options.ghostsLeave ?? true },
     clock,
     log: silentLogger(),
   };
