@@ -162,6 +162,32 @@ export class MatrixApi {
     await this.request("PUT", `/_matrix/client/v3/directory/list/room/${encodeURIComponent(roomId)}`, as, { visibility: "private" });
   }
 
+  /** The room's local aliases (GET /rooms/{roomId}/aliases; `as` must be in the room). */
+  async localAliases(roomId: string, as: string): Promise<string[]> {
+    const res = await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/aliases`, as);
+    return Array.isArray(res.aliases) ? res.aliases.filter((a): a is string => typeof a === "string") : [];
+  }
+
+  /** The room an alias points at; undefined when it does not exist. */
+  async resolveAlias(alias: string, as: string): Promise<string | undefined> {
+    try {
+      const res = await this.request("GET", `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`, as);
+      return typeof res.room_id === "string" ? res.room_id : undefined;
+    } catch (err) {
+      if (err instanceof MatrixApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Points a (free) alias at a room. */
+  async setAlias(alias: string, roomId: string, as: string): Promise<void> {
+    await this.request("PUT", `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`, as, { room_id: roomId });
+  }
+
+  async deleteAlias(alias: string, as: string): Promise<void> {
+    await this.request("DELETE", `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`, as);
+  }
+
   async createRoom(as: string, body: Json): Promise<string> {
     const res = await this.request("POST", "/_matrix/client/v3/createRoom", as, body);
     if (typeof res.room_id !== "string") throw new MatrixApiError(500, "M_UNKNOWN", "createRoom returned no room_id");

@@ -26,6 +26,11 @@ export interface RoomRecord {
   /** For a link: the Matrix user who asked for it (or the admin who plumbed it), and when (ms since epoch). */
   readonly linkedBy?: string;
   readonly linkedAt?: number;
+  /**
+   * The rooms this one replaced by room upgrades (m.room.tombstone), oldest first: never bridged
+   * again, not even when the config still maps one of them (rooms/mappedRooms.ts).
+   */
+  readonly predecessors?: readonly string[];
 }
 
 export interface RoomStore {

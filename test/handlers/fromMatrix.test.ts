@@ -1,4 +1,5 @@
 import { FakeLinks } from "../support/fakeLinks";
+import { FakeUpgrades } from "../support/fakeUpgrades";
 import assert from "node:assert/strict";
 import { mkdtempSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,6 +54,7 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
   let seq = 0;
   const ctx: MatrixContext = {
     links: new FakeLinks(),
+    upgrades: new FakeUpgrades(),
     ...openAccess(access),
     botUserId: BOT,
     rooms,

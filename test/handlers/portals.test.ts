@@ -36,6 +36,7 @@ async function portalScene(extra = "", reading: (channel: string) => Promise<Mod
   const read: string[] = [];
   let now = 0;
   const portals = new Portals({
+    bridgeId: "ircbridge",
     networks: [network],
     rooms,
     api,
