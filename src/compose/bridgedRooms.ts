@@ -1,5 +1,5 @@
 import type { AdminRooms } from "../admin/adminRooms";
-import type { NetworkBridge } from "../bridge/networkBridge";
+import type { NetworkContext } from "../irc/networkContext";
 import { errorText } from "../errors";
 import type { RoomUpgradeHooks } from "../fromMatrix/context";
 import type { MatrixApi } from "../matrix/matrixApi";
@@ -24,8 +24,9 @@ export function bridgedRooms(deps: {
   readonly rooms: RoomIndex;
   readonly queues: RoomQueues;
   readonly access: RoomAccess;
-  readonly bridges: readonly NetworkBridge[];
-  readonly adminRooms: AdminRooms;
+  /** The networks' bridges (NetworkBridge): `roomAdded(room, true)` for a room that replaced another. */
+  readonly bridges: readonly { readonly network: NetworkContext; roomAdded(room: RoomRecord, replacing: boolean): void }[];
+  readonly adminRooms: Pick<AdminRooms, "adopt" | "userOf">;
   readonly isPrivateRoom: (roomId: string) => boolean;
   readonly notice: (roomId: string, text: string) => void;
   readonly log: Logger;

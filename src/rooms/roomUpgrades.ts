@@ -65,6 +65,7 @@ const MAX_AWAITING = 1000;
 export class RoomUpgrades {
   /** New room -> what to do when the bot is invited there (a move it could not complete). */
   private readonly awaiting = new Map<string, () => void>();
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: RoomUpgradesDeps) {}
 
@@ -173,6 +174,14 @@ export class RoomUpgrades {
   }
 
   private write(written: Promise<void>, roomId: string): void {
-    written.catch((err: unknown) => this.deps.log.error("cannot save a room upgrade (the store refused the write)", { room: roomId, error: errorText(err) }));
+    const logged = written.catch((err: unknown) => {
+      this.deps.log.error("cannot save a room upgrade (the store refused the write)", { room: roomId, error: errorText(err) });
+    });
+    this.writing = this.writing.then(() => logged);
+  }
+
+  /** Resolves once the store has every move so far (tests). */
+  flushed(): Promise<void> {
+    return this.writing;
   }
 }
