@@ -272,7 +272,7 @@ export class App {
         }),
     );
     attachLinks(bridges);
-    const bridged = bridgedRooms({ bridgeId: this.options.config.bridge.id, botUserId: this.botUserId, api: this.api, rooms, queues, access: roomAccess, bridges, adminRooms, isPrivateRoom, notice: botNotice, log });
+    const bridged = bridgedRooms({ bridgeId: this.options.config.bridge.id, botUserId: this.botUserId, api: this.api, rooms, queues, access: roomAccess, bans: store.bans, bridges, adminRooms, isPrivateRoom, notice: botNotice, log });
     // A ban that arrives closes the connections it now covers, on every network.
     this.access.banLists.onBanned(() => {
       for (const bridge of bridges) {

@@ -8,7 +8,7 @@ import { ensureBridgeInfo } from "../rooms/bridgeInfo";
 import type { RoomAccess } from "../rooms/roomAccess";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
-import type { RoomRecord } from "../store/store";
+import type { BanStore, RoomRecord } from "../store/store";
 import { RoomUpgrades } from "../rooms/roomUpgrades";
 
 /**
@@ -24,6 +24,7 @@ export function bridgedRooms(deps: {
   readonly rooms: RoomIndex;
   readonly queues: RoomQueues;
   readonly access: RoomAccess;
+  readonly bans: Pick<BanStore, "moveRoom">;
   /** The networks' bridges (NetworkBridge): `roomAdded(room, true)` for a room that replaced another. */
   readonly bridges: readonly { readonly network: NetworkContext; roomAdded(room: RoomRecord, replacing: boolean): void }[];
   readonly adminRooms: Pick<AdminRooms, "adopt" | "userOf">;

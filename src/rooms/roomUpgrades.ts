@@ -14,7 +14,7 @@
  *   bot to the new room later completes the move (`invited`). A homeserver outage retries the join
  *   (the room's queue), holding back what waits behind it.
  * - Then: the bridge's bookkeeping of the room (power levels it granted, the join rule before
- *   +i/+k: rooms/roomAccess.ts) is the new room's; the channel's IRC members' ghosts join it, with
+ *   +i/+k: rooms/roomAccess.ts; the IRC bans it set for Matrix bans of ghosts) is the new room's; the channel's IRC members' ghosts join it, with
  *   their power levels; the bridge-info state is written in the new room and cleared in the old;
  *   a portal's aliases lead to the new room (upgradeAliases.ts); a static mapping's keys follow it,
  *   and the operator is told in the log which room id to put in the config (rooms/mappedRooms.ts
@@ -30,7 +30,7 @@ import { errorText } from "../errors";
 import type { NetworkContext } from "../irc/networkContext";
 import { MatrixApiError, type MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
-import type { RoomRecord } from "../store/store";
+import type { BanStore, RoomRecord } from "../store/store";
 import { clearBridgeInfoIfPresent, ensureBridgeInfo, type BridgeInfoTarget } from "./bridgeInfo";
 import type { RoomIndex } from "./roomIndex";
 import type { RoomQueues } from "./roomQueues";
@@ -52,6 +52,8 @@ export interface RoomUpgradesDeps {
   readonly queues: RoomQueues;
   /** The bridge's bookkeeping of room settings (rooms/roomAccess.ts). */
   readonly access: { moved(from: string, to: string): void };
+  /** IRC bans set for Matrix bans of ghosts: an unban in the new room lifts the same mask. */
+  readonly bans: Pick<BanStore, "moveRoom">;
   readonly networks: ReadonlyMap<string, UpgradeNetwork>;
   /** An admin or private-message room: never bridged to a channel. */
   readonly isPrivateRoom: (roomId: string) => boolean;
@@ -128,6 +130,7 @@ export class RoomUpgrades {
     }
     const runtime = this.deps.networks.get(record.network);
     this.deps.access.moved(oldRoomId, newRoomId);
+    await this.deps.bans.moveRoom(oldRoomId, newRoomId).catch((err: unknown) => log.error("cannot move the IRC bans of an upgraded room", { room: newRoomId, error: errorText(err) }));
     if (record.origin === "mapped") runtime?.network.channels.noteUpgrade(oldRoomId, newRoomId);
     if (runtime !== undefined) await this.showMove(runtime.network, record, newRoomId);
     runtime?.roomMoved(moved);

@@ -161,6 +161,8 @@ export interface BanStore {
   get(roomId: string, userId: string): Promise<BanRecord | undefined>;
   put(record: BanRecord): Promise<void>;
   remove(roomId: string, userId: string): Promise<void>;
+  /** A room upgrade: the room's records are the new room's (the homeserver copies bans to it). */
+  moveRoom(from: string, to: string): Promise<void>;
 }
 
 /**

@@ -37,6 +37,7 @@ async function scene() {
     rooms,
     queues,
     access,
+    bans: store.bans,
     bridges: [{ network, roomAdded: () => undefined }],
     adminRooms: {
       userOf: (roomId) => [...admins].find(([, room]) => room === roomId)?.[0],

@@ -32,6 +32,7 @@ async function upgradeScene() {
     rooms: ctx.rooms,
     queues,
     access: ctx.access,
+    bans: scene.store.bans,
     networks: new Map([[network.id, { network, roomMoved: (room) => (moved.push(room.roomId), fillRoom(ctx, room)) }]]),
     isPrivateRoom: (roomId) => roomId === "!admin:example.org",
     notice: (roomId, text) => api.calls.push(`notice ${roomId} ${text}`),
@@ -50,6 +51,8 @@ describe("room upgrades (m.room.tombstone)", () => {
     assert.equal(records.grants(PORTAL)[BOB], 50, "the bridge granted Bob his op level in the portal");
     api.given(PORTAL, "m.bridge", info, "ircbridge/testnet/#chan");
     api.aliasTable.set(ALIAS, PORTAL);
+    const ban = { roomId: PORTAL, userId: "@irc_spammer:example.org", network: "testnet", channel: "#chan", mask: "*!*@spam.example", by: ALICE, at: 1 };
+    await store.bans.put(ban);
     api.given(NEW, "m.room.create", { room_version: "11", predecessor: { room_id: PORTAL } });
     api.given(NEW, "m.room.power_levels", { users: { [BOT]: 100, [BOB]: 50 }, users_default: 0 });
     const before = api.calls.length;
@@ -64,6 +67,8 @@ describe("room upgrades (m.room.tombstone)", () => {
     assert.equal(api.sent.filter((e) => e.roomId === PORTAL).length, 0, "nothing more is sent to the old room");
     assert.ok(api.calls.slice(before).includes(`join ${NEW} ${BOB}`), "Bob's ghost (in the channel) joins the new room");
     assert.deepEqual(records.grants(NEW), { [BOB]: 50 }, "what the bridge granted is the new room's to manage");
+    assert.deepEqual(await store.bans.get(NEW, ban.userId), { ...ban, roomId: NEW }, "an unban in the new room lifts the IRC ban the bridge set");
+    assert.equal(await store.bans.get(PORTAL, ban.userId), undefined);
     assert.deepEqual(api.stateOf(NEW, "m.bridge", infoKey), info);
     assert.deepEqual(api.stateOf(NEW, "uk.half-shot.bridge", infoKey), info);
     assert.deepEqual(api.stateOf(PORTAL, "m.bridge", infoKey), {}, "cleared in the old room");
