@@ -39,6 +39,8 @@ import type { ConfiguredAccess } from "./access/accessPolicy";
 import { privateMessages } from "./compose/privateMessages";
 import { PowerLevelCache } from "./rooms/powerLevels";
 import { RoomIndex } from "./rooms/roomIndex";
+import { addMappedRooms } from "./rooms/mappedRooms";
+import { bridgedRooms } from "./compose/bridgedRooms";
 import type { RoomQueues } from "./rooms/roomQueues";
 import { PendingSends, parsePendingSend, type PendingSend } from "./rooms/pendingSends";
 import { SendJournal } from "./store/sendJournal";
@@ -164,11 +166,7 @@ export class App {
 
     const rooms = new RoomIndex(store.rooms);
     await rooms.load();
-    for (const network of this.networks) {
-      for (const { channel, roomIds } of network.channels.allMappings()) {
-        for (const roomId of roomIds) await rooms.add({ roomId, network: network.id, channel, folded: network.channels.fold(channel), origin: "mapped" });
-      }
-    }
+    await addMappedRooms(rooms, this.networks, log);
     // Rooms whose queue is retrying because the homeserver failed: the bridge is degraded meanwhile.
     const { queues, retrying } = homeserverQueues(this.metrics, log, systemClock, { maxPerRoom: this.maxQueuedPerRoom, api: this.api, botUserId: this.botUserId });
     const adminNetworks = this.networks.map((n) => ({ id: n.id, name: n.name }));
@@ -235,6 +233,7 @@ export class App {
         log.warn("an IRC message was dropped: the room's queue for the homeserver is full", { room: send.roomId, from: send.nick });
       },
     });
+    const isPrivateRoom = (roomId: string) => adminRooms.userOf(roomId) !== undefined || pmIndex.room(roomId) !== undefined;
     const { links, inbox, attach: attachLinks, api: provisioningApi } = provisioning({
       bridgeId: this.options.config.bridge.id,
       settings: this.provisioningSettings,
@@ -245,7 +244,7 @@ export class App {
       ghosts,
       access: this.access.policy,
       isAdmin: (userId) => this.admins.has(userId),
-      isPrivateRoom: (roomId) => adminRooms.userOf(roomId) !== undefined || pmIndex.room(roomId) !== undefined,
+      isPrivateRoom,
       notice: botNotice,
       clock: systemClock,
       log,
@@ -277,6 +276,7 @@ export class App {
         }),
     );
     attachLinks(bridges);
+    const bridged = bridgedRooms({ bridgeId: this.options.config.bridge.id, botUserId: this.botUserId, api: this.api, rooms, queues, access: roomAccess, bans: store.bans, bridges, adminRooms, isPrivateRoom, notice: botNotice, log });
     // A ban that arrives closes the connections it now covers, on every network.
     this.access.banLists.onBanned(() => {
       for (const bridge of bridges) {
@@ -303,6 +303,7 @@ export class App {
     const seen = new RecentIds(20000);
     let lastSeq = 0;
     const portals = new Portals({
+      bridgeId: this.options.config.bridge.id,
       networks: this.networks,
       rooms,
       api: this.api,
@@ -359,13 +360,8 @@ export class App {
           what: "ghost back after a removal IRC did not follow",
           run: () => ghosts.restore(roomId, userId, banned ? "the ban could not be carried out on IRC" : undefined),
         }),
-      acceptInvite: (roomId) => {
-        if (rooms.room(roomId) === undefined) return;
-        queues.enqueue(roomId, { what: "bot joins", run: async () => {
-            await this.api.join(roomId, this.botUserId);
-          },
-        });
-      },
+      acceptInvite: bridged.acceptInvite,
+      upgrades: bridged.upgrades,
     };
     const appservice = new AppserviceServer(
       this.options.registration.hs_token,

@@ -12,7 +12,7 @@ import { NetworkFeed } from "../broker/networkFeed";
 import type { IrcContext } from "../fromIrc/context";
 import { onLateRefusal } from "../fromIrc/lateRefusal";
 import { channelLeft, onChannelModes } from "../fromIrc/channelModes";
-import { onNames } from "../fromIrc/names";
+import { fillRoom, onNames } from "../fromIrc/names";
 import { onPrivateMessage, senderRegistered } from "../fromIrc/privateMessage";
 import { routeIrcEvent } from "../fromIrc/router";
 import type { Credentials, IrcConnection } from "../irc/connection";
@@ -262,10 +262,12 @@ export class NetworkBridge {
   }
 
   /**
-   * A room was bridged to a channel (a portal created): when the bridge is in the channel already,
-   * the room gets the members' power levels and the channel's modes at once.
+   * A room was bridged to a channel (a portal created; `replacing` another room: an upgrade): when the
+   * bridge is in the channel already, the room gets the members' power levels and the channel's modes
+   * at once (and, replacing, the members' ghosts: no NAMES will come for it).
    */
-  roomAdded(room: RoomRecord): void {
+  roomAdded(room: RoomRecord, replacing = false): void {
+    if (replacing) fillRoom(this.ctx, room);
     this.watch.roomAdded(room);
   }
 

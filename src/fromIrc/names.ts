@@ -1,4 +1,5 @@
 import type { NamesEvent } from "../irc/events";
+import type { RoomRecord } from "../store/store";
 import type { IrcContext } from "./context";
 import { roomsOf } from "./context";
 import { syncChannel } from "./powerLevels";
@@ -10,13 +11,24 @@ import { syncChannel } from "./powerLevels";
  * prefix modes (already in the roster) set their power levels: one batched write per room.
  */
 export function onNames(e: NamesEvent, ctx: IrcContext): void {
-  const nicks = e.users.map((u) => u.nick).filter((nick) => !ctx.isOurs(nick));
-  for (const room of roomsOf(ctx, e.channel)) {
-    for (const nick of nicks) {
-      const ghost = ctx.network.ids.ghostUserId(nick);
-      if (ctx.ghosts.isJoined(room.roomId, ghost)) continue;
-      ctx.queues.enqueue(room.roomId, { what: `ghost for ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, nick), droppable: true });
-    }
-  }
+  const nicks = e.users.map((u) => u.nick);
+  for (const room of roomsOf(ctx, e.channel)) joinGhosts(ctx, room, nicks);
   syncChannel(ctx, e.channel);
+}
+
+/**
+ * A room newly bridged to a channel the bridge is in already (an upgraded room): the channel's
+ * members, as the bridge knows them, get their ghosts in it at once, the same way as from NAMES.
+ */
+export function fillRoom(ctx: IrcContext, room: RoomRecord): void {
+  joinGhosts(ctx, room, ctx.roster.entries(room.channel).map((m) => m.nick));
+}
+
+function joinGhosts(ctx: IrcContext, room: RoomRecord, nicks: readonly string[]): void {
+  for (const nick of nicks) {
+    if (ctx.isOurs(nick)) continue;
+    const ghost = ctx.network.ids.ghostUserId(nick);
+    if (ctx.ghosts.isJoined(room.roomId, ghost)) continue;
+    ctx.queues.enqueue(room.roomId, { what: `ghost for ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, nick), droppable: true });
+  }
 }

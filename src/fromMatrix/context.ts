@@ -90,6 +90,16 @@ export interface BanListHooks {
   apply(event: MatrixEvent): void;
 }
 
+/** Room upgrades (m.room.tombstone), as the Matrix handlers see them (rooms/roomUpgrades.ts). Nothing here throws. */
+export interface RoomUpgradeHooks {
+  /** A bridged room was replaced by `newRoomId` (tombstone sent by `by`): the bridge moves there. */
+  follow(oldRoomId: string, newRoomId: string, by: string): void;
+  /** `owner`'s admin room was replaced: the bot follows when it can join the new room. */
+  followAdminRoom(oldRoomId: string, newRoomId: string, owner: string): void;
+  /** The bot was invited to a room: true when an upgrade was waiting for that (it is followed now). */
+  invited(roomId: string): boolean;
+}
+
 /** What a Matrix -> IRC handler may use. Handlers enqueue IRC lines synchronously; they never await. */
 export interface MatrixContext {
   readonly botUserId: string;
@@ -135,6 +145,8 @@ export interface MatrixContext {
   now(): number;
   /** Runtime links (src/provisioning/): `!irc link` / `!irc unlink` in a room. */
   readonly links: Links;
+  /** Room upgrades: the bridge follows a tombstoned room to its replacement. */
+  readonly upgrades: RoomUpgradeHooks;
 }
 
 export type MatrixHandler = (event: MatrixEvent, ctx: MatrixContext) => void;

@@ -9,6 +9,7 @@ import { onPmMember } from "./pmMembership";
 import { onPmMessage } from "./pmMessage";
 import { onPolicyListEvent } from "./policyList";
 import { onPowerLevels } from "./powerLevels";
+import { onTombstone } from "./tombstone";
 import { onRoomTopic } from "./topic";
 
 /** The table of contents of Matrix -> IRC: one handler per event type. */
@@ -17,12 +18,14 @@ const handlers: Readonly<Record<string, MatrixHandler>> = {
   "m.room.member": onMember,
   "m.room.power_levels": onPowerLevels,
   "m.room.topic": onRoomTopic,
+  "m.room.tombstone": onTombstone,
 };
 
 /** Admin rooms (a user's private room with the bot) have their own table: nothing there reaches IRC. */
 const adminHandlers: Readonly<Record<string, MatrixHandler>> = {
   "m.room.message": onAdminMessage,
   "m.room.member": onAdminMember,
+  "m.room.tombstone": onTombstone,
 };
 
 /** Private-message rooms (a user and an IRC nick's ghost) have theirs: messages go to the nick. */
@@ -30,6 +33,7 @@ const pmHandlers: Readonly<Record<string, MatrixHandler>> = {
   "m.room.message": onPmMessage,
   "m.room.member": onPmMember,
   "m.room.encryption": onPmEncryption,
+  "m.room.tombstone": onTombstone,
 };
 
 /**

@@ -173,6 +173,32 @@ export class MatrixApi {
     await this.request("PUT", path, as, { visibility });
   }
 
+  /** The room's local aliases (GET /rooms/{roomId}/aliases; `as` must be in the room). */
+  async localAliases(roomId: string, as: string): Promise<string[]> {
+    const res = await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/aliases`, as);
+    return Array.isArray(res.aliases) ? res.aliases.filter((a): a is string => typeof a === "string") : [];
+  }
+
+  /** The room an alias points at; undefined when it does not exist. */
+  async resolveAlias(alias: string, as?: string): Promise<string | undefined> {
+    try {
+      const res = await this.request("GET", `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`, as);
+      return typeof res.room_id === "string" ? res.room_id : undefined;
+    } catch (err) {
+      if (err instanceof MatrixApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Points a (free) alias at a room. */
+  async setAlias(alias: string, roomId: string, as: string): Promise<void> {
+    await this.request("PUT", `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`, as, { room_id: roomId });
+  }
+
+  async deleteAlias(alias: string, as: string): Promise<void> {
+    await this.request("DELETE", `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`, as);
+  }
+
   async createRoom(as: string, body: Json): Promise<string> {
     const res = await this.request("POST", "/_matrix/client/v3/createRoom", as, body);
     if (typeof res.room_id !== "string") throw new MatrixApiError(500, "M_UNKNOWN", "createRoom returned no room_id");
@@ -184,28 +210,6 @@ export class MatrixApi {
     const res = await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages`, as, undefined, { dir: "b", limit: String(limit) });
     const chunk = Array.isArray(res.chunk) ? (res.chunk as unknown[]) : [];
     return chunk.map(asMatrixEvent).flatMap((e) => (e === undefined ? [] : [{ ...e, room_id: e.room_id ?? roomId }]));
-  }
-
-  /** The room's local aliases (`as` must be in the room). */
-  async roomAliases(roomId: string, as: string): Promise<string[]> {
-    const res = await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/aliases`, as);
-    return Array.isArray(res.aliases) ? res.aliases.filter((a): a is string => typeof a === "string") : [];
-  }
-
-  /** Removes an alias from the directory (the application service owns its namespace's aliases). */
-  async deleteAlias(alias: string, as: string): Promise<void> {
-    await this.request("DELETE", `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`, as);
-  }
-
-  /** The room an alias leads to; undefined when it leads nowhere (404). */
-  async resolveAlias(alias: string): Promise<string | undefined> {
-    try {
-      const res = await this.request("GET", `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`, undefined);
-      return typeof res.room_id === "string" ? res.room_id : undefined;
-    } catch (err) {
-      if (err instanceof MatrixApiError && err.status === 404) return undefined;
-      throw err;
-    }
   }
 
   async joinedMembers(roomId: string, as: string): Promise<string[]> {

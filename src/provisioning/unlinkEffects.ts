@@ -63,7 +63,7 @@ export function partBot(deps: ProvisioningDeps, net: ProvisioningNetwork, room: 
 export async function removePortalAliases(deps: ProvisioningDeps, net: ProvisioningNetwork, room: RoomRecord): Promise<void> {
   if (room.origin !== "portal") return;
   try {
-    const aliases = new Set(await deps.api.roomAliases(room.roomId, deps.botUserId));
+    const aliases = new Set(await deps.api.localAliases(room.roomId, deps.botUserId));
     aliases.add(net.network.ids.portalAlias(room.channel));
     for (const alias of aliases) {
       if (net.network.ids.channelOfAlias(alias) === undefined) continue;

@@ -51,6 +51,16 @@ export class AccessRecords {
     return [...this.records.values()];
   }
 
+  /**
+   * A room upgrade: the new room has the old one's state (the homeserver copies power levels and
+   * the join rule), so what the bridge changed there is now true of the new room. The old room's
+   * record stays (the bridge no longer touches that room).
+   */
+  move(from: string, to: string): void {
+    const { grants, eventsDefault, joinRulesBefore } = this.get(from);
+    this.update(to, { grants, eventsDefault, joinRulesBefore });
+  }
+
   /** Resolves once every update so far is written (tests, shutdown). */
   flushed(): Promise<void> {
     return this.writing;

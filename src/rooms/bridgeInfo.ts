@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { MatrixApi } from "../matrix/matrixApi";
 
 /**
@@ -40,4 +41,35 @@ export async function writeBridgeInfo(api: MatrixApi, roomId: string, target: Br
 /** Clears it (empty content: state cannot be deleted in Matrix). */
 export async function clearBridgeInfo(api: MatrixApi, roomId: string, target: Pick<BridgeInfoTarget, "bridgeId" | "botUserId" | "network" | "channel">): Promise<void> {
   for (const type of BRIDGE_INFO_TYPES) await api.setState(roomId, target.botUserId, type, bridgeInfoStateKey(target), {});
+}
+
+/** The state events for a room created bridged (a portal's initial_state). */
+export function bridgeInfoState(target: BridgeInfoTarget): { type: string; state_key: string; content: Record<string, unknown> }[] {
+  const content = bridgeInfoContent(target);
+  return BRIDGE_INFO_TYPES.map((type) => ({ type, state_key: bridgeInfoStateKey(target), content }));
+}
+
+/**
+ * Writes the bridge-info state only where the room does not already have it with this content
+ * (a static mapping's room, at every start: no new state event when nothing changed). True when
+ * something was written.
+ */
+export async function ensureBridgeInfo(api: MatrixApi, roomId: string, target: BridgeInfoTarget): Promise<boolean> {
+  const content = bridgeInfoContent(target);
+  let wrote = false;
+  for (const type of BRIDGE_INFO_TYPES) {
+    const current = await api.getState(roomId, target.botUserId, type, bridgeInfoStateKey(target));
+    if (current !== undefined && isDeepStrictEqual(current, content)) continue;
+    await api.setState(roomId, target.botUserId, type, bridgeInfoStateKey(target), content);
+    wrote = true;
+  }
+  return wrote;
+}
+
+/** Clears the bridge-info state where the room has it (a room the bridge moved away from). */
+export async function clearBridgeInfoIfPresent(api: MatrixApi, roomId: string, target: Pick<BridgeInfoTarget, "bridgeId" | "botUserId" | "network" | "channel">): Promise<void> {
+  for (const type of BRIDGE_INFO_TYPES) {
+    const current = await api.getState(roomId, target.botUserId, type, bridgeInfoStateKey(target));
+    if (current !== undefined && Object.keys(current).length > 0) await api.setState(roomId, target.botUserId, type, bridgeInfoStateKey(target), {});
+  }
 }

@@ -24,6 +24,8 @@ export class ChannelPolicy {
   readonly directory: { readonly published: boolean; readonly useHomeserverDirectory: boolean };
   private readonly mappings: readonly { readonly channel: string; readonly roomIds: readonly string[]; readonly key: string | undefined }[];
   private casemapping: Casemapping = "rfc1459";
+  /** Rooms that replaced a mapped room by a room upgrade -> the room id the config names. */
+  private readonly upgradedFrom = new Map<string, string>();
 
   constructor(network: Pick<NetworkConfig, "portals"> & { readonly mappings: Readonly<Record<string, { readonly roomIds: readonly string[]; readonly key?: string | undefined }>> }) {
     this.portalsEnabled = network.portals.enabled;
@@ -76,10 +78,16 @@ export class ChannelPolicy {
     return this.mappings.find((m) => m.key !== undefined && this.fold(m.channel) === folded)?.key;
   }
 
-  /** The mapping key for a join that comes from a room: only a room of that channel's mapping has one. */
+  /** The mapping key for a join that comes from a room: only a room of that channel's mapping has one (or its upgrade). */
   roomKey(roomId: string, channel: string): string | undefined {
     const folded = this.fold(channel);
-    return this.mappings.find((m) => m.key !== undefined && m.roomIds.includes(roomId) && this.fold(m.channel) === folded)?.key;
+    const configured = this.upgradedFrom.get(roomId) ?? roomId;
+    return this.mappings.find((m) => m.key !== undefined && m.roomIds.includes(configured) && this.fold(m.channel) === folded)?.key;
+  }
+
+  /** Room `to` replaced room `from` by a room upgrade: it is what the config's mapping of `from` means now. */
+  noteUpgrade(from: string, to: string): void {
+    this.upgradedFrom.set(to, this.upgradedFrom.get(from) ?? from);
   }
 
   /** Every statically mapped (channel, room) pair. */

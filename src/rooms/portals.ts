@@ -4,6 +4,7 @@ import type { NetworkContext } from "../irc/networkContext";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
 import type { RoomRecord } from "../store/store";
+import { bridgeInfoState } from "./bridgeInfo";
 import { portalStart, type ModeReading } from "./portalAccess";
 import { PortalLimits } from "./portalLimits";
 import type { RoomIndex } from "./roomIndex";
@@ -23,10 +24,14 @@ import type { RoomIndex } from "./roomIndex";
  *   run one at a time (keyed by the rfc1459 fold, so no two casings can race past each other), and
  *   a later alias in another casing points at the existing room.
  * - Bounded: portals.maxPerMinute and portals.max per network (portalLimits.ts).
+ * - Shown as bridged from its first events: the bridge-info state (MSC2346, bridgeInfo.ts) is part
+ *   of the room's initial state.
  * - Refused (404, and why is logged): invalid, excluded or (unless configured) mapped channels,
  *   the limits, and with portals.requireBotJoin a channel the bot may not join.
  */
 export interface PortalsDeps {
+  /** bridge.id: part of the bridge-info state key. */
+  readonly bridgeId: string;
   readonly networks: readonly NetworkContext[];
   readonly rooms: RoomIndex;
   readonly api: MatrixApi;
@@ -96,6 +101,7 @@ export class Portals {
         initial_state: [
           { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } },
           { type: "m.room.join_rules", state_key: "", content: { join_rule: start.joinRule } },
+          ...bridgeInfoState({ bridgeId: this.deps.bridgeId, botUserId, network: { id: network.id, name: network.name }, channel }),
         ],
         power_level_content_override: { users: { [botUserId]: 100 } },
       });

@@ -78,6 +78,14 @@ export class RoomAccess {
     this.deps.records.update(roomId, { joinRulesBefore: JSON.stringify({ join_rule: rule }) });
   }
 
+  /** A room upgrade: the bridge's bookkeeping of room `from` (grants, join rule before +i/+k, wishes) is room `to`'s now. */
+  moved(from: string, to: string): void {
+    this.deps.records.move(from, to);
+    const wished = this.inviteWished.get(from);
+    if (wished !== undefined) this.inviteWished.set(to, wished);
+    this.inviteWished.delete(from);
+  }
+
   /** +s or +p: the room must not be listed in the room directory. */
   unpublish(roomId: string): void {
     this.deps.queues.enqueue(roomId, { what: "unlist from the room directory (channel +s/+p)", run: () => this.deps.api.hideFromDirectory(roomId, this.deps.botUserId) });

@@ -12,8 +12,23 @@ export class RoomIndex {
 
   constructor(private readonly store: RoomStore) {}
 
+  /**
+   * Reads the stored rooms. A room another record replaced (a room upgrade: its `predecessors`) is
+   * not bridged again: a crash between the two writes of `replace` leaves both stored, and the
+   * successor wins (the stale one is removed from the store).
+   */
   async load(): Promise<void> {
-    for (const record of await this.store.all()) this.index(record);
+    const records = await this.store.all();
+    const replaced = new Set(records.flatMap((r) => r.predecessors ?? []));
+    for (const record of records) {
+      if (replaced.has(record.roomId)) await this.store.remove(record.roomId);
+      else this.index(record);
+    }
+  }
+
+  /** The bridged room that replaced `roomId` by a room upgrade (directly or through several), if any. */
+  successorOf(roomId: string): RoomRecord | undefined {
+    return this.all().find((r) => r.predecessors?.includes(roomId) === true);
   }
 
   roomsFor(network: string, folded: string): readonly RoomRecord[] {
@@ -53,6 +68,25 @@ export class RoomIndex {
     for (const listener of this.removedListeners) listener(previous);
     await this.store.remove(roomId);
     return previous;
+  }
+
+  /**
+   * A room upgrade: `record` takes the place of room `oldRoomId` (same channel). From this call on,
+   * lookups find the new room and not the old one (IRC traffic goes there, the old room's events
+   * reach IRC no more); the store gets the new record before the old one is removed (see `load`).
+   * Neither onAdded nor onRemoved listeners run: the channel stays bridged throughout. Also used to
+   * undo a move that could not be completed (the same call, the other way round).
+   */
+  async replace(oldRoomId: string, record: RoomRecord): Promise<void> {
+    const previous = this.byRoom.get(oldRoomId);
+    if (previous !== undefined) {
+      this.byRoom.delete(oldRoomId);
+      const key = `${previous.network}\0${previous.folded}`;
+      this.byChannel.set(key, (this.byChannel.get(key) ?? []).filter((r) => r.roomId !== oldRoomId));
+    }
+    this.index(record);
+    await this.store.put(record);
+    if (previous !== undefined) await this.store.remove(oldRoomId);
   }
 
   async add(record: RoomRecord): Promise<void> {

@@ -139,6 +139,13 @@ class NedbBanStore implements BanStore {
   async remove(roomId: string, userId: string): Promise<void> {
     await this.docs.remove({ roomId, userId });
   }
+  async moveRoom(from: string, to: string): Promise<void> {
+    for (const doc of await this.docs.find({ roomId: from })) {
+      const record = strip(doc);
+      await this.put({ ...record, roomId: to });
+      await this.docs.remove({ roomId: from, userId: record.userId });
+    }
+  }
 }
 
 class NedbRoomAccessStore implements RoomAccessStore {

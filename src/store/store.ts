@@ -26,6 +26,11 @@ export interface RoomRecord {
   /** For a link: the Matrix user who asked for it (or the admin who plumbed it), and when (ms since epoch). */
   readonly linkedBy?: string;
   readonly linkedAt?: number;
+  /**
+   * The rooms this one replaced by room upgrades (m.room.tombstone), oldest first: never bridged
+   * again, not even when the config still maps one of them (rooms/mappedRooms.ts).
+   */
+  readonly predecessors?: readonly string[];
 }
 
 export interface RoomStore {
@@ -156,6 +161,8 @@ export interface BanStore {
   get(roomId: string, userId: string): Promise<BanRecord | undefined>;
   put(record: BanRecord): Promise<void>;
   remove(roomId: string, userId: string): Promise<void>;
+  /** A room upgrade: the room's records are the new room's (the homeserver copies bans to it). */
+  moveRoom(from: string, to: string): Promise<void>;
 }
 
 /**

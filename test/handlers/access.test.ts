@@ -4,6 +4,7 @@
  * arrives in a subscribed list room closes the connection it covers and tells its user why.
  */
 import { FakeLinks } from "../support/fakeLinks";
+import { FakeUpgrades } from "../support/fakeUpgrades";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfiguredAccess, type AccessLists } from "../../src/access/accessPolicy";
@@ -75,6 +76,7 @@ async function setup(lists: Partial<AccessLists> = {}) {
   let seq = 0;
   const ctx: MatrixContext = {
     links: new FakeLinks(),
+    upgrades: new FakeUpgrades(),
     ...idleChanops(store),
     access: policy,
     banLists,

@@ -1,4 +1,5 @@
 import { FakeLinks } from "../support/fakeLinks";
+import { FakeUpgrades } from "../support/fakeUpgrades";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AdminRooms } from "../../src/admin/adminRooms";
@@ -57,6 +58,7 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
   const seen = new RecentIds(100);
   const ctx: MatrixContext = {
     links: new FakeLinks(),
+    upgrades: new FakeUpgrades(),
     ...openAccess(),
     botUserId: BOT,
     rooms: new RoomIndex(store.rooms),

@@ -1,4 +1,5 @@
 import { FakeLinks } from "../support/fakeLinks";
+import { FakeUpgrades } from "../support/fakeUpgrades";
 import assert from "node:assert/strict";
 import { noPrivateRooms } from "../support/noPrivateRooms";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -68,6 +69,7 @@ async function setup(options: { bot?: boolean; store?: Store } = {}) {
   const inChannel = () => [...puppetsByUser].map(([userId, c]): { userId: string; connection: ActingConnection } => ({ userId, connection: c }));
   const ctx: MatrixContext = {
     links: new FakeLinks(),
+    upgrades: new FakeUpgrades(),
     ...openAccess(),
     botUserId: BOT,
     rooms,

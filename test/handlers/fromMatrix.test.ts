@@ -1,4 +1,5 @@
 import { FakeLinks } from "../support/fakeLinks";
+import { FakeUpgrades } from "../support/fakeUpgrades";
 import assert from "node:assert/strict";
 import { mkdtempSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -52,8 +53,10 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
   const seen = new RecentIds(100);
   let seq = 0;
   const links = new FakeLinks();
+  const upgrades = new FakeUpgrades();
   const ctx: MatrixContext = {
     links,
+    upgrades,
     ...openAccess(access),
     botUserId: BOT,
     rooms,
@@ -92,7 +95,11 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
     const c = puppets.get(userId);
     return c === undefined ? undefined : { channels: c.channelNames, queued: c.queued };
   };
-  return { ctx, network, puppets, order, notices, persisted, invites, adopted, route, state, store, writes, clock, links };
+  return { ctx, network, puppets, order, notices, persisted, invites, adopted, route, state, store, writes, clock, links, upgrades };
+}
+
+function tombstone(roomId: string, replacement: unknown, extra: Partial<MatrixEvent> = {}): MatrixEvent {
+  return { type: "m.room.tombstone", room_id: roomId, sender: ALICE, state_key: "", event_id: `$tomb-${roomId}`, content: { body: "upgraded", replacement_room: replacement }, ...extra };
 }
 
 function text(sender: string, body: string, extra: Record<string, unknown> = {}, roomId = ROOM): MatrixEvent {
@@ -391,5 +398,48 @@ describe("Matrix -> IRC handlers", () => {
       assert.deepEqual(notices, removes ? [] : [`${ROOM} ${ALICE} cannot be connected to IRC: you left TestNet with !quit; send !reconnect testnet in your admin room with the bridge bot to connect again.`]);
       puppets.closeAll("test over");
     }
+  });
+
+  it("a tombstone in a bridged room: the bridge follows it, once (a retried transaction changes nothing); a tombstone elsewhere or without a replacement room does nothing", async () => {
+    const { route, upgrades } = await setup();
+    await route(tombstone("!elsewhere:example.org", "!new:example.org"));
+    await route(tombstone(ROOM, 42, { event_id: "$bad1" }), tombstone(ROOM, "!new:example.org", { event_id: "$bad2", state_key: "x" }));
+    assert.deepEqual(upgrades.calls, [], "an unbridged room, a replacement that is no room id, a state key: nothing");
+    await route(tombstone(ROOM, "!new:example.org"));
+    await route(tombstone(ROOM, "!new:example.org"));
+    assert.deepEqual(upgrades.calls, [`follow ${ROOM} !new:example.org ${ALICE}`]);
+  });
+
+  it("a tombstone in an admin room: the bot follows its owner there; in a private-message room the user is told the chat stays", async () => {
+    const { ctx, upgrades } = await setup();
+    const pmNotices: string[] = [];
+    const admin: MatrixContext = { ...ctx, admin: { ...ctx.admin, ownerOf: (roomId) => (roomId === "!admin:example.org" ? ALICE : undefined) } };
+    routeMatrixEvent(tombstone("!admin:example.org", "!admin2:example.org"), admin);
+    assert.deepEqual(upgrades.calls, [`admin !admin:example.org !admin2:example.org ${ALICE}`]);
+    const pmRecord = { roomId: "!pm:example.org", network: "testnet", userId: ALICE, nick: "Bob", folded: "bob", createdAt: 0 };
+    const pm: MatrixContext = { ...ctx, pms: { ...ctx.pms, roomOf: (roomId) => (roomId === pmRecord.roomId ? pmRecord : undefined), notice: (roomId, t) => pmNotices.push(`${roomId} ${t}`) } };
+    routeMatrixEvent(tombstone(pmRecord.roomId, "!pm2:example.org"), pm);
+    assert.equal(upgrades.calls.length, 1, "a private chat is not followed");
+    assert.match(pmNotices[0] ?? "", /^!pm:example\.org .*stays here.*invite @irc_bob:example\.org/);
+  });
+
+  it("an invite of the bot to a room an upgrade waits for completes the upgrade instead of a plain invite", async () => {
+    const { route, upgrades, invites } = await setup();
+    upgrades.waiting.add("!new:example.org");
+    await route(member(BOT, "invite", undefined, ALICE, "!new:example.org"), member(BOT, "invite", undefined, ALICE, ROOM));
+    assert.deepEqual(upgrades.calls, ["invited !new:example.org", `invited ${ROOM}`]);
+    assert.deepEqual(invites, [ROOM], "only the invite no upgrade waited for is a plain one");
+  });
+
+  it("once a room is replaced (what an upgrade does first), its messages reach IRC no more and the new room's do", async () => {
+    const { route, state, ctx, puppets } = await setup();
+    const record = ctx.rooms.room(ROOM);
+    assert.ok(record);
+    await ctx.rooms.replace(ROOM, { ...record, roomId: "!new:example.org", predecessors: [ROOM] });
+    await route(text(ALICE, "in the old room"));
+    assert.equal(state(ALICE), undefined, "nothing from the old room");
+    await route(text(ALICE, "in the new room", {}, "!new:example.org"));
+    assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 }, "positive control: the new room's message is queued (JOIN + PRIVMSG)");
+    puppets.closeAll("test over");
   });
 });

@@ -36,6 +36,7 @@ async function portalScene(extra = "", reading: (channel: string) => Promise<Mod
   const read: string[] = [];
   let now = 0;
   const portals = new Portals({
+    bridgeId: "ircbridge",
     networks: [network],
     rooms,
     api,
@@ -63,6 +64,19 @@ describe("portal rooms", () => {
     assert.match(JSON.stringify(api.created[0].initial_state), /"history_visibility":"joined"/);
     assert.deepEqual(created, [{ roomId: "!created1:example.org", network: network.id, channel: "#Secret", folded: "#secret", origin: "portal" }]);
     assert.deepEqual(rooms.roomsFor(network.id, "#secret").map((r) => r.roomId), ["!created1:example.org"]);
+  });
+
+  it("show they are bridged from their first events: bridge-info state (m.bridge and uk.half-shot.bridge) in the initial state", async () => {
+    const { api, portals } = await portalScene();
+    assert.equal(await portals.onAliasQuery("#irc_#Info:example.org"), true);
+    const initial = api.created[0]?.initial_state;
+    assert.ok(Array.isArray(initial));
+    const info = initial.filter((e: { type?: string }) => e.type === "m.bridge" || e.type === "uk.half-shot.bridge");
+    const content = { bridgebot: BOT, protocol: { id: "irc", displayname: "IRC" }, network: { id: "testnet", displayname: "TestNet" }, channel: { id: "#Info", displayname: "#Info" } };
+    assert.deepEqual(info, [
+      { type: "m.bridge", state_key: "ircbridge/testnet/#Info", content },
+      { type: "uk.half-shot.bridge", state_key: "ircbridge/testnet/#Info", content },
+    ]);
   });
 
   it("a +i or +k channel's portal is created invite-only, to open to the configured rule when the bridge sees it open", async () => {

@@ -1,5 +1,5 @@
 import type { MatrixEvent } from "../../src/matrix/events";
-import { MatrixApi, type Json, type MatrixApiError } from "../../src/matrix/matrixApi";
+import { MatrixApi, MatrixApiError, type Json } from "../../src/matrix/matrixApi";
 
 export interface SentEvent {
   readonly roomId: string;
@@ -33,6 +33,8 @@ export class FakeMatrixApi extends MatrixApi {
   readonly state = new Map<string, Json>();
   /** getState calls ("getState !room:x m.room.power_levels"), apart from `calls` (reads change nothing). */
   readonly reads: string[] = [];
+  /** Room aliases -> the room each points at (setAlias of an existing alias fails with 409, as on Synapse). */
+  readonly aliasTable = new Map<string, string>();
   /** Events `messages` reports per room, newest first. */
   readonly history = new Map<string, MatrixEvent[]>();
 
@@ -148,22 +150,24 @@ export class FakeMatrixApi extends MatrixApi {
     return (this.history.get(roomId) ?? []).slice(0, limit);
   }
 
-  /** Local aliases `roomAliases` reports per room; deleteAlias takes them out. */
-  readonly roomAliasList = new Map<string, string[]>();
+  override async localAliases(roomId: string, as: string): Promise<string[]> {
+    await this.record("localAliases", roomId, as);
+    return [...this.aliasTable].filter(([, room]) => room === roomId).map(([alias]) => alias);
+  }
 
-  override async roomAliases(roomId: string, as: string): Promise<string[]> {
-    await this.record("roomAliases", roomId, as);
-    return this.roomAliasList.get(roomId) ?? [];
+  override resolveAlias(alias: string): Promise<string | undefined> {
+    return Promise.resolve(this.aliasTable.get(alias));
+  }
+
+  override async setAlias(alias: string, roomId: string, as: string): Promise<void> {
+    await this.record("setAlias", alias, roomId, as);
+    if (this.aliasTable.has(alias)) throw new MatrixApiError(409, "M_UNKNOWN", `Room alias ${alias} already exists`);
+    this.aliasTable.set(alias, roomId);
   }
 
   override async deleteAlias(alias: string, as: string): Promise<void> {
     await this.record("deleteAlias", alias, as);
-    for (const [roomId, list] of this.roomAliasList) this.roomAliasList.set(roomId, list.filter((a) => a !== alias));
-  }
-
-  override resolveAlias(alias: string): Promise<string | undefined> {
-    for (const [roomId, list] of this.roomAliasList) if (list.includes(alias)) return Promise.resolve(roomId);
-    return Promise.resolve(undefined);
+    if (!this.aliasTable.delete(alias)) throw new MatrixApiError(404, "M_NOT_FOUND", `Room alias ${alias} not found`);
   }
 
   override async joinedMembers(roomId: string, as: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { FakeLinks } from "./fakeLinks";
+import { FakeUpgrades } from "./fakeUpgrades";
 import { Removals } from "../../src/rooms/removals";
 import { ChannelOrder } from "../../src/fromMatrix/channelOrder";
 import type { MatrixContext } from "../../src/fromMatrix/context";
@@ -91,6 +92,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
   let seq = 0;
   const ctx: MatrixContext = {
     links: new FakeLinks(),
+    upgrades: new FakeUpgrades(),
     ...idleChanops(store),
     ...openAccess(),
     botUserId: BOT,

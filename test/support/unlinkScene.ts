@@ -49,7 +49,7 @@ export async function unlinkScene(options: { readonly ghostsLeave?: boolean; rea
   for (const room of [LINKED, PORTAL, MAPPED]) {
     api.given(room, "m.room.power_levels", { users: { [BOT]: 100, [ALICE]: 100, [BOB]: 50 }, users_default: 0, events: { "m.room.power_levels": 100 }, state_default: 50 });
   }
-  api.roomAliasList.set(PORTAL, [network.ids.portalAlias("#chan"), "#elsewhere:example.org"]);
+  for (const alias of [network.ids.portalAlias("#chan"), "#elsewhere:example.org"]) api.aliasTable.set(alias, PORTAL);
   const clock = new FakeClock();
   const puppets = testPuppets(network, store.puppets, clock);
   for (const userId of [ALICE, BOB, CAROL]) {
