@@ -12,7 +12,7 @@ import { errorText } from "../errors";
 import { replyGate } from "../fromIrc/ctcpVersion";
 import { handleInvite, type InviteContext } from "../fromIrc/invite";
 import { inviteRequest } from "../irc/channelRequests";
-import type { IrcConnection } from "../irc/connection";
+import type { ConnectionEvents, IrcConnection } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 import type { MatrixApi } from "../matrix/matrixApi";
@@ -27,17 +27,26 @@ import type { RoomIndex } from "../rooms/roomIndex";
 /** A puppet answers inviters (refusals only) at most this often. */
 const ANSWER_INTERVAL_MS = 10000;
 
+/** The part of a user's connection the invites use. */
+export interface InvitedConnection {
+  readonly nick: string;
+  on<K extends keyof ConnectionEvents>(event: K, listener: ConnectionEvents[K]): unknown;
+  same(a: string, b: string): boolean;
+  say: IrcConnection["say"];
+  join: IrcConnection["join"];
+}
+
 /** The part of a network's bridge (NetworkBridge) the invites need. */
 export interface InviteNetwork {
   readonly network: NetworkContext;
   /** The bridge's IRC bot, when the network has one. */
-  readonly bot: { readonly connection: IrcConnection } | undefined;
+  readonly bot: { readonly connection: Pick<IrcConnection, "isRegistered" | "nick" | "request"> } | undefined;
   /** Saves the user's channels (after the puppet joined one). */
   persist(userId: string): void;
 }
 
 export interface InvitesDeps {
-  readonly portals: Portals;
+  readonly portals: Pick<Portals, "forChannel">;
   readonly rooms: RoomIndex;
   readonly api: MatrixApi;
   readonly botUserId: string;
@@ -49,7 +58,7 @@ export interface InvitesDeps {
 
 export interface Invites {
   /** Wires a user's new puppet connection (NetworkBridgeDeps.attached). */
-  attach(net: InviteNetwork, connection: IrcConnection, userId: string): void;
+  attach(net: InviteNetwork, connection: InvitedConnection, userId: string): void;
 }
 
 export function ircInvites(deps: InvitesDeps): Invites {
@@ -80,7 +89,7 @@ export function ircInvites(deps: InvitesDeps): Invites {
   };
 
   /** The invite is gone with the old connection: the bot invites again if it can, else the user is told. */
-  const regain = async (net: InviteNetwork, connection: IrcConnection, userId: string, invite: PendingInvite): Promise<void> => {
+  const regain = async (net: InviteNetwork, connection: InvitedConnection, userId: string, invite: PendingInvite): Promise<void> => {
     const { network } = net;
     const bot = net.bot?.connection;
     const fields = { user: userId, network: network.id, channel: invite.channel };
