@@ -591,12 +591,16 @@ describe("keys and passwords in admin commands", () => {
 
 describe("!invite", () => {
   it("sends INVITE through the user's connection and says what the server answered: 341 is Invited", async () => {
-    const { say, connect } = await setup();
+    const { say, connect, settle } = await setup();
     const c = connect();
     const answer = say("!invite #Chan Carol");
+    let answered = false;
+    void answer.then(() => (answered = true));
     await c.sentCount(1);
     assert.deepEqual(c.sent, ["INVITE Carol #Chan"]);
     c.hear(":srv 341 alice dave #Chan");
+    await settle();
+    assert.equal(answered, false, "another nick's 341 is not the answer");
     c.hear(":srv 341 alice Carol #Chan");
     assert.equal(await answer, "Invited Carol to #Chan on TestNet.");
   });
