@@ -17,6 +17,7 @@ import { FakeClock } from "../support/fakeClock";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { connected } from "../support/connectedClient";
+import { inviteRequest } from "../../src/irc/channelRequests";
 import { silentLogger } from "../support/silentLogger";
 
 const ALICE = "@alice:example.org";
@@ -279,6 +280,28 @@ describe("the connection reports INVITE as a typed event", () => {
           ["op", "bob", "#other"],
         ],
       );
+    } finally {
+      await done();
+    }
+  });
+});
+
+describe("an error that answers a request is the request's (not also a 'server said' notice)", () => {
+  it("482 to our INVITE resolves the request and is marked attributed; the same error unasked is not", async () => {
+    const { server, connection, done } = await connected([]);
+    try {
+      const errors: { error: string; attributed: boolean }[] = [];
+      connection.on("serverError", (e) => errors.push({ error: e.error, attributed: e.attributed }));
+      server.onLine = (line, send) => {
+        if (line.startsWith("INVITE")) send(":srv 482 alice #c :You're not channel operator");
+        if (line.startsWith("TOPIC")) send(":srv 482 alice #c :You're not channel operator");
+      };
+      const reply = await connection.request(inviteRequest("carol", "#c"));
+      assert.equal(reply.kind === "error" && reply.numeric, "482");
+      void connection.send("TOPIC", ["#c", "x"]);
+      const deadline = Date.now() + 5000;
+      while (errors.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(errors.map((e) => e.attributed), [true, false]);
     } finally {
       await done();
     }
