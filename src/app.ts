@@ -5,6 +5,7 @@ import { AdminNotifier } from "./admin/notifier";
 import { readBridgeVersion } from "./admin/version";
 import { adminCommands } from "./compose/adminCommands";
 import { provisioning, provisioningSettings } from "./compose/provisioning";
+import { ircInvites } from "./compose/invites";
 import type { ProvisioningSettings } from "./provisioning/deps";
 import { NetworkBridge } from "./bridge/networkBridge";
 import type { BridgeConfig } from "./config/schema";
@@ -273,6 +274,7 @@ export class App {
           accessPolicy: this.access.policy,
           version: readBridgeVersion(),
           botHeard: (message) => inbox.heard(message),
+          attached: (bridge, connection, userId) => invites.attach(bridge, connection, userId),
         }),
     );
     attachLinks(bridges);
@@ -316,6 +318,7 @@ export class App {
     });
     // Who is op or voiced in each channel, from the rosters the IRC -> Matrix side keeps.
     const channelOps = new RosterChannelOps(new Map(bridges.map((b) => [b.network.id, b.feed.roster])));
+    const invites = ircInvites({ portals, rooms, api: this.api, botUserId: this.botUserId, channelOps, notify: (userId, text) => notifier.notify(userId, text), clock: systemClock, log });
     const matrixCtx: MatrixContext = {
       botUserId: this.botUserId,
       rooms,

@@ -85,6 +85,8 @@ export interface NetworkBridgeDeps {
   readonly version?: string;
   /** Private messages to the IRC bot (provisioning/botInbox.ts); ignored when not given. */
   readonly botHeard?: (message: BotMessage) => void;
+  /** A user's new connection, for more wiring (compose/invites.ts: its INVITEs, which reach it alone). */
+  readonly attached?: (bridge: NetworkBridge, connection: IrcConnection, userId: string) => void;
 }
 
 export class NetworkBridge {
@@ -428,6 +430,7 @@ export class NetworkBridge {
       mayReply: replyGate(() => this.deps.clock.now(), CTCP_REPLY_INTERVAL_MS),
     };
     connection.on("ctcpRequest", (e) => onCtcpRequest(e, ctcp));
+    this.deps.attached?.(this, connection, userId);
   }
 
   /** Connections whose user is known (tests: it shrinks when connections close for good). */

@@ -114,7 +114,7 @@ export interface GhostAction {
  * for a ghost id that names no valid IRC nick (ghostNick.ts): then nothing reaches IRC and the
  * moderator is told why in the room.
  */
-export function ghostAction(event: MatrixEvent, ctx: MatrixContext, done: "kicked" | "banned" | "unbanned"): GhostAction | undefined {
+export function ghostAction(event: MatrixEvent, ctx: MatrixContext, done: "kicked" | "banned" | "unbanned" | "invited"): GhostAction | undefined {
   const { room_id: roomId, sender, state_key: ghost } = event;
   const room = roomId === undefined ? undefined : ctx.rooms.room(roomId);
   const runtime = room === undefined ? undefined : ctx.networks.get(room.network);

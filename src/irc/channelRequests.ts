@@ -132,3 +132,22 @@ export function modesShown(lines: readonly IrcLine[]): ReadonlySet<string> | und
   if (answer === undefined) return undefined;
   return new Set(Array.from((answer.params[2] ?? "").matchAll(/[a-zA-Z]/g), (m) => m[0]));
 }
+
+/** RPL_INVITING: the server passed our INVITE on. */
+export const INVITING = "341";
+
+/**
+ * INVITE nick #channel: 341 (RPL_INVITING) naming the nick, or a refusal naming the nick or the
+ * channel (482 not an operator of a +i channel, 443 already on it, 401 no such nick, 442 we are not
+ * on it, 403 no such channel).
+ */
+export function inviteRequest(nick: string, channel: string): IrcRequest {
+  return {
+    command: "INVITE",
+    params: [nick, channel],
+    expect: {
+      end: (line, we) => line.command === INVITING && names(line, 0, we.me, we) && names(line, 1, nick, we),
+      error: errorAbout("INVITE", [nick, channel]),
+    },
+  };
+}

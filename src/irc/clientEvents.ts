@@ -3,7 +3,7 @@
  * (events.ts). Used by connection.ts only.
  */
 import type { Client } from "irc-framework";
-import type { AccountEvent, ChannelModesEvent, JoinEvent, KickEvent, MessageEvent, ModeEvent, NamesEvent, NickEvent, PartEvent, QuitEvent, Tags, TopicEvent } from "./events";
+import type { AccountEvent, ChannelModesEvent, InviteEvent, JoinEvent, KickEvent, MessageEvent, ModeEvent, NamesEvent, NickEvent, PartEvent, QuitEvent, Tags, TopicEvent } from "./events";
 import { parseModeChanges, type ModeSpec } from "./modes";
 
 export type Raw = Record<string, unknown>;
@@ -41,6 +41,8 @@ export interface ForwardedEvents {
   batchEnd: (e: { readonly type: string; readonly params: readonly string[] }) => void;
   /** The server announced (more of) its ISUPPORT options, such as CASEMAPPING. */
   isupport: () => void;
+  /** An INVITE we heard: to us (delivered to the invited connection only, not through the broker), or invite-notify about another nick. */
+  invite: (e: InviteEvent) => void;
   /** A CTCP request (other than ACTION) to us or to a channel we are in: `type` upper case. */
   ctcpRequest: (e: CtcpRequestEvent) => void;
 }
@@ -97,6 +99,7 @@ export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string
     emit("channelModes", { channel: str(e.channel), changes: parseModeChanges(e.raw_modes, strings(e.raw_params), spec()) });
   });
   c.on("server options", () => emit("isupport"));
+  c.on("invite", (e: Raw) => emit("invite", { by: str(e.nick), invited: str(e.invited), channel: str(e.channel), ...common(e) }));
   c.on("ctcp request", (e: Raw) => {
     if (e.from_server !== true && str(e.nick) !== "") emit("ctcpRequest", { from: str(e.nick), target: str(e.target), type: str(e.type).toUpperCase() });
   });

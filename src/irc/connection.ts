@@ -70,8 +70,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private pair: SocketPair | undefined;
   /** JOINs written and not answered yet, to tell their refusals apart (see joinRefusals.ts). */
   private readonly joins = new PendingJoins((name) => foldCase(name, this.casemapping), () => this.clock.now());
-  /** The server line being handled refused one of our JOINs (reported as joinRefused). */
-  private lineRefusedJoin = false;
+  /** The server line being handled answered a request, or refused one of our JOINs (reported as joinRefused). */
+  private lineAnswered = false;
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -460,19 +460,19 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       // A refused message answers the oldest one waiting for that target; one nobody waits for any
       // more (the server has no echo) is reported on its own. Either way its sender is told.
       if (refusal !== undefined && !this.echoes.settle(refusal.target, refusal)) this.emit("refused", refusal);
-      // A refused JOIN was reported as joinRefused: whoever handles that tells the user.
-      this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel), attributed: refusal !== undefined || this.lineRefusedJoin });
+      // A refused JOIN was reported as joinRefused, an answer went to its request: whoever handles that tells the user.
+      this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel), attributed: refusal !== undefined || this.lineAnswered });
     });
     c.on("raw", (e: Raw) => {
       if (c !== this.client || e.from_server !== true) return;
       const line = parseIrcLine(str(e.line));
-      this.lineRefusedJoin = false;
+      this.lineAnswered = false;
       if (line === undefined) return;
       this.view.heard(line);
       const refusedJoin = this.joins.heard(line, c.user.nick);
       const answered = this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
+      this.lineAnswered = answered || refusedJoin !== undefined;
       if (refusedJoin === undefined) return;
-      this.lineRefusedJoin = true;
       // Before joinRefused: its handler forgets the channel, and with it which key was used.
       if (refusedJoin.numeric === "475") this.keyRefused(refusedJoin.channel);
       this.emit("joinRefused", { ...refusedJoin, answered });

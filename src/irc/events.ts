@@ -76,3 +76,12 @@ export interface ChannelModesEvent {
   readonly channel: string;
   readonly changes: readonly ModeChange[];
 }
+/**
+ * An INVITE: `by` invites `invited` into `channel`. Addressed to the invited connection (it is our
+ * own nick), or, where the server has IRCv3 invite-notify, shown to a channel's members about others.
+ */
+export interface InviteEvent extends Base {
+  readonly by: string;
+  readonly invited: string;
+  readonly channel: string;
+}

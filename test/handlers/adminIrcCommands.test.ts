@@ -589,3 +589,50 @@ describe("keys and passwords in admin commands", () => {
     assert.deepEqual(redactions, []);
   });
 });
+
+describe("!invite", () => {
+  it("sends INVITE through the user's connection and says what the server answered: 341 is Invited", async () => {
+    const { say, connect, settle } = await setup();
+    const c = connect();
+    const answer = say("!invite #Chan Carol");
+    let answered = false;
+    void answer.then(() => (answered = true));
+    await c.sentCount(1);
+    assert.deepEqual(c.sent, ["INVITE Carol #Chan"]);
+    c.hear(":srv 341 alice dave #Chan");
+    await settle();
+    assert.equal(answered, false, "another nick's 341 is not the answer");
+    c.hear(":srv 341 alice Carol #Chan");
+    assert.equal(await answer, "Invited Carol to #Chan on TestNet.");
+  });
+
+  it("the server's refusals in words: 482 not an operator, 443 already there, 401 no such nick, 442 not in it", async () => {
+    const { say, connect } = await setup();
+    const c = connect();
+    const cases: [string, string][] = [
+      [":srv 482 alice #chan :You're not channel operator", 'Cannot invite carol to #chan on TestNet: you are not a channel operator of #chan, and only operators may invite into it (the server said: "You\'re not channel operator").'],
+      [":srv 443 alice carol #chan :is already on channel", /carol is already in #chan/.source],
+      [":srv 401 alice carol :No such nick/channel", /there is no nick carol on the network right now/.source],
+      [":srv 442 alice #chan :You're not on that channel", /you are not in #chan \(join it first: !join testnet #chan\)/.source],
+    ];
+    for (const [line, expected] of cases) {
+      const before = c.sent.length;
+      const answer = say("!invite #chan carol");
+      await c.sentCount(before + 1);
+      c.hear(line);
+      const got = await answer;
+      if (expected.startsWith("Cannot")) assert.equal(got, expected);
+      else assert.match(got, new RegExp(expected));
+    }
+  });
+
+  it("checks its arguments and the connection before sending anything", async () => {
+    const { say, connect } = await setup();
+    assert.match(await say("!invite #chan carol"), /^You are not connected to TestNet\. .*\(INVITE goes through your own connection\.\)$/);
+    const c = connect();
+    assert.match(await say("!invite #chan"), /^Usage: !invite \[network\] #channel nick\.$/);
+    assert.match(await say("!invite chan carol"), /is not a channel/);
+    assert.match(await say("!invite #chan a,b"), /is not a nick: one nick at a time/);
+    assert.deepEqual(c.sent, []);
+  });
+});

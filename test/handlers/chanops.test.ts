@@ -463,3 +463,33 @@ describe("crafted ghost ids: nothing reaches IRC, the moderator is told", () => 
     assert.deepEqual(mod.sent.slice(1), ["MODE #chan +b spammer!*@*"]);
   });
 });
+
+describe("a Matrix user invites a ghost into a bridged room -> IRC INVITE through their own connection", () => {
+  const invite = (sender: string, eventId?: string) => ({ ...member(SPAMMER, "invite", "leave", sender), ...(eventId === undefined ? {} : { event_id: eventId }) });
+
+  it("INVITE nick #channel through the inviter's connection, never the bot's; silence on 341", async () => {
+    const { route, mod, sent, notices } = await setup();
+    await route(invite(MOD, "$i1"));
+    assert.deepEqual(sent(), { mod: ["INVITE spammer #chan"], alice: [], bot: [] });
+    mod.hear(":srv 341 mod[m] spammer #chan");
+    await settle();
+    assert.deepEqual(notices, []);
+    await route(invite(MOD, "$i1"));
+    assert.deepEqual(sent().mod, ["INVITE spammer #chan"], "a retried transaction does not invite twice");
+  });
+
+  it("the server's refusal is told in the room, in words", async () => {
+    const { route, alice, notices } = await setup();
+    await route(invite(ALICE));
+    alice.hear(":srv 482 alice[m] #chan :You're not channel operator");
+    await settle();
+    assert.deepEqual(notices, [`${ROOM} ${ALICE}: spammer was not invited to #chan on IRC: the channel is invite-only and you are not one of its operators on IRC (the IRC server said "You're not channel operator").`]);
+  });
+
+  it("an inviter without a connection is told; nothing is sent", async () => {
+    const { route, sent, notices } = await setup();
+    await route(invite("@nobody:example.org"));
+    assert.deepEqual(sent(), { mod: [], alice: [], bot: [] });
+    assert.deepEqual(notices, [`${ROOM} @nobody:example.org: spammer was not invited to #chan on IRC: you are not connected to TestNet.`]);
+  });
+});

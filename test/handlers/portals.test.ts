@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { onChannelModes } from "../../src/fromIrc/channelModes";
-import type { Json } from "../../src/matrix/matrixApi";
+import { MatrixApiError, type Json } from "../../src/matrix/matrixApi";
 import { modeSpec, parseModeChanges } from "../../src/irc/modes";
 import type { ModeReading } from "../../src/rooms/portalAccess";
 import { Portals } from "../../src/rooms/portals";
@@ -160,6 +160,52 @@ describe("portal rooms", () => {
     assert.equal(await ascii.portals.onAliasQuery("#irc_#a[b:example.org"), true);
     assert.equal(await ascii.portals.onAliasQuery("#irc_#a{b:example.org"), true);
     assert.equal(ascii.api.created.length, 2, "ascii: two channels");
+  });
+});
+
+describe("a portal asked for by channel (forChannel: an IRC INVITE of a puppet)", () => {
+  it("is created at the network's portal alias, closed as the channel is (+i: invite-only), and reported", async () => {
+    const { api, portals, joinRule, created, opens } = await portalScene("", () => Promise.resolve({ kind: "modes", modes: new Set("int"), member: false }));
+    const outcome = await portals.forChannel("testnet", "#Closed");
+    assert.deepEqual(outcome, { ok: true, room: created[0], created: true });
+    assert.equal(api.created[0]?.room_alias_name, "irc_#Closed");
+    assert.equal(joinRule(0), "invite");
+    assert.deepEqual(opens, ["!created1:example.org public"]);
+  });
+
+  it("an existing portal (any casing, also one an alias join made) is returned, not made again; alias and channel requests share one queue", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const { api, portals, read } = await portalScene("", async () => {
+      await gate;
+      return open;
+    });
+    const byAlias = portals.onAliasQuery("#irc_#Chan:example.org");
+    const byChannel = portals.forChannel("testnet", "#CHAN");
+    release();
+    assert.equal(await byAlias, true);
+    const outcome = await byChannel;
+    assert.equal(outcome.ok && outcome.created, false);
+    assert.equal(outcome.ok && outcome.room.roomId, "!created1:example.org");
+    assert.equal(api.created.length, 1);
+    assert.deepEqual(read, ["#Chan"]);
+    assert.deepEqual(api.aliases, [], "no alias is pointed for a channel request");
+  });
+
+  it("refused with the reason, as an alias query is: excluded, mapped, the limits, an unknown network; never a rejection", async () => {
+    const { api, portals, read, advance } = await portalScene(', portals: { excludedChannels: ["#ops"], maxPerMinute: 1 }, mappings: { "#Curated": { roomIds: ["!m:example.org"] } }');
+    assert.deepEqual(await portals.forChannel("testnet", "#OPS"), { ok: false, reason: "#OPS is excluded from bridging by the operator" });
+    assert.deepEqual(await portals.forChannel("testnet", "#curated"), { ok: false, reason: "#curated is bridged to a mapped room (portals.aliasForMappedChannels is off)" });
+    assert.deepEqual(await portals.forChannel("nonet", "#x"), { ok: false, reason: "there is no network nonet" });
+    assert.equal((await portals.forChannel("testnet", "#one")).ok, true);
+    const limited = await portals.forChannel("testnet", "#two");
+    assert.match(limited.ok ? "created" : limited.reason, /portals\.maxPerMinute/);
+    assert.equal(api.created.length, 1);
+    assert.deepEqual(read, ["#one"]);
+    api.failures.set("createRoom", new MatrixApiError(500, "M_UNKNOWN", "boom"));
+    advance(60000);
+    const failed = await portals.forChannel("testnet", "#three");
+    assert.match(failed.ok ? "" : failed.reason, /^the room could not be created \(/);
   });
 });
 

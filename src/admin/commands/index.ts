@@ -2,6 +2,7 @@ import type { AdminCommand } from "../command";
 import { bridgeVersion } from "./bridgeVersion";
 import { cmd } from "./cmd";
 import { help } from "./help";
+import { invite } from "./invite";
 import { join } from "./join";
 import { listRooms } from "./listRooms";
 import { nick } from "./nick";
@@ -16,4 +17,4 @@ import { username } from "./username";
 import { whois } from "./whois";
 
 /** The table of contents of admin commands, in the order !help lists them. */
-export const COMMANDS: readonly AdminCommand[] = [help, join, part, listRooms, nick, whois, cmd, username, storePass, removePass, quit, reconnect, plumb, unlink, bridgeVersion];
+export const COMMANDS: readonly AdminCommand[] = [help, join, part, invite, listRooms, nick, whois, cmd, username, storePass, removePass, quit, reconnect, plumb, unlink, bridgeVersion];
