@@ -181,6 +181,8 @@ export const NO_NETWORK_ACCESS: Pick<AdminContext, "puppets" | "roomsFor" | "por
 export function recordingAdminContext(networks: readonly AdminNetwork[], isAdmin: (userId: string) => boolean = () => false) {
   const reconnects: string[] = [];
   const stored: string[] = [];
+  /** The passwords kept ("network user" -> password): stored when accepted, forgotten by removePassword. */
+  const passwords = new Map<string, string>();
   const context: AdminContext = {
     links: new FakeLinks(),
     networks,
@@ -193,11 +195,13 @@ export function recordingAdminContext(networks: readonly AdminNetwork[], isAdmin
     ...NO_NETWORK_ACCESS,
     storePassword: (networkId, userId, password) => {
       stored.push(`${networkId} ${userId} ${password}`);
-      return Promise.resolve(password === "nokey" ? { ok: false as const, reason: "no key" } : { ok: true as const, account: "alice" });
+      if (password === "nokey") return Promise.resolve({ ok: false as const, reason: "no key" });
+      passwords.set(`${networkId} ${userId}`, password);
+      return Promise.resolve({ ok: true as const, account: "alice" });
     },
-    removePassword: () => Promise.resolve(stored.length > 0),
+    removePassword: (networkId, userId) => Promise.resolve(passwords.delete(`${networkId} ${userId}`)),
   };
-  return { context, reconnects, stored };
+  return { context, reconnects, stored, passwords };
 }
 
 /** A redaction that is recorded; the event "$fails" cannot be redacted. */
