@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
 
 type Levels = { users?: Record<string, number>; events_default?: number };
 
@@ -174,7 +174,11 @@ for (const spec of [bridges.sample, bridges.insp]) describe(`channel operators o
     await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, bob.token, { user_id: ghost, reason: "no" });
     await eventually(async () => (await timeline(bob, roomId)).some((e) => e.sender === bot && /not .*operator/i.test(String(e.content.body))), 20000, "the notice saying why");
     await eventually(async () => (await timeline(bob, roomId)).filter((e) => e.type === "m.room.member" && e.state_key === ghost).at(-1)?.content.membership === "join", 20000, "the ghost back in the room");
-    await new Promise((r) => setTimeout(r, 1000));
+    // Positive control: the refusal was decided before the notice; a message bob sends now reaches
+    // IRC after anything his connection was told to do before it.
+    const marker = uniqueName("after-kick");
+    await sendText(bob, roomId, marker);
+    await op.waitFor(new RegExp(`:${escape(nickOf(bob))}!\\S+ PRIVMSG ${escape(channel)} :?${escape(marker)}$`, "i"), 20000, from);
     assert.equal(op.lines.slice(from).filter((l) => / KICK /.test(l)).length, 0, "no KICK on IRC");
     await other.quit();
   });
