@@ -34,6 +34,7 @@ import type { PendingSends } from "../rooms/pendingSends";
 import type { ChannelMark, RoomRecord, Store } from "../store/store";
 import { logWriteFailure } from "../store/writeWatch";
 import { SplitDebouncer } from "../fromIrc/splitDebouncer";
+import { noteMatrixTopic } from "../fromIrc/topic";
 import { ChannelWatch } from "./channelWatch";
 import { readPortalModes } from "./portalModes";
 import type { ModeReading } from "../rooms/portalAccess";
@@ -44,7 +45,6 @@ import { PmGuard } from "../pms/pmGuard";
 import { IrcBot } from "./ircBot";
 import type { BotMessage } from "../provisioning/botInbox";
 import type { ChannelActors } from "../fromMatrix/context";
-import { safeParam, stripFormatting } from "../irc/lines";
 import { onCtcpRequest, replyGate } from "../fromIrc/ctcpVersion";
 import { versionReply } from "../puppets/puppetFace";
 
@@ -260,7 +260,7 @@ export class NetworkBridge {
 
   /** A Matrix user set a room's topic: when IRC echoes it, it is not set on the room again. */
   noteTopic(roomId: string, topic: string): void {
-    this.ctx.topics.set(roomId, stripFormatting(safeParam(topic)));
+    noteMatrixTopic(this.ctx.topics, roomId, topic);
   }
 
   /**

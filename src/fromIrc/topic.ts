@@ -1,4 +1,4 @@
-import { stripFormatting } from "../irc/lines";
+import { safeParam, stripFormatting } from "../irc/lines";
 import { roomsOf, type IrcHandler } from "./context";
 
 /**
@@ -20,3 +20,11 @@ export const onTopic: IrcHandler<"topic"> = ({ ev }, ctx) => {
     });
   }
 };
+
+/**
+ * A Matrix user set a room's topic (it went to IRC as TOPIC): when IRC echoes it, onTopic does not
+ * set it on the room again. Kept as IRC will say it (no CR/LF/NUL, no formatting).
+ */
+export function noteMatrixTopic(topics: Map<string, string>, roomId: string, topic: string): void {
+  topics.set(roomId, stripFormatting(safeParam(topic)));
+}

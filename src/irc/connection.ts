@@ -37,7 +37,6 @@ const HOSTMASK_BOUND = 100;
  */
 const ECHO_TIMEOUT_MS = 10000;
 
-
 export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   readonly id: string;
   private client: Client | undefined;
@@ -114,9 +113,12 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return this.everRegistered ? `reconnecting to the IRC server${last}` : "connecting to the IRC server";
   }
 
-  /** Lines waiting to be written. */
+  /** Lines waiting to be written: how many, and (queuedLines) which, in order. */
   get queued(): number {
     return this.queue.length;
+  }
+  get queuedLines(): readonly string[] {
+    return this.queue.lines;
   }
 
   /** Channels this connection is in or rejoining, with their keys. */

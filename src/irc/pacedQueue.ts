@@ -62,6 +62,11 @@ export class PacedQueue {
     return this.waiting.length;
   }
 
+  /** The lines waiting, in the order they will be written. */
+  get lines(): readonly string[] {
+    return this.waiting.map((p) => p.line);
+  }
+
   /**
    * Accepts a line for sending; false when the queue is full (the line is not taken). A line with a
    * deadline is given up by `expire` if it was not written by then.

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
 
 type Levels = { users?: Record<string, number>; events_default?: number };
 
@@ -78,11 +78,21 @@ for (const spec of [bridges.sample, bridges.insp]) describe(`channel operators o
     await eventually(async () => (await rule()) === "invite", 20000, "+k: invite only");
     op.raw(`MODE ${channel} -k sekrit`);
     await eventually(async () => (await rule()) === before, 20000, "-k");
+    // The bridge never publishes a portal; a server admin does here, so that +s has something to undo.
+    const visibility = async () => (await csApi<{ visibility: string }>("GET", `/_matrix/client/v3/directory/list/room/${encodeURIComponent(roomId)}`, alice.token)).body.visibility;
+    const admin = await registerUser(uniqueName("dir"), undefined, true);
+    const published = await csApi("PUT", `/_matrix/client/v3/directory/list/room/${encodeURIComponent(roomId)}`, admin.token, { visibility: "public" });
+    assert.equal(published.status, 200, JSON.stringify(published.body));
+    assert.equal(await visibility(), "public", "positive control: the room is listed");
     op.raw(`MODE ${channel} +s`);
-    await new Promise((r) => setTimeout(r, 2000));
-    const listed = await csApi<{ visibility: string }>("GET", `/_matrix/client/v3/directory/list/room/${encodeURIComponent(roomId)}`, alice.token);
-    assert.equal(listed.body.visibility, "private", "a secret channel's room is never published");
+    await eventually(async () => (await visibility()) === "private", 20000, "+s: out of the room directory");
+    // -s does not publish it again. Positive control: a mode sent after -s (+m) has been applied.
     op.raw(`MODE ${channel} -s`);
+    op.raw(`MODE ${channel} +m`);
+    await eventually(async () => ((await state<Levels>(alice, roomId, "m.room.power_levels")).events_default ?? 0) > 0, 20000, "+m after -s");
+    assert.equal(await visibility(), "private", "-s leaves the room unlisted");
+    op.raw(`MODE ${channel} -m`);
+    await eventually(async () => ((await state<Levels>(alice, roomId, "m.room.power_levels")).events_default ?? 0) === 0, 20000, "-m");
   });
 
   it("30 +o in one MODE burst produce one power-levels event", async () => {
@@ -122,17 +132,30 @@ for (const spec of [bridges.sample, bridges.insp]) describe(`channel operators o
     const kicked = await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, alice.token, { user_id: ghost, reason: "spam" });
     assert.equal(kicked.status, 200);
     await op.waitFor(new RegExp(`:${escape(nickOf(alice))}!\\S+ KICK ${escape(channel)} ${escape(victim.nick)} :.*spam`, "i"), 20000, from);
+    // Back in after the kick: a join of the ghost after its last leave (its first join is older).
+    const backAfterKick = async () => {
+      const own = (await timeline(alice, roomId)).filter((e) => e.type === "m.room.member" && e.state_key === ghost);
+      const left = own.map((e) => e.content.membership).lastIndexOf("leave");
+      return left !== -1 && own.slice(left + 1).some((e) => e.content.membership === "join");
+    };
     await victim.join(channel);
-    await eventually(async () => (await timeline(alice, roomId)).some((e) => e.type === "m.room.member" && e.state_key === ghost && e.content.membership === "join"), 20000, "the ghost back after the rejoin");
+    await eventually(backAfterKick, 20000, "the ghost back after the rejoin");
+    // The waits below count from here: the first KICK and the first join are behind them.
+    const banFrom = op.lines.length;
+    // The mask the bridge must set: the victim's host, as the server shows it (USERHOST).
+    victim.raw(`USERHOST ${victim.nick}`);
+    const userhost = await victim.waitFor(new RegExp(` 302 \\S+ :${escape(victim.nick)}\\*?=[+-]\\S+@\\S+`, "i"), 15000);
+    const host = /@(\S+?)\s*$/.exec(userhost)?.[1] ?? assert.fail(`no host in ${userhost}`);
     const banned = await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/ban`, alice.token, { user_id: ghost, reason: "enough" });
     assert.equal(banned.status, 200);
-    const ban = await op.waitFor(new RegExp(`MODE ${escape(channel)} \\+b \\S+`, "i"), 20000, from);
-    await op.waitFor(new RegExp(`KICK ${escape(channel)} ${escape(victim.nick)}`, "i"), 20000, from);
+    const ban = await op.waitFor(new RegExp(`MODE ${escape(channel)} \\+b \\S+`, "i"), 20000, banFrom);
+    const mask = (ban.split(" ").at(-1) ?? "").replace(/^:/, "");
+    assert.equal(mask.toLowerCase(), `*!*@${host}`.toLowerCase(), "the ban names the victim's host");
+    await op.waitFor(new RegExp(`KICK ${escape(channel)} ${escape(victim.nick)} :.*enough`, "i"), 20000, banFrom);
     // Unbanning on Matrix lifts the same mask on IRC (here every local user may share one host).
-    const mask = ban.split(" ").at(-1) ?? "";
     const unbanned = await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/unban`, alice.token, { user_id: ghost });
     assert.equal(unbanned.status, 200);
-    await op.waitFor(new RegExp(`MODE ${escape(channel)} -b ${escape(mask)}`, "i"), 20000, from);
+    await op.waitFor(new RegExp(`MODE ${escape(channel)} -b :?${escape(mask)}`, "i"), 20000, from);
   });
 
   it("a Matrix user with power in the room but no channel operator behind them: nothing happens on IRC, and they are told why", async () => {
@@ -151,7 +174,11 @@ for (const spec of [bridges.sample, bridges.insp]) describe(`channel operators o
     await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, bob.token, { user_id: ghost, reason: "no" });
     await eventually(async () => (await timeline(bob, roomId)).some((e) => e.sender === bot && /not .*operator/i.test(String(e.content.body))), 20000, "the notice saying why");
     await eventually(async () => (await timeline(bob, roomId)).filter((e) => e.type === "m.room.member" && e.state_key === ghost).at(-1)?.content.membership === "join", 20000, "the ghost back in the room");
-    await new Promise((r) => setTimeout(r, 1000));
+    // Positive control: the refusal was decided before the notice; a message bob sends now reaches
+    // IRC after anything his connection was told to do before it.
+    const marker = uniqueName("after-kick");
+    await sendText(bob, roomId, marker);
+    await op.waitFor(new RegExp(`:${escape(nickOf(bob))}!\\S+ PRIVMSG ${escape(channel)} :?${escape(marker)}$`, "i"), 20000, from);
     assert.equal(op.lines.slice(from).filter((l) => / KICK /.test(l)).length, 0, "no KICK on IRC");
     await other.quit();
   });

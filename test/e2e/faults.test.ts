@@ -11,6 +11,20 @@ import { eventually, sendText, uniqueName } from "./support/matrixClient";
 import { PortalScene } from "./support/portalScene";
 import { testenvCommand } from "./support/testenvControl";
 
+/** Says a unique line on IRC and waits until Matrix has it: everything said before was handled. */
+async function ircMarkerInMatrix(scene: PortalScene, channel: string): Promise<void> {
+  const marker = uniqueName("ctl");
+  scene.talker.say(channel, marker);
+  await eventually(async () => (await scene.bodies(marker)).length === 1, 30000, `the IRC marker ${marker} in Matrix`);
+}
+
+/** Sends a unique Matrix message and waits until IRC has it: everything sent before was handled. */
+async function matrixMarkerOnIrc(scene: PortalScene): Promise<void> {
+  const marker = uniqueName("ctl");
+  await sendText(scene.alice, scene.roomId, marker);
+  await scene.talker.waitFor(new RegExp(`PRIVMSG \\S+ :?${marker}$`), 30000);
+}
+
 /** A portal scene whose servers are brought back after the stories, even when one fails half-way. */
 function faultScene(spec: LocalBridge, prefix: string) {
   const bridge = new RunningBridge(spec);
@@ -82,7 +96,10 @@ describe("faults on Ergo", () => {
     }, 30000, "the IRC messages in Matrix").catch(async (err: unknown) => {
       throw new Error(`${String(err)}; Matrix has: ${JSON.stringify(await scene.bodies("irc-"))}`);
     });
-    await new Promise((r) => setTimeout(r, 2000));
+    // Positive controls instead of a fixed wait: a line said on IRC after all of them has reached
+    // Matrix, and a Matrix message sent after mx-during has reached IRC; a duplicate would be before.
+    await ircMarkerInMatrix(scene, channel);
+    await matrixMarkerOnIrc(scene);
     assert.deepEqual(await scene.bodies("irc-"), expected);
     assert.deepEqual(got, expected);
     assert.equal(scene.talker.messagesFrom(scene.nick, channel).filter((t) => t === "mx-during").length, 1, "the Matrix message reached IRC once");
@@ -103,7 +120,8 @@ describe("faults on Ergo", () => {
     const expectedMx = Array.from({ length: 21 }, (_, i) => `kill-mx-${i}`);
     const seen = () => scene.talker.lines.slice(from).map((l) => / PRIVMSG \S+ :(kill-mx-\d+)$/.exec(l)?.[1]).filter((t): t is string => t !== undefined);
     await eventually(() => seen().includes("kill-mx-20"), 60000, "the Matrix messages after the restart");
-    await new Promise((r) => setTimeout(r, 2000));
+    // Positive control: a Matrix message sent after them has reached IRC (a replayed copy would be before it).
+    await matrixMarkerOnIrc(scene);
     assert.deepEqual(seen(), expectedMx, "every Matrix message reached IRC once, in order");
     const expectedIrc = Array.from({ length: 10 }, (_, i) => `kill-irc-${i}`);
     const got = await eventually(async () => {
@@ -136,7 +154,8 @@ describe("faults on InspIRCd (no chathistory: only the bridge's own journal can 
       const b = await scene.bodies("jr-");
       return b.length >= 11 ? b : undefined;
     }, 60000, "the messages of the outage after the restart");
-    await new Promise((r) => setTimeout(r, 2000));
+    // Positive control: a line said on IRC after them has reached Matrix (a replayed copy would be before it).
+    await ircMarkerInMatrix(scene, channel);
     assert.deepEqual(await scene.bodies("jr-"), expected);
     assert.deepEqual(got, expected);
     assert.match(bridge.process?.lines.join("\n") ?? "", /sending IRC messages accepted before a restart.*count=10/);

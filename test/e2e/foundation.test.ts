@@ -6,7 +6,7 @@
  * - a broken config stops the bridge before it does anything, naming the key, with exit code 3.
  */
 import assert from "node:assert/strict";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import yaml from "js-yaml";
@@ -43,6 +43,10 @@ describe("foundation: the bridge and the real homeserver", () => {
   after(async () => {
     await bridge.stop();
     rmSync(config.dir, { recursive: true, force: true });
+  });
+
+  it("a bridge that starts opens its datastore (the control for 'nothing started' on a broken config)", () => {
+    assert.ok(readdirSync(join(config.dir, "data")).length > 0, "the datastore's files exist");
   });
 
   it("is reached by the homeserver: the bridge's own start-up check and Synapse's appservice ping succeed", async () => {
@@ -115,6 +119,8 @@ describe("foundation: a broken config stops the bridge with a clear error", () =
       assert.match(output, message);
       assert.doesNotMatch(output, /listening/);
       await assert.rejects(fetch("http://127.0.0.1:29199/health"));
+      // What a start leaves behind even when it is brief: the datastore (see the control above).
+      assert.equal(existsSync(join(base.dir, "data")), false, "no datastore was opened");
     });
   }
   it("a missing registration file: exit code 3, told to generate one", async () => {

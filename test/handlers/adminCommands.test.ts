@@ -30,7 +30,7 @@ const failing: AdminCommand = {
 };
 
 function setup(networks: readonly AdminNetwork[] = [TESTNET], commands: readonly AdminCommand[] = COMMANDS) {
-  const { context, reconnects, stored } = recordingAdminContext(networks, (userId) => userId === ADMIN);
+  const { context, reconnects, stored, passwords } = recordingAdminContext(networks, (userId) => userId === ADMIN);
   const replies: string[] = [];
   const redactions: string[] = [];
   const runner = new CommandRunner({
@@ -41,7 +41,7 @@ function setup(networks: readonly AdminNetwork[] = [TESTNET], commands: readonly
     log: silentLogger(),
   });
   const say = (body: string, userId = ALICE) => runner.run(userId, body);
-  return { runner, say, reconnects, replies, stored, redactions };
+  return { runner, say, reconnects, replies, stored, passwords, redactions };
 }
 
 describe("admin commands", () => {
@@ -157,7 +157,20 @@ describe("admin commands", () => {
   });
 
   it("!removepass forgets the password", async () => {
-    const { say } = setup();
-    assert.match(await say("!removepass"), /had no stored password/);
+    const { runner, say, passwords } = setup();
+    await runner.run(ALICE, "!storepass hunter2", { roomId: "!admin:x", eventId: "$pw" });
+    assert.deepEqual([...passwords.keys()], [`testnet ${ALICE}`], "positive control: a password is stored first");
+    assert.equal(await say("!removepass"), "Your password for TestNet was removed; your next connection will not identify.");
+    assert.deepEqual([...passwords.keys()], [], "it is gone");
+    assert.equal(await say("!removepass"), "You had no stored password for TestNet.");
+  });
+
+  it("!removepass on two networks forgets only the named network's password, and only the sender's", async () => {
+    const { runner, say, passwords } = setup([TESTNET, OTHER]);
+    await runner.run(ALICE, "!storepass testnet one", { roomId: "!admin:x", eventId: "$a" });
+    await runner.run(ALICE, "!storepass other two", { roomId: "!admin:x", eventId: "$b" });
+    await runner.run(ADMIN, "!storepass other three", { roomId: "!admin:y", eventId: "$c" });
+    assert.equal(await say("!removepass other"), "Your password for Other Net was removed; your next connection will not identify.");
+    assert.deepEqual([...passwords.keys()].sort(), [`other ${ADMIN}`, `testnet ${ALICE}`]);
   });
 });

@@ -25,6 +25,9 @@ import { fakeNetwork } from "../support/fakeNetwork";
 import { silentLogger } from "../support/silentLogger";
 import { testPuppets } from "../support/testPuppets";
 import { openAccess } from "../support/openAccess";
+import { BOT as IRC_BOT, PORTAL, base, ircScene } from "../support/ircScene";
+import type { ChannelEvent } from "../../src/broker/channelEvent";
+import { noteMatrixTopic } from "../../src/fromIrc/topic";
 
 const BOT = "@ircbridge:example.org";
 const ROOM = "!room:example.org";
@@ -39,7 +42,7 @@ const SPAMMER = "@irc_spammer:example.org";
  * (`hear`), ChannelOps says who is an operator, the homeserver (FakeMatrixApi) answers the room's
  * power levels (MOD 50, LOWMOD 10, ALICE 0).
  */
-async function setup(options: { bot?: boolean; store?: Store } = {}) {
+async function setup(options: { bot?: boolean; store?: Store; noteTopic?: (roomId: string, topic: string) => void } = {}) {
   const network = fakeNetwork();
   const store = options.store ?? (await openNedbStore(undefined));
   const rooms = new RoomIndex(store.rooms);
@@ -56,9 +59,11 @@ async function setup(options: { bot?: boolean; store?: Store } = {}) {
   };
   const mod = connection("mod[m]");
   const alice = connection("alice[m]");
+  const helper = connection("helper[m]");
   const bot = connection("matrixbridge");
   const puppetsByUser = new Map<string, FakeConnection>([
     [MOD, mod],
+    [LOWMOD, helper],
     [ALICE, alice],
   ]);
   const notices: string[] = [];
@@ -82,7 +87,10 @@ async function setup(options: { bot?: boolean; store?: Store } = {}) {
           order: new ChannelOrder(10, network.maxOrderHoldMs),
           history: () => Promise.resolve(undefined),
           actors: { puppet: (userId) => puppetsByUser.get(userId), bot: () => (options.bot === false ? undefined : bot), inChannel },
-          noteTopic: (roomId, topic) => topics.push(`${roomId} ${topic}`),
+          noteTopic: (roomId, topic) => {
+            topics.push(`${roomId} ${topic}`);
+            options.noteTopic?.(roomId, topic);
+          },
           removeFromRoom: () => false,
         },
       ],
@@ -112,7 +120,7 @@ async function setup(options: { bot?: boolean; store?: Store } = {}) {
   };
   /** Every line sent so far by each connection. */
   const sent = () => ({ mod: [...mod.sent], alice: [...alice.sent], bot: [...bot.sent] });
-  return { ctx, network, api, ops, mod, alice, bot, notices, restored, topics, route, sent, store };
+  return { ctx, network, api, ops, mod, helper, alice, bot, notices, restored, topics, route, sent, store };
 }
 
 /** Lets the handlers' promises run (homeserver reads, replies). */
@@ -185,10 +193,12 @@ describe("Matrix kicks of ghosts -> IRC KICK", () => {
   });
 
   it("a kicker below the moderator level is refused even when opped on IRC", async () => {
-    const { route, ops, sent, notices, restored } = await setup();
+    const { route, ops, helper, sent, notices, restored } = await setup();
+    ops.set("#chan", "helper[m]", "o");
     ops.set("#chan", "matrixbridge", "o");
     await route(kick(LOWMOD));
-    assert.deepEqual(sent().bot, []);
+    assert.deepEqual(helper.sent, [], "not through the kicker's own opped connection");
+    assert.deepEqual(sent(), { mod: [], alice: [], bot: [] }, "nor through anyone else's");
     assert.deepEqual(notices, [
       `${ROOM} ${LOWMOD}: spammer was not kicked from #chan on IRC: your power level in this room (10) is below 50, the level the bridge requires to act on IRC for you. spammer is back in the room, as it is still on IRC.`,
     ]);
@@ -364,13 +374,26 @@ describe("Matrix power levels -> IRC modes", () => {
 
 describe("Matrix topics -> IRC TOPIC", () => {
   it("TOPIC through the setter's own connection; IRC's echo is not mirrored back", async () => {
-    const { route, alice, sent, notices, topics } = await setup();
-    await route(topic(ALICE, "new topic"));
-    assert.deepEqual(sent(), { mod: [], alice: ["TOPIC #chan :new topic"], bot: [] });
-    assert.deepEqual(topics, [`${ROOM} new topic`]);
-    alice.hear(":alice[m]!u@h TOPIC #chan :new topic");
+    // The IRC -> Matrix half is the real one (fromIrc/topic.ts), with this room added to the scene's
+    // #chan next to its own portal room, noted as NetworkBridge.noteTopic notes it.
+    const irc = await ircScene();
+    await irc.ctx.rooms.add({ roomId: ROOM, network: irc.network.id, channel: "#chan", folded: "#chan", origin: "portal" });
+    const { route, alice, sent, notices, topics } = await setup({ noteTopic: (roomId, text) => noteMatrixTopic(irc.ctx.topics, roomId, text) });
+    await route(topic(ALICE, "new \x02topic\x02"));
+    assert.deepEqual(sent(), { mod: [], alice: ["TOPIC #chan :new \x02topic\x02"], bot: [] });
+    assert.deepEqual(topics, [`${ROOM} new \x02topic\x02`]);
+    alice.hear(":alice[m]!u@h TOPIC #chan :new \x02topic\x02");
     await settle();
     assert.deepEqual(notices, []);
+    // IRC's echo reaches every room of #chan: the other portal room takes it (the positive control),
+    // the room the topic came from does not get it set again.
+    const echo: ChannelEvent = { type: "topic", channel: "#chan", e: { ...base, channel: "#chan", topic: "new \x02topic\x02", by: "alice[m]" } };
+    const echoed = (await irc.run(echo)).filter((c) => c.includes("m.room.topic"));
+    assert.deepEqual(echoed, [`setState ${PORTAL} ${IRC_BOT} m.room.topic  {"topic":"new topic"}`]);
+    // A later topic set on IRC by someone else is mirrored into this room as usual.
+    const later: ChannelEvent = { type: "topic", channel: "#chan", e: { ...base, channel: "#chan", topic: "set on IRC", by: "op" } };
+    const mirrored = (await irc.run(later)).filter((c) => c.includes("m.room.topic"));
+    assert.deepEqual(mirrored.sort(), [PORTAL, ROOM].map((room) => `setState ${room} ${IRC_BOT} m.room.topic  {"topic":"set on IRC"}`).sort());
   });
 
   it("482 on a +t channel: the setter is told why", async () => {

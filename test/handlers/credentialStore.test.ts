@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { CredentialStore } from "../../src/puppets/credentialStore";
 import { PasswordSeal } from "../../src/secrets/passwordSeal";
 import { openNedbStore } from "../../src/store/nedbStore";
+import { recordingLogger } from "../support/recordingLogger";
 import { silentLogger } from "../support/silentLogger";
 
 async function setup(seal: PasswordSeal | undefined) {
@@ -36,7 +37,23 @@ describe("stored IRC passwords", () => {
 
   it("a key that changed: the password is not used (and no secret is logged)", async () => {
     const { store } = await setup(undefined);
-    await new CredentialStore(store.puppets, PasswordSeal.fromKey(randomBytes(32)), silentLogger()).store("net", "@alice:x", "pw", undefined);
-    assert.equal(await new CredentialStore(store.puppets, PasswordSeal.fromKey(randomBytes(32)), silentLogger()).get("net", "@alice:x"), undefined);
+    const password = "correct horse battery staple";
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const before = new CredentialStore(store.puppets, PasswordSeal.fromKey(oldKey), silentLogger());
+    assert.deepEqual(await before.store("net", "@alice:x", password, undefined), { ok: true, account: "alice[m]" });
+    assert.deepEqual(await before.get("net", "@alice:x"), { account: "alice[m]", password }, "positive control: the key it was sealed with opens it");
+    const { log, lines, settled } = recordingLogger();
+    const after = new CredentialStore(store.puppets, PasswordSeal.fromKey(newKey), log);
+    assert.equal(await after.get("net", "@alice:x"), undefined, "another key: no password for the connection");
+    await settled();
+    assert.deepEqual(
+      lines.map((l) => [l.level, l.message, l.fields.user, l.fields.network]),
+      [["warn", "a stored IRC password cannot be opened (was the password key file changed?)", "@alice:x", "net"]],
+      "the operator is told, once, whose password and why",
+    );
+    const sealed = (await store.puppets.get("net", "@alice:x"))?.sealedPassword ?? assert.fail("the sealed password is kept");
+    for (const secret of [password, sealed, oldKey.toString("hex"), newKey.toString("hex"), oldKey.toString("base64"), newKey.toString("base64")]) {
+      assert.ok(!lines.some((l) => l.text.includes(secret)), "no password, sealed password or key in the log");
+    }
   });
 });

@@ -200,12 +200,20 @@ describe("IRC -> Matrix handlers", () => {
   });
 
   it("a netsplit QUIT followed by a rejoin within the window changes nothing in Matrix", async () => {
-    const { run, clock } = await setup();
-    await run(join("Dora"));
-    const during = await run(quit("Dora", "hub.example.net leaf.example.net"), join("Dora"));
+    const { run, clock, queues, api, ctx } = await setup();
+    await run(join("Dora"), join("Fay"));
+    // Fay splits away too but does not come back: her leave, once the window has passed, is the
+    // positive control that the window ran out within what is checked below.
+    const split = "hub.example.net leaf.example.net";
+    const during = await run(quit("Dora", split), quit("Fay", split), join("Dora"));
     assert.deepEqual(during, [], "no leave and no join: the ghost stayed");
+    assert.equal(ctx.splits.pending, 1, "only Fay's leave is still held");
+    const from = api.calls.length;
     clock.advance(120000);
-    assert.deepEqual(await run(), []);
+    await queues.idle();
+    const after = api.calls.slice(from);
+    assert.ok(after.some((c) => c.startsWith("leave") && c.includes("irc_fay")), `positive control: Fay's held leave ran\n${after.join("\n")}`);
+    assert.deepEqual(after.filter((c) => c.includes("irc_dora")), [], "nothing for Dora, who came back in time");
   });
 
   it("a netsplit QUIT without a rejoin makes the ghost leave once the window has passed", async () => {

@@ -95,7 +95,9 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
     const c = puppets.get(userId);
     return c === undefined ? undefined : { channels: c.channelNames, queued: c.queued };
   };
-  return { ctx, network, puppets, order, notices, persisted, invites, adopted, route, state, store, writes, clock, links, upgrades };
+  /** The lines the sender's connection has queued, in order. */
+  const lines = (userId: string) => puppets.get(userId)?.queuedLines;
+  return { ctx, network, puppets, order, notices, persisted, invites, adopted, route, state, lines, store, writes, clock, links, upgrades };
 }
 
 function tombstone(roomId: string, replacement: unknown, extra: Partial<MatrixEvent> = {}): MatrixEvent {
@@ -200,21 +202,27 @@ describe("Matrix -> IRC handlers", () => {
     assert.equal(on.state(ALICE)?.queued, 1, "same displayname: nothing");
     await on.route(rename(ALICE, "Alice", "Alicia"));
     assert.deepEqual(on.state(ALICE), { channels: ["#chan"], queued: 2 }, "JOIN, NICK");
+    assert.deepEqual(on.lines(ALICE), ["JOIN #chan", "NICK Alicia[m]"], "the new nick follows the new displayname");
     await on.route(rename(BOB, "Bob", "Robert"));
     assert.equal(on.puppets.get(BOB), undefined, "no connection is created for a rename");
     on.puppets.closeAll("test over");
     const off = await setup(", nickFollowsDisplayname: false");
     await off.route(member(ALICE, "join", undefined), rename(ALICE, "Alice", "Alicia"));
     assert.equal(off.state(ALICE)?.queued, 1);
+    assert.deepEqual(off.lines(ALICE), ["JOIN #chan"]);
     off.puppets.closeAll("test over");
   });
 
   it("leaving or being kicked parts the channel; a leave without a prior join does nothing", async () => {
-    const { route, state, persisted, puppets } = await setup();
+    const { route, state, lines, persisted, puppets } = await setup();
     await route(member(ALICE, "join", undefined), member(BOB, "join", undefined));
     await route(member(ALICE, "leave", "join"), member(BOB, "leave", "join", "@mod:example.org"));
     assert.deepEqual(state(ALICE), { channels: [], queued: 2 }, "JOIN then PART");
     assert.deepEqual(state(BOB), { channels: [], queued: 2 });
+    for (const who of [ALICE, BOB]) {
+      assert.deepEqual(lines(who)?.[0], "JOIN #chan");
+      assert.match(lines(who)?.[1] ?? "", /^PART #chan( |$)/, "the second line parts the channel");
+    }
     assert.equal(persisted.length, 4);
     await route(member("@carol:example.org", "leave", "invite"));
     assert.equal(puppets.get("@carol:example.org"), undefined);
@@ -222,12 +230,14 @@ describe("Matrix -> IRC handlers", () => {
   });
 
   it("a reply queues only the answer, not the quoted fallback", async () => {
-    const { route, state, puppets } = await setup();
+    const { route, state, lines, puppets } = await setup();
     const body = "> <@x:example.org> quoted\n\nanswer";
     await route(text(ALICE, body, { "m.relates_to": { "m.in_reply_to": { event_id: "$q" } } }));
     assert.deepEqual(state(ALICE)?.queued, 2, "JOIN + one line");
+    assert.deepEqual(lines(ALICE), ["JOIN #chan", "PRIVMSG #chan answer"], "the answer, not the quote");
     await route(text(BOB, body));
     assert.deepEqual(state(BOB)?.queued, 3, "not a reply: JOIN + both lines (Alice's connection is down: Bob is not held)");
+    assert.deepEqual(lines(BOB), ["JOIN #chan", "PRIVMSG #chan :> <@x:example.org> quoted", "PRIVMSG #chan answer"], "not a reply: the text as written");
     puppets.closeAll("test over");
     const second = await setup();
     await second.route(text(BOB, body));
@@ -236,9 +246,10 @@ describe("Matrix -> IRC handlers", () => {
   });
 
   it("a file is sent as an action with its URL; unknown msgtypes and empty bodies are not sent", async () => {
-    const { route, state, puppets } = await setup();
+    const { route, state, lines, puppets } = await setup();
     await route({ type: "m.room.message", room_id: ROOM, sender: ALICE, content: { msgtype: "m.image", body: "cat.png", url: "mxc://example.org/abc" } });
     assert.deepEqual(state(ALICE)?.queued, 2);
+    assert.deepEqual(lines(ALICE), ["JOIN #chan", "PRIVMSG #chan :\x01ACTION sent a file: cat.png (mxc://example.org/abc)\x01"], "an ACTION naming the file, with its URL");
     await route({ type: "m.room.message", room_id: ROOM, sender: BOB, content: { msgtype: "m.location", body: "here", geo_uri: "geo:0,0" } }, text(BOB, "  \n "));
     assert.equal(puppets.get(BOB), undefined);
     puppets.closeAll("test over");

@@ -11,12 +11,15 @@ describe("IrcConnection.request against a server", () => {
       server.onLine = (line, send) => {
         const label = /^@label=(\S+) NICK bob$/.exec(line)?.[1];
         if (label === undefined) return;
-        // An unlabeled NICK echo first (as if from another command): it must not answer the request.
-        send(":srv NOTICE alice :unrelated");
+        // Decoys first, each one that would answer this NICK request were it matched without its
+        // label: an unlabeled "nick in use" for bob, and one carrying another request's label.
+        send(":srv 433 alice bob :Nickname is already in use");
+        send("@label=other :srv 433 alice bob :Nickname is already in use");
         send(`@label=${label} :alice!alice@host NICK :bob`);
       };
       const reply = await connection.request(nickRequest("bob"));
-      assert.equal(reply.kind, "ok");
+      assert.equal(reply.kind, "ok", JSON.stringify(reply));
+      assert.deepEqual(reply.lines.map((l) => l.command), ["NICK"], "exactly the labeled line answered it");
       assert.ok(server.received.some((l) => /^@label=\S+ NICK bob$/.test(l)), `sent: ${server.received.join(" | ")}`);
       await new Promise((r) => setImmediate(r));
       assert.equal(connection.nick, "bob", "irc-framework saw the same line");

@@ -19,7 +19,7 @@ function setup(settings: Partial<OpenIdSettings> = {}, maxInFlight?: number) {
   const clock = new FakeClock();
   clock.t = 1_000_000;
   const sessions = new ProvisioningSessions({ lifetimeMs: LIFETIME_S * 1000, maxSessions: 100, maxPerUser: 5 }, clock);
-  const { log, lines } = recordingLogger();
+  const { log, lines, settled } = recordingLogger();
   const exchange = new OpenIdExchange({
     settings: { disallowedIpRanges: DEFAULT_DISALLOWED_IP_RANGES, overrides: {}, sessionLifetimeSeconds: LIFETIME_S, ...settings },
     net,
@@ -27,7 +27,7 @@ function setup(settings: Partial<OpenIdSettings> = {}, maxInFlight?: number) {
     log,
     maxInFlight,
   });
-  return { net, clock, sessions, exchange, lines };
+  return { net, clock, sessions, exchange, lines, settled };
 }
 
 /** The exchange's refusal (status, errcode), failing the test when it succeeds or throws anything else. */
@@ -272,8 +272,10 @@ describe("provisioning sessions from an exchange", () => {
   });
 
   it("never logs the OpenID token or the session token", async () => {
-    const { exchange, lines, token } = await signedIn();
+    const { exchange, lines: logged, settled, token } = await signedIn();
     await refusal(exchange.exchange({ matrixServer: "example.org", openIdToken: "secret-forged-token" }));
+    await settled();
+    const lines = logged.map((l) => l.text);
     assert.ok(lines.some((l) => l.includes("session opened")), "the exchange logged (positive control)");
     assert.ok(lines.some((l) => l.includes("did not accept")), "the refusal logged (positive control)");
     for (const secret of [token, "t1", "secret-forged-token"]) {

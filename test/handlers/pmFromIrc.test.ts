@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
+import { PasswordSeal } from "../../src/secrets/passwordSeal";
 import { MatrixApiError } from "../../src/matrix/matrixApi";
 import { parsePendingSend, type PendingSend } from "../../src/rooms/pendingSends";
-import { ALICE, CAROL, DM, T, member, pmScene } from "../support/pmScene";
+import { ALICE, CAROL, DM, T, member, pmScene, until } from "../support/pmScene";
 
 const BOB = "@irc_bob:example.org";
 const ROOM = "!created1:example.org";
@@ -146,7 +151,34 @@ describe("private messages, IRC -> Matrix", () => {
     assert.deepEqual(s.replies, []);
   });
 
-  it("a private message is kept durably with its conversation (it survives a restart as one)", () => {
+  it("a private message is kept durably with its conversation (it survives a restart as one)", async () => {
+    // A real restart: the journal on disk (as app.ts keeps it, the body sealed), written by one bridge
+    // whose homeserver cannot take the message, read back by the next one, which posts it.
+    const dir = mkdtempSync(join(tmpdir(), "pm-restart-"));
+    try {
+      const seal = PasswordSeal.fromKey(randomBytes(32));
+      const before = await pmScene({ journalDir: dir, seal });
+      before.api.failures.set("createRoom", new MatrixApiError(503, "M_UNKNOWN", "homeserver down"));
+      before.fromIrc("Bob", "kept across a restart", { tags: { msgid: "r1" } });
+      // The room could not be made; its retry waits on the (fake) clock, which never moves: the crash.
+      await until(() => before.api.calls.some((c) => c.startsWith("createRoom")), "the attempt to make the room");
+      assert.deepEqual(before.api.sent, [], "not posted before the restart");
+      assert.equal(before.sends.size, 1);
+      assert.ok(!readFileSync(join(dir, "irc-to-matrix.log"), "utf8").includes("kept across a restart"), "the body is sealed on disk");
+      const after = await pmScene({ journalDir: dir, seal });
+      assert.equal(after.sends.replay(parsePendingSend), 1, "the next run finds it");
+      await after.settle();
+      assert.deepEqual(
+        after.api.sent.map((e) => [e.as, e.content, e.ts]),
+        [[BOB, { msgtype: "m.text", body: "kept across a restart" }, T]],
+        "posted once by Bob's ghost, with its original time",
+      );
+      assert.deepEqual(after.api.created.map((c) => c.invite), [[ALICE]], "into a private room with Alice");
+      const third = await pmScene({ journalDir: dir, seal });
+      assert.equal(third.sends.replay(parsePendingSend), 0, "once posted it is not replayed again");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const send: PendingSend = {
       id: "x",
       roomId: "testnet\0pm\0@alice:example.org\0bob",

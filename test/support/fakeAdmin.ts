@@ -182,6 +182,8 @@ export function recordingAdminContext(networks: readonly AdminNetwork[], isAdmin
   const reconnects: string[] = [];
   const stored: string[] = [];
   const links = new FakeLinks();
+  /** The passwords kept ("network user" -> password): stored when accepted, forgotten by removePassword. */
+  const passwords = new Map<string, string>();
   const context: AdminContext = {
     links,
     resolveAlias: (alias) => Promise.resolve(alias === "#known:example.org" ? "!known:example.org" : undefined),
@@ -195,11 +197,13 @@ export function recordingAdminContext(networks: readonly AdminNetwork[], isAdmin
     ...NO_NETWORK_ACCESS,
     storePassword: (networkId, userId, password) => {
       stored.push(`${networkId} ${userId} ${password}`);
-      return Promise.resolve(password === "nokey" ? { ok: false as const, reason: "no key" } : { ok: true as const, account: "alice" });
+      if (password === "nokey") return Promise.resolve({ ok: false as const, reason: "no key" });
+      passwords.set(`${networkId} ${userId}`, password);
+      return Promise.resolve({ ok: true as const, account: "alice" });
     },
-    removePassword: () => Promise.resolve(stored.length > 0),
+    removePassword: (networkId, userId) => Promise.resolve(passwords.delete(`${networkId} ${userId}`)),
   };
-  return { context, reconnects, stored, links };
+  return { context, reconnects, stored, passwords, links };
 }
 
 /** A redaction that is recorded; the event "$fails" cannot be redacted. */

@@ -18,6 +18,9 @@ import { PmGuard } from "../../src/pms/pmGuard";
 import { PmRooms } from "../../src/pms/pmRooms";
 import { PuppetRegistry } from "../../src/puppets/puppetRegistry";
 import { PendingSends, type PendingSend } from "../../src/rooms/pendingSends";
+import { pendingSendCodec } from "../../src/rooms/pendingSendCodec";
+import { PmBodySeal } from "../../src/secrets/pmSeal";
+import type { PasswordSeal } from "../../src/secrets/passwordSeal";
 import { PmIndex, pmKey } from "../../src/rooms/pmIndex";
 import { RoomIndex } from "../../src/rooms/roomIndex";
 import { RoomQueues, type RoomOp } from "../../src/rooms/roomQueues";
@@ -47,6 +50,9 @@ export interface PmSceneOptions {
   readonly extra?: string;
   /** A (fake) IRC server on 127.0.0.1 the users' connections really connect to, as nick "alice". */
   readonly ircPort?: number;
+  /** Where the IRC -> Matrix journal lives on disk (as app.ts keeps it, bodies sealed with `seal`); else in memory. */
+  readonly journalDir?: string;
+  readonly seal?: PasswordSeal;
 }
 
 /**
@@ -123,7 +129,10 @@ export async function pmScene(options: PmSceneOptions = {}) {
     now: () => clock.now(),
   };
   const sends = new PendingSends({
-    journal: new SendJournal<PendingSend>(undefined, "test"),
+    journal:
+      options.journalDir === undefined
+        ? new SendJournal<PendingSend>(undefined, "test")
+        : new SendJournal<PendingSend>(options.journalDir, "irc-to-matrix.log", undefined, pendingSendCodec(new PmBodySeal(options.seal), () => undefined)),
     queues,
     deliver: (send) => (send.pm === undefined ? Promise.reject(new Error("no channels here")) : pms.deliver(send, send.pm.userId)),
     notice: (send, text) => pms.noticeFor(send, text),
@@ -188,7 +197,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
     );
   /** The conversation's key and the messages waiting in the outbox for IRC, oldest first. */
   const outbox = async () => (await store.outbox.pending()).map(({ entry }) => `${entry.kind} ${entry.body}`);
-  return { network, store, index, api, clock, queues, ghosts, pms, puppets, order, ctx, ircCtx, botNotices, givenUp, replies, route, settle, fromIrc, outbox, key: (nick: string) => pmKey(network.id, ALICE, fold(nick)) };
+  return { network, store, index, api, clock, queues, sends, ghosts, pms, puppets, order, ctx, ircCtx, botNotices, givenUp, replies, route, settle, fromIrc, outbox, key: (nick: string) => pmKey(network.id, ALICE, fold(nick)) };
 }
 
 export function invite(ghost: string, roomId = DM, sender = ALICE): MatrixEvent {

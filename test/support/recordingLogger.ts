@@ -1,20 +1,28 @@
 import { Writable } from "node:stream";
 import winston from "winston";
-import { createLogger, type Logger } from "../../src/observability/logger";
+import type { Logger } from "../../src/observability/logger";
 
-/** A logger at debug level whose every line is kept, as JSON (to show that no secret is ever in one). */
-export function recordingLogger(): { readonly log: Logger; readonly lines: string[] } {
-  const lines: string[] = [];
-  const log = createLogger({ level: "debug", file: undefined });
-  log.clear();
+/** One logged entry: its level, message and fields, and all of it as text (to look for secrets in). */
+export interface LoggedLine {
+  readonly level: string;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly text: string;
+}
+
+/** A logger (every level) that records what it logs; `settled()` waits until winston handed it over. */
+export function recordingLogger(): { log: Logger; lines: LoggedLine[]; settled: () => Promise<void> } {
+  const lines: LoggedLine[] = [];
   const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString("utf8"));
+    objectMode: true,
+    write(info: { level: string; message: string } & Record<string, unknown>, _enc, done) {
+      const { level, message, ...fields } = info;
+      lines.push({ level, message, fields, text: `${level} ${message} ${JSON.stringify(fields)}` });
       done();
     },
   });
-  // winston's typings declare its transports through a second copy of TransportStream's class.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  log.add(new winston.transports.Stream({ stream, format: winston.format.json() }));
-  return { log, lines };
+  const transport: winston.transport = new winston.transports.Stream({ stream });
+  const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return { log: winston.createLogger({ level: "debug", transports: [transport] }), lines, settled };
 }

@@ -43,8 +43,18 @@ describe("network feed: modes, the roster and leaving a channel", () => {
     a.hear("names", { channel: "#chan", users: [{ nick: "alice", modes: [] }, { nick: "bob", modes: [] }, { nick: "op", modes: ["o"] }] });
     const e = { ...base, by: "op", channel: "#chan", changes: parseModeChanges("+v", ["alice"], spec) };
     a.hear("mode", e);
+    assert.equal(f.roster.prefixesOf("#chan", "alice"), "v");
+    // Then -v, heard by a first: b, lagging, hears its copy of +v only now. Applying that copy again
+    // would give alice her voice back; once means it changes nothing.
+    const lifted = { ...base, time: base.time + 1, by: "op", channel: "#chan", changes: parseModeChanges("-v", ["alice"], spec) };
+    a.hear("mode", lifted);
+    assert.equal(f.roster.prefixesOf("#chan", "alice"), "", "positive control: -v from a moves the roster");
     b.hear("mode", e);
-    assert.equal(delivered.filter((d) => d.ev.type === "mode").length, 1);
+    assert.equal(f.roster.prefixesOf("#chan", "alice"), "", "b's late copy of +v does not move it again");
+    b.hear("mode", lifted);
+    assert.equal(delivered.filter((d) => d.ev.type === "mode").length, 2, "each MODE delivered once");
+    assert.equal(f.roster.prefixesOf("#chan", "alice"), "");
+    a.hear("mode", { ...e, time: base.time + 2 });
     assert.equal(f.roster.prefixesOf("#chan", "alice"), "v");
     assert.equal(f.roster.prefixesOf("#CHAN", "op"), "o");
     a.hear("names", { channel: "#other", users: [{ nick: "x", modes: ["o"] }] });

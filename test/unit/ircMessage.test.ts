@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ircMessageOf } from "../../src/fromMatrix/ircMessage";
+import type { MatrixEvent } from "../../src/matrix/events";
+
+const message = (content: Record<string, unknown>): MatrixEvent => ({ type: "m.room.message", room_id: "!r:example.org", sender: "@a:example.org", content });
+const reply = (body: string, msgtype = "m.text") => message({ msgtype, body, "m.relates_to": { "m.in_reply_to": { event_id: "$q" } } });
+
+describe("ircMessageOf: what a Matrix message says on IRC", () => {
+  it("m.text, m.notice and m.emote become PRIVMSG, NOTICE and ACTION, the body as written", () => {
+    assert.deepEqual(ircMessageOf(message({ msgtype: "m.text", body: "hello" })), { kind: "privmsg", body: "hello" });
+    assert.deepEqual(ircMessageOf(message({ msgtype: "m.notice", body: "beep" })), { kind: "notice", body: "beep" });
+    assert.deepEqual(ircMessageOf(message({ msgtype: "m.emote", body: "waves" })), { kind: "action", body: "waves" });
+    assert.deepEqual(ircMessageOf(message({ msgtype: "m.text", body: "two\nlines" })), { kind: "privmsg", body: "two\nlines" });
+  });
+
+  it("a reply loses its quoted fallback (every quoted line and the blank line after it), and keeps the answer whole", () => {
+    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> quoted\n\nanswer")), { kind: "privmsg", body: "answer" });
+    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> line one\n> line two\n\nanswer")), { kind: "privmsg", body: "answer" });
+    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> quoted\nanswer")), { kind: "privmsg", body: "answer" }, "no blank line after the quote");
+    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> q\n\nfirst\n> a quote of my own\nlast")), { kind: "privmsg", body: "first\n> a quote of my own\nlast" }, "quotes inside the answer stay");
+    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> q\n\nshrugs", "m.emote")), { kind: "action", body: "shrugs" });
+  });
+
+  it("the fallback is stripped only from replies, and only when it looks like one", () => {
+    const body = "> <@x:example.org> quoted\n\nanswer";
+    assert.deepEqual(ircMessageOf(message({ msgtype: "m.text", body })), { kind: "privmsg", body }, "not a reply: the text as written");
+    assert.deepEqual(ircMessageOf(reply("> a quote I typed\n\nanswer")), { kind: "privmsg", body: "> a quote I typed\n\nanswer" }, "no '> <sender>' fallback: kept");
+    const edit = message({ msgtype: "m.text", body, "m.relates_to": { rel_type: "m.replace", event_id: "$e" } });
+    assert.deepEqual(ircMessageOf(edit), { kind: "privmsg", body }, "another relation is not a reply");
+  });
+
+  it("a reply that is nothing but its fallback sends nothing", () => {
+    assert.equal(ircMessageOf(reply("> <@x:example.org> quoted\n\n")), undefined);
+    assert.equal(ircMessageOf(reply("> <@x:example.org> quoted")), undefined);
+  });
+
+  it("a file, image, video or audio becomes an ACTION naming it, with its URL when it has one", () => {
+    for (const msgtype of ["m.image", "m.file", "m.video", "m.audio"]) {
+      assert.deepEqual(ircMessageOf(message({ msgtype, body: "cat.png", url: "mxc://example.org/abc" })), { kind: "action", body: "sent a file: cat.png (mxc://example.org/abc)" }, msgtype);
+    }
+    assert.deepEqual(ircMessageOf(message({ msgtype: "m.file", body: "notes.txt" })), { kind: "action", body: "sent a file: notes.txt" }, "no URL: the name alone");
+    assert.deepEqual(ircMessageOf(message({ msgtype: "m.file", body: "notes.txt", url: 42 })), { kind: "action", body: "sent a file: notes.txt" }, "a URL that is not a string is left out");
+  });
+
+  it("what IRC cannot carry sends nothing: other msgtypes, no msgtype, empty or blank bodies, a body that is not text", () => {
+    for (const content of [
+      { msgtype: "m.location", body: "here", geo_uri: "geo:0,0" },
+      { msgtype: "m.key.verification.request", body: "verify" },
+      { body: "no msgtype" },
+      { msgtype: "m.text", body: "" },
+      { msgtype: "m.text", body: "  \n " },
+      { msgtype: "m.notice" },
+      { msgtype: "m.text", body: ["not", "text"] },
+    ]) {
+      assert.equal(ircMessageOf(message(content)), undefined, JSON.stringify(content));
+    }
+  });
+});
