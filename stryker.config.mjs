@@ -29,7 +29,7 @@ export default {
   buildCommand: "npx tsc -p tsconfig.json",
   coverageAnalysis: "perTest",
   concurrency: 1,
-  timeoutMS: 10000,
+  timeoutMS: 5000,
   incremental: true,
   incrementalFile: `reports/mutation/incremental/${slug}.json`,
   reporters: ["json", "clear-text", "progress"],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PacedQueue } from "../../src/irc/pacedQueue";
+import { PacedQueue, systemClock } from "../../src/irc/pacedQueue";
 import { FakeClock } from "../support/fakeClock";
 
 function setup(burstLines = 2, lineIntervalMs = 100, maxQueuedLines = 50) {
@@ -198,5 +198,25 @@ describe("paced send queue: what its guarantees promise beyond the happy path", 
     assert.equal(written.length, 1, "the token is not back before 100 ms");
     clock.advance(60);
     assert.deepEqual(written.map((w) => [w.line, w.at]), [["a", 0], ["b", 100]]);
+    queue.pause();
+    clock.advance(1000);
+    void queue.push("c");
+    clock.advance(1000);
+    assert.equal(written.length, 2, "a line pushed while paused waits, tokens or not");
+    queue.resume();
+    assert.deepEqual(written.map((w) => w.line), ["a", "b", "c"]);
+  });
+
+  it("the system clock tells the time and runs a timer once, unless it was cancelled", async () => {
+    const before = Date.now();
+    const now = systemClock.now();
+    assert.ok(now >= before && now <= Date.now());
+    const fired: string[] = [];
+    const cancelled = systemClock.setTimeout(() => fired.push("cancelled"), 5);
+    cancelled.cancel();
+    await new Promise<void>((resolve) => systemClock.setTimeout(() => (fired.push("kept"), resolve()), 10));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(fired, ["kept"]);
   });
 });
+
