@@ -209,6 +209,9 @@ describe("network feed: private messages, accounts and our own nicks", () => {
     assert.equal(f.accountOf("dave"), undefined);
     a.hear("part", { ...base, nick: "robert", channel: "#one", reason: "" });
     assert.equal(f.accountOf("robert"), "bobacct");
+    a.hear("join", { ...base, nick: "erin", channel: "#two", account: "erinacct" });
+    a.hear("part", { ...base, nick: "erin", channel: "#two", reason: "" });
+    assert.equal(f.accountOf("erin"), undefined, "a PART from the last of our channels forgets too");
     a.hear("quit", { ...history, nick: "robert", reason: "" });
     assert.equal(f.accountOf("robert"), "bobacct", "a QUIT from history forgets nothing");
     a.hear("nick", { ...history, nick: "robert", newNick: "bobby" });
