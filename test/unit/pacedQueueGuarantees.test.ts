@@ -218,5 +218,27 @@ describe("paced send queue: what its guarantees promise beyond the happy path", 
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(fired, ["kept"]);
   });
+
+  it("after an idle time the interval counts from the first line written, not from the last token earned", () => {
+    const { clock, written, queue } = setup(1, 100);
+    queue.resume();
+    clock.advance(1050);
+    void queue.push("a");
+    void queue.push("b");
+    clock.advance(99);
+    assert.equal(written.length, 1, "b waits a whole interval after a");
+    clock.advance(1);
+    assert.deepEqual(written.map((w) => [w.line, w.at]), [["a", 1050], ["b", 1150]]);
+  });
+
+  it("one timer for the whole queue, however many lines wait", () => {
+    const { clock, queue } = setup(1, 100);
+    queue.resume();
+    for (let i = 0; i < 10; i++) void queue.push(`L${i}`);
+    assert.equal(clock.liveTimers, 1);
+    clock.advance(150);
+    void queue.push("more");
+    assert.equal(clock.liveTimers, 1);
+  });
 });
 
