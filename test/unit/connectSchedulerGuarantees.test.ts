@@ -176,4 +176,48 @@ describe("connect scheduler: counts, reasons and edges of its guarantees", () =>
     s.clock.advance(1);
     assert.deepEqual(s.started, ["a", "b", "c"], "a's attempt timed out at 1000");
   });
+
+  it("an attempt counts for the whole attempt timeout from when it started, even one started late", () => {
+    const s = scene({ concurrent: 1, attemptTimeoutMs: 1000 });
+    s.ask("a");
+    s.clock.advance(500);
+    s.ask("b");
+    s.clock.advance(500);
+    assert.deepEqual(s.started, ["a", "b"], "a timed out at 1000");
+    s.ask("c");
+    s.clock.advance(999);
+    assert.deepEqual(s.started, ["a", "b"], "b started at 1000: it counts until 2000");
+    s.clock.advance(1);
+    assert.deepEqual(s.started, ["a", "b", "c"]);
+  });
+
+  it("a ready request held by the bucket starts when the token is earned, even while a delayed one waits", () => {
+    const s = scene({ burst: 1, perSecond: 10, concurrent: 10 });
+    s.ask("a");
+    s.ask("b");
+    s.ask("later", 0, 5000);
+    s.clock.advance(100);
+    assert.deepEqual(s.started, ["a", "b"]);
+    s.clock.advance(4900);
+    assert.deepEqual(s.started, ["a", "b", "later"]);
+  });
+
+  it("no timer is left when nobody waits", () => {
+    const s = scene();
+    s.ask("a");
+    s.ask("b", 0, 100);
+    s.clock.advance(100);
+    assert.deepEqual(s.started, ["a", "b"]);
+    assert.equal(s.clock.liveTimers, 0);
+    s.scheduler.report("a", { kind: "registered" });
+    s.scheduler.report("b", { kind: "registered" });
+    const held = scene({ concurrent: 1 });
+    held.ask("a");
+    held.ask("b");
+    assert.equal(held.clock.liveTimers, 1, "b waits for a's report or its attempt timeout");
+    held.scheduler.report("a", { kind: "registered" });
+    assert.deepEqual(held.started, ["a", "b"]);
+    assert.equal(held.clock.liveTimers, 0, "that wait is over: its timer is gone");
+  });
 });
+
