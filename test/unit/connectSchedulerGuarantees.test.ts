@@ -219,5 +219,16 @@ describe("connect scheduler: counts, reasons and edges of its guarantees", () =>
     assert.deepEqual(held.started, ["a", "b"]);
     assert.equal(held.clock.liveTimers, 0, "that wait is over: its timer is gone");
   });
+
+  it("after an idle time the next token is due one interval after the first attempt, not earlier", () => {
+    const s = scene({ burst: 1, perSecond: 10, concurrent: 10 });
+    s.clock.advance(1050);
+    s.ask("a");
+    s.ask("b");
+    s.clock.advance(99);
+    assert.deepEqual(s.started, ["a"]);
+    s.clock.advance(1);
+    assert.deepEqual(s.started, ["a", "b"]);
+  });
 });
 
