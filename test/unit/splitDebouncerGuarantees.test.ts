@@ -58,4 +58,18 @@ describe("netsplit debounce: what a split looks like, and each leave at its own 
     clock.advance(1000);
     assert.deepEqual(left, ["alice", "bob"]);
   });
+
+  it("after a leave, the timer is set for the earliest of those still held", () => {
+    const clock = new FakeClock();
+    const debouncer = new SplitDebouncer(1000, clock);
+    const left: string[] = [];
+    debouncer.hold("#c", "a", () => left.push(`a@${clock.now()}`));
+    clock.advance(500);
+    debouncer.hold("#c", "b", () => left.push(`b@${clock.now()}`));
+    clock.advance(100);
+    debouncer.hold("#c", "c", () => left.push(`c@${clock.now()}`));
+    clock.advance(2000);
+    assert.deepEqual(left, ["a@1000", "b@1500", "c@1600"]);
+  });
 });
+
