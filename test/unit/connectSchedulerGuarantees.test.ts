@@ -230,5 +230,33 @@ describe("connect scheduler: counts, reasons and edges of its guarantees", () =>
     s.clock.advance(1);
     assert.deepEqual(s.started, ["a", "b"]);
   });
+
+  it("while probing, an attempt that was already under way and registers ends the probing at once", () => {
+    const s = scene({ concurrent: 10 });
+    s.ask("a");
+    s.ask("b");
+    s.ask("c");
+    s.scheduler.report("a", { kind: "unreachable", reason: "reset" });
+    assert.equal(s.scheduler.holdReason, "the IRC server cannot be reached; retrying");
+    s.scheduler.report("b", { kind: "registered" });
+    assert.equal(s.recoveries(), 1);
+    assert.equal(s.scheduler.holdReason, undefined);
+  });
+
+  it("while probing, a throttle trips the breaker", () => {
+    const s = scene({ concurrent: 10 });
+    s.ask("a");
+    s.ask("b");
+    s.scheduler.report("a", { kind: "unreachable", reason: "reset" });
+    s.scheduler.report("b", { kind: "throttled", reason: "Throttled" });
+    assert.deepEqual(s.trips, [{ reason: "Throttled", forMs: 5000 }]);
+  });
+
+  it("stop on a scheduler with nothing to do is harmless", () => {
+    const s = scene();
+    s.scheduler.stop();
+    s.ask("a");
+    assert.deepEqual(s.started, ["a"]);
+  });
 });
 
