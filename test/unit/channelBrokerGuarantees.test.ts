@@ -185,4 +185,54 @@ describe("event broker: exact timing, counts and membership", () => {
     broker.heard("#c", "a", "k", "m again");
     assert.deepEqual(delivered, ["#c m", "#c m again"], "a fresh channel state");
   });
+
+  it("joining again keeps a member's seniority; the next reader is the next to have joined", () => {
+    const { broker } = setup();
+    for (const id of ["a", "b", "c", "d"]) broker.join("#c", id);
+    broker.join("#c", "b");
+    broker.leave("#c", "a");
+    assert.equal(broker.readerOf("#c"), "b");
+    broker.leave("#c", "b");
+    assert.equal(broker.readerOf("#c"), "c");
+  });
+
+  it("the last member leaving with some events delivered and some not keeps the undelivered ones", () => {
+    const { broker, delivered } = setup(60000, 3000);
+    broker.join("#c", "a");
+    broker.join("#c", "b");
+    broker.heard("#c", "a", "k0", "m0");
+    broker.heard("#c", "b", "k1", "m1");
+    broker.leave("#c", "b");
+    broker.leave("#c", "a");
+    assert.deepEqual(delivered, ["#c m0"]);
+    broker.join("#c", "c");
+    assert.deepEqual(delivered, ["#c m0", "#c m1"]);
+  });
+
+  it("a non-reader hearing the same event twice still waits for the reader or the grace time", () => {
+    const { broker, delivered, clock } = setup(60000, 3000);
+    broker.join("#c", "a");
+    broker.join("#c", "b");
+    assert.equal(broker.heard("#c", "b", "k", "m"), false);
+    assert.equal(broker.heard("#c", "b", "k", "m"), false);
+    assert.deepEqual(delivered, []);
+    clock.advance(3000);
+    assert.deepEqual(delivered, ["#c m"]);
+  });
+
+  it("the counting hooks are optional", () => {
+    const clock = new FakeClock();
+    const delivered: string[] = [];
+    const broker = new ChannelBroker<string>({ windowMs: 60000, graceMs: 100 }, { deliver: (_c, e) => delivered.push(e) }, clock);
+    broker.join("#c", "a");
+    broker.join("#c", "b");
+    broker.heard("#c", "a", "k1", "m1");
+    broker.heard("#c", "a", "k1", "m1");
+    broker.heard("#c", "b", "k2", "m2");
+    clock.advance(100);
+    broker.heard("#c", "b", "k3", "m3");
+    broker.leave("#c", "a");
+    assert.deepEqual(delivered, ["m1", "m2", "m3"]);
+  });
 });
+
