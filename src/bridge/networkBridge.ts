@@ -31,11 +31,12 @@ import type { RoomAccess } from "../rooms/roomAccess";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { PendingSends } from "../rooms/pendingSends";
-import type { ChannelMark, RoomRecord, Store } from "../store/store";
+import type { RoomRecord, Store } from "../store/store";
 import { logWriteFailure } from "../store/writeWatch";
 import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import { noteMatrixTopic } from "../fromIrc/topic";
 import { ChannelWatch } from "./channelWatch";
+import { ChannelMarks } from "./channelMarks";
 import { readPortalModes } from "./portalModes";
 import type { ModeReading } from "../rooms/portalAccess";
 import { GapFiller } from "./gapFiller";
@@ -102,7 +103,7 @@ export class NetworkBridge {
   private readonly ctx: IrcContext;
   /** Connection id -> its user, while the connection lives (removed when it closes for good). */
   private readonly userByConnection = new Map<string, string>();
-  private readonly marks = new Map<string, ChannelMark>();
+  private readonly marks: ChannelMarks;
   private readonly gaps: GapFiller;
   private seenTimer: NodeJS.Timeout | undefined;
   private readonly news: ConnectionNews;
@@ -170,6 +171,7 @@ export class NetworkBridge {
       },
       channelKey: (channel, key) => this.keyHeard(channel, key),
     };
+    this.marks = new ChannelMarks({ networkId: network.id, store: deps.store.marks, rooms: deps.rooms, feed: this.feed, clock: deps.clock, log });
     this.gaps = new GapFiller({
       feed: this.feed,
       rooms: deps.rooms,
@@ -177,7 +179,7 @@ export class NetworkBridge {
       api: deps.api,
       botUserId: deps.botUserId,
       network,
-      marks: this.marks,
+      marks: this.marks.byChannel,
       clock: deps.clock,
       log,
     });
@@ -337,7 +339,7 @@ export class NetworkBridge {
   async start(): Promise<void> {
     this.bot?.start();
     await this.puppets.load();
-    for (const mark of await this.deps.store.marks.all(this.deps.network.id)) this.marks.set(mark.folded, mark);
+    await this.marks.load();
     const records = await this.deps.store.puppets.all(this.deps.network.id);
     for (const record of records) {
       if (record.channels.length === 0) continue;
@@ -354,13 +356,13 @@ export class NetworkBridge {
     }
     if (records.length > 0) this.deps.log.info("reconnecting users after start", { network: this.deps.network.id, users: records.length });
     this.puppets.startSweeping();
-    this.seenTimer = setInterval(() => void this.recordPresence(), 15000);
+    this.seenTimer = setInterval(() => void this.marks.recordPresence(), 15000);
     this.seenTimer.unref();
   }
 
   async stop(): Promise<void> {
     if (this.seenTimer !== undefined) clearInterval(this.seenTimer);
-    await this.recordPresence();
+    await this.marks.recordPresence();
     this.scheduler.stop();
     this.news.stop();
     this.bot?.stop("bridge shutting down");
@@ -476,28 +478,8 @@ export class NetworkBridge {
     metrics.connectWaiting.set({ network: network.id }, this.scheduler.queued);
   }
 
-  /** Records the last event delivered to Matrix for the channel (chathistory catch-up after a gap). */
+  /** Records the last event delivered to Matrix for the channel (ChannelMarks.delivered). */
   markDelivered(channel: string, time: number | undefined, msgid: string | undefined): void {
-    if (time === undefined) return;
-    const folded = this.feed.fold(channel);
-    const previous = this.marks.get(folded);
-    if (previous !== undefined && previous.time > time) return;
-    const mark: ChannelMark = { network: this.deps.network.id, folded, time, msgid, seenAt: this.deps.clock.now() };
-    this.marks.set(folded, mark);
-    this.deps.store.marks.put(mark).catch((err: unknown) => logWriteFailure(this.deps.log, "cannot save a channel mark", err));
-  }
-
-  /** Notes, for every channel we are in, that the bridge was present now (for the away notice). */
-  private async recordPresence(): Promise<void> {
-    const now = this.deps.clock.now();
-    const writes: Promise<void>[] = [];
-    for (const room of this.deps.rooms.all()) {
-      if (room.network !== this.deps.network.id || this.feed.broker.readerOf(room.folded) === undefined) continue;
-      const previous = this.marks.get(room.folded);
-      const mark: ChannelMark = { network: room.network, folded: room.folded, time: previous?.time ?? 0, msgid: previous?.msgid, seenAt: now };
-      this.marks.set(room.folded, mark);
-      writes.push(this.deps.store.marks.put(mark));
-    }
-    await Promise.all(writes).catch((err: unknown) => logWriteFailure(this.deps.log, "cannot save channel presence", err));
+    this.marks.delivered(channel, time, msgid);
   }
 }
