@@ -1,14 +1,9 @@
-import type { AccessPolicy } from "../access/accessPolicy";
 import type { BridgeConfig } from "../config/schema";
 import type { NetworkBridge } from "../bridge/networkBridge";
-import type { Clock } from "../irc/pacedQueue";
-import type { Ghosts } from "../matrix/ghosts";
-import type { MatrixApi } from "../matrix/matrixApi";
-import type { Logger } from "../observability/logger";
 import { BotInbox } from "../provisioning/botInbox";
 import { botHelp } from "../provisioning/botHelp";
 import { ircUnlinkListener } from "../provisioning/ircUnlink";
-import type { ProvisioningNetwork, ProvisioningSettings } from "../provisioning/deps";
+import type { ProvisioningDeps, ProvisioningNetwork, ProvisioningSettings } from "../provisioning/deps";
 import { channelBotOf } from "../provisioning/channelBot";
 import { ConsentDesk } from "../provisioning/consent";
 import { LinkService } from "../provisioning/linkService";
@@ -19,8 +14,6 @@ import { ProvisioningAuth } from "../provisioning/api/auth";
 import { RateLimit } from "../provisioning/api/rateLimit";
 import { ProvisioningApi } from "../provisioning/api/router";
 import { findNetwork } from "../provisioning/targetChecks";
-import type { RoomIndex } from "../rooms/roomIndex";
-import type { RoomQueues } from "../rooms/roomQueues";
 
 /** How long the bridge waits for a homeserver's .well-known or OpenID userinfo answer. */
 const OPENID_TIMEOUT_MS = 10_000;
@@ -39,23 +32,15 @@ export function provisioningSettings(section: BridgeConfig["provisioning"]): Pro
 }
 
 /** Runtime links (src/provisioning/): the service every entry point uses, and the IRC bots' inbox. */
-export function provisioning(deps: {
-  readonly bridgeId: string;
-  readonly settings: ProvisioningSettings;
-  readonly botUserId: string;
-  readonly api: MatrixApi;
-  readonly rooms: RoomIndex;
-  readonly queues: RoomQueues;
-  readonly ghosts: Pick<Ghosts, "leave">;
-  readonly access: AccessPolicy;
-  readonly isAdmin: (userId: string) => boolean;
-  readonly isPrivateRoom: (roomId: string) => boolean;
-  readonly notice: (roomId: string, text: string) => void;
-  readonly clock: Clock;
-  readonly log: Logger;
-  /** Largest provisioning request body (bridge.maxTxnSize caps it). */
-  readonly maxBodyBytes: number;
-}): {
+export function provisioning(
+  deps: Pick<
+    ProvisioningDeps,
+    "bridgeId" | "settings" | "botUserId" | "api" | "rooms" | "queues" | "ghosts" | "access" | "isAdmin" | "isPrivateRoom" | "notice" | "clock" | "log"
+  > & {
+    /** Largest provisioning request body (bridge.maxTxnSize caps it). */
+    readonly maxBodyBytes: number;
+  },
+): {
   readonly links: LinkService;
   readonly inbox: BotInbox;
   readonly attach: (bridges: readonly NetworkBridge[]) => void;
