@@ -9,7 +9,7 @@ import { PROVISIONING_SECRET } from "../../scripts/lib/localConfig";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
 
 const spec = bridges.sample;
 const TIMEOUT_S = 10;
@@ -44,6 +44,9 @@ describe("provisioning: a room linked with the channel operator's consent", () =
   let op: TestIrcClient;
   let admin: TestUser;
   let member: TestUser;
+  /** The room and channel the first story links (the unlink story ends that link). */
+  let linkedRoom = "";
+  let linkedChannel = "";
   const question = (roomId: string) => new RegExp(`:${escape(bridge.botNick)}!\\S+ PRIVMSG \\S+ :.*has requested to bridge .*${escape(roomId)}`, "i");
 
   before(async () => {
@@ -62,6 +65,8 @@ describe("provisioning: a room linked with the channel operator's consent", () =
     const channel = `#${uniqueName("plink")}`;
     await op.join(channel); // the first in the channel: its operator
     const roomId = await communityRoom(admin, bot);
+    linkedRoom = roomId;
+    linkedChannel = channel;
     const queried = await provision("POST", "/querylink", { remote_room_server: server, remote_room_channel: channel, user_id: admin.userId });
     assert.deepEqual(queried.json.operators, [op.nick]);
     const from = op.lines.length;
@@ -91,6 +96,56 @@ describe("provisioning: a room linked with the channel operator's consent", () =
     assert.deepEqual(listed.json, [{ matrix_room_id: roomId, remote_room_channel: channel, remote_room_server: server, network_id: (listed.json as unknown as { network_id: string }[])[0]?.network_id, origin: "linked" }]);
     const state = await csApi("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state`, admin.token);
     assert.ok((state.body as unknown as { type: string }[]).some((e) => e.type === "m.bridge"), "the room shows m.bridge state");
+  });
+
+  it("/unlink stops the flow both ways at once, also after a bridge restart; linking again with consent works", async () => {
+    assert.notEqual(linkedRoom, "", "the first story linked a room");
+    const [roomId, channel] = [linkedRoom, linkedChannel];
+    // A control path that stays bridged: a portal both sides are in.
+    const control = `#${uniqueName("pctl")}`;
+    await op.join(control);
+    const controlRoom = await joinRoom(admin, bridge.alias(control));
+    const bodies = async (room: string) => (await timeline(admin, room, 100)).map((e) => String(e.content.body));
+    await sendText(admin, controlRoom, "control ready");
+    await op.waitFor(new RegExp(`PRIVMSG ${escape(control)} :control ready$`, "i"), 30000);
+    const notOnIrc = async (text: string) => {
+      const from = op.lines.length;
+      await sendText(admin, roomId, text);
+      const marker = `marker-${uniqueName("m")}`;
+      await sendText(admin, controlRoom, marker);
+      await op.waitFor(new RegExp(`PRIVMSG ${escape(control)} :${marker}$`, "i"), 30000, from);
+      assert.ok(!op.lines.slice(from).some((l) => l.endsWith(`:${text}`)), `"${text}" reached IRC`);
+    };
+    const notInRoom = async (text: string) => {
+      op.say(channel, text);
+      const marker = `marker-${uniqueName("i")}`;
+      op.say(control, marker);
+      await eventually(async () => (await bodies(controlRoom)).includes(marker), 30000, "the IRC marker in the control room");
+      assert.ok(!(await bodies(roomId)).includes(text), `"${text}" reached the unlinked room`);
+    };
+    const body = { remote_room_server: server, remote_room_channel: channel, matrix_room_id: roomId, user_id: admin.userId };
+    assert.deepEqual(await provision("POST", "/unlink", body), { status: 200, json: {} });
+    await notOnIrc("said in the room after the API unlink");
+    await notInRoom("said on IRC after the API unlink");
+    assert.deepEqual((await provision("GET", `/listlinks/${encodeURIComponent(roomId)}`)).json, []);
+
+    await bridge.stop();
+    await bridge.start();
+    await op.waitOnline(bridge.botNick);
+    assert.deepEqual((await provision("GET", `/listlinks/${encodeURIComponent(roomId)}`)).json, [], "not back after the restart");
+    await notOnIrc("said in the room after the restart");
+    await notInRoom("said on IRC after the restart");
+
+    // Linked again, with the operator's consent again.
+    const from = op.lines.length;
+    const again = provision("POST", "/link", { ...body, op_nick: op.nick });
+    await op.waitFor(question(roomId), 30000, from);
+    op.say(bridge.botNick, "y");
+    assert.deepEqual(await again, { status: 200, json: {} });
+    await sendText(admin, roomId, "relinked through the API");
+    await op.waitFor(new RegExp(`PRIVMSG ${escape(channel)} :relinked through the API$`, "i"), 30000, from);
+    op.say(channel, "relinked from irc");
+    await eventually(async () => (await bodies(roomId)).includes("relinked from irc"), 30000, "the IRC message after the relink");
   });
 
   it("a member without power asks: 403, and the operator is never asked (a later allowed request is the first PM); the operator says no, or nothing: no link, and the API says why", async () => {
