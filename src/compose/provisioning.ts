@@ -121,6 +121,7 @@ export function provisioning(
           maxBodyBytes: Math.min(deps.maxBodyBytes, 64 * 1024),
           log,
           exchangeOpenId: handleExchange(sessions),
+          signOut: (token) => sessions.signOut(token),
         })
       : undefined;
   return { links, inbox, attach, api, sessions };

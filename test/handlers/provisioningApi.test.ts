@@ -45,6 +45,7 @@ async function apiScene(perMinute = 100, exchangeOpenId?: OpenIdExchange) {
   const scene = await provisioningScene();
   const links = new RecordingLinks(scene.links);
   const clock = new FakeClock();
+  const open = new Set([SESSION]);
   const api = new ProvisioningApi({
     routes: {
       links,
@@ -54,7 +55,8 @@ async function apiScene(perMinute = 100, exchangeOpenId?: OpenIdExchange) {
       roomCount: () => scene.rooms.all().length,
       roomLimit: 10,
     },
-    auth: new ProvisioningAuth(SECRET, { userOf: (t) => (t === SESSION ? MOD : undefined) }),
+    auth: new ProvisioningAuth(SECRET, { userOf: (t) => (open.has(t) ? MOD : undefined) }),
+    signOut: (t) => open.delete(t),
     rateLimit: new RateLimit(perMinute, clock),
     maxBodyBytes: 2048,
     log: silentLogger(),
@@ -190,5 +192,13 @@ describe("provisioning API", { timeout: 20_000 }, () => {
     });
     const without = await apiScene();
     assert.equal((await without.call("POST", "/_matrix/provision/v1/exchange_openid", {}, null)).status, 401);
+  });
+
+  it("DELETE /v1/session ends an OpenID session: its token is refused afterwards; the shared secret has no session to end", async () => {
+    const { call } = await apiScene();
+    assert.equal((await call("GET", "/_matrix/provision/v1/querynetworks", undefined, SESSION)).status, 200, "the session works (positive control)");
+    assert.equal((await call("DELETE", "/_matrix/provision/v1/session", undefined, SECRET)).status, 400);
+    assert.deepEqual(await call("DELETE", "/_matrix/provision/v1/session", undefined, SESSION), { status: 200, json: {} });
+    assert.equal((await call("GET", "/_matrix/provision/v1/querynetworks", undefined, SESSION)).status, 403, "the token no longer opens anything");
   });
 });

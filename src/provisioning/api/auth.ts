@@ -21,6 +21,12 @@ function digest(text: string): Buffer {
   return createHash("sha256").update(text, "utf8").digest();
 }
 
+/** The request's Bearer token ("" when it has none). */
+export function bearerToken(req: IncomingMessage): string {
+  const header = req.headers.authorization;
+  return header?.startsWith("Bearer ") === true ? header.slice("Bearer ".length).trim() : "";
+}
+
 export class ProvisioningAuth {
   private readonly expected: Buffer;
 
@@ -32,8 +38,7 @@ export class ProvisioningAuth {
   }
 
   caller(req: IncomingMessage): Caller {
-    const header = req.headers.authorization;
-    const token = header?.startsWith("Bearer ") === true ? header.slice("Bearer ".length).trim() : "";
+    const token = bearerToken(req);
     if (token === "") throw new HttpError(401, "M_MISSING_TOKEN", "the provisioning API needs Authorization: Bearer <token>");
     if (timingSafeEqual(digest(token), this.expected)) return { kind: "secret" };
     const userId = this.sessions?.userOf(token);

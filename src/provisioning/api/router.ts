@@ -14,7 +14,7 @@ import { errorText } from "../../errors";
 import type { Logger } from "../../observability/logger";
 import { HttpError, readBody, sendError, sendJson } from "../../util/http";
 import { ProvisionError } from "../links";
-import type { ProvisioningAuth } from "./auth";
+import { bearerToken, type ProvisioningAuth } from "./auth";
 import { NO_FIELDS, ROUTES, type RouteDeps } from "./routes";
 import type { RateLimit } from "./rateLimit";
 import { parseBody } from "./bodies";
@@ -31,6 +31,8 @@ export interface ProvisioningApiOptions {
   readonly maxBodyBytes: number;
   readonly log: Logger;
   readonly exchangeOpenId?: OpenIdExchange;
+  /** Ends an OpenID session (DELETE /v1/session with its token); false when it was not open. */
+  readonly signOut?: (token: string) => boolean;
 }
 
 export class ProvisioningApi {
@@ -71,6 +73,13 @@ export class ProvisioningApi {
       return;
     }
     const caller = auth.caller(req);
+    if (rest === "/session" && this.options.signOut !== undefined) {
+      if (req.method !== "DELETE") throw new HttpError(405, "M_UNRECOGNIZED", "use DELETE");
+      if (caller.kind !== "session") throw new HttpError(400, "M_INVALID_PARAM", "only an OpenID session signs out (the shared secret has no session)");
+      this.options.signOut(bearerToken(req));
+      sendJson(res, 200, {});
+      return;
+    }
     const [, name = "", ...more] = rest.split("/");
     const route = Object.hasOwn(ROUTES, name) ? ROUTES[name] : undefined;
     if (route === undefined || more.length !== (route.withParam === true ? 1 : 0)) throw new HttpError(404, "M_UNRECOGNIZED", "unknown provisioning endpoint");
