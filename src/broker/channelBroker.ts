@@ -112,8 +112,11 @@ export class ChannelBroker<E> {
 
   /** A connection heard a channel event. Returns true when this call delivered it. */
   heard(channel: string, connection: string, key: string, event: E): boolean {
+    // Prune first: pruning forgets a channel with no member and nothing left, and the entry heard
+    // now must go to the state that stays (else a memberless channel never dropped a repeat).
+    const existing = this.channels.get(channel);
+    if (existing !== undefined) this.prune(channel, existing);
     const state = this.state(channel);
-    this.prune(channel, state);
     const known = state.byKey.get(key);
     if (known !== undefined) {
       if (known.delivered) {
