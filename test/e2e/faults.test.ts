@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bridges, type LocalBridge } from "../../scripts/lib/testenv";
-import { TestIrcClient } from "./support/ircClient";
+import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
 import { eventually, sendText, uniqueName } from "./support/matrixClient";
 import { PortalScene } from "./support/portalScene";
@@ -148,6 +148,7 @@ describe("faults on InspIRCd (no chathistory: only the bridge's own journal can 
     await new Promise((r) => setTimeout(r, 1000));
     await bridge.stop("SIGKILL");
     testenvCommand("start", "synapse");
+    const beforeStart = scene.talker.lines.length;
     await bridge.start();
     const expected = Array.from({ length: 11 }, (_, i) => `jr-${i}`);
     const got = await eventually(async () => {
@@ -155,6 +156,9 @@ describe("faults on InspIRCd (no chathistory: only the bridge's own journal can 
       return b.length >= 11 ? b : undefined;
     }, 60000, "the messages of the outage after the restart");
     // Positive control: a line said on IRC after them has reached Matrix (a replayed copy would be before it).
+    // Said once the bridge is back in the channel: the restarted bridge reconnects through its connect
+    // scheduler, and the server may hold a killed process's connections (and throttle new ones) a while.
+    await scene.talker.waitFor(new RegExp(` JOIN :?${escape(channel)}(?: |$)`, "i"), 120000, beforeStart);
     await ircMarkerInMatrix(scene, channel);
     assert.deepEqual(await scene.bodies("jr-"), expected);
     assert.deepEqual(got, expected);
