@@ -35,6 +35,19 @@ export function nickRequest(nick: string): IrcRequest {
   };
 }
 
+/** NAMES for one channel: 353 lines naming it, until 366 naming it. */
+export function namesRequest(channel: string): IrcRequest {
+  return {
+    command: "NAMES",
+    params: [channel],
+    expect: {
+      end: (line, we) => line.command === "366" && names(line, 1, channel, we),
+      part: (line, we) => line.command === "353" && names(line, 2, channel, we),
+      error: (line, we) => isErrorLine(line) && line.params.slice(1, -1).some((p) => we.same(p, channel)),
+    },
+  };
+}
+
 /** WHOIS: every reply about the nick until 318 (end of WHOIS); 401/402 come before the 318. */
 export function whoisRequest(nick: string): IrcRequest {
   return {

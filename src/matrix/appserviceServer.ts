@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { SharedSecret } from "../util/sharedSecret";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Metrics } from "../observability/metrics";
 import type { Logger } from "../observability/logger";
@@ -63,13 +63,9 @@ export interface HttpMount {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
-}
-
 export class AppserviceServer {
   private readonly server: Server;
-  private readonly expected: Buffer;
+  private readonly expected: SharedSecret;
   private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
@@ -81,7 +77,7 @@ export class AppserviceServer {
     private readonly maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES,
     private readonly mounts: readonly HttpMount[] = [],
   ) {
-    this.expected = digest(hsToken);
+    this.expected = new SharedSecret(hsToken);
     this.server = createServer((req, res) => {
       this.route(req, res).catch((err: unknown) => this.fail(res, err));
     });
@@ -121,7 +117,7 @@ export class AppserviceServer {
     const health = this.handlers.health();
     const code = health.status === "ok" ? 200 : 503;
     const token = this.tokenOf(req, url);
-    const trusted = token !== null && token !== "" && timingSafeEqual(digest(token), this.expected);
+    const trusted = token !== null && token !== "" && this.expected.matches(token);
     return { code, body: trusted ? health : { status: health.status } };
   }
 
@@ -131,7 +127,7 @@ export class AppserviceServer {
       this.metrics.rejectedRequests.inc({ reason: "missing" });
       throw new HttpError(401, "M_UNAUTHORIZED", "missing hs_token");
     }
-    if (!timingSafeEqual(digest(token), this.expected)) {
+    if (!this.expected.matches(token)) {
       this.metrics.rejectedRequests.inc({ reason: "wrong" });
       throw new HttpError(403, "M_FORBIDDEN", "bad hs_token");
     }

@@ -12,10 +12,10 @@
  * Not guaranteed: a channel the bot may not enter (+i, +k, banned) cannot be looked at.
  */
 import type { IrcConnection } from "../irc/connection";
-import { isErrorLine, type IrcLine } from "../irc/ircLine";
+import type { IrcLine } from "../irc/ircLine";
 import type { PrefixMode } from "../irc/modes";
-import { joinRequest, names, partRequest } from "../irc/replies";
-import type { IrcRequest, Viewpoint } from "../irc/requests";
+import { joinRequest, names, namesRequest, partRequest } from "../irc/replies";
+import type { Viewpoint } from "../irc/requests";
 import { ProvisionError } from "./links";
 
 export interface ChannelBot {
@@ -27,19 +27,6 @@ export interface ChannelBot {
   tell(nick: string, text: string): boolean;
   /** Whether two nicks are the same on this server. */
   readonly same: (a: string, b: string) => boolean;
-}
-
-/** NAMES for one channel: 353 lines naming it, until 366 naming it. */
-export function namesRequest(channel: string): IrcRequest {
-  return {
-    command: "NAMES",
-    params: [channel],
-    expect: {
-      end: (line, we) => line.command === "366" && names(line, 1, channel, we),
-      part: (line, we) => line.command === "353" && names(line, 2, channel, we),
-      error: (line, we) => isErrorLine(line) && line.params.slice(1, -1).some((p) => we.same(p, channel)),
-    },
-  };
 }
 
 /**

@@ -5,7 +5,7 @@
  * live OpenID session: 403 M_UNKNOWN_TOKEN. A session acts as its own user only: a body naming
  * another user is refused (403), never obeyed.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { SharedSecret } from "../../util/sharedSecret";
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "../../util/http";
 
@@ -17,10 +17,6 @@ export interface ProvisioningSessions {
 /** The caller: an integration holding the secret (acts for the body's user_id), or one user's session. */
 export type Caller = { readonly kind: "secret" } | { readonly kind: "session"; readonly userId: string };
 
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
-}
-
 /** The request's Bearer token ("" when it has none). */
 export function bearerToken(req: IncomingMessage): string {
   const header = req.headers.authorization;
@@ -28,19 +24,19 @@ export function bearerToken(req: IncomingMessage): string {
 }
 
 export class ProvisioningAuth {
-  private readonly expected: Buffer;
+  private readonly expected: SharedSecret;
 
   constructor(
     secret: string,
     private readonly sessions: ProvisioningSessions | undefined,
   ) {
-    this.expected = digest(secret);
+    this.expected = new SharedSecret(secret);
   }
 
   caller(req: IncomingMessage): Caller {
     const token = bearerToken(req);
     if (token === "") throw new HttpError(401, "M_MISSING_TOKEN", "the provisioning API needs Authorization: Bearer <token>");
-    if (timingSafeEqual(digest(token), this.expected)) return { kind: "secret" };
+    if (this.expected.matches(token)) return { kind: "secret" };
     const userId = this.sessions?.userOf(token);
     if (userId !== undefined) return { kind: "session", userId };
     throw new HttpError(403, "M_UNKNOWN_TOKEN", "the token is not valid for the provisioning API");
