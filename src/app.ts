@@ -1,3 +1,4 @@
+import { MessageLog } from "./rooms/messageLog";
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { AdminRooms } from "./admin/adminRooms";
@@ -208,6 +209,7 @@ export class App {
         },
       });
     };
+    const messages = new MessageLog();
     const sends = new PendingSends({
       journal: new SendJournal<PendingSend>(
         this.datastorePath,
@@ -223,6 +225,7 @@ export class App {
               ghosts,
               api: this.api,
               metrics: this.metrics,
+              messages,
               markDelivered: (s) => byId.get(s.network)?.bridge.markDelivered(s.channel, s.ts, s.msgid),
               bridged: (s) => isBridged(rooms, this.networks, s),
             }),
@@ -259,6 +262,7 @@ export class App {
           rooms,
           queues,
           sends,
+          messages,
           ghosts,
           api: this.api,
           botUserId: this.botUserId,
@@ -295,6 +299,7 @@ export class App {
           order: new ChannelOrder(bridge.network.pacing.maxQueuedLines, bridge.network.maxOrderHoldMs),
           history: (channel: string, since: number) => bridge.history(channel, since),
           actors: bridge.actors,
+          nicks: bridge.nicks,
           noteTopic: (roomId: string, topic: string) => bridge.noteTopic(roomId, topic),
           removeFromRoom: (roomId: string, userId: string, reason: string) => bridge.removeFromRoom(roomId, userId, reason),
           bridge,
@@ -347,6 +352,7 @@ export class App {
       notice: botNotice,
       persist: (networkId, userId) => byId.get(networkId)?.bridge.persist(userId),
       outbox: store.outbox,
+      messages,
       keep: () => {
         throw new Error("keep() is only available while a transaction is handled");
       },

@@ -1,3 +1,5 @@
+import { NO_NICKS, type NickDirectory } from "../format/nickDirectory";
+import type { MessageLog } from "../rooms/messageLog";
 /**
  * One IRC network wired up: its users' connections (PuppetRegistry), the bridge bot's connection
  * when enabled (IrcBot), the feed into the event broker, and the IRC -> Matrix handlers (channel
@@ -62,6 +64,8 @@ export interface NetworkBridgeDeps {
   readonly rooms: RoomIndex;
   readonly queues: RoomQueues;
   readonly sends: PendingSends;
+  /** The last messages bridged in each room, both ways (rooms/messageLog.ts). */
+  readonly messages: MessageLog;
   readonly ghosts: Ghosts;
   readonly api: MatrixApi;
   readonly botUserId: string;
@@ -100,6 +104,8 @@ export class NetworkBridge {
   readonly bot: IrcBot | undefined;
   /** The connections that may act in the network's channels for Matrix moderators. */
   readonly actors: ChannelActors;
+  /** Who is who on this network (puppet nicks, ghosts), for mentions. */
+  readonly nicks: NickDirectory = NO_NICKS;
   private readonly ctx: IrcContext;
   /** Connection id -> its user, while the connection lives (removed when it closes for good). */
   private readonly userByConnection = new Map<string, string>();
@@ -140,6 +146,8 @@ export class NetworkBridge {
       rooms: deps.rooms,
       queues: deps.queues,
       sends: deps.sends,
+      messages: deps.messages,
+      nicks: this.nicks,
       ghosts: deps.ghosts,
       api: deps.api,
       botUserId: deps.botUserId,

@@ -1,3 +1,5 @@
+import type { NickDirectory } from "../format/nickDirectory";
+import type { MessageLog } from "../rooms/messageLog";
 import type { Delivered } from "../broker/networkFeed";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Ghosts } from "../matrix/ghosts";
@@ -21,6 +23,10 @@ export interface IrcContext {
   readonly queues: RoomQueues;
   /** Messages for Matrix, kept durably until the homeserver accepted them. */
   readonly sends: { enqueue(send: PendingSend): boolean };
+  /** The last messages bridged in each room, both ways (msgids -> events for replies, reactions). */
+  readonly messages: MessageLog;
+  /** Who is who on this network (puppet nicks, ghosts), for mentions. */
+  readonly nicks: NickDirectory;
   readonly ghosts: Ghosts;
   readonly api: MatrixApi;
   readonly botUserId: string;

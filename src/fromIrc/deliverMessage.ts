@@ -1,3 +1,4 @@
+import type { MessageLog } from "../rooms/messageLog";
 import type { Ghosts } from "../matrix/ghosts";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Metrics } from "../observability/metrics";
@@ -9,6 +10,8 @@ export interface DeliverDeps {
   readonly ghosts: Ghosts;
   readonly api: MatrixApi;
   readonly metrics: Metrics;
+  /** Where the delivered message is logged (its event id and msgid, for replies and reactions). */
+  readonly messages: MessageLog;
   /** Records the message as the channel's last delivered (for chathistory catch-up). */
   readonly markDelivered: (send: PendingSend) => void;
   /** Whether the message's room is still bridged to its channel (see isBridged). */
@@ -26,7 +29,9 @@ export async function deliverMessage(send: PendingSend, deps: DeliverDeps): Prom
     return;
   }
   await deps.ghosts.ensureJoined(send.roomId, send.ghost, send.nick);
-  await deps.api.send(send.roomId, send.ghost, "m.room.message", send.content, send.txnId, send.ts);
+  const eventId = await deps.api.send(send.roomId, send.ghost, "m.room.message", send.content, send.txnId, send.ts);
+  const body = send.content.body;
+  deps.messages.record({ roomId: send.roomId, eventId, nick: send.nick, text: typeof body === "string" ? body : "", ...(send.msgid === undefined ? {} : { msgid: send.msgid }) });
   deps.metrics.bridgedMessages.inc({ direction: "irc_to_matrix" });
   deps.markDelivered(send);
 }

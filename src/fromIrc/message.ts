@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { stripFormatting } from "../irc/lines";
+import { ircToMatrix } from "../format/ircToMatrix";
 import { roomsOf, type IrcHandler } from "./context";
 
 const MSGTYPE = { privmsg: "m.text", notice: "m.notice", action: "m.emote" } as const;
@@ -14,7 +14,13 @@ export const onMessage: IrcHandler<"message"> = ({ key, ev }, ctx) => {
   const { e } = ev;
   if (ctx.isOurs(e.from)) return;
   const ghost = ctx.network.ids.ghostUserId(e.from);
-  const body = stripFormatting(e.text);
+  const text = ircToMatrix(e.text, ctx.nicks);
+  const content = {
+    msgtype: MSGTYPE[e.kind],
+    body: text.body,
+    ...(text.html === undefined ? {} : { format: "org.matrix.custom.html", formatted_body: text.html }),
+    "m.mentions": text.mentions.length === 0 ? {} : { user_ids: [...text.mentions] },
+  };
   const txnId = `irc.${createHash("sha1").update(`${ctx.network.id}\0${key}`).digest("hex").slice(0, 24)}`;
   for (const room of roomsOf(ctx, ev.channel)) {
     ctx.sends.enqueue({
@@ -24,7 +30,7 @@ export const onMessage: IrcHandler<"message"> = ({ key, ev }, ctx) => {
       channel: ev.channel,
       nick: e.from,
       ghost,
-      content: { msgtype: MSGTYPE[e.kind], body },
+      content,
       txnId: `${txnId}.${room.roomId}`,
       ts: e.time,
       msgid: e.tags.msgid,

@@ -1,3 +1,5 @@
+import type { NickDirectory } from "../format/nickDirectory";
+import type { MessageLog } from "../rooms/messageLog";
 import type { Links } from "../provisioning/links";
 import type { AccessPolicy } from "../access/accessPolicy";
 import type { MessageEvent } from "../irc/events";
@@ -42,6 +44,8 @@ export interface NetworkRuntime {
   history(channel: string, since: number): Promise<readonly MessageEvent[] | undefined>;
   /** Connections that may kick, ban and give modes in the network's channels. */
   readonly actors: ChannelActors;
+  /** Who is who on this network (puppet nicks, ghosts), for mentions. */
+  readonly nicks: NickDirectory;
   /** A Matrix user set the room's topic: IRC's echo of it need not be mirrored back to the room. */
   noteTopic(roomId: string, topic: string): void;
   /**
@@ -135,6 +139,8 @@ export interface MatrixContext {
   acceptInvite(roomId: string): void;
   /** Messages accepted for IRC and not yet confirmed, kept across a crash. */
   readonly outbox: Outbox;
+  /** The last messages bridged in each room, both ways (msgids, reply and edit originals). */
+  readonly messages: MessageLog;
   /** A write the current transaction must wait for before it is acknowledged. */
   keep(write: Promise<void>): void;
   /** True when this event was already handled (a transaction retried after a failure). */

@@ -1,4 +1,6 @@
 import type { MatrixEvent } from "../matrix/events";
+import type { NickDirectory } from "../format/nickDirectory";
+import { matrixToIrc } from "../format/matrixToIrc";
 
 const KINDS: Readonly<Record<string, "privmsg" | "notice" | "action">> = { "m.text": "privmsg", "m.notice": "notice", "m.emote": "action" };
 const MEDIA = new Set(["m.image", "m.file", "m.video", "m.audio"]);
@@ -6,8 +8,18 @@ const MEDIA = new Set(["m.image", "m.file", "m.video", "m.audio"]);
 /** What a Matrix message says on IRC. */
 export interface IrcMessage {
   readonly kind: "privmsg" | "notice" | "action";
+  /** IRC text (formatting codes, line breaks as "\n"). */
   readonly body: string;
+  /** The event it answers (m.in_reply_to). */
+  readonly replyTo?: string;
+  /** The event it corrects (m.replace). */
+  readonly replaces?: string;
 }
+
+type Json = Readonly<Record<string, unknown>>;
+
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const text = (v: unknown): string => (typeof v === "string" ? v : "");
 
 /** Drops the quoted fallback ("> <@x> ...") at the top of a reply: IRC users see the reply only. */
 function withoutReplyFallback(body: string, isReply: boolean): string {
@@ -19,23 +31,33 @@ function withoutReplyFallback(body: string, isReply: boolean): string {
   return lines.slice(i).join("\n");
 }
 
+/** The relation of a message: the event it answers, or the event it replaces. */
+function relationOf(content: Json): { replyTo?: string; replaces?: string } {
+  const relates = content["m.relates_to"];
+  if (!isObject(relates)) return {};
+  if (relates.rel_type === "m.replace" && typeof relates.event_id === "string") return { replaces: relates.event_id };
+  const inReplyTo = relates["m.in_reply_to"];
+  return isObject(inReplyTo) && typeof inReplyTo.event_id === "string" ? { replyTo: inReplyTo.event_id } : {};
+}
+
 /**
  * An m.room.message as IRC says it: m.text, m.notice and m.emote as PRIVMSG, NOTICE and ACTION
- * (a reply without its quoted fallback), a file as an ACTION with its URL. Undefined for what IRC
- * cannot carry (other msgtypes, empty bodies).
+ * (a reply without its quoted fallback, an edit as its new content), a file as an ACTION with its
+ * URL. Undefined for what IRC cannot carry (other msgtypes, empty bodies).
  */
-export function ircMessageOf(event: MatrixEvent): IrcMessage | undefined {
-  const msgtype = typeof event.content.msgtype === "string" ? event.content.msgtype : "";
-  const rawBody = typeof event.content.body === "string" ? event.content.body : "";
-  const relates = event.content["m.relates_to"];
-  const isReply = typeof relates === "object" && relates !== null && "m.in_reply_to" in relates;
+export function ircMessageOf(event: MatrixEvent, nicks: Pick<NickDirectory, "nickOfUser">): IrcMessage | undefined {
+  const relation = relationOf(event.content);
+  const newContent = event.content["m.new_content"];
+  const content: Json = relation.replaces !== undefined && isObject(newContent) ? newContent : event.content;
+  const msgtype = text(content.msgtype);
   let kind = KINDS[msgtype];
-  let body = withoutReplyFallback(rawBody, isReply);
+  const html = content.format === "org.matrix.custom.html" && typeof content.formatted_body === "string" ? content.formatted_body : undefined;
+  let body = matrixToIrc({ body: withoutReplyFallback(text(content.body), relation.replyTo !== undefined), ...(html === undefined ? {} : { html }) }, nicks);
   if (kind === undefined && MEDIA.has(msgtype)) {
-    const url = typeof event.content.url === "string" ? event.content.url : "";
+    const url = text(content.url);
     kind = "action";
-    body = `sent a file: ${body}${url ? ` (${url})` : ""}`;
+    body = `sent a file: ${text(content.body)}${url ? ` (${url})` : ""}`;
   }
   if (kind === undefined || body.trim() === "") return undefined;
-  return { kind, body };
+  return { kind, body, ...relation };
 }

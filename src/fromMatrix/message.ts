@@ -1,3 +1,4 @@
+import { NO_NICKS } from "../format/nickDirectory";
 import type { MatrixHandler } from "./context";
 import { ircMessageOf } from "./ircMessage";
 import { isRoomCommand, onRoomCommand } from "./roomCommand";
@@ -16,7 +17,7 @@ export const onRoomMessage: MatrixHandler = (event, ctx) => {
   if (event.content.msgtype === "m.text" && isRoomCommand(event.content.body)) return onRoomCommand(event, ctx);
   const room = ctx.rooms.room(roomId);
   if (room === undefined || !ctx.networks.has(room.network)) return;
-  const message = ircMessageOf(event);
+  const message = ircMessageOf(event, ctx.networks.get(room.network)?.nicks ?? NO_NICKS);
   if (message === undefined) return;
   acceptForIrc(event, message, ctx);
 };

@@ -1,4 +1,5 @@
-import { isFirstLine } from "../irc/lines";
+import { isFirstLine, stripFormatting } from "../irc/lines";
+import { prepareOutgoing, type Outgoing } from "./outgoing/prepare";
 import { targetNickProblem } from "../irc/nickRules";
 import { randomUUID } from "node:crypto";
 import type { MatrixEvent } from "../matrix/events";
@@ -22,7 +23,17 @@ export function acceptForIrc(event: MatrixEvent, message: IrcMessage, ctx: Matri
   if (runtime === undefined) return;
   if (event.event_id !== undefined && ctx.seenBefore(event.event_id)) return;
   const eventId = event.event_id ?? `local.${randomUUID()}`;
-  const entry: OutboxEntry = { eventId, roomId, sender, kind: message.kind, body: message.body, seq: ctx.nextSeq(), ...(target?.kind === "nick" ? { pm: true as const } : {}) };
+  const entry: OutboxEntry = {
+    eventId,
+    roomId,
+    sender,
+    kind: message.kind,
+    body: message.body,
+    seq: ctx.nextSeq(),
+    ...(target?.kind === "nick" ? { pm: true as const } : {}),
+    ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
+    ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+  };
   const stored = ctx.outbox.add(entry);
   ctx.keep(stored);
   runtime.puppets.touch(sender);
@@ -48,7 +59,7 @@ export function acceptForIrc(event: MatrixEvent, message: IrcMessage, ctx: Matri
  * against the channel's history where the server keeps one, and sent again otherwise.
  */
 export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = false, stored: Promise<void> = Promise.resolve()): void {
-  const { roomId, sender, kind, body } = entry;
+  const { roomId, sender } = entry;
   const target = ircTargetOf(roomId, ctx);
   const runtime = target === undefined ? undefined : ctx.networks.get(target.network);
   const settle = () => ctx.outbox.remove(entry.eventId).catch((err: unknown) => logWriteFailure(ctx.log, "cannot update the outbox", err));
@@ -85,7 +96,9 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
   }
   if (target.kind === "nick") runtime.puppets.busy(sender);
   let unlinked = false;
-  const sayNow = () => {
+  let msgid: string | undefined;
+  let said = entry.body;
+  const sayNow = (out: Outgoing) => {
     // The room may have been unlinked while the message waited its turn: then it is not sent.
     if (target.kind === "channel" && ircTargetOf(roomId, ctx)?.orderKey !== target.orderKey) {
       unlinked = true;
@@ -93,23 +106,29 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     }
     if (ctx.now() >= deadline) throw new Error(`${waited}: ${connection.downReason ?? `earlier messages to ${target.name} were still being sent`}`);
     ctx.outbox.handed(entry.eventId);
-    const sent = connection.say(kind, target.name, body, deadline);
+    said = out.body;
+    const sent = connection.say(out.kind, target.name, out.body, deadline, out.tags === undefined ? {} : { tags: out.tags });
     if (sent === false) throw new Error("too many messages are already waiting on your IRC connection");
-    if (target.kind === "channel") return sent;
-    return sent.catch((err: unknown) => {
+    const heard = sent.then((id) => {
+      msgid = id;
+    });
+    if (target.kind === "channel") return heard;
+    return heard.catch((err: unknown) => {
       throw new Error(pmFailureReason(err, target.name));
     });
   };
+  const prepared = () => prepareOutgoing(entry, { messages: ctx.messages, hasCap: (cap) => connection.hasCap(cap) });
   const accepted = runtime.order.enqueue(target.orderKey, {
     sender,
     ready: () => connection.isRegistered,
     send: () => {
       // Never on the wire before it is in the outbox: a crash in between would resend it unchecked.
-      if (!mayHaveGone) return stored.then(sayNow);
-      return alreadyOnIrc(entry, runtime, target, () => connection.nick).then((gone) => (gone ? undefined : sayNow()));
+      if (!mayHaveGone) return stored.then(prepared).then(sayNow);
+      return alreadyOnIrc(entry, runtime, target, () => connection.nick).then((gone) => (gone ? undefined : prepared().then(sayNow)));
     },
     onSent: () => {
       ctx.metrics.bridgedMessages.inc({ direction: "matrix_to_irc" });
+      ctx.messages.record({ roomId, eventId: entry.eventId, nick: connection.nick, text: stripFormatting(said), ...(msgid === undefined ? {} : { msgid }) });
       ctx.outbox.confirm(entry.eventId).catch((err: unknown) => logWriteFailure(ctx.log, "cannot update the outbox", err));
     },
     onFailed: (reason) => {

@@ -63,11 +63,11 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
  * Mode strings are parsed with `spec()`, the server's PREFIX and CHANMODES at that moment (see
  * modes.ts), from irc-framework's raw mode string and parameters, not from its own parse.
  */
-export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string) => void, spec: () => ModeSpec): void {
+export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string, msgid: string | undefined) => void, spec: () => ModeSpec): void {
   const common = (e: Raw) => ({ tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) });
   const message = (kind: MessageEvent["kind"]) => (e: Raw) => {
     if (e.from_server === true) return;
-    if (str(e.nick).toLowerCase() === c.user.nick.toLowerCase() && e.batch === undefined) ownMessage(str(e.target));
+    if (str(e.nick).toLowerCase() === c.user.nick.toLowerCase() && e.batch === undefined) ownMessage(str(e.target), tagsOf(e.tags).msgid);
     const group = optStr(e.group);
     const account = optStr(e.account);
     emit("message", { kind, from: str(e.nick), target: str(e.target), text: str(e.message), account, ...(group === undefined ? {} : { group }), ...common(e) });

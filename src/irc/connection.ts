@@ -7,7 +7,8 @@ import { Client } from "irc-framework";
 import type { Socket } from "node:net";
 import { forwardEvents, optStr, str, type ForwardedEvents, type Raw } from "./clientEvents";
 import { EchoWaiter } from "./echoWaiter";
-import { buildLine, ctcpAction, splitMessage, textBudget } from "./lines";
+import { buildLine } from "./lines";
+import { linesToSay, type SayOptions } from "./outgoingLines";
 import { PacedQueue, systemClock, type Clock } from "./pacedQueue";
 import { nickAlternatives } from "./nickTemplate";
 import { parseCasemapping, sameName, type Casemapping } from "./casemapping";
@@ -28,8 +29,6 @@ export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity,
 /** A connection that stayed registered this long is healthy: its reconnect backoff starts over. */
 const STABLE_MS = 60000;
 
-/** Bytes we assume for our own "nick!user@host" when the server has not told us (hosts may be 63). */
-const HOSTMASK_BOUND = 100;
 /**
  * How long a written line waits for its echo. A server that drops a line silently (spam filter,
  * an error numeric we do not know) must not hold the channel's order forever; the line was written
@@ -247,28 +246,28 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   }
 
   /**
-   * Queues a message (split into lines that fit). Resolves when the server confirmed every line
-   * (IRCv3 echo-message), or, on a server without it, when every line was written to a live socket;
+   * Queues a message (split into lines that fit, see outgoingLines.ts). Resolves when the server
+   * confirmed every line (IRCv3 echo-message), with the msgid it gave the first line where it has
+   * message-tags, or, on a server without echo, when every line was written to a live socket;
    * rejects with an IrcRefusal (see refusal.ts: its kind, and the server's reason) when the server
    * refused a line (cannot send to channel, no such nick, registered users only, caller id), when
-   * the connection was lost first, or when a line was still waiting at `deadline` (see expire). False, with nothing queued, when the queue cannot take all of it.
+   * the connection was lost first, or when a line was still waiting at `deadline` (see expire).
+   * False, with nothing queued, when the queue cannot take all of it. Client tags are dropped where
+   * the server has no message-tags.
    */
-  say(kind: "privmsg" | "notice" | "action", target: string, body: string, deadline?: number): Promise<void> | false {
-    const command = kind === "notice" ? "NOTICE" : "PRIVMSG";
-    const budget = textBudget(command, target, HOSTMASK_BOUND) - (kind === "action" ? 9 : 0);
-    const lines = splitMessage(body, budget);
-    if (lines.length === 0) return Promise.resolve();
+  say(kind: "privmsg" | "notice" | "action", target: string, body: string, deadline?: number, options: SayOptions = {}): Promise<string | undefined> | false {
+    const tags = this.hasCap("message-tags") ? options.tags : undefined;
+    const lines = linesToSay(kind, target, body, tags === undefined ? {} : { tags });
+    if (lines.length === 0) return Promise.resolve(undefined);
     if (this.state === "closed") return Promise.reject(new Error("the connection is closed"));
     if (lines.length > this.options.pacing.maxQueuedLines - this.queue.length) return false;
-    const confirmed: Promise<void>[] = [];
+    const confirmed: Promise<string | undefined>[] = [];
     for (const line of lines) {
-      // \x01 would turn the text into a CTCP request: it is not allowed in from Matrix.
-      const text = line.split("\u0001").join("");
-      const pushed = this.queue.push(buildLine(command, [target, kind === "action" ? ctcpAction(text) : text]), deadline);
+      const pushed = this.queue.push(line, deadline);
       if (pushed === false) return false;
       confirmed.push(pushed.then(() => (this.hasCap("echo-message") ? this.echoes.wait(target, ECHO_TIMEOUT_MS) : undefined)));
     }
-    return Promise.all(confirmed).then(() => undefined);
+    return Promise.all(confirmed).then((msgids) => msgids[0]);
   }
 
   /** Gives up the lines whose deadline passed before they could be written (see say). */
@@ -431,7 +430,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     forwardEvents(
       c,
       (event, ...args) => this.forward(event, ...args),
-      (target) => this.echoes.settle(target),
+      (target, msgid) => this.echoes.settle(target, undefined, msgid),
       () => this.modeSpec,
     );
     c.on("join", (e: Raw) => {

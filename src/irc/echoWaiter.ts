@@ -5,17 +5,20 @@
  * channel") answers it instead.
  */
 export class EchoWaiter {
-  private readonly waiting = new Map<string, { resolve: () => void; reject: (err: Error) => void }[]>();
+  private readonly waiting = new Map<string, { resolve: (msgid?: string) => void; reject: (err: Error) => void }[]>();
 
-  /** Resolves on the echo, or after `timeoutMs` (the line was written; the server said nothing). */
-  wait(target: string, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves on the echo, with the msgid the server gave the line (IRCv3 message-tags), or after
+   * `timeoutMs` (the line was written; the server said nothing) with none.
+   */
+  wait(target: string, timeoutMs: number): Promise<string | undefined> {
     const key = target.toLowerCase();
     return new Promise((resolve, reject) => {
       const list = this.waiting.get(key) ?? [];
       const entry = {
-        resolve: () => {
+        resolve: (msgid?: string) => {
           clearTimeout(timer);
-          resolve();
+          resolve(msgid);
         },
         reject: (err: Error) => {
           clearTimeout(timer);
@@ -27,21 +30,21 @@ export class EchoWaiter {
         const at = current?.indexOf(entry) ?? -1;
         if (current !== undefined && at >= 0) current.splice(at, 1);
         if (current?.length === 0) this.waiting.delete(key);
-        resolve();
+        resolve(undefined);
       }, timeoutMs);
       list.push(entry);
       this.waiting.set(key, list);
     });
   }
 
-  /** Settles the oldest line waiting for `target`; false when none was waiting. */
-  settle(target: string, error?: Error): boolean {
+  /** Settles the oldest line waiting for `target` (echoed with `msgid`, or refused); false when none was waiting. */
+  settle(target: string, error?: Error, msgid?: string): boolean {
     const key = target.toLowerCase();
     const list = this.waiting.get(key);
     const first = list?.shift();
     if (list !== undefined && list.length === 0) this.waiting.delete(key);
     if (first === undefined) return false;
-    if (error === undefined) first.resolve();
+    if (error === undefined) first.resolve(msgid);
     else first.reject(error);
     return true;
   }

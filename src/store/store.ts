@@ -91,6 +91,10 @@ export interface OutboxEntry {
   readonly seq: number;
   /** A private message (to a nick): its body is sealed in the store, or erased once done (secrets/pmSeal.ts). */
   readonly pm?: true;
+  /** The event this message answers (m.in_reply_to): IRC is told whom it answers (fromMatrix/outgoing/). */
+  readonly replyTo?: string;
+  /** The event this message corrects (m.replace): IRC sees one marked correction (fromMatrix/outgoing/). */
+  readonly replaces?: string;
 }
 
 export interface Outbox {

@@ -4,6 +4,8 @@
  * arrives in a subscribed list room closes the connection it covers and tells its user why.
  */
 import { FakeLinks } from "../support/fakeLinks";
+import { NO_NICKS } from "../../src/format/nickDirectory";
+import { MessageLog } from "../../src/rooms/messageLog";
 import { FakeUpgrades } from "../support/fakeUpgrades";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -82,7 +84,7 @@ async function setup(lists: Partial<AccessLists> = {}) {
     banLists,
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order: new ChannelOrder(10, network.maxOrderHoldMs), history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false }]]),
+    networks: new Map([[network.id, { network, puppets, order: new ChannelOrder(10, network.maxOrderHoldMs), history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false, nicks: NO_NICKS }]]),
     log: silentLogger(),
     metrics: createMetrics(),
     admin: {
@@ -101,6 +103,7 @@ async function setup(lists: Partial<AccessLists> = {}) {
     acceptInvite: () => undefined,
     forgetGhost: () => undefined,
     outbox: store.outbox,
+    messages: new MessageLog(),
     keep: (write) => writes.push(write),
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => ++seq,

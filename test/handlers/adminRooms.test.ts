@@ -1,4 +1,5 @@
 import { FakeLinks } from "../support/fakeLinks";
+import { MessageLog } from "../../src/rooms/messageLog";
 import { FakeUpgrades } from "../support/fakeUpgrades";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -79,6 +80,7 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
     ...idleChanops(store),
     acceptInvite: (roomId) => invites.push(roomId),
     outbox: store.outbox,
+    messages: new MessageLog(),
     keep: () => undefined,
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => 0,

@@ -1,4 +1,6 @@
 import { FakeLinks } from "../support/fakeLinks";
+import { NO_NICKS } from "../../src/format/nickDirectory";
+import { MessageLog } from "../../src/rooms/messageLog";
 import { FakeUpgrades } from "../support/fakeUpgrades";
 import assert from "node:assert/strict";
 import { noPrivateRooms } from "../support/noPrivateRooms";
@@ -92,6 +94,7 @@ async function setup(options: { bot?: boolean; store?: Store; noteTopic?: (roomI
             options.noteTopic?.(roomId, topic);
           },
           removeFromRoom: () => false,
+          nicks: NO_NICKS,
         },
       ],
     ]),
@@ -109,6 +112,7 @@ async function setup(options: { bot?: boolean; store?: Store; noteTopic?: (roomI
     restoreGhost: (roomId, userId, banned) => restored.push(`${roomId} ${userId}${banned ? " unbanned" : ""}`),
     acceptInvite: () => undefined,
     outbox: store.outbox,
+    messages: new MessageLog(),
     keep: () => undefined,
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => 0,

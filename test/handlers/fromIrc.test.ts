@@ -23,7 +23,7 @@ describe("IRC -> Matrix handlers", () => {
     const calls = await run(message("Bob", "hello", "privmsg", { msgid: "m1" }));
     assert.deepEqual(
       api.sent.map((s) => [s.roomId, s.as, s.type, s.content, s.ts]),
-      [PORTAL, MAPPED].map((room) => [room, BOB, "m.room.message", { msgtype: "m.text", body: "hello" }, T]),
+      [PORTAL, MAPPED].map((room) => [room, BOB, "m.room.message", { msgtype: "m.text", body: "hello", "m.mentions": {} }, T]),
     );
     const prefixes = api.sent.map((s) => s.txnId.slice(0, -`.${s.roomId}`.length));
     assert.deepEqual(api.sent.map((s) => s.txnId), prefixes.map((p, i) => `${p}.${[PORTAL, MAPPED][i] ?? ""}`));
@@ -77,8 +77,8 @@ describe("IRC -> Matrix handlers", () => {
       assert.deepEqual(
         api.sent.map((s) => s.content),
         [
-          { msgtype, body: "bold red it done" },
-          { msgtype, body: "bold red it done" },
+          { msgtype, body: "bold red it done", "m.mentions": {} },
+          { msgtype, body: "bold red it done", "m.mentions": {} },
         ],
       );
     });

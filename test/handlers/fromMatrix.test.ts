@@ -1,4 +1,6 @@
 import { FakeLinks } from "../support/fakeLinks";
+import { NO_NICKS } from "../../src/format/nickDirectory";
+import { MessageLog } from "../../src/rooms/messageLog";
 import { FakeUpgrades } from "../support/fakeUpgrades";
 import assert from "node:assert/strict";
 import { mkdtempSync, renameSync, rmSync, symlinkSync } from "node:fs";
@@ -60,7 +62,7 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
     ...openAccess(access),
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false }]]),
+    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false, nicks: NO_NICKS }]]),
     log: silentLogger(),
     metrics: createMetrics(),
     admin: {
@@ -80,6 +82,7 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
     forgetGhost: () => undefined,
     ...idleChanops(store),
     outbox: store.outbox,
+    messages: new MessageLog(),
     keep: (write) => writes.push(write),
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => ++seq,

@@ -154,9 +154,9 @@ class FakeInvited extends TypedEmitter<ConnectionEvents> {
   same(a: string, b: string): boolean {
     return a.toLowerCase() === b.toLowerCase();
   }
-  say(_kind: "privmsg" | "notice" | "action", target: string, body: string): Promise<void> | false {
+  say(_kind: "privmsg" | "notice" | "action", target: string, body: string): Promise<string | undefined> | false {
     this.notices.push(`${target}: ${body}`);
-    return Promise.resolve();
+    return Promise.resolve(undefined);
   }
   join(channel: string): boolean {
     this.joined.push(channel);

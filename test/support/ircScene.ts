@@ -1,4 +1,6 @@
 import { dedupeKey, type ChannelEvent } from "../../src/broker/channelEvent";
+import { NO_NICKS } from "../../src/format/nickDirectory";
+import { MessageLog } from "../../src/rooms/messageLog";
 import { trackInRoster } from "../../src/broker/networkFeed";
 import type { IrcContext, PuppetInChannel } from "../../src/fromIrc/context";
 import { deliverMessage, isBridged } from "../../src/fromIrc/deliverMessage";
@@ -60,11 +62,12 @@ export async function ircScene(extra = "") {
   const metrics = createMetrics();
   const log = silentLogger();
   const ghosts = new Ghosts(api, BOT);
+  const messages = new MessageLog();
   const sends = new PendingSends({
     journal: new SendJournal<PendingSend>(undefined, "test"),
     queues,
     deliver: (send) =>
-      deliverMessage(send, { ghosts, api, metrics, markDelivered: (s) => api.calls.push(`mark ${s.channel} ${String(s.ts)} ${String(s.msgid)}`), bridged: (s) => isBridged(rooms, [network], s) }),
+      deliverMessage(send, { ghosts, api, metrics, messages, markDelivered: (s) => api.calls.push(`mark ${s.channel} ${String(s.ts)} ${String(s.msgid)}`), bridged: (s) => isBridged(rooms, [network], s) }),
     notice: (send, text) => api.calls.push(`notice ${send.roomId} ${text}`),
     maxPerRoom: 1000,
     depth: () => undefined,
@@ -81,6 +84,8 @@ export async function ircScene(extra = "") {
     rooms,
     queues,
     sends,
+    messages,
+    nicks: NO_NICKS,
     ghosts,
     api,
     botUserId: BOT,

@@ -1,4 +1,6 @@
 import { FakeLinks } from "./fakeLinks";
+import { NO_NICKS } from "../../src/format/nickDirectory";
+import { MessageLog } from "../../src/rooms/messageLog";
 import { FakeUpgrades } from "./fakeUpgrades";
 import { Removals } from "../../src/rooms/removals";
 import { ChannelOrder } from "../../src/fromMatrix/channelOrder";
@@ -103,7 +105,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
     ...openAccess(),
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false }]]),
+    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false, nicks: NO_NICKS }]]),
     log,
     metrics,
     admin: { ownerOf: () => undefined, adopt: () => Promise.resolve(), abandon: () => Promise.resolve(), command: () => Promise.resolve() },
@@ -123,6 +125,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
     forgetGhost: (roomId, userId) => ghosts.forget(roomId, userId),
     acceptInvite: () => undefined,
     outbox: store.outbox,
+    messages: new MessageLog(),
     keep: (write) => writes.push(write),
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => ++seq,
@@ -148,6 +151,8 @@ export async function pmScene(options: PmSceneOptions = {}) {
     rooms,
     queues,
     sends,
+    messages: ctx.messages,
+    nicks: NO_NICKS,
     ghosts,
     api,
     botUserId: BOT,

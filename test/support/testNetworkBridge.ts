@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { MessageLog } from "../../src/rooms/messageLog";
 import { allowEveryone, type AccessPolicy } from "../../src/access/accessPolicy";
 import { NetworkBridge } from "../../src/bridge/networkBridge";
 import { parseConfig } from "../../src/config/load";
@@ -71,6 +72,7 @@ export function testNetworkBridge(parts: TestBridgeParts): { bridge: NetworkBrid
     rooms,
     queues,
     sends,
+    messages: new MessageLog(),
     ghosts: new Ghosts(api, botUserId),
     api,
     botUserId,

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ircMessageOf } from "../../src/fromMatrix/ircMessage";
+import { ircMessageOf as messageOf } from "../../src/fromMatrix/ircMessage";
 import type { MatrixEvent } from "../../src/matrix/events";
+import { NO_NICKS } from "../../src/format/nickDirectory";
+
+const ircMessageOf = (event: MatrixEvent) => messageOf(event, NO_NICKS);
 
 const message = (content: Record<string, unknown>): MatrixEvent => ({ type: "m.room.message", room_id: "!r:example.org", sender: "@a:example.org", content });
 const reply = (body: string, msgtype = "m.text") => message({ msgtype, body, "m.relates_to": { "m.in_reply_to": { event_id: "$q" } } });
@@ -15,19 +18,21 @@ describe("ircMessageOf: what a Matrix message says on IRC", () => {
   });
 
   it("a reply loses its quoted fallback (every quoted line and the blank line after it), and keeps the answer whole", () => {
-    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> quoted\n\nanswer")), { kind: "privmsg", body: "answer" });
-    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> line one\n> line two\n\nanswer")), { kind: "privmsg", body: "answer" });
-    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> quoted\nanswer")), { kind: "privmsg", body: "answer" }, "no blank line after the quote");
-    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> q\n\nfirst\n> a quote of my own\nlast")), { kind: "privmsg", body: "first\n> a quote of my own\nlast" }, "quotes inside the answer stay");
-    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> q\n\nshrugs", "m.emote")), { kind: "action", body: "shrugs" });
+    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> quoted\n\nanswer")), { kind: "privmsg", body: "answer", replyTo: "$q" });
+    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> line one\n> line two\n\nanswer")), { kind: "privmsg", body: "answer", replyTo: "$q" });
+    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> quoted\nanswer")), { kind: "privmsg", body: "answer", replyTo: "$q" }, "no blank line after the quote");
+    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> q\n\nfirst\n> a quote of my own\nlast")), { kind: "privmsg", body: "first\n> a quote of my own\nlast", replyTo: "$q" }, "quotes inside the answer stay");
+    assert.deepEqual(ircMessageOf(reply("> <@x:example.org> q\n\nshrugs", "m.emote")), { kind: "action", body: "shrugs", replyTo: "$q" });
   });
 
   it("the fallback is stripped only from replies, and only when it looks like one", () => {
     const body = "> <@x:example.org> quoted\n\nanswer";
     assert.deepEqual(ircMessageOf(message({ msgtype: "m.text", body })), { kind: "privmsg", body }, "not a reply: the text as written");
-    assert.deepEqual(ircMessageOf(reply("> a quote I typed\n\nanswer")), { kind: "privmsg", body: "> a quote I typed\n\nanswer" }, "no '> <sender>' fallback: kept");
+    assert.deepEqual(ircMessageOf(reply("> a quote I typed\n\nanswer")), { kind: "privmsg", body: "> a quote I typed\n\nanswer", replyTo: "$q" }, "no '> <sender>' fallback: kept");
     const edit = message({ msgtype: "m.text", body, "m.relates_to": { rel_type: "m.replace", event_id: "$e" } });
-    assert.deepEqual(ircMessageOf(edit), { kind: "privmsg", body }, "another relation is not a reply");
+    assert.deepEqual(ircMessageOf(edit), { kind: "privmsg", body, replaces: "$e" }, "another relation is not a reply");
+    const withNew = message({ msgtype: "m.text", body: "* fixed", "m.new_content": { msgtype: "m.text", body: "fixed" }, "m.relates_to": { rel_type: "m.replace", event_id: "$e" } });
+    assert.deepEqual(ircMessageOf(withNew), { kind: "privmsg", body: "fixed", replaces: "$e" }, "an edit says its new content");
   });
 
   it("a reply that is nothing but its fallback sends nothing", () => {

@@ -1,0 +1,39 @@
+import type { Tags } from "../../irc/events";
+import type { MessageLog } from "../../rooms/messageLog";
+import type { OutboxEntry } from "../../store/store";
+import { withEdit } from "./edit";
+import { withLongText } from "./longText";
+import { withReply } from "./reply";
+
+/** One message as it goes on the wire: its IRC text and the client tags of its first line. */
+export interface Outgoing {
+  readonly kind: "privmsg" | "notice" | "action";
+  readonly body: string;
+  readonly tags?: Tags;
+}
+
+/** What the stages may read. Add narrow fields; only app.ts / compose build it. */
+export interface OutgoingDeps {
+  /** The room's last bridged messages (the original of a reply or an edit). */
+  readonly messages: MessageLog;
+  /** Whether the sender's connection's server has an IRCv3 capability (message-tags, draft/multiline). */
+  readonly hasCap: (cap: string) => boolean;
+}
+
+/** One stage of the wording: takes what the previous stage made, returns what IRC gets. */
+export type OutgoingStage = (entry: OutboxEntry, out: Outgoing, deps: OutgoingDeps) => Promise<Outgoing> | Outgoing;
+
+/**
+ * What an accepted Matrix message says on IRC, worked out when its turn comes (the stages may ask
+ * the homeserver for an original, or upload a long text): a reply names whom it answers, an edit
+ * is one marked correction, a long text becomes its first lines and a link. The stages run in
+ * this order; each is a file of its own. A stage that fails leaves the message as it was (the
+ * message is still sent; the failure is logged by the stage).
+ */
+export async function prepareOutgoing(entry: OutboxEntry, deps: OutgoingDeps): Promise<Outgoing> {
+  let out: Outgoing = { kind: entry.kind, body: entry.body };
+  for (const stage of STAGES) out = await stage(entry, out, deps);
+  return out;
+}
+
+const STAGES: readonly OutgoingStage[] = [withReply, withEdit, withLongText];

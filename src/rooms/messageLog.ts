@@ -1,0 +1,76 @@
+import { Lru } from "../util/lru";
+
+/** One message bridged in a room, in either direction. */
+export interface LoggedMessage {
+  readonly roomId: string;
+  /** Its Matrix event id (an IRC message: the event the bridge sent for it). */
+  readonly eventId: string;
+  /** Its IRC msgid (IRCv3 message-tags), when the server gave one. */
+  readonly msgid?: string;
+  /** The IRC nick that said it (a Matrix user's: their puppet's nick at that time). */
+  readonly nick: string;
+  /** Its text without formatting, for reply quotes and edit corrections. */
+  readonly text: string;
+  /** Position among the room's logged messages (1, 2, ...): how far back a message is. */
+  readonly position: number;
+}
+
+interface RoomLog {
+  next: number;
+  readonly byEvent: Map<string, LoggedMessage>;
+  readonly byMsgid: Map<string, LoggedMessage>;
+}
+
+/**
+ * The last messages bridged in each room, both ways: finds the IRC msgid of a Matrix event (replies,
+ * reactions and redactions going to IRC) and the Matrix event of an IRC msgid (coming back), and
+ * tells how many messages came after one (a reply quotes its original only when it is not among
+ * the last few lines).
+ *
+ * Guarantees: keyed by room, never global: a lookup in one room never finds another room's message
+ * (CVE-2023-38700 leaked reply text across rooms this way). Bounded: at most `perRoom` messages per
+ * room and `rooms` rooms (least recently used forgotten). Not guaranteed: survival across a restart
+ * (it is memory only); callers fall back to asking the homeserver for an event they cannot find.
+ */
+export class MessageLog {
+  private readonly logs: Lru<string, RoomLog>;
+
+  constructor(
+    private readonly perRoom = 500,
+    rooms = 5000,
+  ) {
+    this.logs = new Lru(rooms);
+  }
+
+  record(message: Omit<LoggedMessage, "position">): LoggedMessage {
+    let log = this.logs.get(message.roomId);
+    if (log === undefined) {
+      log = { next: 1, byEvent: new Map(), byMsgid: new Map() };
+      this.logs.set(message.roomId, log);
+    }
+    const logged: LoggedMessage = { ...message, position: log.next++ };
+    log.byEvent.set(logged.eventId, logged);
+    if (logged.msgid !== undefined) log.byMsgid.set(logged.msgid, logged);
+    while (log.byEvent.size > this.perRoom) {
+      const oldest = log.byEvent.values().next();
+      if (oldest.done === true) break;
+      log.byEvent.delete(oldest.value.eventId);
+      if (oldest.value.msgid !== undefined && log.byMsgid.get(oldest.value.msgid) === oldest.value) log.byMsgid.delete(oldest.value.msgid);
+    }
+    return logged;
+  }
+
+  byEvent(roomId: string, eventId: string): LoggedMessage | undefined {
+    return this.logs.get(roomId)?.byEvent.get(eventId);
+  }
+
+  byMsgid(roomId: string, msgid: string): LoggedMessage | undefined {
+    return this.logs.get(roomId)?.byMsgid.get(msgid);
+  }
+
+  /** How many messages were logged in the room after this one (0: it is the last). */
+  after(message: LoggedMessage): number {
+    const log = this.logs.get(message.roomId);
+    return log === undefined ? 0 : log.next - 1 - message.position;
+  }
+}

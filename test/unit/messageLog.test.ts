@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { MessageLog } from "../../src/rooms/messageLog";
+
+describe("MessageLog: the last bridged messages of each room", () => {
+  it("finds a message by event id and by msgid, in its own room only", () => {
+    const log = new MessageLog();
+    log.record({ roomId: "!a", eventId: "$1", msgid: "m1", nick: "bob", text: "hi" });
+    assert.equal(log.byEvent("!a", "$1")?.text, "hi");
+    assert.equal(log.byMsgid("!a", "m1")?.eventId, "$1");
+    assert.equal(log.byEvent("!b", "$1"), undefined, "another room never sees it");
+    assert.equal(log.byMsgid("!b", "m1"), undefined, "another room never sees it by msgid either");
+  });
+
+  it("tells how many messages came after one", () => {
+    const log = new MessageLog();
+    const first = log.record({ roomId: "!a", eventId: "$1", nick: "bob", text: "one" });
+    log.record({ roomId: "!b", eventId: "$x", nick: "bob", text: "elsewhere" });
+    assert.equal(log.after(first), 0);
+    log.record({ roomId: "!a", eventId: "$2", nick: "bob", text: "two" });
+    log.record({ roomId: "!a", eventId: "$3", nick: "bob", text: "three" });
+    assert.equal(log.after(first), 2, "only the same room's messages count");
+  });
+
+  it("keeps at most perRoom messages per room, forgetting the oldest and its msgid", () => {
+    const log = new MessageLog(2, 10);
+    log.record({ roomId: "!a", eventId: "$1", msgid: "m1", nick: "bob", text: "one" });
+    log.record({ roomId: "!a", eventId: "$2", msgid: "m2", nick: "bob", text: "two" });
+    log.record({ roomId: "!a", eventId: "$3", msgid: "m3", nick: "bob", text: "three" });
+    assert.equal(log.byEvent("!a", "$1"), undefined);
+    assert.equal(log.byMsgid("!a", "m1"), undefined);
+    assert.equal(log.byEvent("!a", "$2")?.text, "two");
+    assert.equal(log.byMsgid("!a", "m3")?.eventId, "$3");
+  });
+
+  it("keeps at most `rooms` rooms, forgetting the least recently used", () => {
+    const log = new MessageLog(10, 2);
+    log.record({ roomId: "!a", eventId: "$1", nick: "bob", text: "a" });
+    log.record({ roomId: "!b", eventId: "$2", nick: "bob", text: "b" });
+    log.byEvent("!a", "$1");
+    log.record({ roomId: "!c", eventId: "$3", nick: "bob", text: "c" });
+    assert.equal(log.byEvent("!b", "$2"), undefined, "!b was the least recently used");
+    assert.equal(log.byEvent("!a", "$1")?.text, "a");
+  });
+});
