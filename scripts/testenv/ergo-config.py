@@ -44,6 +44,8 @@ hist = cfg["history"]
 hist["enabled"] = True
 hist["channel-length"] = max(int(hist.get("channel-length") or 0), 2048)
 hist["chathistory-maxmessages"] = max(int(hist.get("chathistory-maxmessages") or 0), 1000)
+# draft/message-redaction (REDACT) is advertised only when users may delete their own messages
+hist.setdefault("retention", {})["allow-individual-delete"] = True
 
 # fakelag stays ON with the package defaults
 fl = cfg.setdefault("fakelag", {})
