@@ -1,3 +1,5 @@
+import { walkHtml } from "./htmlWalk";
+import { ircLineOf } from "./ircWriter";
 import type { NickDirectory } from "./nickDirectory";
 
 /** The parts of an m.room.message's content the IRC text is made from. */
@@ -11,8 +13,11 @@ export interface MatrixTextContent {
 /**
  * A Matrix message's text -> IRC text (with IRC formatting codes; line breaks kept as "\n").
  * The HTML is used when there is one, never the markdown-ish body; a pill becomes the user's IRC
- * nick on this network.
+ * nick on this network. Only HTML that shows no text at all (an empty formatted_body) falls back
+ * to the body. Without HTML, the body is sent as it is.
  */
-export function matrixToIrc(content: MatrixTextContent, _nicks: Pick<NickDirectory, "nickOfUser">): string {
-  return content.body;
+export function matrixToIrc(content: MatrixTextContent, nicks: Pick<NickDirectory, "nickOfUser">): string {
+  if (content.html === undefined) return content.body;
+  const lines = walkHtml(content.html, nicks).map(ircLineOf);
+  return lines.length === 0 ? content.body : lines.join("\n");
 }
