@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { stripFormatting } from "../irc/lines";
+import { ircToMatrix } from "../format/ircToMatrix";
 import type { MessageEvent } from "../irc/events";
 import { pmKey } from "../rooms/pmIndex";
 import type { IrcContext } from "./context";
@@ -34,7 +34,7 @@ export function senderRegistered(account: string | undefined, accountTags: boole
  * sender's ghost in the conversation's private room (made on the first message: see pmRooms.ts),
  * through the durable pending sends, with the original time. The transaction id derives from the
  * msgid, else from the server time and content, so a retried send is not posted twice. CTCP other
- * than ACTION (VERSION, PING, ...) is never shown; our own echoes are skipped. A message the
+ * than ACTION (VERSION, PING, ...) is never shown; formatting and mentions as in a channel (ircToMatrix); our own echoes are skipped. A message the
  * network's spam protection refuses (pmGuard.ts) is logged and counted, and the sender is told
  * with a NOTICE (rate-limited; never in answer to a NOTICE, as IRC wants).
  */
@@ -54,6 +54,7 @@ export function onPrivateMessage(pm: PrivateMessage, ctx: IrcContext): void {
   }
   ctx.busy(userId);
   const origin = e.tags.msgid ?? (e.time === undefined ? randomUUID() : `${e.time}\0${e.from}\0${e.kind}\0${e.text}`);
+  const text = ircToMatrix(e.text, ctx.nicks);
   const txnId = `irc.pm.${createHash("sha1").update(`${network}\0${userId}\0${origin}`).digest("hex").slice(0, 24)}`;
   ctx.sends.enqueue({
     id: txnId,
@@ -62,7 +63,12 @@ export function onPrivateMessage(pm: PrivateMessage, ctx: IrcContext): void {
     channel: e.from,
     nick: e.from,
     ghost: ctx.network.ids.ghostUserId(e.from),
-    content: { msgtype: MSGTYPE[e.kind], body: stripFormatting(e.text) },
+    content: {
+      msgtype: MSGTYPE[e.kind],
+      body: text.body,
+      ...(text.html === undefined ? {} : { format: "org.matrix.custom.html", formatted_body: text.html }),
+      ...(text.mentions.length === 0 ? {} : { "m.mentions": { user_ids: [...text.mentions] } }),
+    },
     txnId,
     ts: e.time,
     msgid: e.tags.msgid,

@@ -71,15 +71,14 @@ describe("IRC -> Matrix handlers", () => {
     ["action", "m.emote"],
   ];
   for (const [kind, msgtype] of kinds) {
-    it(`${kind} becomes ${msgtype}, with IRC formatting stripped`, async () => {
+    it(`${kind} becomes ${msgtype}: the body without IRC formatting, the formatted_body with it as HTML`, async () => {
       const { api, run } = await setup();
-      await run(message("Bob", "\x02bold\x02 \x0304,01red\x03 \x1Dit\x1D\x0F done", kind));
+      await run(message("Bob", "\x02bold\x02 \x0304,01red\x03 \x1Dit\x1D\x0F <done>", kind));
+      const html = '<strong>bold</strong> <font data-mx-color="#ff0000" data-mx-bg-color="#000000">red</font> <em>it</em> &#60;done&#62;';
+      const content = { msgtype, body: "bold red it <done>", format: "org.matrix.custom.html", formatted_body: html, "m.mentions": {} };
       assert.deepEqual(
         api.sent.map((s) => s.content),
-        [
-          { msgtype, body: "bold red it done", "m.mentions": {} },
-          { msgtype, body: "bold red it done", "m.mentions": {} },
-        ],
+        [content, content],
       );
     });
   }

@@ -33,7 +33,7 @@ describe("private messages, IRC -> Matrix", () => {
       s.api.sent.map((e) => [e.roomId, e.as, e.content, e.ts]),
       [
         [ROOM, BOB, { msgtype: "m.text", body: "one" }, T],
-        [ROOM, BOB, { msgtype: "m.emote", body: "two" }, T + 1],
+        [ROOM, BOB, { msgtype: "m.emote", body: "two", format: "org.matrix.custom.html", formatted_body: "<strong>two</strong>" }, T + 1],
         [ROOM, BOB, { msgtype: "m.notice", body: "three" }, T + 2],
       ],
     );
