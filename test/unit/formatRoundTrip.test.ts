@@ -34,7 +34,7 @@ const colours: fc.Arbitrary<Colours> = fc.oneof(
   fc.record({ fg: fc.option(index, { nil: undefined }), bg: fc.option(index, { nil: undefined }) }).map((c): Colours => ({ kind: "irc", ...(c.fg === undefined ? {} : { fg: c.fg }), ...(c.bg === undefined ? {} : { bg: c.bg }) })),
   fc.record({ fg: hex, bg: fc.option(hex, { nil: undefined }) }).map((c): Colours => ({ kind: "hex", fg: c.fg, ...(c.bg === undefined ? {} : { bg: c.bg }) })),
 );
-const TEXT_CHARS = [..."ab xy<>&\"';=/09,.#é"];
+const TEXT_CHARS = Array.from("ab xy<>&\"';=/09,.#é");
 const run: fc.Arbitrary<Run> = fc.record({
   text: fc.string({ unit: fc.constantFrom(...TEXT_CHARS), minLength: 1, maxLength: 8 }),
   bold: fc.boolean(),
@@ -73,13 +73,13 @@ function expected(runs: readonly Run[]): string[] {
   return runs.flatMap((r) => {
     const fg = r.colours.kind === "none" ? undefined : seen(r.colours.fg);
     const bg = r.colours.kind === "none" ? undefined : seen(r.colours.bg);
-    return [...r.text].map((ch) => JSON.stringify([ch, r.bold, r.italic, r.underline, r.strike, r.mono, fg ?? null, bg ?? null]));
+    return Array.from(r.text).map((ch) => JSON.stringify([ch, r.bold, r.italic, r.underline, r.strike, r.mono, fg ?? null, bg ?? null]));
   });
 }
 
 /** One entry per character of IRC text as parsed: the character and its style. */
 function actual(irc: string): string[] {
-  return parseIrc(irc).flatMap((r) => [...r.text].map((ch) => JSON.stringify([ch, r.style.bold, r.style.italic, r.style.underline, r.style.strike, r.style.mono, r.style.fg ?? null, r.style.bg ?? null])));
+  return parseIrc(irc).flatMap((r) => Array.from(r.text).map((ch) => JSON.stringify([ch, r.style.bold, r.style.italic, r.style.underline, r.style.strike, r.style.mono, r.style.fg ?? null, r.style.bg ?? null])));
 }
 
 const noMentions: MentionFinder = () => [];
@@ -132,7 +132,7 @@ function inspect(html: string): { refused: string[]; text: string } {
   return { refused, text };
 }
 
-const IRC_CHARS = [..."\x02\x03\x04\x0f\x11\x16\x1d\x1e\x1f0123456789,abcdefABCDEF <>&\"'=/;#o"];
+const IRC_CHARS = Array.from("\x02\x03\x04\x0f\x11\x16\x1d\x1e\x1f0123456789,abcdefABCDEF <>&\"'=/;#o");
 /** Random IRC text: formatting codes, digits, hex digits, HTML's special characters, and "bob" often. */
 const ircText = fc.array(fc.oneof(fc.constantFrom(...IRC_CHARS), fc.constant("bob")), { maxLength: 40 }).map((parts) => parts.join(""));
 
