@@ -49,6 +49,8 @@ export function isStyled(s: IrcStyle): boolean {
   return !sameStyle(s, PLAIN);
 }
 
+const CODES = new Set([...Object.keys(TOGGLES), "\x0f", "\x03", "\x04"]);
+
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
 const isHexDigit = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
 
@@ -127,8 +129,10 @@ export function parseIrc(line: string): IrcRun[] {
       }
       style = withColours(style, fg, bg);
     } else {
-      text += c;
-      i++;
+      let j = i + 1;
+      while (j < line.length && !CODES.has(line[j] ?? "")) j++;
+      text += line.slice(i, j);
+      i = j;
     }
   }
   flush();
