@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { Parser } from "htmlparser2";
 import { hexOfIrcColour, ircColourOfHex } from "../../src/format/colours";
-import { parseIrc } from "../../src/format/ircCodes";
+import { PLAIN, parseIrc } from "../../src/format/ircCodes";
 import { ircToMatrix, type MentionFinder } from "../../src/format/ircToMatrix";
 import { matrixToIrc } from "../../src/format/matrixToIrc";
 import { NO_NICKS } from "../../src/format/nickDirectory";
@@ -166,6 +166,38 @@ describe("IRC text never becomes markup it did not ask for (property)", () => {
         const { refused, text } = inspect(matrix.html);
         assert.deepEqual(refused, []);
         if (matrix.body.includes("bob")) assert.ok(text.includes(`<img src=x onerror="alert(1)">&amp;`), "the display name is text, not markup");
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+const TAGS = ["b", "strong", "i", "em", "u", "del", "s", "code", "pre", "p", "br", "blockquote", "ul", "ol", "li", "a", "font", "span", "h1", "mx-reply", "img", "div"];
+const ATTRS = ['', ' color="#ff0000"', ' data-mx-bg-color="#00ff00"', ' data-mx-color="#123"', ' data-mx-spoiler=""', ' href="https://matrix.to/#/@bob:x"', ' href="https://example.org"', ' alt="a"'];
+/** Random tag soup: opening and closing tags in any order (unbalanced, misnested), text, entities. */
+const tagSoup = fc
+  .array(
+    fc.oneof(
+      fc.tuple(fc.constantFrom(...TAGS), fc.constantFrom(...ATTRS)).map(([tag, attrs]) => `<${tag}${attrs}>`),
+      fc.constantFrom(...TAGS).map((tag) => `</${tag}>`),
+      fc.constantFrom("x", "12", ",3", " ", "\n", "&amp;", "&lt;b&gt;", "y z"),
+    ),
+    { maxLength: 30 },
+  )
+  .map((parts) => parts.join(""));
+
+describe("Matrix HTML never leaves IRC styles dangling (property)", () => {
+  it("any tag soup: every line ends with no style on, and no \\x0f is written", () => {
+    fc.assert(
+      fc.property(tagSoup, (html) => {
+        const irc = matrixToIrc({ body: "body", html }, { nickOfUser: () => "bob" });
+        assert.ok(!irc.includes("\x0f"));
+        for (const line of irc.split("\n")) {
+          const runs = parseIrc(`${line}END`);
+          const last = runs[runs.length - 1];
+          assert.ok(last !== undefined && last.text.endsWith("END"));
+          assert.deepEqual(last.style, PLAIN, `a style is left on in ${JSON.stringify(line)}`);
+        }
       }),
       { numRuns: 1000 },
     );
