@@ -45,10 +45,10 @@ async function mentionScene() {
 describe("mentions from IRC: a line naming a bridged user mentions them in Matrix", () => {
   it("a puppet's nick addressed at the start of the line: m.mentions has its Matrix user, and a pill", async () => {
     const s = await mentionScene();
-    const [content] = await s.deliver(join("Bob"), message("Bob", "alice[M]: are you there?"));
-    assert.deepEqual(content?.["m.mentions"], { user_ids: [ALICE] });
-    assert.equal(content?.body, "alice[M]: are you there?", "the body is the line as written");
-    const html = String(content?.formatted_body);
+    const content = (await s.deliver(join("Bob"), message("Bob", "alice[M]: are you there?")))[0] ?? assert.fail("nothing sent");
+    assert.deepEqual(content["m.mentions"], { user_ids: [ALICE] });
+    assert.equal(content.body, "alice[M]: are you there?", "the body is the line as written");
+    const html = String(content.formatted_body);
     assert.ok(decodeURIComponent(html).includes(`https://matrix.to/#/${ALICE}`), html);
   });
 
