@@ -1,4 +1,3 @@
-import { NO_NICKS, type NickDirectory } from "../format/nickDirectory";
 import type { MessageLog } from "../rooms/messageLog";
 /**
  * One IRC network wired up: its users' connections (PuppetRegistry), the bridge bot's connection
@@ -42,6 +41,7 @@ import { ChannelMarks } from "./channelMarks";
 import { readPortalModes } from "./portalModes";
 import type { ModeReading } from "../rooms/portalAccess";
 import { GapFiller } from "./gapFiller";
+import { NetworkNicks } from "./networkNicks";
 import { ConnectScheduler } from "../irc/connectScheduler";
 import { ConnectionNews } from "./connectionNews";
 import { PmGuard } from "../pms/pmGuard";
@@ -105,7 +105,7 @@ export class NetworkBridge {
   /** The connections that may act in the network's channels for Matrix moderators. */
   readonly actors: ChannelActors;
   /** Who is who on this network (puppet nicks, ghosts), for mentions. */
-  readonly nicks: NickDirectory = NO_NICKS;
+  readonly nicks: NetworkNicks;
   private readonly ctx: IrcContext;
   /** Connection id -> its user, while the connection lives (removed when it closes for good). */
   private readonly userByConnection = new Map<string, string>();
@@ -141,6 +141,18 @@ export class NetworkBridge {
       { windowMs: 120000, graceMs: 3000 },
     );
     this.watch = new ChannelWatch({ feed: this.feed, ctx: () => this.ctx });
+    this.nicks = new NetworkNicks({
+      puppetOfNick: (nick) => {
+        const id = this.feed.ownerOf(nick);
+        return id === undefined ? undefined : this.userByConnection.get(id);
+      },
+      puppetNick: (userId) => this.puppets.get(userId)?.nick,
+      isOurs: (nick) => this.feed.isOurs(nick),
+      present: (nick) => this.feed.roster.spelling(nick),
+      ghostUserId: (nick) => network.ids.ghostUserId(nick),
+      nickOfGhost: (userId) => network.ids.nickOfGhost(userId),
+      nickTemplate: network.nickTemplate,
+    });
     this.ctx = {
       network,
       rooms: deps.rooms,
@@ -206,8 +218,19 @@ export class NetworkBridge {
       },
       deps.clock,
     );
-    const identity = (userId: string) => puppetIdentity(network, userId, deps.store.puppets, () => deps.api.displayname(userId));
-    this.settings = new PuppetSettings({ networkId: network.id, store: deps.store.puppets, identity });
+    // The nick directory learns each user's display name and stored nick as their identity is worked out.
+    const displayname = async (userId: string) => {
+      const name = await deps.api.displayname(userId);
+      this.nicks.noteDisplayName(userId, name);
+      return name;
+    };
+    const identity = async (userId: string) => {
+      const picked = await puppetIdentity(network, userId, deps.store.puppets, () => displayname(userId));
+      this.nicks.noteStoredNick(userId, picked.nick);
+      return picked;
+    };
+    const nickStored = (userId: string, nick: string) => this.nicks.noteStoredNick(userId, nick);
+    this.settings = new PuppetSettings({ networkId: network.id, store: deps.store.puppets, identity, nickStored });
     // Each connection joins with its own keys only (rooms/channelKeys.ts).
     const keyBook = (owner: string) => deps.keys.book(network.id, owner, network.channels);
     this.puppets = new PuppetRegistry({
@@ -349,6 +372,7 @@ export class NetworkBridge {
     await this.puppets.load();
     await this.marks.load();
     const records = await this.deps.store.puppets.all(this.deps.network.id);
+    for (const record of records) this.nicks.noteStoredNick(record.userId, record.nick);
     for (const record of records) {
       if (record.channels.length === 0) continue;
       if (this.puppets.size >= this.deps.network.limits.maxConnections) {

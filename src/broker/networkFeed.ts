@@ -88,6 +88,11 @@ export class NetworkFeed {
     return this.ours.has(this.fold(nick));
   }
 
+  /** The id of our connection that has this nick on the server, if one has. */
+  ownerOf(nick: string): string | undefined {
+    return this.ours.get(this.fold(nick));
+  }
+
   /**
    * The account of a nick in one of the bridge's channels, as the server said (extended-join,
    * account-notify): null when it has none, undefined when the server said nothing.

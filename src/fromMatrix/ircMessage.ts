@@ -1,6 +1,7 @@
 import type { MatrixEvent } from "../matrix/events";
 import type { NickDirectory } from "../format/nickDirectory";
 import { matrixToIrc } from "../format/matrixToIrc";
+import { mentionedUsers, withMentionPrefix } from "../format/mentionPrefix";
 
 const KINDS: Readonly<Record<string, "privmsg" | "notice" | "action">> = { "m.text": "privmsg", "m.notice": "notice", "m.emote": "action" };
 const MEDIA = new Set(["m.image", "m.file", "m.video", "m.audio"]);
@@ -59,5 +60,7 @@ export function ircMessageOf(event: MatrixEvent, nicks: Pick<NickDirectory, "nic
     body = `sent a file: ${text(content.body)}${url ? ` (${url})` : ""}`;
   }
   if (kind === undefined || body.trim() === "") return undefined;
+  // Users mentioned but not named in the text are addressed "nick: " (a reply is addressed by the reply stage, an edit not again).
+  if (kind !== "action" && relation.replyTo === undefined && relation.replaces === undefined) body = withMentionPrefix(body, mentionedUsers(content["m.mentions"]), event.sender, nicks);
   return { kind, body, ...relation };
 }

@@ -12,6 +12,8 @@ export interface PuppetSettingsDeps {
   readonly store: PuppetStore;
   /** The user's identity, creating and storing their record if they have none (identity.ts). */
   readonly identity: (userId: string) => Promise<{ nick: string; username: string }>;
+  /** A nick was stored for the user's next connection (the network's nick directory keeps it). */
+  readonly nickStored?: (userId: string, nick: string) => void;
 }
 
 export class PuppetSettings {
@@ -25,6 +27,7 @@ export class PuppetSettings {
   async setNick(userId: string, nick: string): Promise<void> {
     const record = await this.record(userId);
     await this.deps.store.put({ ...record, nick, nickNote: undefined });
+    this.deps.nickStored?.(userId, nick);
   }
 
   /** Stores the username (ident) of the user's next connection; "taken" when another user has it here. */

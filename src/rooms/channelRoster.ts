@@ -116,6 +116,16 @@ export class ChannelRoster {
     return false;
   }
 
+  /** The nick as written in a channel the roster follows, if it is in one. */
+  spelling(nick: string): string | undefined {
+    const folded = this.fold(nick);
+    for (const state of this.channels.values()) {
+      const member = state.members.get(folded);
+      if (member !== undefined) return member.nick;
+    }
+    return undefined;
+  }
+
   has(channel: string, nick: string): boolean {
     return this.channels.get(this.fold(channel))?.members.has(this.fold(nick)) ?? false;
   }
