@@ -1,3 +1,5 @@
+import { CARRY_BYTES, carryStyles } from "./styleCarry";
+
 /**
  * Building IRC lines safely, and splitting long messages.
  *
@@ -44,30 +46,40 @@ export function textBudget(command: string, target: string, hostmaskBytes: numbe
 /**
  * Splits a message body into IRC lines: first at line breaks (empty lines dropped), then each line
  * into pieces of at most `maxBytes` UTF-8 bytes, never inside a character, preferring to break at a
- * space in the last third of a piece.
+ * space in the last third of a piece. A line with formatting codes is cut CARRY_BYTES shorter, and
+ * each of its pieces after the first opens again the styles the previous one left on (styleCarry.ts).
  */
 export function splitMessage(body: string, maxBytes: number): string[] {
   const out: string[] = [];
   for (const rawLine of body.split(/\r\n|\r|\n/)) {
     const line = rawLine.replace(/\0/g, "");
     if (line.trim() === "") continue;
-    let rest = line;
-    while (Buffer.byteLength(rest) > maxBytes) {
-      let bytes = 0;
-      let cut = 0;
-      for (const ch of rest) {
-        const size = Buffer.byteLength(ch);
-        if (bytes + size > maxBytes) break;
-        bytes += size;
-        cut += ch.length;
-      }
-      const space = rest.lastIndexOf(" ", cut);
-      const piece = space > (cut * 2) / 3 ? rest.slice(0, space) : rest.slice(0, cut);
-      out.push(piece);
-      rest = rest.slice(piece.length).replace(/^ /, "");
-    }
-    if (rest !== "") out.push(rest);
+    const styled = line !== stripFormatting(line);
+    const pieces = cutLine(line, styled ? Math.max(16, maxBytes - CARRY_BYTES) : maxBytes);
+    out.push(...(styled ? carryStyles(pieces) : pieces));
   }
+  return out;
+}
+
+/** One line in pieces of at most `maxBytes` bytes (see splitMessage). */
+function cutLine(line: string, maxBytes: number): string[] {
+  const out: string[] = [];
+  let rest = line;
+  while (Buffer.byteLength(rest) > maxBytes) {
+    let bytes = 0;
+    let cut = 0;
+    for (const ch of rest) {
+      const size = Buffer.byteLength(ch);
+      if (bytes + size > maxBytes) break;
+      bytes += size;
+      cut += ch.length;
+    }
+    const space = rest.lastIndexOf(" ", cut);
+    const piece = space > (cut * 2) / 3 ? rest.slice(0, space) : rest.slice(0, cut);
+    out.push(piece);
+    rest = rest.slice(piece.length).replace(/^ /, "");
+  }
+  if (rest !== "") out.push(rest);
   return out;
 }
 
