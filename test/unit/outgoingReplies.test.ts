@@ -102,6 +102,7 @@ describe("Matrix -> IRC replies (outgoing/reply.ts)", () => {
     s.messages.record({ roomId: ROOM, eventId: "$mine", msgid: "m-2", nick: "Bob[m]", text: "I said this" });
     s.messages.record({ roomId: ROOM, eventId: "$dave", nick: "Dave", text: "and I this" });
     assert.equal((await withReply(entry({ replyTo: "$mine" }), out("and I meant it"), s.deps)).body, "and I meant it");
+    assert.equal((await withReply(entry({ replyTo: "$dave", pm: true }), out("to you"), s.deps)).body, "to you", "a private conversation names nobody");
     assert.equal((await withReply(entry({ replyTo: "$dave" }), out("dave: you did"), s.deps)).body, "dave: you did");
     assert.equal((await withReply(entry({ replyTo: "$dave" }), out("Dave is right"), s.deps)).body, "Dave is right");
     assert.equal((await withReply(entry({ replyTo: "$dave" }), out("Davey: no"), s.deps)).body, "Dave: Davey: no", "another nick that starts the same is not the nick");

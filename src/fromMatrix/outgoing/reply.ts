@@ -11,7 +11,7 @@ export const QUOTE_CHARS = 50;
  * - to someone else's recent message: `nick: text`;
  * - to a message further back (RECENT_MESSAGES or more since, or not in the room's log): `nick: (re:
  *   start of the original…) text`, the quote its first QUOTE_CHARS characters;
- * - to one's own message: no nick, the quote only when it is further back;
+ * - to one's own message, or in a private conversation: no nick, the quote only when it is further back;
  * - text already starting with the nick (a pill turned into "nick: "): the nick is not put twice;
  * - an ACTION (/me) keeps its words first: ` (re nick)` or ` (re nick: quote…)` after them, nothing
  *   when it already names the nick (or answers oneself, recently);
@@ -26,7 +26,9 @@ export const withReply: OutgoingStage = async (entry, out, deps) => {
   if (original === undefined) return out;
   const self = original.sender === entry.sender || (original.nick !== undefined && sameNick(original.nick, deps.ownNick));
   const quote = original.after !== undefined && original.after < RECENT_MESSAGES ? undefined : quoteOf(original.text);
-  const body = out.kind === "action" ? actionReply(out.body, self ? undefined : original.nick, quote) : textReply(out.body, self ? undefined : original.nick, quote);
+  // In a private conversation the other side is the only one it can answer: it is not named.
+  const nick = self || entry.pm === true ? undefined : original.nick;
+  const body = out.kind === "action" ? actionReply(out.body, nick, quote) : textReply(out.body, nick, quote);
   const tags = original.msgid !== undefined && deps.hasCap("message-tags") ? { ...out.tags, "+draft/reply": original.msgid } : out.tags;
   const reply: Outgoing = { ...out, body, logText: out.logText ?? out.body };
   return tags === undefined ? reply : { ...reply, tags };
