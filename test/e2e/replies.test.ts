@@ -102,9 +102,11 @@ describe("replies and edits on Ergo", () => {
     assert.deepEqual(reply.content["m.mentions"], { user_ids: [alice.userId] });
   });
 
+  let sat = "";
+
   it("a Matrix edit of 'the cat sat' to 'the dog sat' reaches IRC as one s/cat/dog/; an edit that changes nothing says nothing", async () => {
     const from = bob.lines.length;
-    const sat = await sendText(alice, roomId, "the cat sat");
+    sat = await sendText(alice, roomId, "the cat sat");
     await bob.waitFor(fromAlice("the cat sat"), 20000, from);
     const edit = (body: string) => ({
       msgtype: "m.text",
@@ -118,5 +120,25 @@ describe("replies and edits on Ergo", () => {
     await sendText(alice, roomId, marker);
     await bob.waitFor(fromAlice(marker), 20000, from);
     assert.deepEqual(aliceSaid(from), ["the cat sat", "s/cat/dog/", marker], "one correction, nothing for the unchanged edit, then the marker");
+  });
+
+  it("after a restart (the bridge's log is memory only) originals are read from the homeserver: a reply names and quotes, an edit is marked", async () => {
+    await bridge.stop();
+    const from = bob.lines.length;
+    await bridge.start();
+    await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(aliceNick)}!\\S+ JOIN`, "i"), 30000, from);
+    await sendContent(alice, roomId, { msgtype: "m.text", body: "after the restart", "m.relates_to": { "m.in_reply_to": { event_id: original.eventId } } });
+    const line = await bob.waitFor(fromAlice(`${bob.nick}: (re: ${original.text}) after the restart`), 30000, from);
+    assert.equal(tagsOf(line)["+draft/reply"], undefined, "the homeserver does not know IRC msgids");
+    await sendContent(alice, roomId, {
+      msgtype: "m.text",
+      body: "* the dog sat down",
+      "m.new_content": { msgtype: "m.text", body: "the dog sat down" },
+      "m.relates_to": { rel_type: "m.replace", event_id: sat },
+    });
+    const marker = `marker ${uniqueName("")}`;
+    await sendText(alice, roomId, marker);
+    await bob.waitFor(fromAlice(marker), 20000, from);
+    assert.deepEqual(aliceSaid(from).slice(-2), ["* the dog sat down", marker]);
   });
 });
