@@ -353,6 +353,7 @@ export class App {
       persist: (networkId, userId) => byId.get(networkId)?.bridge.persist(userId),
       outbox: store.outbox,
       messages,
+      fetchEvent: (roomId, eventId, as) => this.api.event(roomId, as, eventId),
       keep: () => {
         throw new Error("keep() is only available while a transaction is handled");
       },

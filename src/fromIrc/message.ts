@@ -8,21 +8,29 @@ const MSGTYPE = { privmsg: "m.text", notice: "m.notice", action: "m.emote" } as 
  * A channel message -> an m.text / m.notice / m.emote from the sender's ghost, in every room bridged
  * to the channel, through the durable pending sends (see pendingSends.ts). Our own puppets' messages
  * are skipped: they came from Matrix and are already there. The transaction id derives from the
- * dedupe key, so a retried send is not duplicated.
+ * dedupe key, so a retried send is not duplicated. A reply (`+draft/reply=<msgid>`) becomes an
+ * m.in_reply_to in each room whose log holds that msgid (else a plain message there), with the
+ * answered Matrix user (a puppet's, not a ghost) among its m.mentions.
  */
 export const onMessage: IrcHandler<"message"> = ({ key, ev }, ctx) => {
   const { e } = ev;
   if (ctx.isOurs(e.from)) return;
   const ghost = ctx.network.ids.ghostUserId(e.from);
   const text = ircToMatrix(e.text, ctx.nicks);
-  const content = {
-    msgtype: MSGTYPE[e.kind],
-    body: text.body,
-    ...(text.html === undefined ? {} : { format: "org.matrix.custom.html", formatted_body: text.html }),
-    "m.mentions": text.mentions.length === 0 ? {} : { user_ids: [...text.mentions] },
-  };
+  const replyTo = e.tags["+draft/reply"];
   const txnId = `irc.${createHash("sha1").update(`${ctx.network.id}\0${key}`).digest("hex").slice(0, 24)}`;
   for (const room of roomsOf(ctx, ev.channel)) {
+    // A reply (+draft/reply) answers the message with that msgid in this room's log, never another room's.
+    const original = replyTo === undefined || replyTo === "" ? undefined : ctx.messages.byMsgid(room.roomId, replyTo);
+    const answered = original === undefined ? undefined : ctx.userOfNick(original.nick);
+    const mentions = answered === undefined || text.mentions.includes(answered) ? text.mentions : [...text.mentions, answered];
+    const content = {
+      msgtype: MSGTYPE[e.kind],
+      body: text.body,
+      ...(text.html === undefined ? {} : { format: "org.matrix.custom.html", formatted_body: text.html }),
+      "m.mentions": mentions.length === 0 ? {} : { user_ids: [...mentions] },
+      ...(original === undefined ? {} : { "m.relates_to": { "m.in_reply_to": { event_id: original.eventId } } }),
+    };
     ctx.sends.enqueue({
       id: `${txnId}.${room.roomId}`,
       roomId: room.roomId,

@@ -141,6 +141,8 @@ export interface MatrixContext {
   readonly outbox: Outbox;
   /** The last messages bridged in each room, both ways (msgids, reply and edit originals). */
   readonly messages: MessageLog;
+  /** One event of a room from the homeserver, read as `as` (undefined: the homeserver does not know it). */
+  fetchEvent(roomId: string, eventId: string, as: string): Promise<MatrixEvent | undefined>;
   /** A write the current transaction must wait for before it is acknowledged. */
   keep(write: Promise<void>): void;
   /** True when this event was already handled (a transaction retried after a failure). */

@@ -9,6 +9,7 @@ import type { IrcMessage } from "./ircMessage";
 import { ircTargetOf, type IrcTarget } from "./ircTarget";
 import { pmFailureReason } from "../pms/refusalWords";
 import { logWriteFailure } from "../store/writeWatch";
+import { errorText } from "../errors";
 
 /**
  * Accepts a Matrix message for IRC: written to the outbox before the transaction is acknowledged,
@@ -105,8 +106,9 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
       throw new Error(`this room is no longer bridged to ${target.name}`);
     }
     if (ctx.now() >= deadline) throw new Error(`${waited}: ${connection.downReason ?? `earlier messages to ${target.name} were still being sent`}`);
+    said = out.logText ?? out.body;
+    if (out.skip === true) return Promise.resolve();
     ctx.outbox.handed(entry.eventId);
-    said = out.body;
     const sent = connection.say(out.kind, target.name, out.body, deadline, out.tags === undefined ? {} : { tags: out.tags });
     if (sent === false) throw new Error("too many messages are already waiting on your IRC connection");
     const heard = sent.then((id) => {
@@ -117,7 +119,15 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
       throw new Error(pmFailureReason(err, target.name));
     });
   };
-  const prepared = () => prepareOutgoing(entry, { messages: ctx.messages, hasCap: (cap) => connection.hasCap(cap) });
+  // The original of a reply or an edit, read as someone in the room: the bot, or in a private room the nick's ghost.
+  const reader = target.kind === "channel" ? ctx.botUserId : runtime.network.ids.ghostUserId(target.name);
+  const fetchEvent = (room: string, id: string) =>
+    ctx.fetchEvent(room, id, reader).catch((err: unknown) => {
+      ctx.log.warn("cannot read the original of a reply or an edit", { room, error: errorText(err) });
+      return undefined;
+    });
+  const nickOf = (userId: string) => runtime.nicks.nickOfUser(userId) ?? runtime.network.ids.nickOfGhost(userId);
+  const prepared = () => prepareOutgoing(entry, { messages: ctx.messages, hasCap: (cap) => connection.hasCap(cap), fetchEvent, nickOf, ownNick: connection.nick });
   const accepted = runtime.order.enqueue(target.orderKey, {
     sender,
     ready: () => connection.isRegistered,

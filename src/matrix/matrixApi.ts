@@ -205,6 +205,18 @@ export class MatrixApi {
     return res.room_id;
   }
 
+  /** One event of a room (as far as `as` may see it); undefined when the homeserver does not know it (404). */
+  async event(roomId: string, as: string, eventId: string): Promise<MatrixEvent | undefined> {
+    try {
+      const res = await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/event/${encodeURIComponent(eventId)}`, as);
+      const event = asMatrixEvent(res);
+      return event === undefined ? undefined : { ...event, room_id: event.room_id ?? roomId };
+    } catch (err) {
+      if (err instanceof MatrixApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
   /** The room's latest events, newest first (as far as `as` may see them). */
   async messages(roomId: string, as: string, limit: number): Promise<MatrixEvent[]> {
     const res = await this.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages`, as, undefined, { dir: "b", limit: String(limit) });

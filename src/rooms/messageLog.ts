@@ -68,6 +68,21 @@ export class MessageLog {
     return this.logs.get(roomId)?.byMsgid.get(msgid);
   }
 
+  /**
+   * An edit of a logged message: its text becomes the corrected one (the next edit is compared with
+   * it), in the same room only; its position and ids stay. Returns the revised message, or undefined
+   * when the room's log does not hold it.
+   */
+  revise(roomId: string, eventId: string, text: string): LoggedMessage | undefined {
+    const log = this.logs.get(roomId);
+    const old = log?.byEvent.get(eventId);
+    if (log === undefined || old === undefined) return undefined;
+    const revised: LoggedMessage = { ...old, text };
+    log.byEvent.set(eventId, revised);
+    if (revised.msgid !== undefined && log.byMsgid.get(revised.msgid) === old) log.byMsgid.set(revised.msgid, revised);
+    return revised;
+  }
+
   /** How many messages were logged in the room after this one (0: it is the last). */
   after(message: LoggedMessage): number {
     const log = this.logs.get(message.roomId);

@@ -104,6 +104,7 @@ async function setup(lists: Partial<AccessLists> = {}) {
     forgetGhost: () => undefined,
     outbox: store.outbox,
     messages: new MessageLog(),
+    fetchEvent: () => Promise.resolve(undefined),
     keep: (write) => writes.push(write),
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => ++seq,

@@ -81,6 +81,7 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
     acceptInvite: (roomId) => invites.push(roomId),
     outbox: store.outbox,
     messages: new MessageLog(),
+    fetchEvent: () => Promise.resolve(undefined),
     keep: () => undefined,
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => 0,

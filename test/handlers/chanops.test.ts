@@ -113,6 +113,7 @@ async function setup(options: { bot?: boolean; store?: Store; noteTopic?: (roomI
     acceptInvite: () => undefined,
     outbox: store.outbox,
     messages: new MessageLog(),
+    fetchEvent: () => Promise.resolve(undefined),
     keep: () => undefined,
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => 0,

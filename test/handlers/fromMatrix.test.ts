@@ -83,6 +83,7 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
     ...idleChanops(store),
     outbox: store.outbox,
     messages: new MessageLog(),
+    fetchEvent: () => Promise.resolve(undefined),
     keep: (write) => writes.push(write),
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => ++seq,

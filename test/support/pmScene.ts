@@ -126,6 +126,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
     acceptInvite: () => undefined,
     outbox: store.outbox,
     messages: new MessageLog(),
+    fetchEvent: () => Promise.resolve(undefined),
     keep: (write) => writes.push(write),
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => ++seq,

@@ -42,4 +42,17 @@ describe("MessageLog: the last bridged messages of each room", () => {
     assert.equal(log.byEvent("!b", "$2"), undefined, "!b was the least recently used");
     assert.equal(log.byEvent("!a", "$1")?.text, "a");
   });
+
+  it("revise: an edit's text replaces the message's, found both ways, position kept, in its own room only", () => {
+    const log = new MessageLog();
+    const first = log.record({ roomId: "!a", eventId: "$1", msgid: "m1", nick: "bob", text: "the cat sat" });
+    log.record({ roomId: "!a", eventId: "$2", nick: "bob", text: "later" });
+    assert.equal(log.revise("!b", "$1", "elsewhere"), undefined, "another room's message is not touched");
+    const revised = log.revise("!a", "$1", "the dog sat");
+    assert.equal(revised?.position, first.position);
+    assert.equal(log.byEvent("!a", "$1")?.text, "the dog sat");
+    assert.equal(log.byMsgid("!a", "m1")?.text, "the dog sat");
+    assert.equal(log.after(log.byEvent("!a", "$1") ?? first), 1);
+    assert.equal(log.revise("!a", "$unknown", "x"), undefined);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Tags } from "../../irc/events";
+import type { MatrixEvent } from "../../matrix/events";
 import type { MessageLog } from "../../rooms/messageLog";
 import type { OutboxEntry } from "../../store/store";
 import { withEdit } from "./edit";
@@ -10,6 +11,13 @@ export interface Outgoing {
   readonly kind: "privmsg" | "notice" | "action";
   readonly body: string;
   readonly tags?: Tags;
+  /** Nothing to say (an edit that changed nothing): the message is settled as sent, and IRC sees nothing. */
+  readonly skip?: true;
+  /**
+   * What the room's log keeps as its text when it differs from the body: the sender's own words
+   * (a reply's, without the nick and quote put before them), which quotes and edits compare with.
+   */
+  readonly logText?: string;
 }
 
 /** What the stages may read. Add narrow fields; only app.ts / compose build it. */
@@ -18,6 +26,15 @@ export interface OutgoingDeps {
   readonly messages: MessageLog;
   /** Whether the sender's connection's server has an IRCv3 capability (message-tags, draft/multiline). */
   readonly hasCap: (cap: string) => boolean;
+  /**
+   * An event of the room from the homeserver (an original the log no longer holds), read as the bot
+   * (in a private room: the nick's ghost); undefined when it cannot be read. Never rejects.
+   */
+  readonly fetchEvent: (roomId: string, eventId: string) => Promise<MatrixEvent | undefined>;
+  /** The IRC nick a Matrix user (a puppet's user, or a ghost) has on this network, where known. */
+  readonly nickOf: (userId: string) => string | undefined;
+  /** The sender's own IRC nick now. */
+  readonly ownNick: string;
 }
 
 /** One stage of the wording: takes what the previous stage made, returns what IRC gets. */

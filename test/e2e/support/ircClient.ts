@@ -12,15 +12,20 @@ export class TestIrcClient {
 
   private constructor(public nick: string) {}
 
-  static async connect(host: string, port: number, nick: string): Promise<TestIrcClient> {
+  /** Connects and registers; `caps` (e.g. message-tags, echo-message) are requested first, so received lines carry their tags. */
+  static async connect(host: string, port: number, nick: string, caps: readonly string[] = []): Promise<TestIrcClient> {
     const client = new TestIrcClient(nick);
-    await client.open(host, port);
+    await client.open(host, port, caps);
     return client;
   }
 
-  private open(host: string, port: number): Promise<void> {
+  private open(host: string, port: number, caps: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = connect(port, host, () => {
+        if (caps.length > 0) {
+          this.raw(`CAP REQ :${caps.join(" ")}`);
+          this.waitFor(/^(?:@\S+ )?:\S+ CAP \S+ (?:ACK|NAK) /, 15000).then(() => this.raw("CAP END"), reject);
+        }
         this.raw(`NICK ${this.nick}`);
         this.raw(`USER ${this.nick.toLowerCase().slice(0, 9)} 0 * :test client ${this.nick}`);
       });

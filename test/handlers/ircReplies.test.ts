@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { ChannelEvent } from "../../src/broker/channelEvent";
+import type { Tags } from "../../src/irc/events";
+import { ALICE, MAPPED, PORTAL, base, ircScene } from "../support/ircScene";
+
+function message(from: string, text: string, tags: Tags = {}): ChannelEvent {
+  return { type: "message", channel: "#chan", e: { ...base, kind: "privmsg", from, target: "#chan", text, tags, account: undefined } };
+}
+
+describe("IRC -> Matrix replies (+draft/reply)", () => {
+  it("a reply becomes m.in_reply_to in the room whose log holds the msgid, mentioning the Matrix user it answers; never another room's event", async () => {
+    const { api, run, ctx } = await ircScene();
+    // Alice's message reached IRC from the portal room only; the mapped room has another message with another msgid.
+    ctx.messages.record({ roomId: PORTAL, eventId: "$alice-in-portal", msgid: "msg-a", nick: "Alice[m]", text: "the cat sat" });
+    ctx.messages.record({ roomId: MAPPED, eventId: "$other-in-mapped", msgid: "msg-b", nick: "Carol", text: "other" });
+    await run(message("Bob", "it did", { msgid: "r1", "+draft/reply": "msg-a" }));
+    const byRoom = new Map(api.sent.map((s) => [s.roomId, s.content]));
+    assert.deepEqual(byRoom.get(PORTAL), {
+      msgtype: "m.text",
+      body: "it did",
+      "m.mentions": { user_ids: [ALICE] },
+      "m.relates_to": { "m.in_reply_to": { event_id: "$alice-in-portal" } },
+    });
+    assert.deepEqual(byRoom.get(MAPPED), { msgtype: "m.text", body: "it did", "m.mentions": {} }, "the mapped room never saw msg-a: a plain message there");
+  });
+
+  it("a reply to an IRC user's message (a ghost's): m.in_reply_to, nobody mentioned; an unknown msgid: a plain message", async () => {
+    const { api, run, ctx } = await ircScene();
+    ctx.messages.record({ roomId: MAPPED, eventId: "$carol", msgid: "msg-c", nick: "Carol", text: "hi" });
+    await run(message("Bob", "hello Carol", { "+draft/reply": "msg-c" }), message("Bob", "and you?", { "+draft/reply": "msg-unknown" }));
+    const mapped = api.sent.filter((s) => s.roomId === MAPPED).map((s) => s.content);
+    assert.deepEqual(mapped, [
+      { msgtype: "m.text", body: "hello Carol", "m.mentions": {}, "m.relates_to": { "m.in_reply_to": { event_id: "$carol" } } },
+      { msgtype: "m.text", body: "and you?", "m.mentions": {} },
+    ]);
+    assert.ok(
+      api.sent.filter((s) => s.roomId === PORTAL).every((s) => !("m.relates_to" in s.content)),
+      "the portal room's log has no msg-c: no reply there",
+    );
+  });
+});
