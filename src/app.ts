@@ -1,4 +1,5 @@
 import { MessageLog } from "./rooms/messageLog";
+import { channelRooms } from "./compose/channelRooms";
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { AdminRooms } from "./admin/adminRooms";
@@ -372,6 +373,7 @@ export class App {
         }),
       acceptInvite: bridged.acceptInvite,
       upgrades: bridged.upgrades,
+      ...channelRooms({ rooms, networks: this.networks, sends, nicks: (id) => byId.get(id)?.nicks }),
     };
     const appservice = new AppserviceServer(
       this.options.registration.hs_token,

@@ -1,5 +1,7 @@
 import type { NickDirectory } from "../format/nickDirectory";
 import type { MessageLog } from "../rooms/messageLog";
+import type { EchoToOtherRooms } from "../rooms/channelEcho";
+import type { NoticeCooldown } from "../rooms/noticeCooldown";
 import type { Links } from "../provisioning/links";
 import type { AccessPolicy } from "../access/accessPolicy";
 import type { MessageEvent } from "../irc/events";
@@ -155,6 +157,13 @@ export interface MatrixContext {
   readonly links: Links;
   /** Room upgrades: the bridge follows a tombstoned room to its replacement. */
   readonly upgrades: RoomUpgradeHooks;
+  /** When each room last got a notice that encrypted messages cannot reach IRC (encrypted.ts). */
+  readonly encryptedNotices: NoticeCooldown;
+  /**
+   * A channel room's message was confirmed on IRC (said by `nick` as `text`): the channel's other
+   * bridged rooms get it too, as the nick's ghost (rooms/channelEcho.ts).
+   */
+  readonly echoToOtherRooms: EchoToOtherRooms;
 }
 
 export type MatrixHandler = (event: MatrixEvent, ctx: MatrixContext) => void;

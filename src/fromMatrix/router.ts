@@ -2,6 +2,8 @@ import type { MatrixEvent } from "../matrix/events";
 import { onAdminMember } from "./adminMembership";
 import { onAdminMessage } from "./adminMessage";
 import type { MatrixContext, MatrixHandler } from "./context";
+import { onEncrypted } from "./encrypted";
+import { onEncryption } from "./encryption";
 import { onMember } from "./membership";
 import { onRoomMessage } from "./message";
 import { onPmEncryption } from "./pmEncryption";
@@ -19,6 +21,8 @@ const handlers: Readonly<Record<string, MatrixHandler>> = {
   "m.room.power_levels": onPowerLevels,
   "m.room.topic": onRoomTopic,
   "m.room.tombstone": onTombstone,
+  "m.room.encrypted": onEncrypted,
+  "m.room.encryption": onEncryption,
 };
 
 /** Admin rooms (a user's private room with the bot) have their own table: nothing there reaches IRC. */
@@ -33,6 +37,7 @@ const pmHandlers: Readonly<Record<string, MatrixHandler>> = {
   "m.room.message": onPmMessage,
   "m.room.member": onPmMember,
   "m.room.encryption": onPmEncryption,
+  "m.room.encrypted": onEncrypted,
   "m.room.tombstone": onTombstone,
 };
 

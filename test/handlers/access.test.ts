@@ -1,3 +1,4 @@
+import { quietChannelRooms } from "../support/channelRoomHooks";
 /**
  * Who may use the bridge, through the Matrix -> IRC handlers: the access policy refuses at
  * PuppetRegistry.ensure (joins, messages, reconnects), excluded users are ignored, and a ban that
@@ -77,6 +78,7 @@ async function setup(lists: Partial<AccessLists> = {}) {
   const seen = new RecentIds(100);
   let seq = 0;
   const ctx: MatrixContext = {
+    ...quietChannelRooms(),
     links: new FakeLinks(),
     upgrades: new FakeUpgrades(),
     ...idleChanops(store),

@@ -1,3 +1,4 @@
+import { quietChannelRooms } from "../support/channelRoomHooks";
 import { FakeLinks } from "../support/fakeLinks";
 import { MessageLog } from "../../src/rooms/messageLog";
 import { FakeUpgrades } from "../support/fakeUpgrades";
@@ -58,6 +59,7 @@ async function scene(networks: readonly AdminNetwork[] = ONE) {
   const invites: string[] = [];
   const seen = new RecentIds(100);
   const ctx: MatrixContext = {
+    ...quietChannelRooms(),
     links: new FakeLinks(),
     upgrades: new FakeUpgrades(),
     ...openAccess(),

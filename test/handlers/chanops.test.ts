@@ -1,3 +1,4 @@
+import { quietChannelRooms } from "../support/channelRoomHooks";
 import { FakeLinks } from "../support/fakeLinks";
 import { NO_NICKS } from "../../src/format/nickDirectory";
 import { MessageLog } from "../../src/rooms/messageLog";
@@ -75,6 +76,7 @@ async function setup(options: { bot?: boolean; store?: Store; noteTopic?: (roomI
   const puppets = testPuppets(network, store.puppets, clock);
   const inChannel = () => [...puppetsByUser].map(([userId, c]): { userId: string; connection: ActingConnection } => ({ userId, connection: c }));
   const ctx: MatrixContext = {
+    ...quietChannelRooms(),
     links: new FakeLinks(),
     upgrades: new FakeUpgrades(),
     ...openAccess(),

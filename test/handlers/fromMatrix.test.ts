@@ -1,3 +1,4 @@
+import { quietChannelRooms } from "../support/channelRoomHooks";
 import { FakeLinks } from "../support/fakeLinks";
 import { NO_NICKS } from "../../src/format/nickDirectory";
 import { MessageLog } from "../../src/rooms/messageLog";
@@ -57,6 +58,7 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
   const links = new FakeLinks();
   const upgrades = new FakeUpgrades();
   const ctx: MatrixContext = {
+    ...quietChannelRooms(),
     links,
     upgrades,
     ...openAccess(access),

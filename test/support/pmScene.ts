@@ -1,3 +1,4 @@
+import { quietChannelRooms } from "./channelRoomHooks";
 import { FakeLinks } from "./fakeLinks";
 import { NO_NICKS } from "../../src/format/nickDirectory";
 import { MessageLog } from "../../src/rooms/messageLog";
@@ -99,6 +100,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
   const seen = new RecentIds(1000);
   let seq = 0;
   const ctx: MatrixContext = {
+    ...quietChannelRooms(),
     links: new FakeLinks(),
     upgrades: new FakeUpgrades(),
     ...idleChanops(store),
