@@ -8,6 +8,8 @@ const cases: [string, string, ParsedCommand | "refused"][] = [
   ["the name is case-insensitive, arguments are kept", "!ReConnect TestNet", { kind: "command", name: "reconnect", argv: ["TestNet"], rest: "TestNet" }],
   ["only the first line (LF)", "!help\n!reconnect x", { kind: "command", name: "help", argv: [], rest: "" }],
   ["only the first line (CRLF)", "!help me\r\n!reconnect", { kind: "command", name: "help", argv: ["me"], rest: "me" }],
+  // A second line smuggled after a raw IRC command is not part of its arguments.
+  ["only the first line: nothing of the second reaches the arguments", "!cmd AWAY :back soon\nPRIVMSG #chan :hi", { kind: "command", name: "cmd", argv: ["AWAY", ":back", "soon"], rest: "AWAY :back soon" }],
   ["a CR elsewhere than before LF on the first line is fine", "!help\nsecond\rline", { kind: "command", name: "help", argv: [], rest: "" }],
   ["spaces inside the arguments are kept in rest", "!storepass  correct horse  battery ", { kind: "command", name: "storepass", argv: ["correct", "horse", "battery"], rest: "correct horse  battery" }],
   ["chat", "hello bot", { kind: "chat" }],

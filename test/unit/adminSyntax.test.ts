@@ -62,6 +62,12 @@ describe("what users may type", () => {
     assert.match(paramProblem(":x", false) ?? "", /only the last/);
     assert.match(paramProblem("x\ry", true) ?? "", /CR, LF or NUL/);
   });
+
+  it("a parameter holding CR, LF or NUL is refused, each on its own, the last parameter too", () => {
+    for (const breaking of ["\r", "\n", "\u0000"]) {
+      for (const last of [true, false]) assert.match(paramProblem(`x${breaking}QUIT`, last) ?? "(accepted)", /CR, LF or NUL/, `${JSON.stringify(breaking)}, last: ${last}`);
+    }
+  });
 });
 
 describe("!cmd allow-list", () => {
@@ -114,6 +120,10 @@ describe("!cmd allow-list", () => {
     refused("001 x", /letters only/);
     refused("MO-DE #chat", /letters only/);
     refused("MODE #chat\r\nQUIT", /CR, LF or NUL/);
+    // A second line that got past the admin parser (arguments split on spaces only): refused, not sent.
+    const smuggled = ["AWAY", ":back", "soon\nPRIVMSG", "#Chat", ":hi"];
+    assert.deepEqual(planRawCommand(smuggled, policy, user), { ok: false, reason: "Not sent: parameter 1: a parameter cannot contain CR, LF or NUL." });
+    assert.equal(planRawCommand(["MODE", "#chat\n", "+i"], policy, user).ok, false, "an LF in a middle parameter");
     refused("MODE #a b c d e f g h i j k l m n o p", /at most 15 parameters, this has 16/);
     assert.equal(plan("").ok, false);
   });

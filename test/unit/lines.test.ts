@@ -9,6 +9,13 @@ describe("IRC line building", () => {
     assert.doesNotMatch(line, /[\r\n\0]/);
   });
 
+  it("CR, LF and NUL each on their own: a space in the last parameter, refused in a middle one", () => {
+    for (const breaking of ["\r", "\n", "\0"]) {
+      assert.equal(buildLine("AWAY", [`back soon${breaking}PRIVMSG #chan :hi`]), "AWAY :back soon PRIVMSG #chan :hi", JSON.stringify(breaking));
+      assert.throws(() => buildLine("MODE", [`#chan${breaking}QUIT`, "+i"]), UnsafeLineError, JSON.stringify(breaking));
+    }
+  });
+
   it("puts a colon before a trailing parameter only when needed", () => {
     assert.equal(buildLine("JOIN", ["#chan"]), "JOIN #chan");
     assert.equal(buildLine("PRIVMSG", ["#c", "hi there"]), "PRIVMSG #c :hi there");

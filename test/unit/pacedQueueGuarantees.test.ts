@@ -214,8 +214,10 @@ describe("paced send queue: what its guarantees promise beyond the happy path", 
     const fired: string[] = [];
     const cancelled = systemClock.setTimeout(() => fired.push("cancelled"), 5);
     cancelled.cancel();
-    await new Promise<void>((resolve) => systemClock.setTimeout(() => (fired.push("kept"), resolve()), 10));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The kept timer firing is the positive control: timers run in the order they fall due, so the
+    // cancelled one (due at 5 ms) would have fired before the kept one (due at 10 ms).
+    const kept = new Promise<void>((resolve) => systemClock.setTimeout(() => (fired.push("kept"), resolve()), 10));
+    await kept;
     assert.deepEqual(fired, ["kept"]);
   });
 
