@@ -102,6 +102,7 @@ export async function channelScene(options: ChannelSceneOptions) {
     acceptInvite: () => undefined,
     outbox: store.outbox,
     messages,
+    fetchEvent: () => Promise.resolve(undefined),
     keep: (write) => writes.push(write),
     seenBefore: (eventId) => seen.checkAndAdd(eventId),
     nextSeq: () => ++seq,
