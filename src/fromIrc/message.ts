@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { ircToMatrix } from "../format/ircToMatrix";
+import { matrixContent } from "../format/matrixContent";
 import { roomsOf, type IrcHandler } from "./context";
-
-const MSGTYPE = { privmsg: "m.text", notice: "m.notice", action: "m.emote" } as const;
 
 /**
  * A channel message -> an m.text / m.notice / m.emote from the sender's ghost, in every room bridged
@@ -24,13 +23,7 @@ export const onMessage: IrcHandler<"message"> = ({ key, ev }, ctx) => {
     const original = replyTo === undefined || replyTo === "" ? undefined : ctx.messages.byMsgid(room.roomId, replyTo);
     const answered = original === undefined ? undefined : ctx.userOfNick(original.nick);
     const mentions = answered === undefined || text.mentions.includes(answered) ? text.mentions : [...text.mentions, answered];
-    const content = {
-      msgtype: MSGTYPE[e.kind],
-      body: text.body,
-      ...(text.html === undefined ? {} : { format: "org.matrix.custom.html", formatted_body: text.html }),
-      "m.mentions": mentions.length === 0 ? {} : { user_ids: [...mentions] },
-      ...(original === undefined ? {} : { "m.relates_to": { "m.in_reply_to": { event_id: original.eventId } } }),
-    };
+    const content = matrixContent(e.kind, text, { mentions, ...(original === undefined ? {} : { inReplyTo: original.eventId }) });
     ctx.sends.enqueue({
       id: `${txnId}.${room.roomId}`,
       roomId: room.roomId,

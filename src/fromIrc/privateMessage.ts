@@ -1,10 +1,10 @@
+import { matrixContent } from "../format/matrixContent";
 import { createHash, randomUUID } from "node:crypto";
 import { ircToMatrix } from "../format/ircToMatrix";
 import type { MessageEvent } from "../irc/events";
 import { pmKey } from "../rooms/pmIndex";
 import type { IrcContext } from "./context";
 
-const MSGTYPE = { privmsg: "m.text", notice: "m.notice", action: "m.emote" } as const;
 
 /** A message to a Matrix user's own connection (not to a channel). */
 export interface PrivateMessage {
@@ -63,12 +63,7 @@ export function onPrivateMessage(pm: PrivateMessage, ctx: IrcContext): void {
     channel: e.from,
     nick: e.from,
     ghost: ctx.network.ids.ghostUserId(e.from),
-    content: {
-      msgtype: MSGTYPE[e.kind],
-      body: text.body,
-      ...(text.html === undefined ? {} : { format: "org.matrix.custom.html", formatted_body: text.html }),
-      ...(text.mentions.length === 0 ? {} : { "m.mentions": { user_ids: [...text.mentions] } }),
-    },
+    content: matrixContent(e.kind, text, { emptyMentions: false }),
     txnId,
     ts: e.time,
     msgid: e.tags.msgid,

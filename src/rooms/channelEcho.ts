@@ -23,6 +23,7 @@
  * sent once written, so the copy may come slightly early).
  */
 import { createHash } from "node:crypto";
+import { matrixContent } from "../format/matrixContent";
 import { ircToMatrix } from "../format/ircToMatrix";
 import type { NickDirectory } from "../format/nickDirectory";
 import type { NetworkContext } from "../irc/networkContext";
@@ -30,7 +31,6 @@ import type { OutboxEntry } from "../store/store";
 import type { PendingSends } from "./pendingSends";
 import type { RoomIndex } from "./roomIndex";
 
-const MSGTYPE = { privmsg: "m.text", notice: "m.notice", action: "m.emote" } as const;
 
 export interface ChannelEchoDeps {
   readonly rooms: Pick<RoomIndex, "room" | "roomsFor">;
@@ -52,12 +52,7 @@ export function channelEcho(deps: ChannelEchoDeps): EchoToOtherRooms {
     const others = deps.rooms.roomsFor(origin.network, origin.folded).filter((r) => r.roomId !== origin.roomId);
     if (others.length === 0) return;
     const converted = ircToMatrix(text, deps.nicks(network.id));
-    const content = {
-      msgtype: MSGTYPE[entry.kind],
-      body: converted.body,
-      ...(converted.html === undefined ? {} : { format: "org.matrix.custom.html", formatted_body: converted.html }),
-      "m.mentions": converted.mentions.length === 0 ? {} : { user_ids: [...converted.mentions] },
-    };
+    const content = matrixContent(entry.kind, converted);
     const base = `mx.${createHash("sha1").update(`${network.id}\0${entry.eventId}`).digest("hex").slice(0, 24)}`;
     const ghost = network.ids.ghostUserId(nick);
     for (const room of others) {
