@@ -20,7 +20,8 @@ export class HomeserverMedia implements MediaRepository {
 
   download(server: string, mediaId: string, signal: AbortSignal): Promise<Response> {
     const url = `${this.base()}/_matrix/client/v1/media/download/${encodeURIComponent(server)}/${encodeURIComponent(mediaId)}?allow_redirect=true`;
-    return fetch(url, { headers: { Authorization: `Bearer ${this.asToken}` }, signal, redirect: "follow" });
+    // identity: the bytes (and Content-Length) passed on are the file's, not a compressed form of it.
+    return fetch(url, { headers: { Authorization: `Bearer ${this.asToken}`, "Accept-Encoding": "identity" }, signal, redirect: "follow" });
   }
 
   async upload(bytes: Uint8Array, contentType: string, filename: string): Promise<string> {

@@ -80,7 +80,9 @@ export class MediaProxy {
       this.options.log.warn("the homeserver refused a media download", { server, mediaId, status: upstream.status });
       return answer(res, 502, "the homeserver did not give this file");
     }
-    const declared = lengthOf(upstream.headers.get("content-length"));
+    // A compressed answer is decoded by fetch: its Content-Length is not the length of what is passed on.
+    const encoded = (upstream.headers.get("content-encoding") ?? "identity").toLowerCase() !== "identity";
+    const declared = encoded ? undefined : lengthOf(upstream.headers.get("content-length"));
     if (declared !== undefined && declared > this.options.maxBytes) {
       await upstream.body.cancel().catch(() => undefined);
       return answer(res, 413, `this file is larger than ${this.options.maxBytes} bytes`);

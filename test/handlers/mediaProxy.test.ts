@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { AppserviceServer } from "../../src/matrix/appserviceServer";
@@ -60,6 +61,11 @@ class FakeMediaRepo {
       case "bigchunked":
         this.streamForever(res);
         return;
+      case "gz": {
+        const zipped = gzipSync(Buffer.from(TEXT.repeat(100)));
+        res.writeHead(200, { "Content-Type": "text/plain", "Content-Encoding": "gzip", "Content-Length": String(zipped.length) }).end(zipped);
+        return;
+      }
       case "gone":
         res.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ errcode: "M_NOT_FOUND" }));
         return;
@@ -149,6 +155,13 @@ describe("media proxy: signed links served on the appservice listener", () => {
       assert.equal(res.headers.get("x-content-type-options"), "nosniff");
       await res.arrayBuffer();
     }
+  });
+
+  it("a compressed answer from the homeserver is passed on as the file's own bytes, without the compressed length", async () => {
+    const res = await fetch(link("gz", "long.txt"));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-length"), null);
+    assert.equal(await res.text(), TEXT.repeat(100));
   });
 
   it("a tampered link gets 403 and an expired one 410, and the homeserver is not asked", async () => {
