@@ -28,6 +28,8 @@ import type { MediaSigner } from "./signing";
  *   `headersTimeoutMs`) -> 502. Short plain-text bodies; the token and the homeserver's words are
  *   never shown, only logged (without the token).
  * - A client that goes away cancels the download from the homeserver.
+ * - At most `maxConcurrent` files are streamed at once; a request beyond that gets 503 with
+ *   Retry-After, before anything is fetched.
  */
 export interface MediaProxyOptions {
   readonly signer: MediaSigner;
@@ -36,6 +38,8 @@ export interface MediaProxyOptions {
   readonly log: Logger;
   readonly nowMs?: () => number;
   readonly headersTimeoutMs?: number;
+  /** Downloads served at once at most (default 32). */
+  readonly maxConcurrent?: number;
 }
 
 const INLINE = /^(?:image\/(?:png|jpeg|gif|webp|avif|bmp|apng)|audio\/[a-z0-9.+-]+|video\/[a-z0-9.+-]+|text\/plain)$/;
@@ -44,6 +48,7 @@ const CSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; styl
 export class MediaProxy {
   readonly prefix = MEDIA_PREFIX;
   private readonly nowMs: () => number;
+  private active = 0;
 
   constructor(private readonly options: MediaProxyOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -57,7 +62,13 @@ export class MediaProxy {
     const check = this.options.signer.check(link.media, link.signature, Math.floor(this.nowMs() / 1000));
     if (check === "forged") return answer(res, 403, "this link is not valid");
     if (check === "expired") return answer(res, 410, "this link has expired");
-    await this.serve(req, res, link.media.server, link.media.mediaId, link.media.filename);
+    if (this.active >= (this.options.maxConcurrent ?? 32)) return answer(res, 503, "too many downloads at once; try again in a moment", { "Retry-After": "5" });
+    this.active++;
+    try {
+      await this.serve(req, res, link.media.server, link.media.mediaId, link.media.filename);
+    } finally {
+      this.active--;
+    }
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse, server: string, mediaId: string, filename: string): Promise<void> {

@@ -14,6 +14,15 @@ import type { Store } from "../../src/store/store";
 import { listen, close } from "../../src/util/http";
 import { silentLogger } from "../support/silentLogger";
 
+async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("timed out");
+}
+
 const AS_TOKEN = "as-secret-token";
 const HS_TOKEN = "hs-secret-token";
 const MAX = 1024 * 1024;
@@ -225,6 +234,33 @@ describe("media proxy: signed links served on the appservice listener", () => {
     assert.ok(received <= MAX, `received ${received} bytes, at most ${MAX}`);
     for (let i = 0; i < 50 && !hs.ended.some((e) => e.id === "bigchunked"); i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(hs.ended.filter((e) => e.id === "bigchunked"), [{ id: "bigchunked", complete: false }], "the homeserver's answer was cut off, not read to the end");
+  });
+
+  it("at most maxConcurrent downloads at once: one more gets 503 without the homeserver being asked, and a slot frees when a download ends", async () => {
+    const proxy = new MediaProxy({ signer, repository: new HomeserverMedia(`http://127.0.0.1:${hs.port}`, AS_TOKEN), maxBytes: 64 * MAX, log: silentLogger(), nowMs: () => now, maxConcurrent: 1 });
+    const server = createServer((req, res) => void proxy.handle(req, res));
+    await listen(server, "127.0.0.1", 0);
+    const address = server.address();
+    const own = new MediaLinks(signer, `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`, 3600, () => now);
+    try {
+      const slow = await fetch(own.linkFor("mxc://example.org/bigchunked", "big.bin") ?? "");
+      assert.equal(slow.status, 200, "the first download is streaming (and not read: it holds its slot)");
+      const before = hs.requests.length;
+      const busy = await fetch(own.linkFor("mxc://example.org/png", "cat.png") ?? "");
+      assert.equal(busy.status, 503);
+      assert.equal(busy.headers.get("retry-after"), "5");
+      await busy.text();
+      assert.equal(hs.requests.length, before);
+      await slow.body?.cancel();
+      const again = await eventually(async () => {
+        const res = await fetch(own.linkFor("mxc://example.org/png", "cat.png") ?? "");
+        const body = Buffer.from(await res.arrayBuffer());
+        return res.status === 200 ? body : undefined;
+      });
+      assert.deepEqual(again, PNG);
+    } finally {
+      await close(server);
+    }
   });
 
   it("the hs_token is still required on /_matrix/app/v1 (the media path does not open the rest)", async () => {
