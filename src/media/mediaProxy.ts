@@ -28,6 +28,8 @@ import type { MediaSigner } from "./signing";
  *   `headersTimeoutMs`) -> 502. Short plain-text bodies; the token and the homeserver's words are
  *   never shown, only logged (without the token).
  * - A client that goes away cancels the download from the homeserver.
+ * - A download during which no byte moves for `idleTimeoutMs` (a client that stopped reading, a
+ *   stalled homeserver) is ended, so it cannot hold its slot forever.
  * - At most `maxConcurrent` files are streamed at once; a request beyond that gets 503 with
  *   Retry-After, before anything is fetched.
  */
@@ -38,6 +40,8 @@ export interface MediaProxyOptions {
   readonly log: Logger;
   readonly nowMs?: () => number;
   readonly headersTimeoutMs?: number;
+  /** A download with no progress for this long is ended (default 60 s). */
+  readonly idleTimeoutMs?: number;
   /** Downloads served at once at most (default 32). */
   readonly maxConcurrent?: number;
 }
@@ -114,13 +118,17 @@ export class MediaProxy {
       return;
     }
     const body = Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>);
+    const idleMs = this.options.idleTimeoutMs ?? 60000;
+    const limit = new ByteLimit(this.options.maxBytes, () => idle.refresh());
+    const idle = setTimeout(() => limit.destroy(new Error("no progress")), idleMs);
     try {
-      await pipeline(body, new ByteLimit(this.options.maxBytes), res);
+      await pipeline(body, limit, res);
     } catch (err) {
       controller.abort();
       res.destroy();
       if (err instanceof TooLarge) this.options.log.warn("a media file went over the size limit while streaming; cut", { server, mediaId, maxBytes: this.options.maxBytes });
     } finally {
+      clearTimeout(idle);
       res.off("close", abort);
     }
   }
@@ -128,15 +136,19 @@ export class MediaProxy {
 
 class TooLarge extends Error {}
 
-/** Passes bytes through and fails once more than `limit` went by. */
+/** Passes bytes through (saying so each time) and fails once more than `limit` went by. */
 class ByteLimit extends Transform {
   private seen = 0;
 
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    private readonly progressed: () => void,
+  ) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.progressed();
     this.seen += chunk.length;
     if (this.seen > this.limit) return done(new TooLarge(`over ${this.limit} bytes`));
     done(null, chunk);

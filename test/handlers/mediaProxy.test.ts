@@ -263,6 +263,27 @@ describe("media proxy: signed links served on the appservice listener", () => {
     }
   });
 
+  it("a download that makes no progress (the client stopped reading) is ended after idleTimeoutMs, freeing its slot", async () => {
+    const proxy = new MediaProxy({ signer, repository: new HomeserverMedia(`http://127.0.0.1:${hs.port}`, AS_TOKEN), maxBytes: 64 * MAX, log: silentLogger(), nowMs: () => now, maxConcurrent: 1, idleTimeoutMs: 200 });
+    const server = createServer((req, res) => void proxy.handle(req, res));
+    await listen(server, "127.0.0.1", 0);
+    const address = server.address();
+    const own = new MediaLinks(signer, `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`, 3600, () => now);
+    try {
+      const stalled = await fetch(own.linkFor("mxc://example.org/bigchunked", "big.bin") ?? "");
+      assert.equal(stalled.status, 200, "streaming, never read");
+      const later = await eventually(async () => {
+        const res = await fetch(own.linkFor("mxc://example.org/png", "cat.png") ?? "");
+        const body = Buffer.from(await res.arrayBuffer());
+        return res.status === 200 ? body : undefined;
+      });
+      assert.deepEqual(later, PNG, "the stalled download no longer holds the only slot");
+      await stalled.body?.cancel().catch(() => undefined);
+    } finally {
+      await close(server);
+    }
+  });
+
   it("the hs_token is still required on /_matrix/app/v1 (the media path does not open the rest)", async () => {
     assert.equal((await fetch(`${base}/_matrix/app/v1/users/@x:example.org`)).status, 401);
     const wrong = await fetch(`${base}/_matrix/app/v1/users/@x:example.org`, { headers: { Authorization: "Bearer nope" } });
