@@ -58,6 +58,7 @@ import type { Store } from "./store/store";
 import { close } from "./util/http";
 import { WriteWatch } from "./store/writeWatch";
 import { identService } from "./compose/identService";
+import { mediaService, mediaSettings, type MediaSettings } from "./compose/media";
 import type { IdentServer } from "./ident/identServer";
 
 /** Transactions older than this are forgotten; the homeserver never retries one that long. */
@@ -115,6 +116,7 @@ export class App {
   private readonly access: { readonly policy: ConfiguredAccess; readonly banLists: BanLists };
   private readonly identConfig: BridgeConfig["ident"];
   private readonly provisioningSettings: ProvisioningSettings;
+  private readonly mediaSettings: MediaSettings;
   private running: Running | undefined;
 
   constructor(private readonly options: AppOptions) {
@@ -145,6 +147,7 @@ export class App {
     this.access = accessControl(config.access, this.api, this.botUserId, this.log);
     this.identConfig = { enabled: config.ident.enabled, port: config.ident.port, address: config.ident.address };
     this.provisioningSettings = provisioningSettings(config.provisioning);
+    this.mediaSettings = mediaSettings(config, registration.url);
     this.watch = new HomeserverWatch(
       async () => {
         await this.homeserver.ensureBotRegistered();
@@ -307,6 +310,18 @@ export class App {
         },
       ]),
     );
+    const media = mediaService({
+      settings: this.mediaSettings,
+      homeserverUrl: this.options.config.homeserver.url,
+      asToken: this.options.registration.as_token,
+      api: this.api,
+      queues,
+      botUserId: this.botUserId,
+      isPmRoom: (roomId) => pmIndex.room(roomId) !== undefined,
+      pmNotice: (roomId, text) => pms.notice(roomId, text),
+      botNotice,
+      log,
+    });
     const commands = adminCommands({ networks: adminNetworks, bridges, rooms, admins: this.admins, credentials, links, notifier, api: this.api, botUserId: this.botUserId, log });
     const seen = new RecentIds(20000);
     let lastSeq = 0;
@@ -355,6 +370,7 @@ export class App {
       outbox: store.outbox,
       messages,
       fetchEvent: (roomId, eventId, as) => this.api.event(roomId, as, eventId),
+      media: media.hooks,
       keep: () => {
         throw new Error("keep() is only available while a transaction is handled");
       },
@@ -398,7 +414,7 @@ export class App {
       this.metrics,
       log.child({ module: "appservice" }),
       this.maxTxnSize,
-      provisioningApi === undefined ? [] : [provisioningApi],
+      [media.proxy, ...(provisioningApi === undefined ? [] : [provisioningApi])],
     );
     // Reconnect users, and queue what a crash left unsent, before the homeserver sends anything new.
     // IRC messages a crash or restart left unsent go to Matrix first, in their order.

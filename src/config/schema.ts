@@ -140,6 +140,11 @@ const networkSchema = obj("One IRC network.", {
       nick: str.withDefault("Nick of the bridge bot on IRC.", "matrixbridge"),
     },
   ),
+  lineLimit: int(1, 100).withDefault(
+    "A Matrix message that IRC would get as more IRC lines than this (after splitting to IRC's line length) goes out as its first lines and a link to the whole text, served by the bridge (see mediaProxy), at most this many lines in all (2 when this is 1); the sender sees a ✂️ reaction. Keeps a paste from flooding the channel.",
+    3,
+  ),
+  lineLimitBytes: int(64, 100000).withDefault("A Matrix message with more bytes of text than this goes out the same way (first lines and a link), however few lines it has.", 2048),
   sendPacing: obj("How fast each connection writes to the server (token bucket), so the server's flood limits are never hit.", {
     burstLines: int(1, 100).withDefault("Lines a quiet connection may send at once.", 4),
     lineIntervalMs: int(0, 60000).withDefault("Then one line every this many milliseconds.", 500),
@@ -329,6 +334,22 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     }),
   }),
   access: accessSchema,
+  mediaProxy: obj(
+    "Links IRC users can open for Matrix files, images, audio, video and long messages: the bridge serves them itself, on its appservice listener under /_ircbridge/media/, fetching each file through the homeserver's authenticated media API. A link is signed and expires; no Matrix login is needed to open it.",
+    {
+      publicUrl: str.optional(
+        "Base URL at which IRC users reach the bridge's listener (a reverse proxy, say). Default: the bridge's URL in its registration (the -u given with -r), so links work wherever that URL is reachable.",
+        "https://bridge.example.org",
+        { refine: httpUrl },
+      ),
+      ttlSeconds: int(60, 365 * 86400).withDefault("How long a link works after it was made (the default is a week: links are read in scrollback and logs, not only as they arrive).", 7 * 86400),
+      maxBytes: int(1024, 100 * 1024 * 1024 * 1024).withDefault("Largest file the bridge serves, in bytes; a larger one is refused (413) or cut off.", 50 * 1024 * 1024),
+      signingKeyPath: str.optional(
+        "File with the key that signs the links, made on first start (mode 0600) when missing. Default: media-signing.key in datastore.path (with no datastore.path, a new key each start). Deleting it revokes every link.",
+        "./data/media-signing.key",
+      ),
+    },
+  ),
   datastore: obj("Where the bridge keeps its state.", {
     path: str.optional("Directory for the NeDB files. Leave unset to keep everything in memory (tests only: state is lost on exit).", "./data"),
   }),

@@ -16,6 +16,8 @@ import type { PowerLevelCache } from "../rooms/powerLevels";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { BanStore, Outbox, PmRoomRecord } from "../store/store";
 import type { ChannelOrder } from "./channelOrder";
+import type { MediaLinkMaker } from "./mediaLine";
+import type { SenderNote } from "./outgoing/prepare";
 
 /** An IRC connection that acts on a channel (KICK, MODE, TOPIC): its state and the request API. */
 export interface ActingConnection {
@@ -107,6 +109,16 @@ export interface RoomUpgradeHooks {
 }
 
 /** What a Matrix -> IRC handler may use. Handlers enqueue IRC lines synchronously; they never await. */
+/** Media and long messages, as the Matrix handlers see them (src/media/, compose/media.ts). */
+export interface MediaHooks {
+  /** A signed, expiring link to an mxc:// URI that IRC users can open without a Matrix login. */
+  readonly linkFor: MediaLinkMaker;
+  /** Uploads a long message's whole text and resolves with a link that serves it; rejects on failure. */
+  paste(text: string): Promise<string>;
+  /** Tells the sender of an event something (a reaction from the bot, or a notice where it cannot react). Never throws. */
+  tellSender(roomId: string, eventId: string, note: SenderNote): void;
+}
+
 export interface MatrixContext {
   readonly botUserId: string;
   readonly rooms: RoomIndex;
@@ -145,6 +157,8 @@ export interface MatrixContext {
   readonly messages: MessageLog;
   /** One event of a room from the homeserver, read as `as` (undefined: the homeserver does not know it). */
   fetchEvent(roomId: string, eventId: string, as: string): Promise<MatrixEvent | undefined>;
+  /** Media links and long messages (src/media/); without it files go as names only and long texts whole. */
+  readonly media?: MediaHooks;
   /** A write the current transaction must wait for before it is acknowledged. */
   keep(write: Promise<void>): void;
   /** True when this event was already handled (a transaction retried after a failure). */

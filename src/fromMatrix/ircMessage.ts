@@ -2,6 +2,7 @@ import type { MatrixEvent } from "../matrix/events";
 import type { NickDirectory } from "../format/nickDirectory";
 import { matrixToIrc } from "../format/matrixToIrc";
 import { mentionedUsers, withMentionPrefix } from "../format/mentionPrefix";
+import { mediaLine, type MediaLinkMaker } from "./mediaLine";
 
 const KINDS: Readonly<Record<string, "privmsg" | "notice" | "action">> = { "m.text": "privmsg", "m.notice": "notice", "m.emote": "action" };
 const MEDIA = new Set(["m.image", "m.file", "m.video", "m.audio"]);
@@ -43,10 +44,11 @@ function relationOf(content: Json): { replyTo?: string; replaces?: string } {
 
 /**
  * An m.room.message as IRC says it: m.text, m.notice and m.emote as PRIVMSG, NOTICE and ACTION
- * (a reply without its quoted fallback, an edit as its new content), a file as an ACTION with its
- * URL. Undefined for what IRC cannot carry (other msgtypes, empty bodies).
+ * (a reply without its quoted fallback, an edit as its new content), an image, video, audio or
+ * file as an ACTION with a link IRC users can open (`links`, see mediaLine.ts). Undefined for what
+ * IRC cannot carry (other msgtypes, empty bodies).
  */
-export function ircMessageOf(event: MatrixEvent, nicks: Pick<NickDirectory, "nickOfUser">): IrcMessage | undefined {
+export function ircMessageOf(event: MatrixEvent, nicks: Pick<NickDirectory, "nickOfUser">, links?: MediaLinkMaker): IrcMessage | undefined {
   const relation = relationOf(event.content);
   const newContent = event.content["m.new_content"];
   const content: Json = relation.replaces !== undefined && isObject(newContent) ? newContent : event.content;
@@ -55,9 +57,8 @@ export function ircMessageOf(event: MatrixEvent, nicks: Pick<NickDirectory, "nic
   const html = content.format === "org.matrix.custom.html" && typeof content.formatted_body === "string" ? content.formatted_body : undefined;
   let body = matrixToIrc({ body: withoutReplyFallback(text(content.body), relation.replyTo !== undefined), ...(html === undefined ? {} : { html }) }, nicks);
   if (kind === undefined && MEDIA.has(msgtype)) {
-    const url = text(content.url);
     kind = "action";
-    body = `sent a file: ${text(content.body)}${url ? ` (${url})` : ""}`;
+    body = mediaLine(msgtype, content, links);
   }
   if (kind === undefined || body.trim() === "") return undefined;
   // Users mentioned but not named in the text are addressed "nick: " (a reply is addressed by the reply stage, an edit not again).

@@ -17,7 +17,7 @@ export const onRoomMessage: MatrixHandler = (event, ctx) => {
   if (event.content.msgtype === "m.text" && isRoomCommand(event.content.body)) return onRoomCommand(event, ctx);
   const room = ctx.rooms.room(roomId);
   if (room === undefined || !ctx.networks.has(room.network)) return;
-  const message = ircMessageOf(event, ctx.networks.get(room.network)?.nicks ?? NO_NICKS);
+  const message = ircMessageOf(event, ctx.networks.get(room.network)?.nicks ?? NO_NICKS, ctx.media?.linkFor);
   if (message === undefined) return;
   acceptForIrc(event, message, ctx);
 };

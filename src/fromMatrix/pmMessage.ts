@@ -14,7 +14,7 @@ export const onPmMessage: MatrixHandler = (event, ctx) => {
   const pm = roomId === undefined ? undefined : ctx.pms.roomOf(roomId);
   if (roomId === undefined || pm === undefined || sender !== pm.userId) return;
   const runtime = ctx.networks.get(pm.network);
-  const message = ircMessageOf(event, runtime?.nicks ?? NO_NICKS);
+  const message = ircMessageOf(event, runtime?.nicks ?? NO_NICKS, ctx.media?.linkFor);
   if (runtime === undefined || message === undefined) return;
   if (!runtime.network.privateMessages.enabled) {
     if (event.event_id === undefined || !ctx.seenBefore(event.event_id)) {

@@ -1,5 +1,5 @@
 import { isFirstLine, stripFormatting } from "../irc/lines";
-import { prepareOutgoing, type Outgoing } from "./outgoing/prepare";
+import { prepareOutgoing, type Outgoing, type SenderNote } from "./outgoing/prepare";
 import { targetNickProblem } from "../irc/nickRules";
 import { randomUUID } from "node:crypto";
 import type { MatrixEvent } from "../matrix/events";
@@ -127,7 +127,21 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
       return undefined;
     });
   const nickOf = (userId: string) => runtime.nicks.nickOfUser(userId) ?? runtime.network.ids.nickOfGhost(userId);
-  const prepared = () => prepareOutgoing(entry, { messages: ctx.messages, hasCap: (cap) => connection.hasCap(cap), fetchEvent, nickOf, ownNick: connection.nick });
+  const media = ctx.media;
+  const prepared = () =>
+    prepareOutgoing(entry, {
+      messages: ctx.messages,
+      hasCap: (cap) => connection.hasCap(cap),
+      fetchEvent,
+      nickOf,
+      ownNick: connection.nick,
+      ...(media === undefined
+        ? {}
+        : {
+            longText: { target: target.name, ...runtime.network.longText, paste: (text: string) => media.paste(text), log: ctx.log },
+            tellSender: (room: string, eventId: string, note: SenderNote) => media.tellSender(room, eventId, note),
+          }),
+    });
   const accepted = runtime.order.enqueue(target.orderKey, {
     sender,
     ready: () => connection.isRegistered,

@@ -22,6 +22,8 @@ export interface NetworkContext {
   readonly netsplitDebounceMs: number;
   readonly bot: { readonly enabled: boolean; readonly nick: string };
   readonly pacing: PacingSettings;
+  /** Matrix messages longer than this go to IRC as their first lines and a link (fromMatrix/outgoing/longText.ts). */
+  readonly longText: { readonly lineLimit: number; readonly byteLimit: number };
   /** How long a Matrix message may wait for its connection before the sender is told. */
   readonly maxWaitMs: number;
   /** How long one sender's unconfirmed message may hold other senders' messages to its channel. */
@@ -95,6 +97,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
       lineIntervalMs: network.sendPacing.lineIntervalMs,
       maxQueuedLines: network.sendPacing.maxQueuedLines,
     },
+    longText: { lineLimit: network.lineLimit, byteLimit: network.lineLimitBytes },
     maxWaitMs: network.sendPacing.maxWaitSeconds * 1000,
     maxOrderHoldMs: network.sendPacing.maxOrderHoldMs,
     connect: {

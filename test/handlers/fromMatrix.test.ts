@@ -251,11 +251,11 @@ describe("Matrix -> IRC handlers", () => {
     second.puppets.closeAll("test over");
   });
 
-  it("a file is sent as an action with its URL; unknown msgtypes and empty bodies are not sent", async () => {
+  it("a file is sent as an action naming it (never its mxc:// URI: the link is media's, see mediaLinks tests); unknown msgtypes and empty bodies are not sent", async () => {
     const { route, state, lines, puppets } = await setup();
     await route({ type: "m.room.message", room_id: ROOM, sender: ALICE, content: { msgtype: "m.image", body: "cat.png", url: "mxc://example.org/abc" } });
     assert.deepEqual(state(ALICE)?.queued, 2);
-    assert.deepEqual(lines(ALICE), ["JOIN #chan", "PRIVMSG #chan :\x01ACTION sent a file: cat.png (mxc://example.org/abc)\x01"], "an ACTION naming the file, with its URL");
+    assert.deepEqual(lines(ALICE), ["JOIN #chan", "PRIVMSG #chan :\x01ACTION sent an image: cat.png\x01"], "an ACTION naming the image; no media links in this context, and an mxc:// URI is no use on IRC");
     await route({ type: "m.room.message", room_id: ROOM, sender: BOB, content: { msgtype: "m.location", body: "here", geo_uri: "geo:0,0" } }, text(BOB, "  \n "));
     assert.equal(puppets.get(BOB), undefined);
     puppets.closeAll("test over");

@@ -40,12 +40,22 @@ describe("ircMessageOf: what a Matrix message says on IRC", () => {
     assert.equal(ircMessageOf(reply("> <@x:example.org> quoted")), undefined);
   });
 
-  it("a file, image, video or audio becomes an ACTION naming it, with its URL when it has one", () => {
-    for (const msgtype of ["m.image", "m.file", "m.video", "m.audio"]) {
-      assert.deepEqual(ircMessageOf(message({ msgtype, body: "cat.png", url: "mxc://example.org/abc" })), { kind: "action", body: "sent a file: cat.png (mxc://example.org/abc)" }, msgtype);
+  it("a file, image, video or audio becomes an ACTION naming it, with a link IRC users can open (never the mxc:// URI)", () => {
+    const links = (mxc: string, name: string) => `https://bridge.test/${mxc.slice("mxc://".length)}/${name}`;
+    const words = { "m.image": "an image", "m.file": "a file", "m.video": "a video", "m.audio": "an audio file" };
+    for (const [msgtype, what] of Object.entries(words)) {
+      assert.deepEqual(messageOf(message({ msgtype, body: "cat.png", url: "mxc://example.org/abc" }), NO_NICKS, links), { kind: "action", body: `sent ${what}: cat.png https://bridge.test/example.org/abc/cat.png` }, msgtype);
+      assert.deepEqual(ircMessageOf(message({ msgtype, body: "cat.png", url: "mxc://example.org/abc" })), { kind: "action", body: `sent ${what}: cat.png` }, `${msgtype} without a link maker: the name alone`);
     }
+    const sized = message({ msgtype: "m.image", body: "cat.png", url: "mxc://example.org/abc", info: { size: 12 * 1024 + 100, mimetype: "image/png" } });
+    assert.deepEqual(messageOf(sized, NO_NICKS, links), { kind: "action", body: "sent an image: cat.png (12 KiB) https://bridge.test/example.org/abc/cat.png" }, "the size when the event says it");
+    const captioned = message({ msgtype: "m.image", body: "look at him", filename: "cat.png", url: "mxc://example.org/abc" });
+    assert.deepEqual(messageOf(captioned, NO_NICKS, links), { kind: "action", body: "sent an image: cat.png https://bridge.test/example.org/abc/cat.png\nlook at him" }, "a caption follows");
+    assert.deepEqual(messageOf(message({ msgtype: "m.file", body: "notes.txt", url: "mxc://bad" }), NO_NICKS, () => undefined), { kind: "action", body: "sent a file: notes.txt" }, "no link made: the name alone");
     assert.deepEqual(ircMessageOf(message({ msgtype: "m.file", body: "notes.txt" })), { kind: "action", body: "sent a file: notes.txt" }, "no URL: the name alone");
     assert.deepEqual(ircMessageOf(message({ msgtype: "m.file", body: "notes.txt", url: 42 })), { kind: "action", body: "sent a file: notes.txt" }, "a URL that is not a string is left out");
+    const encrypted = message({ msgtype: "m.image", body: "secret.png", file: { url: "mxc://example.org/enc", key: {}, iv: "", hashes: {}, v: "v2" } });
+    assert.deepEqual(messageOf(encrypted, NO_NICKS, links), { kind: "action", body: "sent an image: secret.png (encrypted: the bridge cannot show it on IRC)" }, "an encrypted file is said to be one, with no link");
   });
 
   it("what IRC cannot carry sends nothing: other msgtypes, no msgtype, empty or blank bodies, a body that is not text", () => {

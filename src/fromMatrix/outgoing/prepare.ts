@@ -3,7 +3,7 @@ import type { MatrixEvent } from "../../matrix/events";
 import type { MessageLog } from "../../rooms/messageLog";
 import type { OutboxEntry } from "../../store/store";
 import { withEdit } from "./edit";
-import { withLongText } from "./longText";
+import { withLongText, type LongTextDeps } from "./longText";
 import { withReply } from "./reply";
 
 /** One message as it goes on the wire: its IRC text and the client tags of its first line. */
@@ -18,6 +18,13 @@ export interface Outgoing {
    * (a reply's, without the nick and quote put before them), which quotes and edits compare with.
    */
   readonly logText?: string;
+}
+
+/** Something the sender of a message should know about it (their text was cut, say). */
+export interface SenderNote {
+  /** A reaction the bridge bot puts on their event where it can (it is in the room); else `text` is sent as a notice. */
+  readonly reaction?: string;
+  readonly text: string;
 }
 
 /** What the stages may read. Add narrow fields; only app.ts / compose build it. */
@@ -35,6 +42,10 @@ export interface OutgoingDeps {
   readonly nickOf: (userId: string) => string | undefined;
   /** The sender's own IRC nick now. */
   readonly ownNick: string;
+  /** Long messages: the network's limits, the target, where the whole text goes (longText.ts). Without it they go out whole. */
+  readonly longText?: LongTextDeps;
+  /** Tells the sender of the event something about how it went to IRC (never throws). */
+  readonly tellSender?: (roomId: string, eventId: string, note: SenderNote) => void;
 }
 
 /** One stage of the wording: takes what the previous stage made, returns what IRC gets. */
