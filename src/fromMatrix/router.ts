@@ -11,6 +11,9 @@ import { onPolicyListEvent } from "./policyList";
 import { onPowerLevels } from "./powerLevels";
 import { onTombstone } from "./tombstone";
 import { onRoomTopic } from "./topic";
+import { onReaction } from "./reaction";
+import { onRedaction } from "./redaction";
+import { onTyping } from "./typing";
 
 /** The table of contents of Matrix -> IRC: one handler per event type. */
 const handlers: Readonly<Record<string, MatrixHandler>> = {
@@ -19,6 +22,13 @@ const handlers: Readonly<Record<string, MatrixHandler>> = {
   "m.room.power_levels": onPowerLevels,
   "m.room.topic": onRoomTopic,
   "m.room.tombstone": onTombstone,
+  "m.reaction": onReaction,
+  "m.room.redaction": onRedaction,
+};
+
+/** Ephemeral events (typing; receipts and presence are not bridged): bridged rooms only. */
+const ephemeralHandlers: Readonly<Record<string, MatrixHandler>> = {
+  "m.typing": onTyping,
 };
 
 /** Admin rooms (a user's private room with the bot) have their own table: nothing there reaches IRC. */
@@ -56,4 +66,9 @@ export function routeMatrixEvent(event: MatrixEvent, ctx: MatrixContext): void {
   const table =
     roomId === undefined ? handlers : ctx.admin.ownerOf(roomId) !== undefined ? adminHandlers : ctx.pms.roomOf(roomId) !== undefined ? pmHandlers : handlers;
   table[event.type]?.(event, ctx);
+}
+
+/** Routes an ephemeral event of a transaction (after its room events), synchronously. */
+export function routeEphemeralEvent(event: MatrixEvent, ctx: MatrixContext): void {
+  ephemeralHandlers[event.type]?.(event, ctx);
 }
