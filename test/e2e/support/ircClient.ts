@@ -12,17 +12,23 @@ export class TestIrcClient {
 
   private constructor(public nick: string) {}
 
-  static async connect(host: string, port: number, nick: string): Promise<TestIrcClient> {
+  /**
+   * Connects and registers. `caps`: IRCv3 capabilities to ask for (message-tags, draft/multiline...),
+   * each asked for on its own so one the server lacks does not refuse the others.
+   */
+  static async connect(host: string, port: number, nick: string, caps: readonly string[] = []): Promise<TestIrcClient> {
     const client = new TestIrcClient(nick);
-    await client.open(host, port);
+    await client.open(host, port, caps);
     return client;
   }
 
-  private open(host: string, port: number): Promise<void> {
+  private open(host: string, port: number, caps: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = connect(port, host, () => {
+        for (const cap of caps) this.raw(`CAP REQ :${cap}`);
         this.raw(`NICK ${this.nick}`);
         this.raw(`USER ${this.nick.toLowerCase().slice(0, 9)} 0 * :test client ${this.nick}`);
+        if (caps.length > 0) this.raw("CAP END");
       });
       this.socket = socket;
       // A story that fails before quitting must not keep the test process alive.
@@ -38,7 +44,7 @@ export class TestIrcClient {
           this.receive(line);
         }
       });
-      this.waitFor(/^:\S+ 001 /, 15000).then(() => resolve(), reject);
+      this.waitFor(/^(?:@\S+ )?:\S+ 001 /, 15000).then(() => resolve(), reject);
     });
   }
 
