@@ -1,3 +1,4 @@
+import { redactedEventId } from "../access/policyRules";
 import { redactRequest } from "../irc/replies";
 import { detach, failureOf } from "./chanops";
 import type { MatrixHandler } from "./context";
@@ -19,8 +20,8 @@ import type { MatrixHandler } from "./context";
  */
 export const onRedaction: MatrixHandler = (event, ctx) => {
   const { room_id: roomId, sender, event_id: eventId } = event;
-  const redacts = typeof event.redacts === "string" ? event.redacts : event.content.redacts;
-  if (roomId === undefined || sender === undefined || typeof redacts !== "string" || ctx.isBridgeUser(sender)) return;
+  const redacts = redactedEventId(event);
+  if (roomId === undefined || sender === undefined || redacts === undefined || ctx.isBridgeUser(sender)) return;
   const room = ctx.rooms.room(roomId);
   const runtime = room === undefined ? undefined : ctx.networks.get(room.network);
   if (room === undefined || runtime === undefined) return;
