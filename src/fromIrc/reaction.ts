@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import { roomsOf, type IrcHandler } from "./context";
+import { loggedSoon } from "./loggedSoon";
 
 /**
  * A TAGMSG with `+draft/react=<key>` and `+draft/reply=<msgid>` -> an m.reaction (m.annotation,
  * the key) from the sender's ghost on the Matrix event of that msgid, in each room bridged to the
  * channel: looked up in that room's own log (never across rooms), when its turn comes in the
- * room's queue, so a reaction to a message just said finds the message's event. A msgid the room's
- * log does not know (too old, or never bridged) gives nothing. The reaction is logged under the
- * TAGMSG's own msgid, so a later REDACT of it removes the reaction. Our own puppets' reactions came
+ * room's queue, so a reaction to a message just said finds the message's event (a Matrix message's
+ * msgid is looked for a moment: see loggedSoon.ts). A msgid the room's log does not know (too old,
+ * or never bridged) gives nothing. The reaction is logged under the TAGMSG's own msgid, so a later REDACT of it removes the reaction. Our own puppets' reactions came
  * from Matrix and are skipped.
  */
 export const onReaction: IrcHandler<"tagmsg"> = ({ key, ev }, ctx) => {
@@ -21,7 +22,7 @@ export const onReaction: IrcHandler<"tagmsg"> = ({ key, ev }, ctx) => {
     ctx.queues.enqueue(room.roomId, {
       what: `reaction from ${e.from}`,
       run: async () => {
-        const target = ctx.messages.byMsgid(room.roomId, msgid);
+        const target = await loggedSoon(ctx.messages, room.roomId, msgid);
         if (target === undefined) return;
         await ctx.ghosts.ensureJoined(room.roomId, ghost, e.from);
         const content = { "m.relates_to": { rel_type: "m.annotation", event_id: target.eventId, key: reaction } };

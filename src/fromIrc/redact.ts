@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { MatrixApiError } from "../matrix/matrixApi";
 import { roomsOf, type IrcHandler } from "./context";
+import { loggedSoon } from "./loggedSoon";
 
 /**
  * A REDACT of a channel message (IRCv3 draft/message-redaction) -> the bridged event is redacted,
@@ -19,7 +20,7 @@ export const onRedact: IrcHandler<"redact"> = ({ key, ev }, ctx) => {
     ctx.queues.enqueue(room.roomId, {
       what: `deletion by ${e.from}`,
       run: async () => {
-        const target = ctx.messages.byMsgid(room.roomId, e.msgid);
+        const target = await loggedSoon(ctx.messages, room.roomId, e.msgid);
         if (target === undefined) return;
         const ghost = ctx.isOurs(target.nick) ? undefined : ctx.network.ids.ghostUserId(target.nick);
         if (ghost !== undefined && ctx.ghosts.isJoined(room.roomId, ghost)) {

@@ -41,6 +41,15 @@ describe("IRCv3 client tags, IRC -> Matrix", () => {
     assert.equal(api.sent.length, before);
   });
 
+  it("a reaction that arrives just before the reacted Matrix message is logged (its echo still on the way) still finds it", async () => {
+    const { api, route, queues, ctx } = await ircScene();
+    route(tagmsg("Bob", { "+draft/react": "x", "+draft/reply": "late" }));
+    await new Promise((r) => setTimeout(r, 200));
+    ctx.messages.record({ roomId: PORTAL, eventId: "$late", msgid: "late", sender: "@alice:example.org", nick: "Alice[m]", text: "hi" });
+    await queues.idle();
+    assert.deepEqual(api.sent.filter((s) => s.type === "m.reaction").map((s) => [s.roomId, s.content["m.relates_to"]]), [[PORTAL, { rel_type: "m.annotation", event_id: "$late", key: "x" }]]);
+  });
+
   it("+typing: the ghost types or stops in rooms where it is joined; never joins to type", async () => {
     const { api, run, ctx } = await scene();
     ctx.ghosts.markJoined(PORTAL, BOB);
