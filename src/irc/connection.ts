@@ -9,7 +9,7 @@ import { forwardEvents, optStr, str, type ForwardedEvents, type Raw } from "./cl
 import { EchoWaiter } from "./echoWaiter";
 import { buildLine } from "./lines";
 import { sayPlan, type SayOptions } from "./outgoingLines";
-import { parseMultilineCap } from "./multilineOut";
+import { batchLimits } from "./multilineOut";
 import { queueSay } from "./sayQueue";
 import { tagmsgLine, TypingNotes } from "./typingNotes";
 import type { Tags } from "./events";
@@ -263,7 +263,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   say(kind: "privmsg" | "notice" | "action", target: string, body: string, deadline?: number, options: SayOptions = {}): Promise<string | undefined> | false {
     const tags = this.hasCap("message-tags") ? options.tags : undefined;
     // Several lines go as one draft/multiline batch where the server takes them (multilineOut.ts).
-    const limits = this.hasCap("draft/multiline") ? parseMultilineCap(this.client?.network.cap.available.get("draft/multiline")) : undefined;
+    const limits = this.hasCap("draft/multiline") ? batchLimits(this.client?.network.cap.available.get("draft/multiline"), this.options.pacing) : undefined;
     const multiline = limits === undefined ? undefined : { limits, batchId: `ml${(++this.labels).toString(36)}` };
     const plan = sayPlan(kind, target, body, { ...(tags === undefined ? {} : { tags }), ...(multiline === undefined ? {} : { multiline }) });
     if (plan.lines.length === 0) return Promise.resolve(undefined);

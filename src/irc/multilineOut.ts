@@ -23,6 +23,22 @@ export function parseMultilineCap(value: unknown): MultilineLimits | undefined {
   return { maxBytes, maxLines: maxLines !== undefined && Number.isInteger(maxLines) && maxLines > 0 ? maxLines : undefined };
 }
 
+/** A batch is shown only once complete: it is used only when the pacing lets all of it out within this long. */
+export const MULTILINE_HOLD_MS = 2000;
+
+/**
+ * The limits the bridge sends batches within: the server's (its CAP value), and no more lines than
+ * a quiet connection's pacing writes within MULTILINE_HOLD_MS, opening and closing lines included,
+ * so a batch never holds a message back much longer than its lines one by one would (a longer
+ * message goes line by line: readers see its first lines at once). Undefined: no batches.
+ */
+export function batchLimits(capValue: unknown, pacing: { readonly burstLines: number; readonly lineIntervalMs: number }): MultilineLimits | undefined {
+  const server = parseMultilineCap(capValue);
+  if (server === undefined) return undefined;
+  const paced = pacing.burstLines + Math.floor(MULTILINE_HOLD_MS / Math.max(1, pacing.lineIntervalMs)) - 2;
+  return { maxBytes: server.maxBytes, maxLines: Math.min(server.maxLines ?? paced, paced) };
+}
+
 /** One line of a multiline batch: its text, and whether it continues the previous one (no line break between). */
 interface Piece {
   readonly text: string;

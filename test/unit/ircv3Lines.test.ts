@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseIrcLine } from "../../src/irc/ircLine";
 import { MultilineBatches } from "../../src/irc/multilineIn";
-import { multilineBatch, parseMultilineCap } from "../../src/irc/multilineOut";
+import { batchLimits, multilineBatch, parseMultilineCap } from "../../src/irc/multilineOut";
 import { sayPlan } from "../../src/irc/outgoingLines";
 import { PacedQueue } from "../../src/irc/pacedQueue";
 import { redactRequest } from "../../src/irc/replies";
@@ -44,6 +44,13 @@ describe("draft/multiline out", () => {
     assert.equal(parseMultilineCap("max-lines=5"), undefined);
     assert.equal(parseMultilineCap(undefined), undefined);
     assert.equal(parseMultilineCap("max-bytes=x"), undefined);
+  });
+
+  it("batches stay within what the pacing writes in 2 s (opening and closing lines included) and the server's limits", () => {
+    assert.deepEqual(batchLimits("max-bytes=4096,max-lines=100", { burstLines: 4, lineIntervalMs: 500 }), { maxBytes: 4096, maxLines: 6 });
+    assert.deepEqual(batchLimits("max-bytes=4096,max-lines=3", { burstLines: 4, lineIntervalMs: 500 }), { maxBytes: 4096, maxLines: 3 });
+    assert.deepEqual(batchLimits("max-bytes=4096", { burstLines: 100, lineIntervalMs: 0 }), { maxBytes: 4096, maxLines: 2098 });
+    assert.equal(batchLimits("max-lines=3", { burstLines: 4, lineIntervalMs: 500 }), undefined);
   });
 
   it("two lines become one batch: client tags on its opening line, each line tagged with the batch", () => {
