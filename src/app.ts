@@ -14,7 +14,7 @@ import { errorText } from "./errors";
 import type { MatrixContext, NetworkRuntime } from "./fromMatrix/context";
 import { ChannelOrder } from "./fromMatrix/channelOrder";
 import { sendToIrc } from "./fromMatrix/sendToIrc";
-import { routeEphemeralEvent, routeMatrixEvent } from "./fromMatrix/router";
+import { routeEphemeralEvents, routeMatrixEvent } from "./fromMatrix/router";
 import { RecentIds } from "./util/recentIds";
 import { buildNetworkContext, type NetworkContext } from "./irc/networkContext";
 import { systemClock } from "./irc/pacedQueue";
@@ -487,13 +487,7 @@ export class App {
         this.log.error("failed to handle a Matrix event", { type: event.type, room: event.room_id, error: errorText(err) });
       }
     }
-    for (const event of txn.ephemeral) {
-      try {
-        routeEphemeralEvent(event, ctx);
-      } catch (err) {
-        this.log.error("failed to handle a Matrix ephemeral event", { type: event.type, room: event.room_id, error: errorText(err) });
-      }
-    }
+    routeEphemeralEvents(txn.ephemeral, ctx);
     if (this.running !== undefined) this.metrics.roomQueueDepth.set(this.running.queues.depth);
     await Promise.all(writes);
   }

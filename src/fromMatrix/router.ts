@@ -1,3 +1,4 @@
+import { errorText } from "../errors";
 import type { MatrixEvent } from "../matrix/events";
 import { onAdminMember } from "./adminMembership";
 import { onAdminMessage } from "./adminMessage";
@@ -68,7 +69,13 @@ export function routeMatrixEvent(event: MatrixEvent, ctx: MatrixContext): void {
   table[event.type]?.(event, ctx);
 }
 
-/** Routes an ephemeral event of a transaction (after its room events), synchronously. */
-export function routeEphemeralEvent(event: MatrixEvent, ctx: MatrixContext): void {
-  ephemeralHandlers[event.type]?.(event, ctx);
+/** Routes a transaction's ephemeral events (after its room events), synchronously; one that fails is logged and skipped. */
+export function routeEphemeralEvents(events: readonly MatrixEvent[], ctx: MatrixContext): void {
+  for (const event of events) {
+    try {
+      ephemeralHandlers[event.type]?.(event, ctx);
+    } catch (err) {
+      ctx.log.error("failed to handle a Matrix ephemeral event", { type: event.type, room: event.room_id, error: errorText(err) });
+    }
+  }
 }
