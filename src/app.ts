@@ -15,7 +15,7 @@ import { errorText } from "./errors";
 import type { MatrixContext, NetworkRuntime } from "./fromMatrix/context";
 import { ChannelOrder } from "./fromMatrix/channelOrder";
 import { sendToIrc } from "./fromMatrix/sendToIrc";
-import { routeMatrixEvent } from "./fromMatrix/router";
+import { routeEphemeralEvents, routeMatrixEvent } from "./fromMatrix/router";
 import { RecentIds } from "./util/recentIds";
 import { buildNetworkContext, type NetworkContext } from "./irc/networkContext";
 import { systemClock } from "./irc/pacedQueue";
@@ -506,6 +506,7 @@ export class App {
         this.log.error("failed to handle a Matrix event", { type: event.type, room: event.room_id, error: errorText(err) });
       }
     }
+    routeEphemeralEvents(txn.ephemeral, ctx);
     if (this.running !== undefined) this.metrics.roomQueueDepth.set(this.running.queues.depth);
     await Promise.all(writes);
   }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { JoinEvent, KickEvent, MessageEvent, ModeEvent, NickEvent, PartEvent, QuitEvent, TopicEvent } from "../irc/events";
+import type { JoinEvent, KickEvent, MessageEvent, ModeEvent, NickEvent, PartEvent, QuitEvent, RedactEvent, TagmsgEvent, TopicEvent } from "../irc/events";
 
 /** One IRC event as it concerns one channel (a QUIT or NICK becomes one event per shared channel). */
 export type ChannelEvent =
@@ -10,11 +10,15 @@ export type ChannelEvent =
   | { readonly type: "quit"; readonly channel: string; readonly e: QuitEvent }
   | { readonly type: "nick"; readonly channel: string; readonly e: NickEvent }
   | { readonly type: "topic"; readonly channel: string; readonly e: TopicEvent }
-  | { readonly type: "mode"; readonly channel: string; readonly e: ModeEvent };
+  | { readonly type: "mode"; readonly channel: string; readonly e: ModeEvent }
+  | { readonly type: "tagmsg"; readonly channel: string; readonly e: TagmsgEvent }
+  | { readonly type: "redact"; readonly channel: string; readonly e: RedactEvent };
 
 function who(ev: ChannelEvent): string {
   switch (ev.type) {
     case "message":
+    case "tagmsg":
+    case "redact":
       return ev.e.from;
     case "kick":
       return `${ev.e.by}>${ev.e.nick}`;
@@ -43,6 +47,14 @@ function what(ev: ChannelEvent): string {
       return "";
     case "mode":
       return ev.e.changes.map((c) => `${c.add ? "+" : "-"}${c.mode} ${c.param ?? ""}`).join(",");
+    case "tagmsg":
+      return Object.entries(ev.e.tags)
+        .filter(([k]) => k.startsWith("+"))
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(";");
+    case "redact":
+      return ev.e.msgid;
   }
 }
 

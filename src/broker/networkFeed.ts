@@ -150,6 +150,13 @@ export class NetworkFeed {
       if (/^[#&!+]/.test(e.target)) hear({ type: "message", channel: e.target, e });
       else this.hooks.privateMessage(connection, e);
     });
+    // Reactions and typing (TAGMSG) and deletions (REDACT) in a channel, exactly once like messages.
+    connection.on("tagmsg", (e) => {
+      if (!fromHistory(e.batch) && /^[#&!+]/.test(e.target)) hear({ type: "tagmsg", channel: e.target, e });
+    });
+    connection.on("redact", (e) => {
+      if (!fromHistory(e.batch) && /^[#&!+]/.test(e.target)) hear({ type: "redact", channel: e.target, e });
+    });
     connection.on("join", (e) => {
       if (fromHistory(e.batch)) return;
       if (connection.hasCap("extended-join") && !self(e.nick)) this.accounts.set(this.fold(e.nick), e.account);

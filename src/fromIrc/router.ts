@@ -4,6 +4,9 @@ import { onMessage } from "./message";
 import { onMode } from "./mode";
 import { onJoin, onKick, onNick, onPart, onQuit } from "./membership";
 import { onTopic } from "./topic";
+import { onReaction } from "./reaction";
+import { onRedact } from "./redact";
+import { onTyping } from "./typing";
 
 /** The table of contents of IRC -> Matrix: one handler per channel event type (checked exhaustive). */
 export function routeIrcEvent({ key, ev }: Delivered, ctx: IrcContext): void {
@@ -24,5 +27,11 @@ export function routeIrcEvent({ key, ev }: Delivered, ctx: IrcContext): void {
       return onTopic({ key, ev }, ctx);
     case "mode":
       return onMode({ key, ev }, ctx);
+    // A TAGMSG may carry a reaction, typing, or both: each handler reads its own tag.
+    case "tagmsg":
+      onReaction({ key, ev }, ctx);
+      return onTyping({ key, ev }, ctx);
+    case "redact":
+      return onRedact({ key, ev }, ctx);
   }
 }

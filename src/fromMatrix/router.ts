@@ -1,3 +1,4 @@
+import { errorText } from "../errors";
 import type { MatrixEvent } from "../matrix/events";
 import { onAdminMember } from "./adminMembership";
 import { onAdminMessage } from "./adminMessage";
@@ -13,6 +14,9 @@ import { onPolicyListEvent } from "./policyList";
 import { onPowerLevels } from "./powerLevels";
 import { onTombstone } from "./tombstone";
 import { onRoomTopic } from "./topic";
+import { onReaction } from "./reaction";
+import { onRedaction } from "./redaction";
+import { onTyping } from "./typing";
 
 /** The table of contents of Matrix -> IRC: one handler per event type. */
 const handlers: Readonly<Record<string, MatrixHandler>> = {
@@ -23,6 +27,13 @@ const handlers: Readonly<Record<string, MatrixHandler>> = {
   "m.room.tombstone": onTombstone,
   "m.room.encrypted": onEncrypted,
   "m.room.encryption": onEncryption,
+  "m.reaction": onReaction,
+  "m.room.redaction": onRedaction,
+};
+
+/** Ephemeral events (typing; receipts and presence are not bridged): bridged rooms only. */
+const ephemeralHandlers: Readonly<Record<string, MatrixHandler>> = {
+  "m.typing": onTyping,
 };
 
 /** Admin rooms (a user's private room with the bot) have their own table: nothing there reaches IRC. */
@@ -61,4 +72,15 @@ export function routeMatrixEvent(event: MatrixEvent, ctx: MatrixContext): void {
   const table =
     roomId === undefined ? handlers : ctx.admin.ownerOf(roomId) !== undefined ? adminHandlers : ctx.pms.roomOf(roomId) !== undefined ? pmHandlers : handlers;
   table[event.type]?.(event, ctx);
+}
+
+/** Routes a transaction's ephemeral events (after its room events), synchronously; one that fails is logged and skipped. */
+export function routeEphemeralEvents(events: readonly MatrixEvent[], ctx: MatrixContext): void {
+  for (const event of events) {
+    try {
+      ephemeralHandlers[event.type]?.(event, ctx);
+    } catch (err) {
+      ctx.log.error("failed to handle a Matrix ephemeral event", { type: event.type, room: event.room_id, error: errorText(err) });
+    }
+  }
 }

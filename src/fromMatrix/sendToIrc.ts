@@ -152,7 +152,7 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     },
     onSent: () => {
       ctx.metrics.bridgedMessages.inc({ direction: "matrix_to_irc" });
-      ctx.messages.record({ roomId, eventId: entry.eventId, nick: connection.nick, text: stripFormatting(said), ...(msgid === undefined ? {} : { msgid }) });
+      ctx.messages.record({ roomId, eventId: entry.eventId, sender, nick: connection.nick, text: stripFormatting(said), ...(msgid === undefined ? {} : { msgid }) });
       if (target.kind === "channel") ctx.echoToOtherRooms(entry, connection.nick, said, msgid);
       ctx.outbox.confirm(entry.eventId).catch((err: unknown) => logWriteFailure(ctx.log, "cannot update the outbox", err));
     },

@@ -3,7 +3,9 @@
  * (events.ts). Used by connection.ts only.
  */
 import type { Client } from "irc-framework";
-import type { AccountEvent, ChannelModesEvent, InviteEvent, JoinEvent, KickEvent, MessageEvent, ModeEvent, NamesEvent, NickEvent, PartEvent, QuitEvent, Tags, TopicEvent } from "./events";
+import type { AccountEvent, ChannelModesEvent, InviteEvent, JoinEvent, KickEvent, MessageEvent, ModeEvent, NamesEvent, NickEvent, PartEvent, QuitEvent, RedactEvent, TagmsgEvent, Tags, TopicEvent } from "./events";
+import { parseIrcLine } from "./ircLine";
+import { MultilineBatches } from "./multilineIn";
 import { parseModeChanges, type ModeSpec } from "./modes";
 
 export type Raw = Record<string, unknown>;
@@ -23,8 +25,17 @@ function batchOf(v: unknown): string | undefined {
   return typeof v === "object" && v !== null && "type" in v && typeof v.type === "string" ? v.type : undefined;
 }
 
+function batchIdOf(v: unknown): string | undefined {
+  return typeof v === "object" && v !== null && "id" in v && typeof v.id === "string" ? v.id : undefined;
+}
+
 export interface ForwardedEvents {
+  /** A message; a draft/multiline batch comes as one message, its lines joined by "\n" (multilineIn.ts). */
   message: (e: MessageEvent) => void;
+  /** A TAGMSG to a channel or to us (reactions, typing). */
+  tagmsg: (e: TagmsgEvent) => void;
+  /** A REDACT (draft/message-redaction): a message was deleted. */
+  redact: (e: RedactEvent) => void;
   join: (e: JoinEvent) => void;
   part: (e: PartEvent) => void;
   kick: (e: KickEvent) => void;
@@ -65,13 +76,38 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
  */
 export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string, msgid: string | undefined) => void, spec: () => ModeSpec): void {
   const common = (e: Raw) => ({ tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) });
-  const message = (kind: MessageEvent["kind"]) => (e: Raw) => {
-    if (e.from_server === true) return;
-    if (str(e.nick).toLowerCase() === c.user.nick.toLowerCase() && e.batch === undefined) ownMessage(str(e.target), tagsOf(e.tags).msgid);
+  const batches = new MultilineBatches<{ readonly kind: MessageEvent["kind"]; readonly e: Raw }>();
+  const deliver = (kind: MessageEvent["kind"], e: Raw, text: string, target: string, tags: Tags, time: number | undefined, batch: string | undefined) => {
+    if (str(e.nick).toLowerCase() === c.user.nick.toLowerCase() && batch === undefined) ownMessage(target, tags.msgid);
     const group = optStr(e.group);
     const account = optStr(e.account);
-    emit("message", { kind, from: str(e.nick), target: str(e.target), text: str(e.message), account, ...(group === undefined ? {} : { group }), ...common(e) });
+    emit("message", { kind, from: str(e.nick), target, text, account, ...(group === undefined ? {} : { group }), tags, time, batch });
   };
+  const message = (kind: MessageEvent["kind"]) => (e: Raw) => {
+    if (e.from_server === true) return;
+    const id = batchOf(e.batch) === "draft/multiline" ? batchIdOf(e.batch) : undefined;
+    if (id !== undefined && batches.add(id, str(e.message), tagsOf(e.tags), { kind, e })) return;
+    deliver(kind, e, str(e.message), str(e.target), tagsOf(e.tags), num(e.time), batchOf(e.batch));
+  };
+  c.on("raw", (e: Raw) => {
+    const line = e.from_server === true && str(e.line).includes(" BATCH +") ? parseIrcLine(str(e.line)) : undefined;
+    if (line !== undefined) batches.heard(line);
+  });
+  c.on("batch end draft/multiline", (e: Raw) => {
+    const whole = batches.end(str(e.id));
+    const time = whole?.tags.time === undefined ? undefined : Date.parse(whole.tags.time);
+    if (whole !== undefined) deliver(whole.first.kind, whole.first.e, whole.text, whole.target, whole.tags, Number.isFinite(time) ? time : undefined, undefined);
+  });
+  c.on("tagmsg", (e: Raw) => {
+    if (e.from_server !== true && str(e.nick) !== "") emit("tagmsg", { from: str(e.nick), target: str(e.target), ...common(e) });
+  });
+  c.on("unknown command", (e: Raw) => {
+    const [target, msgid, reason] = strings(e.params);
+    if (str(e.command) !== "REDACT" || target === undefined || msgid === undefined || str(e.nick) === "") return;
+    const tags = tagsOf(e.tags);
+    const time = tags.time === undefined ? undefined : Date.parse(tags.time);
+    emit("redact", { from: str(e.nick), target, msgid, reason: reason ?? "", tags, time: Number.isFinite(time) ? time : undefined, batch: batchOf(e.batch) });
+  });
   c.on("privmsg", message("privmsg"));
   c.on("notice", message("notice"));
   c.on("action", message("action"));

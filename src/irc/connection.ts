@@ -8,10 +8,14 @@ import type { Socket } from "node:net";
 import { forwardEvents, optStr, str, type ForwardedEvents, type Raw } from "./clientEvents";
 import { EchoWaiter } from "./echoWaiter";
 import { buildLine } from "./lines";
-import { linesToSay, type SayOptions } from "./outgoingLines";
+import { sayPlan, type SayOptions } from "./outgoingLines";
+import { batchLimits } from "./multilineOut";
+import { queueSay } from "./sayQueue";
+import { tagmsgLine, TypingNotes } from "./typingNotes";
+import type { Tags } from "./events";
 import { PacedQueue, systemClock, type Clock } from "./pacedQueue";
 import { nickAlternatives } from "./nickTemplate";
-import { parseCasemapping, sameName, type Casemapping } from "./casemapping";
+import { foldCase, parseCasemapping, sameName, type Casemapping } from "./casemapping";
 import { parseIrcLine } from "./ircLine";
 import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
@@ -20,9 +24,8 @@ import { TypedEmitter } from "../util/typedEmitter";
 import type { ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair } from "./connectionTypes";
 import { refusalIn } from "./serverWords";
 import { errorText } from "../errors";
-import { refusalOfError, refusalOfNumeric } from "./refusal";
+import { listenForRefusals } from "./refusalEvents";
 import { PendingJoins } from "./joinRefusals";
-import { foldCase } from "./casemapping";
 
 export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair, WebircLine } from "./connectionTypes";
 
@@ -70,6 +73,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private readonly joins = new PendingJoins((name) => foldCase(name, this.casemapping), () => this.clock.now());
   /** The server line being handled answered a request, or refused one of our JOINs (reported as joinRefused). */
   private lineAnswered = false;
+  /** Where this connection said it is typing (+typing: fromMatrix/typing.ts), forgotten when the socket drops. */
+  readonly typingNotes = new TypingNotes();
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -208,7 +213,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     });
     this.identifyAfterRegistering = false;
     this.view.reset();
-    client.requestCap(["draft/chathistory", "chathistory", "labeled-response"]);
+    client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/multiline", "draft/message-redaction"]);
     this.client = client;
     this.listen(client);
     client.connect();
@@ -257,17 +262,22 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
    */
   say(kind: "privmsg" | "notice" | "action", target: string, body: string, deadline?: number, options: SayOptions = {}): Promise<string | undefined> | false {
     const tags = this.hasCap("message-tags") ? options.tags : undefined;
-    const lines = linesToSay(kind, target, body, tags === undefined ? {} : { tags });
-    if (lines.length === 0) return Promise.resolve(undefined);
+    // Several lines go as one draft/multiline batch where the server takes them (multilineOut.ts).
+    const limits = this.hasCap("draft/multiline") ? batchLimits(this.client?.network.cap.available.get("draft/multiline"), this.options.pacing) : undefined;
+    const multiline = limits === undefined ? undefined : { limits, batchId: `ml${(++this.labels).toString(36)}` };
+    const plan = sayPlan(kind, target, body, { ...(tags === undefined ? {} : { tags }), ...(multiline === undefined ? {} : { multiline }) });
+    if (plan.lines.length === 0) return Promise.resolve(undefined);
     if (this.state === "closed") return Promise.reject(new Error("the connection is closed"));
-    if (lines.length > this.options.pacing.maxQueuedLines - this.queue.length) return false;
-    const confirmed: Promise<string | undefined>[] = [];
-    for (const line of lines) {
-      const pushed = this.queue.push(line, deadline);
-      if (pushed === false) return false;
-      confirmed.push(pushed.then(() => (this.hasCap("echo-message") ? this.echoes.wait(target, ECHO_TIMEOUT_MS) : undefined)));
-    }
-    return Promise.all(confirmed).then((msgids) => msgids[0]);
+    return queueSay(plan, this.queue, this.options.pacing.maxQueuedLines, deadline, () => (this.hasCap("echo-message") ? this.echoes.wait(target, ECHO_TIMEOUT_MS) : Promise.resolve(undefined)));
+  }
+
+  /**
+   * Queues a TAGMSG (client tags only: a reaction) where the server has message-tags and this
+   * connection is registered; false when it was not queued.
+   */
+  tagmsg(target: string, tags: Tags): boolean {
+    if (this.state !== "registered" || !this.hasCap("message-tags")) return false;
+    return this.queue.push(tagmsgLine(target, tags)) !== false;
   }
 
   /** Gives up the lines whose deadline passed before they could be written (see say). */
@@ -362,6 +372,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const wasRegistered = this.registeredAt !== undefined;
     this.queue.pause();
     this.joins.clear();
+    this.typingNotes.clear();
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
     this.requests.failAll(`the connection was lost (${reason})`);
     if (refusal !== undefined) this.options.gate.report(this.id, { kind: "throttled", reason });
@@ -452,17 +463,13 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       if (reason === "capability_missing" || reason === "unsupported_mechanism") this.identifyAfterRegistering = true;
       else this.emit("loginFailed", reason === "fail" ? "the server refused the account name or password" : reason.replace(/_/g, " "));
     });
-    c.on("irc error", (e: Raw) => {
-      const reason = str(e.reason) || str(e.error);
-      // ERROR (error "irc") and a network ban explain why the socket closes next.
-      if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") this.lastError = reason;
-      // A refused message (cannot send to channel, no such nick) answers the oldest one waiting.
-      const refusal = refusalOfError(str(e.error), optStr(e.channel) ?? optStr(e.nick), reason);
-      // A refused message answers the oldest one waiting for that target; one nobody waits for any
-      // more (the server has no echo) is reported on its own. Either way its sender is told.
-      if (refusal !== undefined && !this.echoes.settle(refusal.target, refusal)) this.emit("refused", refusal);
-      // A refused JOIN was reported as joinRefused, an answer went to its request: whoever handles that tells the user.
-      this.emit("serverError", { error: str(e.error), reason, channel: optStr(e.channel), attributed: refusal !== undefined || this.lineAnswered });
+    listenForRefusals(c, {
+      settle: (target, refusal) => this.echoes.settle(target, refusal),
+      refused: (refusal) => this.emit("refused", refusal),
+      serverError: (e) => this.emit("serverError", e),
+      closing: (reason) => (this.lastError = reason),
+      answered: () => this.lineAnswered,
+      isChannelName: (name) => this.isChannelName(name),
     });
     c.on("raw", (e: Raw) => {
       if (c !== this.client || e.from_server !== true) return;
@@ -477,14 +484,6 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       // Before joinRefused: its handler forgets the channel, and with it which key was used.
       if (refusedJoin.numeric === "475") this.keyRefused(refusedJoin.channel);
       this.emit("joinRefused", { ...refusedJoin, answered });
-    });
-    c.on("unknown command", (e: Raw) => {
-      // Refusals of private messages irc-framework has no name for (+R, caller id): see refusal.ts.
-      const params = Array.isArray(e.params) ? e.params.map(str) : [];
-      const refusal = refusalOfNumeric(str(e.command), params, (name) => this.isChannelName(name));
-      if (refusal === undefined) return;
-      if (!this.echoes.settle(refusal.target, refusal)) this.emit("refused", refusal);
-      this.emit("serverError", { error: refusal.kind, reason: refusal.message, channel: undefined, attributed: true });
     });
     c.on("raw socket connected", (socket: Socket) => {
       if (c !== this.client) return;

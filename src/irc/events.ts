@@ -85,3 +85,15 @@ export interface InviteEvent extends Base {
   readonly invited: string;
   readonly channel: string;
 }
+/** A TAGMSG (IRCv3 message-tags): a message of client tags only, e.g. `+draft/react` or `+typing`. */
+export interface TagmsgEvent extends Base {
+  readonly from: string;
+  readonly target: string;
+}
+/** A REDACT (IRCv3 draft/message-redaction): `from` deleted the message `msgid` sent to `target`. */
+export interface RedactEvent extends Base {
+  readonly from: string;
+  readonly target: string;
+  readonly msgid: string;
+  readonly reason: string;
+}

@@ -34,7 +34,7 @@ declare module "irc-framework" {
       name: string;
       options: Record<string, unknown>;
       supports(name: string): unknown;
-      cap: { isEnabled(cap: string): boolean; enabled: string[] };
+      cap: { isEnabled(cap: string): boolean; enabled: string[]; available: Map<string, string> };
     };
     readonly connected: boolean;
     removeAllListeners(): this;

@@ -1,5 +1,9 @@
-import { buildLine, ctcpAction, splitMessage, textBudget, UnsafeLineError } from "./lines";
+import { buildLine, ctcpAction, splitMessage, textBudget } from "./lines";
+import { tagPrefix } from "./tagPrefix";
 import type { Tags } from "./events";
+import { multilineBatch, type MultilineLimits } from "./multilineOut";
+
+export { tagPrefix };
 
 /** How a message is said beyond its text. */
 export interface SayOptions {
@@ -8,27 +12,22 @@ export interface SayOptions {
    * server has message-tags (see IrcConnection.say); dropped otherwise.
    */
   readonly tags?: Tags;
+  /**
+   * Send a message of several lines as one draft/multiline batch with this id, within these limits
+   * (set by IrcConnection.say where the server has draft/multiline; see multilineOut.ts).
+   */
+  readonly multiline?: { readonly limits: MultilineLimits; readonly batchId: string };
+}
+
+/** The lines of one message, and which of them the server echoes back (one echo per message line, or one per batch). */
+export interface SayPlan {
+  readonly lines: readonly string[];
+  /** "each": every line is echoed; "batch": the batch is echoed once, after its last line. */
+  readonly echoes: "each" | "batch";
 }
 
 /** A generous upper bound of "nick!user@host" when the server has not told us ours yet. */
 export const HOSTMASK_BOUND = 100;
-
-const TAG_KEY = /^\+?(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9-]+$/;
-
-/** A tag value escaped as the message-tags spec says (";" " " "\" CR LF). */
-function escapeTag(value: string): string {
-  return value.replace(/[\\; \r\n]/g, (c) => ({ "\\": "\\\\", ";": "\\:", " ": "\\s", "\r": "\\r", "\n": "\\n" })[c] ?? "");
-}
-
-/** "@k=v;k2 " for a line's tags ("" for none); an invalid key is refused, a value is escaped. */
-export function tagPrefix(tags: Tags | undefined): string {
-  if (tags === undefined) return "";
-  const parts = Object.entries(tags).map(([key, value]) => {
-    if (!TAG_KEY.test(key)) throw new UnsafeLineError(`invalid tag key ${JSON.stringify(key)}`);
-    return value === "" ? key : `${key}=${escapeTag(value.replace(/\0/g, ""))}`;
-  });
-  return parts.length === 0 ? "" : `@${parts.join(";")} `;
-}
 
 /**
  * The IRC lines that say `body` to `target`: split at line breaks and to fit one line each (see
@@ -43,4 +42,12 @@ export function linesToSay(kind: "privmsg" | "notice" | "action", target: string
     const built = buildLine(command, [target, kind === "action" ? ctcpAction(text) : text]);
     return i === 0 ? `${tagPrefix(options.tags)}${built}` : built;
   });
+}
+
+/** How a message goes out: one draft/multiline batch where asked and it fits, else line by line (linesToSay). */
+export function sayPlan(kind: "privmsg" | "notice" | "action", target: string, body: string, options: SayOptions = {}): SayPlan {
+  const { multiline } = options;
+  const budget = textBudget(kind === "notice" ? "NOTICE" : "PRIVMSG", target, HOSTMASK_BOUND);
+  const batch = multiline === undefined ? undefined : multilineBatch(kind, target, body, budget, multiline.limits, multiline.batchId, options.tags);
+  return batch === undefined ? { lines: linesToSay(kind, target, body, options), echoes: "each" } : { lines: batch, echoes: "batch" };
 }

@@ -150,3 +150,19 @@ export function modeLetters(reply: readonly IrcLine[]): string {
   const line = reply.find((l) => l.command === "324");
   return (line?.params[2] ?? "").replace(/^\+/, "");
 }
+
+/**
+ * REDACT <target> <msgid> [:reason] (IRCv3 draft/message-redaction): deletes a message. The answer
+ * is the server's REDACT from us for that msgid (it relays it to the channel, us included), or a
+ * FAIL REDACT (not allowed, unknown msgid) or an error numeric naming us.
+ */
+export function redactRequest(target: string, msgid: string, reason: string): IrcRequest {
+  return {
+    command: "REDACT",
+    params: reason.trim() === "" ? [target, msgid] : [target, msgid, reason],
+    expect: {
+      end: (line, we) => line.command === "REDACT" && fromMe(line, we) && line.params[1] === msgid,
+      error: (line, we) => (line.command === "FAIL" && line.params[0] === "REDACT") || (isErrorLine(line) && names(line, 0, we.me, we)),
+    },
+  };
+}

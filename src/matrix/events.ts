@@ -5,6 +5,8 @@ export interface MatrixEvent {
   readonly room_id?: string;
   readonly sender?: string;
   readonly state_key?: string;
+  /** m.room.redaction before room version 11: the redacted event (since v11 it is in the content). */
+  readonly redacts?: string;
   readonly origin_server_ts?: number;
   readonly unsigned?: Readonly<Record<string, unknown>>;
   readonly content: Readonly<Record<string, unknown>>;

@@ -134,6 +134,12 @@ export class MatrixApi {
     await this.request("PUT", path, as, { reason });
   }
 
+  /** Shows `userId` typing in the room for up to `timeoutMs` (true), or no longer typing (false). */
+  async typing(roomId: string, userId: string, typing: boolean, timeoutMs: number): Promise<void> {
+    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/typing/${encodeURIComponent(userId)}`;
+    await this.request("PUT", path, userId, typing ? { typing, timeout: timeoutMs } : { typing });
+  }
+
   async setState(roomId: string, as: string, type: string, stateKey: string, content: Json): Promise<void> {
     await this.request("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(stateKey)}`, as, content);
   }

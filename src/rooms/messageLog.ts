@@ -7,6 +7,8 @@ export interface LoggedMessage {
   readonly eventId: string;
   /** Its IRC msgid (IRCv3 message-tags), when the server gave one. */
   readonly msgid?: string;
+  /** The Matrix user who sent it, for a message from Matrix (whose redaction may delete it on IRC). */
+  readonly sender?: string;
   /** The IRC nick that said it (a Matrix user's: their puppet's nick at that time). */
   readonly nick: string;
   /** Its text without formatting, for reply quotes and edit corrections. */

@@ -178,7 +178,7 @@ describe("who may use the bridge", () => {
     await banLists.start();
     assert.equal(puppets.ensure(SPAMMER).ok, false);
     assert.equal(puppets.ensure(ALICE).ok, false);
-    await route({ type: "m.room.redaction", room_id: LIST, sender: "@mod:example.org", redacts: "$r1", content: {} } as MatrixEvent);
+    await route({ type: "m.room.redaction", room_id: LIST, sender: "@mod:example.org", redacts: "$r1", content: {} });
     await route({ type: "m.policy.rule.user", room_id: LIST, sender: "@mod:example.org", state_key: "r2", event_id: "$r2b", content: {} });
     assert.equal(puppets.ensure(SPAMMER).ok, true, "redacted");
     assert.equal(puppets.ensure(ALICE).ok, true, "emptied");

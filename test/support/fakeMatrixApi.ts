@@ -82,6 +82,11 @@ export class FakeMatrixApi extends MatrixApi {
     return this.record("redact", roomId, as, eventId);
   }
 
+  /** Recorded as "typing !room:x @ghost:x true". */
+  override typing(roomId: string, userId: string, typing: boolean): Promise<void> {
+    return this.record("typing", roomId, userId, String(typing));
+  }
+
   override leave(roomId: string, as: string): Promise<void> {
     return this.record("leave", roomId, as);
   }

@@ -12,7 +12,10 @@ export class TestIrcClient {
 
   private constructor(public nick: string) {}
 
-  /** Connects and registers; `caps` (e.g. message-tags, echo-message) are requested first, so received lines carry their tags. */
+  /**
+   * Connects and registers. `caps`: IRCv3 capabilities to ask for (message-tags, draft/multiline...),
+   * each asked for on its own so one the server lacks does not refuse the others.
+   */
   static async connect(host: string, port: number, nick: string, caps: readonly string[] = []): Promise<TestIrcClient> {
     const client = new TestIrcClient(nick);
     await client.open(host, port, caps);
@@ -22,12 +25,10 @@ export class TestIrcClient {
   private open(host: string, port: number, caps: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = connect(port, host, () => {
-        if (caps.length > 0) {
-          this.raw(`CAP REQ :${caps.join(" ")}`);
-          this.waitFor(/^(?:@\S+ )?:\S+ CAP \S+ (?:ACK|NAK) /, 15000).then(() => this.raw("CAP END"), reject);
-        }
+        for (const cap of caps) this.raw(`CAP REQ :${cap}`);
         this.raw(`NICK ${this.nick}`);
         this.raw(`USER ${this.nick.toLowerCase().slice(0, 9)} 0 * :test client ${this.nick}`);
+        if (caps.length > 0) this.raw("CAP END");
       });
       this.socket = socket;
       // A story that fails before quitting must not keep the test process alive.
@@ -43,7 +44,7 @@ export class TestIrcClient {
           this.receive(line);
         }
       });
-      this.waitFor(/^:\S+ 001 /, 15000).then(() => resolve(), reject);
+      this.waitFor(/^(?:@\S+ )?:\S+ 001 /, 15000).then(() => resolve(), reject);
     });
   }
 

@@ -1,0 +1,43 @@
+/**
+ * The server's refusals as a connection hears them through irc-framework: error numerics it names
+ * ("irc error") and those it does not ("unknown command", see refusal.ts). Used by connection.ts only.
+ */
+import type { Client } from "irc-framework";
+import { optStr, str, type Raw } from "./clientEvents";
+import type { ConnectionEvents } from "./connectionTypes";
+import { refusalOfError, refusalOfNumeric, type IrcRefusal } from "./refusal";
+
+export interface RefusalHooks {
+  /** Answers the oldest line waiting for its echo to the target; false when none was waiting. */
+  settle(target: string, refusal: IrcRefusal): boolean;
+  refused: ConnectionEvents["refused"];
+  serverError: ConnectionEvents["serverError"];
+  /** The server said why it is about to close the socket (ERROR, a network ban, a wrong password). */
+  closing(reason: string): void;
+  /** The line being handled answered a request, or refused one of our JOINs. */
+  answered(): boolean;
+  isChannelName(name: string): boolean;
+}
+
+export function listenForRefusals(c: Client, hooks: RefusalHooks): void {
+  c.on("irc error", (e: Raw) => {
+    const reason = str(e.reason) || str(e.error);
+    // ERROR (error "irc") and a network ban explain why the socket closes next.
+    if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") hooks.closing(reason);
+    const refusal = refusalOfError(str(e.error), optStr(e.channel) ?? optStr(e.nick), reason);
+    // A refused message (cannot send to channel, no such nick) answers the oldest one waiting for
+    // that target; one nobody waits for any more (the server has no echo) is reported on its own.
+    // Either way its sender is told.
+    if (refusal !== undefined && !hooks.settle(refusal.target, refusal)) hooks.refused(refusal);
+    // A refused JOIN was reported as joinRefused, an answer went to its request: whoever handles that tells the user.
+    hooks.serverError({ error: str(e.error), reason, channel: optStr(e.channel), attributed: refusal !== undefined || hooks.answered() });
+  });
+  c.on("unknown command", (e: Raw) => {
+    // Refusals of private messages irc-framework has no name for (+R, caller id): see refusal.ts.
+    const params = Array.isArray(e.params) ? e.params.map(str) : [];
+    const refusal = refusalOfNumeric(str(e.command), params, (name) => hooks.isChannelName(name));
+    if (refusal === undefined) return;
+    if (!hooks.settle(refusal.target, refusal)) hooks.refused(refusal);
+    hooks.serverError({ error: refusal.kind, reason: refusal.message, channel: undefined, attributed: true });
+  });
+}
