@@ -17,7 +17,11 @@ import { RunningBridge } from "./support/localBridge";
 import { eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser } from "./support/matrixClient";
 
 describe("a stalled sender holds nobody (Ergo)", () => {
-  const bridge = new RunningBridge(bridges.sample);
+  // Alice's 24-line message must go out as 24 paced lines, not as a paste link (lineLimit, default 3).
+  const bridge = new RunningBridge(bridges.sample, (doc) => {
+    const network = (doc.ircNetworks as Record<string, unknown>[])[0] as Record<string, unknown>;
+    network.lineLimit = 30;
+  });
   const channel = `#${uniqueName("stall")}`;
   let observer: TestIrcClient;
   let alice: TestUser;
