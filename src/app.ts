@@ -1,6 +1,6 @@
 import { MessageLog } from "./rooms/messageLog";
+import { ircToMatrixSends } from "./compose/ircToMatrixSends";
 import { channelRooms } from "./compose/channelRooms";
-import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { AdminRooms } from "./admin/adminRooms";
 import { AdminNotifier } from "./admin/notifier";
@@ -45,14 +45,11 @@ import { RoomIndex } from "./rooms/roomIndex";
 import { addMappedRooms } from "./rooms/mappedRooms";
 import { bridgedRooms } from "./compose/bridgedRooms";
 import type { RoomQueues } from "./rooms/roomQueues";
-import { PendingSends, parsePendingSend, type PendingSend } from "./rooms/pendingSends";
-import { SendJournal } from "./store/sendJournal";
+import { parsePendingSend } from "./rooms/pendingSends";
 import { CredentialStore } from "./puppets/credentialStore";
 import { PasswordSeal } from "./secrets/passwordSeal";
 import { PmBodySeal } from "./secrets/pmSeal";
-import { pendingSendCodec } from "./rooms/pendingSendCodec";
 import { ConfigError } from "./config/validate";
-import { deliverMessage, isBridged } from "./fromIrc/deliverMessage";
 import { openNedbStore } from "./store/nedbStore";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
@@ -202,44 +199,23 @@ export class App {
       // Outside a transaction: the outbox writes these cause are awaited by their sends alone.
       replay: (events) => events.forEach((event) => routeMatrixEvent(event, { ...matrixCtx, keep: () => undefined })),
     });
-    const botNotice = (roomId: string, text: string) => {
-      // Fixed before the first attempt, so a retry after a failure never posts the notice twice.
-      const txnId = `notice.${randomUUID()}`;
-      queues.enqueue(roomId, {
-        what: "notice",
-        droppable: true,
-        run: async () => {
-          await this.api.send(roomId, this.botUserId, "m.room.message", { msgtype: "m.notice", body: text }, txnId);
-        },
-      });
-    };
     const messages = new MessageLog();
-    const sends = new PendingSends({
-      journal: new SendJournal<PendingSend>(
-        this.datastorePath,
-        "irc-to-matrix.log",
-        this.writes,
-        pendingSendCodec(new PmBodySeal(this.seal), (id) => log.warn("a private message from IRC left by a restart cannot be opened (was the password key file changed?); dropped", { id })),
-      ),
+    const { botNotice, sends } = ircToMatrixSends({
+      api: this.api,
+      botUserId: this.botUserId,
       queues,
-      deliver: (send) =>
-        send.pm !== undefined
-          ? pms.deliver(send, send.pm.userId)
-          : deliverMessage(send, {
-              ghosts,
-              api: this.api,
-              metrics: this.metrics,
-              messages,
-              markDelivered: (s) => byId.get(s.network)?.bridge.markDelivered(s.channel, s.ts, s.msgid),
-              bridged: (s) => isBridged(rooms, this.networks, s),
-            }),
-      notice: (send, text) => (send.pm !== undefined ? pms.noticeFor(send, text) : botNotice(send.roomId, text)),
+      ghosts,
+      rooms,
+      networks: this.networks,
+      messages,
+      metrics: this.metrics,
+      log,
+      datastorePath: this.datastorePath,
+      writes: this.writes,
+      seal: this.seal,
       maxPerRoom: this.maxQueuedPerRoom,
-      depth: (total) => this.metrics.pendingMatrixSends.set(total),
-      dropped: (send) => {
-        this.metrics.undeliverable.inc({ direction: "irc_to_matrix", reason: "queue_full" });
-        log.warn("an IRC message was dropped: the room's queue for the homeserver is full", { room: send.roomId, from: send.nick });
-      },
+      pms,
+      markDelivered: (s) => byId.get(s.network)?.bridge.markDelivered(s.channel, s.ts, s.msgid),
     });
     const isPrivateRoom = (roomId: string) => adminRooms.userOf(roomId) !== undefined || pmIndex.room(roomId) !== undefined;
     const { links, inbox, attach: attachLinks, api: provisioningApi } = provisioning({
