@@ -296,6 +296,7 @@ export class App {
       isPmRoom: (roomId) => pmIndex.room(roomId) !== undefined,
       pmNotice: (roomId, text) => pms.notice(roomId, text),
       botNotice,
+      metrics: this.metrics,
       log,
     });
     const commands = adminCommands({ networks: adminNetworks, bridges, rooms, admins: this.admins, credentials, links, notifier, api: this.api, botUserId: this.botUserId, log });

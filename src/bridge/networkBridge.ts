@@ -34,7 +34,6 @@ import type { RoomQueues } from "../rooms/roomQueues";
 import type { PendingSends } from "../rooms/pendingSends";
 import type { RoomRecord, Store } from "../store/store";
 import { logWriteFailure } from "../store/writeWatch";
-import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import { noteMatrixTopic } from "../fromIrc/topic";
 import { ChannelWatch } from "./channelWatch";
 import { ChannelMarks } from "./channelMarks";
@@ -42,9 +41,9 @@ import { readPortalModes } from "./portalModes";
 import type { ModeReading } from "../rooms/portalAccess";
 import { GapFiller } from "./gapFiller";
 import { NetworkNicks } from "./networkNicks";
+import { ircContextOf } from "./ircContextOf";
 import { ConnectScheduler } from "../irc/connectScheduler";
 import { ConnectionNews } from "./connectionNews";
-import { PmGuard } from "../pms/pmGuard";
 import { IrcBot } from "./ircBot";
 import type { BotMessage } from "../provisioning/botInbox";
 import type { ChannelActors } from "../fromMatrix/context";
@@ -53,7 +52,6 @@ import { versionReply } from "../puppets/puppetFace";
 
 /** A connection answers at most one CTCP request this often. */
 const CTCP_REPLY_INTERVAL_MS = 5000;
-import { Removals } from "../rooms/removals";
 import { onJoinRefused } from "../fromIrc/joinRefused";
 import { onOwnBan } from "../fromIrc/bans";
 import { connectionRefusedReason, quitReason } from "../rooms/removalReasons";
@@ -153,44 +151,14 @@ export class NetworkBridge {
       nickOfGhost: (userId) => network.ids.nickOfGhost(userId),
       nickTemplate: network.nickTemplate,
     });
-    this.ctx = {
-      network,
-      rooms: deps.rooms,
-      queues: deps.queues,
-      sends: deps.sends,
-      messages: deps.messages,
+    this.ctx = ircContextOf(deps, {
+      feed: this.feed,
       nicks: this.nicks,
-      ghosts: deps.ghosts,
-      api: deps.api,
-      botUserId: deps.botUserId,
-      log,
-      metrics,
-      topics: new Map(),
-      splits: new SplitDebouncer(network.netsplitDebounceMs, deps.clock),
-      isOurs: (nick) => this.feed.isOurs(nick),
-      userOfNick: (nick) => {
-        for (const [userId, connection] of this.puppets.all()) if (this.feed.fold(connection.nick) === this.feed.fold(nick)) return userId;
-        return undefined;
-      },
-      fold: (name) => this.feed.fold(name),
-      markDelivered: (channel, time, msgid) => this.markDelivered(channel, time, msgid),
-      pms: deps.pms,
-      pmGuard: new PmGuard(network.privateMessages, deps.clock),
+      puppets: () => this.puppets.all(),
       busy: (userId) => this.puppets.busy(userId),
-      roster: this.feed.roster,
-      access: deps.access,
-      notice: deps.notice,
-      removals: new Removals({ api: deps.api, queues: deps.queues, botUserId: deps.botUserId }),
-      puppetsIn: (channel) => {
-        const folded = this.feed.fold(channel);
-        const inIt: { userId: string; nick: string; hostmask: string | undefined }[] = [];
-        for (const [userId, connection] of this.puppets.all()) {
-          if (connection.channelNames.some((c) => this.feed.fold(c) === folded)) inIt.push({ userId, nick: connection.nick, hostmask: connection.hostmask });
-        }
-        return inIt;
-      },
-      channelKey: (channel, key) => this.keyHeard(channel, key),
-    };
+      markDelivered: (channel, time, msgid) => this.markDelivered(channel, time, msgid),
+      keyHeard: (channel, key) => this.keyHeard(channel, key),
+    });
     this.marks = new ChannelMarks({ networkId: network.id, store: deps.store.marks, rooms: deps.rooms, feed: this.feed, clock: deps.clock, log });
     this.gaps = new GapFiller({
       feed: this.feed,

@@ -1,3 +1,4 @@
+import type { Metrics } from "../observability/metrics";
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -45,6 +46,7 @@ export interface MediaDeps {
   readonly isPmRoom: (roomId: string) => boolean;
   readonly pmNotice: (roomId: string, text: string) => void;
   readonly botNotice: (roomId: string, text: string) => void;
+  readonly metrics: Metrics;
   readonly log: Logger;
 }
 
@@ -64,7 +66,16 @@ export function mediaService(deps: MediaDeps): { readonly hooks: MediaHooks; rea
   const signer = new MediaSigner(key);
   const links = new MediaLinks(signer, settings.publicUrl, settings.ttlSeconds);
   const repository = new HomeserverMedia(deps.homeserverUrl, deps.asToken);
-  const proxy = new MediaProxy({ signer, repository, maxBytes: settings.maxBytes, log: log.child({ module: "media" }) });
+  const proxy = new MediaProxy({
+    signer,
+    repository,
+    maxBytes: settings.maxBytes,
+    log: log.child({ module: "media" }),
+    count: (outcome, bytes) => {
+      deps.metrics.mediaRequests.inc({ outcome });
+      if (bytes !== undefined && bytes > 0) deps.metrics.mediaBytes.inc(bytes);
+    },
+  });
   const hooks: MediaHooks = {
     linkFor: (mxc, filename) => links.linkFor(mxc, filename),
     paste: async (text) => {

@@ -44,7 +44,12 @@ export interface MediaProxyOptions {
   readonly idleTimeoutMs?: number;
   /** Downloads served at once at most (default 32). */
   readonly maxConcurrent?: number;
+  /** Counts each request's outcome and the bytes streamed (observability/metrics.ts). */
+  readonly count?: (outcome: MediaOutcome, bytes?: number) => void;
 }
+
+/** How a request for a link ended (a bounded metrics label). */
+export type MediaOutcome = "served" | "forged" | "expired" | "not_found" | "method" | "busy" | "too_large" | "cut" | "upstream_error";
 
 const INLINE = /^(?:image\/(?:png|jpeg|gif|webp|avif|bmp|apng)|audio\/[a-z0-9.+-]+|video\/[a-z0-9.+-]+|text\/plain)$/;
 const CSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'";
@@ -59,23 +64,30 @@ export class MediaProxy {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== "GET" && req.method !== "HEAD") return answer(res, 405, "only GET and HEAD", { Allow: "GET, HEAD" });
+    const count = (outcome: MediaOutcome, bytes?: number) => this.options.count?.(outcome, bytes);
+    const refuse = (outcome: MediaOutcome, status: number, text: string, headers: Record<string, string> = {}) => {
+      count(outcome);
+      answer(res, status, text, headers);
+    };
+    if (req.method !== "GET" && req.method !== "HEAD") return refuse("method", 405, "only GET and HEAD", { Allow: "GET, HEAD" });
     const path = new URL(req.url ?? "/", "http://bridge.invalid").pathname;
     const link = parseLinkPath(path);
-    if (link === undefined) return answer(res, 404, "no such link");
+    if (link === undefined) return refuse("not_found", 404, "no such link");
     const check = this.options.signer.check(link.media, link.signature, Math.floor(this.nowMs() / 1000));
-    if (check === "forged") return answer(res, 403, "this link is not valid");
-    if (check === "expired") return answer(res, 410, "this link has expired");
-    if (this.active >= (this.options.maxConcurrent ?? 32)) return answer(res, 503, "too many downloads at once; try again in a moment", { "Retry-After": "5" });
+    if (check === "forged") return refuse("forged", 403, "this link is not valid");
+    if (check === "expired") return refuse("expired", 410, "this link has expired");
+    if (this.active >= (this.options.maxConcurrent ?? 32)) return refuse("busy", 503, "too many downloads at once; try again in a moment", { "Retry-After": "5" });
     this.active++;
     try {
-      await this.serve(req, res, link.media.server, link.media.mediaId, link.media.filename);
+      const [outcome, bytes] = await this.serve(req, res, link.media.server, link.media.mediaId, link.media.filename);
+      count(outcome, bytes);
     } finally {
       this.active--;
     }
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, server: string, mediaId: string, filename: string): Promise<void> {
+  /** Streams the file; says how it ended and how many bytes went out. */
+  private async serve(req: IncomingMessage, res: ServerResponse, server: string, mediaId: string, filename: string): Promise<[MediaOutcome, number]> {
     const controller = new AbortController();
     const abort = () => controller.abort();
     res.once("close", abort);
@@ -85,22 +97,28 @@ export class MediaProxy {
       upstream = await this.options.repository.download(server, mediaId, controller.signal);
     } catch (err) {
       this.options.log.warn("media download failed", { server, mediaId, error: err instanceof Error ? err.message : String(err) });
-      return answer(res, 502, "the homeserver did not give this file");
+      answer(res, 502, "the homeserver did not give this file");
+      return ["upstream_error", 0];
     } finally {
       clearTimeout(timer);
     }
     if (upstream.status !== 200 || upstream.body === null) {
       await upstream.body?.cancel().catch(() => undefined);
-      if (upstream.status === 404) return answer(res, 404, "no such file");
+      if (upstream.status === 404) {
+        answer(res, 404, "no such file");
+        return ["not_found", 0];
+      }
       this.options.log.warn("the homeserver refused a media download", { server, mediaId, status: upstream.status });
-      return answer(res, 502, "the homeserver did not give this file");
+      answer(res, 502, "the homeserver did not give this file");
+      return ["upstream_error", 0];
     }
     // A compressed answer is decoded by fetch: its Content-Length is not the length of what is passed on.
     const encoded = (upstream.headers.get("content-encoding") ?? "identity").toLowerCase() !== "identity";
     const declared = encoded ? undefined : lengthOf(upstream.headers.get("content-length"));
     if (declared !== undefined && declared > this.options.maxBytes) {
       await upstream.body.cancel().catch(() => undefined);
-      return answer(res, 413, `this file is larger than ${this.options.maxBytes} bytes`);
+      answer(res, 413, `this file is larger than ${this.options.maxBytes} bytes`);
+      return ["too_large", 0];
     }
     const type = contentTypeOf(upstream.headers.get("content-type"));
     res.writeHead(200, {
@@ -115,7 +133,7 @@ export class MediaProxy {
     if (req.method === "HEAD") {
       await upstream.body.cancel().catch(() => undefined);
       res.end();
-      return;
+      return ["served", 0];
     }
     const body = Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>);
     const idleMs = this.options.idleTimeoutMs ?? 60000;
@@ -123,10 +141,12 @@ export class MediaProxy {
     const idle = setTimeout(() => limit.destroy(new Error("no progress")), idleMs);
     try {
       await pipeline(body, limit, res);
+      return ["served", limit.bytes];
     } catch (err) {
       controller.abort();
       res.destroy();
       if (err instanceof TooLarge) this.options.log.warn("a media file went over the size limit while streaming; cut", { server, mediaId, maxBytes: this.options.maxBytes });
+      return ["cut", limit.bytes];
     } finally {
       clearTimeout(idle);
       res.off("close", abort);
@@ -139,6 +159,11 @@ class TooLarge extends Error {}
 /** Passes bytes through (saying so each time) and fails once more than `limit` went by. */
 class ByteLimit extends Transform {
   private seen = 0;
+
+  /** Bytes passed on so far. */
+  get bytes(): number {
+    return Math.min(this.seen, this.limit);
+  }
 
   constructor(
     private readonly limit: number,

@@ -39,6 +39,17 @@ export function createMetrics() {
       labelNames: ["direction"] as const,
       registers: [registry],
     }),
+    mediaRequests: new Counter({
+      name: "ircbridge_media_requests_total",
+      help: "Requests for the bridge's signed media and paste links, by outcome (served, forged, expired, not_found, method, busy, too_large, cut, upstream_error).",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    mediaBytes: new Counter({
+      name: "ircbridge_media_bytes_total",
+      help: "Bytes of media and pastes streamed to the holders of signed links.",
+      registers: [registry],
+    }),
     undeliverable: new Counter({
       name: "ircbridge_undeliverable_total",
       help: "Messages that could not be bridged (the sender was told), by direction and reason.",

@@ -88,17 +88,19 @@ describe("foundation: the bridge and the real homeserver", () => {
     const txnId = uniqueName("forged");
     const body = JSON.stringify({ events: [{ type: "m.room.message", room_id: "!x:localhost", sender: "@mallory:localhost", event_id: "$forged", content: { msgtype: "m.text", body: "QUIT" } }] });
     const url = `http://127.0.0.1:${bridges.sample.port}/_matrix/app/v1/transactions/${txnId}`;
+    // Synapse may send real transactions meanwhile (the previous story's join, receipts): counts are compared by txnId outcome, not in total.
     const processed = await metric("ircbridge_as_transactions_total", 'outcome="processed"');
+    const duplicates = await metric("ircbridge_as_transactions_total", 'outcome="duplicate"');
     const forged = await fetch(url, { method: "PUT", headers: { Authorization: "Bearer wrong-token", "Content-Type": "application/json" }, body });
     assert.equal(forged.status, 403);
     assert.equal(((await forged.json()) as { errcode: string }).errcode, "M_FORBIDDEN");
     const alsoForged = await fetch(`${url}?access_token=${reg.as_token}`, { method: "PUT", headers: { "Content-Type": "application/json" }, body });
     assert.equal(alsoForged.status, 403, "the as_token is not the hs_token");
-    assert.equal(await metric("ircbridge_as_transactions_total", 'outcome="processed"'), processed, "nothing processed");
     assert.equal(await metric("ircbridge_as_rejected_requests_total", 'reason="wrong"'), 2);
     const genuine = await fetch(url, { method: "PUT", headers: { Authorization: `Bearer ${reg.hs_token}`, "Content-Type": "application/json" }, body });
     assert.equal(genuine.status, 200);
-    assert.equal(await metric("ircbridge_as_transactions_total", 'outcome="processed"'), processed + 1, "the txnId was not burnt by the forged attempts");
+    assert.ok((await metric("ircbridge_as_transactions_total", 'outcome="processed"')) >= processed + 1, "the genuine transaction was processed");
+    assert.equal(await metric("ircbridge_as_transactions_total", 'outcome="duplicate"'), duplicates, "not as a duplicate: the forged attempts were not processed and did not burn its txnId");
   });
 });
 

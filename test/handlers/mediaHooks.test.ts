@@ -8,6 +8,7 @@ import { validateConfig } from "../../src/config/validate";
 import { configSchema } from "../../src/config/schema";
 import { FakeMatrixApi } from "../support/fakeMatrixApi";
 import { silentLogger } from "../support/silentLogger";
+import { createMetrics } from "../../src/observability/metrics";
 
 const BOT = "@ircbridge:example.org";
 
@@ -26,6 +27,7 @@ function scene() {
     isPmRoom: (roomId) => roomId === "!pm:example.org",
     pmNotice: (roomId, text) => pmNotices.push(`${roomId} ${text}`),
     botNotice: (roomId, text) => botNotices.push(`${roomId} ${text}`),
+    metrics: createMetrics(),
     log: silentLogger(),
   });
   return { hooks, api, pmNotices, botNotices };

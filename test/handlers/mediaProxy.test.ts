@@ -107,13 +107,21 @@ describe("media proxy: signed links served on the appservice listener", () => {
   let appservice: AppserviceServer;
   let links: MediaLinks;
   let base = "";
+  const counted: string[] = [];
 
   before(async () => {
     await listen(hs.server, "127.0.0.1", 0);
     const address = hs.server.address();
     hs.port = typeof address === "object" && address !== null ? address.port : 0;
     store = await openNedbStore(undefined);
-    const proxy = new MediaProxy({ signer, repository: new HomeserverMedia(`http://127.0.0.1:${hs.port}/`, AS_TOKEN), maxBytes: MAX, log: silentLogger(), nowMs: () => now });
+    const proxy = new MediaProxy({
+      signer,
+      repository: new HomeserverMedia(`http://127.0.0.1:${hs.port}/`, AS_TOKEN),
+      maxBytes: MAX,
+      log: silentLogger(),
+      nowMs: () => now,
+      count: (outcome, bytes) => counted.push(`${outcome} ${bytes ?? 0}`),
+    });
     const handlers = {
       onTransaction: () => Promise.resolve(),
       onUserQuery: () => Promise.resolve(true),
@@ -135,9 +143,11 @@ describe("media proxy: signed links served on the appservice listener", () => {
 
   it("serves a file byte for byte without any token, fetched with the as_token from the authenticated media API", async () => {
     const before = hs.requests.length;
+    counted.length = 0;
     const res = await fetch(link("png", "cat.png"));
     assert.equal(res.status, 200);
     assert.deepEqual(Buffer.from(await res.arrayBuffer()), PNG);
+    assert.deepEqual(counted, [`served ${PNG.length}`], "counted as served, with its bytes");
     assert.equal(res.headers.get("content-type"), "image/png");
     assert.equal(res.headers.get("content-length"), String(PNG.length));
     assert.equal(res.headers.get("content-disposition"), "inline; filename*=UTF-8''cat.png");
@@ -177,6 +187,7 @@ describe("media proxy: signed links served on the appservice listener", () => {
     const good = new URL(link("png", "cat.png"));
     const parsed = parseLinkPath(good.pathname) ?? assert.fail("unparsed");
     const before = hs.requests.length;
+    counted.length = 0;
     const tampered = [
       linkPath({ ...parsed.media, mediaId: "text" }, parsed.signature),
       linkPath({ ...parsed.media, server: "other.example" }, parsed.signature),
@@ -198,6 +209,7 @@ describe("media proxy: signed links served on the appservice listener", () => {
     } finally {
       now -= 3601 * 1000;
     }
+    assert.deepEqual(counted, [...tampered.map(() => "forged 0"), "expired 0"], "each refusal counted with its outcome");
     assert.equal(hs.requests.length, before, "nothing fetched for refused links");
   });
 
