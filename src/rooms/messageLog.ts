@@ -44,6 +44,31 @@ export class MessageLog {
     this.logs = new Lru(rooms);
   }
 
+  /** Lookups waiting for a msgid to be logged ("room\0msgid"): few, each bounded in time (whenLogged). */
+  private readonly waiting = new Map<string, ((logged: LoggedMessage) => void)[]>();
+
+  /**
+   * The message a msgid names in a room, as soon as it is logged, or undefined after `timeoutMs`
+   * (at once when it is already logged). A Matrix user's message is logged when its echo comes
+   * back, and a server may relay it to others first: an IRC reaction to it can arrive before it.
+   */
+  whenLogged(roomId: string, msgid: string, timeoutMs: number): Promise<LoggedMessage | undefined> {
+    const found = this.byMsgid(roomId, msgid);
+    if (found !== undefined || timeoutMs <= 0) return Promise.resolve(found);
+    const key = `${roomId}\0${msgid}`;
+    return new Promise((resolve) => {
+      const done = (logged: LoggedMessage | undefined) => {
+        clearTimeout(timer);
+        const list = this.waiting.get(key)?.filter((w) => w !== done);
+        if (list === undefined || list.length === 0) this.waiting.delete(key);
+        else this.waiting.set(key, list);
+        resolve(logged);
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      this.waiting.set(key, [...(this.waiting.get(key) ?? []), done]);
+    });
+  }
+
   record(message: Omit<LoggedMessage, "position">): LoggedMessage {
     let log = this.logs.get(message.roomId);
     if (log === undefined) {
@@ -59,6 +84,7 @@ export class MessageLog {
       log.byEvent.delete(oldest.value.eventId);
       if (oldest.value.msgid !== undefined && log.byMsgid.get(oldest.value.msgid) === oldest.value) log.byMsgid.delete(oldest.value.msgid);
     }
+    if (logged.msgid !== undefined) for (const wake of this.waiting.get(`${logged.roomId}\0${logged.msgid}`) ?? []) wake(logged);
     return logged;
   }
 

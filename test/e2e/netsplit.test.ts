@@ -55,8 +55,12 @@ describe("a netsplit between two linked InspIRCd servers", () => {
     await goes.quit("really gone");
     // insp2 links back by itself; the user still there comes back in a netjoin.
     await oper.waitFor(new RegExp(`:${escape(stays.nick)}!\\S+ JOIN`, "i"), 30000, from);
-    await new Promise((r) => setTimeout(r, 10000));
+    // The window has passed once the user who really left has left the room (positive control)...
+    await eventually(async () => (await memberships(goes.nick)).at(-1) === "leave", 30000, "the user who really left to leave");
+    // ...and a line said after it reached the room: a leave of the user who came back would be before it.
+    const marker = uniqueName("after-split");
+    stays.say(channel, marker);
+    await eventually(async () => (await timeline(alice, roomId)).some((e) => e.content.body === marker), 20000, "the marker after the window");
     assert.deepEqual(await memberships(stays.nick), ["join"], "the user back from the split never left the room");
-    await eventually(async () => (await memberships(goes.nick)).at(-1) === "leave", 20000, "the user who really left to leave");
   });
 });

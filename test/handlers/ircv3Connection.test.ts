@@ -56,11 +56,16 @@ describe("IrcConnection and IRCv3 client tags (a scripted server)", () => {
         send("@batch=x;draft/multiline-concat :bob!b@h PRIVMSG #c :-continued");
         send("@batch=x :bob!b@h PRIVMSG #c :bottom");
         send(":bob!b@h BATCH -x");
+        send(":bob!b@h PRIVMSG #c :marker");
       };
       void connection.send("NAMES", ["#go"]);
-      await until(() => heard.length > 0, "the batch is heard");
-      await new Promise((r) => setTimeout(r, 50));
-      assert.equal(heard.length, 1);
+      // A plain line sent after the batch is the positive control: once it is heard, the batch was all heard.
+      await until(() => heard.some((e) => e.text === "marker"), "the marker after the batch is heard");
+      assert.deepEqual(
+        heard.map((e) => e.text),
+        ["top-continued\nbottom", "marker"],
+        "the batch is one message",
+      );
       assert.deepEqual([heard[0]?.from, heard[0]?.target, heard[0]?.text, heard[0]?.tags.msgid, heard[0]?.tags["+draft/reply"], heard[0]?.time, heard[0]?.batch], [
         "bob",
         "#c",

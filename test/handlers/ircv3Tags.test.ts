@@ -44,7 +44,9 @@ describe("IRCv3 client tags, IRC -> Matrix", () => {
   it("a reaction that arrives just before the reacted Matrix message is logged (its echo still on the way) still finds it", async () => {
     const { api, route, queues, ctx } = await ircScene();
     route(tagmsg("Bob", { "+draft/react": "x", "+draft/reply": "late" }));
-    await new Promise((r) => setTimeout(r, 200));
+    // The reaction's lookup has run and found nothing yet (positive control: nothing sent so far).
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(api.sent.filter((s) => s.type === "m.reaction"), []);
     ctx.messages.record({ roomId: PORTAL, eventId: "$late", msgid: "late", sender: "@alice:example.org", nick: "Alice[m]", text: "hi" });
     await queues.idle();
     assert.deepEqual(api.sent.filter((s) => s.type === "m.reaction").map((s) => [s.roomId, s.content["m.relates_to"]]), [[PORTAL, { rel_type: "m.annotation", event_id: "$late", key: "x" }]]);

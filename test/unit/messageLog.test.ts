@@ -56,3 +56,23 @@ describe("MessageLog: the last bridged messages of each room", () => {
     assert.equal(log.revise("!a", "$unknown", "x"), undefined);
   });
 });
+
+describe("MessageLog.whenLogged: waiting for a msgid", () => {
+  it("answers at once when the msgid is logged, and as soon as it is logged otherwise", async () => {
+    const log = new MessageLog();
+    log.record({ roomId: "!a", eventId: "$1", msgid: "m1", nick: "bob", text: "one" });
+    assert.equal((await log.whenLogged("!a", "m1", 1000))?.eventId, "$1");
+    const started = Date.now();
+    const waiting = log.whenLogged("!a", "m2", 10000);
+    log.record({ roomId: "!b", eventId: "$x", msgid: "m2", nick: "bob", text: "another room" });
+    log.record({ roomId: "!a", eventId: "$2", msgid: "m2", nick: "bob", text: "two" });
+    assert.equal((await waiting)?.eventId, "$2", "its own room's message, not another room's");
+    assert.ok(Date.now() - started < 5000, "woken by the record, not by the timeout");
+  });
+
+  it("gives up after the timeout with nothing", async () => {
+    const log = new MessageLog();
+    assert.equal(await log.whenLogged("!a", "never", 20), undefined);
+    log.record({ roomId: "!a", eventId: "$1", msgid: "never", nick: "bob", text: "late" });
+  });
+});
