@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { MatrixApiError } from "../matrix/matrixApi";
 import { roomsOf, type IrcHandler } from "./context";
-import { loggedSoon } from "./loggedSoon";
+import { withLogged } from "./loggedSoon";
 
 /**
  * A REDACT of a channel message (IRCv3 draft/message-redaction) -> the bridged event is redacted,
@@ -17,11 +17,7 @@ export const onRedact: IrcHandler<"redact"> = ({ key, ev }, ctx) => {
   const txnId = `irc.redact.${createHash("sha1").update(`${ctx.network.id}\0${key}`).digest("hex").slice(0, 24)}`;
   const reason = e.reason.trim() === "" ? `deleted on IRC by ${e.from}` : `${e.from}: ${e.reason}`;
   for (const room of roomsOf(ctx, ev.channel)) {
-    ctx.queues.enqueue(room.roomId, {
-      what: `deletion by ${e.from}`,
-      run: async () => {
-        const target = await loggedSoon(ctx.messages, room.roomId, e.msgid);
-        if (target === undefined) return;
+    withLogged(ctx, room.roomId, e.msgid, `deletion by ${e.from}`, async (target) => {
         const ghost = ctx.isOurs(target.nick) ? undefined : ctx.network.ids.ghostUserId(target.nick);
         if (ghost !== undefined && ctx.ghosts.isJoined(room.roomId, ghost)) {
           try {
@@ -32,7 +28,6 @@ export const onRedact: IrcHandler<"redact"> = ({ key, ev }, ctx) => {
           }
         }
         await ctx.api.redact(room.roomId, ctx.botUserId, target.eventId, reason, `${txnId}.${room.roomId}.bot`);
-      },
     });
   }
 };

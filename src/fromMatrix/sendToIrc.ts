@@ -99,6 +99,8 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
   let unlinked = false;
   let msgid: string | undefined;
   let said = entry.body;
+  // What IRC saw (the corrected line, the reply's "nick: "), for the channel's other rooms; undefined: nothing was said.
+  let shown: string | undefined;
   const sayNow = (out: Outgoing) => {
     // The room may have been unlinked while the message waited its turn: then it is not sent.
     if (target.kind === "channel" && ircTargetOf(roomId, ctx)?.orderKey !== target.orderKey) {
@@ -108,6 +110,7 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     if (ctx.now() >= deadline) throw new Error(`${waited}: ${connection.downReason ?? `earlier messages to ${target.name} were still being sent`}`);
     said = out.logText ?? out.body;
     if (out.skip === true) return Promise.resolve();
+    shown = out.body;
     ctx.outbox.handed(entry.eventId);
     const sent = connection.say(out.kind, target.name, out.body, deadline, out.tags === undefined ? {} : { tags: out.tags });
     if (sent === false) throw new Error("too many messages are already waiting on your IRC connection");
@@ -153,7 +156,7 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     onSent: () => {
       ctx.metrics.bridgedMessages.inc({ direction: "matrix_to_irc" });
       ctx.messages.record({ roomId, eventId: entry.eventId, sender, nick: connection.nick, text: stripFormatting(said), ...(msgid === undefined ? {} : { msgid }) });
-      if (target.kind === "channel") ctx.echoToOtherRooms(entry, connection.nick, said, msgid);
+      if (target.kind === "channel" && shown !== undefined) ctx.echoToOtherRooms(entry, connection.nick, shown, msgid);
       ctx.outbox.confirm(entry.eventId).catch((err: unknown) => logWriteFailure(ctx.log, "cannot update the outbox", err));
     },
     onFailed: (reason) => {

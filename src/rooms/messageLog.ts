@@ -1,5 +1,8 @@
 import { Lru } from "../util/lru";
 
+/** Lookups that may wait for a msgid at once; beyond, a lookup answers with what is logged now. */
+const MAX_WAITERS = 1000;
+
 /** One message bridged in a room, in either direction. */
 export interface LoggedMessage {
   readonly roomId: string;
@@ -44,8 +47,9 @@ export class MessageLog {
     this.logs = new Lru(rooms);
   }
 
-  /** Lookups waiting for a msgid to be logged ("room\0msgid"): few, each bounded in time (whenLogged). */
+  /** Lookups waiting for a msgid to be logged ("room\0msgid"): each bounded in time (whenLogged), at most MAX_WAITERS. */
   private readonly waiting = new Map<string, ((logged: LoggedMessage) => void)[]>();
+  private waiters = 0;
 
   /**
    * The message a msgid names in a room, as soon as it is logged, or undefined after `timeoutMs`
@@ -54,11 +58,13 @@ export class MessageLog {
    */
   whenLogged(roomId: string, msgid: string, timeoutMs: number): Promise<LoggedMessage | undefined> {
     const found = this.byMsgid(roomId, msgid);
-    if (found !== undefined || timeoutMs <= 0) return Promise.resolve(found);
+    if (found !== undefined || timeoutMs <= 0 || this.waiters >= MAX_WAITERS) return Promise.resolve(found);
     const key = `${roomId}\0${msgid}`;
     return new Promise((resolve) => {
+      this.waiters++;
       const done = (logged: LoggedMessage | undefined) => {
         clearTimeout(timer);
+        this.waiters--;
         const list = this.waiting.get(key)?.filter((w) => w !== done);
         if (list === undefined || list.length === 0) this.waiting.delete(key);
         else this.waiting.set(key, list);

@@ -48,8 +48,25 @@ describe("IRCv3 client tags, IRC -> Matrix", () => {
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(api.sent.filter((s) => s.type === "m.reaction"), []);
     ctx.messages.record({ roomId: PORTAL, eventId: "$late", msgid: "late", sender: "@alice:example.org", nick: "Alice[m]", text: "hi" });
+    // Logged: the reaction is queued again for the room (the queue never waited for it).
+    await new Promise((r) => setImmediate(r));
     await queues.idle();
     assert.deepEqual(api.sent.filter((s) => s.type === "m.reaction").map((s) => [s.roomId, s.content["m.relates_to"]]), [[PORTAL, { rel_type: "m.annotation", event_id: "$late", key: "x" }]]);
+  });
+
+  it("a reaction waiting for its message never holds the room: an IRC message after it goes first, and the reaction follows once its message is logged", async () => {
+    const { api, route, queues, ctx } = await ircScene();
+    route(tagmsg("Bob", { "+draft/react": "x", "+draft/reply": "soon" }));
+    route({ type: "message", channel: "#chan", e: { ...base, kind: "privmsg", from: "Carol", target: "#chan", text: "next", account: undefined } });
+    for (let i = 0; i < 200 && !api.sent.some((s) => s.content.body === "next" && s.roomId === PORTAL); i++) await new Promise((r) => setTimeout(r, 5));
+    ctx.messages.record({ roomId: PORTAL, eventId: "$soon", msgid: "soon", sender: "@alice:example.org", nick: "Alice[m]", text: "hi" });
+    await new Promise((r) => setImmediate(r));
+    await queues.idle();
+    assert.deepEqual(
+      api.sent.filter((s) => s.roomId === PORTAL).map((s) => s.type),
+      ["m.room.message", "m.reaction"],
+      "Carol's message was not held behind the reaction's wait; the reaction came once its message was logged",
+    );
   });
 
   it("+typing: the ghost types or stops in rooms where it is joined; never joins to type", async () => {

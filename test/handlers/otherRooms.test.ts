@@ -126,4 +126,38 @@ describe("every bridged room of a channel sees every message", () => {
       await server.close();
     }
   });
+
+  it("an edit reaches the other room as IRC saw it (one s/old/new/ line), and an edit IRC never saw reaches it not at all", async () => {
+    const server = await echoingServer();
+    const s = await channelScene({
+      ircPort: server.port,
+      rooms: [
+        { roomId: A, channel: "#chan", folded: "#chan", origin: "portal" },
+        { roomId: B, channel: "#chan", folded: "#chan", origin: "mapped" },
+      ],
+    });
+    const edit = (body: string, of: string) => ({
+      ...text(ALICE, `* ${body}`, A),
+      content: { msgtype: "m.text", body: `* ${body}`, "m.new_content": { msgtype: "m.text", body }, "m.relates_to": { rel_type: "m.replace", event_id: of } },
+    });
+    try {
+      await s.route(text(ALICE, "the cat sat", A, "$orig"));
+      await until(() => s.api.sent.length >= 1, "the first copy");
+      await s.route(edit("the dog sat", "$orig"), edit("the dog sat", "$orig"), text(ALICE, "marker", A));
+      await until(() => s.api.sent.some((e) => e.content.body === "marker"), "the marker's copy");
+      await s.settle();
+      assert.deepEqual(
+        server.lines.filter((l) => l.startsWith("PRIVMSG")),
+        ["PRIVMSG #chan :the cat sat", "PRIVMSG #chan s/cat/dog/", "PRIVMSG #chan marker"],
+      );
+      assert.deepEqual(
+        s.api.sent.map((e) => e.content.body),
+        ["the cat sat", "s/cat/dog/", "marker"],
+        "B sees what IRC saw: the correction, not a second unmarked copy, and nothing for the unchanged edit",
+      );
+    } finally {
+      s.puppets.closeAll("test over");
+      await server.close();
+    }
+  });
 });
