@@ -99,7 +99,8 @@ export function htmlOfRuns(runs: readonly IrcRun[], pills: readonly Pill[]): str
       }
       const stop = next !== undefined && next.start < end ? next.start : end;
       writer.style(run.style);
-      writer.raw(escapeHtml(run.text.slice(at - offset, stop - offset)));
+      // A line break (a multiline message's) is a <br> in HTML, where "\n" would show as a space.
+      writer.raw(escapeHtml(run.text.slice(at - offset, stop - offset)).replace(/\r?\n/g, "<br>"));
       at = stop;
     }
     offset = end;

@@ -61,8 +61,8 @@ export function splitMessage(body: string, maxBytes: number): string[] {
   return out;
 }
 
-/** One line in pieces of at most `maxBytes` bytes (see splitMessage). */
-function cutLine(line: string, maxBytes: number): string[] {
+/** One line in pieces of at most `maxBytes` bytes (see splitMessage), without carrying styles. */
+export function cutLine(line: string, maxBytes: number): string[] {
   const out: string[] = [];
   let rest = line;
   while (Buffer.byteLength(rest) > maxBytes) {

@@ -1,4 +1,4 @@
-import { buildLine, splitMessage } from "./lines";
+import { buildLine, cutLine } from "./lines";
 import { tagPrefix } from "./tagPrefix";
 import type { Tags } from "./events";
 
@@ -55,7 +55,8 @@ function pieces(body: string, budget: number): Piece[] {
   for (const line of body.replace(/\0/g, "").split(/\r\n|\r|\n/)) {
     if (line.trim() === "") continue;
     let at = 0;
-    splitMessage(line, budget - 1).forEach((piece, i) => {
+    // Pieces joined again by the receiver (multiline-concat): cut without re-opening styles (lines.ts cutLine).
+    cutLine(line, budget - 1).forEach((piece, i) => {
       const start = line.indexOf(piece, at);
       const previous = out[out.length - 1];
       if (i > 0 && previous !== undefined && start > at) out[out.length - 1] = { ...previous, text: previous.text + line.slice(at, start) };

@@ -10,7 +10,7 @@ export const MEDIA_PREFIX = "/_ircbridge/media";
 const VERSION = "v1";
 
 /** A server name as it may appear in an mxc:// URI (host, IPv4, [IPv6], optional port). */
-const SERVER = /^(?:[A-Za-z0-9.-]{1,255}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+const SERVER = /^(?:(?=[A-Za-z0-9.-]*[A-Za-z0-9])[A-Za-z0-9.-]{1,255}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 /** A media id: the Matrix spec allows A-Z a-z 0-9 _ and -. */
 const MEDIA_ID = /^[A-Za-z0-9_-]{1,255}$/;
 const MAX_FILENAME_CHARS = 80;
@@ -40,7 +40,7 @@ export function safeFilename(name: string): string {
   if (chars.length <= MAX_FILENAME_CHARS) return base;
   const dot = base.lastIndexOf(".");
   const ext = dot > 0 && base.length - dot <= 10 ? base.slice(dot) : "";
-  return chars.slice(0, MAX_FILENAME_CHARS - Array.from(ext).length).join("") + ext;
+  return chars.slice(0, MAX_FILENAME_CHARS - Array.from(ext).length).join("").trimEnd() + ext;
 }
 
 /** The path of a signed link (from "/_ircbridge/..."). */

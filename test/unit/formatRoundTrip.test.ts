@@ -107,6 +107,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   code: [],
   font: ["data-mx-color", "data-mx-bg-color"],
   a: ["href"],
+  br: [],
 };
 
 /** Tags and attributes of the HTML that are not allowed (each as a string), and its text. */
@@ -117,6 +118,7 @@ function inspect(html: string): { refused: string[]; text: string } {
     onopentag(name, attrs) {
       const allowed = ALLOWED[name];
       if (allowed === undefined) refused.push(`<${name}>`);
+      if (name === "br") text += "\n";
       for (const [key, value] of Object.entries(attrs)) {
         if (!(allowed ?? []).includes(key)) refused.push(`${name} ${key}`);
         else if (key.startsWith("data-mx-") && !/^#[0-9a-f]{6}$/.test(value)) refused.push(`${name} ${key}=${value}`);

@@ -39,6 +39,7 @@ const CASES: readonly (readonly [string, string, string, string | undefined])[] 
   ["an entity stays text", "\x02&amp;", "&amp;", "<strong>&#38;amp;</strong>"],
   ["other control characters are kept", "a\x01b\x02c", "a\x01bc", "a\x01b<strong>c</strong>"],
   ["empty line", "", "", undefined],
+  ["a multiline message's line break is a <br> in HTML", "line one \x02bold\x02\nline two", "line one bold\nline two", "line one <strong>bold</strong><br>line two"],
 ];
 
 describe("IRC -> Matrix formatting", () => {

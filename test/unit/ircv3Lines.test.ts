@@ -65,6 +65,12 @@ describe("draft/multiline out", () => {
 
   it("no batch for one line, an ACTION, or more lines or bytes than the server takes", () => {
     assert.equal(multilineBatch("privmsg", "#c", "only one", 400, LIMITS, "x"), undefined);
+    // A long bold line cut into concat pieces: joined again they are the line, styles untouched (no re-opened codes).
+    const bold = `\x02${"word ".repeat(60).trim()}\x02`;
+    const batch = multilineBatch("privmsg", "#c", `${bold}\nnext`, 120, LIMITS, "b") ?? assert.fail("no batch");
+    const texts = batch.slice(1, -1).map((l) => parseIrcLine(l) ?? assert.fail(l));
+    const joined = texts.reduce((acc, l) => (l.tags["draft/multiline-concat"] !== undefined ? acc + (l.params[1] ?? "") : `${acc}${acc === "" ? "" : "\n"}${l.params[1] ?? ""}`), "");
+    assert.equal(joined, `${bold}\nnext`);
     assert.equal(multilineBatch("action", "#c", "waves\nagain", 400, LIMITS, "x"), undefined);
     assert.equal(multilineBatch("privmsg", "#c", "1\n2\n3", 400, { maxBytes: 4096, maxLines: 2 }, "x"), undefined);
     assert.ok(multilineBatch("privmsg", "#c", "1\n2", 400, { maxBytes: 4096, maxLines: 2 }, "x"));

@@ -94,6 +94,10 @@ describe("media link paths", () => {
     assert.equal(safeFilename("a\r\nb.txt"), "ab.txt");
     assert.equal(safeFilename(""), "file");
     assert.equal(safeFilename(".."), "file");
+    const spaced = safeFilename("a".repeat(79) + " b".repeat(10));
+    assert.equal(safeFilename(spaced), spaced, "a cut name is its own safe name (a link to it is not refused)");
+    assert.equal(parseMxc("mxc://../config"), undefined, "a server of dots only would walk up the homeserver's media path");
+    assert.equal(parseMxc("mxc://./config"), undefined);
     const long = safeFilename("x".repeat(200) + ".jpeg");
     assert.equal(long.length, 80);
     assert.ok(long.endsWith(".jpeg"));

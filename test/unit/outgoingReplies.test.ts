@@ -131,6 +131,15 @@ describe("Matrix -> IRC replies (outgoing/reply.ts)", () => {
 });
 
 describe("Matrix -> IRC edits (outgoing/edit.ts)", () => {
+  it("a long text is corrected by a marked copy without working out a substitution (its search grows with the text)", async () => {
+    const s = scene();
+    const long = "a ".repeat(30000).trim();
+    s.messages.record({ roomId: ROOM, eventId: "$long", msgid: "m-long", nick: "bob[m]", text: long });
+    const fixed = `${long.slice(0, -1)}b`;
+    const got = await withEdit(entry({ replaces: "$long", body: fixed }), out(fixed), s.deps);
+    assert.equal(got.body, `* ${fixed}`);
+  });
+
   it("a small change to one's recent message: s/old/new/ as one line, and the log keeps the corrected text", async () => {
     const s = scene();
     s.messages.record({ roomId: ROOM, eventId: "$orig", msgid: "m-1", nick: "bob[m]", text: "the cat sat" });

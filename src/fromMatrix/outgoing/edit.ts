@@ -20,6 +20,9 @@ export const SMALL_EDIT_CHARS = 40;
  * with the latest (it is revised when the edit's turn comes, even if IRC then refuses it). An
  * original read from the homeserver is read as its latest edit other than this one.
  */
+/** Texts longer than this are corrected by a marked copy, never an s/old/new/ (see substitution.ts). */
+const SUBSTITUTION_MAX_CHARS = 1000;
+
 export const withEdit: OutgoingStage = async (entry, out, deps) => {
   if (entry.replaces === undefined) return out;
   const original = await findOriginal(entry.roomId, entry.replaces, deps, entry.eventId);
@@ -30,7 +33,8 @@ export const withEdit: OutgoingStage = async (entry, out, deps) => {
   if (original.logged !== undefined) deps.messages.revise(entry.roomId, entry.replaces, words);
   if (original.text === words) return { ...out, skip: true };
   const recent = original.after !== undefined && original.after < RECENT_MESSAGES;
-  const fix = recent ? substitution(original.text, words) : undefined;
+  // A substitution is worked out only for short texts (its search grows with the text; a long one is never a small edit).
+  const fix = recent && original.text.length <= SUBSTITUTION_MAX_CHARS && words.length <= SUBSTITUTION_MAX_CHARS ? substitution(original.text, words) : undefined;
   if (fix !== undefined && fix.length <= SMALL_EDIT_CHARS && fix.length < words.length) {
     return { ...out, kind: out.kind === "notice" ? "notice" : "privmsg", body: fix, logText: words };
   }
