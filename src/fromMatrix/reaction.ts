@@ -1,5 +1,8 @@
 import type { MatrixHandler } from "./context";
 
+/** Reaction keys longer than this are not sent to IRC. */
+const MAX_KEY_BYTES = 64;
+
 type Json = Readonly<Record<string, unknown>>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -16,7 +19,8 @@ export const onReaction: MatrixHandler = (event, ctx) => {
   const relates = event.content["m.relates_to"];
   if (roomId === undefined || sender === undefined || ctx.isBridgeUser(sender) || !isObject(relates)) return;
   const { rel_type: relType, event_id: reactedTo, key } = relates;
-  if (relType !== "m.annotation" || typeof reactedTo !== "string" || typeof key !== "string" || key === "") return;
+  // A reaction key is an emoji or a short word; a longer one would not fit an IRC tag (and is not a reaction IRC clients show).
+  if (relType !== "m.annotation" || typeof reactedTo !== "string" || typeof key !== "string" || key === "" || Buffer.byteLength(key) > MAX_KEY_BYTES) return;
   const room = ctx.rooms.room(roomId);
   const runtime = room === undefined ? undefined : ctx.networks.get(room.network);
   if (room === undefined || runtime === undefined) return;

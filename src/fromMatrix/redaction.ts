@@ -3,6 +3,9 @@ import { redactRequest } from "../irc/replies";
 import { detach, failureOf } from "./chanops";
 import type { MatrixHandler } from "./context";
 
+/** A redaction's reason is cut to this many characters on IRC (one line: 512 bytes with the channel and msgid). */
+const REASON_CHARS = 200;
+
 /**
  * A redaction of a bridged message -> `REDACT <channel> <msgid> [:reason]` (IRCv3
  * draft/message-redaction), from the redacting user's own registered connection, where the server
@@ -34,7 +37,8 @@ export const onRedaction: MatrixHandler = (event, ctx) => {
     tell(`only a channel operator may delete someone else's message on IRC, and you are not one in ${room.channel}`);
     return;
   }
-  const reason = typeof event.content.reason === "string" ? event.content.reason : "";
+  // Kept well inside one IRC line (512 bytes with the channel and the msgid).
+  const reason = typeof event.content.reason === "string" ? Array.from(event.content.reason).slice(0, REASON_CHARS).join("") : "";
   const done = connection.request(redactRequest(room.channel, logged.msgid, reason)).then((reply) => {
     if (reply.kind !== "ok") tell(failureOf(reply));
   });
