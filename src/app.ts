@@ -282,6 +282,7 @@ export class App {
           nicks: bridge.nicks,
           noteTopic: (roomId: string, topic: string) => bridge.noteTopic(roomId, topic),
           removeFromRoom: (roomId: string, userId: string, reason: string) => bridge.removeFromRoom(roomId, userId, reason),
+          joinedInMatrix: (roomId: string, userId: string, displayname: string | undefined) => bridge.joinedInMatrix(roomId, userId, displayname),
           bridge,
         },
       ]),

@@ -4,10 +4,13 @@
  * Guarantees:
  * - A connection lost and back within `quietMs` (a blip, an IRC server restart the scheduler
  *   recovers from in seconds) is not reported at all: the user's messages waited and went out.
- *   One lost for longer is reported once ("lost ... reconnecting"), and its return then too.
- * - The first connection is reported with the nick obtained (and why it differs from the one asked
- *   for); a refusal for good (a ban), the result of identifying to an account, and server errors
+ *   One lost for longer is reported once ("lost ... reconnecting"); its return is a success (below).
+ * - A first connection that got a nick other than the one asked for is reported with the nick and
+ *   why; a refusal for good (a ban), a failed login, and server errors
  *   nobody was told about are reported at once.
+ * - Successes (first connection with the nick asked for, a return after a reported loss, a login)
+ *   are reported only when `successes` is on (the config's sendSuccessNotices, off by default):
+ *   with it off, a success calls `notify` not at all, so no admin room is created for it.
  * - One timer for the whole network (a check every second while anything is pending), none per user.
  * The admin notifier rate-limits whatever gets through (see admin/notifier.ts).
  */
@@ -28,6 +31,7 @@ export class ConnectionNews {
     private readonly notify: (userId: string, text: string) => void,
     private readonly clock: Clock,
     private readonly quietMs = 10000,
+    private readonly successes = false,
   ) {}
 
   /** The user's connection dropped and is reconnecting. */
@@ -40,13 +44,17 @@ export class ConnectionNews {
   registered(userId: string, nick: string, again: boolean, note: string | undefined): void {
     const lost = this.lost.get(userId);
     this.lost.delete(userId);
-    if (again && lost?.told === true) this.notify(userId, `Reconnected to ${this.networkName} as ${nick}.`);
-    else if (!again) this.notify(userId, `Connected to ${this.networkName} as ${nick}${note === undefined ? "" : ` (${note})`}. Say !help for what you can do here.`);
+    if (again) {
+      // A reconnect keeps the nick the connection had (the note, if any, is the first connection's).
+      if (lost?.told === true && this.successes) this.notify(userId, `Reconnected to ${this.networkName} as ${nick}.`);
+    } else if (note !== undefined || this.successes) {
+      this.notify(userId, `Connected to ${this.networkName} as ${nick}${note === undefined ? "" : ` (${note})`}. Say !help for what you can do here.`);
+    }
   }
 
-  /** The server logged the user in to their account. */
+  /** The server logged the user in to their account (a success: told only with `successes`). */
   loggedIn(userId: string, account: string, via: "sasl" | "nickserv"): void {
-    this.notify(userId, `Identified to ${this.networkName} as ${account} (${via === "sasl" ? "SASL" : "NickServ"}).`);
+    if (this.successes) this.notify(userId, `Identified to ${this.networkName} as ${account} (${via === "sasl" ? "SASL" : "NickServ"}).`);
   }
 
   loginFailed(userId: string, reason: string): void {

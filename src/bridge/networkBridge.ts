@@ -25,7 +25,7 @@ import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { puppetIdentity } from "../puppets/identity";
-import { PuppetRegistry } from "../puppets/puppetRegistry";
+import { PuppetRegistry, type EnsureResult } from "../puppets/puppetRegistry";
 import { PuppetSettings } from "../puppets/puppetSettings";
 import { BOT_KEY_OWNER, type ChannelKeys } from "../rooms/channelKeys";
 import type { RoomAccess } from "../rooms/roomAccess";
@@ -105,6 +105,8 @@ export class NetworkBridge {
   /** Who is who on this network (puppet nicks, ghosts), for mentions. */
   readonly nicks: NetworkNicks;
   private readonly ctx: IrcContext;
+  /** The displayname a Matrix join just reported, for the identity of the connection it creates (joinedInMatrix). */
+  private nameAtJoin: { readonly userId: string; readonly name: string } | undefined;
   /** Connection id -> its user, while the connection lives (removed when it closes for good). */
   private readonly userByConnection = new Map<string, string>();
   private readonly marks: ChannelMarks;
@@ -171,7 +173,7 @@ export class NetworkBridge {
       clock: deps.clock,
       log,
     });
-    this.news = new ConnectionNews(network.name, deps.notify, deps.clock);
+    this.news = new ConnectionNews(network.name, deps.notify, deps.clock, undefined, network.sendSuccessNotices);
     this.scheduler = new ConnectScheduler(
       network.connect,
       {
@@ -187,13 +189,15 @@ export class NetworkBridge {
       deps.clock,
     );
     // The nick directory learns each user's display name and stored nick as their identity is worked out.
-    const displayname = async (userId: string) => {
-      const name = await deps.api.displayname(userId);
+    const displayname = async (userId: string, atJoin: string | undefined) => {
+      const name = atJoin ?? (await deps.api.displayname(userId));
       this.nicks.noteDisplayName(userId, name);
       return name;
     };
     const identity = async (userId: string) => {
-      const picked = await puppetIdentity(network, userId, deps.store.puppets, () => displayname(userId));
+      // Taken before the first await: ensure() asks for the identity at once, while joinedInMatrix holds the name.
+      const atJoin = this.nameAtJoin?.userId === userId ? this.nameAtJoin.name : undefined;
+      const picked = await puppetIdentity(network, userId, deps.store.puppets, () => displayname(userId, atJoin));
       this.nicks.noteStoredNick(userId, picked.nick);
       return picked;
     };
@@ -256,6 +260,17 @@ export class NetworkBridge {
     if (bot !== undefined && this.feed.broker.isMember(folded, bot.id)) keys.heard(network.id, BOT_KEY_OWNER, network.channels, channel, key);
     for (const [userId, connection] of this.puppets.all()) {
       if (this.feed.broker.isMember(folded, connection.id)) keys.heard(network.id, userId, network.channels, channel, key);
+    }
+  }
+
+  /** See NetworkRuntime.joinedInMatrix: the join's displayname and membership are known, not read. */
+  joinedInMatrix(roomId: string, userId: string, displayname: string | undefined): EnsureResult {
+    this.ctx.removals.knownJoined(roomId, userId);
+    this.nameAtJoin = displayname === undefined ? undefined : { userId, name: displayname };
+    try {
+      return this.puppets.ensure(userId);
+    } finally {
+      this.nameAtJoin = undefined;
     }
   }
 

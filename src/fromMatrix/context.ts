@@ -10,7 +10,7 @@ import type { IrcReply, IrcRequest } from "../irc/requests";
 import type { MatrixEvent } from "../matrix/events";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
-import type { PuppetRegistry } from "../puppets/puppetRegistry";
+import type { EnsureResult, PuppetRegistry } from "../puppets/puppetRegistry";
 import type { ChannelOps } from "../rooms/channelOps";
 import type { PowerLevelCache } from "../rooms/powerLevels";
 import type { RoomIndex } from "../rooms/roomIndex";
@@ -57,6 +57,12 @@ export interface NetworkRuntime {
    * the network's kickOn.channelJoinFailure is on (true), else left there (false).
    */
   removeFromRoom(roomId: string, userId: string, reason: string): boolean;
+  /**
+   * A user joined a bridged room (the homeserver said so, with their displayname there): their
+   * connection, created if needed (PuppetRegistry.ensure), taking what the join says as known, so
+   * neither their profile nor their membership is read again.
+   */
+  joinedInMatrix(roomId: string, userId: string, displayname: string | undefined): EnsureResult;
 }
 
 /** The admin rooms, as the Matrix handlers see them (src/admin/). The promises never reject. */

@@ -45,7 +45,8 @@ export const onMember: MatrixHandler = (event, ctx) => {
   }
   if (membership === "join") {
     runtime.puppets.touch(target);
-    const ensured = runtime.puppets.ensure(target);
+    const displayname = typeof event.content.displayname === "string" ? event.content.displayname : undefined;
+    const ensured = runtime.joinedInMatrix(roomId, target, displayname);
     if (!ensured.ok) {
       // No connection, no channel: out of the room (kickOn.channelJoinFailure), else the room is told.
       if (!runtime.removeFromRoom(roomId, target, `You cannot be connected to ${runtime.network.name}: ${ensured.reason}.`)) {

@@ -42,6 +42,8 @@ export interface NetworkContext {
   readonly face: PuppetFace;
   /** When a Matrix user is removed from bridged rooms because IRC refused them (see the config's kickOn). */
   readonly kickOn: KickOnSettings;
+  /** Tell users of successes too (connected with the nick asked for, reconnected, identified); see the config's sendSuccessNotices. */
+  readonly sendSuccessNotices: boolean;
 }
 
 export interface KickOnSettings {
@@ -138,5 +140,6 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
       channelBan: network.kickOn.channelBan,
       banInMatrix: network.kickOn.banInMatrix,
     },
+    sendSuccessNotices: network.sendSuccessNotices,
   };
 }

@@ -13,7 +13,8 @@
  *   set for or the user's nick!user@host, or when the user's own connection gets into the channel
  *   again (`!join`); then the user is invited back, since the channel let them in.
  * A JOIN of the user's own connection reads their membership in a room at most once per run (a ban
- * an earlier run left); later JOINs (reconnects) cost no request.
+ * an earlier run left), and not at all in a room the homeserver reported them joined to
+ * (`knownJoined`); later JOINs (reconnects) cost no request.
  * Not guaranteed: the records of Matrix bans are in memory, so after a restart a -b no longer lifts
  * one (a successful !join still does); a -b the bridge does not hear (set while no connection of
  * the bridge was in the channel, or a ban that expired on the server) lifts nothing until !join.
@@ -112,6 +113,14 @@ export class Removals {
         if (hit) this.lift(roomId, userId, `the ban ${mask} was lifted on IRC`, false);
       }
     }
+  }
+
+  /**
+   * The homeserver reported the user joined to the room: no ban of an earlier run stands there, so
+   * their connection's JOIN need not read their membership (one request saved per Matrix join).
+   */
+  knownJoined(roomId: string, userId: string): void {
+    if (!this.bans.has(key(roomId, userId))) this.staleChecked.add(key(roomId, userId));
   }
 
   /** The user's own connection got into the channel: the bridge's Matrix bans for it are lifted and the user invited back. */

@@ -117,10 +117,11 @@ describe("who may use the bridge, on Ergo", () => {
   });
 
   it("a ban that arrives while a user is connected closes their connection and tells them in their admin room", async () => {
-    const adminRoom = await acceptInviteFrom(alice, bot);
     const from = watcher.lines.length;
     await putRule(moderator, listRoom, "rule-alice", `@${localpart(alice)}:*`, "raids");
     await watcher.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nickOf(alice))}!\\S+ QUIT`, "i"), 20000, from);
+    // Her admin room is created for this notice (a plain connection made none: sendSuccessNotices is off).
+    const adminRoom = await acceptInviteFrom(alice, bot);
     const told = await eventually(async () => (await botNotices(alice, adminRoom, bot)).find((n) => n.startsWith("Your connection to")), 20000, "the notice in alice's admin room");
     assert.match(told, new RegExp(`^Your connection to .+ was closed: your account is on the ban list ${escape(listAlias)} \\(raids\\)\\.$`));
     assert.equal(await online(watcher, nickOf(alice)), false);

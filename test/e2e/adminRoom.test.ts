@@ -1,6 +1,6 @@
 /**
- * The admin room (real Synapse and Ergo): created by the bot when a user's connection first comes
- * up, connection news, and stored passwords that identify the user with Ergo's built-in accounts.
+ * The admin room (real Synapse and Ergo), with sendSuccessNotices on: created by the bot when a
+ * user's connection first comes up, connection news, and stored passwords that identify the user with Ergo's built-in accounts.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -11,7 +11,10 @@ import { RunningBridge } from "./support/localBridge";
 import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
 
 describe("the admin room on Ergo", () => {
-  const bridge = new RunningBridge(bridges.sample);
+  // Success notices are off by default (issue 14): this story is about them, so it turns them on.
+  const bridge = new RunningBridge(bridges.sample, (doc) => {
+    ((doc.ircNetworks as Record<string, unknown>[])[0] as Record<string, unknown>).sendSuccessNotices = true;
+  });
   const bot = `@${bridge.registration.sender_localpart}:${testenv.domain}`;
   const channel = `#${uniqueName("adm")}`;
   let alice: TestUser;

@@ -35,7 +35,10 @@ async function inviteFrom(user: TestUser, inviter: string, except: string): Prom
 }
 
 describe("invites between IRC and Matrix on ergo", () => {
-  const bridge = new RunningBridge(bridges.sample);
+  // Alice's admin room comes from the "Connected" notice: success notices are off by default (issue 14).
+  const bridge = new RunningBridge(bridges.sample, (doc) => {
+    ((doc.ircNetworks as Record<string, unknown>[])[0] as Record<string, unknown>).sendSuccessNotices = true;
+  });
   const botId = `@${bridge.registration.sender_localpart}:${testenv.domain}`;
   const lobby = `#${uniqueName("invlob")}`;
   const closed = `#${uniqueName("invcl")}`;

@@ -86,7 +86,7 @@ async function setup(lists: Partial<AccessLists> = {}) {
     banLists,
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order: new ChannelOrder(10, network.maxOrderHoldMs), history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false, nicks: NO_NICKS }]]),
+    networks: new Map([[network.id, { network, puppets, order: new ChannelOrder(10, network.maxOrderHoldMs), history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false, joinedInMatrix: (_roomId: string, userId: string) => puppets.ensure(userId), nicks: NO_NICKS }]]),
     log: silentLogger(),
     metrics: createMetrics(),
     admin: {

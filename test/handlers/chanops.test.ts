@@ -96,6 +96,7 @@ async function setup(options: { bot?: boolean; store?: Store; noteTopic?: (roomI
             options.noteTopic?.(roomId, topic);
           },
           removeFromRoom: () => false,
+          joinedInMatrix: (_roomId, userId) => puppets.ensure(userId),
           nicks: NO_NICKS,
         },
       ],

@@ -64,7 +64,7 @@ async function setup(extra = "", given?: Store, access: AccessPolicy = allowEver
     ...openAccess(access),
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false, nicks: NO_NICKS }]]),
+    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false, joinedInMatrix: (_roomId: string, userId: string) => puppets.ensure(userId), nicks: NO_NICKS }]]),
     log: silentLogger(),
     metrics: createMetrics(),
     admin: {

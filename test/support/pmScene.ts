@@ -107,7 +107,7 @@ export async function pmScene(options: PmSceneOptions = {}) {
     ...openAccess(),
     botUserId: BOT,
     rooms,
-    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false, nicks: NO_NICKS }]]),
+    networks: new Map([[network.id, { network, puppets, order, history: () => Promise.resolve(undefined), actors: NO_ACTORS, noteTopic: () => undefined, removeFromRoom: () => false, joinedInMatrix: (_roomId: string, userId: string) => puppets.ensure(userId), nicks: NO_NICKS }]]),
     log,
     metrics,
     admin: { ownerOf: () => undefined, adopt: () => Promise.resolve(), abandon: () => Promise.resolve(), command: () => Promise.resolve() },

@@ -3,14 +3,14 @@ import { describe, it } from "node:test";
 import { ConnectionNews } from "../../src/bridge/connectionNews";
 import { FakeClock } from "../support/fakeClock";
 
-function scene() {
+function scene(successes = true) {
   const clock = new FakeClock();
   const told: string[] = [];
-  const news = new ConnectionNews("TestNet", (userId, text) => told.push(`${userId}: ${text}`), clock, 10000);
+  const news = new ConnectionNews("TestNet", (userId, text) => told.push(`${userId}: ${text}`), clock, 10000, successes);
   return { clock, told, news };
 }
 
-describe("connection news", () => {
+describe("connection news (with sendSuccessNotices on)", () => {
   it("a connection back within the quiet time is not reported at all", () => {
     const { clock, told, news } = scene();
     news.dropped("@a:x", "Server shutting down");
@@ -53,5 +53,33 @@ describe("connection news", () => {
     news.registered("@a:x", "a", true, undefined);
     clock.advance(2000);
     assert.equal(clock.liveTimers, 0);
+  });
+});
+
+describe("connection news with the defaults (sendSuccessNotices off)", () => {
+  it("says nothing for a success: the nick asked for, a return after a reported loss, a login", () => {
+    const { clock, told, news } = scene(false);
+    news.registered("@a:x", "a", false, undefined);
+    news.loggedIn("@a:x", "alice", "sasl");
+    news.loggedIn("@a:x", "alice", "nickserv");
+    news.dropped("@a:x", "Ping timeout");
+    clock.advance(11000);
+    news.registered("@a:x", "a", true, undefined);
+    clock.advance(60000);
+    assert.deepEqual(told, ["@a:x: Lost your connection to TestNet (Ping timeout); reconnecting. Your messages wait and go out once it is back."]);
+  });
+
+  it("still tells what the user must know: another nick and why, a refusal, a failed login, a server error", () => {
+    const { told, news } = scene(false);
+    news.registered("@b:x", "b_", false, "the nick b was in use, so you are b_");
+    news.refused("@c:x", "K-Lined: spam");
+    news.loginFailed("@b:x", "the server refused the account name or password");
+    news.serverSaid("@d:x", "Closing link");
+    assert.deepEqual(told, [
+      "@b:x: Connected to TestNet as b_ (the nick b was in use, so you are b_). Say !help for what you can do here.",
+      "@c:x: TestNet refused your connection: K-Lined: spam. The bridge will not retry; say !reconnect to try again.",
+      "@b:x: Could not identify to TestNet: the server refused the account name or password. Check your password with !storepass, then !reconnect.",
+      "@d:x: TestNet said: Closing link",
+    ]);
   });
 });
