@@ -8,9 +8,10 @@
  * - A first connection that got a nick other than the one asked for is reported with the nick and
  *   why; a refusal for good (a ban), a failed login, and server errors
  *   nobody was told about are reported at once.
- * - Successes (first connection with the nick asked for, a return after a reported loss, a login)
- *   are reported only when `successes` is on (the config's sendSuccessNotices, off by default):
- *   with it off, a success calls `notify` not at all, so no admin room is created for it.
+ * - Successes (first connection with the nick asked for, a login) are reported only when
+ *   `successes` is on (the config's sendSuccessNotices, off by default):
+ *   with it off, a success calls `notify` not at all, so no admin room is created for it. A loss
+ *   the user was told about is always followed by "Reconnected" (the trouble is over).
  * - One timer for the whole network (a check every second while anything is pending), none per user.
  * The admin notifier rate-limits whatever gets through (see admin/notifier.ts).
  */
@@ -46,7 +47,8 @@ export class ConnectionNews {
     this.lost.delete(userId);
     if (again) {
       // A reconnect keeps the nick the connection had (the note, if any, is the first connection's).
-      if (lost?.told === true && this.successes) this.notify(userId, `Reconnected to ${this.networkName} as ${nick}.`);
+      // A loss the user was told about is always followed by its end: the trouble is over (their room exists already).
+      if (lost?.told === true) this.notify(userId, `Reconnected to ${this.networkName} as ${nick}.`);
     } else if (note !== undefined || this.successes) {
       this.notify(userId, `Connected to ${this.networkName} as ${nick}${note === undefined ? "" : ` (${note})`}. Say !help for what you can do here.`);
     }

@@ -243,7 +243,7 @@ const networkSchema = obj("One IRC network.", {
     },
   ),
   sendSuccessNotices: bool.withDefault(
-    "Tell users in their admin room when things went as asked: \"Connected to <network> as <nick>\" on a first connection with the nick they asked for, \"Reconnected\" after a reported loss, \"Identified to <network> as <account>\". Off: no admin room is created (and no homeserver request made) for a success. What users must know is always told, whatever this says: a refusal, a connection lost for longer than a blip, a nick other than the one asked for (and why), a failed login, a server error. (The incumbent bridge's sendConnectionMessages switches all of these; here only the successes.)",
+    "Tell users in their admin room when things went as asked: \"Connected to <network> as <nick>\" on a first connection with the nick they asked for, \"Identified to <network> as <account>\". Off: no admin room is created (and no homeserver request made) for a success. What users must know is always told, whatever this says: a refusal, a connection lost for longer than a blip (and its return), a nick other than the one asked for (and why), a failed login, a server error. (The incumbent bridge's sendConnectionMessages switches all of these; here only the successes.)",
     false,
   ),
   topicSync: obj("Which rooms get the IRC topic.", {

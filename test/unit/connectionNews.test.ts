@@ -57,7 +57,7 @@ describe("connection news (with sendSuccessNotices on)", () => {
 });
 
 describe("connection news with the defaults (sendSuccessNotices off)", () => {
-  it("says nothing for a success: the nick asked for, a return after a reported loss, a login", () => {
+  it("says nothing for a success (the nick asked for, a login); a reported loss is still followed by its end", () => {
     const { clock, told, news } = scene(false);
     news.registered("@a:x", "a", false, undefined);
     news.loggedIn("@a:x", "alice", "sasl");
@@ -66,7 +66,7 @@ describe("connection news with the defaults (sendSuccessNotices off)", () => {
     clock.advance(11000);
     news.registered("@a:x", "a", true, undefined);
     clock.advance(60000);
-    assert.deepEqual(told, ["@a:x: Lost your connection to TestNet (Ping timeout); reconnecting. Your messages wait and go out once it is back."]);
+    assert.deepEqual(told, ["@a:x: Lost your connection to TestNet (Ping timeout); reconnecting. Your messages wait and go out once it is back.", "@a:x: Reconnected to TestNet as a."]);
   });
 
   it("still tells what the user must know: another nick and why, a refusal, a failed login, a server error", () => {
