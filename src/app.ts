@@ -1,5 +1,6 @@
 import { MessageLog } from "./rooms/messageLog";
 import { ircToMatrixSends } from "./compose/ircToMatrixSends";
+import { networkRuntimes } from "./compose/networkRuntimes";
 import { channelRooms } from "./compose/channelRooms";
 import type { Server } from "node:http";
 import { AdminRooms } from "./admin/adminRooms";
@@ -12,8 +13,7 @@ import type { ProvisioningSettings } from "./provisioning/deps";
 import { NetworkBridge } from "./bridge/networkBridge";
 import type { BridgeConfig } from "./config/schema";
 import { errorText } from "./errors";
-import type { MatrixContext, NetworkRuntime } from "./fromMatrix/context";
-import { ChannelOrder } from "./fromMatrix/channelOrder";
+import type { MatrixContext } from "./fromMatrix/context";
 import { sendToIrc } from "./fromMatrix/sendToIrc";
 import { routeEphemeralEvents, routeMatrixEvent } from "./fromMatrix/router";
 import { RecentIds } from "./util/recentIds";
@@ -270,23 +270,7 @@ export class App {
         if (closed > 0) log.info("closed connections a ban list now covers", { network: bridge.network.id, count: closed });
       }
     });
-    const byId = new Map<string, NetworkRuntime & { readonly bridge: NetworkBridge }>(
-      bridges.map((bridge) => [
-        bridge.network.id,
-        {
-          network: bridge.network,
-          puppets: bridge.puppets,
-          order: new ChannelOrder(bridge.network.pacing.maxQueuedLines, bridge.network.maxOrderHoldMs),
-          history: (channel: string, since: number) => bridge.history(channel, since),
-          actors: bridge.actors,
-          nicks: bridge.nicks,
-          noteTopic: (roomId: string, topic: string) => bridge.noteTopic(roomId, topic),
-          removeFromRoom: (roomId: string, userId: string, reason: string) => bridge.removeFromRoom(roomId, userId, reason),
-          joinedInMatrix: (roomId: string, userId: string, displayname: string | undefined) => bridge.joinedInMatrix(roomId, userId, displayname),
-          bridge,
-        },
-      ]),
-    );
+    const byId = networkRuntimes(bridges);
     const media = mediaService({
       settings: this.mediaSettings,
       homeserverUrl: this.options.config.homeserver.url,

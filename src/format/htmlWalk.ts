@@ -46,6 +46,9 @@ const colour = (value: string | undefined): number | undefined => {
   return hex === undefined ? undefined : ircColourOfHex(hex);
 };
 
+/** Quote and list levels shown at most (deeper ones are shown at this level). */
+const MAX_PREFIXES = 8;
+
 /** The lines of IRC text the HTML shows. */
 export function walkHtml(html: string, nicks: Pick<NickDirectory, "nickOfUser">): Segment[][] {
   const out = new StyledLines();
@@ -92,6 +95,8 @@ export function walkHtml(html: string, nicks: Pick<NickDirectory, "nickOfUser">)
         frame.end = () => pre--;
         return;
       case "blockquote":
+        // Deeper nesting is shown at MAX_PREFIXES levels: each level repeats on every line below it.
+        if (out.prefixes.length >= MAX_PREFIXES) return;
         out.prefixes.push({ first: "> ", rest: "> ", used: false });
         frame.end = () => out.prefixes.pop();
         return;
@@ -105,6 +110,7 @@ export function walkHtml(html: string, nicks: Pick<NickDirectory, "nickOfUser">)
       case "li": {
         const list = lists[lists.length - 1];
         const marker = list?.ordered === true ? `${list.next++}. ` : "• ";
+        if (out.prefixes.length >= MAX_PREFIXES) return;
         out.prefixes.push({ first: marker, rest: " ".repeat(marker.length), used: false });
         frame.end = () => out.prefixes.pop();
         return;

@@ -19,5 +19,13 @@ export interface MatrixTextContent {
 export function matrixToIrc(content: MatrixTextContent, nicks: Pick<NickDirectory, "nickOfUser">): string {
   if (content.html === undefined) return content.body;
   const lines = walkHtml(content.html, nicks).map(ircLineOf);
-  return lines.length === 0 ? content.body : lines.join("\n");
+  return lines.length === 0 ? content.body : capped(lines.join("\n"));
+}
+
+/** The most IRC text one Matrix event becomes (an event is at most 64 KiB; its HTML may say more). */
+export const MAX_IRC_TEXT = 65536;
+
+/** The text cut at MAX_IRC_TEXT characters, saying so. */
+function capped(text: string): string {
+  return text.length <= MAX_IRC_TEXT ? text : `${text.slice(0, MAX_IRC_TEXT)} [… cut: too long]`;
 }
