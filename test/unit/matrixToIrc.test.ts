@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { matrixToIrc } from "../../src/format/matrixToIrc";
+import { MAX_IRC_TEXT, matrixToIrc } from "../../src/format/matrixToIrc";
 import type { NickDirectory } from "../../src/format/nickDirectory";
 
 const B = "\x02";
@@ -83,4 +83,13 @@ describe("Matrix -> IRC formatting", () => {
   it("the markdown-ish body is never sent when there is HTML", () => {
     assert.equal(matrixToIrc({ body: "**x**", html: "<strong>x</strong>" }, nicks), `${B}x${B}`);
   });
+
+  it("deep nesting is shown at 8 levels, and what one event becomes is bounded", () => {
+    const quotes = matrixToIrc({ body: "q", html: `${"<blockquote>".repeat(20)}deep${"</blockquote>".repeat(20)}` }, nicks);
+    assert.equal(quotes, `${"> ".repeat(8)}deep`);
+    const lists = matrixToIrc({ body: "l", html: "<ul><li>x".repeat(6000) }, nicks);
+    assert.ok(lists.length <= MAX_IRC_TEXT + 40, `${lists.length} characters`);
+    assert.ok(lists.endsWith("[… cut: too long]"));
+  });
 });
+
