@@ -6,11 +6,11 @@
  * the join event until the bridge has settled is counted (test/support/countRequests.ts).
  * The README's "Cost of a Matrix join" states the count; a request added to this path fails here.
  */
+import { networkRuntimes } from "../../src/compose/networkRuntimes";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AdminNotifier } from "../../src/admin/notifier";
 import { AdminRooms } from "../../src/admin/adminRooms";
-import { ChannelOrder } from "../../src/fromMatrix/channelOrder";
 import type { MatrixContext } from "../../src/fromMatrix/context";
 import { routeMatrixEvent } from "../../src/fromMatrix/router";
 import { systemClock } from "../../src/irc/pacedQueue";
@@ -57,22 +57,8 @@ async function oneJoin(extra = ""): Promise<{ requests: string[]; joined: boolea
   notices.notify = (userId, text) => notifier.notify(userId, text);
   const ctx: MatrixContext = {
     ...s.ctx,
-    networks: new Map([
-      [
-        network.id,
-        {
-          network,
-          puppets: bridge.puppets,
-          order: new ChannelOrder(network.pacing.maxQueuedLines, network.maxOrderHoldMs),
-          history: (channel: string, since: number) => bridge.history(channel, since),
-          actors: bridge.actors,
-          nicks: bridge.nicks,
-          noteTopic: (roomId: string, topic: string) => bridge.noteTopic(roomId, topic),
-          removeFromRoom: (roomId: string, userId: string, reason: string) => bridge.removeFromRoom(roomId, userId, reason),
-          joinedInMatrix: (roomId: string, userId: string, displayname: string | undefined) => bridge.joinedInMatrix(roomId, userId, displayname),
-        },
-      ],
-    ]),
+    // The runtimes app.ts gives the Matrix handlers (compose/networkRuntimes.ts).
+    networks: networkRuntimes([bridge]),
   };
   const joins = () => server.received.filter((l) => /^JOIN #chan/.test(l)).length;
   const settle = async (joinsSeen: number) => {
