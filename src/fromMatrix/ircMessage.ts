@@ -1,4 +1,4 @@
-import type { MatrixEvent } from "../matrix/events";
+import { isRecord, type JsonObject, type MatrixEvent } from "../matrix/events";
 import type { NickDirectory } from "../format/nickDirectory";
 import { matrixToIrc } from "../format/matrixToIrc";
 import { mentionedUsers, withMentionPrefix } from "../format/mentionPrefix";
@@ -18,9 +18,7 @@ export interface IrcMessage {
   readonly replaces?: string;
 }
 
-type Json = Readonly<Record<string, unknown>>;
 
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const text = (v: unknown): string => (typeof v === "string" ? v : "");
 
 /** Drops the quoted fallback ("> <@x> ...") at the top of a reply: IRC users see the reply only. */
@@ -34,12 +32,12 @@ function withoutReplyFallback(body: string, isReply: boolean): string {
 }
 
 /** The relation of a message: the event it answers, or the event it replaces. */
-function relationOf(content: Json): { replyTo?: string; replaces?: string } {
+function relationOf(content: JsonObject): { replyTo?: string; replaces?: string } {
   const relates = content["m.relates_to"];
-  if (!isObject(relates)) return {};
+  if (!isRecord(relates)) return {};
   if (relates.rel_type === "m.replace" && typeof relates.event_id === "string") return { replaces: relates.event_id };
   const inReplyTo = relates["m.in_reply_to"];
-  return isObject(inReplyTo) && typeof inReplyTo.event_id === "string" ? { replyTo: inReplyTo.event_id } : {};
+  return isRecord(inReplyTo) && typeof inReplyTo.event_id === "string" ? { replyTo: inReplyTo.event_id } : {};
 }
 
 /**
@@ -51,7 +49,7 @@ function relationOf(content: Json): { replyTo?: string; replaces?: string } {
 export function ircMessageOf(event: MatrixEvent, nicks: Pick<NickDirectory, "nickOfUser">, links?: MediaLinkMaker): IrcMessage | undefined {
   const relation = relationOf(event.content);
   const newContent = event.content["m.new_content"];
-  const content: Json = relation.replaces !== undefined && isObject(newContent) ? newContent : event.content;
+  const content: JsonObject = relation.replaces !== undefined && isRecord(newContent) ? newContent : event.content;
   const msgtype = text(content.msgtype);
   let kind = KINDS[msgtype];
   const html = content.format === "org.matrix.custom.html" && typeof content.formatted_body === "string" ? content.formatted_body : undefined;

@@ -1,11 +1,10 @@
+import { isRecord, type JsonObject } from "../matrix/events";
 /** Makes a link IRC users can open for an mxc:// URI under a filename (media/links.ts); undefined when it cannot. */
 export type MediaLinkMaker = (mxc: string, filename: string) => string | undefined;
 
-type Json = Readonly<Record<string, unknown>>;
 
 const WHAT: Readonly<Record<string, string>> = { "m.image": "an image", "m.video": "a video", "m.audio": "an audio file", "m.file": "a file" };
 
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const text = (v: unknown): string => (typeof v === "string" ? v : "");
 
 /**
@@ -15,18 +14,18 @@ const text = (v: unknown): string => (typeof v === "string" ? v : "");
  * encrypted file (`file` instead of `url`) cannot be served by the bridge: the line says so
  * instead of giving a link. Without a link maker (or an mxc:// URI it accepts) the name alone.
  */
-export function mediaLine(msgtype: string, content: Json, links: MediaLinkMaker | undefined): string {
+export function mediaLine(msgtype: string, content: JsonObject, links: MediaLinkMaker | undefined): string {
   const body = text(content.body);
   const filename = text(content.filename);
   const name = oneLine(filename !== "" ? filename : body) || "file";
   const caption = filename !== "" && body !== "" && body !== filename ? body : "";
-  const info = isObject(content.info) ? content.info : {};
+  const info = isRecord(content.info) ? content.info : {};
   const size = typeof info.size === "number" && Number.isFinite(info.size) && info.size >= 0 ? ` (${humanSize(info.size)})` : "";
   let where = "";
   if (typeof content.url === "string") {
     const link = links?.(content.url, name);
     where = link === undefined ? "" : ` ${link}`;
-  } else if (isObject(content.file)) {
+  } else if (isRecord(content.file)) {
     where = " (encrypted: the bridge cannot show it on IRC)";
   }
   const line = `sent ${WHAT[msgtype] ?? "a file"}: ${name}${size}${where}`;

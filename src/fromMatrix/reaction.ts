@@ -1,10 +1,9 @@
+import { isRecord } from "../matrix/events";
 import type { MatrixHandler } from "./context";
 
 /** Reaction keys longer than this are not sent to IRC. */
 const MAX_KEY_BYTES = 64;
 
-type Json = Readonly<Record<string, unknown>>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * An m.reaction (m.annotation) on a message of a bridged room -> `TAGMSG <channel>` with
@@ -17,7 +16,7 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 export const onReaction: MatrixHandler = (event, ctx) => {
   const { room_id: roomId, sender, event_id: eventId } = event;
   const relates = event.content["m.relates_to"];
-  if (roomId === undefined || sender === undefined || ctx.isBridgeUser(sender) || !isObject(relates)) return;
+  if (roomId === undefined || sender === undefined || ctx.isBridgeUser(sender) || !isRecord(relates)) return;
   const { rel_type: relType, event_id: reactedTo, key } = relates;
   // A reaction key is an emoji or a short word; a longer one would not fit an IRC tag (and is not a reaction IRC clients show).
   if (relType !== "m.annotation" || typeof reactedTo !== "string" || typeof key !== "string" || key === "" || Buffer.byteLength(key) > MAX_KEY_BYTES) return;

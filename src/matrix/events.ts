@@ -18,7 +18,11 @@ export interface Transaction {
   readonly ephemeral: readonly MatrixEvent[];
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** JSON object content (what `content`, `m.relates_to`, `m.new_content`... must be before they are read). */
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+/** Whether a value of event content is a JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -1,5 +1,5 @@
 import { stripFormatting } from "../../irc/lines";
-import type { MatrixEvent } from "../../matrix/events";
+import { isRecord, type MatrixEvent } from "../../matrix/events";
 import type { LoggedMessage } from "../../rooms/messageLog";
 import { ircMessageOf } from "../ircMessage";
 import type { OutgoingDeps } from "./prepare";
@@ -20,8 +20,6 @@ export interface Original {
   readonly logged?: LoggedMessage;
 }
 
-type Json = Readonly<Record<string, unknown>>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * The original of a reply or an edit in the room: from the room's log (never another room's), else
@@ -45,8 +43,8 @@ export async function findOriginal(roomId: string, eventId: string, deps: Outgoi
 function latestTextOf(event: MatrixEvent, current: string | undefined, deps: OutgoingDeps): string | undefined {
   if (event.type !== "m.room.message") return undefined;
   const relations = event.unsigned?.["m.relations"];
-  const replace = isObject(relations) ? relations["m.replace"] : undefined;
-  const edited = isObject(replace) && replace.event_id !== current && isObject(replace.content) ? replace.content : undefined;
+  const replace = isRecord(relations) ? relations["m.replace"] : undefined;
+  const edited = isRecord(replace) && replace.event_id !== current && isRecord(replace.content) ? replace.content : undefined;
   const nicks = { nickOfUser: deps.nickOf };
   const message = (edited === undefined ? undefined : ircMessageOf({ type: "m.room.message", content: edited }, nicks)) ?? ircMessageOf(event, nicks);
   return message === undefined ? undefined : stripFormatting(message.body);
