@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { roomsOf, type IrcHandler } from "./context";
-import { withLogged } from "./loggedSoon";
+import { withLogged } from "./withLogged";
 
 /**
  * A TAGMSG with `+draft/react=<key>` and `+draft/reply=<msgid>` -> an m.reaction (m.annotation,
  * the key) from the sender's ghost on the Matrix event of that msgid, in each room bridged to the
  * channel: looked up in that room's own log (never across rooms), when its turn comes in the
  * room's queue, so a reaction to a message just said finds the message's event (a Matrix message's
- * msgid is waited for a moment, without holding the room: see loggedSoon.ts). A msgid the room's log does not know (too old,
+ * msgid is waited for a moment, without holding the room: see withLogged.ts). A msgid the room's log does not know (too old,
  * or never bridged) gives nothing. The reaction is logged under the TAGMSG's own msgid, so a later REDACT of it removes the reaction. Our own puppets' reactions came
  * from Matrix and are skipped.
  */

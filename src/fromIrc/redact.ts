@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { MatrixApiError } from "../matrix/matrixApi";
 import { roomsOf, type IrcHandler } from "./context";
-import { withLogged } from "./loggedSoon";
+import { withLogged } from "./withLogged";
 
 /**
  * A REDACT of a channel message (IRCv3 draft/message-redaction) -> the bridged event is redacted,
