@@ -24,140 +24,135 @@ async function echoingServer() {
   return AnsweringIrcServer.start("echo-message message-tags", (command, target, said) => [`@msgid=m${++n} :me!me@host ${command} ${target} :${said}`]);
 }
 
+type Scene = Awaited<ReturnType<typeof channelScene>>;
+type Server = Awaited<ReturnType<typeof echoingServer>>;
+
+/** A story in a scene whose rooms are bridged as given, against the echoing server; both are closed after it. */
+async function inScene(rooms: Parameters<typeof channelScene>[0]["rooms"], story: (s: Scene, server: Server) => Promise<void>): Promise<void> {
+  const server = await echoingServer();
+  const s = await channelScene({ ircPort: server.port, rooms });
+  try {
+    await story(s, server);
+  } finally {
+    s.puppets.closeAll("test over");
+    await server.close();
+  }
+}
+
 describe("every bridged room of a channel sees every message", () => {
   it("a message in room A reaches IRC once and room B once, as the ghost of the sender's nick; A never gets it back; a retried transaction adds nothing", async () => {
-    const server = await echoingServer();
-    const s = await channelScene({
-      ircPort: server.port,
-      rooms: [
+    await inScene(
+      [
         { roomId: A, channel: "#chan", folded: "#chan", origin: "portal" },
         { roomId: B, channel: "#Chan", folded: "#chan", origin: "mapped" },
         { roomId: ELSEWHERE, channel: "#other", folded: "#other", origin: "mapped" },
       ],
-    });
-    try {
-      const event = text(ALICE, "hello both rooms", A, "$origin1");
-      await s.route(event);
-      await until(() => s.api.sent.length > 0, "the copy in B");
-      await s.settle();
-      assert.deepEqual(
-        server.lines.filter((l) => l.startsWith("PRIVMSG")),
-        ["PRIVMSG #chan :hello both rooms"],
-      );
-      assert.deepEqual(
-        s.api.sent.map((e) => [e.roomId, e.as, e.type, e.content.msgtype, e.content.body]),
-        [[B, ME, "m.room.message", "m.text", "hello both rooms"]],
-        "B once, from the ghost of the puppet's nick; nothing in A or in another channel's room",
-      );
-      assert.ok(s.api.calls.includes(`join ${B} ${ME}`), "the ghost joined B first");
-      const copy = s.api.sent[0];
-      assert.match(copy?.txnId ?? "", /^mx\.[0-9a-f]{24}\.!b:example\.org$/);
-      assert.equal(s.messages.byMsgid(B, "m1")?.eventId, "$event1", "logged in B with its msgid and B's event");
-      assert.equal(s.messages.byEvent(A, "$origin1")?.msgid, "m1", "and in A as the original");
-      assert.equal(s.messages.byMsgid(A, "m1")?.eventId, "$origin1", "A's log holds only A's event");
+      async (s, server) => {
+        const event = text(ALICE, "hello both rooms", A, "$origin1");
+        await s.route(event);
+        await until(() => s.api.sent.length > 0, "the copy in B");
+        await s.settle();
+        assert.deepEqual(
+          server.lines.filter((l) => l.startsWith("PRIVMSG")),
+          ["PRIVMSG #chan :hello both rooms"],
+        );
+        assert.deepEqual(
+          s.api.sent.map((e) => [e.roomId, e.as, e.type, e.content.msgtype, e.content.body]),
+          [[B, ME, "m.room.message", "m.text", "hello both rooms"]],
+          "B once, from the ghost of the puppet's nick; nothing in A or in another channel's room",
+        );
+        assert.ok(s.api.calls.includes(`join ${B} ${ME}`), "the ghost joined B first");
+        const copy = s.api.sent[0];
+        assert.match(copy?.txnId ?? "", /^mx\.[0-9a-f]{24}\.!b:example\.org$/);
+        assert.equal(s.messages.byMsgid(B, "m1")?.eventId, "$event1", "logged in B with its msgid and B's event");
+        assert.equal(s.messages.byEvent(A, "$origin1")?.msgid, "m1", "and in A as the original");
+        assert.equal(s.messages.byMsgid(A, "m1")?.eventId, "$origin1", "A's log holds only A's event");
 
-      // The homeserver retries the transaction: the event is not sent again, nor copied again.
-      await s.route(event);
-      await s.settle();
-      assert.equal(server.lines.filter((l) => l.startsWith("PRIVMSG")).length, 1);
-      assert.equal(s.api.sent.length, 1);
+        // The homeserver retries the transaction: the event is not sent again, nor copied again.
+        await s.route(event);
+        await s.settle();
+        assert.equal(server.lines.filter((l) => l.startsWith("PRIVMSG")).length, 1);
+        assert.equal(s.api.sent.length, 1);
 
-      // A copy of the same message queued again (a replayed outbox entry) uses the same transaction id.
-      const entry = { eventId: "$origin1", roomId: A, sender: ALICE, kind: "privmsg" as const, body: "hello both rooms", seq: 1 };
-      s.ctx.echoToOtherRooms(entry, "me", "hello both rooms", "m1");
-      await s.settle();
-      assert.deepEqual(new Set(s.api.sent.map((e) => e.txnId)).size, 1, "the homeserver sees one transaction id");
-    } finally {
-      s.puppets.closeAll("test over");
-      await server.close();
-    }
+        // A copy of the same message queued again (a replayed outbox entry) uses the same transaction id.
+        const entry = { eventId: "$origin1", roomId: A, sender: ALICE, kind: "privmsg" as const, body: "hello both rooms", seq: 1 };
+        s.ctx.echoToOtherRooms(entry, "me", "hello both rooms", "m1");
+        await s.settle();
+        assert.deepEqual(new Set(s.api.sent.map((e) => e.txnId)).size, 1, "the homeserver sees one transaction id");
+      },
+    );
   });
 
   it("with three rooms, each of the two others gets it once, in the order IRC confirmed the messages; a room with one bridged room gets no copy", async () => {
-    const server = await echoingServer();
-    const s = await channelScene({
-      ircPort: server.port,
-      rooms: [
+    await inScene(
+      [
         { roomId: A, channel: "#chan", folded: "#chan", origin: "portal" },
         { roomId: B, channel: "#chan", folded: "#chan", origin: "mapped" },
         { roomId: C, channel: "#chan", folded: "#chan", origin: "linked" },
         { roomId: ELSEWHERE, channel: "#other", folded: "#other", origin: "mapped" },
       ],
-    });
-    try {
-      await s.route(text(ALICE, "one", A), text(ALICE, "two", B), text(ALICE, "alone", ELSEWHERE));
-      await until(() => s.api.sent.length >= 4, () => `four copies: ${JSON.stringify(s.api.sent.map((e) => [e.roomId, e.content.body]))} ${JSON.stringify(server.lines)}`);
-      await s.settle();
-      const seen = (room: string) => s.api.sent.filter((e) => e.roomId === room).map((e) => e.content.body);
-      assert.deepEqual(seen(A), ["two"]);
-      assert.deepEqual(seen(B), ["one"]);
-      assert.deepEqual(seen(C), ["one", "two"]);
-      assert.deepEqual(seen(ELSEWHERE), []);
-      assert.equal(server.lines.filter((l) => l.startsWith("PRIVMSG")).length, 3);
-    } finally {
-      s.puppets.closeAll("test over");
-      await server.close();
-    }
+      async (s, server) => {
+        await s.route(text(ALICE, "one", A), text(ALICE, "two", B), text(ALICE, "alone", ELSEWHERE));
+        await until(() => s.api.sent.length >= 4, () => `four copies: ${JSON.stringify(s.api.sent.map((e) => [e.roomId, e.content.body]))} ${JSON.stringify(server.lines)}`);
+        await s.settle();
+        const seen = (room: string) => s.api.sent.filter((e) => e.roomId === room).map((e) => e.content.body);
+        assert.deepEqual(seen(A), ["two"]);
+        assert.deepEqual(seen(B), ["one"]);
+        assert.deepEqual(seen(C), ["one", "two"]);
+        assert.deepEqual(seen(ELSEWHERE), []);
+        assert.equal(server.lines.filter((l) => l.startsWith("PRIVMSG")).length, 3);
+      },
+    );
   });
 
   it("an emote and a notice keep their kind in the other room", async () => {
-    const server = await echoingServer();
-    const s = await channelScene({
-      ircPort: server.port,
-      rooms: [
+    await inScene(
+      [
         { roomId: A, channel: "#chan", folded: "#chan", origin: "portal" },
         { roomId: B, channel: "#chan", folded: "#chan", origin: "mapped" },
       ],
-    });
-    try {
-      const emote = { ...text(ALICE, "waves", A), content: { msgtype: "m.emote", body: "waves" } };
-      const notice = { ...text(ALICE, "fyi", A), content: { msgtype: "m.notice", body: "fyi" } };
-      await s.route(emote, notice);
-      await until(() => s.api.sent.length >= 2, "two copies");
-      assert.deepEqual(
-        s.api.sent.map((e) => [e.content.msgtype, e.content.body]),
-        [
-          ["m.emote", "waves"],
-          ["m.notice", "fyi"],
-        ],
-      );
-    } finally {
-      s.puppets.closeAll("test over");
-      await server.close();
-    }
+      async (s) => {
+        const emote = { ...text(ALICE, "waves", A), content: { msgtype: "m.emote", body: "waves" } };
+        const notice = { ...text(ALICE, "fyi", A), content: { msgtype: "m.notice", body: "fyi" } };
+        await s.route(emote, notice);
+        await until(() => s.api.sent.length >= 2, "two copies");
+        assert.deepEqual(
+          s.api.sent.map((e) => [e.content.msgtype, e.content.body]),
+          [
+            ["m.emote", "waves"],
+            ["m.notice", "fyi"],
+          ],
+        );
+      },
+    );
   });
 
   it("an edit reaches the other room as IRC saw it (one s/old/new/ line), and an edit IRC never saw reaches it not at all", async () => {
-    const server = await echoingServer();
-    const s = await channelScene({
-      ircPort: server.port,
-      rooms: [
+    await inScene(
+      [
         { roomId: A, channel: "#chan", folded: "#chan", origin: "portal" },
         { roomId: B, channel: "#chan", folded: "#chan", origin: "mapped" },
       ],
-    });
-    const edit = (body: string, of: string) => ({
-      ...text(ALICE, `* ${body}`, A),
-      content: { msgtype: "m.text", body: `* ${body}`, "m.new_content": { msgtype: "m.text", body }, "m.relates_to": { rel_type: "m.replace", event_id: of } },
-    });
-    try {
-      await s.route(text(ALICE, "the cat sat", A, "$orig"));
-      await until(() => s.api.sent.length >= 1, "the first copy");
-      await s.route(edit("the dog sat", "$orig"), edit("the dog sat", "$orig"), text(ALICE, "marker", A));
-      await until(() => s.api.sent.some((e) => e.content.body === "marker"), "the marker's copy");
-      await s.settle();
-      assert.deepEqual(
-        server.lines.filter((l) => l.startsWith("PRIVMSG")),
-        ["PRIVMSG #chan :the cat sat", "PRIVMSG #chan s/cat/dog/", "PRIVMSG #chan marker"],
-      );
-      assert.deepEqual(
-        s.api.sent.map((e) => e.content.body),
-        ["the cat sat", "s/cat/dog/", "marker"],
-        "B sees what IRC saw: the correction, not a second unmarked copy, and nothing for the unchanged edit",
-      );
-    } finally {
-      s.puppets.closeAll("test over");
-      await server.close();
-    }
+      async (s, server) => {
+        const edit = (body: string, of: string) => ({
+          ...text(ALICE, `* ${body}`, A),
+          content: { msgtype: "m.text", body: `* ${body}`, "m.new_content": { msgtype: "m.text", body }, "m.relates_to": { rel_type: "m.replace", event_id: of } },
+        });
+        await s.route(text(ALICE, "the cat sat", A, "$orig"));
+        await until(() => s.api.sent.length >= 1, "the first copy");
+        await s.route(edit("the dog sat", "$orig"), edit("the dog sat", "$orig"), text(ALICE, "marker", A));
+        await until(() => s.api.sent.some((e) => e.content.body === "marker"), "the marker's copy");
+        await s.settle();
+        assert.deepEqual(
+          server.lines.filter((l) => l.startsWith("PRIVMSG")),
+          ["PRIVMSG #chan :the cat sat", "PRIVMSG #chan s/cat/dog/", "PRIVMSG #chan marker"],
+        );
+        assert.deepEqual(
+          s.api.sent.map((e) => e.content.body),
+          ["the cat sat", "s/cat/dog/", "marker"],
+          "B sees what IRC saw: the correction, not a second unmarked copy, and nothing for the unchanged edit",
+        );
+      },
+    );
   });
 });
