@@ -5,6 +5,7 @@ import type { Metrics } from "../observability/metrics";
 import type { NetworkContext } from "../irc/networkContext";
 import type { PendingSend } from "../rooms/pendingSends";
 import type { RoomIndex } from "../rooms/roomIndex";
+import { lateReply } from "./lateReply";
 
 export interface DeliverDeps {
   readonly ghosts: Ghosts;
@@ -20,8 +21,8 @@ export interface DeliverDeps {
 
 /**
  * Sends one IRC message into its Matrix room as its ghost (joining the ghost first), with its
- * original time. A message whose room was unlinked while it waited is dropped (counted): nothing
- * crosses after an unlink, and the room is told it was unlinked (provisioning/unlink.ts).
+ * original time; a reply whose original was not logged yet is looked up again (lateReply.ts). A
+ * message whose room was unlinked while it waited is dropped (counted): nothing crosses after an unlink, and the room is told it was unlinked (provisioning/unlink.ts).
  */
 export async function deliverMessage(send: PendingSend, deps: DeliverDeps): Promise<void> {
   if (!deps.bridged(send)) {
@@ -29,7 +30,8 @@ export async function deliverMessage(send: PendingSend, deps: DeliverDeps): Prom
     return;
   }
   await deps.ghosts.ensureJoined(send.roomId, send.ghost, send.nick);
-  const eventId = await deps.api.send(send.roomId, send.ghost, "m.room.message", send.content, send.txnId, send.ts);
+  const content = send.replyTo === undefined ? send.content : await lateReply(send, send.replyTo, deps.messages);
+  const eventId = await deps.api.send(send.roomId, send.ghost, "m.room.message", content, send.txnId, send.ts);
   const body = send.content.body;
   deps.messages.record({ roomId: send.roomId, eventId, nick: send.nick, text: typeof body === "string" ? body : "", ...(send.msgid === undefined ? {} : { msgid: send.msgid }) });
   deps.metrics.bridgedMessages.inc({ direction: "irc_to_matrix" });

@@ -8,7 +8,7 @@ import { roomsOf, type IrcHandler } from "./context";
  * to the channel, through the durable pending sends (see pendingSends.ts). Our own puppets' messages
  * are skipped: they came from Matrix and are already there. The transaction id derives from the
  * dedupe key, so a retried send is not duplicated. A reply (`+draft/reply=<msgid>`) becomes an
- * m.in_reply_to in each room whose log holds that msgid (else a plain message there), with the
+ * m.in_reply_to in each room whose log holds that msgid by its delivery (else a plain message there), with the
  * answered Matrix user (a puppet's, not a ghost) among its m.mentions.
  */
 export const onMessage: IrcHandler<"message"> = ({ key, ev }, ctx) => {
@@ -35,6 +35,8 @@ export const onMessage: IrcHandler<"message"> = ({ key, ev }, ctx) => {
       txnId: `${txnId}.${room.roomId}`,
       ts: e.time,
       msgid: e.tags.msgid,
+      // Not logged yet (an earlier message still on its way, or a Matrix user's awaiting its echo): looked up again when delivered.
+      ...(replyTo !== undefined && replyTo !== "" && original === undefined ? { replyTo } : {}),
     });
   }
 };

@@ -101,6 +101,8 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
   let said = entry.body;
   // What IRC saw (the corrected line, the reply's "nick: "), for the channel's other rooms; undefined: nothing was said.
   let shown: string | undefined;
+  // While its echo (its msgid) is awaited, an IRC reply to it may wait for it (MessageLog.whenEchoed).
+  let echoed: (() => void) | undefined;
   const sayNow = (out: Outgoing) => {
     // The room may have been unlinked while the message waited its turn: then it is not sent.
     if (target.kind === "channel" && ircTargetOf(roomId, ctx)?.orderKey !== target.orderKey) {
@@ -112,6 +114,10 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     if (out.skip === true) return Promise.resolve();
     shown = out.body;
     ctx.outbox.handed(entry.eventId);
+    if (target.kind === "channel") {
+      echoed?.();
+      echoed = ctx.messages.expectEcho(roomId);
+    }
     const sent = connection.say(out.kind, target.name, out.body, deadline, out.tags === undefined ? {} : { tags: out.tags });
     if (sent === false) throw new Error("too many messages are already waiting on your IRC connection");
     const heard = sent.then((id) => {
@@ -156,10 +162,12 @@ export function sendToIrc(entry: OutboxEntry, ctx: MatrixContext, mayHaveGone = 
     onSent: () => {
       ctx.metrics.bridgedMessages.inc({ direction: "matrix_to_irc" });
       ctx.messages.record({ roomId, eventId: entry.eventId, sender, nick: connection.nick, text: stripFormatting(said), ...(msgid === undefined ? {} : { msgid }) });
+      echoed?.();
       if (target.kind === "channel" && shown !== undefined) ctx.echoToOtherRooms(entry, connection.nick, shown, msgid);
       ctx.outbox.confirm(entry.eventId).catch((err: unknown) => logWriteFailure(ctx.log, "cannot update the outbox", err));
     },
     onFailed: (reason) => {
+      echoed?.();
       ctx.metrics.undeliverable.inc({ direction: "matrix_to_irc", reason: unlinked ? "unlinked" : "refused" });
       tell(reason);
       void settle();

@@ -48,8 +48,47 @@ export class MessageLog {
   }
 
   /** Lookups waiting for a msgid to be logged ("room\0msgid"): each bounded in time (whenLogged), at most MAX_WAITERS. */
-  private readonly waiting = new Map<string, ((logged: LoggedMessage) => void)[]>();
+  private readonly waiting = new Map<string, ((logged: LoggedMessage | undefined) => void)[]>();
   private waiters = 0;
+  /** Per room, how many Matrix users' messages were said on IRC and wait for their echo (and so their msgid). */
+  private readonly echoes = new Map<string, number>();
+
+  /**
+   * A Matrix user's message in the room was said on IRC and is logged once its echo (its msgid)
+   * comes back: until the returned release is called (after that record, or on failure), lookups in
+   * the room may wait for it (whenEchoed). The release is idempotent.
+   */
+  expectEcho(roomId: string): () => void {
+    this.echoes.set(roomId, (this.echoes.get(roomId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.echoes.get(roomId) ?? 1) - 1;
+      if (left > 0) {
+        this.echoes.set(roomId, left);
+        return;
+      }
+      this.echoes.delete(roomId);
+      // Nothing more can be logged by an echo: lookups in this room stop waiting.
+      const prefix = `${roomId}\0`;
+      for (const [key, list] of [...this.waiting]) if (key.startsWith(prefix)) for (const wake of list) wake(undefined);
+    };
+  }
+
+  /**
+   * The message a msgid names in the room: at once when it is logged, or when no Matrix user's
+   * message in the room waits for its echo (then it will not be); else as soon as it is logged,
+   * or undefined once the last echo the room waits for came and did not name it, or after
+   * `timeoutMs`. A message from IRC answering a Matrix user's message that IRC has relayed to
+   * others before echoing it to the sender finds it this way, and a flood of unknown msgids waits
+   * for nothing when nothing is on its way.
+   */
+  whenEchoed(roomId: string, msgid: string, timeoutMs: number): Promise<LoggedMessage | undefined> {
+    const found = this.byMsgid(roomId, msgid);
+    if (found !== undefined || !this.echoes.has(roomId)) return Promise.resolve(found);
+    return this.whenLogged(roomId, msgid, timeoutMs);
+  }
 
   /**
    * The message a msgid names in a room, as soon as it is logged, or undefined after `timeoutMs`
@@ -62,7 +101,10 @@ export class MessageLog {
     const key = `${roomId}\0${msgid}`;
     return new Promise((resolve) => {
       this.waiters++;
+      let settled = false;
       const done = (logged: LoggedMessage | undefined) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         this.waiters--;
         const list = this.waiting.get(key)?.filter((w) => w !== done);

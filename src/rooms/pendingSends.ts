@@ -38,6 +38,8 @@ export interface PendingSend {
   /** The server time of the IRC message (ms since epoch). */
   readonly ts: number | undefined;
   readonly msgid: string | undefined;
+  /** A reply's original (its `+draft/reply` msgid) not yet found in the room's log when it arrived: looked up again when delivered. */
+  readonly replyTo?: string;
   /** Set for a private message: the Matrix user it is for. */
   readonly pm?: { readonly userId: string };
 }
@@ -144,6 +146,7 @@ export function parsePendingSend(value: unknown): PendingSend | undefined {
     txnId: String(r.txnId),
     ts: typeof r.ts === "number" ? r.ts : undefined,
     msgid: typeof r.msgid === "string" ? r.msgid : undefined,
+    ...(typeof r.replyTo === "string" ? { replyTo: r.replyTo } : {}),
     ...pmOf(r.pm),
   };
 }

@@ -40,3 +40,32 @@ describe("IRC -> Matrix replies (+draft/reply)", () => {
     );
   });
 });
+
+describe("IRC -> Matrix replies that arrive before their original is logged", () => {
+  it("a reply to a Matrix user's message IRC relayed before echoing it to its sender: delivered once the echo is logged, as a reply mentioning them", async () => {
+    const { api, route, queues, ctx } = await ircScene();
+    const release = ctx.messages.expectEcho(PORTAL);
+    route(message("Bob", "it did", { msgid: "r1", "+draft/reply": "msg-a" }));
+    // The echo of Alice's message comes back on her own connection after Bob's reply was relayed.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(api.sent.filter((s) => s.roomId === PORTAL).length, 0, "the reply waits for the echo in its room's queue");
+    ctx.messages.record({ roomId: PORTAL, eventId: "$alice", msgid: "msg-a", sender: ALICE, nick: "Alice[m]", text: "the cat sat" });
+    release();
+    await queues.idle();
+    const portal = api.sent.filter((s) => s.roomId === PORTAL).map((s) => s.content);
+    assert.deepEqual(portal, [{ msgtype: "m.text", body: "it did", "m.mentions": { user_ids: [ALICE] }, "m.relates_to": { "m.in_reply_to": { event_id: "$alice" } } }]);
+  });
+
+  it("a reply to an IRC message still queued for the room when it arrived: m.in_reply_to once that message is delivered, in order", async () => {
+    const { api, run, ctx } = await ircScene();
+    await run(message("Carol", "first", { msgid: "c1" }), message("Bob", "answer", { msgid: "b1", "+draft/reply": "c1" }));
+    const mapped = api.sent.filter((s) => s.roomId === MAPPED);
+    assert.deepEqual(
+      mapped.map((s) => s.content.body),
+      ["first", "answer"],
+    );
+    const first = ctx.messages.byMsgid(MAPPED, "c1")?.eventId;
+    assert.ok(first !== undefined, "Carol's message was delivered and logged");
+    assert.deepEqual(mapped[1]?.content["m.relates_to"], { "m.in_reply_to": { event_id: first } });
+  });
+});

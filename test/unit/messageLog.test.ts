@@ -76,3 +76,44 @@ describe("MessageLog.whenLogged: waiting for a msgid", () => {
     log.record({ roomId: "!a", eventId: "$1", msgid: "never", nick: "bob", text: "late" });
   });
 });
+
+describe("MessageLog.whenEchoed: waiting only while a Matrix user's message awaits its echo", () => {
+  it("answers at once (nothing) when no echo is awaited in the room, even if another room awaits one", async () => {
+    const log = new MessageLog();
+    log.expectEcho("!b");
+    const started = Date.now();
+    assert.equal(await log.whenEchoed("!a", "m1", 10000), undefined);
+    assert.ok(Date.now() - started < 5000, "did not wait for the timeout");
+  });
+
+  it("waits for the awaited echo's record and answers with it", async () => {
+    const log = new MessageLog();
+    const release = log.expectEcho("!a");
+    const waiting = log.whenEchoed("!a", "m1", 10000);
+    log.record({ roomId: "!a", eventId: "$1", msgid: "m1", sender: "@alice:x", nick: "alice[m]", text: "one" });
+    release();
+    assert.equal((await waiting)?.eventId, "$1");
+  });
+
+  it("stops waiting when the last awaited echo came without the msgid, well before the timeout; a release twice counts once", async () => {
+    const log = new MessageLog();
+    const first = log.expectEcho("!a");
+    const second = log.expectEcho("!a");
+    const started = Date.now();
+    let done = false;
+    const waiting = log.whenEchoed("!a", "unknown", 10000).then((found) => {
+      done = true;
+      return found;
+    });
+    first();
+    first();
+    // Positive control: a lookup of a msgid the second echo brings still finds it, so the wait above is still on.
+    const control = log.whenEchoed("!a", "m2", 10000);
+    log.record({ roomId: "!a", eventId: "$2", msgid: "m2", nick: "alice[m]", text: "two" });
+    assert.equal((await control)?.eventId, "$2");
+    assert.equal(done, false, "one echo is still awaited: the lookup still waits");
+    second();
+    assert.equal(await waiting, undefined);
+    assert.ok(Date.now() - started < 5000, "woken by the release, not by the timeout");
+  });
+});
