@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { keepBridgeLine } from "./bridgeOutput";
 
 const main = join(__dirname, "..", "..", "..", "src", "main.js");
 
@@ -17,6 +18,7 @@ export class BridgeProcess {
       for (const line of chunk.toString("utf8").split("\n")) {
         if (line === "") continue;
         this.lines.push(line);
+        keepBridgeLine(this.pid, line);
         if (process.env.BRIDGE_E2E_VERBOSE) process.stderr.write(`[bridge] ${line}\n`);
         this.waiters = this.waiters.filter((w) => {
           if (!w.re.test(line)) return true;

@@ -1,4 +1,5 @@
 import { Socket, connect } from "node:net";
+import { bridgeTail } from "./bridgeOutput";
 
 /**
  * A plain IRC client for tests: it speaks raw lines and records every line it receives, so a test
@@ -69,7 +70,7 @@ export class TestIrcClient {
     const seen = this.lines.slice(from).find((l) => re.test(l));
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.nick}: no line matching ${String(re)} within ${timeoutMs} ms; last lines:\n${this.lines.slice(-15).join("\n")}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`${this.nick}: no line matching ${String(re)} within ${timeoutMs} ms; last lines:\n${this.lines.slice(-15).join("\n")}${bridgeTail()}`)), timeoutMs);
       this.waiters.push({
         re,
         from,

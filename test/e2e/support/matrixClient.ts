@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { testenv } from "../../../scripts/lib/testenv";
+import { bridgeTail } from "./bridgeOutput";
 
 /** A minimal client-server API client for test users (never used by the bridge itself). */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- callers name the JSON shape they expect
@@ -87,5 +88,5 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}${bridgeTail()}`);
 }
