@@ -4,12 +4,14 @@
 #   scripts/testenv.sh up                 install what is missing, start what is not running, wait
 #   scripts/testenv.sh down               stop everything this script started, unmount
 #   scripts/testenv.sh status             one line per service; exit 0 iff all up
-#   scripts/testenv.sh start|stop|restart <synapse|ergo|inspircd|inspircd2>
+#   scripts/testenv.sh start|stop|restart <synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff>
 #   scripts/testenv.sh env                print `export` lines (also written to $STATE/env.sh by `up`)
 #
 # Services (all on 127.0.0.1):
 #   synapse   Synapse (Debian sid package, in a chroot)  http  :18008  server_name "localhost"
 #   ergo      Ergo    (Debian sid `ergochat`, chroot)      irc  :16667  ergo.test / ErgoTest
+#   ergo-secure a second Ergo: plain :16690 advertising STS, TLS :16697 with a self-signed certificate
+#             (made here with openssl), server password "secure-pass"; secure.test / ErgoSecure
 #   inspircd  InspIRCd 3 (bookworm package, host)          irc  :16668  insp1.test / InspTest (links :17001)
 #   inspircd2 InspIRCd 3, linked to insp1                   irc  :16669  insp2.test (links :17002)
 #   inspircd-staff InspIRCd 3, alone, also on [::1]         irc  :16680  staff.test: asks ident,
@@ -25,6 +27,9 @@ STATE="${IRCBRIDGE_TESTENV_DIR:-/var/tmp/ircbridge-testenv}"
 HOST_IP="${TESTENV_BIND_HOST:-127.0.0.1}"
 SYNAPSE_PORT="${TESTENV_SYNAPSE_PORT:-18008}"
 ERGO_PORT="${TESTENV_ERGO_PORT:-16667}"
+SECURE_PORT="${TESTENV_ERGO_SECURE_PORT:-16690}"
+SECURE_TLS_PORT="${TESTENV_ERGO_SECURE_TLS_PORT:-16697}"
+SECURE_PASS="secure-pass"
 INSP1_PORT="${TESTENV_INSPIRCD_PORT:-16668}"
 INSP2_PORT="${TESTENV_INSPIRCD2_PORT:-16669}"
 INSP1_LINK_PORT="${TESTENV_INSPIRCD_LINK_PORT:-17001}"
@@ -39,7 +44,7 @@ IRC_TIMEOUT="${TESTENV_IRC_TIMEOUT:-30}"
 CSTATE=/srv/ircbridge-testenv
 RUN="$STATE/run"
 MARKER=".ircbridge-testenv-complete"
-SERVICES=(synapse ergo inspircd inspircd2 inspircd-staff)
+SERVICES=(synapse ergo ergo-secure inspircd inspircd2 inspircd-staff)
 CHROOT_ENV=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8)
 
 # ---------------------------------------------------------------- logging
@@ -59,11 +64,11 @@ lock() {
 }
 
 # ---------------------------------------------------------------- host packages
-host_pkgs_ok() { command -v debootstrap >/dev/null 2>&1 && [ -x /usr/sbin/inspircd ] && command -v ip >/dev/null 2>&1; }
+host_pkgs_ok() { command -v debootstrap >/dev/null 2>&1 && [ -x /usr/sbin/inspircd ] && command -v ip >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; }
 
 ensure_host_packages() {
   host_pkgs_ok && return 0
-  phase "host packages (apt: debootstrap inspircd iproute2)"
+  phase "host packages (apt: debootstrap inspircd iproute2 openssl)"
   export DEBIAN_FRONTEND=noninteractive
   mkdir -p "$STATE"
   apt-get update -qq >&2
@@ -72,7 +77,8 @@ ensure_host_packages() {
   if [ -e "$prc" ]; then had_prc=1; mv "$prc" "$prc.testenv-save"; fi
   printf '#!/bin/sh\nexit 101\n' >"$prc"; chmod 755 "$prc"
   # iproute2: the local route for the per-user IPv6 prefix (inspircd-staff)
-  local rc=0 pkgs=(debootstrap inspircd iproute2)
+  # openssl: ergo-secure's self-signed certificate
+  local rc=0 pkgs=(debootstrap inspircd iproute2 openssl)
   # https mirrors need CA certificates inside debootstrap's downloads
   case "$(apt_mirror 2>/dev/null || true)" in https:*) pkgs+=(ca-certificates) ;; esac
   apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >"$STATE/host-apt.log" 2>&1 || { rc=$?; tail -n 30 "$STATE/host-apt.log" >&2; }
@@ -180,7 +186,7 @@ pidfile() { echo "$RUN/$1.pid"; }
 svc_pattern() {
   case "$1" in
     synapse) echo "synapse.app.homeserver" ;;
-    ergo) echo "ergochat" ;;
+    ergo|ergo-secure) echo "ergochat" ;;
     inspircd|inspircd2|inspircd-staff) echo "inspircd" ;;
   esac
 }
@@ -209,6 +215,7 @@ svc_log() {
   case "$1" in
     synapse) echo "$STATE/synapse/homeserver.log $STATE/synapse/stdout.log" ;;
     ergo) echo "$STATE/ergo/ergo.log" ;;
+    ergo-secure) echo "$STATE/ergo-secure/ergo.log" ;;
     inspircd) echo "$STATE/inspircd/ircd.log $STATE/inspircd/stdout.log" ;;
     inspircd2) echo "$STATE/inspircd2/ircd.log $STATE/inspircd2/stdout.log" ;;
     inspircd-staff) echo "$STATE/inspircd-staff/ircd.log $STATE/inspircd-staff/stdout.log" ;;
@@ -299,7 +306,7 @@ insp_linked() {
   grep -q ' 364 .* insp2\.test ' <<<"$out"
 }
 svc_port() {
-  case "$1" in synapse) echo "$SYNAPSE_PORT" ;; ergo) echo "$ERGO_PORT" ;; inspircd) echo "$INSP1_PORT" ;; inspircd2) echo "$INSP2_PORT" ;; inspircd-staff) echo "$STAFF_PORT" ;; esac
+  case "$1" in synapse) echo "$SYNAPSE_PORT" ;; ergo) echo "$ERGO_PORT" ;; ergo-secure) echo "$SECURE_PORT" ;; inspircd) echo "$INSP1_PORT" ;; inspircd2) echo "$INSP2_PORT" ;; inspircd-staff) echo "$STAFF_PORT" ;; esac
 }
 svc_ready() {
   case "$1" in
@@ -353,6 +360,7 @@ fingerprint() {
           echo "== $(basename "$f")"; cat "$f"
         done ;;
       ergo) cat "$TPL/ergo-config.py" ;;
+      ergo-secure) echo "$SECURE_PORT $SECURE_TLS_PORT $SECURE_PASS"; cat "$TPL/ergo-config.py"; declare -f start_ergo ;;
       inspircd|inspircd2) cat "$TPL/inspircd.conf.in"; declare -f render_inspircd ;;
     esac
   } | sha256sum | cut -c1-64
@@ -383,25 +391,43 @@ start_synapse() {
   wait_ready synapse "$SYNAPSE_TIMEOUT"
 }
 
-start_ergo() {
-  local d="$STATE/ergo"
+start_ergo() { # [ergo|ergo-secure]
+  local s="${1:-ergo}" d port secure=()
+  d="$STATE/$s"
   mkdir -p "$d"
   if [ ! -s "$d/oper.hash" ]; then
     printf 'testoper\ntestoper\n' | in_chroot ergochat genpasswd 2>/dev/null | grep -o '\$2[aby]\$.*' >"$d/oper.hash.tmp"
     [ -s "$d/oper.hash.tmp" ] || die "ergochat genpasswd failed"
     mv "$d/oper.hash.tmp" "$d/oper.hash"
   fi
-  local fp; fp="$(fingerprint ergo)"
-  in_chroot python3 - /etc/ergochat/ircd.yaml "$CSTATE/ergo/ircd.yaml" "$CSTATE/ergo" \
-    "$HOST_IP:$ERGO_PORT" "$(cat "$d/oper.hash")" <"$TPL/ergo-config.py" >"$d/effective-settings.txt"
-  if [ ! -e "$d/ircd.db" ]; then
-    log "ergo: initdb (once)"
-    in_chroot ergochat initdb --conf "$CSTATE/ergo/ircd.yaml" --quiet >>"$d/ergo.log" 2>&1 || { tail -n 20 "$d/ergo.log" >&2; die "ergochat initdb failed"; }
+  port="$ERGO_PORT"
+  if [ "$s" = ergo-secure ]; then
+    port="$SECURE_PORT"
+    if [ ! -s "$d/pass.hash" ]; then
+      printf '%s\n%s\n' "$SECURE_PASS" "$SECURE_PASS" | in_chroot ergochat genpasswd 2>/dev/null | grep -o '\$2[aby]\$.*' >"$d/pass.hash.tmp"
+      [ -s "$d/pass.hash.tmp" ] || die "ergochat genpasswd failed"
+      mv "$d/pass.hash.tmp" "$d/pass.hash"
+    fi
+    if [ ! -s "$d/tls.crt" ]; then
+      log "ergo-secure: self-signed certificate (once)"
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+        -subj /CN=secure.test -addext "subjectAltName=DNS:secure.test,IP:127.0.0.1" \
+        -keyout "$d/tls.key.tmp" -out "$d/tls.crt.tmp" >/dev/null 2>&1 || die "openssl req failed"
+      mv "$d/tls.key.tmp" "$d/tls.key"; mv "$d/tls.crt.tmp" "$d/tls.crt"
+    fi
+    secure=("$HOST_IP:$SECURE_TLS_PORT" "$CSTATE/$s/tls.crt" "$CSTATE/$s/tls.key" "$(cat "$d/pass.hash")")
   fi
-  log "ergo: starting on $HOST_IP:$ERGO_PORT"
-  spawn ergo "$d/ergo.log" chroot "$CHROOT" "${CHROOT_ENV[@]}" ergochat run --conf "$CSTATE/ergo/ircd.yaml"
-  echo "$fp" >"$RUN/ergo.fingerprint"
-  wait_ready ergo "$IRC_TIMEOUT"
+  local fp; fp="$(fingerprint "$s")"
+  in_chroot python3 - /etc/ergochat/ircd.yaml "$CSTATE/$s/ircd.yaml" "$CSTATE/$s" \
+    "$HOST_IP:$port" "$(cat "$d/oper.hash")" "${secure[@]}" <"$TPL/ergo-config.py" >"$d/effective-settings.txt"
+  if [ ! -e "$d/ircd.db" ]; then
+    log "$s: initdb (once)"
+    in_chroot ergochat initdb --conf "$CSTATE/$s/ircd.yaml" --quiet >>"$d/ergo.log" 2>&1 || { tail -n 20 "$d/ergo.log" >&2; die "ergochat initdb failed"; }
+  fi
+  log "$s: starting on $HOST_IP:$port"
+  spawn "$s" "$d/ergo.log" chroot "$CHROOT" "${CHROOT_ENV[@]}" ergochat run --conf "$CSTATE/$s/ircd.yaml"
+  echo "$fp" >"$RUN/$s.fingerprint"
+  wait_ready "$s" "$IRC_TIMEOUT"
 }
 
 render_inspircd() { # <svc> <dir>
@@ -467,7 +493,7 @@ start_inspircd() { # inspircd | inspircd2
 start_svc() {
   local s="$1"
   case "$s" in
-    synapse|ergo) host_pkgs_ok && [ -e "$CHROOT/$MARKER" ] || { ensure_host_packages; ensure_chroot; }
+    synapse|ergo|ergo-secure) host_pkgs_ok && [ -e "$CHROOT/$MARKER" ] || { ensure_host_packages; ensure_chroot; }
                   ensure_mounts ;;
     inspircd|inspircd2|inspircd-staff) ensure_host_packages; mkdir -p "$RUN" ;;
   esac
@@ -480,7 +506,7 @@ start_svc() {
   local t0; t0="$(_now)"
   case "$s" in
     synapse) start_synapse ;;
-    ergo) start_ergo ;;
+    ergo|ergo-secure) start_ergo "$s" ;;
     inspircd|inspircd2) start_inspircd "$s" ;;
     inspircd-staff) start_inspircd_staff ;;
   esac
@@ -497,6 +523,7 @@ export TESTENV_SYNAPSE_SHARED_SECRET=testenv-shared-secret
 export TESTENV_APPSERVICE_DIR=\$IRCBRIDGE_TESTENV_DIR/appservices
 export TESTENV_ERGO_HOST=$HOST_IP TESTENV_ERGO_PORT=$ERGO_PORT
 export TESTENV_ERGO_OPER=admin TESTENV_ERGO_OPER_PASS=testoper
+export TESTENV_ERGO_SECURE_PORT=$SECURE_PORT TESTENV_ERGO_SECURE_TLS_PORT=$SECURE_TLS_PORT TESTENV_ERGO_SECURE_PASS=$SECURE_PASS TESTENV_ERGO_SECURE_CERT=$STATE/ergo-secure/tls.crt
 export TESTENV_INSPIRCD_HOST=$HOST_IP TESTENV_INSPIRCD_PORT=$INSP1_PORT TESTENV_INSPIRCD2_PORT=$INSP2_PORT
 export TESTENV_INSPIRCD_OPER=testoper TESTENV_INSPIRCD_OPER_PASS=testoper
 export TESTENV_INSPIRCD_STAFF_PORT=$STAFF_PORT TESTENV_INSPIRCD_STAFF_HOST6=$STAFF_HOST6 TESTENV_STAFF_IPV6_PREFIX=$STAFF_PREFIX TESTENV_STAFF_WEBIRC_PASS=staffwebirc
@@ -567,7 +594,7 @@ cmd_status() {
 }
 
 check_svc() {
-  case "${1:-}" in synapse|ergo|inspircd|inspircd2|inspircd-staff) ;; *) die "unknown service '${1:-}' (synapse|ergo|inspircd|inspircd2|inspircd-staff)" ;; esac
+  case "${1:-}" in synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff) ;; *) die "unknown service '${1:-}' (synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff)" ;; esac
 }
 
 main() {

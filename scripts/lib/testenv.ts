@@ -12,6 +12,17 @@ export const testenv = {
   domain: env("TESTENV_SYNAPSE_DOMAIN", "localhost"),
   sharedSecret: env("TESTENV_SYNAPSE_SHARED_SECRET", "testenv-shared-secret"),
   ergo: { host: env("TESTENV_ERGO_HOST", "127.0.0.1"), port: Number(env("TESTENV_ERGO_PORT", "16667")) },
+  /**
+   * The second Ergo (secure.test): plaintext `port` advertising IRCv3 sts for `tlsPort`, whose
+   * certificate (`certFile`, PEM) is self-signed; every connection needs the server `password`.
+   */
+  ergoSecure: {
+    host: env("TESTENV_ERGO_HOST", "127.0.0.1"),
+    port: Number(env("TESTENV_ERGO_SECURE_PORT", "16690")),
+    tlsPort: Number(env("TESTENV_ERGO_SECURE_TLS_PORT", "16697")),
+    password: env("TESTENV_ERGO_SECURE_PASS", "secure-pass"),
+    certFile: env("TESTENV_ERGO_SECURE_CERT", "/var/tmp/ircbridge-testenv/ergo-secure/tls.crt"),
+  },
   inspircd: { host: env("TESTENV_INSPIRCD_HOST", "127.0.0.1"), port: Number(env("TESTENV_INSPIRCD_PORT", "16668")) },
   /** The second InspIRCd, linked to the first (netsplits). */
   inspircd2: { host: env("TESTENV_INSPIRCD_HOST", "127.0.0.1"), port: Number(env("TESTENV_INSPIRCD2_PORT", "16669")) },

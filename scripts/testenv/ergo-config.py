@@ -1,5 +1,6 @@
 # Runs INSIDE the sid chroot (python3 + PyYAML come with matrix-synapse).
 # Usage: python3 - <in ircd.yaml> <out.yaml> <datadir> <listen host:port> <oper bcrypt hash>
+#        [<tls listen host:port> <cert> <key> <server password bcrypt hash>]   (ergo-secure)
 # Starts from the package default config (/etc/ergochat/ircd.yaml) and changes
 # only what the test environment needs. fakelag is deliberately left at the
 # package defaults (enabled).
@@ -9,6 +10,7 @@ import sys
 import yaml
 
 src, out, data, listen, oper_hash = sys.argv[1:6]
+secure = sys.argv[6:10]
 
 with open(src) as f:
     cfg = yaml.safe_load(f)
@@ -19,6 +21,17 @@ srv["name"] = "ergo.test"
 # exactly one plaintext listener; no TLS / websocket listeners
 srv["listeners"] = {listen: None}
 srv.setdefault("sts", {})["enabled"] = False
+if secure:
+    # ergo-secure: a second, separate Ergo for TLS, STS, a server password and client certificates.
+    tls_listen, cert, key, pass_hash = secure
+    cfg["network"]["name"] = "ErgoSecure"
+    srv["name"] = "secure.test"
+    srv["listeners"] = {listen: None, tls_listen: {"tls": {"cert": cert, "key": key}}}
+    # The plaintext listener advertises the TLS port (IRCv3 sts); a short duration keeps tests honest.
+    srv["sts"] = {"enabled": True, "port": int(tls_listen.rsplit(":", 1)[1]), "duration": "5m", "preload": False}
+    srv["password"] = pass_hash
+    # PASS is the server password here, never an account login.
+    cfg["accounts"]["login-via-pass-command"] = False
 srv["output-path"] = data
 srv["lookup-hostnames"] = False
 srv["forward-confirm-hostnames"] = False

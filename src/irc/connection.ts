@@ -7,6 +7,7 @@ import { Client } from "irc-framework";
 import type { Socket } from "node:net";
 import { forwardEvents, optStr, str, type ForwardedEvents, type Raw } from "./clientEvents";
 import { EchoWaiter } from "./echoWaiter";
+import { clientOptions } from "./clientOptions";
 import { buildLine } from "./lines";
 import { sayPlan, type SayOptions } from "./outgoingLines";
 import { batchLimits } from "./multilineOut";
@@ -195,22 +196,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.state = "connecting";
     this.registeredAt = undefined;
     this.lastError = undefined;
-    const client = new Client({
-      host: this.options.server.host,
-      port: this.options.server.port,
-      tls: this.options.server.tls,
-      nick: this.wantedNick,
-      username: this.username,
-      gecos: this.options.realname,
-      auto_reconnect: false,
-      ping_interval: this.options.keepalive.pingIntervalS,
-      ping_timeout: this.options.keepalive.pingTimeoutS,
-      enable_echomessage: true,
-      version: null,
-      ...(this.options.server.bindAddress === undefined ? {} : { outgoing_addr: this.options.server.bindAddress }),
-      ...(this.options.webirc === undefined ? {} : { webirc: this.options.webirc }),
-      ...(this.auth === undefined ? {} : { account: { account: this.auth.account, password: this.auth.password }, sasl_disconnect_on_fail: false }),
-    });
+    const client = new Client(clientOptions(this.options, { host: this.options.server.host, port: this.options.server.port, tls: this.options.server.tls }, { nick: this.wantedNick, username: this.username, auth: this.auth }));
     this.identifyAfterRegistering = false;
     this.view.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/multiline", "draft/message-redaction"]);

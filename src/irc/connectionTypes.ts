@@ -7,6 +7,7 @@ import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
 import type { Clock, PacingSettings } from "./pacedQueue";
 import type { IrcRefusal } from "./refusal";
 import type { JoinRefusal } from "./joinRefusals";
+import type { ServerSettings } from "./serverSettings";
 
 /** The part of the network's connect scheduler a connection uses (see connectScheduler.ts). */
 export interface ConnectGate {
@@ -19,7 +20,7 @@ export interface ConnectGate {
 
 export interface ConnectionOptions {
   readonly id: string;
-  readonly server: { readonly host: string; readonly port: number; readonly tls: boolean; readonly bindAddress: string | undefined };
+  readonly server: ServerSettings;
   readonly realname: string;
   readonly pacing: PacingSettings;
   readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };

@@ -20,6 +20,12 @@ declare module "irc-framework" {
     outgoing_addr?: string;
     webirc?: { password: string; username: string; hostname: string; address: string; options?: Record<string, string> };
     sasl_disconnect_on_fail: boolean;
+    /** A transport class (the bridge's own: src/irc/transport.ts), built with these options. */
+    transport: new (options: { readonly ircbridge: import("./transport").TransportOptions }) => import("node:events").EventEmitter;
+    /** Read by the bridge's transport only. */
+    ircbridge: import("./transport").TransportOptions;
+    sasl_mechanism?: "PLAIN" | "EXTERNAL";
+    client_certificate?: { private_key: string; certificate: string };
   }
 
   export class Client extends EventEmitter {

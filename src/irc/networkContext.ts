@@ -5,6 +5,7 @@ import { buildPuppetFace, type PuppetFace } from "../puppets/puppetFace";
 import type { ConnectSettings } from "./connectScheduler";
 import { ServerNickLimits } from "./nickRules";
 import type { PacingSettings } from "./pacedQueue";
+import type { ServerSettings } from "./serverSettings";
 
 /** Everything the bridge knows about one configured IRC network, built once from its config. */
 export interface NetworkContext {
@@ -12,7 +13,7 @@ export interface NetworkContext {
   readonly name: string;
   /** mxc:// icon shown by clients that list the networks (third-party protocol lookups). */
   readonly icon: string | undefined;
-  readonly server: { readonly host: string; readonly port: number; readonly tls: boolean; readonly bindAddress: string | undefined };
+  readonly server: ServerSettings;
   readonly ids: NetworkIds;
   readonly channels: ChannelPolicy;
   /** NICKLEN and CHANTYPES as the server announced them: what a nick from Matrix-side input is checked against. */

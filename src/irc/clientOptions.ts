@@ -1,0 +1,47 @@
+import type { ClientOptions } from "irc-framework";
+import type { ConnectionOptions, Credentials } from "./connectionTypes";
+import type { ServerEndpoint } from "./serverSettings";
+import { BridgeTransport, type TransportOptions } from "./transport";
+
+/** Who connects this time: the nick and username asked for, and the account to log in to, if any. */
+export interface AttemptIdentity {
+  readonly nick: string;
+  readonly username: string;
+  readonly auth: Credentials | undefined;
+}
+
+/**
+ * irc-framework's options for one connection attempt to `endpoint`: the bridge's own transport
+ * (transport.ts) with its TLS options and line decoding, no automatic reconnect (the network's
+ * connect scheduler decides), echo-message on, CTCP VERSION answered by the bridge.
+ */
+export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoint, who: AttemptIdentity): Partial<ClientOptions> {
+  const ircbridge: TransportOptions = {
+    endpoint,
+    tlsConnect: endpoint.tls ? { servername: isIpLiteral(endpoint.host) ? undefined : endpoint.host } : undefined,
+    localAddress: options.server.bindAddress,
+    decodeLine: (bytes) => bytes.toString("utf8"),
+    idleTimeoutMs: (options.keepalive.pingIntervalS + options.keepalive.pingTimeoutS) * 1000,
+  };
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    tls: endpoint.tls,
+    transport: BridgeTransport,
+    ircbridge,
+    nick: who.nick,
+    username: who.username,
+    gecos: options.realname,
+    auto_reconnect: false,
+    ping_interval: options.keepalive.pingIntervalS,
+    ping_timeout: options.keepalive.pingTimeoutS,
+    enable_echomessage: true,
+    version: null,
+    ...(options.webirc === undefined ? {} : { webirc: options.webirc }),
+    ...(who.auth === undefined ? {} : { account: { account: who.auth.account, password: who.auth.password }, sasl_disconnect_on_fail: false }),
+  };
+}
+
+function isIpLiteral(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(":");
+}

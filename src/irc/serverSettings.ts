@@ -1,0 +1,24 @@
+/**
+ * How the bridge reaches one IRC network's servers and presents itself there: addresses, TLS,
+ * the server password, text decoding, user modes. Built once from the network's config
+ * (networkContext.ts); each connection picks an endpoint per attempt (connection.ts).
+ */
+
+/** One address to connect to. */
+export interface ServerEndpoint {
+  readonly host: string;
+  readonly port: number;
+  /** TLS on this endpoint. */
+  readonly tls: boolean;
+  /** Address family to resolve the host name to (4 or 6); undefined: either. */
+  readonly family?: 4 | 6 | undefined;
+}
+
+export interface ServerSettings {
+  /** The first address (config `address`/`port`/`tls`). */
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  /** Local address the bridge's connections come from (a user's own IPv6 address overrides it). */
+  readonly bindAddress: string | undefined;
+}

@@ -1,0 +1,115 @@
+/**
+ * The bridge's own socket under irc-framework (its `transport` option): the one place a connection's
+ * TCP or TLS socket is opened, its bytes cut into lines and decoded, and lines written.
+ *
+ * Guarantees:
+ * - Lines are cut at LF on bytes, before decoding, so a multi-byte character split across two reads
+ *   is never broken; a trailing CR is dropped.
+ * - Every line is decoded by `decodeLine` (UTF-8, or the network's fallback for bytes that are not
+ *   valid UTF-8: see decodeLine.ts); every line written is UTF-8.
+ * - A socket error is kept and handed to `close`, so the connection can say why it closed (a
+ *   certificate problem, a refused connection).
+ */
+import { EventEmitter } from "node:events";
+import { connect as netConnect, type Socket } from "node:net";
+import { connect as tlsConnect, type ConnectionOptions as TlsConnectOptions } from "node:tls";
+import type { ServerEndpoint } from "./serverSettings";
+
+/** What the transport is built with (irc-framework hands the transport the client's options). */
+export interface TransportOptions {
+  /** Where and how to connect this time (connection.ts picks it per attempt). */
+  readonly endpoint: ServerEndpoint;
+  /** Node TLS options for a TLS endpoint (CA, pins, SNI, client certificate: see tlsOptions.ts); undefined for plain TCP. */
+  readonly tlsConnect: TlsConnectOptions | undefined;
+  /** Local address the socket comes from. */
+  readonly localAddress: string | undefined;
+  /** Bytes of one line (without CR LF) to text. */
+  readonly decodeLine: (bytes: Buffer) => string;
+  /** Idle time after which the socket is closed (irc-framework's ping interval + timeout). */
+  readonly idleTimeoutMs: number;
+}
+
+export class BridgeTransport extends EventEmitter {
+  private socket: Socket | undefined;
+  private connected = false;
+  private buffer: Buffer = Buffer.alloc(0);
+  private lastError: Error | undefined;
+
+  constructor(private readonly options: { readonly ircbridge: TransportOptions }) {
+    super();
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** irc-framework asks for an encoding; lines are always written as UTF-8 and read by decodeLine. */
+  setEncoding(_encoding: string): boolean {
+    return true;
+  }
+
+  writeLine(line: string, cb?: () => void): void {
+    if (this.socket !== undefined && this.connected) {
+      this.socket.write(`${line}\r\n`, "utf8", cb);
+      return;
+    }
+    if (cb !== undefined) process.nextTick(cb);
+  }
+
+  connect(): void {
+    const o = this.options.ircbridge;
+    this.disposeSocket();
+    this.buffer = Buffer.alloc(0);
+    this.lastError = undefined;
+    const { host, port } = o.endpoint;
+    const socket =
+      o.tlsConnect === undefined
+        ? netConnect({ host, port, ...(o.localAddress === undefined ? {} : { localAddress: o.localAddress }), ...(o.endpoint.family === undefined ? {} : { family: o.endpoint.family }) })
+        : tlsConnect({ ...o.tlsConnect, host, port, ...(o.localAddress === undefined ? {} : { localAddress: o.localAddress }), ...(o.endpoint.family === undefined ? {} : { family: o.endpoint.family }) });
+    this.socket = socket;
+    if (o.idleTimeoutMs > 0) socket.setTimeout(o.idleTimeoutMs);
+    socket.on("connect", () => this.emit("extra", "raw socket connected", socket));
+    socket.on(o.tlsConnect === undefined ? "connect" : "secureConnect", () => {
+      this.connected = true;
+      this.emit("open");
+    });
+    socket.on("data", (data: Buffer) => this.read(data));
+    socket.on("error", (err: Error) => {
+      this.lastError = err;
+    });
+    socket.on("timeout", () => this.close(true));
+    socket.on("close", () => {
+      this.connected = false;
+      this.emit("close", this.lastError ?? false);
+    });
+  }
+
+  private read(data: Buffer): void {
+    let buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
+    for (let nl = buffer.indexOf(0x0a); nl >= 0; nl = buffer.indexOf(0x0a)) {
+      const end = nl > 0 && buffer[nl - 1] === 0x0d ? nl - 1 : nl;
+      const line = buffer.subarray(0, end);
+      buffer = buffer.subarray(nl + 1);
+      this.emit("line", this.options.ircbridge.decodeLine(line));
+    }
+    this.buffer = buffer;
+  }
+
+  close(force: boolean): void {
+    const socket = this.socket;
+    if (socket === undefined) return;
+    if (force || !this.connected) socket.destroy();
+    else socket.end();
+  }
+
+  disposeSocket(): void {
+    const socket = this.socket;
+    if (socket === undefined) return;
+    socket.removeAllListeners();
+    // A late error from the socket being torn down must not go unhandled.
+    socket.on("error", () => undefined);
+    if (!socket.destroyed) socket.destroy();
+    this.socket = undefined;
+    this.connected = false;
+  }
+}
