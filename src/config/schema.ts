@@ -47,6 +47,14 @@ const networkSchema = obj("One IRC network.", {
   port: int(1, 65535).withDefault("TCP port of the IRC server.", 6697),
   tls: bool.withDefault("Connect with TLS.", true),
   bindAddress: str.optional("Local address the bridge's connections come from (a multi-homed host; the address the network gave an exemption to).", "192.0.2.10"),
+  password: str.optional("Server password (PASS) every connection to this network sends, bot and users alike (never logged).", "server-password", {
+    refine: (v) => (/^[^\s\0]+$/.test(v) ? undefined : "must be one word without spaces or line breaks"),
+  }),
+  // -- issue 15 helpers add their network keys below, each under its own marker, in this order:
+  // -- tls (tlsOptions, sts)
+  // -- secrets (passwordFile, sealed values, bot SASL)
+  // -- addresses and encodings (additionalAddresses, addressFamily, encodingFallback)
+  // -- nicks (userModes, ghost displayname template)
   userTemplate: str.withDefault(
     "Username (ident) of a Matrix user's IRC connection. Placeholder: {localpart} (its letters and digits). Cleaned to a-z 0-9 . _ - and 10 characters, made unique on the network with a number. A user keeps the username they were first given.",
     "{localpart}",

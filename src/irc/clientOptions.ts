@@ -37,6 +37,7 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     ping_timeout: options.keepalive.pingTimeoutS,
     enable_echomessage: true,
     version: null,
+    ...(options.server.password === undefined ? {} : { password: options.server.password }),
     ...(options.webirc === undefined ? {} : { webirc: options.webirc }),
     ...(who.auth === undefined ? {} : { account: { account: who.auth.account, password: who.auth.password }, sasl_disconnect_on_fail: false }),
   };

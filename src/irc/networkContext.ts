@@ -87,7 +87,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
     id: network.id,
     name: network.name,
     icon: network.icon,
-    server: { host: network.address, port: network.port, tls: network.tls, bindAddress: network.bindAddress },
+    server: { host: network.address, port: network.port, tls: network.tls, bindAddress: network.bindAddress, password: network.password },
     ids: new NetworkIds(network, domain),
     channels: new ChannelPolicy(network),
     nickLimits: new ServerNickLimits(),

@@ -21,4 +21,6 @@ export interface ServerSettings {
   readonly tls: boolean;
   /** Local address the bridge's connections come from (a user's own IPv6 address overrides it). */
   readonly bindAddress: string | undefined;
+  /** Server password (PASS), sent by every connection; never logged. */
+  readonly password?: string | undefined;
 }
