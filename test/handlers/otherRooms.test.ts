@@ -156,3 +156,17 @@ describe("every bridged room of a channel sees every message", () => {
     );
   });
 });
+
+describe("a Matrix message awaiting its echo", () => {
+  it("is no longer awaited by lookups in its room once its echo is logged (the wait is released)", async () => {
+    await inScene([{ roomId: A, channel: "#chan", folded: "#chan", origin: "portal" }], async (s) => {
+      await s.route(text(ALICE, "on its way", A, "$echo1"));
+      await until(() => s.messages.byMsgid(A, "m1") !== undefined, "the echo logged");
+      assert.equal((await s.messages.whenEchoed(A, "m1", 5000))?.eventId, "$echo1");
+      // After the echo, nothing is awaited in the room: an unknown msgid answers at once, not after 5 s.
+      const started = Date.now();
+      assert.equal(await s.messages.whenEchoed(A, "never", 5000), undefined);
+      assert.ok(Date.now() - started < 1000, "no echo is awaited any more in the room");
+    });
+  });
+});
