@@ -14,6 +14,11 @@
  * would go stale. Not guaranteed: a NAMES reply, heard by the connection that just joined, can
  * race with a MODE the reader delivered just before it (the later one wins until the next change);
  * a server without multi-prefix shows only each member's highest prefix.
+ *
+ * Every nick in any channel is also indexed once (with how many channels hold it), so asking
+ * whether a nick is anywhere (`inAnyChannel`, `spelling`: every word of every message when
+ * mentions are looked for) costs one lookup, not one per channel; every change to a channel's
+ * members goes through `put`/`drop`, which keep the index equal to the union of the channels.
  */
 import { orderPrefixes, rankOf, DEFAULT_PREFIX, type ModeChange, type PrefixMode } from "../irc/modes";
 
@@ -33,6 +38,8 @@ interface ChannelState {
 export class ChannelRoster {
   private prefixModes: readonly PrefixMode[] = DEFAULT_PREFIX;
   private readonly channels = new Map<string, ChannelState>();
+  /** Folded nick -> its latest spelling and how many channels hold it (see put/drop). */
+  private readonly everywhere = new Map<string, { nick: string; channels: number }>();
 
   constructor(private readonly fold: (name: string) => string) {}
 
@@ -48,26 +55,27 @@ export class ChannelRoster {
   /** A NAMES reply: the channel's members, replacing what was known. */
   names(channel: string, users: readonly { readonly nick: string; readonly modes: readonly string[] }[]): void {
     const state = this.state(channel);
-    state.members.clear();
-    for (const u of users) state.members.set(this.fold(u.nick), { nick: u.nick, modes: orderPrefixes(u.modes, this.prefixModes) });
+    for (const folded of [...state.members.keys()]) this.drop(state, folded);
+    for (const u of users) this.put(state, this.fold(u.nick), { nick: u.nick, modes: orderPrefixes(u.modes, this.prefixModes) });
   }
 
   joined(channel: string, nick: string): void {
     const state = this.state(channel);
-    if (!state.members.has(this.fold(nick))) state.members.set(this.fold(nick), { nick, modes: "" });
+    if (!state.members.has(this.fold(nick))) this.put(state, this.fold(nick), { nick, modes: "" });
   }
 
   /** PART, KICK, or a QUIT seen in this channel. */
   left(channel: string, nick: string): void {
-    this.channels.get(this.fold(channel))?.members.delete(this.fold(nick));
+    const state = this.channels.get(this.fold(channel));
+    if (state !== undefined) this.drop(state, this.fold(nick));
   }
 
   renamed(channel: string, nick: string, newNick: string): void {
     const state = this.channels.get(this.fold(channel));
     if (state === undefined) return;
     const member = state.members.get(this.fold(nick));
-    state.members.delete(this.fold(nick));
-    state.members.set(this.fold(newNick), { nick: newNick, modes: member?.modes ?? "" });
+    this.drop(state, this.fold(nick));
+    this.put(state, this.fold(newNick), { nick: newNick, modes: member?.modes ?? "" });
   }
 
   /** A MODE: prefix changes move members' prefixes; flags, keys and limits are noted as set or not. */
@@ -79,7 +87,7 @@ export class ChannelRoster {
         const folded = this.fold(change.param);
         const member = state.members.get(folded) ?? { nick: change.param, modes: "" };
         const modes = change.add ? [...member.modes.split(""), change.mode] : member.modes.split("").filter((m) => m !== change.mode);
-        state.members.set(folded, { nick: member.nick, modes: orderPrefixes(modes, this.prefixModes) });
+        this.put(state, folded, { nick: member.nick, modes: orderPrefixes(modes, this.prefixModes) });
       } else if (change.kind !== "list") {
         if (change.add) state.flags.add(change.mode);
         else state.flags.delete(change.mode);
@@ -97,7 +105,11 @@ export class ChannelRoster {
 
   /** The bridge has no connection in the channel any more. */
   forget(channel: string): void {
-    this.channels.delete(this.fold(channel));
+    const folded = this.fold(channel);
+    const state = this.channels.get(folded);
+    if (state === undefined) return;
+    for (const nick of [...state.members.keys()]) this.drop(state, nick);
+    this.channels.delete(folded);
   }
 
   /** Folded nicks of the channel's members. */
@@ -112,18 +124,12 @@ export class ChannelRoster {
 
   /** Whether the nick is in any channel the roster follows. */
   inAnyChannel(nick: string): boolean {
-    for (const channel of this.channels.keys()) if (this.has(channel, nick)) return true;
-    return false;
+    return this.everywhere.has(this.fold(nick));
   }
 
   /** The nick as written in a channel the roster follows, if it is in one. */
   spelling(nick: string): string | undefined {
-    const folded = this.fold(nick);
-    for (const state of this.channels.values()) {
-      const member = state.members.get(folded);
-      if (member !== undefined) return member.nick;
-    }
-    return undefined;
+    return this.everywhere.get(this.fold(nick))?.nick;
   }
 
   has(channel: string, nick: string): boolean {
@@ -143,6 +149,39 @@ export class ChannelRoster {
   /** Is this channel mode set ("i", "k", "m", "s"...)? */
   hasFlag(channel: string, mode: string): boolean {
     return this.channels.get(this.fold(channel))?.flags.has(mode) ?? false;
+  }
+
+  /** Sets a member of a channel, counting a nick new to the channel in the index. */
+  private put(state: ChannelState, folded: string, member: Member): void {
+    const known = this.everywhere.get(folded);
+    if (!state.members.has(folded)) {
+      if (known === undefined) this.everywhere.set(folded, { nick: member.nick, channels: 1 });
+      else known.channels++;
+    }
+    if (known !== undefined) known.nick = member.nick;
+    state.members.set(folded, member);
+  }
+
+  /** Removes a member of a channel, and the nick from the index once no channel holds it. */
+  private drop(state: ChannelState, folded: string): void {
+    const member = state.members.get(folded);
+    if (member === undefined) return;
+    state.members.delete(folded);
+    const known = this.everywhere.get(folded);
+    if (known === undefined) return;
+    if (--known.channels <= 0) {
+      this.everywhere.delete(folded);
+      return;
+    }
+    // The spelling shown was this channel's: take one a remaining channel has (rare: a scan only here).
+    if (known.nick !== member.nick) return;
+    for (const other of this.channels.values()) {
+      const left = other.members.get(folded);
+      if (left !== undefined) {
+        known.nick = left.nick;
+        return;
+      }
+    }
   }
 
   private state(channel: string): ChannelState {

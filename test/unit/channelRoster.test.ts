@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import { foldCase } from "../../src/irc/casemapping";
 import { modeSpec, parseModeChanges } from "../../src/irc/modes";
 import { RosterChannelOps } from "../../src/rooms/channelOps";
@@ -99,5 +100,42 @@ describe("ChannelOps (what the Matrix -> IRC side reads)", () => {
   it("an unknown network or channel is no op", () => {
     assert.equal(ops.isOp("other", "#chan", "op"), false);
     assert.equal(ops.prefixesOf("net", "#elsewhere", "op"), "");
+  });
+});
+
+describe("ChannelRoster: the index of nicks in any channel", () => {
+  const CHANNELS = ["#a", "#B", "#c"];
+  const NICKS = ["bob", "Bob", "carol", "[dan]", "{dan}", "eve"];
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant("names" as const), channel: fc.constantFrom(...CHANNELS), nicks: fc.subarray(NICKS) }),
+    fc.record({ kind: fc.constant("joined" as const), channel: fc.constantFrom(...CHANNELS), nick: fc.constantFrom(...NICKS) }),
+    fc.record({ kind: fc.constant("left" as const), channel: fc.constantFrom(...CHANNELS), nick: fc.constantFrom(...NICKS) }),
+    fc.record({ kind: fc.constant("renamed" as const), channel: fc.constantFrom(...CHANNELS), nick: fc.constantFrom(...NICKS), to: fc.constantFrom(...NICKS) }),
+    fc.record({ kind: fc.constant("op" as const), channel: fc.constantFrom(...CHANNELS), nick: fc.constantFrom(...NICKS), add: fc.boolean() }),
+    fc.record({ kind: fc.constant("forget" as const), channel: fc.constantFrom(...CHANNELS) }),
+  );
+
+  it("answers inAnyChannel and spelling as a scan of every channel would, after any sequence of changes", () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const r = roster();
+        for (const o of ops) {
+          if (o.kind === "names") r.names(o.channel, o.nicks.map((nick) => ({ nick, modes: [] })));
+          else if (o.kind === "joined") r.joined(o.channel, o.nick);
+          else if (o.kind === "left") r.left(o.channel, o.nick);
+          else if (o.kind === "renamed") r.renamed(o.channel, o.nick, o.to);
+          else if (o.kind === "op") r.mode(o.channel, [{ kind: "prefix", mode: "o", add: o.add, param: o.nick }]);
+          else r.forget(o.channel);
+          for (const nick of NICKS) {
+            const spellings = CHANNELS.flatMap((c) => r.entries(c).filter((e) => foldCase(e.nick, "rfc1459") === foldCase(nick, "rfc1459")).map((e) => e.nick));
+            assert.equal(r.inAnyChannel(nick), spellings.length > 0, `inAnyChannel(${nick}) after ${JSON.stringify(o)}`);
+            const spelled = r.spelling(nick);
+            if (spellings.length === 0) assert.equal(spelled, undefined);
+            else assert.ok(spelled !== undefined && spellings.includes(spelled), `spelling(${nick}) = ${String(spelled)}, channels have ${spellings.join(",")}`);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
