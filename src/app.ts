@@ -28,6 +28,7 @@ import { HomeserverWatch } from "./matrix/homeserverWatch";
 import { MatrixApi } from "./matrix/matrixApi";
 import type { Registration } from "./matrix/registration";
 import { createLogger, type Logger } from "./observability/logger";
+import { applyReload, type ReloadOutcome } from "./compose/reload";
 import { createMetrics, type Metrics } from "./observability/metrics";
 import { startMetricsServer } from "./observability/metricsServer";
 import { RosterChannelOps } from "./rooms/channelOps";
@@ -115,10 +116,13 @@ export class App {
   private readonly provisioningSettings: ProvisioningSettings;
   private readonly mediaSettings: MediaSettings;
   private running: Running | undefined;
+  /** The config in effect (the one started with, plus what a reload applied). */
+  private config: BridgeConfig;
 
   constructor(private readonly options: AppOptions) {
     const { config, registration } = options;
-    this.log = options.logger ?? createLogger({ level: config.logging.level, file: config.logging.file });
+    this.config = config;
+    this.log = options.logger ?? createLogger(config.logging);
     this.metrics = createMetrics();
     this.networks = config.ircNetworks.map((n) => buildNetworkContext(n, config.homeserver.domain));
     this.homeserver = new Homeserver(config.homeserver.url, config.homeserver.domain, registration, config.logging.level === "debug" ? "debug" : "off");
@@ -418,6 +422,14 @@ export class App {
     this.lastUnhandled = Date.now();
     this.metrics.unhandledRejections.inc();
     this.log.error("a promise rejection was not handled", { error: errorText(reason) });
+  }
+
+  /** A config read again (SIGHUP): logging and access lists change now, the rest waits for a restart (compose/reload.ts). */
+  reload(next: BridgeConfig): ReloadOutcome {
+    const enforceAccess = () => (this.running?.bridges ?? []).reduce((closed, bridge) => closed + bridge.puppets.enforceAccess(), 0);
+    const outcome = applyReload(this.config, next, { log: this.log, access: this.access.policy, enforceAccess });
+    this.config = outcome.config;
+    return outcome;
   }
 
   async stop(): Promise<void> {

@@ -47,6 +47,16 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // SIGHUP: read the config again; logging and access lists change now, the rest is named as needing a restart.
+  process.on("SIGHUP", () => {
+    try {
+      app.reload(loadConfigFile(command.configPath));
+    } catch (err) {
+      // One log line: the problems, each naming its key, joined.
+      const why = (err instanceof ConfigError ? err.message : errorText(err)).split("\n").map((l) => l.trim()).filter((l) => l !== "").join("; ");
+      app.log.error("the config was not reloaded: nothing changed", { error: why });
+    }
+  });
   // The last line, not the fix: a rejection nothing handled is logged and shown as degraded.
   process.on("unhandledRejection", (reason) => app.unhandledRejection(reason));
   await app.start();

@@ -56,18 +56,23 @@ function serverOf(userId: string): string {
 }
 
 export class ConfiguredAccess implements AccessPolicy {
-  private readonly allowedUsers: PatternIndex<true>;
-  private readonly deniedUsers: PatternIndex<true>;
-  private readonly allowedServers: PatternIndex<true>;
-  private readonly deniedServers: PatternIndex<true>;
-  private readonly excluded: PatternIndex<true>;
-  private readonly allowListed: boolean;
+  private allowedUsers!: PatternIndex<true>;
+  private deniedUsers!: PatternIndex<true>;
+  private allowedServers!: PatternIndex<true>;
+  private deniedServers!: PatternIndex<true>;
+  private excluded!: PatternIndex<true>;
+  private allowListed = false;
 
   /** Patterns were checked when the config was read (schema.ts); an invalid one throws here. */
   constructor(
     lists: AccessLists,
     private readonly bans: BanSource,
   ) {
+    this.replaceLists(lists);
+  }
+
+  /** New lists (a config reloaded): every check from now on uses them. */
+  replaceLists(lists: AccessLists): void {
     this.allowedUsers = index(lists.allowedUsers);
     this.deniedUsers = index(lists.deniedUsers);
     this.allowedServers = index(lists.allowedServers);

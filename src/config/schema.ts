@@ -365,9 +365,12 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
   datastore: obj("Where the bridge keeps its state.", {
     path: str.optional("Directory for the NeDB files. Leave unset to keep everything in memory (tests only: state is lost on exit).", "./data"),
   }),
-  logging: obj("Logging.", {
+  logging: obj("Logging, to stderr (and a file if set). SIGHUP applies changes here without a restart.", {
     level: oneOf(["error", "warn", "info", "debug"] as const).withDefault("Least severe level written.", "info"),
+    format: oneOf(["text", "json"] as const).withDefault("\"text\": time, level, message and key=value fields on one line; \"json\": one JSON object per line (for log collectors).", "text"),
     file: str.optional("Also write logs to this file.", "./bridge.log"),
+    fileMaxBytes: int(0, 1099511627776).withDefault("Rotate the file when it reaches this many bytes: bridge.log becomes bridge1.log, bridge1.log becomes bridge2.log, and so on; the newest lines are always in the file itself (0: never rotate).", 104857600),
+    fileMaxFiles: int(2, 1000).withDefault("Files kept in all, the current one included; the oldest is deleted.", 5),
   }),
   metrics: obj("Prometheus metrics, served on /metrics.", {
     enabled: bool.withDefault("Serve metrics.", true),

@@ -4,7 +4,39 @@ export type Logger = winston.Logger;
 
 export interface LoggingSettings {
   readonly level: "error" | "warn" | "info" | "debug";
+  /** "text": `time level message key=value...`; "json": one JSON object per line. */
+  readonly format?: "text" | "json";
   readonly file: string | undefined;
+  /** Rotate the file when it reaches this many bytes (0: never). */
+  readonly fileMaxBytes?: number;
+  /** Files kept in all with rotation (bridge.log, then bridge1.log, bridge2.log, ... oldest last). */
+  readonly fileMaxFiles?: number;
+}
+
+const TEXT = winston.format.printf((info) => {
+  const { level, message, timestamp, ...meta } = info;
+  const fields = Object.entries(meta)
+    .filter(([k]) => typeof k === "string")
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(" ");
+  return `${String(timestamp)} ${level} ${String(message)}${fields ? " " + fields : ""}`;
+});
+
+function loggerOptions(settings: LoggingSettings, extraTransports: winston.transport[]): winston.LoggerOptions {
+  // winston's typings declare its transports through a second copy of TransportStream's class.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+  const transports: winston.transport[] = [new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "debug"] })];
+  if (settings.file !== undefined) {
+    const maxsize = settings.fileMaxBytes ?? 0;
+    const rotation = maxsize > 0 ? { maxsize, maxFiles: settings.fileMaxFiles ?? 5, tailable: true } : {};
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    transports.push(new winston.transports.File({ filename: settings.file, ...rotation }));
+  }
+  return {
+    level: settings.level,
+    format: winston.format.combine(winston.format.timestamp(), settings.format === "json" ? winston.format.json() : TEXT),
+    transports: [...transports, ...extraTransports],
+  };
 }
 
 /**
@@ -12,22 +44,10 @@ export interface LoggingSettings {
  * every line carries where it came from. Secrets (tokens, passwords, channel keys) are never passed in.
  */
 export function createLogger(settings: LoggingSettings, extraTransports: winston.transport[] = []): Logger {
-  const line = winston.format.printf((info) => {
-    const { level, message, timestamp, ...meta } = info;
-    const fields = Object.entries(meta)
-      .filter(([k]) => typeof k === "string")
-      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
-      .join(" ");
-    return `${String(timestamp)} ${level} ${String(message)}${fields ? " " + fields : ""}`;
-  });
-  // winston's typings declare its transports through a second copy of TransportStream's class.
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  const transports: winston.transport[] = [new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "debug"] })];
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  if (settings.file !== undefined) transports.push(new winston.transports.File({ filename: settings.file }));
-  return winston.createLogger({
-    level: settings.level,
-    format: winston.format.combine(winston.format.timestamp(), line),
-    transports: [...transports, ...extraTransports],
-  });
+  return winston.createLogger(loggerOptions(settings, extraTransports));
+}
+
+/** New settings for a running root logger (SIGHUP): its child loggers follow, as they write through it. */
+export function configureLogger(logger: Logger, settings: LoggingSettings, extraTransports: winston.transport[] = []): void {
+  logger.configure(loggerOptions(settings, extraTransports));
 }
