@@ -18,6 +18,8 @@ import { sendToIrc } from "./fromMatrix/sendToIrc";
 import { routeEphemeralEvents, routeMatrixEvent } from "./fromMatrix/router";
 import { RecentIds } from "./util/recentIds";
 import { buildNetworkContext, type NetworkContext } from "./irc/networkContext";
+import { collectProblems } from "./secrets/configSecret";
+import { networkSecrets } from "./secrets/networkSecrets";
 import { systemClock } from "./irc/pacedQueue";
 import { AppserviceServer } from "./matrix/appserviceServer";
 import { ThirdPartyLookups } from "./discovery/thirdPartyLookups";
@@ -124,7 +126,11 @@ export class App {
     this.config = config;
     this.log = options.logger ?? createLogger(config.logging);
     this.metrics = createMetrics();
-    this.networks = config.ircNetworks.map((n) => buildNetworkContext(n, config.homeserver.domain));
+    this.seal = options.seal ?? loadSeal(config.bridge.passwordKeyFile);
+    // Passwords in the config (clear, from a file, or sealed) are read once, here: a wrong one stops the bridge (exit 3).
+    const secrets = collectProblems(config.ircNetworks.map((n, i) => () => networkSecrets(n, `ircNetworks[${i}]`, this.seal)));
+    for (const warning of secrets.flatMap((s) => s.warnings)) this.log.warn(warning);
+    this.networks = config.ircNetworks.map((n, i) => buildNetworkContext(n, config.homeserver.domain, secrets[i]));
     this.homeserver = new Homeserver(config.homeserver.url, config.homeserver.domain, registration, config.logging.level === "debug" ? "debug" : "off");
     this.api = new MatrixApi(config.homeserver.url, registration.as_token);
     this.botUserId = `@${registration.sender_localpart}:${config.homeserver.domain}`;
@@ -135,7 +141,6 @@ export class App {
     this.maxTxnSize = config.bridge.maxTxnSize;
     const { maxCached, registrationsPerSecond, registrationBurst } = config.ghosts;
     this.ghostSettings = { maxCached, registrationsPerSecond, registrationBurst };
-    this.seal = options.seal ?? loadSeal(config.bridge.passwordKeyFile);
     this.admins = new Set(config.bridge.admins);
     this.writes = new WriteWatch({
       clock: systemClock,

@@ -8,6 +8,9 @@
  * - A first connection that got a nick other than the one asked for is reported with the nick and
  *   why; a refusal for good (a ban), a failed login, and server errors
  *   nobody was told about are reported at once.
+ * - A connection the network refused because of the bridge's server password is told once per
+ *   user ("tell the bridge's operator"), however often it is retried, and instead of "lost"; the
+ *   next registration after it is told too (the trouble is over).
  * - Successes (first connection with the nick asked for, a login) are reported only when
  *   `successes` is on (the config's sendSuccessNotices, off by default):
  *   with it off, a success calls `notify` not at all, so no admin room is created for it. A loss
@@ -25,6 +28,8 @@ interface Lost {
 
 export class ConnectionNews {
   private readonly lost = new Map<string, Lost>();
+  /** Users told the network refused the bridge's server password, until they register. */
+  private readonly passwordTold = new Set<string>();
   private timer: { cancel(): void } | undefined;
 
   constructor(
@@ -45,11 +50,12 @@ export class ConnectionNews {
   registered(userId: string, nick: string, again: boolean, note: string | undefined): void {
     const lost = this.lost.get(userId);
     this.lost.delete(userId);
+    const refusedPassword = this.passwordTold.delete(userId);
     if (again) {
       // A reconnect keeps the nick the connection had (the note, if any, is the first connection's).
       // A loss the user was told about is always followed by its end: the trouble is over (their room exists already).
-      if (lost?.told === true) this.notify(userId, `Reconnected to ${this.networkName} as ${nick}.`);
-    } else if (note !== undefined || this.successes) {
+      if (lost?.told === true || refusedPassword) this.notify(userId, `Reconnected to ${this.networkName} as ${nick}.`);
+    } else if (note !== undefined || this.successes || refusedPassword) {
       this.notify(userId, `Connected to ${this.networkName} as ${nick}${note === undefined ? "" : ` (${note})`}. Say !help for what you can do here.`);
     }
   }
@@ -68,6 +74,21 @@ export class ConnectionNews {
     this.notify(userId, `${this.networkName} said: ${reason}`);
   }
 
+  /**
+   * The network refused the bridge's server password (464): the bridge's configuration, not the
+   * user's. Told once until the user's connection registers; `configured`: the bridge sent one.
+   */
+  passwordRefused(userId: string, configured: boolean): void {
+    this.lost.delete(userId);
+    if (this.passwordTold.has(userId)) return;
+    this.passwordTold.add(userId);
+    const what = configured ? "refused the bridge's server password" : "asks for a server password, and the bridge has none";
+    this.notify(
+      userId,
+      `${this.networkName} ${what}, so the bridge cannot connect you. This is the bridge's configuration, not yours: tell the bridge's operator. The bridge keeps retrying, slowly; until it gets in, nothing you send reaches IRC.`,
+    );
+  }
+
   /** The server refused the user's connection for good. */
   refused(userId: string, reason: string): void {
     this.lost.delete(userId);
@@ -77,6 +98,7 @@ export class ConnectionNews {
   /** The bridge closed the connection on purpose (the user is told by whoever closed it). */
   forget(userId: string): void {
     this.lost.delete(userId);
+    this.passwordTold.delete(userId);
   }
 
   /** Users whose lost connection is on record (tests). */

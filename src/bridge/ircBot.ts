@@ -54,6 +54,10 @@ export class IrcBot {
     deps.attach(this.connection);
     this.connection.on("registered", (nick, note, again) => log.info(again ? "the IRC bot reconnected" : "the IRC bot connected", { network: network.id, nick, ...(note === undefined ? {} : { why: note }) }));
     this.connection.on("closed", (e) => log.warn("the IRC bot's connection closed", { network: network.id, reason: e.reason, reconnecting: e.willReconnect }));
+    this.connection.on("loggedIn", (account, via) => log.info("the IRC bot logged in", { network: network.id, account, via }));
+    this.connection.on("loginFailed", (reason) =>
+      log.error("the IRC bot could not log in to its account: check ircNetworks[].bot.account and bot.password", { network: network.id, account: network.bot.auth?.account, reason }),
+    );
     this.connection.on("kick", (e) => {
       if (this.connection.same(e.nick, this.connection.nick)) log.warn("the IRC bot was kicked from a channel", { network: network.id, channel: e.channel, by: e.by, reason: e.reason });
     });
@@ -61,7 +65,7 @@ export class IrcBot {
 
   /** Connects and joins every bridged channel. */
   start(): void {
-    this.connection.start({ nick: this.deps.network.bot.nick, username: BOT_USERNAME });
+    this.connection.start({ nick: this.deps.network.bot.nick, username: BOT_USERNAME, auth: this.deps.network.bot.auth });
     for (const channel of this.deps.channels()) this.join(channel);
   }
 

@@ -44,6 +44,7 @@ import { NetworkNicks } from "./networkNicks";
 import { ircContextOf } from "./ircContextOf";
 import { ConnectScheduler } from "../irc/connectScheduler";
 import { ConnectionNews } from "./connectionNews";
+import { tellBreakerTrip } from "./breakerNews";
 import { IrcBot } from "./ircBot";
 import type { BotMessage } from "../provisioning/botInbox";
 import type { ChannelActors } from "../fromMatrix/context";
@@ -177,12 +178,9 @@ export class NetworkBridge {
     this.scheduler = new ConnectScheduler(
       network.connect,
       {
-        onTrip: (reason, forMs) => {
+        onTrip: (reason, forMs, cause) => {
           metrics.connectBreakerTrips.inc({ network: network.id });
-          log.warn("the IRC server refused connections; backing the network off", { network: network.id, reason, seconds: forMs / 1000 });
-          for (const [userId, connection] of this.puppets.all()) {
-            if (!connection.isRegistered) deps.notify(userId, `${network.name} refused new connections from the bridge (${reason}). Yours will be retried in ${Math.round(forMs / 1000)} s.`);
-          }
+          tellBreakerTrip({ network, log, news: this.news, notify: deps.notify, connections: () => this.puppets.all() }, reason, forMs, cause);
         },
         onRecovered: () => log.info("the IRC server accepts connections again", { network: network.id }),
       },
@@ -407,6 +405,7 @@ export class NetworkBridge {
       log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
       if (e.fatal && network.kickOn.ircConnectionFailure) this.removeFromChannels(userId, connection.channelNames, connectionRefusedReason(network.name, e.reason));
       if (e.fatal) this.news.refused(userId, e.reason);
+      else if (e.passwordRefused === true) this.news.passwordRefused(userId, network.server.password !== undefined);
       else if (e.willReconnect) this.news.dropped(userId, e.reason);
       else this.news.forget(userId);
       // Closed for good: a new connection of the user (same id) is attached afresh.

@@ -47,12 +47,21 @@ const networkSchema = obj("One IRC network.", {
   port: int(1, 65535).withDefault("TCP port of the IRC server.", 6697),
   tls: bool.withDefault("Connect with TLS.", true),
   bindAddress: str.optional("Local address the bridge's connections come from (a multi-homed host; the address the network gave an exemption to).", "192.0.2.10"),
-  password: str.optional("Server password (PASS) every connection to this network sends, bot and users alike (never logged).", "server-password", {
-    refine: (v) => (/^[^\s\0]+$/.test(v) ? undefined : "must be one word without spaces or line breaks"),
-  }),
+  password: str.optional(
+    "Server password (PASS) every connection to this network sends, bot and users alike (never logged). Better sealed than in clear: `npm run -s seal-secret -- -c config.yaml --network <id> --key password` prints a sealed:v1:... value that the bridge opens at start with bridge.passwordKeyFile.",
+    "server-password",
+    {
+      refine: (v) => (/^[^\s\0]+$/.test(v) ? undefined : "must be one word without spaces or line breaks"),
+      secret: true,
+    },
+  ),
   // -- issue 15 helpers add their network keys below, each under its own marker, in this order:
   // -- tls (tlsOptions, sts)
   // -- secrets (passwordFile, sealed values, bot SASL)
+  passwordFile: str.optional(
+    "Or a file holding the server password (its text without the final line break; clear or sealed:v1:...), e.g. a container secret. Not both password and passwordFile.",
+    "/run/secrets/irc-server-password",
+  ),
   // -- addresses and encodings (additionalAddresses, addressFamily, encodingFallback)
   // -- nicks (userModes, ghost displayname template)
   userTemplate: str.withDefault(
@@ -77,6 +86,7 @@ const networkSchema = obj("One IRC network.", {
   webirc: obj("WEBIRC: the bridge as a trusted gateway that tells the server each user's address, where the network gave the bridge a WEBIRC block.", {
     password: str.optional("WEBIRC password the network gave the bridge (never logged). Unset: no WEBIRC.", "webirc-secret", {
       refine: (v) => (/^[\x21-\x39\x3b-\x7e]+$/.test(v) ? undefined : "must be one word without ':' or control characters"),
+      secret: true,
     }),
     hostname: str.optional("Hostname sent for every user (default: their address).", "matrix.example.org", {
       refine: (v) => (/^[A-Za-z0-9]([A-Za-z0-9.-]{0,61}[A-Za-z0-9])?$/.test(v) && !v.includes("..") ? undefined : "must be a host name (letters, digits, '.' and '-')"),
@@ -132,7 +142,7 @@ const networkSchema = obj("One IRC network.", {
       key: str.optional(
         "The channel's key (+k), used only for joins that come from these rooms: a Matrix user joining one of them, and the IRC bot joining the channel. Never for a portal room of the same channel or a !join without a key. Never logged.",
         "channel-key",
-        { refine: (v) => (v === "" || /[\s,\0]/.test(v) || v.startsWith(":") ? "must be one word: no spaces, commas or line breaks, and not starting with ':'" : undefined) },
+        { refine: (v) => (v === "" || /[\s,\0]/.test(v) || v.startsWith(":") ? "must be one word: no spaces, commas or line breaks, and not starting with ':'" : undefined), secret: true },
       ),
     }),
     { "#example-channel": { roomIds: ["!exampleroomid:example.org"] } },
@@ -146,6 +156,15 @@ const networkSchema = obj("One IRC network.", {
     {
       enabled: bool.withDefault("Connect the bridge bot to IRC.", false),
       nick: str.withDefault("Nick of the bridge bot on IRC.", "matrixbridge"),
+      account: str.optional("Account the bot logs in to with password (SASL PLAIN where the server offers it, else NickServ IDENTIFY once connected). Default: bot.nick.", "matrixbridge", {
+        refine: (v) => (/^[^\s\0]+$/.test(v) ? undefined : "must be one word without spaces or line breaks"),
+      }),
+      password: str.optional(
+        "Password of the bot's account (never logged); with it the bot logs in on every connection, and a failed login is logged. Better sealed: `npm run -s seal-secret -- -c config.yaml --network <id> --key bot.password`.",
+        "bot-account-password",
+        { refine: (v) => (/[\r\n\0]/.test(v) || v === "" ? "must be one line, not empty" : undefined), secret: true },
+      ),
+      passwordFile: str.optional("Or a file holding the bot's password (its text without the final line break; clear or sealed:v1:...). Not both password and passwordFile.", "/run/secrets/irc-bot-password"),
     },
   ),
   lineLimit: int(1, 100).withDefault(
@@ -384,7 +403,7 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
   }),
   provisioning: obj("Linking Matrix rooms to IRC channels at runtime, with the consent of a channel operator: the provisioning HTTP API (under /_matrix/provision on the bridge's port) and the room commands (!irc link).", {
     enabled: bool.withDefault("Serve the provisioning HTTP API.", false),
-    secret: str.optional("Shared secret integrations present as a Bearer token to the provisioning API (never logged). Required when enabled.", "a-long-random-secret"),
+    secret: str.optional("Shared secret integrations present as a Bearer token to the provisioning API (never logged). Required when enabled.", "a-long-random-secret", { secret: true }),
     requestTimeoutSeconds: int(10, 86400).withDefault("How long a channel operator has to answer a link request with yes; silence refuses it.", 300),
     openIdDisallowedIpRanges: stringList("IP ranges such as 10.0.0.0/8").withDefault(
       "Widgets sign in with an OpenID token of their homeserver (POST /_matrix/provision/v1/exchange_openid), which the bridge checks with that server: it never contacts a server that resolves into one of these ranges (the default: private, loopback, link-local and reserved ranges). Servers in openIdOverrides are not checked.",

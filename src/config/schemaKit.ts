@@ -19,6 +19,8 @@ interface LeafBase<T, P extends Presence> {
   /** Returns undefined when the value is acceptable. The value has already passed the type test. */
   readonly accepts: (value: unknown) => value is T;
   readonly refine?: (value: T) => string | undefined;
+  /** A secret (a password, a key): an error about it never shows its value. */
+  readonly secret?: boolean;
   /** Phantom field that carries the value type for `Infer`. */
   readonly __type?: T;
 }
@@ -68,6 +70,8 @@ export type Infer<N> =
 
 interface LeafOptions<T> {
   readonly refine?: (value: T) => string | undefined;
+  /** A secret: errors name its type, never its value. */
+  readonly secret?: boolean;
 }
 
 function leaf<T>(

@@ -41,7 +41,8 @@ function check(node: Node, raw: unknown, path: string, problems: ConfigProblem[]
   switch (node.kind) {
     case "leaf": {
       if (!node.accepts(raw)) {
-        problems.push({ path, message: `expected ${node.expected}, got ${describe(raw)}` });
+        // A secret's value is never shown, not even a wrongly typed one (a numeric password).
+        problems.push({ path, message: `expected ${node.expected}, got ${node.secret === true && typeof raw !== "object" ? `a ${typeof raw} (value not shown: a secret)` : describe(raw)}` });
         return undefined;
       }
       const refused = node.refine?.(raw);

@@ -13,6 +13,7 @@
  *   at a time every `probeIntervalMs` (with jitter) instead of every connection backing off on its
  *   own; the first success releases everyone at the normal rate.
  * - Circuit breaker: when the server says we are throttled, K-lined or have too many connections,
+ *   or refuses the bridge's server password (which would refuse every connection alike),
  *   no attempt starts for the breaker's time (doubling on each trip from breakerMinMs to
  *   breakerMaxMs, reset by a success); then one attempt probes. Each trip is reported with the
  *   server's words.
@@ -39,14 +40,20 @@ export type ConnectOutcome =
   | { readonly kind: "registered" }
   /** The socket failed or closed before the server registered us (refused, reset, timed out). */
   | { readonly kind: "unreachable"; readonly reason: string }
-  /** The server refused us with throttle / ban / connection-limit wording (see serverWords.ts). */
-  | { readonly kind: "throttled"; readonly reason: string }
+  /**
+   * The server refused us with throttle / ban / connection-limit wording, or refused the server
+   * password (`cause`), see serverWords.ts.
+   */
+  | { readonly kind: "throttled"; readonly reason: string; readonly cause?: TripCause }
   /** The attempt was abandoned (the connection was closed on purpose). */
   | { readonly kind: "cancelled" };
 
+/** Why the breaker tripped: the server refused connections, or the bridge's server password. */
+export type TripCause = "refused" | "server-password";
+
 export interface ConnectHooks {
   /** The breaker opened: no connection to the network starts for `forMs`. */
-  onTrip(reason: string, forMs: number): void;
+  onTrip(reason: string, forMs: number, cause: TripCause): void;
   /** An attempt succeeded after the network was unreachable or the breaker had tripped. */
   onRecovered(): void;
 }
@@ -75,6 +82,7 @@ export class ConnectScheduler {
   private blockedUntil = 0;
   private breakerMs: number;
   private tripReason: string | undefined;
+  private tripCause: TripCause = "refused";
   private trips = 0;
 
   constructor(
@@ -106,7 +114,9 @@ export class ConnectScheduler {
   /** Why connections are being held back, if they are (for the users who wait). */
   get holdReason(): string | undefined {
     const now = this.clock.now();
-    if (this.mode === "tripped" && now < this.blockedUntil) return `the server refused new connections (${this.tripReason ?? "throttled"}); retrying in ${Math.ceil((this.blockedUntil - now) / 1000)} s`;
+    const wait = Math.ceil((this.blockedUntil - now) / 1000);
+    if (this.mode === "tripped" && now < this.blockedUntil && this.tripCause === "server-password") return `the network refused the bridge's server password (tell the bridge's operator); retrying in ${wait} s`;
+    if (this.mode === "tripped" && now < this.blockedUntil) return `the server refused new connections (${this.tripReason ?? "throttled"}); retrying in ${wait} s`;
     if (this.mode === "probing") return "the IRC server cannot be reached; retrying";
     return undefined;
   }
@@ -155,8 +165,9 @@ export class ConnectScheduler {
         this.mode = "tripped";
         this.trips++;
         this.tripReason = outcome.reason;
+        this.tripCause = outcome.cause ?? "refused";
         this.blockedUntil = now + this.breakerMs;
-        this.hooks.onTrip(outcome.reason, this.breakerMs);
+        this.hooks.onTrip(outcome.reason, this.breakerMs, this.tripCause);
         this.breakerMs = Math.min(this.breakerMs * 2, this.settings.breakerMaxMs);
         break;
       case "cancelled":

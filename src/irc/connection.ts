@@ -361,7 +361,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.typingNotes.clear();
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
     this.requests.failAll(`the connection was lost (${reason})`);
-    if (refusal !== undefined) this.options.gate.report(this.id, { kind: "throttled", reason });
+    if (refusal !== undefined) this.options.gate.report(this.id, { kind: "throttled", reason, ...(refusal === "password" ? { cause: "server-password" as const } : {}) });
     else if (!wasRegistered) this.options.gate.report(this.id, { kind: "unreachable", reason });
     if (refusal === "banned") {
       this.state = "closed";
@@ -376,7 +376,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const flapping = wasRegistered && this.attempts > 0;
     const delay = flapping ? Math.min(this.options.reconnect.maxMs, this.options.reconnect.minMs * 2 ** (this.attempts - 1)) : 0;
     if (wasRegistered) this.attempts++;
-    this.emit("closed", { reason, fatal: false, willReconnect: true, throttled: refusal === "throttled" });
+    this.emit("closed", { reason, fatal: false, willReconnect: true, throttled: refusal === "throttled", passwordRefused: refusal === "password" });
     this.waitTurn(delay);
   }
 

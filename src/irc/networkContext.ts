@@ -6,6 +6,8 @@ import type { ConnectSettings } from "./connectScheduler";
 import { ServerNickLimits } from "./nickRules";
 import type { PacingSettings } from "./pacedQueue";
 import type { ServerSettings } from "./serverSettings";
+import type { Credentials } from "./connectionTypes";
+import { networkSecrets, type NetworkSecrets } from "../secrets/networkSecrets";
 
 /** Everything the bridge knows about one configured IRC network, built once from its config. */
 export interface NetworkContext {
@@ -21,7 +23,8 @@ export interface NetworkContext {
   readonly nickTemplate: string;
   readonly nickFollowsDisplayname: boolean;
   readonly netsplitDebounceMs: number;
-  readonly bot: { readonly enabled: boolean; readonly nick: string };
+  /** The IRC bot: whether it connects, its nick, and the account it logs in to (never logged). */
+  readonly bot: { readonly enabled: boolean; readonly nick: string; readonly auth?: Credentials | undefined };
   readonly pacing: PacingSettings;
   /** Matrix messages longer than this go to IRC as their first lines and a link (fromMatrix/outgoing/longText.ts). */
   readonly longText: { readonly lineLimit: number; readonly byteLimit: number };
@@ -82,19 +85,23 @@ export interface RawCommandPolicy {
   readonly serviceNicks: readonly string[];
 }
 
-export function buildNetworkContext(network: NetworkConfig, domain: string): NetworkContext {
+/**
+ * `secrets`: the network's passwords as read at start (secrets/networkSecrets.ts, with the password
+ * key); without them they are read here with no key (a sealed value is then a config error).
+ */
+export function buildNetworkContext(network: NetworkConfig, domain: string, secrets: NetworkSecrets = networkSecrets(network, `ircNetworks(${network.id})`, undefined)): NetworkContext {
   return {
     id: network.id,
     name: network.name,
     icon: network.icon,
-    server: { host: network.address, port: network.port, tls: network.tls, bindAddress: network.bindAddress, password: network.password },
+    server: { host: network.address, port: network.port, tls: network.tls, bindAddress: network.bindAddress, password: secrets.serverPassword },
     ids: new NetworkIds(network, domain),
     channels: new ChannelPolicy(network),
     nickLimits: new ServerNickLimits(),
     nickTemplate: network.nickTemplate,
     nickFollowsDisplayname: network.nickFollowsDisplayname,
     netsplitDebounceMs: network.netsplitDebounceSeconds * 1000,
-    bot: { enabled: network.bot.enabled, nick: network.bot.nick },
+    bot: { enabled: network.bot.enabled, nick: network.bot.nick, auth: secrets.bot },
     pacing: {
       burstLines: network.sendPacing.burstLines,
       lineIntervalMs: network.sendPacing.lineIntervalMs,

@@ -30,7 +30,9 @@ export function listenForRefusals(c: Client, hooks: RefusalHooks): void {
     // Either way its sender is told.
     if (refusal !== undefined && !hooks.settle(refusal.target, refusal)) hooks.refused(refusal);
     // A refused JOIN was reported as joinRefused, an answer went to its request: whoever handles that tells the user.
-    hooks.serverError({ error: str(e.error), reason, channel: optStr(e.channel), attributed: refusal !== undefined || hooks.answered() });
+    // A refused server password (464) is told with the close that follows it (closed: passwordRefused).
+    const attributed = refusal !== undefined || hooks.answered() || str(e.error) === "password_mismatch";
+    hooks.serverError({ error: str(e.error), reason, channel: optStr(e.channel), attributed });
   });
   c.on("unknown command", (e: Raw) => {
     // Refusals of private messages irc-framework has no name for (+R, caller id): see refusal.ts.

@@ -18,6 +18,7 @@ import { SendJournal } from "../../src/store/sendJournal";
 import type { Store } from "../../src/store/store";
 import type { FakeMatrixApi } from "./fakeMatrixApi";
 import { silentLogger } from "./silentLogger";
+import type { Logger } from "../../src/observability/logger";
 
 /**
  * One network "testnet" (TestNet) on 127.0.0.1:`port`, no TLS, no connect jitter; `extra` is more
@@ -44,6 +45,7 @@ export interface TestBridgeParts {
   readonly keys?: ChannelKeys;
   readonly notify?: (userId: string, text: string) => void;
   readonly accessPolicy?: AccessPolicy;
+  readonly log?: Logger;
 }
 
 /**
@@ -77,7 +79,7 @@ export function testNetworkBridge(parts: TestBridgeParts): { bridge: NetworkBrid
     api,
     botUserId,
     clock: systemClock,
-    log: silentLogger(),
+    log: parts.log ?? silentLogger(),
     metrics: createMetrics(),
     notify: parts.notify ?? (() => undefined),
     credentials: () => Promise.resolve(undefined),

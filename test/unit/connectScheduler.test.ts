@@ -86,6 +86,24 @@ describe("connect scheduler", () => {
     assert.equal(s.started.length, 22 + 19, "everyone else at once (within the bucket)");
   });
 
+  it("a refused server password trips the breaker like a throttle, with its cause; the hold reason says so", () => {
+    const causes: string[] = [];
+    const clock = new FakeClock();
+    const scheduler = new ConnectScheduler(SETTINGS, { onTrip: (_reason, _forMs, cause) => causes.push(cause), onRecovered: () => undefined }, clock, () => 0);
+    const started: string[] = [];
+    for (let i = 0; i < 3; i++) scheduler.request(`c${i}`, { go: () => started.push(`c${i}`), priority: () => 0 });
+    for (const id of [...started]) scheduler.report(id, { kind: "throttled", reason: "Password incorrect", cause: "server-password" });
+    assert.deepEqual(causes, ["server-password"], "one trip per wave");
+    assert.match(scheduler.holdReason ?? "", /refused the bridge's server password \(tell the bridge's operator\); retrying in 5 s/);
+    for (let i = 0; i < 3; i++) scheduler.request(`c${i}`, { go: () => started.push(`c${i}`), priority: () => 0 });
+    clock.advance(4999);
+    assert.equal(started.length, 3, "nobody connects while it is open");
+    clock.advance(1);
+    assert.equal(started.length, 4, "then one attempt probes");
+    scheduler.report(started[3] ?? "", { kind: "throttled", reason: "throttled" });
+    assert.deepEqual(causes, ["server-password", "refused"]);
+  });
+
   it("trips the breaker on a throttle, once per wave, doubling up to the maximum, reset by a success", () => {
     const s = scene({ concurrent: 10, burst: 10 });
     for (let i = 0; i < 10; i++) s.ask(`c${i}`);

@@ -20,6 +20,23 @@ describe("connection news (with sendSuccessNotices on)", () => {
     assert.deepEqual(told, []);
   });
 
+  it("a refused server password is told at once, once per user however often it recurs, instead of 'lost'; its end is told", () => {
+    const { clock, told, news } = scene(false);
+    news.passwordRefused("@a:x", true);
+    news.dropped("@a:x", "Password incorrect");
+    news.passwordRefused("@a:x", true);
+    clock.advance(60000);
+    news.passwordRefused("@a:x", true);
+    news.passwordRefused("@b:x", false);
+    assert.equal(told.length, 2, told.join("\n"));
+    assert.match(told[0] ?? "", /^@a:x: TestNet refused the bridge's server password, .*This is the bridge's configuration, not yours: tell the bridge's operator\./);
+    assert.match(told[1] ?? "", /^@b:x: TestNet asks for a server password, and the bridge has none/);
+    news.registered("@a:x", "a", false, undefined);
+    assert.match(told[2] ?? "", /^@a:x: Connected to TestNet as a\./, "the trouble is over, even with success notices off");
+    news.passwordRefused("@a:x", true);
+    assert.equal(told.length, 4, "a new refusal after a success is told again");
+  });
+
   it("one lost for longer is reported once, and its return too", () => {
     const { clock, told, news } = scene();
     news.dropped("@a:x", "Ping timeout");

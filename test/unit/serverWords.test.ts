@@ -23,8 +23,16 @@ describe("server refusals", () => {
     "Your host is trying to (re)connect too fast -- throttled", // Solanum/charybdis
     "Closing Link: bob[127.0.0.1] (Throttled: Reconnecting too fast) -Email staff@example.org for more information.", // UnrealIRCd
   ];
-  const neither = ["Ping timeout: 120 seconds", "Connection reset by peer", "Server shutting down", "Killed (oper (reader killed by the test))", "Excess Flood", "connect ECONNREFUSED 127.0.0.1:16667"];
+  const password = [
+    "Password incorrect", // Ergo, Solanum, InspIRCd (464 and Ergo's ERROR)
+    "Closing link: (bob@127.0.0.1) [Invalid password.]", // InspIRCd ERROR
+    "Closing Link: 127.0.0.1 (Bad Password)", // Solanum/charybdis ERROR
+    "Closing Link: bob[127.0.0.1] (Password mismatch)", // UnrealIRCd
+    "Password required", // a server that wants one the bridge did not send
+  ];
+  const neither = ["Ping timeout: 120 seconds", "Connection reset by peer", "Server shutting down", "Killed (oper (reader killed by the test))", "Excess Flood", "connect ECONNREFUSED 127.0.0.1:16667", "Quit: changing passwords"];
   for (const reason of banned) it(`refused for good: ${reason}`, () => assert.equal(refusalIn(reason), "banned"));
   for (const reason of throttled) it(`throttled (the network backs off): ${reason}`, () => assert.equal(refusalIn(reason), "throttled"));
+  for (const reason of password) it(`the server password was refused (the network backs off, the operator must fix it): ${reason}`, () => assert.equal(refusalIn(reason), "password"));
   for (const reason of neither) it(`an ordinary disconnect: ${reason}`, () => assert.equal(refusalIn(reason), undefined));
 });
