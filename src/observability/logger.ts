@@ -26,11 +26,11 @@ function loggerOptions(settings: LoggingSettings, extraTransports: winston.trans
   // winston's typings declare its transports through a second copy of TransportStream's class.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   const transports: winston.transport[] = [new winston.transports.Console({ stderrLevels: ["error", "warn", "info", "debug"] })];
-  if (settings.file !== undefined) {
-    const maxsize = settings.fileMaxBytes ?? 0;
-    const rotation = maxsize > 0 ? { maxsize, maxFiles: settings.fileMaxFiles ?? 5, tailable: true } : {};
+  const { file, fileMaxBytes: maxsize = 0, fileMaxFiles: maxFiles = 5 } = settings;
+  if (file !== undefined) {
+    const rotation = maxsize > 0 ? { maxsize, maxFiles, tailable: true } : {};
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    transports.push(new winston.transports.File({ filename: settings.file, ...rotation }));
+    transports.push(new winston.transports.File({ filename: file, ...rotation }));
   }
   return {
     level: settings.level,
