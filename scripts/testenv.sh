@@ -14,6 +14,7 @@
 #             (made here with openssl), server password "secure-pass"; secure.test / ErgoSecure
 #   inspircd  InspIRCd 3 (bookworm package, host)          irc  :16668  insp1.test / InspTest (links :17001)
 #   inspircd2 InspIRCd 3, linked to insp1                   irc  :16669  insp2.test (links :17002)
+#   postgres  PostgreSQL (bookworm `postgresql`, host)    sql  :15432  database ircbridge, user postgres (trust)
 #   inspircd-staff InspIRCd 3, alone, also on [::1]         irc  :16680  staff.test: asks ident,
 #             trusts WEBIRC; the IPv6 prefix 2001:db8:5afe::/64 is routed to lo for per-user addresses
 # See scripts/testenv/README.md for the limits/flood settings in effect.
@@ -44,8 +45,11 @@ IRC_TIMEOUT="${TESTENV_IRC_TIMEOUT:-30}"
 CSTATE=/srv/ircbridge-testenv
 RUN="$STATE/run"
 MARKER=".ircbridge-testenv-complete"
-SERVICES=(synapse ergo ergo-secure inspircd inspircd2 inspircd-staff)
+SERVICES=(synapse ergo ergo-secure inspircd inspircd2 inspircd-staff postgres)
 CHROOT_ENV=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8)
+
+# shellcheck source=testenv/postgres.sh
+source "$TPL/postgres.sh"
 
 # ---------------------------------------------------------------- logging
 _now() { date +%s.%N; }
@@ -64,11 +68,11 @@ lock() {
 }
 
 # ---------------------------------------------------------------- host packages
-host_pkgs_ok() { command -v debootstrap >/dev/null 2>&1 && [ -x /usr/sbin/inspircd ] && command -v ip >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; }
+host_pkgs_ok() { command -v debootstrap >/dev/null 2>&1 && [ -x /usr/sbin/inspircd ] && command -v ip >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 && pg_bin >/dev/null; }
 
 ensure_host_packages() {
   host_pkgs_ok && return 0
-  phase "host packages (apt: debootstrap inspircd iproute2 openssl)"
+  phase "host packages (apt: debootstrap inspircd iproute2 openssl postgresql)"
   export DEBIAN_FRONTEND=noninteractive
   mkdir -p "$STATE"
   apt-get update -qq >&2
@@ -78,7 +82,8 @@ ensure_host_packages() {
   printf '#!/bin/sh\nexit 101\n' >"$prc"; chmod 755 "$prc"
   # iproute2: the local route for the per-user IPv6 prefix (inspircd-staff)
   # openssl: ergo-secure's self-signed certificate
-  local rc=0 pkgs=(debootstrap inspircd iproute2 openssl)
+  # postgresql: the PostgreSQL store's tests (its default cluster is never started: policy-rc.d)
+  local rc=0 pkgs=(debootstrap inspircd iproute2 openssl postgresql)
   # https mirrors need CA certificates inside debootstrap's downloads
   case "$(apt_mirror 2>/dev/null || true)" in https:*) pkgs+=(ca-certificates) ;; esac
   apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >"$STATE/host-apt.log" 2>&1 || { rc=$?; tail -n 30 "$STATE/host-apt.log" >&2; }
@@ -188,6 +193,7 @@ svc_pattern() {
     synapse) echo "synapse.app.homeserver" ;;
     ergo|ergo-secure) echo "ergochat" ;;
     inspircd|inspircd2|inspircd-staff) echo "inspircd" ;;
+    postgres) echo "postgres" ;;
   esac
 }
 svc_pid() { # prints pid if running (stale pid files are removed)
@@ -219,6 +225,7 @@ svc_log() {
     inspircd) echo "$STATE/inspircd/ircd.log $STATE/inspircd/stdout.log" ;;
     inspircd2) echo "$STATE/inspircd2/ircd.log $STATE/inspircd2/stdout.log" ;;
     inspircd-staff) echo "$STATE/inspircd-staff/ircd.log $STATE/inspircd-staff/stdout.log" ;;
+    postgres) echo "$STATE/postgres/postgres.log" ;;
   esac
 }
 show_log_tail() {
@@ -306,11 +313,12 @@ insp_linked() {
   grep -q ' 364 .* insp2\.test ' <<<"$out"
 }
 svc_port() {
-  case "$1" in synapse) echo "$SYNAPSE_PORT" ;; ergo) echo "$ERGO_PORT" ;; ergo-secure) echo "$SECURE_PORT" ;; inspircd) echo "$INSP1_PORT" ;; inspircd2) echo "$INSP2_PORT" ;; inspircd-staff) echo "$STAFF_PORT" ;; esac
+  case "$1" in synapse) echo "$SYNAPSE_PORT" ;; ergo) echo "$ERGO_PORT" ;; ergo-secure) echo "$SECURE_PORT" ;; inspircd) echo "$INSP1_PORT" ;; inspircd2) echo "$INSP2_PORT" ;; inspircd-staff) echo "$STAFF_PORT" ;; postgres) echo "$PG_PORT" ;; esac
 }
 svc_ready() {
   case "$1" in
     synapse) http_ok "$SYNAPSE_PORT" /_matrix/client/versions ;;
+    postgres) pg_ready ;;
     *) irc_ok "$(svc_port "$1")" ;;
   esac
 }
@@ -362,6 +370,7 @@ fingerprint() {
       ergo) cat "$TPL/ergo-config.py" ;;
       ergo-secure) echo "$SECURE_PORT $SECURE_TLS_PORT $SECURE_PASS"; cat "$TPL/ergo-config.py"; declare -f start_ergo ;;
       inspircd|inspircd2) cat "$TPL/inspircd.conf.in"; declare -f render_inspircd ;;
+      postgres) cat "$TPL/postgres.sh" ;;
     esac
   } | sha256sum | cut -c1-64
 }
@@ -495,7 +504,7 @@ start_svc() {
   case "$s" in
     synapse|ergo|ergo-secure) host_pkgs_ok && [ -e "$CHROOT/$MARKER" ] || { ensure_host_packages; ensure_chroot; }
                   ensure_mounts ;;
-    inspircd|inspircd2|inspircd-staff) ensure_host_packages; mkdir -p "$RUN" ;;
+    inspircd|inspircd2|inspircd-staff|postgres) ensure_host_packages; mkdir -p "$RUN" ;;
   esac
   # The route and sysctl do not survive a reboot; the server may have.
   [ "$s" = inspircd-staff ] && ensure_staff_ipv6
@@ -509,6 +518,7 @@ start_svc() {
     ergo|ergo-secure) start_ergo "$s" ;;
     inspircd|inspircd2) start_inspircd "$s" ;;
     inspircd-staff) start_inspircd_staff ;;
+    postgres) start_postgres ;;
   esac
   log "$s up (pid $(svc_pid "$s")) after $(awk -v a="$t0" -v b="$(_now)" 'BEGIN{printf "%.1f", b-a}')s"
 }
@@ -526,6 +536,7 @@ export TESTENV_ERGO_OPER=admin TESTENV_ERGO_OPER_PASS=testoper
 export TESTENV_ERGO_SECURE_PORT=$SECURE_PORT TESTENV_ERGO_SECURE_TLS_PORT=$SECURE_TLS_PORT TESTENV_ERGO_SECURE_PASS=$SECURE_PASS TESTENV_ERGO_SECURE_CERT=$STATE/ergo-secure/tls.crt
 export TESTENV_INSPIRCD_HOST=$HOST_IP TESTENV_INSPIRCD_PORT=$INSP1_PORT TESTENV_INSPIRCD2_PORT=$INSP2_PORT
 export TESTENV_INSPIRCD_OPER=testoper TESTENV_INSPIRCD_OPER_PASS=testoper
+export TESTENV_POSTGRES_URL=postgresql://postgres@$HOST_IP:$PG_PORT/ircbridge
 export TESTENV_INSPIRCD_STAFF_PORT=$STAFF_PORT TESTENV_INSPIRCD_STAFF_HOST6=$STAFF_HOST6 TESTENV_STAFF_IPV6_PREFIX=$STAFF_PREFIX TESTENV_STAFF_WEBIRC_PASS=staffwebirc
 # Flood control left ON on purpose (see scripts/testenv/README.md):
 #  Ergo fakelag: window=1s burst-limit=5 messages-per-window=2 cooldown=2s (opers with nofakelag are exempt)
@@ -594,7 +605,7 @@ cmd_status() {
 }
 
 check_svc() {
-  case "${1:-}" in synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff) ;; *) die "unknown service '${1:-}' (synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff)" ;; esac
+  case "${1:-}" in synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff|postgres) ;; *) die "unknown service '${1:-}' (synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff|postgres)" ;; esac
 }
 
 main() {

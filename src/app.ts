@@ -53,7 +53,7 @@ import { CredentialStore } from "./puppets/credentialStore";
 import { PasswordSeal } from "./secrets/passwordSeal";
 import { PmBodySeal } from "./secrets/pmSeal";
 import { ConfigError } from "./config/validate";
-import { openNedbStore } from "./store/nedbStore";
+import { openStore } from "./compose/openStore";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
 import { WriteWatch } from "./store/writeWatch";
@@ -171,7 +171,7 @@ export class App {
 
   async start(): Promise<void> {
     const log = this.log;
-    const store = this.options.store ?? (await openNedbStore(this.datastorePath, { pmSeal: new PmBodySeal(this.seal), log, reports: this.writes }));
+    const store = this.options.store ?? (await openStore(this.options.config.datastore, { pmSeal: new PmBodySeal(this.seal), log, reports: this.writes }));
     const pruned = await store.transactions.prune(Date.now() - TXN_RETENTION_MS);
     if (pruned > 0) log.debug("forgot old transactions", { count: pruned });
     await this.homeserver.initialise();

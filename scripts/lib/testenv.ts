@@ -34,6 +34,8 @@ export const testenv = {
     ipv6Prefix: env("TESTENV_STAFF_IPV6_PREFIX", "2001:db8:5afe::/64"),
     webircPassword: env("TESTENV_STAFF_WEBIRC_PASS", "staffwebirc"),
   },
+  /** PostgreSQL (database ircbridge, user postgres, trust authentication on 127.0.0.1). */
+  postgresUrl: env("TESTENV_POSTGRES_URL", "postgresql://postgres@127.0.0.1:15432/ircbridge"),
   get appserviceDir(): string {
     return env("TESTENV_APPSERVICE_DIR", join(this.dir, "appservices"));
   },

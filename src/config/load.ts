@@ -11,6 +11,9 @@ function crossChecks(config: BridgeConfig): ConfigProblem[] {
   if (config.provisioning.enabled && (config.provisioning.secret ?? "") === "") {
     problems.push({ path: "provisioning.secret", message: "is required when provisioning.enabled is true (the Bearer token integrations present)" });
   }
+  if (config.datastore.engine === "postgres" && config.datastore.connectionString === undefined) {
+    problems.push({ path: "datastore.connectionString", message: "is required when datastore.engine is postgres" });
+  }
   const bot = `@${config.bridge.botLocalpart}:${config.homeserver.domain}`;
   const ids = config.ircNetworks.map((n) => new NetworkIds(n, config.homeserver.domain));
   config.ircNetworks.forEach((network, i) => {

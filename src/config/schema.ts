@@ -382,7 +382,14 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     },
   ),
   datastore: obj("Where the bridge keeps its state.", {
-    path: str.optional("Directory for the NeDB files. Leave unset to keep everything in memory (tests only: state is lost on exit).", "./data"),
+    engine: oneOf(["nedb", "postgres"] as const).withDefault(
+      "\"nedb\": files under path (embedded, the default); \"postgres\": a PostgreSQL database (connectionString), for larger bridges. The journals of messages on their way stay files under path either way.",
+      "nedb",
+    ),
+    path: str.optional("Directory for the NeDB files and the journals. Leave unset to keep everything in memory (tests only: state is lost on exit).", "./data"),
+    connectionString: str.optional("With engine postgres: the database, as postgresql://user:password@host:port/database (never logged). The bridge creates its tables (ircbridge_*) on first start.", "postgresql://ircbridge@localhost/ircbridge", {
+      refine: (v) => (/^postgres(ql)?:\/\//.test(v) ? undefined : "must start with postgresql:// (or postgres://)"),
+    }),
   }),
   logging: obj("Logging, to stderr (and a file if set). SIGHUP applies changes here without a restart.", {
     level: oneOf(["error", "warn", "info", "debug"] as const).withDefault("Least severe level written.", "info"),

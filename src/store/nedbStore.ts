@@ -1,6 +1,7 @@
 import type { Logger } from "../observability/logger";
 import { PmBodySeal } from "../secrets/pmSeal";
 import { ConfirmJournal } from "./confirmJournal";
+import type { DocCollection } from "./docCollection";
 import { NedbCollection } from "./nedbCollection";
 import { ignoreWrites, type WriteReports } from "./writeWatch";
 import type {
@@ -33,7 +34,7 @@ interface TxnDoc {
 }
 
 class NedbTransactionLog implements TransactionLog {
-  constructor(private readonly docs: NedbCollection<TxnDoc>) {}
+  constructor(private readonly docs: DocCollection<TxnDoc>) {}
 
   async has(txnId: string): Promise<boolean> {
     return (await this.docs.findOne({ txnId })) !== null;
@@ -55,7 +56,7 @@ function strip<T extends object>(doc: T & { _id?: unknown }): T {
 }
 
 class NedbRoomStore implements RoomStore {
-  constructor(private readonly docs: NedbCollection<RoomRecord>) {}
+  constructor(private readonly docs: DocCollection<RoomRecord>) {}
   async all(): Promise<RoomRecord[]> {
     return (await this.docs.find({})).map(strip);
   }
@@ -68,7 +69,7 @@ class NedbRoomStore implements RoomStore {
 }
 
 class NedbPuppetStore implements PuppetStore {
-  constructor(private readonly docs: NedbCollection<PuppetRecord>) {}
+  constructor(private readonly docs: DocCollection<PuppetRecord>) {}
   async all(network: string): Promise<PuppetRecord[]> {
     return (await this.docs.find({ network })).map(strip);
   }
@@ -88,7 +89,7 @@ class NedbPuppetStore implements PuppetStore {
 }
 
 class NedbMarkStore implements MarkStore {
-  constructor(private readonly docs: NedbCollection<ChannelMark>) {}
+  constructor(private readonly docs: DocCollection<ChannelMark>) {}
   async all(network: string): Promise<ChannelMark[]> {
     return (await this.docs.find({ network })).map(strip);
   }
@@ -98,7 +99,7 @@ class NedbMarkStore implements MarkStore {
 }
 
 class NedbAdminRoomStore implements AdminRoomStore {
-  constructor(private readonly docs: NedbCollection<AdminRoomRecord>) {}
+  constructor(private readonly docs: DocCollection<AdminRoomRecord>) {}
   async get(userId: string): Promise<string | undefined> {
     return (await this.docs.findOne({ userId }))?.roomId;
   }
@@ -114,7 +115,7 @@ class NedbAdminRoomStore implements AdminRoomStore {
 }
 
 class NedbPmRoomStore implements PmRoomStore {
-  constructor(private readonly docs: NedbCollection<PmRoomRecord>) {}
+  constructor(private readonly docs: DocCollection<PmRoomRecord>) {}
   async all(): Promise<PmRoomRecord[]> {
     return (await this.docs.find({})).map(strip);
   }
@@ -128,7 +129,7 @@ class NedbPmRoomStore implements PmRoomStore {
 }
 
 class NedbBanStore implements BanStore {
-  constructor(private readonly docs: NedbCollection<BanRecord>) {}
+  constructor(private readonly docs: DocCollection<BanRecord>) {}
   async get(roomId: string, userId: string): Promise<BanRecord | undefined> {
     const doc = await this.docs.findOne({ roomId, userId });
     return doc === null ? undefined : strip(doc);
@@ -149,7 +150,7 @@ class NedbBanStore implements BanStore {
 }
 
 class NedbRoomAccessStore implements RoomAccessStore {
-  constructor(private readonly docs: NedbCollection<RoomAccessRecord>) {}
+  constructor(private readonly docs: DocCollection<RoomAccessRecord>) {}
   async all(): Promise<RoomAccessRecord[]> {
     return (await this.docs.find({})).map(strip);
   }
@@ -159,7 +160,7 @@ class NedbRoomAccessStore implements RoomAccessStore {
 }
 
 class NedbChannelKeyStore implements ChannelKeyStore {
-  constructor(private readonly docs: NedbCollection<ChannelKeyRecord>) {}
+  constructor(private readonly docs: DocCollection<ChannelKeyRecord>) {}
   async all(): Promise<StoredChannelKeyRecord[]> {
     return (await this.docs.find({})).map(strip);
   }
@@ -189,7 +190,7 @@ class NedbOutbox implements Outbox {
   private readonly inClear = new Set<string>();
 
   constructor(
-    private readonly docs: NedbCollection<OutboxDoc>,
+    private readonly docs: DocCollection<OutboxDoc>,
     private readonly journal: ConfirmJournal,
     private readonly pmSeal: PmBodySeal,
     private readonly log: Logger | undefined,
@@ -255,29 +256,48 @@ export interface NedbStoreOptions {
 /** Opens the NeDB store: one file per collection under `dir`, or all in memory when dir is undefined. */
 export async function openNedbStore(dir: string | undefined, options: NedbStoreOptions = {}): Promise<Store> {
   const reports = options.reports ?? ignoreWrites;
-  const txns = await NedbCollection.open<TxnDoc>(dir, "transactions", reports);
-  await txns.index("txnId", true);
-  const rooms = await NedbCollection.open<RoomRecord>(dir, "rooms", reports);
-  await rooms.index("roomId", true);
-  const puppets = await NedbCollection.open<PuppetRecord>(dir, "puppets", reports);
-  const marks = await NedbCollection.open<ChannelMark>(dir, "marks", reports);
-  const outbox = await NedbCollection.open<OutboxDoc>(dir, "outbox", reports);
-  await outbox.index("eventId", true);
-  const adminRooms = await NedbCollection.open<AdminRoomRecord>(dir, "adminRooms", reports);
-  await adminRooms.index("userId", true);
-  const pmRooms = await NedbCollection.open<PmRoomRecord>(dir, "pmRooms", reports);
-  await pmRooms.index("roomId", true);
-  const bans = await NedbCollection.open<BanRecord>(dir, "bans", reports);
-  const roomAccess = await NedbCollection.open<RoomAccessRecord>(dir, "roomAccess", reports);
-  await roomAccess.index("roomId", true);
-  const channelKeys = await NedbCollection.open<ChannelKeyRecord>(dir, "channelKeys", reports);
+  const open = async <T extends object>(name: CollectionName, unique?: string): Promise<DocCollection<T>> => {
+    const docs = await NedbCollection.open<T>(dir, name, reports);
+    if (unique !== undefined) await docs.index(unique, true);
+    return docs;
+  };
+  return buildStore(open, { journalDir: dir, onDisk: dir !== undefined, reports, options, close: () => Promise.resolve() });
+}
+
+/** The store's collections, by name (a NeDB file or a PostgreSQL table each). */
+export type CollectionName = "transactions" | "rooms" | "puppets" | "marks" | "outbox" | "adminRooms" | "pmRooms" | "bans" | "roomAccess" | "channelKeys";
+
+export interface StoreFrame {
+  /** Where the outbox's confirm journal is kept (undefined: memory). */
+  readonly journalDir: string | undefined;
+  /** Whether removed documents stay in a file until compacted (NeDB on disk). */
+  readonly onDisk: boolean;
+  readonly reports: WriteReports;
+  readonly options: NedbStoreOptions;
+  /** Releases what the backend holds (a connection pool), after the collections are compacted. */
+  readonly close: () => Promise<void>;
+}
+
+/** The store over any collection backend (NeDB here, PostgreSQL in pgStore.ts): the same records and rules. */
+export async function buildStore(open: <T extends object>(name: CollectionName, unique?: string) => Promise<DocCollection<T>>, frame: StoreFrame): Promise<Store> {
+  const txns = await open<TxnDoc>("transactions", "txnId");
+  const rooms = await open<RoomRecord>("rooms", "roomId");
+  const puppets = await open<PuppetRecord>("puppets");
+  const marks = await open<ChannelMark>("marks");
+  const outbox = await open<OutboxDoc>("outbox", "eventId");
+  const adminRooms = await open<AdminRoomRecord>("adminRooms", "userId");
+  const pmRooms = await open<PmRoomRecord>("pmRooms", "roomId");
+  const bans = await open<BanRecord>("bans");
+  const roomAccess = await open<RoomAccessRecord>("roomAccess", "roomId");
+  const channelKeys = await open<ChannelKeyRecord>("channelKeys");
   const collections = [txns, rooms, puppets, marks, outbox, adminRooms, pmRooms, bans, roomAccess, channelKeys];
+  const { options } = frame;
   return {
     transactions: new NedbTransactionLog(txns),
     rooms: new NedbRoomStore(rooms),
     puppets: new NedbPuppetStore(puppets),
     marks: new NedbMarkStore(marks),
-    outbox: new NedbOutbox(outbox, new ConfirmJournal(dir, reports), options.pmSeal ?? new PmBodySeal(undefined), options.log, dir !== undefined),
+    outbox: new NedbOutbox(outbox, new ConfirmJournal(frame.journalDir, frame.reports), options.pmSeal ?? new PmBodySeal(undefined), options.log, frame.onDisk),
     adminRooms: new NedbAdminRoomStore(adminRooms),
     pmRooms: new NedbPmRoomStore(pmRooms),
     bans: new NedbBanStore(bans),
@@ -285,7 +305,8 @@ export async function openNedbStore(dir: string | undefined, options: NedbStoreO
     channelKeys: new NedbChannelKeyStore(channelKeys),
     async close() {
       // A compaction the disk refuses leaves the file as it was (reported by each write already).
-      if (dir !== undefined) await Promise.allSettled(collections.map((c) => c.compact()));
+      if (frame.onDisk) await Promise.allSettled(collections.map((c) => c.compact()));
+      await frame.close();
     },
   };
 }

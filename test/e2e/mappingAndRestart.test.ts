@@ -1,11 +1,13 @@
 /**
  * Stories that need their own bridge runs: a static mapping from the config bridges an existing
  * room; the bridge stopped for 5 s while IRC keeps talking loses nothing on Ergo (chathistory) and
- * says when it was away on InspIRCd (no history there).
+ * says when it was away on InspIRCd (no history there); the same on Ergo with the PostgreSQL store.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { bridges } from "../../scripts/lib/testenv";
+import { randomBytes } from "node:crypto";
+import { Client } from "pg";
+import { bridges, testenv } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
 import { PortalScene } from "./support/portalScene";
@@ -50,13 +52,47 @@ describe("a static mapping bridges an existing room (Ergo)", () => {
   });
 });
 
-for (const spec of [bridges.sample, bridges.insp]) {
-  describe(`the bridge stopped for 5 s on ${spec.ircd}`, () => {
-    const bridge = new RunningBridge(spec);
+/** A database of its own on the test environment's PostgreSQL (created before the bridge starts, dropped after). */
+function postgresDatabase(): { readonly url: string; create(): Promise<void>; drop(): Promise<void> } {
+  const name = `ircbridge_restart_${randomBytes(4).toString("hex")}`;
+  const url = new URL(testenv.postgresUrl);
+  url.pathname = `/${name}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: testenv.postgresUrl });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  return { url: url.toString(), create: () => admin(`CREATE DATABASE ${name}`), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** Rows of one of the store's tables in a database (the bridge really kept its state there). */
+async function rowsIn(url: string, table: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    return Number(result.rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+for (const [spec, postgres] of [[bridges.sample, false], [bridges.sample, true], [bridges.insp, false]] as const) {
+  describe(`the bridge stopped for 5 s on ${spec.ircd}${postgres ? ", with the PostgreSQL store" : ""}`, () => {
+    const database = postgres ? postgresDatabase() : undefined;
+    const bridge = new RunningBridge(spec, (doc) => {
+      if (database !== undefined) doc.datastore = { ...(doc.datastore as Record<string, unknown>), engine: "postgres", connectionString: database.url };
+    });
     const scene = new PortalScene(bridge, `#${uniqueName("restart")}`);
     const { channel } = scene;
-    before(() => scene.setUp());
-    after(() => scene.tearDown());
+    before(async () => {
+      await database?.create();
+      await scene.setUp();
+    });
+    after(async () => {
+      await scene.tearDown();
+      await database?.drop();
+    });
 
     it(spec.ircd === "ergo" ? "every message said meanwhile arrives once, in order, with its time" : "the room is told when the bridge was away", async () => {
       for (let k = 0; k < 5; k++) scene.talker.say(channel, `before-${k}`);
@@ -97,6 +133,10 @@ for (const spec of [bridges.sample, bridges.insp]) {
         );
         assert.match(String(notice.content.body), /keeps no history/);
         await eventually(async () => (await scene.bodies("after-")).length === 3, 20000, "live messages after the restart");
+      }
+      if (database !== undefined) {
+        assert.ok((await rowsIn(database.url, "ircbridge_puppets")) >= 1, "the user's connection is recorded in PostgreSQL");
+        assert.ok((await rowsIn(database.url, "ircbridge_rooms")) >= 1, "the portal room is recorded in PostgreSQL");
       }
     });
   });
