@@ -3,6 +3,7 @@ import yaml from "js-yaml";
 import { configSchema, type BridgeConfig } from "./schema";
 import { NetworkIds } from "../matrix/networkIds";
 import { puppetFaceProblems } from "../puppets/puppetFace";
+import { addressProblems } from "../irc/addressProblems";
 import { ConfigError, validateConfig, type ConfigProblem } from "./validate";
 
 /** Checks that involve more than one key: things the per-key schema cannot see. */
@@ -30,6 +31,7 @@ function crossChecks(config: BridgeConfig): ConfigProblem[] {
       problems.push({ path: `ircNetworks[${i}].portals.requireBotJoin`, message: "needs bot.enabled: the bridge bot is the one that joins the channel first" });
     }
     problems.push(...puppetFaceProblems(network, `ircNetworks[${i}]`));
+    problems.push(...addressProblems(network, `ircNetworks[${i}]`));
     const levels = network.chanops.levels;
     if (levels.v > 0 && levels.o > 0 && levels.v > levels.o) {
       problems.push({ path: `ircNetworks[${i}].chanops.levels.v`, message: `must not exceed levels.o (${levels.o}): voice is the lower mode` });

@@ -11,6 +11,8 @@ import { DEFAULT_DISALLOWED_IP_RANGES, rangeProblem } from "../provisioning/open
 import { overrideProblem } from "../provisioning/openId/override";
 import { parseServerName } from "../provisioning/openId/serverDiscovery";
 import { parseIpv6Prefix } from "../puppets/ipv6Address";
+import { addressListProblem } from "../irc/addressProblems";
+import { encodingProblem } from "../irc/decodeLine";
 import { bool, int, list, map, num, obj, oneOf, str, stringList, type Infer } from "./schemaKit";
 
 const NETWORK_ID = /^[a-z][a-z0-9-]{0,31}$/;
@@ -63,6 +65,20 @@ const networkSchema = obj("One IRC network.", {
     "/run/secrets/irc-server-password",
   ),
   // -- addresses and encodings (additionalAddresses, addressFamily, encodingFallback)
+  additionalAddresses: stringList("addresses").withDefault(
+    "More addresses of the same network, tried in order after address: \"host\", \"host:port\" or \"[IPv6]:port\" (port: the network's port; TLS: the network's tls). A connection that cannot reach one address (refused, unreachable, timed out before registering) tries the next; once registered it stays with the address that worked, and reconnects start from it. The network counts as unreachable (see connect) only when every address failed.",
+    [],
+    { refine: addressListProblem },
+  ),
+  addressFamily: oneOf(["any", "ipv4", "ipv6"] as const).withDefault(
+    "Which IP version host names are dialled with: \"any\" (what the resolver gives first), \"ipv4\" or \"ipv6\". A user with their own IPv6 address (ipv6.prefix) always dials IPv6.",
+    "any",
+  ),
+  encodingFallback: str.withDefault(
+    "Encoding of incoming lines that are not valid UTF-8 (older clients still send Latin-1 and the like), decided line by line: a line that is valid UTF-8 is read as UTF-8. Any WHATWG encoding label: windows-1252 (a superset of Latin-1), iso-8859-15, koi8-r, shift_jis... What the bridge sends is always UTF-8.",
+    "windows-1252",
+    { refine: encodingProblem },
+  ),
   // -- nicks (userModes, ghost displayname template)
   userTemplate: str.withDefault(
     "Username (ident) of a Matrix user's IRC connection. Placeholder: {localpart} (its letters and digits). Cleaned to a-z 0-9 . _ - and 10 characters, made unique on the network with a number. A user keeps the username they were first given.",

@@ -2,6 +2,7 @@ import type { ClientOptions } from "irc-framework";
 import type { ConnectionOptions, Credentials } from "./connectionTypes";
 import type { ServerEndpoint } from "./serverSettings";
 import { BridgeTransport, type TransportOptions } from "./transport";
+import { lineDecoder } from "./decodeLine";
 
 /** Who connects this time: the nick and username asked for, and the account to log in to, if any. */
 export interface AttemptIdentity {
@@ -20,7 +21,7 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     endpoint,
     tlsConnect: endpoint.tls ? { servername: isIpLiteral(endpoint.host) ? undefined : endpoint.host } : undefined,
     localAddress: options.server.bindAddress,
-    decodeLine: (bytes) => bytes.toString("utf8"),
+    decodeLine: lineDecoder(options.server.encodingFallback),
     idleTimeoutMs: (options.keepalive.pingIntervalS + options.keepalive.pingTimeoutS) * 1000,
   };
   return {

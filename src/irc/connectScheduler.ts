@@ -9,9 +9,11 @@
  * - Concurrency: at most `concurrent` attempts are in flight (started, neither registered nor failed)
  *   at once; an attempt that never reports is counted for at most `attemptTimeoutMs`.
  * - Priority: among the connections ready to go, the one whose user was active most recently goes first.
- * - Server unreachable (an attempt failed before registering): the network is probed by one attempt
- *   at a time every `probeIntervalMs` (with jitter) instead of every connection backing off on its
- *   own; the first success releases everyone at the normal rate.
+ * - Server unreachable (an attempt failed before registering on every one of the network's
+ *   addresses): the network is probed by one attempt at a time every `probeIntervalMs` (with jitter)
+ *   instead of every connection backing off on its own; the first success releases everyone at the
+ *   normal rate. An attempt that failed on one address while the connection has others left to try
+ *   (`addressFailed`, see endpoints.ts) frees its slot and changes nothing else.
  * - Circuit breaker: when the server says we are throttled, K-lined or have too many connections,
  *   or refuses the bridge's server password (which would refuse every connection alike),
  *   no attempt starts for the breaker's time (doubling on each trip from breakerMinMs to
@@ -40,6 +42,8 @@ export type ConnectOutcome =
   | { readonly kind: "registered" }
   /** The socket failed or closed before the server registered us (refused, reset, timed out). */
   | { readonly kind: "unreachable"; readonly reason: string }
+  /** The socket failed before registering on one of the network's addresses; the connection tries its next one. */
+  | { readonly kind: "addressFailed"; readonly reason: string }
   /**
    * The server refused us with throttle / ban / connection-limit wording, or refused the server
    * password (`cause`), see serverWords.ts.
@@ -170,6 +174,7 @@ export class ConnectScheduler {
         this.hooks.onTrip(outcome.reason, this.breakerMs, this.tripCause);
         this.breakerMs = Math.min(this.breakerMs * 2, this.settings.breakerMaxMs);
         break;
+      case "addressFailed":
       case "cancelled":
         break;
     }

@@ -8,6 +8,7 @@ import type { Socket } from "node:net";
 import { forwardEvents, optStr, str, type ForwardedEvents, type Raw } from "./clientEvents";
 import { EchoWaiter } from "./echoWaiter";
 import { clientOptions } from "./clientOptions";
+import { EndpointRotation, serverEndpoints } from "./endpoints";
 import { buildLine } from "./lines";
 import { sayPlan, type SayOptions } from "./outgoingLines";
 import { batchLimits } from "./multilineOut";
@@ -76,6 +77,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private lineAnswered = false;
   /** Where this connection said it is typing (+typing: fromMatrix/typing.ts), forgotten when the socket drops. */
   readonly typingNotes = new TypingNotes();
+  /** Which of the network's addresses the next attempt dials (endpoints.ts). */
+  private readonly endpoints: EndpointRotation;
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -84,6 +87,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.alternatives = nickAlternatives("", 30);
     this.queue = new PacedQueue(options.pacing, (line) => this.write(line), this.clock);
     this.requests = new PendingRequests(this.clock);
+    this.endpoints = new EndpointRotation(serverEndpoints(options.server), options.server.lastGood);
   }
 
   get nick(): string {
@@ -196,7 +200,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.state = "connecting";
     this.registeredAt = undefined;
     this.lastError = undefined;
-    const client = new Client(clientOptions(this.options, { host: this.options.server.host, port: this.options.server.port, tls: this.options.server.tls }, { nick: this.wantedNick, username: this.username, auth: this.auth }));
+    const client = new Client(clientOptions(this.options, this.endpoints.current(), { nick: this.wantedNick, username: this.username, auth: this.auth }));
     this.identifyAfterRegistering = false;
     this.view.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/multiline", "draft/message-redaction"]);
@@ -361,8 +365,10 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.typingNotes.clear();
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
     this.requests.failAll(`the connection was lost (${reason})`);
+    // Before registering, the next attempt dials the next address; only a round of failures is the network's.
+    const untried = !wasRegistered && this.endpoints.failed();
     if (refusal !== undefined) this.options.gate.report(this.id, { kind: "throttled", reason, ...(refusal === "password" ? { cause: "server-password" as const } : {}) });
-    else if (!wasRegistered) this.options.gate.report(this.id, { kind: "unreachable", reason });
+    else if (!wasRegistered) this.options.gate.report(this.id, untried ? { kind: "addressFailed", reason } : { kind: "unreachable", reason });
     if (refusal === "banned") {
       this.state = "closed";
       this.options.gate.cancel(this.id);
@@ -389,6 +395,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       const again = this.everRegistered;
       this.everRegistered = true;
       this.registeredAt = this.clock.now();
+      this.endpoints.registered();
       this.lastLoss = undefined;
       this.state = "registered";
       this.options.gate.report(this.id, { kind: "registered" });

@@ -8,6 +8,7 @@ import type { PacingSettings } from "./pacedQueue";
 import type { ServerSettings } from "./serverSettings";
 import type { Credentials } from "./connectionTypes";
 import { networkSecrets, type NetworkSecrets } from "../secrets/networkSecrets";
+import { addressSettings } from "./endpoints";
 
 /** Everything the bridge knows about one configured IRC network, built once from its config. */
 export interface NetworkContext {
@@ -94,7 +95,15 @@ export function buildNetworkContext(network: NetworkConfig, domain: string, secr
     id: network.id,
     name: network.name,
     icon: network.icon,
-    server: { host: network.address, port: network.port, tls: network.tls, bindAddress: network.bindAddress, password: secrets.serverPassword },
+    server: {
+      host: network.address,
+      port: network.port,
+      tls: network.tls,
+      bindAddress: network.bindAddress,
+      password: secrets.serverPassword,
+      ...addressSettings(network),
+      encodingFallback: network.encodingFallback,
+    },
     ids: new NetworkIds(network, domain),
     channels: new ChannelPolicy(network),
     nickLimits: new ServerNickLimits(),

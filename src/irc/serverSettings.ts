@@ -3,6 +3,7 @@
  * the server password, text decoding, user modes. Built once from the network's config
  * (networkContext.ts); each connection picks an endpoint per attempt (connection.ts).
  */
+import type { LastGoodAddress } from "./endpoints";
 
 /** One address to connect to. */
 export interface ServerEndpoint {
@@ -23,4 +24,12 @@ export interface ServerSettings {
   readonly bindAddress: string | undefined;
   /** Server password (PASS), sent by every connection; never logged. */
   readonly password?: string | undefined;
+  /** More addresses, tried after the first in order (config additionalAddresses; see endpoints.ts). */
+  readonly additionalAddresses?: readonly ServerEndpoint[] | undefined;
+  /** IPv4/IPv6 preference (config addressFamily): 4, 6, or undefined for either. */
+  readonly family?: 4 | 6 | undefined;
+  /** The address the network's connections last registered on, shared by them (see endpoints.ts). */
+  readonly lastGood?: LastGoodAddress | undefined;
+  /** How lines that are not valid UTF-8 are read (config encodingFallback, a TextDecoder label; see decodeLine.ts). */
+  readonly encodingFallback?: string | undefined;
 }

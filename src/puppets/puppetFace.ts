@@ -4,7 +4,6 @@
  * tells a trusting server that address, and the CTCP VERSION reply naming the bridge and the
  * homeserver. Built once per network from its config.
  */
-import { isIPv4 } from "node:net";
 import type { NetworkConfig } from "../config/schema";
 import type { ConfigProblem } from "../config/validate";
 import type { WebircLine } from "../irc/connectionTypes";
@@ -33,11 +32,8 @@ export function buildPuppetFace(network: NetworkConfig, domain: string): PuppetF
   };
 }
 
-/** Keys that only make sense together (see load.ts crossChecks). */
+/** Keys that only make sense together (see load.ts crossChecks; ipv6.prefix against the addresses: irc/addressProblems.ts). */
 export function puppetFaceProblems(network: NetworkConfig, path: string): ConfigProblem[] {
-  if (network.ipv6.prefix !== undefined && isIPv4(network.address)) {
-    return [{ path: `${path}.ipv6.prefix`, message: `needs an IPv6 server: address ${network.address} is IPv4 (give an IPv6 address or a host name)` }];
-  }
   if (network.webirc.password !== undefined && network.webirc.address === undefined && network.ipv6.prefix === undefined) {
     return [{ path: `${path}.webirc.address`, message: "is required with webirc.password when the network has no ipv6.prefix (the address WEBIRC sends)" }];
   }

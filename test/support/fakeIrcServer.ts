@@ -24,6 +24,11 @@ export class FakeIrcServer {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /** Hangs up on every client (a server restart, seen from the clients). */
+  dropAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -104,6 +104,20 @@ describe("connect scheduler", () => {
     assert.deepEqual(causes, ["server-password", "refused"]);
   });
 
+  it("one of several addresses failing (addressFailed) frees the slot and holds nobody: no probe, no breaker", () => {
+    const s = scene({ concurrent: 2 });
+    for (let i = 0; i < 4; i++) s.ask(`c${i}`);
+    assert.deepEqual(s.started, ["c0", "c1"]);
+    s.scheduler.report("c0", { kind: "addressFailed", reason: "ECONNREFUSED" });
+    s.ask("c0");
+    assert.deepEqual(s.started, ["c0", "c1", "c2"], "the freed slot goes to the next at once, not after a probe interval");
+    assert.equal(s.scheduler.holdReason, undefined);
+    s.scheduler.report("c1", { kind: "registered" });
+    assert.deepEqual(s.started, ["c0", "c1", "c2", "c3"]);
+    assert.equal(s.recoveries(), 0, "the network was never down");
+    assert.deepEqual(s.trips, []);
+  });
+
   it("trips the breaker on a throttle, once per wave, doubling up to the maximum, reset by a success", () => {
     const s = scene({ concurrent: 10, burst: 10 });
     for (let i = 0; i < 10; i++) s.ask(`c${i}`);

@@ -67,6 +67,11 @@ export class TestIrcClient {
     this.socket?.write(`${line}\r\n`);
   }
 
+  /** Writes one line as the given bytes (CR LF added): text in a legacy encoding, as old clients send it. */
+  rawBytes(line: Buffer): void {
+    this.socket?.write(Buffer.concat([line, Buffer.from("\r\n")]));
+  }
+
   /** Waits for a line matching `re` received after line number `from` (default: any). */
   waitFor(re: RegExp, timeoutMs = 20000, from = 0): Promise<string> {
     const seen = this.lines.slice(from).find((l) => re.test(l));
