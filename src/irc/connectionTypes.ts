@@ -78,10 +78,18 @@ export interface Credentials {
   readonly password: string;
 }
 
+/** A TLS client certificate and its private key, PEM (the key in memory only, never logged). */
+export interface ClientCertificatePem {
+  readonly key: string;
+  readonly cert: string;
+}
+
 export interface ConnectionIdentity {
   readonly nick: string;
   readonly username: string;
   readonly auth?: Credentials | undefined;
+  /** Presented on TLS connections, with SASL EXTERNAL where the server offers it (see saslLogin.ts). */
+  readonly certificate?: ClientCertificatePem | undefined;
 }
 
 export interface ConnectionEvents extends ForwardedEvents {
