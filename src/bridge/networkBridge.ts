@@ -427,7 +427,7 @@ export class NetworkBridge {
       if (this.feed.fold(e.nick) === this.feed.fold(connection.nick)) setImmediate(() => this.persist(userId));
     });
     connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
-    connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));
+    connection.on("loginFailed", (reason, certificate) => this.news.loginFailed(userId, reason, certificate));
     connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
     connection.on("mode", (e) => onOwnBan({ userId, nick: connection.nick, hostmask: connection.hostmask }, e, this.ctx));
     connection.on("joinRefused", (e) => {

@@ -7,6 +7,7 @@ import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
 import type { Clock, PacingSettings } from "./pacedQueue";
 import type { IrcRefusal } from "./refusal";
 import type { JoinRefusal } from "./joinRefusals";
+import type { CertificateRefusal, LoginVia } from "./saslLogin";
 import type { ServerSettings } from "./serverSettings";
 
 /** The part of the network's connect scheduler a connection uses (see connectScheduler.ts). */
@@ -118,8 +119,12 @@ export interface ConnectionEvents extends ForwardedEvents {
    * caller tells the user. The connection still lists the channel for rejoining: see forget().
    */
   joinRefused: (e: JoinRefusal & { readonly answered: boolean }) => void;
-  /** The server logged us in to an account (SASL, or NickServ after registration). */
-  loggedIn: (account: string, via: "sasl" | "nickserv") => void;
-  /** SASL login failed (wrong password, unsupported); the connection goes on without an account. */
-  loginFailed: (reason: string) => void;
+  /** The server logged us in to an account (SASL EXTERNAL with the certificate, SASL PLAIN, or NickServ after registration). */
+  loggedIn: (account: string, via: LoginVia) => void;
+  /**
+   * SASL login failed (wrong password, unsupported); the connection goes on without an account.
+   * `certificate`: it was the client certificate that was not accepted, and what the stored
+   * password did then ("accepted": logged in with it after all).
+   */
+  loginFailed: (reason: string, certificate?: CertificateRefusal) => void;
 }
