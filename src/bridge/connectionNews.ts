@@ -69,7 +69,7 @@ export class ConnectionNews {
     if (certificate === undefined) this.notify(userId, `Could not identify to ${name}: ${reason}. Check your password with !storepass, then !reconnect.`);
     else if (certificate.password === "accepted") this.notify(userId, `Logged in to ${name} with your password; the certificate was not accepted: ${certificate.reason}. ${register}`);
     else if (certificate.password === "none") this.notify(userId, `Could not log in to ${name} with your client certificate: ${certificate.reason}. ${register}`);
-    else this.notify(userId, `Could not identify to ${name}: your client certificate was not accepted (${certificate.reason}), and neither was your password (${reason}). Check your password with !storepass; ${register}`);
+    else this.notify(userId, `Could not identify to ${name}: your client certificate was not accepted (${certificate.reason}), and neither was your password (${reason}). Check your password with !storepass and register the certificate's fingerprint (!certfp shows it) with the network's services, then !reconnect.`);
   }
 
   /** An error the server sent that answered nothing the user was told about. */

@@ -18,7 +18,7 @@
  * arrive, and after a 904 the handler ends CAP negotiation only while `network.cap.negotiating` is
  * set, after emitting "sasl failed"; the PLAIN retry clears it for the rest of that handler.
  */
-import type { Client } from "irc-framework";
+import type { ClientOptions } from "irc-framework";
 import { str, type Raw } from "./clientEvents";
 import type { Credentials } from "./connectionTypes";
 
@@ -39,8 +39,16 @@ export interface LoginReport {
   readonly registered: () => boolean;
 }
 
+/** The part of irc-framework's Client this uses. */
+export interface LoginClient {
+  on(event: string, listener: (e: Raw) => void): unknown;
+  readonly options: Partial<ClientOptions>;
+  readonly network: { readonly cap: { readonly available: Map<string, string>; negotiating: boolean } };
+  raw(line: string): void;
+}
+
 /** Follows the login of one client (one attempt) with `auth` and, when `certificate`, a client certificate presented on TLS. */
-export function followLogin(c: Client, plan: { readonly auth: Credentials | undefined; readonly certificate: boolean }, report: LoginReport): void {
+export function followLogin(c: LoginClient, plan: { readonly auth: Credentials | undefined; readonly certificate: boolean }, report: LoginReport): void {
   let mechanism: "EXTERNAL" | "PLAIN" | undefined = plan.certificate ? "EXTERNAL" : plan.auth === undefined ? undefined : "PLAIN";
   /** Why the certificate was not accepted, once it was not. */
   let certificateRefused: string | undefined;
