@@ -49,6 +49,7 @@ import { addMappedRooms } from "./rooms/mappedRooms";
 import { bridgedRooms } from "./compose/bridgedRooms";
 import type { RoomQueues } from "./rooms/roomQueues";
 import { parsePendingSend } from "./rooms/pendingSends";
+import { ClientCertificates } from "./puppets/clientCertificates";
 import { CredentialStore } from "./puppets/credentialStore";
 import { PasswordSeal } from "./secrets/passwordSeal";
 import { PmBodySeal } from "./secrets/pmSeal";
@@ -196,6 +197,7 @@ export class App {
     const { access: roomAccess, keys, records: accessRecords } = await channelAccess({ store, api: this.api, queues, botUserId: this.botUserId, seal: this.seal, clock: systemClock, log });
     rooms.onRemoved((room) => roomAccess.directory.removed(room.roomId));
     const credentials = new CredentialStore(store.puppets, this.seal, log.child({ module: "credentials" }));
+    const certificates = new ClientCertificates(store.puppets, this.seal, log.child({ module: "certificates" }));
     const { index: pmIndex, pms, directChats } = await privateMessages({
       store,
       api: this.api,
@@ -259,7 +261,7 @@ export class App {
           log: log.child({ network: network.id }),
           metrics: this.metrics,
           notify: (userId, text) => notifier.notify(userId, text),
-          credentials: (networkId, userId) => credentials.get(networkId, userId),
+          credentials: async (networkId, userId) => ({ auth: await credentials.get(networkId, userId), certificate: await certificates.get(networkId, userId) }),
           pms,
           access: roomAccess,
           keys,
@@ -293,7 +295,7 @@ export class App {
       metrics: this.metrics,
       log,
     });
-    const commands = adminCommands({ networks: adminNetworks, bridges, rooms, admins: this.admins, credentials, links, notifier, api: this.api, botUserId: this.botUserId, log });
+    const commands = adminCommands({ networks: adminNetworks, bridges, rooms, admins: this.admins, credentials, certificates, links, notifier, api: this.api, botUserId: this.botUserId, log });
     const seen = new RecentIds(20000);
     let lastSeq = 0;
     const portals = new Portals({

@@ -9,6 +9,7 @@ import type { IrcReply, IrcRequest } from "../irc/requests";
 import type { RoomInvites } from "../rooms/roomInvites";
 import type { PuppetRecord } from "../store/store";
 
+import type { CertificateOutcome } from "../puppets/clientCertificates";
 import type { StoreOutcome } from "../puppets/credentialStore";
 import type { Links } from "../provisioning/links";
 
@@ -62,6 +63,18 @@ export interface PuppetAccess {
   quit(userId: string): Promise<string>;
 }
 
+/** Users' client certificates, per network. */
+export interface CertificateAccess {
+  /** The SHA-256 fingerprint of the user's certificate, if they have one. */
+  fingerprint(networkId: string, userId: string): Promise<string | undefined>;
+  /** The user's certificate, created when they have none or ask to replace it. */
+  create(networkId: string, userId: string, replace: boolean): Promise<CertificateOutcome>;
+  /** Deletes it; false when there was none. */
+  remove(networkId: string, userId: string): Promise<boolean>;
+  /** Whether the bridge reaches the network over TLS (the only place a client certificate is sent). */
+  usesTls(networkId: string): boolean;
+}
+
 /** What the bridge offers admin commands. Built once (app.ts); add capabilities here as needed. */
 export interface AdminContext {
   /** The configured networks, in config order. */
@@ -72,6 +85,8 @@ export interface AdminContext {
   storePassword(networkId: string, userId: string, password: string): Promise<StoreOutcome>;
   /** Forgets it; false when there was none. */
   removePassword(networkId: string, userId: string): Promise<boolean>;
+  /** Users' client certificates (!certfp; see puppets/clientCertificates.ts). */
+  readonly certificates: CertificateAccess;
   /** Closes and reopens the user's connection to a network, rejoining its channels; says what happened. */
   reconnect(networkId: string, userId: string): Promise<string>;
   /** The bridge's version (package.json). */

@@ -6,7 +6,8 @@
  *   recovers from in seconds) is not reported at all: the user's messages waited and went out.
  *   One lost for longer is reported once ("lost ... reconnecting"); its return is a success (below).
  * - A first connection that got a nick other than the one asked for is reported with the nick and
- *   why; a refusal for good (a ban), a failed login, and server errors
+ *   why; a refusal for good (a ban), a failed login (a client certificate that was not accepted
+ *   too, even when the stored password logged the user in instead), and server errors
  *   nobody was told about are reported at once.
  * - A connection the network refused because of the bridge's server password is told once per
  *   user ("tell the bridge's operator"), however often it is retried, and instead of "lost"; the
@@ -19,6 +20,7 @@
  * The admin notifier rate-limits whatever gets through (see admin/notifier.ts).
  */
 import type { Clock } from "../irc/pacedQueue";
+import type { CertificateRefusal, LoginVia } from "../irc/saslLogin";
 
 interface Lost {
   readonly at: number;
@@ -61,12 +63,19 @@ export class ConnectionNews {
   }
 
   /** The server logged the user in to their account (a success: told only with `successes`). */
-  loggedIn(userId: string, account: string, via: "sasl" | "nickserv"): void {
-    if (this.successes) this.notify(userId, `Identified to ${this.networkName} as ${account} (${via === "sasl" ? "SASL" : "NickServ"}).`);
+  loggedIn(userId: string, account: string, via: LoginVia): void {
+    const how = via === "certificate" ? "SASL EXTERNAL, your client certificate" : via === "sasl" ? "SASL" : "NickServ";
+    if (this.successes) this.notify(userId, `Identified to ${this.networkName} as ${account} (${how}).`);
   }
 
-  loginFailed(userId: string, reason: string): void {
-    this.notify(userId, `Could not identify to ${this.networkName}: ${reason}. Check your password with !storepass, then !reconnect.`);
+  /** A login failed (`reason`: the password's); `certificate`: the client certificate was not accepted, and what the password did then. */
+  loginFailed(userId: string, reason: string, certificate?: CertificateRefusal): void {
+    const name = this.networkName;
+    const register = "Register its fingerprint (!certfp shows it) with the network's services, then !reconnect.";
+    if (certificate === undefined) this.notify(userId, `Could not identify to ${name}: ${reason}. Check your password with !storepass, then !reconnect.`);
+    else if (certificate.password === "accepted") this.notify(userId, `Logged in to ${name} with your password; the certificate was not accepted: ${certificate.reason}. ${register}`);
+    else if (certificate.password === "none") this.notify(userId, `Could not log in to ${name} with your client certificate: ${certificate.reason}. ${register}`);
+    else this.notify(userId, `Could not identify to ${name}: your client certificate was not accepted (${certificate.reason}), and neither was your password (${reason}). Check your password with !storepass and register the certificate's fingerprint (!certfp shows it) with the network's services, then !reconnect.`);
   }
 
   /** An error the server sent that answered nothing the user was told about. */

@@ -16,7 +16,7 @@ import { channelLeft, onChannelModes } from "../fromIrc/channelModes";
 import { fillRoom, onNames } from "../fromIrc/names";
 import { onPrivateMessage, senderRegistered } from "../fromIrc/privateMessage";
 import { routeIrcEvent } from "../fromIrc/router";
-import type { Credentials, IrcConnection } from "../irc/connection";
+import type { ConnectionIdentity, IrcConnection } from "../irc/connection";
 import type { MessageEvent } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
@@ -73,8 +73,8 @@ export interface NetworkBridgeDeps {
   readonly metrics: Metrics;
   /** Tells a user something about their connection, in their admin room. */
   readonly notify: (userId: string, text: string) => void;
-  /** The account and password a user stored for this network (!storepass), if any. */
-  readonly credentials: (networkId: string, userId: string) => Promise<Credentials | undefined>;
+  /** How a user logs in on this network: their stored account and password (!storepass), their client certificate (!certfp). */
+  readonly credentials: (networkId: string, userId: string) => Promise<Pick<ConnectionIdentity, "auth" | "certificate"> | undefined>;
   /** The private-message rooms (src/pms/). */
   readonly pms: IrcContext["pms"];
   /** Room settings that follow channel modes (power levels, join rule, directory). */
@@ -206,7 +206,7 @@ export class NetworkBridge {
     this.puppets = new PuppetRegistry({
       network,
       store: deps.store.puppets,
-      identity: async (userId) => ({ ...(await identity(userId)), auth: await deps.credentials(network.id, userId) }),
+      identity: async (userId) => ({ ...(await identity(userId)), ...(await deps.credentials(network.id, userId)) }),
       attach: (connection, userId) => this.attach(connection, userId),
       clock: deps.clock,
       log,
@@ -426,7 +426,7 @@ export class NetworkBridge {
       if (this.feed.fold(e.nick) === this.feed.fold(connection.nick)) setImmediate(() => this.persist(userId));
     });
     connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
-    connection.on("loginFailed", (reason) => this.news.loginFailed(userId, reason));
+    connection.on("loginFailed", (reason, certificate) => this.news.loginFailed(userId, reason, certificate));
     connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
     connection.on("mode", (e) => onOwnBan({ userId, nick: connection.nick, hostmask: connection.hostmask }, e, this.ctx));
     connection.on("joinRefused", (e) => {

@@ -8,6 +8,7 @@ import { networkAdminAccess } from "../bridge/adminAccess";
 import type { NetworkBridge } from "../bridge/networkBridge";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
+import type { ClientCertificates } from "../puppets/clientCertificates";
 import type { CredentialStore } from "../puppets/credentialStore";
 import type { Links } from "../provisioning/links";
 import type { RoomIndex } from "../rooms/roomIndex";
@@ -20,13 +21,14 @@ export function adminCommands(deps: {
   readonly rooms: RoomIndex;
   readonly admins: ReadonlySet<string>;
   readonly credentials: CredentialStore;
+  readonly certificates: ClientCertificates;
   readonly links: Links;
   readonly notifier: AdminNotifier;
   readonly api: MatrixApi;
   readonly botUserId: string;
   readonly log: Logger;
 }): CommandRunner {
-  const { api, botUserId, credentials } = deps;
+  const { api, botUserId, credentials, certificates } = deps;
   const log = deps.log.child({ module: "admin" });
   const byId = new Map(deps.bridges.map((b) => [b.network.id, b]));
   const access = new Map(deps.bridges.map((b) => [b.network.id, networkAdminAccess(b.network, b.puppets, b.settings, deps.rooms)]));
@@ -40,6 +42,12 @@ export function adminCommands(deps: {
     isAdmin: (userId) => deps.admins.has(userId),
     storePassword: (networkId, userId, password) => credentials.store(networkId, userId, password, byId.get(networkId)?.puppets.get(userId)?.nick),
     removePassword: (networkId, userId) => credentials.remove(networkId, userId),
+    certificates: {
+      fingerprint: (networkId, userId) => certificates.fingerprint(networkId, userId),
+      create: (networkId, userId, replace) => certificates.create(networkId, userId, replace),
+      remove: (networkId, userId) => certificates.remove(networkId, userId),
+      usesTls: (networkId) => byId.get(networkId)?.network.server.tls ?? false,
+    },
     reconnect: (networkId, userId) => byId.get(networkId)?.puppets.reconnect(userId) ?? Promise.resolve(`There is no network ${networkId}.`),
     version: readBridgeVersion(),
     puppets: (networkId) => accessOf(networkId).puppets,

@@ -1,5 +1,5 @@
 import type { ClientOptions } from "irc-framework";
-import type { ConnectionOptions, Credentials } from "./connectionTypes";
+import type { ClientCertificatePem, ConnectionOptions, Credentials } from "./connectionTypes";
 import type { ServerEndpoint } from "./serverSettings";
 import { BridgeTransport, type TransportOptions } from "./transport";
 import { lineDecoder } from "./decodeLine";
@@ -9,17 +9,21 @@ export interface AttemptIdentity {
   readonly nick: string;
   readonly username: string;
   readonly auth: Credentials | undefined;
+  /** The user's client certificate (!certfp): presented on a TLS endpoint only, with SASL EXTERNAL (saslLogin.ts). */
+  readonly certificate?: ClientCertificatePem | undefined;
 }
 
 /**
  * irc-framework's options for one connection attempt to `endpoint`: the bridge's own transport
  * (transport.ts) with its TLS options and line decoding, no automatic reconnect (the network's
- * connect scheduler decides), echo-message on, CTCP VERSION answered by the bridge.
+ * connect scheduler decides), echo-message on, CTCP VERSION answered by the bridge; a client
+ * certificate on TLS with SASL EXTERNAL, else SASL PLAIN with the stored password (saslLogin.ts).
  */
 export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoint, who: AttemptIdentity): Partial<ClientOptions> {
+  const certificate = endpoint.tls ? who.certificate : undefined;
   const ircbridge: TransportOptions = {
     endpoint,
-    tlsConnect: endpoint.tls ? { servername: isIpLiteral(endpoint.host) ? undefined : endpoint.host } : undefined,
+    tlsConnect: endpoint.tls ? { servername: isIpLiteral(endpoint.host) ? undefined : endpoint.host, ...(certificate === undefined ? {} : { key: certificate.key, cert: certificate.cert }) } : undefined,
     localAddress: options.server.bindAddress,
     decodeLine: lineDecoder(options.server.encodingFallback),
     idleTimeoutMs: (options.keepalive.pingIntervalS + options.keepalive.pingTimeoutS) * 1000,
@@ -40,7 +44,10 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     version: null,
     ...(options.server.password === undefined ? {} : { password: options.server.password }),
     ...(options.webirc === undefined ? {} : { webirc: options.webirc }),
-    ...(who.auth === undefined ? {} : { account: { account: who.auth.account, password: who.auth.password }, sasl_disconnect_on_fail: false }),
+    // An empty account keeps irc-framework from trying the server password as a SASL PLAIN login.
+    account: who.auth === undefined ? { account: "", password: "" } : { account: who.auth.account, password: who.auth.password },
+    sasl_disconnect_on_fail: false,
+    ...(certificate === undefined ? {} : { sasl_mechanism: "EXTERNAL" }),
   };
 }
 

@@ -23,7 +23,8 @@ import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
 import { PendingRequests, REQUEST_TIMEOUT_MS, type IrcReply, type IrcRequest } from "./requests";
 import { TypedEmitter } from "../util/typedEmitter";
-import type { ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair } from "./connectionTypes";
+import type { ClientCertificatePem, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair } from "./connectionTypes";
+import { followLogin } from "./saslLogin";
 import { refusalIn } from "./serverWords";
 import { errorText } from "../errors";
 import { listenForRefusals } from "./refusalEvents";
@@ -59,6 +60,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private everRegistered = false;
   private registeredAt: number | undefined;
   private auth: Credentials | undefined;
+  private certificate: ClientCertificatePem | undefined;
   /** SASL was not possible on this connection: identify to NickServ once registered. */
   private identifyAfterRegistering = false;
   private readonly echoes = new EchoWaiter();
@@ -178,13 +180,14 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   /**
    * Sets the nick, username and credentials, then connects (lines queued before now are kept, in
-   * order). Credentials are used for SASL PLAIN where the server offers it, else NickServ IDENTIFY
-   * once registered.
+   * order). A client certificate is presented on TLS with SASL EXTERNAL; credentials are used for
+   * SASL PLAIN where the server offers it, else NickServ IDENTIFY once registered (saslLogin.ts).
    */
   start(identity: ConnectionIdentity): void {
     this.wantedNick = identity.nick;
     this.username = identity.username;
     this.auth = identity.auth;
+    this.certificate = identity.certificate;
     this.alternatives = nickAlternatives(identity.nick, 30);
     this.waitTurn(0, false);
   }
@@ -200,12 +203,15 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.state = "connecting";
     this.registeredAt = undefined;
     this.lastError = undefined;
-    const client = new Client(clientOptions(this.options, this.endpoints.current(), { nick: this.wantedNick, username: this.username, auth: this.auth }));
+    const endpoint = this.endpoints.current();
+    // A client certificate goes only where TLS carries it (clientOptions.ts).
+    const certificate = endpoint.tls ? this.certificate : undefined;
+    const client = new Client(clientOptions(this.options, endpoint, { nick: this.wantedNick, username: this.username, auth: this.auth, certificate }));
     this.identifyAfterRegistering = false;
     this.view.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/multiline", "draft/message-redaction"]);
     this.client = client;
-    this.listen(client);
+    this.listen(client, certificate);
     client.connect();
   }
 
@@ -386,7 +392,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.waitTurn(delay);
   }
 
-  private listen(c: Client): void {
+  private listen(c: Client, certificate: ClientCertificatePem | undefined): void {
     c.on("registered", (e: Raw) => {
       if (c !== this.client) return;
       // irc-framework updates client.user.nick only after this event: take the nick from the event.
@@ -447,14 +453,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       const host = optStr(e.hostname);
       if (c === this.client && this.same(str(e.nick), c.user.nick) && host !== undefined) this.view.displayedHost(host);
     });
-    c.on("loggedin", (e: Raw) => {
-      if (c === this.client) this.emit("loggedIn", str(e.account), this.state === "registered" ? "nickserv" : "sasl");
-    });
-    c.on("sasl failed", (e: Raw) => {
-      if (c !== this.client) return;
-      const reason = str(e.reason);
-      if (reason === "capability_missing" || reason === "unsupported_mechanism") this.identifyAfterRegistering = true;
-      else this.emit("loginFailed", reason === "fail" ? "the server refused the account name or password" : reason.replace(/_/g, " "));
+    followLogin(c, { auth: this.auth, certificate: certificate !== undefined }, {
+      loggedIn: (account, via) => c === this.client && this.emit("loggedIn", account, via),
+      failed: (reason, cert) => c === this.client && this.emit("loginFailed", reason, cert),
+      identifyAfterRegistering: () => (this.identifyAfterRegistering = true),
+      registered: () => this.state === "registered",
     });
     listenForRefusals(c, {
       settle: (target, refusal) => this.echoes.settle(target, refusal),

@@ -7,6 +7,7 @@ import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
 import type { Clock, PacingSettings } from "./pacedQueue";
 import type { IrcRefusal } from "./refusal";
 import type { JoinRefusal } from "./joinRefusals";
+import type { CertificateRefusal, LoginVia } from "./saslLogin";
 import type { ServerSettings } from "./serverSettings";
 
 /** The part of the network's connect scheduler a connection uses (see connectScheduler.ts). */
@@ -78,10 +79,18 @@ export interface Credentials {
   readonly password: string;
 }
 
+/** A TLS client certificate and its private key, PEM (the key in memory only, never logged). */
+export interface ClientCertificatePem {
+  readonly key: string;
+  readonly cert: string;
+}
+
 export interface ConnectionIdentity {
   readonly nick: string;
   readonly username: string;
   readonly auth?: Credentials | undefined;
+  /** Presented on TLS connections, with SASL EXTERNAL where the server offers it (see saslLogin.ts). */
+  readonly certificate?: ClientCertificatePem | undefined;
 }
 
 export interface ConnectionEvents extends ForwardedEvents {
@@ -112,8 +121,12 @@ export interface ConnectionEvents extends ForwardedEvents {
    * caller tells the user. The connection still lists the channel for rejoining: see forget().
    */
   joinRefused: (e: JoinRefusal & { readonly answered: boolean }) => void;
-  /** The server logged us in to an account (SASL, or NickServ after registration). */
-  loggedIn: (account: string, via: "sasl" | "nickserv") => void;
-  /** SASL login failed (wrong password, unsupported); the connection goes on without an account. */
-  loginFailed: (reason: string) => void;
+  /** The server logged us in to an account (SASL EXTERNAL with the certificate, SASL PLAIN, or NickServ after registration). */
+  loggedIn: (account: string, via: LoginVia) => void;
+  /**
+   * SASL login failed (wrong password, unsupported); the connection goes on without an account.
+   * `certificate`: it was the client certificate that was not accepted, and what the stored
+   * password did then ("accepted": logged in with it after all).
+   */
+  loginFailed: (reason: string, certificate?: CertificateRefusal) => void;
 }

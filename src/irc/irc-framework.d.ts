@@ -36,11 +36,13 @@ declare module "irc-framework" {
     requestCap(cap: string | string[]): void;
     changeNick(nick: string): void;
     readonly user: { nick: string; username: string };
+    /** The options it was built with (read again by its SASL handler, see saslLogin.ts). */
+    readonly options: Partial<ClientOptions>;
     readonly network: {
       name: string;
       options: Record<string, unknown>;
       supports(name: string): unknown;
-      cap: { isEnabled(cap: string): boolean; enabled: string[]; available: Map<string, string> };
+      cap: { isEnabled(cap: string): boolean; enabled: string[]; available: Map<string, string>; negotiating: boolean };
     };
     readonly connected: boolean;
     removeAllListeners(): this;

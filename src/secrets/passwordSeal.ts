@@ -85,6 +85,11 @@ export function sealContext(network: string, userId: string): string {
   return `ircbridge-password\u0000${network}\u0000${userId}`;
 }
 
+/** The associated data a user's client certificate key (!certfp) is sealed under. */
+export function certificateKeyContext(network: string, userId: string): string {
+  return `ircbridge-certificate-key\u0000${network}\u0000${userId}`;
+}
+
 /** The associated data a connection's key for a channel is sealed under (whose it is: a user, or the bot). */
 export function channelKeyContext(network: string, user: string, foldedChannel: string): string {
   return `ircbridge-channel-key-v2\u0000${network}\u0000${user}\u0000${foldedChannel}`;

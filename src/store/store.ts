@@ -52,6 +52,9 @@ export interface PuppetRecord {
   /** Account name for SASL / NickServ (!storepass), and its password sealed by PasswordSeal. */
   readonly account?: string | undefined;
   readonly sealedPassword?: string | undefined;
+  /** The user's client certificate (!certfp, PEM: public) and its private key sealed by PasswordSeal. */
+  readonly certificate?: string | undefined;
+  readonly sealedCertificateKey?: string | undefined;
   /** The user left the network with !quit: not connected (not even after a restart) until !reconnect. */
   readonly quit?: boolean;
 }

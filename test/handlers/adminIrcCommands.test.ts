@@ -8,7 +8,7 @@ import { PuppetSettings } from "../../src/puppets/puppetSettings";
 import { RoomIndex } from "../../src/rooms/roomIndex";
 import { openNedbStore } from "../../src/store/nedbStore";
 import { FakeClock } from "../support/fakeClock";
-import { FakeConnection, FakePuppets } from "../support/fakeAdmin";
+import { FakeConnection, FakePuppets, storedCertificates } from "../support/fakeAdmin";
 import { fakeNetwork } from "../support/fakeNetwork";
 import { silentLogger } from "../support/silentLogger";
 import { recordingRedact } from "../support/fakeAdmin";
@@ -46,6 +46,7 @@ async function setup(options: { redact?: (roomId: string, eventId: string) => Pr
       rawCommands: () => network.rawCommands,
       storePassword: () => Promise.resolve({ ok: false as const, reason: "not in this test" }),
       removePassword: () => Promise.resolve(false),
+      certificates: storedCertificates(store, undefined),
       roomFor: (roomId, userId) => Promise.resolve({ joinRule: roomState.get(roomId)?.joinRule, membership: roomState.get(roomId)?.members.get(userId) }),
       inviteToRoom: (roomId, userId) => {
         invites.push(`${roomId} ${userId}`);

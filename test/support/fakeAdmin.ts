@@ -1,5 +1,8 @@
 import { FakeLinks } from "./fakeLinks";
-import type { AdminConnection, AdminContext, AdminNetwork, PuppetAccess } from "../../src/admin/command";
+import type { AdminConnection, AdminContext, AdminNetwork, CertificateAccess, PuppetAccess } from "../../src/admin/command";
+import { ClientCertificates } from "../../src/puppets/clientCertificates";
+import type { PasswordSeal } from "../../src/secrets/passwordSeal";
+import { silentLogger } from "./silentLogger";
 import { foldCase } from "../../src/irc/casemapping";
 import { parseIrcLine } from "../../src/irc/ircLine";
 import { buildLine } from "../../src/irc/lines";
@@ -160,8 +163,25 @@ export class FakePuppets implements PuppetAccess {
   }
 }
 
+/** Client certificates kept (sealed) in the test's store, as the bridge keeps them; `tls`: whether the networks are reached over TLS. */
+export function storedCertificates(store: Store, seal: PasswordSeal | undefined, tls = true): CertificateAccess {
+  const certificates = new ClientCertificates(store.puppets, seal, silentLogger());
+  return {
+    fingerprint: (networkId, userId) => certificates.fingerprint(networkId, userId),
+    create: (networkId, userId, replace) => certificates.create(networkId, userId, replace),
+    remove: (networkId, userId) => certificates.remove(networkId, userId),
+    usesTls: () => tls,
+  };
+}
+
 /** For tests of commands that never touch a network's connections: any use of them throws. */
-export const NO_NETWORK_ACCESS: Pick<AdminContext, "puppets" | "roomsFor" | "portalAlias" | "rawCommands" | "roomFor" | "inviteToRoom"> = {
+export const NO_NETWORK_ACCESS: Pick<AdminContext, "puppets" | "roomsFor" | "portalAlias" | "rawCommands" | "roomFor" | "inviteToRoom" | "certificates"> = {
+  certificates: {
+    fingerprint: () => Promise.reject(new Error("this test has no certificates")),
+    create: () => Promise.reject(new Error("this test has no certificates")),
+    remove: () => Promise.reject(new Error("this test has no certificates")),
+    usesTls: () => false,
+  },
   puppets: () => {
     throw new Error("this test has no connections");
   },

@@ -99,4 +99,20 @@ describe("connection news with the defaults (sendSuccessNotices off)", () => {
       "@d:x: TestNet said: Closing link",
     ]);
   });
+
+  it("a client certificate that was not accepted is told, even when the password logged the user in; a certificate login is a success", () => {
+    const { told, news } = scene(false);
+    news.loggedIn("@a:x", "alice", "certificate");
+    news.loginFailed("@a:x", "the server refused it", { reason: "the server refused it", password: "accepted" });
+    news.loginFailed("@b:x", "the server does not offer SASL EXTERNAL", { reason: "the server does not offer SASL EXTERNAL", password: "none" });
+    news.loginFailed("@c:x", "the server refused the account name or password", { reason: "the server refused it", password: "refused" });
+    assert.deepEqual(told, [
+      "@a:x: Logged in to TestNet with your password; the certificate was not accepted: the server refused it. Register its fingerprint (!certfp shows it) with the network's services, then !reconnect.",
+      "@b:x: Could not log in to TestNet with your client certificate: the server does not offer SASL EXTERNAL. Register its fingerprint (!certfp shows it) with the network's services, then !reconnect.",
+      "@c:x: Could not identify to TestNet: your client certificate was not accepted (the server refused it), and neither was your password (the server refused the account name or password). Check your password with !storepass and register the certificate's fingerprint (!certfp shows it) with the network's services, then !reconnect.",
+    ]);
+    const loud = scene(true);
+    loud.news.loggedIn("@a:x", "alice", "certificate");
+    assert.deepEqual(loud.told, ["@a:x: Identified to TestNet as alice (SASL EXTERNAL, your client certificate)."]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { AdminCommand } from "../command";
 import { bridgeVersion } from "./bridgeVersion";
+import { certfp } from "./certfp";
 import { cmd } from "./cmd";
 import { help } from "./help";
 import { invite } from "./invite";
@@ -17,4 +18,4 @@ import { username } from "./username";
 import { whois } from "./whois";
 
 /** The table of contents of admin commands, in the order !help lists them. */
-export const COMMANDS: readonly AdminCommand[] = [help, join, part, invite, listRooms, nick, whois, cmd, username, storePass, removePass, quit, reconnect, plumb, unlink, bridgeVersion];
+export const COMMANDS: readonly AdminCommand[] = [help, join, part, invite, listRooms, nick, whois, cmd, username, storePass, removePass, certfp, quit, reconnect, plumb, unlink, bridgeVersion];
