@@ -19,7 +19,7 @@ import { IrcConnection, type ChannelKeyBook, type ConnectGate, type ConnectionId
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 import type { Logger } from "../observability/logger";
-import type { PuppetStore } from "../store/store";
+import type { PuppetRecord, PuppetStore } from "../store/store";
 import { errorText } from "../errors";
 import { userFace } from "./puppetFace";
 
@@ -90,6 +90,11 @@ export class PuppetRegistry {
 
   get(userId: string): IrcConnection | undefined {
     return this.connections.get(userId);
+  }
+
+  /** What is stored for the user on this network (their nick, chosen nick, username, channels). */
+  stored(userId: string): Promise<PuppetRecord | undefined> {
+    return this.deps.store.get(this.deps.network.id, userId);
   }
 
   all(): IterableIterator<[string, IrcConnection]> {
