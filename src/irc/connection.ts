@@ -401,6 +401,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
         return buildLine("JOIN", key === undefined ? [ch.name] : [ch.name, key]);
       });
       if (again && joins.length > 0) this.queue.pushFront(joins);
+      // The network's user modes (a cloak, +R...) before any JOIN, so channels see them from the start.
+      if (this.options.userModes !== undefined) this.queue.pushFront([buildLine("MODE", [nick, this.options.userModes])]);
       if (this.identifyAfterRegistering && this.auth !== undefined) {
         // Ahead of everything queued, so channels that need an account let us in.
         this.queue.pushFront([buildLine("PRIVMSG", ["NickServ", `IDENTIFY ${this.auth.account} ${this.auth.password}`])]);

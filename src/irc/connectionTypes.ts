@@ -38,6 +38,8 @@ export interface ConnectionOptions {
   readonly keys?: ChannelKeyBook;
   /** Sent before registering, where the network trusts the bridge as a WEBIRC gateway (the password is never logged). */
   readonly webirc?: WebircLine;
+  /** User modes the connection sets on itself once registered, at every (re)connection (the network's userModes, e.g. "+x"). */
+  readonly userModes?: string;
 }
 
 /** WEBIRC <password> <gateway> <hostname> <address>. */

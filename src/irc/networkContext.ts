@@ -45,6 +45,8 @@ export interface NetworkContext {
   readonly kickOn: KickOnSettings;
   /** Tell users of successes too (connected with the nick asked for, reconnected, identified); see the config's sendSuccessNotices. */
   readonly sendSuccessNotices: boolean;
+  /** User modes each user's connection sets on itself at every (re)connection (the config's userModes); undefined: none. */
+  readonly userModes: string | undefined;
 }
 
 export interface KickOnSettings {
@@ -93,6 +95,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
     nickLimits: new ServerNickLimits(),
     nickTemplate: network.nickTemplate,
     nickFollowsDisplayname: network.nickFollowsDisplayname,
+    userModes: network.userModes,
     netsplitDebounceMs: network.netsplitDebounceSeconds * 1000,
     bot: { enabled: network.bot.enabled, nick: network.bot.nick },
     pacing: {

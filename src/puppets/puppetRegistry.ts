@@ -138,6 +138,7 @@ export class PuppetRegistry {
       server: face.bindAddress === undefined ? network.server : { ...network.server, bindAddress: face.bindAddress },
       realname: face.realname,
       ...(face.webirc === undefined ? {} : { webirc: face.webirc }),
+      ...(network.userModes === undefined ? {} : { userModes: network.userModes }),
       pacing: network.pacing,
       keepalive: network.keepalive,
       reconnect: network.reconnect,
