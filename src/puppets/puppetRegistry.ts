@@ -22,6 +22,7 @@ import type { Logger } from "../observability/logger";
 import type { PuppetRecord, PuppetStore } from "../store/store";
 import { errorText } from "../errors";
 import { userFace } from "./puppetFace";
+import { serialized } from "./identity";
 
 export interface PuppetRegistryDeps {
   readonly network: NetworkContext;
@@ -227,10 +228,14 @@ export class PuppetRegistry {
 
   /** Remembers the user's channels so a restart rejoins them. */
   async persist(userId: string, nickNote?: string): Promise<void> {
-    const connection = this.connections.get(userId);
-    const record = await this.deps.store.get(this.deps.network.id, userId);
-    if (connection === undefined || record === undefined) return;
-    await this.deps.store.put({ ...record, nick: connection.nick, channels: connection.channelNames, nickNote: nickNote ?? record.nickNote });
+    // Read and written in the store's serialized chain, so it never writes an older copy over a
+    // change made meanwhile (the chosen nick !nick stores right after the NICK echo that calls this).
+    await serialized(this.deps.store, async () => {
+      const connection = this.connections.get(userId);
+      const record = await this.deps.store.get(this.deps.network.id, userId);
+      if (connection === undefined || record === undefined) return;
+      await this.deps.store.put({ ...record, nick: connection.nick, channels: connection.channelNames, nickNote: nickNote ?? record.nickNote });
+    });
   }
 
   /** Starts the periodic sweep (idle and inactive connections, messages waiting too long). */

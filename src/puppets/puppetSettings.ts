@@ -29,8 +29,7 @@ export class PuppetSettings {
 
   /** Stores the nick the user chose (!nick): their next connection asks for it, and it sticks. */
   async setNick(userId: string, nick: string): Promise<void> {
-    const record = await this.record(userId);
-    await this.deps.store.put({ ...record, nick, desiredNick: nick, nickNote: undefined });
+    await this.update(userId, { nick, desiredNick: nick, nickNote: undefined });
     this.deps.nickStored?.(userId, nick);
   }
 
@@ -40,11 +39,25 @@ export class PuppetSettings {
    * for them now, for their next connection.
    */
   async resetNick(userId: string): Promise<string> {
-    const record = await this.record(userId);
     const nick = await this.deps.templateNick(userId);
-    await this.deps.store.put({ ...record, nick, desiredNick: undefined, nickNote: undefined });
+    await this.update(userId, { nick, desiredNick: undefined, nickNote: undefined });
     this.deps.nickStored?.(userId, nick);
     return nick;
+  }
+
+  /**
+   * Changes the user's record (made first if they have none), read and written in the store's
+   * serialized chain: another change of the record (PuppetRegistry.persist after the NICK echo, which
+   * comes before this) can never write back an older copy over it.
+   */
+  private async update(userId: string, change: Partial<PuppetRecord>): Promise<void> {
+    await this.record(userId);
+    const { store, networkId } = this.deps;
+    await serialized(store, async () => {
+      const record = await store.get(networkId, userId);
+      if (record === undefined) throw new Error("the puppet record vanished");
+      await store.put({ ...record, ...change });
+    });
   }
 
   /** Stores the username (ident) of the user's next connection; "taken" when another user has it here. */

@@ -6,6 +6,11 @@ import { IrcConnection } from "../../src/irc/connection";
 import type { ChannelEvent } from "../../src/broker/channelEvent";
 import { FakeIrcServer } from "../support/fakeIrcServer";
 import { base, ircScene, MAPPED, PORTAL } from "../support/ircScene";
+import { PuppetSettings } from "../../src/puppets/puppetSettings";
+import { openNedbStore } from "../../src/store/nedbStore";
+import { FakeClock } from "../support/fakeClock";
+import { fakeNetwork } from "../support/fakeNetwork";
+import { testPuppets } from "../support/testPuppets";
 
 /**
  * Issue 15's nick policy, apart from !nick (adminIrcCommands.test.ts) and displayname changes
@@ -86,5 +91,26 @@ describe("userModes", () => {
       connection.close("test over");
       await server.close();
     }
+  });
+});
+
+describe("the chosen nick in the store", () => {
+  it("is not lost to a save of the connection's state running at the same time (the NICK echo saves it while !nick stores the choice)", async () => {
+    const network = fakeNetwork();
+    const store = await openNedbStore(undefined);
+    const alice = "@alice:example.org";
+    await store.puppets.put({ userId: alice, network: network.id, nick: "alice[m]", username: "alice", channels: ["#a"], nickNote: undefined });
+    const registry = testPuppets(network, store.puppets, new FakeClock());
+    const settings = new PuppetSettings({ networkId: network.id, store: store.puppets, identity: () => Promise.reject(new Error("has a record")), templateNick: () => Promise.resolve("alice[m]") });
+    assert.ok(registry.ensure(alice).ok);
+    for (let i = 0; i < 20; i++) {
+      const chosen = `Chosen${i}`;
+      // The save starts a few turns of the event loop after the choice (as the NICK echo's does).
+      const choice = settings.setNick(alice, chosen);
+      for (let hop = 0; hop < i % 5; hop++) await new Promise((r) => setImmediate(r));
+      await Promise.all([choice, registry.persist(alice)]);
+      assert.equal((await store.puppets.get(network.id, alice))?.desiredNick, chosen, `round ${i}`);
+    }
+    registry.closeAll("test over");
   });
 });
