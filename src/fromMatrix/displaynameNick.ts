@@ -15,5 +15,9 @@ export async function followDisplayname(runtime: Pick<NetworkRuntime, "network" 
   const record = await runtime.puppets.stored(userId);
   if (record?.desiredNick !== undefined) return;
   // Looked up again: the connection may have closed while the record was read.
-  runtime.puppets.get(userId)?.requestNick(templateNick(runtime.network, userId, displayname));
+  const connection = runtime.puppets.get(userId);
+  const nick = templateNick(runtime.network, userId, displayname);
+  connection?.requestNick(nick);
+  // Asked for at its reconnections too.
+  connection?.preferNick(nick);
 }

@@ -53,6 +53,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private nickNote: string | undefined;
   private requestedNick: string | undefined;
   private wantedNick = "";
+  /** The nick every (re)connection asks for first (start, preferNick): the user's, not an alternative a collision gave. */
+  private preferredNick = "";
   private username = "";
   private attempts = 0;
   private everRegistered = false;
@@ -179,6 +181,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
    */
   start(identity: ConnectionIdentity): void {
     this.wantedNick = identity.nick;
+    this.preferredNick = identity.nick;
     this.username = identity.username;
     this.auth = identity.auth;
     this.alternatives = nickAlternatives(identity.nick, 30);
@@ -196,6 +199,12 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.state = "connecting";
     this.registeredAt = undefined;
     this.lastError = undefined;
+    if (this.preferredNick !== "" && this.preferredNick !== this.wantedNick) {
+      // Back to the preferred nick: an alternative a collision gave is not kept across reconnections.
+      this.wantedNick = this.preferredNick;
+      this.alternatives = nickAlternatives(this.preferredNick, 30);
+      this.nickNote = undefined;
+    }
     const client = new Client(clientOptions(this.options, { host: this.options.server.host, port: this.options.server.port, tls: this.options.server.tls }, { nick: this.wantedNick, username: this.username, auth: this.auth }));
     this.identifyAfterRegistering = false;
     this.view.reset();
@@ -282,6 +291,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   /** The nick to ask for at the next (re)connection (a live connection keeps its nick until then). */
   preferNick(nick: string): void {
     this.wantedNick = nick;
+    this.preferredNick = nick;
     this.alternatives = nickAlternatives(nick, 30);
   }
 

@@ -182,6 +182,7 @@ describe("!nick", () => {
     const record = await store.puppets.get("testnet", ALICE);
     assert.equal(record?.desiredNick, "Chosen");
     assert.equal(record.nick, "Chosen");
+    assert.equal(c.preferred, "Chosen", "the connection's reconnections ask for it");
     c.nick = "Chosen";
     assert.match(await say("!nick"), /^Your nick on TestNet is Chosen \(connected\)\. You chose Chosen with !nick: it stays until you choose another \(!nick --reset goes back/);
   });
@@ -196,6 +197,7 @@ describe("!nick", () => {
     assert.deepEqual(c.sent, ["NICK AliceLiddell[m]"], "the nickTemplate with her displayname");
     c.hear(":Chosen!u@h NICK :AliceLiddell[m]");
     assert.equal(await answer, "Your nick on TestNet changed to AliceLiddell[m], and your nick follows your displayname again.");
+    assert.equal(c.preferred, "AliceLiddell[m]", "the connection's reconnections ask for it");
     const record = await store.puppets.get("testnet", ALICE);
     assert.ok(record !== undefined);
     assert.equal(record.desiredNick, undefined, "no chosen nick any more");

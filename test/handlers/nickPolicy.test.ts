@@ -114,3 +114,41 @@ describe("the chosen nick in the store", () => {
     registry.closeAll("test over");
   });
 });
+
+describe("the nick a reconnection asks for", () => {
+  it("is the preferred nick (the user's), not the alternative a collision gave the connection before", async () => {
+    const server = new FakeIrcServer([]);
+    server.inUse.add("Chosen");
+    const port = await server.listen();
+    let connects = 0;
+    const connection = new IrcConnection({
+      id: "test/alice",
+      server: { host: "127.0.0.1", port, tls: false, bindAddress: undefined },
+      realname: "@alice:example.org",
+      pacing: { burstLines: 100, lineIntervalMs: 0, maxQueuedLines: 100 },
+      keepalive: { pingIntervalS: 3600, pingTimeoutS: 3600 },
+      reconnect: { minMs: 0, maxMs: 0 },
+      gate: { request: (_id, request) => void setImmediate(() => (connects++, request.go())), cancel: () => undefined, report: () => undefined, holdReason: undefined },
+      priority: () => 0,
+    });
+    try {
+      const nicks: string[] = [];
+      const registered = (count: number) => new Promise<void>((resolve) => connection.on("registered", (nick) => (nicks.push(nick), connects >= count ? resolve() : undefined)));
+      const first = registered(1);
+      connection.start({ nick: "Chosen", username: "alice" });
+      await first;
+      assert.equal(connection.nick, "Chosen_", "the collision's alternative");
+      // The other client is gone; the server drops us and we reconnect.
+      server.inUse.clear();
+      const again = registered(2);
+      server.onLine = () => undefined;
+      for (const socket of server.nicks.keys()) socket.destroy();
+      await again;
+      assert.equal(connection.nick, "Chosen", "the reconnection asked for the preferred nick again");
+      assert.deepEqual(server.received.filter((l) => l.startsWith("NICK")), ["NICK Chosen", "NICK Chosen_", "NICK Chosen"]);
+    } finally {
+      connection.close("test over");
+      await server.close();
+    }
+  });
+});

@@ -32,6 +32,7 @@ export const nick: NetworkCommand = {
     if (connection?.isRegistered !== true) return storeForLater(ctx, connection, wanted);
     if (connection.nick === wanted) {
       await ctx.puppets(ctx.target.id).setNick(ctx.userId, wanted);
+      connection.preferNick(wanted);
       return `You already are ${wanted} on ${ctx.target.name}.`;
     }
     return change(ctx, connection, wanted);
@@ -70,6 +71,7 @@ async function reset(ctx: NetworkCommandContext, connection: AdminConnection | u
     connection?.preferNick(nick);
     return `You are not connected to ${name}; ${follows}: it will be ${nick} when you next connect.`;
   }
+  connection.preferNick(nick);
   if (connection.nick === nick) return `Your nick on ${name} is ${nick}, and ${follows}.`;
   const reply = await connection.request(nickRequest(nick));
   if (reply.kind === "ok") {
@@ -97,6 +99,8 @@ async function change(ctx: NetworkCommandContext, connection: AdminConnection, w
       // The server may have adjusted it (case); our NICK echo says what it is.
       const echoed = reply.lines.find((l) => l.command === "NICK")?.params[0] ?? wanted;
       await ctx.puppets(ctx.target.id).setNick(ctx.userId, echoed);
+      // Asked for at the connection's reconnections too.
+      connection.preferNick(echoed);
       return `Your nick on ${name} changed to ${echoed}.`;
     }
     case "error":
