@@ -92,6 +92,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return this.client?.user.nick ?? this.wantedNick;
   }
 
+  /** NICKLEN for the alternatives to a nick in use: the network's server's (options.nicklen), else the RFC's 30. */
+  private get nicklen(): number {
+    return this.options.nicklen?.() ?? 30;
+  }
+
   /** The username (ident) this connection registers with. */
   get ident(): string {
     return this.username;
@@ -184,7 +189,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.preferredNick = identity.nick;
     this.username = identity.username;
     this.auth = identity.auth;
-    this.alternatives = nickAlternatives(identity.nick, 30);
+    this.alternatives = nickAlternatives(identity.nick, this.nicklen);
     this.waitTurn(0, false);
   }
 
@@ -202,7 +207,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     if (this.preferredNick !== "" && this.preferredNick !== this.wantedNick) {
       // Back to the preferred nick: an alternative a collision gave is not kept across reconnections.
       this.wantedNick = this.preferredNick;
-      this.alternatives = nickAlternatives(this.preferredNick, 30);
+      this.alternatives = nickAlternatives(this.preferredNick, this.nicklen);
       this.nickNote = undefined;
     }
     const client = new Client(clientOptions(this.options, { host: this.options.server.host, port: this.options.server.port, tls: this.options.server.tls }, { nick: this.wantedNick, username: this.username, auth: this.auth }));
@@ -292,7 +297,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   preferNick(nick: string): void {
     this.wantedNick = nick;
     this.preferredNick = nick;
-    this.alternatives = nickAlternatives(nick, 30);
+    this.alternatives = nickAlternatives(nick, this.nicklen);
   }
 
   /**
@@ -432,7 +437,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     });
     c.on("nick invalid", () => {
       if (this.state === "registered") return;
-      const alt = `m-${this.username}`.slice(0, 30);
+      const alt = `m-${this.username}`.slice(0, this.nicklen);
       this.nickNote = `the nick ${this.wantedNick} was refused by the server, so you are ${alt}`;
       c.changeNick(alt);
     });

@@ -140,6 +140,7 @@ export class PuppetRegistry {
       realname: face.realname,
       ...(face.webirc === undefined ? {} : { webirc: face.webirc }),
       ...(network.userModes === undefined ? {} : { userModes: network.userModes }),
+      nicklen: () => network.nickLimits.nicklen,
       pacing: network.pacing,
       keepalive: network.keepalive,
       reconnect: network.reconnect,

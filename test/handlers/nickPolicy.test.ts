@@ -151,4 +151,29 @@ describe("the nick a reconnection asks for", () => {
       await server.close();
     }
   });
+
+  it("an alternative to a nick in use stays within the NICKLEN the network's server announced", async () => {
+    const server = new FakeIrcServer([]);
+    server.inUse.add("Chosen");
+    const port = await server.listen();
+    const connection = new IrcConnection({
+      id: "test/alice",
+      server: { host: "127.0.0.1", port, tls: false, bindAddress: undefined },
+      realname: "@alice:example.org",
+      pacing: { burstLines: 100, lineIntervalMs: 0, maxQueuedLines: 100 },
+      keepalive: { pingIntervalS: 3600, pingTimeoutS: 3600 },
+      reconnect: { minMs: 0, maxMs: 0 },
+      gate: { request: (_id, request) => void setImmediate(() => request.go()), cancel: () => undefined, report: () => undefined, holdReason: undefined },
+      priority: () => 0,
+      nicklen: () => 6,
+    });
+    try {
+      const registered = new Promise<string>((resolve) => connection.on("registered", (nick) => resolve(nick)));
+      connection.start({ nick: "Chosen", username: "alice" });
+      assert.equal(await registered, "Chose_");
+    } finally {
+      connection.close("test over");
+      await server.close();
+    }
+  });
 });
