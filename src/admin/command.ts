@@ -53,8 +53,12 @@ export interface PuppetAccess {
   hasQuit(userId: string): boolean;
   /** What is stored for the user's next connection. */
   stored(userId: string): Promise<PuppetRecord | undefined>;
-  /** Stores the nick of the user's next connection (creating their record if needed). */
+  /** Stores the nick the user chose (creating their record if needed): every connection asks for it; a displayname change never replaces it. */
   setNick(userId: string, nick: string): Promise<void>;
+  /** Forgets the chosen nick: the user's nick follows the nickTemplate again. Stores and returns the template's nick for them now. */
+  resetNick(userId: string): Promise<string>;
+  /** NICKLEN as the network's server announced it (30 until a connection heard it). */
+  nicklen(): number;
   /** Stores the username of the user's next connection; "taken" when another user has it. */
   setUsername(userId: string, username: string): Promise<"ok" | "taken">;
   /** Saves the user's current nick and channels. */

@@ -27,6 +27,8 @@ export function networkAdminAccess(network: NetworkContext, registry: PuppetRegi
       hasQuit: (userId) => registry.hasQuit(userId),
       stored: (userId) => settings.stored(userId),
       setNick: (userId, nick) => settings.setNick(userId, nick),
+      resetNick: (userId) => settings.resetNick(userId),
+      nicklen: () => network.nickLimits.nicklen,
       setUsername: (userId, username) => settings.setUsername(userId, username),
       persist: (userId) => registry.persist(userId),
       quit: (userId) => registry.quit(userId),

@@ -24,7 +24,7 @@ import type { Ghosts } from "../matrix/ghosts";
 import type { MatrixApi } from "../matrix/matrixApi";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
-import { puppetIdentity } from "../puppets/identity";
+import { puppetIdentity, templateNick } from "../puppets/identity";
 import { PuppetRegistry, type EnsureResult } from "../puppets/puppetRegistry";
 import { PuppetSettings } from "../puppets/puppetSettings";
 import { BOT_KEY_OWNER, type ChannelKeys } from "../rooms/channelKeys";
@@ -200,7 +200,8 @@ export class NetworkBridge {
       return picked;
     };
     const nickStored = (userId: string, nick: string) => this.nicks.noteStoredNick(userId, nick);
-    this.settings = new PuppetSettings({ networkId: network.id, store: deps.store.puppets, identity, nickStored });
+    const templateNickOf = async (userId: string) => templateNick(network, userId, await displayname(userId, undefined));
+    this.settings = new PuppetSettings({ networkId: network.id, store: deps.store.puppets, identity, templateNick: templateNickOf, nickStored });
     // Each connection joins with its own keys only (rooms/channelKeys.ts).
     const keyBook = (owner: string) => deps.keys.book(network.id, owner, network.channels);
     this.puppets = new PuppetRegistry({

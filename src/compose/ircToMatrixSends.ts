@@ -70,6 +70,7 @@ export function ircToMatrixSends(deps: IrcToMatrixSendsDeps): { readonly botNoti
             messages: deps.messages,
             markDelivered: deps.markDelivered,
             bridged: (s) => isBridged(deps.rooms, deps.networks, s),
+            ghostDisplayname: (s) => deps.networks.find((n) => n.id === s.network)?.ids.ghostDisplayname(s.nick) ?? s.nick,
           }),
     notice: (send, text) => (send.pm !== undefined ? deps.pms.noticeFor(send, text) : botNotice(send.roomId, text)),
     maxPerRoom: deps.maxPerRoom,

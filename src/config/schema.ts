@@ -80,6 +80,16 @@ const networkSchema = obj("One IRC network.", {
     { refine: encodingProblem },
   ),
   // -- nicks (userModes, ghost displayname template)
+  userModes: str.optional(
+    "User modes each Matrix user's connection sets on itself once registered, at every connection and reconnection (MODE <nick> <modes>), e.g. \"+x\" for a cloaked host or \"+R\" for private messages from registered users only. Mode letters after + or -. Not the bridge bot's connection. Unset: none.",
+    "+x",
+    { refine: (v) => (/^([+-][A-Za-z]+)+$/.test(v) ? undefined : "must be mode letters after + or -, such as \"+x\" or \"+iR-w\"") },
+  ),
+  ghostDisplayname: str.withDefault(
+    "Displayname of the ghost users that stand for IRC nicks. Placeholders: {nick} (as written on IRC), {network} (the network's name), e.g. \"{nick} (IRC)\".",
+    "{nick}",
+    { refine: (v) => mustContain("{nick}")(v) ?? (/[\r\n\0]/.test(v) ? "must not contain line breaks" : undefined) },
+  ),
   userTemplate: str.withDefault(
     "Username (ident) of a Matrix user's IRC connection. Placeholder: {localpart} (its letters and digits). Cleaned to a-z 0-9 . _ - and 10 characters, made unique on the network with a number. A user keeps the username they were first given.",
     "{localpart}",

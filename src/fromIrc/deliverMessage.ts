@@ -17,6 +17,8 @@ export interface DeliverDeps {
   readonly markDelivered: (send: PendingSend) => void;
   /** Whether the message's room is still bridged to its channel (see isBridged). */
   readonly bridged: (send: PendingSend) => boolean;
+  /** The displayname of the message's ghost (the network's ghostDisplayname for its nick). */
+  readonly ghostDisplayname: (send: PendingSend) => string;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function deliverMessage(send: PendingSend, deps: DeliverDeps): Prom
     deps.metrics.undeliverable.inc({ direction: "irc_to_matrix", reason: "unlinked" });
     return;
   }
-  await deps.ghosts.ensureJoined(send.roomId, send.ghost, send.nick);
+  await deps.ghosts.ensureJoined(send.roomId, send.ghost, deps.ghostDisplayname(send));
   const content = send.replyTo === undefined ? send.content : await lateReply(send, send.replyTo, deps.messages);
   const eventId = await deps.api.send(send.roomId, send.ghost, "m.room.message", content, send.txnId, send.ts);
   const body = send.content.body;

@@ -24,7 +24,7 @@ export const onJoin: IrcHandler<"join"> = ({ ev }, ctx) => {
   if (ctx.splits.rejoined(ctx.fold(ev.channel), ctx.fold(nick))) return;
   const ghost = ctx.network.ids.ghostUserId(nick);
   for (const room of roomsOf(ctx, ev.channel)) {
-    ctx.queues.enqueue(room.roomId, { what: `join of ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, nick), droppable: true });
+    ctx.queues.enqueue(room.roomId, { what: `join of ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, ctx.network.ids.ghostDisplayname(nick)), droppable: true });
   }
 };
 
@@ -42,7 +42,7 @@ export const onQuit: IrcHandler<"quit"> = ({ ev }, ctx) => {
 
 /**
  * A nick change: the ghost ids derive from the nick, so the old ghost leaves and the new ghost joins
- * (with the new nick as displayname), and the power level the nick's prefixes give moves with it.
+ * (its displayname from the new nick, see the network's ghostDisplayname), and the power level the nick's prefixes give moves with it.
  * Our own puppets' nick changes are not shown (the Matrix user behind them is the same).
  */
 export const onNick: IrcHandler<"nick"> = ({ ev }, ctx) => {
@@ -60,11 +60,11 @@ export const onNick: IrcHandler<"nick"> = ({ ev }, ctx) => {
       droppable: true,
       run: async () => {
         if (before === after) {
-          await ctx.ghosts.ensureUser(after, newNick);
+          await ctx.ghosts.ensureUser(after, ctx.network.ids.ghostDisplayname(newNick));
           return;
         }
         await ctx.ghosts.leave(room.roomId, before);
-        await ctx.ghosts.ensureJoined(room.roomId, after, newNick);
+        await ctx.ghosts.ensureJoined(room.roomId, after, ctx.network.ids.ghostDisplayname(newNick));
       },
     });
   }

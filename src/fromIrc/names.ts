@@ -29,6 +29,6 @@ function joinGhosts(ctx: IrcContext, room: RoomRecord, nicks: readonly string[])
     if (ctx.isOurs(nick)) continue;
     const ghost = ctx.network.ids.ghostUserId(nick);
     if (ctx.ghosts.isJoined(room.roomId, ghost)) continue;
-    ctx.queues.enqueue(room.roomId, { what: `ghost for ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, nick), droppable: true });
+    ctx.queues.enqueue(room.roomId, { what: `ghost for ${nick}`, run: () => ctx.ghosts.ensureJoined(room.roomId, ghost, ctx.network.ids.ghostDisplayname(nick)), droppable: true });
   }
 }

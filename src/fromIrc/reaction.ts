@@ -20,7 +20,7 @@ export const onReaction: IrcHandler<"tagmsg"> = ({ key, ev }, ctx) => {
   const txnId = `irc.react.${createHash("sha1").update(`${ctx.network.id}\0${key}`).digest("hex").slice(0, 24)}`;
   for (const room of roomsOf(ctx, ev.channel)) {
     withLogged(ctx, room.roomId, msgid, `reaction from ${e.from}`, async (target) => {
-      await ctx.ghosts.ensureJoined(room.roomId, ghost, e.from);
+      await ctx.ghosts.ensureJoined(room.roomId, ghost, ctx.network.ids.ghostDisplayname(e.from));
       const content = { "m.relates_to": { rel_type: "m.annotation", event_id: target.eventId, key: reaction } };
       const eventId = await ctx.api.send(room.roomId, ghost, "m.reaction", content, `${txnId}.${room.roomId}`, e.time);
       const own = e.tags.msgid;

@@ -1,16 +1,17 @@
-import { renderNick } from "../irc/nickTemplate";
+import { errorText } from "../errors";
 import { onBotInvite } from "./botInvite";
 import { onGhostInvite } from "./ghostInvite";
 import type { MatrixHandler } from "./context";
 import { onGhostMember } from "./ghostMembership";
+import { followDisplayname } from "./displaynameNick";
 
 /**
  * Matrix membership -> IRC: a real user who joins a bridged room joins the channel through their own
  * connection (created on demand); leaving (or being kicked or banned) parts it. The bot's invites
  * are handled in botInvite.ts, invites of a ghost (direct chats) in ghostInvite.ts, a Matrix
  * moderator's kick or ban of a ghost in ghostMembership.ts. A displayname change renames the user's
- * IRC nick when the network's nickFollowsDisplayname is on (a nick in use is refused by the server
- * and the user keeps theirs).
+ * IRC nick when the network's nickFollowsDisplayname is on and the user did not choose their nick
+ * with !nick (displaynameNick.ts).
  */
 export const onMember: MatrixHandler = (event, ctx) => {
   const { room_id: roomId, state_key: target } = event;
@@ -36,11 +37,12 @@ export const onMember: MatrixHandler = (event, ctx) => {
   if (membership === "join" && before === "join") {
     const displayname = typeof event.content.displayname === "string" ? event.content.displayname : undefined;
     const previous = unsigned?.prev_content?.displayname;
-    const connection = runtime.puppets.get(target);
-    if (!runtime.network.nickFollowsDisplayname || connection === undefined || displayname === undefined || displayname === previous) return;
-    const localpart = target.slice(1, target.indexOf(":"));
-    const nick = renderNick(runtime.network.nickTemplate, { localpart, displayname }, 30);
-    connection.requestNick(nick);
+    if (displayname === undefined || displayname === previous) return;
+    ctx.keep(
+      followDisplayname(runtime, target, displayname).catch((err: unknown) => {
+        ctx.log.warn("could not follow a displayname change", { user: target, error: errorText(err) });
+      }),
+    );
     return;
   }
   if (membership === "join") {

@@ -55,6 +55,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private nickNote: string | undefined;
   private requestedNick: string | undefined;
   private wantedNick = "";
+  /** The nick every (re)connection asks for first (start, preferNick): the user's, not an alternative a collision gave. */
+  private preferredNick = "";
   private username = "";
   private attempts = 0;
   private everRegistered = false;
@@ -94,6 +96,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   get nick(): string {
     return this.client?.user.nick ?? this.wantedNick;
+  }
+
+  /** NICKLEN for the alternatives to a nick in use: the network's server's (options.nicklen), else the RFC's 30. */
+  private get nicklen(): number {
+    return this.options.nicklen?.() ?? 30;
   }
 
   /** The username (ident) this connection registers with. */
@@ -185,10 +192,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
    */
   start(identity: ConnectionIdentity): void {
     this.wantedNick = identity.nick;
+    this.preferredNick = identity.nick;
     this.username = identity.username;
     this.auth = identity.auth;
     this.certificate = identity.certificate;
-    this.alternatives = nickAlternatives(identity.nick, 30);
+    this.alternatives = nickAlternatives(identity.nick, this.nicklen);
     this.waitTurn(0, false);
   }
 
@@ -203,6 +211,12 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.state = "connecting";
     this.registeredAt = undefined;
     this.lastError = undefined;
+    if (this.preferredNick !== "" && this.preferredNick !== this.wantedNick) {
+      // Back to the preferred nick: an alternative a collision gave is not kept across reconnections.
+      this.wantedNick = this.preferredNick;
+      this.alternatives = nickAlternatives(this.preferredNick, this.nicklen);
+      this.nickNote = undefined;
+    }
     const endpoint = this.endpoints.current();
     // A client certificate goes only where TLS carries it (clientOptions.ts).
     const certificate = endpoint.tls ? this.certificate : undefined;
@@ -292,7 +306,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   /** The nick to ask for at the next (re)connection (a live connection keeps its nick until then). */
   preferNick(nick: string): void {
     this.wantedNick = nick;
-    this.alternatives = nickAlternatives(nick, 30);
+    this.preferredNick = nick;
+    this.alternatives = nickAlternatives(nick, this.nicklen);
   }
 
   /**
@@ -414,6 +429,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
         return buildLine("JOIN", key === undefined ? [ch.name] : [ch.name, key]);
       });
       if (again && joins.length > 0) this.queue.pushFront(joins);
+      // The network's user modes (a cloak, +R...) before any JOIN, so channels see them from the start.
+      if (this.options.userModes !== undefined) this.queue.pushFront([buildLine("MODE", [nick, this.options.userModes])]);
       if (this.identifyAfterRegistering && this.auth !== undefined) {
         // Ahead of everything queued, so channels that need an account let us in.
         this.queue.pushFront([buildLine("PRIVMSG", ["NickServ", `IDENTIFY ${this.auth.account} ${this.auth.password}`])]);
@@ -433,7 +450,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     });
     c.on("nick invalid", () => {
       if (this.state === "registered") return;
-      const alt = `m-${this.username}`.slice(0, 30);
+      const alt = `m-${this.username}`.slice(0, this.nicklen);
       this.nickNote = `the nick ${this.wantedNick} was refused by the server, so you are ${alt}`;
       c.changeNick(alt);
     });

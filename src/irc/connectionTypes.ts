@@ -39,6 +39,10 @@ export interface ConnectionOptions {
   readonly keys?: ChannelKeyBook;
   /** Sent before registering, where the network trusts the bridge as a WEBIRC gateway (the password is never logged). */
   readonly webirc?: WebircLine;
+  /** NICKLEN as the network's server announced it (alternatives to a nick in use stay within it); 30 without. */
+  readonly nicklen?: () => number;
+  /** User modes the connection sets on itself once registered, at every (re)connection (the network's userModes, e.g. "+x"). */
+  readonly userModes?: string;
 }
 
 /** WEBIRC <password> <gateway> <hostname> <address>. */

@@ -49,6 +49,8 @@ export interface NetworkContext {
   readonly kickOn: KickOnSettings;
   /** Tell users of successes too (connected with the nick asked for, reconnected, identified); see the config's sendSuccessNotices. */
   readonly sendSuccessNotices: boolean;
+  /** User modes each user's connection sets on itself at every (re)connection (the config's userModes); undefined: none. */
+  readonly userModes: string | undefined;
 }
 
 export interface KickOnSettings {
@@ -109,6 +111,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string, secr
     nickLimits: new ServerNickLimits(),
     nickTemplate: network.nickTemplate,
     nickFollowsDisplayname: network.nickFollowsDisplayname,
+    userModes: network.userModes,
     netsplitDebounceMs: network.netsplitDebounceSeconds * 1000,
     bot: { enabled: network.bot.enabled, nick: network.bot.nick, auth: secrets.bot },
     pacing: {

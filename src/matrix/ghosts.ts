@@ -13,7 +13,8 @@ export interface GhostLimits {
 const UNLIMITED: GhostLimits = { maxCached: 10000, rate: undefined };
 
 /**
- * Ghost users (IRC nicks as Matrix users): registered once, displayname kept equal to the nick,
+ * Ghost users (IRC nicks as Matrix users): registered once, displayname kept equal to what the caller
+ * gives (the network's ghostDisplayname for the nick, NetworkIds.ghostDisplayname),
  * joined to rooms on demand. Caches what it has done so the hot path makes no needless requests;
  * every operation is idempotent, so a retry after a failure is safe.
  *

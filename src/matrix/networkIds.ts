@@ -4,20 +4,33 @@ import { LOCALPART_CLASS, escapeNick, escapeRegExp, unescapeNick } from "./local
 
 /**
  * The Matrix ids one IRC network owns: ghost user ids (from ghostTemplate) and portal aliases (from
- * aliasTemplate), both ways, plus the regexes the registration claims for them.
+ * aliasTemplate), both ways, plus the regexes the registration claims for them; and the displayname
+ * its ghosts carry (ghostDisplayname).
  */
 export class NetworkIds {
   private readonly ghostPrefix: string;
   private readonly ghostSuffix: string;
   private readonly aliasPrefix: string;
   private readonly aliasSuffix: string;
+  private readonly displaynameTemplate: string;
+  private readonly networkName: string;
 
   constructor(
-    network: Pick<NetworkConfig, "ghostTemplate" | "aliasTemplate">,
+    network: Pick<NetworkConfig, "ghostTemplate" | "aliasTemplate"> & Partial<Pick<NetworkConfig, "ghostDisplayname" | "name">>,
     private readonly domain: string,
   ) {
     [this.ghostPrefix, this.ghostSuffix] = split(network.ghostTemplate, "{nick}");
     [this.aliasPrefix, this.aliasSuffix] = split(network.aliasTemplate, "{channel}");
+    this.displaynameTemplate = network.ghostDisplayname ?? "{nick}";
+    this.networkName = network.name ?? "";
+  }
+
+  /**
+   * The displayname of the ghost standing for `nick`: the ghostDisplayname template with {nick} and
+   * {network} filled in one pass (a nick such as "{network}" stays as written).
+   */
+  ghostDisplayname(nick: string): string {
+    return this.displaynameTemplate.replace(/\{nick\}|\{network\}/g, (placeholder) => (placeholder === "{nick}" ? nick : this.networkName));
   }
 
   ghostUserId(nick: string): string {

@@ -86,7 +86,7 @@ export class DirectChats {
   private async accept(roomId: string, userId: string, network: NetworkContext, ghost: string, txnId: string): Promise<MatrixEvent[] | undefined> {
     const { api, ghosts, pms, log } = this.deps;
     const nick = await this.nickOf(network, ghost);
-    await ghosts.ensureUser(ghost, nick);
+    await ghosts.ensureUser(ghost, network.ids.ghostDisplayname(nick));
     await api.join(roomId, ghost);
     ghosts.markJoined(roomId, ghost);
     const refusal = await this.refusal(roomId, userId, network, ghost, nick);

@@ -213,7 +213,7 @@ export class PmRooms {
   }
 
   private async create(network: NetworkContext, userId: string, nick: string, folded: string, ghost: string): Promise<string> {
-    await this.deps.ghosts.ensureUser(ghost, nick);
+    await this.deps.ghosts.ensureUser(ghost, network.ids.ghostDisplayname(nick));
     const roomId = await this.deps.api.createRoom(ghost, {
       preset: "trusted_private_chat",
       visibility: "private",

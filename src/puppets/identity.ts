@@ -5,7 +5,8 @@ import { renderUsername } from "./userTemplates";
 
 /**
  * The nick and username (ident) a Matrix user gets on a network. A stored choice wins (the user keeps
- * their nick across restarts); otherwise the nick comes from the network's template and the user's
+ * their nick across restarts; the nick they chose with !nick, `desiredNick`, over the one they last
+ * had, which may be an alternative the server's nick collision gave them); otherwise the nick comes from the network's template and the user's
  * displayname, and the username from the network's userTemplate (see userTemplates.ts: at most 10
  * characters of a-z 0-9 . _ -), made unique on the network with a numeric suffix, then stored. Identities of one
  * store are worked out one at a time, so two users set up at once never pick the same username.
@@ -21,6 +22,12 @@ export function serialized<T>(puppets: PuppetStore, work: () => Promise<T>): Pro
   const next = (chains.get(puppets) ?? Promise.resolve()).then(work);
   chains.set(puppets, next.catch(() => undefined));
   return next;
+}
+
+/** The nick the network's nickTemplate gives a user with this displayname, within the server's NICKLEN (the RFC's 30 until a connection heard it). */
+export function templateNick(network: Pick<NetworkContext, "nickTemplate" | "nickLimits">, userId: string, displayname: string | undefined): string {
+  const localpart = userId.slice(1, userId.indexOf(":"));
+  return renderNick(network.nickTemplate, { localpart, displayname }, network.nickLimits.nicklen);
 }
 
 export function puppetIdentity(
@@ -39,9 +46,8 @@ async function pick(
   displayname: () => Promise<string | undefined>,
 ): Promise<{ nick: string; username: string }> {
   const stored = await puppets.get(network.id, userId);
-  if (stored !== undefined) return { nick: stored.nick, username: stored.username };
-  const localpart = userId.slice(1, userId.indexOf(":"));
-  const nick = renderNick(network.nickTemplate, { localpart, displayname: await displayname() }, 30);
+  if (stored !== undefined) return { nick: stored.desiredNick ?? stored.nick, username: stored.username };
+  const nick = templateNick(network, userId, await displayname());
   const base = renderUsername(network.face.templates.userTemplate, userId);
   let username = base;
   for (let i = 1; await puppets.usernameTaken(network.id, username, userId); i++) {

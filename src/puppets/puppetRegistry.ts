@@ -19,9 +19,10 @@ import { IrcConnection, type ChannelKeyBook, type ConnectGate, type ConnectionId
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 import type { Logger } from "../observability/logger";
-import type { PuppetStore } from "../store/store";
+import type { PuppetRecord, PuppetStore } from "../store/store";
 import { errorText } from "../errors";
 import { userFace } from "./puppetFace";
+import { serialized } from "./identity";
 
 export interface PuppetRegistryDeps {
   readonly network: NetworkContext;
@@ -92,6 +93,11 @@ export class PuppetRegistry {
     return this.connections.get(userId);
   }
 
+  /** What is stored for the user on this network (their nick, chosen nick, username, channels). */
+  stored(userId: string): Promise<PuppetRecord | undefined> {
+    return this.deps.store.get(this.deps.network.id, userId);
+  }
+
   all(): IterableIterator<[string, IrcConnection]> {
     return this.connections.entries();
   }
@@ -133,6 +139,8 @@ export class PuppetRegistry {
       server: face.bindAddress === undefined ? network.server : { ...network.server, bindAddress: face.bindAddress },
       realname: face.realname,
       ...(face.webirc === undefined ? {} : { webirc: face.webirc }),
+      ...(network.userModes === undefined ? {} : { userModes: network.userModes }),
+      nicklen: () => network.nickLimits.nicklen,
       pacing: network.pacing,
       keepalive: network.keepalive,
       reconnect: network.reconnect,
@@ -221,10 +229,14 @@ export class PuppetRegistry {
 
   /** Remembers the user's channels so a restart rejoins them. */
   async persist(userId: string, nickNote?: string): Promise<void> {
-    const connection = this.connections.get(userId);
-    const record = await this.deps.store.get(this.deps.network.id, userId);
-    if (connection === undefined || record === undefined) return;
-    await this.deps.store.put({ ...record, nick: connection.nick, channels: connection.channelNames, nickNote: nickNote ?? record.nickNote });
+    // Read and written in the store's serialized chain, so it never writes an older copy over a
+    // change made meanwhile (the chosen nick !nick stores right after the NICK echo that calls this).
+    await serialized(this.deps.store, async () => {
+      const connection = this.connections.get(userId);
+      const record = await this.deps.store.get(this.deps.network.id, userId);
+      if (connection === undefined || record === undefined) return;
+      await this.deps.store.put({ ...record, nick: connection.nick, channels: connection.channelNames, nickNote: nickNote ?? record.nickNote });
+    });
   }
 
   /** Starts the periodic sweep (idle and inactive connections, messages waiting too long). */

@@ -49,6 +49,12 @@ export interface PuppetRecord {
   readonly channels: readonly string[];
   /** Why the user got another nick than the one asked for, if they did. */
   readonly nickNote: string | undefined;
+  /**
+   * The nick the user chose with !nick (the incumbent's name): asked for at every connection, and
+   * never replaced by a displayname change, until they choose another or `!nick --reset`. Undefined:
+   * their nick follows the network's nickTemplate.
+   */
+  readonly desiredNick?: string | undefined;
   /** Account name for SASL / NickServ (!storepass), and its password sealed by PasswordSeal. */
   readonly account?: string | undefined;
   readonly sealedPassword?: string | undefined;

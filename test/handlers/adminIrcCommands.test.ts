@@ -67,7 +67,7 @@ async function setup(options: { redact?: (roomId: string, eventId: string) => Pr
   /** A command in a message of the admin room (which the runner may redact). */
   const sayIn = (body: string, eventId: string) => runner.run(ALICE, body, { roomId: "!admin:x", eventId });
   const settle = () => new Promise((r) => setImmediate(r));
-  return { clock, store, puppets, bridged, roomState, invites, connect, say, sayIn, settle };
+  return { clock, network, store, puppets, bridged, roomState, invites, connect, say, sayIn, settle };
 }
 
 describe("!nick", () => {
@@ -168,6 +168,69 @@ describe("!nick", () => {
     assert.equal(c.preferred, "soon", "the reconnecting connection asks for it");
     assert.deepEqual(c.sent, []);
     assert.equal((await store.puppets.get("testnet", ALICE))?.nick, "soon");
+  });
+
+  it("a nick chosen with !nick is stored as the chosen nick (desiredNick); !nick says it stays", async () => {
+    const { say, connect, store } = await setup();
+    await store.puppets.put({ userId: ALICE, network: "testnet", nick: "alice[m]", username: "alice", channels: [], nickNote: undefined });
+    const c = connect(ALICE, "alice[m]");
+    assert.equal((await store.puppets.get("testnet", ALICE))?.desiredNick, undefined, "a template nick is no choice");
+    assert.equal(await say("!nick"), "Your nick on TestNet is alice[m] (connected).");
+    const answer = say("!nick Chosen");
+    await c.sentCount(1);
+    c.hear(":alice[m]!u@h NICK :Chosen");
+    assert.equal(await answer, "Your nick on TestNet changed to Chosen.");
+    const record = await store.puppets.get("testnet", ALICE);
+    assert.equal(record?.desiredNick, "Chosen");
+    assert.equal(record.nick, "Chosen");
+    assert.equal(c.preferred, "Chosen", "the connection's reconnections ask for it");
+    c.nick = "Chosen";
+    assert.match(await say("!nick"), /^Your nick on TestNet is Chosen \(connected\)\. You chose Chosen with !nick: it stays until you choose another \(!nick --reset goes back/);
+  });
+
+  it("!nick --reset forgets the chosen nick and asks for the template's nick (from the displayname)", async () => {
+    const { say, connect, store, puppets } = await setup();
+    await store.puppets.put({ userId: ALICE, network: "testnet", nick: "Chosen", desiredNick: "Chosen", username: "alice", channels: ["#a"], nickNote: undefined });
+    puppets.displaynames.set(ALICE, "Alice Liddell");
+    const c = connect(ALICE, "Chosen");
+    const answer = say("!nick --reset");
+    await c.sentCount(1);
+    assert.deepEqual(c.sent, ["NICK AliceLiddell[m]"], "the nickTemplate with her displayname");
+    c.hear(":Chosen!u@h NICK :AliceLiddell[m]");
+    assert.equal(await answer, "Your nick on TestNet changed to AliceLiddell[m], and your nick follows your displayname again.");
+    assert.equal(c.preferred, "AliceLiddell[m]", "the connection's reconnections ask for it");
+    const record = await store.puppets.get("testnet", ALICE);
+    assert.ok(record !== undefined);
+    assert.equal(record.desiredNick, undefined, "no chosen nick any more");
+    assert.equal(record.nick, "AliceLiddell[m]");
+    assert.deepEqual(record.channels, ["#a"], "the rest of the record is kept");
+  });
+
+  it("!nick --reset: a template nick in use keeps the current nick for now, but the choice is forgotten; without a connection it is stored", async () => {
+    const { say, connect, store, puppets } = await setup();
+    await store.puppets.put({ userId: ALICE, network: "testnet", nick: "Chosen", desiredNick: "Chosen", username: "alice", channels: [], nickNote: undefined });
+    puppets.displaynames.set(ALICE, "Al");
+    const c = connect(ALICE, "Chosen");
+    const answer = say("!nick --reset");
+    await c.sentCount(1);
+    c.hear(":srv 433 Chosen Al[m] :Nickname is already in use");
+    assert.match(await answer, /^Your nick follows your displayname again, but your nick on TestNet is still Chosen for now: the nick Al\[m\] is in use/);
+    assert.equal((await store.puppets.get("testnet", ALICE))?.desiredNick, undefined);
+    puppets.connections.clear();
+    await say("!nick Chosen");
+    assert.equal((await store.puppets.get("testnet", ALICE))?.desiredNick, "Chosen");
+    assert.equal(await say("!nick --reset"), "You are not connected to TestNet; your nick follows your displayname again: it will be Al[m] when you next connect.");
+    const record = await store.puppets.get("testnet", ALICE);
+    assert.equal(record?.nick, "Al[m]");
+    assert.equal(record.desiredNick, undefined);
+  });
+
+  it("without a connection, a nick is checked against the NICKLEN the network's server announced", async () => {
+    const { say, network, store } = await setup();
+    network.nickLimits.learn((name) => (name === "NICKLEN" ? "9" : undefined));
+    assert.match(await say("!nick abcdefghij"), /^"abcdefghij" cannot be your nick: a nick may have at most 9 characters on this network\.$/);
+    assert.equal(await store.puppets.get("testnet", ALICE), undefined, "nothing was stored");
+    assert.match(await say("!nick abcdefghi"), /your nick will be abcdefghi when you next connect/);
   });
 });
 
@@ -499,7 +562,7 @@ describe("what app.ts gives the commands (networkAdminAccess)", () => {
     await rooms.add({ roomId: "!p:example.org", network: "testnet", channel: "#Chat", folded: "#chat", origin: "portal" });
     await rooms.add({ roomId: "!m:example.org", network: "testnet", channel: "#chat", folded: "#chat", origin: "mapped" });
     const registry = testPuppets(network, store.puppets, clock);
-    const settings = new PuppetSettings({ networkId: network.id, store: store.puppets, identity: () => new Promise(() => undefined) });
+    const settings = new PuppetSettings({ networkId: network.id, store: store.puppets, identity: () => new Promise(() => undefined), templateNick: () => Promise.resolve("alice[m]") });
     const access = networkAdminAccess(network, registry, settings, rooms);
     assert.deepEqual(access.roomsFor("#CHAT"), [
       { roomId: "!p:example.org", alias: "#irc_#Chat:example.org" },

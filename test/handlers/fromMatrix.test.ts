@@ -219,6 +219,18 @@ describe("Matrix -> IRC handlers", () => {
     off.puppets.closeAll("test over");
   });
 
+  it("a displayname change never replaces a nick chosen with !nick (desiredNick); the template's nick stays within the server's NICKLEN", async () => {
+    const { route, lines, puppets, store, network } = await setup();
+    network.nickLimits.learn((name) => (name === "NICKLEN" ? "9" : undefined));
+    await store.puppets.put({ userId: ALICE, network: "testnet", nick: "Chosen", desiredNick: "Chosen", username: "alice", channels: [], nickNote: undefined });
+    await store.puppets.put({ userId: BOB, network: "testnet", nick: "bob[m]", username: "bob", channels: [], nickNote: undefined });
+    await route(member(ALICE, "join", undefined), member(BOB, "join", undefined));
+    await route(rename(ALICE, "Alice", "Alicia"), rename(BOB, "Bob", "Roberto Baggio"));
+    assert.deepEqual(lines(BOB), ["JOIN #chan", "NICK Robert[m]"], "positive control: bob's template nick follows, cut to NICKLEN 9 keeping [m]");
+    assert.deepEqual(lines(ALICE), ["JOIN #chan"], "alice chose her nick: no NICK");
+    puppets.closeAll("test over");
+  });
+
   it("leaving or being kicked parts the channel; a leave without a prior join does nothing", async () => {
     const { route, state, lines, persisted, puppets } = await setup();
     await route(member(ALICE, "join", undefined), member(BOB, "join", undefined));

@@ -72,7 +72,7 @@ export async function channelScene(options: ChannelSceneOptions) {
   const sends = new PendingSends({
     journal: new SendJournal<PendingSend>(undefined, "test"),
     queues,
-    deliver: (send) => deliverMessage(send, { ghosts, api, metrics, messages, markDelivered: () => undefined, bridged: (s) => isBridged(rooms, [network], s) }),
+    deliver: (send) => deliverMessage(send, { ghosts, api, metrics, messages, markDelivered: () => undefined, bridged: (s) => isBridged(rooms, [network], s), ghostDisplayname: (s) => network.ids.ghostDisplayname(s.nick) }),
     notice: () => undefined,
     maxPerRoom: 1000,
     depth: () => undefined,

@@ -8,7 +8,7 @@ import { parseIrcLine } from "../../src/irc/ircLine";
 import { buildLine } from "../../src/irc/lines";
 import { PendingRequests, REQUEST_TIMEOUT_MS, type IrcReply, type IrcRequest } from "../../src/irc/requests";
 import type { NetworkContext } from "../../src/irc/networkContext";
-import { puppetIdentity } from "../../src/puppets/identity";
+import { puppetIdentity, templateNick } from "../../src/puppets/identity";
 import { PuppetSettings } from "../../src/puppets/puppetSettings";
 import type { Store } from "../../src/store/store";
 import type { FakeClock } from "./fakeClock";
@@ -109,15 +109,18 @@ export class FakePuppets implements PuppetAccess {
   readonly persisted: string[] = [];
   readonly quits: string[] = [];
   ensureRefusal: string | undefined;
+  /** The users' Matrix displaynames (none: undefined), as the profile API would give them. */
+  readonly displaynames = new Map<string, string>();
   private readonly settings: PuppetSettings;
 
   constructor(
     private readonly clock: FakeClock,
-    network: NetworkContext,
+    private readonly network: NetworkContext,
     store: Store,
   ) {
-    const identity = (userId: string) => puppetIdentity(network, userId, store.puppets, () => Promise.resolve(undefined));
-    this.settings = new PuppetSettings({ networkId: network.id, store: store.puppets, identity });
+    const identity = (userId: string) => puppetIdentity(network, userId, store.puppets, () => Promise.resolve(this.displaynames.get(userId)));
+    const template = (userId: string) => Promise.resolve(templateNick(network, userId, this.displaynames.get(userId)));
+    this.settings = new PuppetSettings({ networkId: network.id, store: store.puppets, identity, templateNick: template });
   }
 
   connection(userId: string): FakeConnection | undefined {
@@ -146,6 +149,14 @@ export class FakePuppets implements PuppetAccess {
 
   setNick(userId: string, nick: string): Promise<void> {
     return this.settings.setNick(userId, nick);
+  }
+
+  resetNick(userId: string): Promise<string> {
+    return this.settings.resetNick(userId);
+  }
+
+  nicklen(): number {
+    return this.network.nickLimits.nicklen;
   }
 
   setUsername(userId: string, username: string): Promise<"ok" | "taken"> {

@@ -12,6 +12,8 @@ export class FakeIrcServer {
   /** Each client's nick, as it registered. */
   readonly nicks = new Map<Socket, string>();
   onLine: (line: string, send: (line: string) => void, socket: Socket) => void = () => undefined;
+  /** Nicks answered with 433 (in use) while a client registers. */
+  readonly inUse = new Set<string>();
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
@@ -68,6 +70,8 @@ export class FakeIrcServer {
         else if (!registered && command === "CAP" && words[1] === "END") {
           capsDone = true;
           welcome();
+        } else if (!registered && command === "NICK" && this.inUse.has(words[1] ?? "")) {
+          send(`:srv 433 ${nick} ${words[1] ?? ""} :Nickname is already in use`);
         } else if (!registered && command === "NICK") {
           nick = words[1] ?? "*";
           this.nicks.set(socket, nick);

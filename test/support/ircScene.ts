@@ -67,7 +67,7 @@ export async function ircScene(extra = "") {
     journal: new SendJournal<PendingSend>(undefined, "test"),
     queues,
     deliver: (send) =>
-      deliverMessage(send, { ghosts, api, metrics, messages, markDelivered: (s) => api.calls.push(`mark ${s.channel} ${String(s.ts)} ${String(s.msgid)}`), bridged: (s) => isBridged(rooms, [network], s) }),
+      deliverMessage(send, { ghosts, api, metrics, messages, markDelivered: (s) => api.calls.push(`mark ${s.channel} ${String(s.ts)} ${String(s.msgid)}`), bridged: (s) => isBridged(rooms, [network], s), ghostDisplayname: (s) => network.ids.ghostDisplayname(s.nick) }),
     notice: (send, text) => api.calls.push(`notice ${send.roomId} ${text}`),
     maxPerRoom: 1000,
     depth: () => undefined,

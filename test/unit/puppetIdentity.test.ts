@@ -32,6 +32,20 @@ describe("puppet identity", () => {
     });
   }
 
+  it("nick: within the NICKLEN the network's server announced (the template's text kept)", async () => {
+    const short = fakeNetwork();
+    short.nickLimits.learn((name) => (name === "NICKLEN" ? "9" : undefined));
+    assert.equal((await puppetIdentity(short, "@alice:example.org", await store(), named("Alice Liddell"))).nick, "AliceL[m]");
+  });
+
+  it("nick: a stored record's chosen nick (desiredNick) wins over the nick it last had", async () => {
+    const puppets = await store();
+    await puppets.put({ userId: "@alice:example.org", network: network.id, nick: "Chosen_", desiredNick: "Chosen", username: "alice", channels: [], nickNote: "in use" });
+    await puppets.put({ userId: "@bob:example.org", network: network.id, nick: "bob[m]_", username: "bob", channels: [], nickNote: undefined });
+    assert.equal((await puppetIdentity(network, "@alice:example.org", puppets, named("Alice"))).nick, "Chosen");
+    assert.equal((await puppetIdentity(network, "@bob:example.org", puppets, named("Bob"))).nick, "bob[m]_", "without a choice: the nick last had");
+  });
+
   const usernames: [string, string][] = [
     ["@alice:example.org", "alice"],
     ["@Alice.Smith:example.org", "alicesmith"],
