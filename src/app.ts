@@ -51,6 +51,7 @@ import { PasswordSeal } from "./secrets/passwordSeal";
 import { PmBodySeal } from "./secrets/pmSeal";
 import { ConfigError } from "./config/validate";
 import { openNedbStore } from "./store/nedbStore";
+import { loadStsPolicies } from "./compose/stsPolicies";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
 import { WriteWatch } from "./store/writeWatch";
@@ -163,6 +164,7 @@ export class App {
   async start(): Promise<void> {
     const log = this.log;
     const store = this.options.store ?? (await openNedbStore(this.datastorePath, { pmSeal: new PmBodySeal(this.seal), log, reports: this.writes }));
+    await loadStsPolicies(this.networks, store.stsPolicies, log.child({ module: "sts" }));
     const pruned = await store.transactions.prune(Date.now() - TXN_RETENTION_MS);
     if (pruned > 0) log.debug("forgot old transactions", { count: pruned });
     await this.homeserver.initialise();

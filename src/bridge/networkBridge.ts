@@ -404,10 +404,10 @@ export class NetworkBridge {
       this.registered.delete(connection.id);
       this.countConnections();
       if (e.willReconnect || e.fatal) metrics.ircDisconnects.inc({ network: network.id, throttled: String(e.throttled) });
-      log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
+      log[e.tlsRefused === true ? "warn" : "info"]("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
       if (e.fatal && network.kickOn.ircConnectionFailure) this.removeFromChannels(userId, connection.channelNames, connectionRefusedReason(network.name, e.reason));
       if (e.fatal) this.news.refused(userId, e.reason);
-      else if (e.willReconnect) this.news.dropped(userId, e.reason);
+      else if (e.willReconnect) this.news.dropped(userId, e.reason, e.tlsRefused === true);
       else this.news.forget(userId);
       // Closed for good: a new connection of the user (same id) is attached afresh.
       if (!e.willReconnect) this.userByConnection.delete(connection.id);

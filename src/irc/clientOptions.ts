@@ -1,6 +1,7 @@
 import type { ClientOptions } from "irc-framework";
 import type { ConnectionOptions, Credentials } from "./connectionTypes";
 import type { ServerEndpoint } from "./serverSettings";
+import { DEFAULT_TLS, tlsCheck, tlsConnectOptions } from "./tlsOptions";
 import { BridgeTransport, type TransportOptions } from "./transport";
 
 /** Who connects this time: the nick and username asked for, and the account to log in to, if any. */
@@ -16,9 +17,11 @@ export interface AttemptIdentity {
  * connect scheduler decides), echo-message on, CTCP VERSION answered by the bridge.
  */
 export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoint, who: AttemptIdentity): Partial<ClientOptions> {
+  const tls = options.server.tlsSettings ?? DEFAULT_TLS;
   const ircbridge: TransportOptions = {
     endpoint,
-    tlsConnect: endpoint.tls ? { servername: isIpLiteral(endpoint.host) ? undefined : endpoint.host } : undefined,
+    tlsConnect: endpoint.tls ? tlsConnectOptions(tls, endpoint) : undefined,
+    tlsCheck: endpoint.tls ? tlsCheck(tls, endpoint) : undefined,
     localAddress: options.server.bindAddress,
     decodeLine: (bytes) => bytes.toString("utf8"),
     idleTimeoutMs: (options.keepalive.pingIntervalS + options.keepalive.pingTimeoutS) * 1000,
@@ -41,8 +44,4 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     ...(options.webirc === undefined ? {} : { webirc: options.webirc }),
     ...(who.auth === undefined ? {} : { account: { account: who.auth.account, password: who.auth.password }, sasl_disconnect_on_fail: false }),
   };
-}
-
-function isIpLiteral(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.includes(":");
 }

@@ -18,6 +18,7 @@ import { PacedQueue, systemClock, type Clock } from "./pacedQueue";
 import { nickAlternatives } from "./nickTemplate";
 import { foldCase, parseCasemapping, sameName, type Casemapping } from "./casemapping";
 import { parseIrcLine } from "./ircLine";
+import { ConnectAttempt } from "./connectAttempt";
 import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
 import { PendingRequests, REQUEST_TIMEOUT_MS, type IrcReply, type IrcRequest } from "./requests";
@@ -49,6 +50,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private lastError: string | undefined;
   /** Why the socket last closed (shown while reconnecting). */
   private lastLoss: string | undefined;
+  /** Where this attempt connects (TLS where an STS policy holds) and what it learnt about TLS. */
+  private attempt: ConnectAttempt | undefined;
   private alternatives: Generator<string>;
   private nickNote: string | undefined;
   private requestedNick: string | undefined;
@@ -196,7 +199,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.state = "connecting";
     this.registeredAt = undefined;
     this.lastError = undefined;
-    const client = new Client(clientOptions(this.options, { host: this.options.server.host, port: this.options.server.port, tls: this.options.server.tls }, { nick: this.wantedNick, username: this.username, auth: this.auth }));
+    this.attempt = ConnectAttempt.plan(this.options.server);
+    const client = new Client(clientOptions(this.options, this.attempt.endpoint, { nick: this.wantedNick, username: this.username, auth: this.auth }));
     this.identifyAfterRegistering = false;
     this.view.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/multiline", "draft/message-redaction"]);
@@ -351,7 +355,12 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     client.removeAllListeners();
     this.client = undefined;
     this.pair = undefined;
-    const reason = this.lastError ?? "connection lost";
+    if (this.attempt?.upgrading === true) {
+      // IRCv3 sts: the same attempt goes on with TLS at once (its scheduler turn is still held).
+      this.state = "waiting";
+      return this.connect();
+    }
+    const reason = this.attempt?.reason(this.lastError) ?? this.lastError ?? "connection lost";
     this.lastLoss = reason;
     const refusal = refusalIn(reason);
     const now = this.clock.now();
@@ -376,7 +385,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const flapping = wasRegistered && this.attempts > 0;
     const delay = flapping ? Math.min(this.options.reconnect.maxMs, this.options.reconnect.minMs * 2 ** (this.attempts - 1)) : 0;
     if (wasRegistered) this.attempts++;
-    this.emit("closed", { reason, fatal: false, willReconnect: true, throttled: refusal === "throttled" });
+    this.emit("closed", { reason, fatal: false, willReconnect: true, throttled: refusal === "throttled", tlsRefused: this.attempt?.tlsRefused === true });
     this.waitTurn(delay);
   }
 
@@ -462,6 +471,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       const line = parseIrcLine(str(e.line));
       this.lineAnswered = false;
       if (line === undefined) return;
+      if (this.attempt?.heard(line) === true) return c.quit("upgrading to TLS");
       this.view.heard(line);
       const refusedJoin = this.joins.heard(line, c.user.nick);
       const answered = this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
@@ -479,6 +489,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     c.on("close", () => this.lost(c));
     c.on("socket close", (err: unknown) => {
       if (err instanceof Error) this.lastError ??= err.message;
+      this.attempt?.socketClosed(err);
     });
   }
 }

@@ -102,8 +102,10 @@ export interface ConnectionEvents extends ForwardedEvents {
    * The socket is gone. `willReconnect` unless it was closed on purpose or the server refused us for
    * good (`fatal`: banned), which is never retried. `throttled`: the server wants fewer or slower
    * connections; the network's connect scheduler backs off before this one tries again.
+   * `tlsRefused`: the TLS handshake or the server's certificate was refused (`reason` names the
+   * problem); retried like any failed connect, but worth telling the user at once.
    */
-  closed: (e: { readonly reason: string; readonly fatal: boolean; readonly willReconnect: boolean; readonly throttled: boolean }) => void;
+  closed: (e: { readonly reason: string; readonly fatal: boolean; readonly willReconnect: boolean; readonly throttled: boolean; readonly tlsRefused?: boolean }) => void;
   /**
    * The server refused one of our JOINs (any refusal numeric: full, invite-only, banned, wrong key,
    * registered nicks only...). `answered`: the refusal answered a request (a `!join`), whose

@@ -6,6 +6,8 @@ import type { ConnectSettings } from "./connectScheduler";
 import { ServerNickLimits } from "./nickRules";
 import type { PacingSettings } from "./pacedQueue";
 import type { ServerSettings } from "./serverSettings";
+import { StsPolicies } from "./sts";
+import { tlsSettingsFrom } from "./tlsOptions";
 
 /** Everything the bridge knows about one configured IRC network, built once from its config. */
 export interface NetworkContext {
@@ -87,7 +89,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string): Net
     id: network.id,
     name: network.name,
     icon: network.icon,
-    server: { host: network.address, port: network.port, tls: network.tls, bindAddress: network.bindAddress, password: network.password },
+    server: { host: network.address, port: network.port, tls: network.tls, bindAddress: network.bindAddress, password: network.password, tlsSettings: tlsSettingsFrom(network.tlsOptions), sts: new StsPolicies(network.id) },
     ids: new NetworkIds(network, domain),
     channels: new ChannelPolicy(network),
     nickLimits: new ServerNickLimits(),

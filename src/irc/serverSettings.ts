@@ -3,6 +3,8 @@
  * the server password, text decoding, user modes. Built once from the network's config
  * (networkContext.ts); each connection picks an endpoint per attempt (connection.ts).
  */
+import type { StsPolicies } from "./sts";
+import type { TlsSettings } from "./tlsOptions";
 
 /** One address to connect to. */
 export interface ServerEndpoint {
@@ -23,4 +25,8 @@ export interface ServerSettings {
   readonly bindAddress: string | undefined;
   /** Server password (PASS), sent by every connection; never logged. */
   readonly password?: string | undefined;
+  /** CA, pinned fingerprints, SNI name and minimum version of TLS endpoints (tlsOptions.ts); undefined: the system's trust store, TLS 1.2. */
+  readonly tlsSettings?: TlsSettings | undefined;
+  /** The network's IRCv3 STS policies: plaintext endpoints of a host with one are reached with TLS (sts.ts). */
+  readonly sts?: StsPolicies | undefined;
 }

@@ -9,6 +9,8 @@ import type {
   ChannelKeyRecord,
   ChannelKeyStore,
   StoredChannelKeyRecord,
+  StsPolicyRecord,
+  StsPolicyStore,
   ChannelMark,
   MarkStore,
   Outbox,
@@ -243,6 +245,19 @@ class NedbOutbox implements Outbox {
   }
 }
 
+class NedbStsPolicyStore implements StsPolicyStore {
+  constructor(private readonly docs: NedbCollection<StsPolicyRecord>) {}
+  async all(network: string): Promise<StsPolicyRecord[]> {
+    return (await this.docs.find({ network })).map(strip);
+  }
+  put(record: StsPolicyRecord): Promise<void> {
+    return this.docs.upsert({ network: record.network, host: record.host }, { ...record });
+  }
+  async remove(network: string, host: string): Promise<void> {
+    await this.docs.remove({ network, host });
+  }
+}
+
 /** What the store needs besides its directory. */
 export interface NedbStoreOptions {
   /** Seals private-message bodies in the outbox (without a key: erased once sent). */
@@ -271,7 +286,8 @@ export async function openNedbStore(dir: string | undefined, options: NedbStoreO
   const roomAccess = await NedbCollection.open<RoomAccessRecord>(dir, "roomAccess", reports);
   await roomAccess.index("roomId", true);
   const channelKeys = await NedbCollection.open<ChannelKeyRecord>(dir, "channelKeys", reports);
-  const collections = [txns, rooms, puppets, marks, outbox, adminRooms, pmRooms, bans, roomAccess, channelKeys];
+  const stsPolicies = await NedbCollection.open<StsPolicyRecord>(dir, "stsPolicies", reports);
+  const collections = [txns, rooms, puppets, marks, outbox, adminRooms, pmRooms, bans, roomAccess, channelKeys, stsPolicies];
   return {
     transactions: new NedbTransactionLog(txns),
     rooms: new NedbRoomStore(rooms),
@@ -283,6 +299,7 @@ export async function openNedbStore(dir: string | undefined, options: NedbStoreO
     bans: new NedbBanStore(bans),
     roomAccess: new NedbRoomAccessStore(roomAccess),
     channelKeys: new NedbChannelKeyStore(channelKeys),
+    stsPolicies: new NedbStsPolicyStore(stsPolicies),
     async close() {
       // A compaction the disk refuses leaves the file as it was (reported by each write already).
       if (dir !== undefined) await Promise.allSettled(collections.map((c) => c.compact()));
