@@ -471,7 +471,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       const line = parseIrcLine(str(e.line));
       this.lineAnswered = false;
       if (line === undefined) return;
-      if (this.attempt?.heard(line) === true) return c.quit("upgrading to TLS");
+      // IRCv3 sts upgrade: this client is done at once (nothing it hears later counts), TLS goes on.
+      if (this.attempt?.heard(line) === true) {
+        c.quit("upgrading to TLS");
+        return this.lost(c);
+      }
       this.view.heard(line);
       const refusedJoin = this.joins.heard(line, c.user.nick);
       const answered = this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
