@@ -120,9 +120,11 @@ describe("TLS connections (a scripted server with a self-signed certificate)", (
     assert.ok(secure.received.some((l) => /^NICK alice/.test(l)), "registered on the TLS server");
     assert.ok(plain.received.includes("CAP LS 302"));
     assert.ok(plain.received.includes("QUIT :upgrading to TLS"), "the plaintext connection was left");
-    assert.equal(records.length, 1);
-    assert.equal(records[0]?.port, securePort, "the TLS port it connected to");
-    assert.equal(records[0]?.host, "127.0.0.1");
+    assert.deepEqual(
+      records.map((r) => [r.host, r.port]),
+      [["127.0.0.1", securePort]],
+      "remembered: the host, and the TLS port it connected to",
+    );
 
     // After a restart: a new book from the store sends the first attempt straight to TLS; with TLS
     // refused (no pin now) the reason says why there is no plaintext fallback.
