@@ -45,6 +45,7 @@ import { ircContextOf } from "./ircContextOf";
 import { ConnectScheduler } from "../irc/connectScheduler";
 import { ConnectionNews } from "./connectionNews";
 import { IrcBot } from "./ircBot";
+import { NetworkTrouble } from "./networkTrouble";
 import type { BotMessage } from "../provisioning/botInbox";
 import type { ChannelActors } from "../fromMatrix/context";
 import { onCtcpRequest, replyGate } from "../fromIrc/ctcpVersion";
@@ -113,6 +114,7 @@ export class NetworkBridge {
   private readonly gaps: GapFiller;
   private seenTimer: NodeJS.Timeout | undefined;
   private readonly news: ConnectionNews;
+  private readonly trouble: NetworkTrouble;
   /** Users' connections registered with the server right now (ids). */
   private readonly registered = new Set<string>();
   private readonly watch: ChannelWatch;
@@ -174,20 +176,8 @@ export class NetworkBridge {
       log,
     });
     this.news = new ConnectionNews(network.name, deps.notify, deps.clock, undefined, network.sendSuccessNotices);
-    this.scheduler = new ConnectScheduler(
-      network.connect,
-      {
-        onTrip: (reason, forMs) => {
-          metrics.connectBreakerTrips.inc({ network: network.id });
-          log.warn("the IRC server refused connections; backing the network off", { network: network.id, reason, seconds: forMs / 1000 });
-          for (const [userId, connection] of this.puppets.all()) {
-            if (!connection.isRegistered) deps.notify(userId, `${network.name} refused new connections from the bridge (${reason}). Yours will be retried in ${Math.round(forMs / 1000)} s.`);
-          }
-        },
-        onRecovered: () => log.info("the IRC server accepts connections again", { network: network.id }),
-      },
-      deps.clock,
-    );
+    this.trouble = new NetworkTrouble({ network, news: this.news, notify: deps.notify, log, metrics, connections: () => this.puppets.all() });
+    this.scheduler = new ConnectScheduler(network.connect, this.trouble, deps.clock);
     // The nick directory learns each user's display name and stored nick as their identity is worked out.
     const displayname = async (userId: string, atJoin: string | undefined) => {
       const name = atJoin ?? (await deps.api.displayname(userId));
@@ -229,7 +219,10 @@ export class NetworkBridge {
           clock: deps.clock,
           log,
           channels: () => deps.rooms.all().filter((r) => this.botBelongsIn(r)).map((r) => r.channel),
-          attach: (connection) => this.feed.attach(connection, true),
+          attach: (connection) => {
+            this.feed.attach(connection, true);
+            this.trouble.watch(connection);
+          },
         })
       : undefined;
     deps.rooms.onAdded((room) => {
@@ -392,6 +385,7 @@ export class NetworkBridge {
     const { log, network, metrics } = this.deps;
     this.userByConnection.set(connection.id, userId);
     this.feed.attach(connection, false);
+    this.trouble.watch(connection);
     connection.on("registered", (nick, note, again) => {
       this.registered.add(connection.id);
       this.countConnections();

@@ -15,17 +15,19 @@ export class TestIrcClient {
 
   /**
    * Connects and registers. `caps`: IRCv3 capabilities to ask for (message-tags, draft/multiline...),
-   * each asked for on its own so one the server lacks does not refuse the others.
+   * each asked for on its own so one the server lacks does not refuse the others. `password`: the
+   * server password (PASS), for a server that asks every client for one (ergo-secure).
    */
-  static async connect(host: string, port: number, nick: string, caps: readonly string[] = []): Promise<TestIrcClient> {
+  static async connect(host: string, port: number, nick: string, caps: readonly string[] = [], options: { readonly password?: string } = {}): Promise<TestIrcClient> {
     const client = new TestIrcClient(nick);
-    await client.open(host, port, caps);
+    await client.open(host, port, caps, options.password);
     return client;
   }
 
-  private open(host: string, port: number, caps: readonly string[]): Promise<void> {
+  private open(host: string, port: number, caps: readonly string[], password: string | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = connect(port, host, () => {
+        if (password !== undefined) this.raw(`PASS ${password}`);
         for (const cap of caps) this.raw(`CAP REQ :${cap}`);
         this.raw(`NICK ${this.nick}`);
         this.raw(`USER ${this.nick.toLowerCase().slice(0, 9)} 0 * :test client ${this.nick}`);
