@@ -24,10 +24,12 @@ export class ConnectAttempt {
     private readonly why: string | undefined,
   ) {}
 
-  /** The next attempt to the network's server (with TLS where an STS policy holds). */
-  static plan(server: ServerSettings): ConnectAttempt {
-    const { host, port, tls } = server;
-    const route = server.sts?.route({ host, port, tls }) ?? { endpoint: { host, port, tls }, why: undefined };
+  /**
+   * The next attempt to `planned` (by default the network's first address), with TLS to the
+   * policy's port where an STS policy holds for its host.
+   */
+  static plan(server: ServerSettings, planned: ServerEndpoint = { host: server.host, port: server.port, tls: server.tls }): ConnectAttempt {
+    const route = server.sts?.route(planned) ?? { endpoint: planned, why: undefined };
     return new ConnectAttempt(server, route.endpoint, route.why);
   }
 
