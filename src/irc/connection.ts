@@ -471,8 +471,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       const line = parseIrcLine(str(e.line));
       this.lineAnswered = false;
       if (line === undefined) return;
-      // IRCv3 sts upgrade: this client is done at once (nothing it hears later counts), TLS goes on.
-      if (this.attempt?.heard(line) === true) {
+      // IRCv3 sts while registering: this client is dropped at once, TLS goes on (later: from the next connection).
+      if (this.attempt?.heard(line) === true && this.state !== "registered") {
         c.quit("upgrading to TLS");
         return this.lost(c);
       }
