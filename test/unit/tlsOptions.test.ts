@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { caFileProblem, DEFAULT_TLS, handshakeProblem, normalizeFingerprint, peerProblem, showFingerprint, tlsConnectOptions, type PeerFacts, type TlsSettings } from "../../src/irc/tlsOptions";
+import { parseConfig } from "../../src/config/load";
+import { ConfigError } from "../../src/config/validate";
+import { caFileProblem, DEFAULT_TLS, handshakeProblem, normalizeFingerprint, peerProblem, showFingerprint, tlsConnectOptions, tlsSettingsFrom, type PeerFacts, type TlsSettings } from "../../src/irc/tlsOptions";
 
 const FP = "6321F19E09DB67D0F75981B0250583AFFF0D40BE9844F7337D63E56A94B07C8A";
 const FP_COLONS = showFingerprint(FP);
@@ -88,5 +90,35 @@ describe("the CA file", () => {
     assert.match(caFileProblem(join(dir, "empty.pem")) ?? "", /holds no PEM certificate/);
     writeFileSync(join(dir, "bad.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
     assert.match(caFileProblem(join(dir, "bad.pem")) ?? "", /cannot be read/);
+  });
+});
+
+describe("tlsOptions in the config", () => {
+  const config = (tlsOptions: string) => `
+homeserver: { url: "http://hs.example:8008", domain: example.org }
+ircNetworks:
+  - { id: net, name: Net, address: irc.example.org, tlsOptions: ${tlsOptions} }
+`;
+  const problems = (tlsOptions: string) => {
+    try {
+      parseConfig(config(tlsOptions), "test.yaml");
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      return err.problems.map((p) => `${p.path}: ${p.message}`);
+    }
+    return [];
+  };
+
+  it("a bad CA file, a bad fingerprint, a bad version are refused naming the key", () => {
+    assert.match(problems("{ caFile: /nonexistent/ca.pem }").join("\n"), /^ircNetworks\[0\]\.tlsOptions\.caFile: cannot read \/nonexistent\/ca\.pem/);
+    assert.match(problems(`{ fingerprints: ["${FP}", "12:34"] }`).join("\n"), /^ircNetworks\[0\]\.tlsOptions\.fingerprints: .*"12:34"/);
+    assert.match(problems("{ minVersion: TLSv1.1 }").join("\n"), /^ircNetworks\[0\]\.tlsOptions\.minVersion:/);
+  });
+
+  it("pins in any spelling reach the network's TLS settings normalized", () => {
+    const parsed = parseConfig(config(`{ fingerprints: ["${FP_COLONS.toLowerCase()}"], servername: secure.test }`), "test.yaml");
+    const network = parsed.ircNetworks[0];
+    assert.ok(network);
+    assert.deepEqual(tlsSettingsFrom(network.tlsOptions), { ca: undefined, pins: [FP], servername: "secure.test", minVersion: "TLSv1.2" });
   });
 });
