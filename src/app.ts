@@ -55,6 +55,7 @@ import { PasswordSeal } from "./secrets/passwordSeal";
 import { PmBodySeal } from "./secrets/pmSeal";
 import { ConfigError } from "./config/validate";
 import { openStore } from "./compose/openStore";
+import { loadStsPolicies } from "./compose/stsPolicies";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
 import { WriteWatch } from "./store/writeWatch";
@@ -173,6 +174,7 @@ export class App {
   async start(): Promise<void> {
     const log = this.log;
     const store = this.options.store ?? (await openStore(this.options.config.datastore, { pmSeal: new PmBodySeal(this.seal), log, reports: this.writes }));
+    await loadStsPolicies(this.networks, store.stsPolicies, log.child({ module: "sts" }));
     const pruned = await store.transactions.prune(Date.now() - TXN_RETENTION_MS);
     if (pruned > 0) log.debug("forgot old transactions", { count: pruned });
     await this.homeserver.initialise();

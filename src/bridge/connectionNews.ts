@@ -5,6 +5,9 @@
  * - A connection lost and back within `quietMs` (a blip, an IRC server restart the scheduler
  *   recovers from in seconds) is not reported at all: the user's messages waited and went out.
  *   One lost for longer is reported once ("lost ... reconnecting"); its return is a success (below).
+ * - A connection refused for its TLS (the server's certificate, the handshake) is reported at once,
+ *   with the problem, and only once however often the retries fail the same way; when it finally
+ *   connects, the user is told (the trouble is over).
  * - A first connection that got a nick other than the one asked for is reported with the nick and
  *   why; a refusal for good (a ban), a failed login (a client certificate that was not accepted
  *   too, even when the stored password logged the user in instead), and server errors
@@ -42,9 +45,14 @@ export class ConnectionNews {
     private readonly successes = false,
   ) {}
 
-  /** The user's connection dropped and is reconnecting. */
-  dropped(userId: string, reason: string): void {
-    if (!this.lost.has(userId)) this.lost.set(userId, { at: this.clock.now(), reason, told: false });
+  /** The user's connection dropped and is reconnecting; `tlsRefused`: its TLS was refused (told at once). */
+  dropped(userId: string, reason: string, tlsRefused = false): void {
+    const lost = this.lost.get(userId) ?? { at: this.clock.now(), reason, told: false };
+    this.lost.set(userId, lost);
+    if (tlsRefused && !lost.told) {
+      lost.told = true;
+      this.notify(userId, `Cannot connect to ${this.networkName}: ${reason}. The bridge keeps trying; your messages wait and go out once connected.`);
+    }
     this.arm();
   }
 
@@ -57,7 +65,7 @@ export class ConnectionNews {
       // A reconnect keeps the nick the connection had (the note, if any, is the first connection's).
       // A loss the user was told about is always followed by its end: the trouble is over (their room exists already).
       if (lost?.told === true || refusedPassword) this.notify(userId, `Reconnected to ${this.networkName} as ${nick}.`);
-    } else if (note !== undefined || this.successes || refusedPassword) {
+    } else if (note !== undefined || this.successes || refusedPassword || lost?.told === true) {
       this.notify(userId, `Connected to ${this.networkName} as ${nick}${note === undefined ? "" : ` (${note})`}. Say !help for what you can do here.`);
     }
   }

@@ -44,8 +44,8 @@ import { NetworkNicks } from "./networkNicks";
 import { ircContextOf } from "./ircContextOf";
 import { ConnectScheduler } from "../irc/connectScheduler";
 import { ConnectionNews } from "./connectionNews";
-import { tellBreakerTrip } from "./breakerNews";
 import { IrcBot } from "./ircBot";
+import { NetworkTrouble } from "./networkTrouble";
 import type { BotMessage } from "../provisioning/botInbox";
 import type { ChannelActors } from "../fromMatrix/context";
 import { onCtcpRequest, replyGate } from "../fromIrc/ctcpVersion";
@@ -114,6 +114,7 @@ export class NetworkBridge {
   private readonly gaps: GapFiller;
   private seenTimer: NodeJS.Timeout | undefined;
   private readonly news: ConnectionNews;
+  private readonly trouble: NetworkTrouble;
   /** Users' connections registered with the server right now (ids). */
   private readonly registered = new Set<string>();
   private readonly watch: ChannelWatch;
@@ -175,17 +176,8 @@ export class NetworkBridge {
       log,
     });
     this.news = new ConnectionNews(network.name, deps.notify, deps.clock, undefined, network.sendSuccessNotices);
-    this.scheduler = new ConnectScheduler(
-      network.connect,
-      {
-        onTrip: (reason, forMs, cause) => {
-          metrics.connectBreakerTrips.inc({ network: network.id });
-          tellBreakerTrip({ network, log, news: this.news, notify: deps.notify, connections: () => this.puppets.all() }, reason, forMs, cause);
-        },
-        onRecovered: () => log.info("the IRC server accepts connections again", { network: network.id }),
-      },
-      deps.clock,
-    );
+    this.trouble = new NetworkTrouble({ network, news: this.news, notify: deps.notify, log, metrics, connections: () => this.puppets.all() });
+    this.scheduler = new ConnectScheduler(network.connect, this.trouble, deps.clock);
     // The nick directory learns each user's display name and stored nick as their identity is worked out.
     const displayname = async (userId: string, atJoin: string | undefined) => {
       const name = atJoin ?? (await deps.api.displayname(userId));
@@ -228,7 +220,10 @@ export class NetworkBridge {
           clock: deps.clock,
           log,
           channels: () => deps.rooms.all().filter((r) => this.botBelongsIn(r)).map((r) => r.channel),
-          attach: (connection) => this.feed.attach(connection, true),
+          attach: (connection) => {
+            this.feed.attach(connection, true);
+            this.trouble.watch(connection);
+          },
         })
       : undefined;
     deps.rooms.onAdded((room) => {
@@ -391,6 +386,7 @@ export class NetworkBridge {
     const { log, network, metrics } = this.deps;
     this.userByConnection.set(connection.id, userId);
     this.feed.attach(connection, false);
+    this.trouble.watch(connection);
     connection.on("registered", (nick, note, again) => {
       this.registered.add(connection.id);
       this.countConnections();
@@ -403,11 +399,11 @@ export class NetworkBridge {
       this.registered.delete(connection.id);
       this.countConnections();
       if (e.willReconnect || e.fatal) metrics.ircDisconnects.inc({ network: network.id, throttled: String(e.throttled) });
-      log.info("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
+      log[e.tlsRefused === true ? "warn" : "info"]("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
       if (e.fatal && network.kickOn.ircConnectionFailure) this.removeFromChannels(userId, connection.channelNames, connectionRefusedReason(network.name, e.reason));
       if (e.fatal) this.news.refused(userId, e.reason);
       else if (e.passwordRefused === true) this.news.passwordRefused(userId, network.server.password !== undefined);
-      else if (e.willReconnect) this.news.dropped(userId, e.reason);
+      else if (e.willReconnect) this.news.dropped(userId, e.reason, e.tlsRefused === true);
       else this.news.forget(userId);
       // Closed for good: a new connection of the user (same id) is attached afresh.
       if (!e.willReconnect) this.userByConnection.delete(connection.id);

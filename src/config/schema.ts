@@ -13,6 +13,7 @@ import { parseServerName } from "../provisioning/openId/serverDiscovery";
 import { parseIpv6Prefix } from "../puppets/ipv6Address";
 import { addressListProblem } from "../irc/addressProblems";
 import { encodingProblem } from "../irc/decodeLine";
+import { caFileProblem, normalizeFingerprint } from "../irc/tlsOptions";
 import { bool, int, list, map, num, obj, oneOf, str, stringList, type Infer } from "./schemaKit";
 
 const NETWORK_ID = /^[a-z][a-z0-9-]{0,31}$/;
@@ -33,6 +34,11 @@ const commandWords = (v: readonly string[]) => {
 const ipv6PrefixProblem = (value: string) => {
   const parsed = parseIpv6Prefix(value);
   return typeof parsed === "string" ? parsed : undefined;
+};
+
+const pinsProblem = (v: readonly string[]) => {
+  const bad = v.find((f) => normalizeFingerprint(f) === undefined);
+  return bad === undefined ? undefined : `each entry must be a SHA-256 fingerprint of 64 hex digits (colons allowed), got ${JSON.stringify(bad)}`;
 };
 
 const httpUrl = (value: string) => (/^https?:\/\/[^\s/]+/.test(value) ? undefined : "must be an http:// or https:// URL");
@@ -59,6 +65,27 @@ const networkSchema = obj("One IRC network.", {
   ),
   // -- issue 15 helpers add their network keys below, each under its own marker, in this order:
   // -- tls (tlsOptions, sts)
+  tlsOptions: obj(
+    "How TLS connections to this network are checked (with tls: true, and after an IRCv3 STS upgrade from a plaintext port). Never an \"accept anything\": a certificate is trusted through the CA or a pin.",
+    {
+      caFile: str.optional(
+        "PEM file with the CA certificate(s) that sign the server's certificate (a private CA), read at start; it replaces the system's trust store for this network.",
+        "/etc/ircbridge/network-ca.pem",
+        { refine: caFileProblem },
+      ),
+      fingerprints: stringList("SHA-256 fingerprints").withDefault(
+        "Pinned certificates, for a server with a self-signed one: SHA-256 fingerprints of the server's certificate (hex, with or without colons, any case; openssl x509 -noout -fingerprint -sha256 -in cert.pem). With pins, the server's certificate must be one of them, and its chain and host name are not checked. A refused certificate's fingerprint is logged and told to the users.",
+        [],
+        { refine: pinsProblem },
+      ),
+      servername: str.optional(
+        "Name sent as SNI and checked against the server's certificate, when the address connected to is not the name on the certificate (an IP address, an internal name).",
+        "irc.example.org",
+        { refine: (v) => (/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(v) && !v.includes("..") ? undefined : "must be a host name (letters, digits, '.' and '-')") },
+      ),
+      minVersion: oneOf(["TLSv1.2", "TLSv1.3"] as const).withDefault("Oldest TLS version accepted.", "TLSv1.2"),
+    },
+  ),
   // -- secrets (passwordFile, sealed values, bot SASL)
   passwordFile: str.optional(
     "Or a file holding the server password (its text without the final line break; clear or sealed:v1:...), e.g. a container secret. Not both password and passwordFile.",

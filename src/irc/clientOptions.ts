@@ -1,6 +1,7 @@
 import type { ClientOptions } from "irc-framework";
 import type { ClientCertificatePem, ConnectionOptions, Credentials } from "./connectionTypes";
 import type { ServerEndpoint } from "./serverSettings";
+import { DEFAULT_TLS, tlsCheck, tlsConnectOptions } from "./tlsOptions";
 import { BridgeTransport, type TransportOptions } from "./transport";
 import { lineDecoder } from "./decodeLine";
 
@@ -21,9 +22,11 @@ export interface AttemptIdentity {
  */
 export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoint, who: AttemptIdentity): Partial<ClientOptions> {
   const certificate = endpoint.tls ? who.certificate : undefined;
+  const tls = options.server.tlsSettings ?? DEFAULT_TLS;
   const ircbridge: TransportOptions = {
     endpoint,
-    tlsConnect: endpoint.tls ? { servername: isIpLiteral(endpoint.host) ? undefined : endpoint.host, ...(certificate === undefined ? {} : { key: certificate.key, cert: certificate.cert }) } : undefined,
+    tlsConnect: endpoint.tls ? { ...tlsConnectOptions(tls, endpoint), ...(certificate === undefined ? {} : { key: certificate.key, cert: certificate.cert }) } : undefined,
+    tlsCheck: endpoint.tls ? tlsCheck(tls, endpoint) : undefined,
     localAddress: options.server.bindAddress,
     decodeLine: lineDecoder(options.server.encodingFallback),
     idleTimeoutMs: (options.keepalive.pingIntervalS + options.keepalive.pingTimeoutS) * 1000,
@@ -49,8 +52,4 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     sasl_disconnect_on_fail: false,
     ...(certificate === undefined ? {} : { sasl_mechanism: "EXTERNAL" }),
   };
-}
-
-function isIpLiteral(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.includes(":");
 }

@@ -19,6 +19,7 @@ import { PacedQueue, systemClock, type Clock } from "./pacedQueue";
 import { nickAlternatives } from "./nickTemplate";
 import { foldCase, parseCasemapping, sameName, type Casemapping } from "./casemapping";
 import { parseIrcLine } from "./ircLine";
+import { ConnectAttempt } from "./connectAttempt";
 import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
 import { PendingRequests, REQUEST_TIMEOUT_MS, type IrcReply, type IrcRequest } from "./requests";
@@ -51,6 +52,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private lastError: string | undefined;
   /** Why the socket last closed (shown while reconnecting). */
   private lastLoss: string | undefined;
+  /** Where this attempt connects (TLS where an STS policy holds) and what it learnt about TLS. */
+  private attempt: ConnectAttempt | undefined;
   private alternatives: Generator<string>;
   private nickNote: string | undefined;
   private requestedNick: string | undefined;
@@ -217,7 +220,9 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.alternatives = nickAlternatives(this.preferredNick, this.nicklen);
       this.nickNote = undefined;
     }
-    const endpoint = this.endpoints.current();
+    // The address this attempt dials (endpoints.ts), upgraded to TLS where an STS policy holds (connectAttempt.ts).
+    this.attempt = ConnectAttempt.plan(this.options.server, this.endpoints.current());
+    const endpoint = this.attempt.endpoint;
     // A client certificate goes only where TLS carries it (clientOptions.ts).
     const certificate = endpoint.tls ? this.certificate : undefined;
     const client = new Client(clientOptions(this.options, endpoint, { nick: this.wantedNick, username: this.username, auth: this.auth, certificate }));
@@ -376,7 +381,12 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     client.removeAllListeners();
     this.client = undefined;
     this.pair = undefined;
-    const reason = this.lastError ?? "connection lost";
+    if (this.attempt?.upgrading === true) {
+      // IRCv3 sts: the same attempt goes on with TLS at once (its scheduler turn is still held).
+      this.state = "waiting";
+      return this.connect();
+    }
+    const reason = this.attempt?.reason(this.lastError) ?? this.lastError ?? "connection lost";
     this.lastLoss = reason;
     const refusal = refusalIn(reason);
     const now = this.clock.now();
@@ -403,7 +413,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const flapping = wasRegistered && this.attempts > 0;
     const delay = flapping ? Math.min(this.options.reconnect.maxMs, this.options.reconnect.minMs * 2 ** (this.attempts - 1)) : 0;
     if (wasRegistered) this.attempts++;
-    this.emit("closed", { reason, fatal: false, willReconnect: true, throttled: refusal === "throttled", passwordRefused: refusal === "password" });
+    this.emit("closed", { reason, fatal: false, willReconnect: true, throttled: refusal === "throttled", passwordRefused: refusal === "password", tlsRefused: this.attempt?.tlsRefused === true });
     this.waitTurn(delay);
   }
 
@@ -489,6 +499,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       const line = parseIrcLine(str(e.line));
       this.lineAnswered = false;
       if (line === undefined) return;
+      // IRCv3 sts while registering: this client is dropped at once, TLS goes on (later: from the next connection).
+      if (this.attempt?.heard(line) === true && this.state !== "registered") {
+        c.quit("upgrading to TLS");
+        return this.lost(c);
+      }
       this.view.heard(line);
       const refusedJoin = this.joins.heard(line, c.user.nick);
       const answered = this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
@@ -506,6 +521,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     c.on("close", () => this.lost(c));
     c.on("socket close", (err: unknown) => {
       if (err instanceof Error) this.lastError ??= err.message;
+      this.attempt?.socketClosed(err);
     });
   }
 }

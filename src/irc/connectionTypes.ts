@@ -116,9 +116,11 @@ export interface ConnectionEvents extends ForwardedEvents {
    * good (`fatal`: banned), which is never retried. `throttled`: the server wants fewer or slower
    * connections; the network's connect scheduler backs off before this one tries again.
    * `passwordRefused`: the server refused the bridge's server password (464): the operator's to
-   * fix; the scheduler backs the network off as for a throttle.
+   * fix; the scheduler backs the network off as for a throttle. `tlsRefused`: the TLS handshake or
+   * the server's certificate was refused (`reason` names the problem); retried like any failed
+   * connect, but worth telling the user at once.
    */
-  closed: (e: { readonly reason: string; readonly fatal: boolean; readonly willReconnect: boolean; readonly throttled: boolean; readonly passwordRefused?: boolean }) => void;
+  closed: (e: { readonly reason: string; readonly fatal: boolean; readonly willReconnect: boolean; readonly throttled: boolean; readonly passwordRefused?: boolean; readonly tlsRefused?: boolean }) => void;
   /**
    * The server refused one of our JOINs (any refusal numeric: full, invite-only, banned, wrong key,
    * registered nicks only...). `answered`: the refusal answered a request (a `!join`), whose

@@ -9,6 +9,8 @@ import type { ServerSettings } from "./serverSettings";
 import type { Credentials } from "./connectionTypes";
 import { networkSecrets, type NetworkSecrets } from "../secrets/networkSecrets";
 import { addressSettings } from "./endpoints";
+import { StsPolicies } from "./sts";
+import { tlsSettingsFrom } from "./tlsOptions";
 
 /** Everything the bridge knows about one configured IRC network, built once from its config. */
 export interface NetworkContext {
@@ -105,6 +107,8 @@ export function buildNetworkContext(network: NetworkConfig, domain: string, secr
       password: secrets.serverPassword,
       ...addressSettings(network),
       encodingFallback: network.encodingFallback,
+      tlsSettings: tlsSettingsFrom(network.tlsOptions),
+      sts: new StsPolicies(network.id),
     },
     ids: new NetworkIds(network, domain),
     channels: new ChannelPolicy(network),

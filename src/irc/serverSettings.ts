@@ -4,6 +4,8 @@
  * (networkContext.ts); each connection picks an endpoint per attempt (connection.ts).
  */
 import type { LastGoodAddress } from "./endpoints";
+import type { StsPolicies } from "./sts";
+import type { TlsSettings } from "./tlsOptions";
 
 /** One address to connect to. */
 export interface ServerEndpoint {
@@ -32,4 +34,8 @@ export interface ServerSettings {
   readonly lastGood?: LastGoodAddress | undefined;
   /** How lines that are not valid UTF-8 are read (config encodingFallback, a TextDecoder label; see decodeLine.ts). */
   readonly encodingFallback?: string | undefined;
+  /** CA, pinned fingerprints, SNI name and minimum version of TLS endpoints (tlsOptions.ts); undefined: the system's trust store, TLS 1.2. */
+  readonly tlsSettings?: TlsSettings | undefined;
+  /** The network's IRCv3 STS policies: plaintext endpoints of a host with one are reached with TLS (sts.ts). */
+  readonly sts?: StsPolicies | undefined;
 }

@@ -9,10 +9,12 @@
  *   valid UTF-8: see decodeLine.ts); every line written is UTF-8.
  * - A socket error is kept and handed to `close`, so the connection can say why it closed (a
  *   certificate problem, a refused connection).
+ * - A TLS socket is open (and written to) only once `tlsCheck.verify` accepted the server's
+ *   certificate; without a tlsCheck, only when Node's own verification passed (socket.authorized).
  */
 import { EventEmitter } from "node:events";
 import { connect as netConnect, type Socket } from "node:net";
-import { connect as tlsConnect, type ConnectionOptions as TlsConnectOptions } from "node:tls";
+import { connect as tlsConnect, type ConnectionOptions as TlsConnectOptions, type TLSSocket } from "node:tls";
 import type { ServerEndpoint } from "./serverSettings";
 
 /** What the transport is built with (irc-framework hands the transport the client's options). */
@@ -21,12 +23,22 @@ export interface TransportOptions {
   readonly endpoint: ServerEndpoint;
   /** Node TLS options for a TLS endpoint (CA, pins, SNI, client certificate: see tlsOptions.ts); undefined for plain TCP. */
   readonly tlsConnect: TlsConnectOptions | undefined;
+  /** Checks the server's certificate at secureConnect and puts handshake errors in words (tlsOptions.ts). */
+  readonly tlsCheck?: TlsCheck | undefined;
   /** Local address the socket comes from. */
   readonly localAddress: string | undefined;
   /** Bytes of one line (without CR LF) to text. */
   readonly decodeLine: (bytes: Buffer) => string;
   /** Idle time after which the socket is closed (irc-framework's ping interval + timeout). */
   readonly idleTimeoutMs: number;
+}
+
+/** How a TLS endpoint's certificate is checked (see tlsOptions.ts). */
+export interface TlsCheck {
+  /** An error when the server's certificate is refused, run once the handshake is done. */
+  readonly verify: (socket: TLSSocket) => Error | undefined;
+  /** A socket error during the handshake in words, or undefined to keep it as it is. */
+  readonly explain: (err: Error) => Error | undefined;
 }
 
 export class BridgeTransport extends EventEmitter {
@@ -62,23 +74,34 @@ export class BridgeTransport extends EventEmitter {
     this.buffer = Buffer.alloc(0);
     this.lastError = undefined;
     const { host, port } = o.endpoint;
-    const socket =
-      o.tlsConnect === undefined
-        ? netConnect({ host, port, ...(o.localAddress === undefined ? {} : { localAddress: o.localAddress }), ...(o.endpoint.family === undefined ? {} : { family: o.endpoint.family }) })
-        : tlsConnect({ ...o.tlsConnect, host, port, ...(o.localAddress === undefined ? {} : { localAddress: o.localAddress }), ...(o.endpoint.family === undefined ? {} : { family: o.endpoint.family }) });
+    const where = { host, port, ...(o.localAddress === undefined ? {} : { localAddress: o.localAddress }), ...(o.endpoint.family === undefined ? {} : { family: o.endpoint.family }) };
+    const open = () => {
+      this.connected = true;
+      this.emit("open");
+    };
+    let socket: Socket;
+    if (o.tlsConnect === undefined) {
+      socket = netConnect(where);
+      socket.on("connect", open);
+    } else {
+      const secure = tlsConnect({ ...o.tlsConnect, ...where });
+      secure.on("secureConnect", () => {
+        const refused = o.tlsCheck === undefined ? (secure.authorized ? undefined : new Error(`the server's TLS certificate was refused (${String(secure.authorizationError)})`)) : o.tlsCheck.verify(secure);
+        if (refused === undefined) return open();
+        this.lastError = refused;
+        secure.destroy();
+      });
+      socket = secure;
+    }
     this.socket = socket;
     // IRC writes small lines and waits for answers: without this, Nagle's algorithm holds a line
     // behind the server's delayed ACK (~40 ms each time; npm run bench:connect showed it).
     socket.setNoDelay(true);
     if (o.idleTimeoutMs > 0) socket.setTimeout(o.idleTimeoutMs);
     socket.on("connect", () => this.emit("extra", "raw socket connected", socket));
-    socket.on(o.tlsConnect === undefined ? "connect" : "secureConnect", () => {
-      this.connected = true;
-      this.emit("open");
-    });
     socket.on("data", (data: Buffer) => this.read(data));
     socket.on("error", (err: Error) => {
-      this.lastError = err;
+      this.lastError ??= o.tlsCheck?.explain(err) ?? err;
     });
     socket.on("timeout", () => this.close(true));
     socket.on("close", () => {

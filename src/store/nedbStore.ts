@@ -10,6 +10,8 @@ import type {
   ChannelKeyRecord,
   ChannelKeyStore,
   StoredChannelKeyRecord,
+  StsPolicyRecord,
+  StsPolicyStore,
   ChannelMark,
   MarkStore,
   Outbox,
@@ -244,6 +246,19 @@ class NedbOutbox implements Outbox {
   }
 }
 
+class NedbStsPolicyStore implements StsPolicyStore {
+  constructor(private readonly docs: DocCollection<StsPolicyRecord>) {}
+  async all(network: string): Promise<StsPolicyRecord[]> {
+    return (await this.docs.find({ network })).map(strip);
+  }
+  put(record: StsPolicyRecord): Promise<void> {
+    return this.docs.upsert({ network: record.network, host: record.host }, { ...record });
+  }
+  async remove(network: string, host: string): Promise<void> {
+    await this.docs.remove({ network, host });
+  }
+}
+
 /** What the store needs besides its directory. */
 export interface NedbStoreOptions {
   /** Seals private-message bodies in the outbox (without a key: erased once sent). */
@@ -265,7 +280,7 @@ export async function openNedbStore(dir: string | undefined, options: NedbStoreO
 }
 
 /** The store's collections, by name (a NeDB file or a PostgreSQL table each). */
-export type CollectionName = "transactions" | "rooms" | "puppets" | "marks" | "outbox" | "adminRooms" | "pmRooms" | "bans" | "roomAccess" | "channelKeys";
+export type CollectionName = "transactions" | "rooms" | "puppets" | "marks" | "outbox" | "adminRooms" | "pmRooms" | "bans" | "roomAccess" | "channelKeys" | "stsPolicies";
 
 export interface StoreFrame {
   /** Where the outbox's confirm journal is kept (undefined: memory). */
@@ -290,7 +305,8 @@ export async function buildStore(open: <T extends object>(name: CollectionName, 
   const bans = await open<BanRecord>("bans");
   const roomAccess = await open<RoomAccessRecord>("roomAccess", "roomId");
   const channelKeys = await open<ChannelKeyRecord>("channelKeys");
-  const collections = [txns, rooms, puppets, marks, outbox, adminRooms, pmRooms, bans, roomAccess, channelKeys];
+  const stsPolicies = await open<StsPolicyRecord>("stsPolicies");
+  const collections = [txns, rooms, puppets, marks, outbox, adminRooms, pmRooms, bans, roomAccess, channelKeys, stsPolicies];
   const { options } = frame;
   return {
     transactions: new NedbTransactionLog(txns),
@@ -303,6 +319,7 @@ export async function buildStore(open: <T extends object>(name: CollectionName, 
     bans: new NedbBanStore(bans),
     roomAccess: new NedbRoomAccessStore(roomAccess),
     channelKeys: new NedbChannelKeyStore(channelKeys),
+    stsPolicies: new NedbStsPolicyStore(stsPolicies),
     async close() {
       // A compaction the disk refuses leaves the file as it was (reported by each write already).
       if (frame.onDisk) await Promise.allSettled(collections.map((c) => c.compact()));

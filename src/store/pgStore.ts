@@ -6,7 +6,7 @@ import { ignoreWrites } from "./writeWatch";
 
 /** Advisory lock keys of the collections' upserts (an arbitrary base, one per collection). */
 const LOCK_BASE = 0x1bc0_0000;
-const NAMES: readonly CollectionName[] = ["transactions", "rooms", "puppets", "marks", "outbox", "adminRooms", "pmRooms", "bans", "roomAccess", "channelKeys"];
+const NAMES: readonly CollectionName[] = ["transactions", "rooms", "puppets", "marks", "outbox", "adminRooms", "pmRooms", "bans", "roomAccess", "channelKeys", "stsPolicies"];
 
 /**
  * The store in PostgreSQL (`datastore.postgres`): the same records and rules as the NeDB store

@@ -234,6 +234,23 @@ export interface ChannelKeyStore {
   removeNetworkWide(): Promise<number>;
 }
 
+/** A network's IRCv3 STS policy for one host (irc/sts.ts): TLS only, to `port`, until `expiresAt`. */
+export interface StsPolicyRecord {
+  readonly network: string;
+  /** Host name as configured, lower case. */
+  readonly host: string;
+  /** The TLS port the policy sends connections to. */
+  readonly port: number;
+  /** ms since epoch. */
+  readonly expiresAt: number;
+}
+
+export interface StsPolicyStore {
+  all(network: string): Promise<StsPolicyRecord[]>;
+  put(record: StsPolicyRecord): Promise<void>;
+  remove(network: string, host: string): Promise<void>;
+}
+
 export interface Store {
   readonly transactions: TransactionLog;
   readonly outbox: Outbox;
@@ -245,6 +262,7 @@ export interface Store {
   readonly bans: BanStore;
   readonly roomAccess: RoomAccessStore;
   readonly channelKeys: ChannelKeyStore;
+  readonly stsPolicies: StsPolicyStore;
   /** Flushes and releases files. */
   close(): Promise<void>;
 }

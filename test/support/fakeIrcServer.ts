@@ -1,11 +1,13 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 
 /**
  * A scripted IRC server on 127.0.0.1 (an ephemeral port) for tests of the IRC transport: it
  * registers a client (CAP negotiation with the caps it is given, 001, 005, end of MOTD), answers
  * PING, and hands every other line after registration to `onLine`, with a function to answer.
- * `received` has every line a client sent, as written.
+ * `received` has every line a client sent, as written. With `tls` (PEM key and certificate) it
+ * listens with TLS.
  */
 export class FakeIrcServer {
   readonly received: string[] = [];
@@ -17,8 +19,13 @@ export class FakeIrcServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
-  constructor(private readonly caps: readonly string[]) {
-    this.server = createServer((socket) => this.serve(socket));
+  constructor(
+    private readonly caps: readonly string[],
+    tls?: { readonly key: string; readonly cert: string },
+  ) {
+    this.server = tls === undefined ? createServer((socket) => this.serve(socket)) : createTlsServer({ key: tls.key, cert: tls.cert }, (socket) => this.serve(socket));
+    // A client that refuses the handshake makes the TLS server emit an error per connection.
+    this.server.on("tlsClientError", () => undefined);
   }
 
   async listen(): Promise<number> {

@@ -64,6 +64,19 @@ describe("connection news (with sendSuccessNotices on)", () => {
     ]);
   });
 
+  it("a TLS refusal is told at once, with its reason, once however often the retries fail; the connection that follows is told", () => {
+    const { clock, told, news } = scene(false);
+    news.dropped("@a:x", "the server's TLS certificate is self-signed and not pinned (SHA-256 fingerprint AA:BB)", true);
+    assert.deepEqual(told, ["@a:x: Cannot connect to TestNet: the server's TLS certificate is self-signed and not pinned (SHA-256 fingerprint AA:BB). The bridge keeps trying; your messages wait and go out once connected."]);
+    for (let i = 0; i < 5; i++) {
+      clock.advance(20000);
+      news.dropped("@a:x", "the server's TLS certificate is self-signed and not pinned (SHA-256 fingerprint AA:BB)", true);
+    }
+    assert.equal(told.length, 1, "not on every retry");
+    news.registered("@a:x", "a", false, undefined);
+    assert.equal(told[1], "@a:x: Connected to TestNet as a. Say !help for what you can do here.");
+  });
+
   it("keeps no timer once nothing is pending", () => {
     const { clock, news } = scene();
     news.dropped("@a:x", "gone");

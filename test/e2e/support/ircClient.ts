@@ -15,7 +15,8 @@ export class TestIrcClient {
 
   /**
    * Connects and registers. `caps`: IRCv3 capabilities to ask for (message-tags, draft/multiline...),
-   * each asked for on its own so one the server lacks does not refuse the others.
+   * each asked for on its own so one the server lacks does not refuse the others. `password`: the
+   * server password (PASS), for a server that asks every client for one (ergo-secure).
    */
   static async connect(host: string, port: number, nick: string, caps: readonly string[] = [], options: { readonly password?: string } = {}): Promise<TestIrcClient> {
     const client = new TestIrcClient(nick);
