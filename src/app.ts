@@ -53,8 +53,8 @@ import { ClientCertificates } from "./puppets/clientCertificates";
 import { CredentialStore } from "./puppets/credentialStore";
 import { PasswordSeal } from "./secrets/passwordSeal";
 import { PmBodySeal } from "./secrets/pmSeal";
-import { ConfigError } from "./config/validate";
-import { openStore } from "./compose/openStore";
+import { openStore, storeSettings, type StoreSettings } from "./compose/openStore";
+import { loadSeal } from "./compose/passwordKey";
 import { loadStsPolicies } from "./compose/stsPolicies";
 import type { Store } from "./store/store";
 import { close } from "./util/http";
@@ -104,7 +104,7 @@ export class App {
   private readonly botUserId: string;
   private readonly listen: { readonly host: string; readonly port: number };
   private readonly metricsListen: { readonly enabled: boolean; readonly host: string; readonly port: number };
-  private readonly datastorePath: string | undefined;
+  private readonly datastore: StoreSettings;
   private readonly maxQueuedPerRoom: number;
   private readonly maxTxnSize: number;
   private readonly ghostSettings: GhostSettings;
@@ -138,7 +138,7 @@ export class App {
     this.botUserId = `@${registration.sender_localpart}:${config.homeserver.domain}`;
     this.listen = { host: config.bridge.host, port: options.port ?? config.bridge.port };
     this.metricsListen = { enabled: config.metrics.enabled, host: config.metrics.host, port: config.metrics.port };
-    this.datastorePath = config.datastore.path;
+    this.datastore = storeSettings(config.datastore);
     this.maxQueuedPerRoom = config.homeserver.maxQueuedPerRoom;
     this.maxTxnSize = config.bridge.maxTxnSize;
     const { maxCached, registrationsPerSecond, registrationBurst } = config.ghosts;
@@ -173,7 +173,7 @@ export class App {
 
   async start(): Promise<void> {
     const log = this.log;
-    const store = this.options.store ?? (await openStore(this.options.config.datastore, { pmSeal: new PmBodySeal(this.seal), log, reports: this.writes }));
+    const store = this.options.store ?? (await openStore(this.datastore, { pmSeal: new PmBodySeal(this.seal), log, reports: this.writes }));
     await loadStsPolicies(this.networks, store.stsPolicies, log.child({ module: "sts" }));
     const pruned = await store.transactions.prune(Date.now() - TXN_RETENTION_MS);
     if (pruned > 0) log.debug("forgot old transactions", { count: pruned });
@@ -223,7 +223,7 @@ export class App {
       messages,
       metrics: this.metrics,
       log,
-      datastorePath: this.datastorePath,
+      datastorePath: this.datastore.path,
       writes: this.writes,
       seal: this.seal,
       maxPerRoom: this.maxQueuedPerRoom,
@@ -492,15 +492,5 @@ export class App {
     routeEphemeralEvents(txn.ephemeral, ctx);
     if (this.running !== undefined) this.metrics.roomQueueDepth.set(this.running.queues.depth);
     await Promise.all(writes);
-  }
-}
-
-/** The configured password seal, or none; a key file that cannot be used stops the bridge (exit 3). */
-function loadSeal(keyFile: string | undefined): PasswordSeal | undefined {
-  if (keyFile === undefined) return undefined;
-  try {
-    return PasswordSeal.fromFile(keyFile);
-  } catch (err) {
-    throw new ConfigError("the config", [{ path: "bridge.passwordKeyFile", message: errorText(err) }]);
   }
 }

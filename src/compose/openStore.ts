@@ -3,8 +3,15 @@ import { openNedbStore, type NedbStoreOptions } from "../store/nedbStore";
 import { openPgStore } from "../store/pgStore";
 import type { Store } from "../store/store";
 
+/** The config's `datastore`, read when the bridge is built. */
+export type StoreSettings = Pick<BridgeConfig["datastore"], "engine" | "path" | "connectionString">;
+
+export function storeSettings(datastore: BridgeConfig["datastore"]): StoreSettings {
+  return { engine: datastore.engine, path: datastore.path, connectionString: datastore.connectionString };
+}
+
 /** The store the config's `datastore` names: NeDB files (the default) or PostgreSQL. */
-export function openStore(datastore: BridgeConfig["datastore"], options: NedbStoreOptions): Promise<Store> {
+export function openStore(datastore: StoreSettings, options: NedbStoreOptions): Promise<Store> {
   if (datastore.engine === "postgres" && datastore.connectionString !== undefined) return openPgStore(datastore.connectionString, datastore.path, options);
   return openNedbStore(datastore.path, options);
 }

@@ -7,6 +7,7 @@ import { Client } from "irc-framework";
 import type { Socket } from "node:net";
 import { forwardEvents, optStr, str, type ForwardedEvents, type Raw } from "./clientEvents";
 import { EchoWaiter } from "./echoWaiter";
+import { afterRegistering } from "./afterRegistering";
 import { clientOptions } from "./clientOptions";
 import { EndpointRotation, serverEndpoints } from "./endpoints";
 import { buildLine } from "./lines";
@@ -16,7 +17,8 @@ import { queueSay } from "./sayQueue";
 import { tagmsgLine, TypingNotes } from "./typingNotes";
 import type { Tags } from "./events";
 import { PacedQueue, systemClock, type Clock } from "./pacedQueue";
-import { nickAlternatives } from "./nickTemplate";
+import { NickChoice } from "./nickChoice";
+import { ChannelList } from "./channelList";
 import { foldCase, parseCasemapping, sameName, type Casemapping } from "./casemapping";
 import { parseIrcLine } from "./ircLine";
 import { ConnectAttempt } from "./connectAttempt";
@@ -54,12 +56,9 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private lastLoss: string | undefined;
   /** Where this attempt connects (TLS where an STS policy holds) and what it learnt about TLS. */
   private attempt: ConnectAttempt | undefined;
-  private alternatives: Generator<string>;
-  private nickNote: string | undefined;
+  /** The nick asked for, and the fallbacks while registering (nickChoice.ts). */
+  private readonly nicks = new NickChoice(() => this.nicklen);
   private requestedNick: string | undefined;
-  private wantedNick = "";
-  /** The nick every (re)connection asks for first (start, preferNick): the user's, not an alternative a collision gave. */
-  private preferredNick = "";
   private username = "";
   private attempts = 0;
   private everRegistered = false;
@@ -72,8 +71,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   /** Commands waiting for the server's answer (see request). */
   private readonly requests: PendingRequests;
   private labels = 0;
-  /** Channels this connection should be in, rejoined after every reconnect (key: lower-cased name). */
-  private readonly channels = new Map<string, { readonly name: string; readonly key: string | undefined }>();
+  /** Channels this connection should be in, rejoined after every reconnect, with their keys (channelList.ts). */
+  private readonly channels: ChannelList;
   /** The server's mode syntax and how it shows us (see serverView.ts). */
   private readonly view = new ServerView();
   /** Both ends of the socket while it is open (what the bridge's ident server looks up). */
@@ -91,14 +90,14 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     super();
     this.id = options.id;
     this.clock = options.clock ?? systemClock;
-    this.alternatives = nickAlternatives("", 30);
     this.queue = new PacedQueue(options.pacing, (line) => this.write(line), this.clock);
     this.requests = new PendingRequests(this.clock);
+    this.channels = new ChannelList(options.keys);
     this.endpoints = new EndpointRotation(serverEndpoints(options.server), options.server.lastGood);
   }
 
   get nick(): string {
-    return this.client?.user.nick ?? this.wantedNick;
+    return this.client?.user.nick ?? this.nicks.wanted;
   }
 
   /** NICKLEN for the alternatives to a nick in use: the network's server's (options.nicklen), else the RFC's 30. */
@@ -144,12 +143,12 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   /** Channels this connection is in or rejoining, with their keys. */
   get channelEntries(): { readonly name: string; readonly key: string | undefined }[] {
-    return [...this.channels.values()];
+    return this.channels.entries();
   }
 
   /** Channels this connection is in or rejoining, as written. */
   get channelNames(): string[] {
-    return [...this.channels.values()].map((c) => c.name);
+    return this.channels.entries().map((c) => c.name);
   }
 
   hasCap(cap: string): boolean {
@@ -194,12 +193,10 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
    * SASL PLAIN where the server offers it, else NickServ IDENTIFY once registered (saslLogin.ts).
    */
   start(identity: ConnectionIdentity): void {
-    this.wantedNick = identity.nick;
-    this.preferredNick = identity.nick;
+    this.nicks.prefer(identity.nick);
     this.username = identity.username;
     this.auth = identity.auth;
     this.certificate = identity.certificate;
-    this.alternatives = nickAlternatives(identity.nick, this.nicklen);
     this.waitTurn(0, false);
   }
 
@@ -214,18 +211,13 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.state = "connecting";
     this.registeredAt = undefined;
     this.lastError = undefined;
-    if (this.preferredNick !== "" && this.preferredNick !== this.wantedNick) {
-      // Back to the preferred nick: an alternative a collision gave is not kept across reconnections.
-      this.wantedNick = this.preferredNick;
-      this.alternatives = nickAlternatives(this.preferredNick, this.nicklen);
-      this.nickNote = undefined;
-    }
+    this.nicks.beforeConnect();
     // The address this attempt dials (endpoints.ts), upgraded to TLS where an STS policy holds (connectAttempt.ts).
     this.attempt = ConnectAttempt.plan(this.options.server, this.endpoints.current());
     const endpoint = this.attempt.endpoint;
     // A client certificate goes only where TLS carries it (clientOptions.ts).
     const certificate = endpoint.tls ? this.certificate : undefined;
-    const client = new Client(clientOptions(this.options, endpoint, { nick: this.wantedNick, username: this.username, auth: this.auth, certificate }));
+    const client = new Client(clientOptions(this.options, endpoint, { nick: this.nicks.wanted, username: this.username, auth: this.auth, certificate }));
     this.identifyAfterRegistering = false;
     this.view.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/multiline", "draft/message-redaction"]);
@@ -236,27 +228,23 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   /** Joins now, and again after every reconnect. False when the queue is full. */
   join(channel: string, key?: string): boolean {
-    const k = key ?? this.options.keys?.get(channel);
-    this.channels.set(channel.toLowerCase(), { name: channel, key: k });
+    const k = this.channels.join(channel, key);
     return this.send("JOIN", k === undefined ? [channel] : [channel, k]) !== false;
   }
 
   part(channel: string, reason: string): boolean {
-    this.channels.delete(channel.toLowerCase());
-    this.options.keys?.parted(channel);
+    this.channels.forget(channel);
     return this.send("PART", [channel, reason]) !== false;
   }
 
   /** Adds a channel to those rejoined after a reconnect, without sending anything (the server joined us). */
   remember(channel: string, key: string | undefined): void {
-    this.channels.set(channel.toLowerCase(), { name: channel, key });
-    if (key !== undefined) this.options.keys?.accepted(channel, key);
+    this.channels.remember(channel, key);
   }
 
   /** Forgets a channel without sending anything (we were kicked, or the server parted us). */
   forget(channel: string): void {
-    this.channels.delete(channel.toLowerCase());
-    this.options.keys?.parted(channel);
+    this.channels.forget(channel);
   }
 
   /** Queues one command; false when the queue is full (the caller tells the user). */
@@ -310,9 +298,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
 
   /** The nick to ask for at the next (re)connection (a live connection keeps its nick until then). */
   preferNick(nick: string): void {
-    this.wantedNick = nick;
-    this.preferredNick = nick;
-    this.alternatives = nickAlternatives(nick, this.nicklen);
+    this.nicks.prefer(nick);
   }
 
   /**
@@ -355,14 +341,6 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       client.removeAllListeners();
     }
     this.emit("closed", { reason, fatal: false, willReconnect: false, throttled: false });
-  }
-
-  /** 475 to a JOIN this connection manages (join, rejoin): the key it used is forgotten, for it only. */
-  private keyRefused(channel: string): void {
-    const entry = this.channels.get(channel.toLowerCase());
-    if (entry === undefined) return;
-    this.channels.set(channel.toLowerCase(), { name: entry.name, key: undefined });
-    this.options.keys?.refused(channel);
   }
 
   /** Re-emits a translated irc-framework event (see clientEvents.ts). */
@@ -431,38 +409,30 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.state = "registered";
       this.options.gate.report(this.id, { kind: "registered" });
       this.requestedNick = undefined;
-      this.wantedNick = nick;
-      // Rejoin ahead of anything queued while we were away, paced like everything else.
-      // The key stored for the channel is fresher than ours when it changed (MODE +k) while we were away.
-      const joins = [...this.channels.values()].map((ch) => {
-        const key = this.options.keys?.get(ch.name) ?? ch.key;
-        return buildLine("JOIN", key === undefined ? [ch.name] : [ch.name, key]);
+      this.nicks.registered(nick);
+      // Paced like everything else, ahead of anything queued while we were away (afterRegistering.ts).
+      const first = afterRegistering({
+        nick,
+        again,
+        channels: this.channels.entries(),
+        storedKey: (channel) => this.options.keys?.get(channel),
+        userModes: this.options.userModes,
+        identify: this.identifyAfterRegistering ? this.auth : undefined,
       });
-      if (again && joins.length > 0) this.queue.pushFront(joins);
-      // The network's user modes (a cloak, +R...) before any JOIN, so channels see them from the start.
-      if (this.options.userModes !== undefined) this.queue.pushFront([buildLine("MODE", [nick, this.options.userModes])]);
-      if (this.identifyAfterRegistering && this.auth !== undefined) {
-        // Ahead of everything queued, so channels that need an account let us in.
-        this.queue.pushFront([buildLine("PRIVMSG", ["NickServ", `IDENTIFY ${this.auth.account} ${this.auth.password}`])]);
-      }
+      if (first.length > 0) this.queue.pushFront(first);
       this.queue.resume();
-      this.emit("registered", nick, this.nickNote, again);
+      this.emit("registered", nick, this.nicks.note, again);
     });
     c.on("nick in use", (e: Raw) => {
       if (this.state === "registered") {
         this.emit("serverError", { error: "nick_in_use", reason: `the nick ${str(e.nick)} is already in use`, channel: undefined, attributed: false });
         return;
       }
-      const next = this.alternatives.next();
-      const alt = next.done === true ? `m${Date.now().toString(36)}` : next.value;
-      this.nickNote = `the nick ${this.wantedNick} was in use on ${this.options.server.host}, so you are ${alt}`;
-      c.changeNick(alt);
+      c.changeNick(this.nicks.inUse(this.options.server.host));
     });
     c.on("nick invalid", () => {
       if (this.state === "registered") return;
-      const alt = `m-${this.username}`.slice(0, this.nicklen);
-      this.nickNote = `the nick ${this.wantedNick} was refused by the server, so you are ${alt}`;
-      c.changeNick(alt);
+      c.changeNick(this.nicks.invalid(this.username));
     });
     forwardEvents(
       c,
@@ -473,8 +443,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     c.on("join", (e: Raw) => {
       if (c !== this.client || !this.same(str(e.nick), c.user.nick)) return;
       this.view.joined(optStr(e.ident), optStr(e.hostname));
-      const key = this.channels.get(str(e.channel).toLowerCase())?.key;
-      if (key !== undefined) this.options.keys?.accepted(str(e.channel), key);
+      this.channels.joined(str(e.channel));
     });
     c.on("displayed host", (e: Raw) => {
       const host = optStr(e.hostname);
@@ -510,7 +479,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.lineAnswered = answered || refusedJoin !== undefined;
       if (refusedJoin === undefined) return;
       // Before joinRefused: its handler forgets the channel, and with it which key was used.
-      if (refusedJoin.numeric === "475") this.keyRefused(refusedJoin.channel);
+      if (refusedJoin.numeric === "475") this.channels.keyRefused(refusedJoin.channel);
       this.emit("joinRefused", { ...refusedJoin, answered });
     });
     c.on("raw socket connected", (socket: Socket) => {

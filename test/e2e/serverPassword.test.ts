@@ -1,6 +1,6 @@
 /**
- * A network that asks for a server password (ergo-secure, real Synapse), on its plaintext port
- * 127.0.0.1:16690 (it advertises STS; this bridge does not upgrade yet, see issue 15 item 1):
+ * A network that asks for a server password (ergo-secure, real Synapse), configured at its plaintext
+ * port 127.0.0.1:16690 (it advertises STS: the bridge goes on with TLS, pinning the certificate):
  * - The operator gives the right password in a file and the bot's account password sealed with
  *   `npm run seal-secret`: the bot logs in, a Matrix user connects, and their message reaches an
  *   IRC client. Neither password appears in the bridge's output.
@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -34,6 +35,8 @@ function onSecureErgo(secrets: (network: Doc, keyFile: string, dir: string) => v
     network.address = secure.host;
     network.port = secure.port;
     network.tls = false;
+    // The plaintext port advertises STS: the bridge goes on with TLS, whose self-signed certificate it pins.
+    network.tlsOptions = { fingerprints: [new X509Certificate(readFileSync(secure.certFile)).fingerprint256] };
     const keyFile = String((doc.bridge as Doc).passwordKeyFile);
     secrets(network, keyFile, String((doc.datastore as Doc).path).replace(/\/data$/, ""));
   };

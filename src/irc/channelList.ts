@@ -1,0 +1,55 @@
+import type { ChannelKeyBook } from "./connectionTypes";
+
+export interface ChannelEntry {
+  readonly name: string;
+  readonly key: string | undefined;
+}
+
+/**
+ * The channels one connection is in or rejoins after a reconnect, each with the key it last used,
+ * kept in step with the connection's own key book (rooms/channelKeys.ts): a channel left is
+ * forgotten there too, a key the server refused (475) is forgotten for this connection only.
+ * Names compare lower-cased (a channel is rejoined as first written).
+ */
+export class ChannelList {
+  private readonly channels = new Map<string, ChannelEntry>();
+
+  constructor(private readonly keys: ChannelKeyBook | undefined) {}
+
+  /** A JOIN of ours: the key to join with (the one given, else the book's). */
+  join(channel: string, key?: string): string | undefined {
+    const k = key ?? this.keys?.get(channel);
+    this.channels.set(channel.toLowerCase(), { name: channel, key: k });
+    return k;
+  }
+
+  /** The server joined us (nothing is sent): rejoined after a reconnect with this key. */
+  remember(channel: string, key: string | undefined): void {
+    this.channels.set(channel.toLowerCase(), { name: channel, key });
+    if (key !== undefined) this.keys?.accepted(channel, key);
+  }
+
+  /** We left, were kicked, or the server parted us. */
+  forget(channel: string): void {
+    this.channels.delete(channel.toLowerCase());
+    this.keys?.parted(channel);
+  }
+
+  /** The server let us in (the echo of our JOIN): the key we used is a good one. */
+  joined(channel: string): void {
+    const key = this.channels.get(channel.toLowerCase())?.key;
+    if (key !== undefined) this.keys?.accepted(channel, key);
+  }
+
+  /** 475 to one of our JOINs: the key it used is forgotten, for this connection only. */
+  keyRefused(channel: string): void {
+    const entry = this.channels.get(channel.toLowerCase());
+    if (entry === undefined) return;
+    this.channels.set(channel.toLowerCase(), { name: entry.name, key: undefined });
+    this.keys?.refused(channel);
+  }
+
+  entries(): ChannelEntry[] {
+    return [...this.channels.values()];
+  }
+}
