@@ -4,7 +4,7 @@
  * Guarantees:
  * - Per user, at most `burst` notices at once, then one per `intervalMs` (a token bucket), so a
  *   reconnect storm cannot flood anyone. Notices beyond that are not lost silently: when a token
- *   returns, one notice says how many were held back and repeats the latest.
+ *   returns, one notice says how many were held back and repeats the last few (HELD_KEPT), in order.
  * - One timer for all users, armed only while some user has a bucket: for the earliest moment a
  *   held user gets a token, or a bucket is full again. A full bucket with nothing held is dropped
  *   then, so the map holds only users noticed within the last burst * intervalMs.
@@ -43,8 +43,12 @@ interface Bucket {
   tokens: number;
   at: number;
   held: number;
-  latest: string;
+  /** The last HELD_KEPT texts held back, oldest first. */
+  recent: string[];
 }
+
+/** How many of the notices held back are repeated in the summary (the last ones). */
+const HELD_KEPT = 3;
 
 export class AdminNotifier {
   private readonly buckets = new Map<string, Bucket>();
@@ -71,7 +75,8 @@ export class AdminNotifier {
         return;
       }
       bucket.held += 1;
-      bucket.latest = text;
+      bucket.recent.push(text);
+      if (bucket.recent.length > HELD_KEPT) bucket.recent.shift();
       this.arm(now);
     } catch (err) {
       this.deps.log.error("cannot queue an admin notice", { user: userId, error: errorText(err) });
@@ -109,7 +114,7 @@ export class AdminNotifier {
   private refilled(userId: string, now: number): Bucket {
     let bucket = this.buckets.get(userId);
     if (bucket === undefined) {
-      bucket = { tokens: this.burst, at: now, held: 0, latest: "" };
+      bucket = { tokens: this.burst, at: now, held: 0, recent: [] };
       this.buckets.set(userId, bucket);
     }
     bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) / this.intervalMs);
@@ -125,9 +130,9 @@ export class AdminNotifier {
       this.refilled(userId, now);
       if (bucket.held > 0 && bucket.tokens >= 1) {
         bucket.tokens -= 1;
-        const text = bucket.held === 1 ? bucket.latest : `(${bucket.held} more connection notices were held back; latest: ${bucket.latest})`;
+        const text = heldSummary(bucket.held, bucket.recent);
         bucket.held = 0;
-        bucket.latest = "";
+        bucket.recent = [];
         this.post(userId, undefined, text);
       }
       if (bucket.held === 0 && bucket.tokens >= this.burst) this.buckets.delete(userId);
@@ -161,4 +166,14 @@ export class AdminNotifier {
       },
     });
   }
+}
+
+/**
+ * One notice for those held back: a single one as it is; several, counted, with the last ones
+ * repeated in order (a refusal followed by a reconnect is not folded away behind the latter).
+ */
+function heldSummary(held: number, recent: readonly string[]): string {
+  if (held === 1) return recent[0] ?? "";
+  const last = recent.length === 1 ? `latest: ${recent[0] ?? ""}` : `the last ${recent.length}: ${recent.join(" — ")}`;
+  return `(${held} more connection notices were held back; ${last})`;
 }

@@ -33,10 +33,14 @@ export class ConnectAttempt {
     return new ConnectAttempt(server, route.endpoint, route.why);
   }
 
-  /** A server line: true when it is a CAP line whose sts asks this plaintext connection to upgrade (close it now). */
-  heard(line: IrcLine): boolean {
+  /**
+   * A server line: true when it is a CAP line whose sts asks this plaintext connection to upgrade
+   * (close it now). A registered connection (CAP NEW) only records it: its next connection uses TLS,
+   * and its own loss is handled as any other (never a shortcut past the scheduler).
+   */
+  heard(line: IrcLine, registered: boolean): boolean {
     const value = stsInCapLine(line);
-    if (value === undefined || this.server.sts?.heard(this.endpoint, value) === undefined) return false;
+    if (value === undefined || this.server.sts?.heard(this.endpoint, value) === undefined || registered) return false;
     this.upgrading = true;
     return true;
   }

@@ -469,7 +469,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.lineAnswered = false;
       if (line === undefined) return;
       // IRCv3 sts while registering: this client is dropped at once, TLS goes on (later: from the next connection).
-      if (this.attempt?.heard(line) === true && this.state !== "registered") {
+      if (this.attempt?.heard(line, this.state === "registered") === true) {
         c.quit("upgrading to TLS");
         return this.lost(c);
       }

@@ -26,9 +26,12 @@ export class NickChoice {
     this.alternatives = nickAlternatives(nick, this.nicklen());
   }
 
-  /** Before a (re)connection: back to the preferred nick (an alternative is not kept across reconnections). */
+  /**
+   * Before a (re)connection: back to the preferred nick, its alternatives from the first again and no
+   * note (an alternative, or a note, from an attempt that failed or an earlier connection is not kept).
+   */
   beforeConnect(): void {
-    if (this.preferred === "" || this.preferred === this.wanted) return;
+    if (this.preferred === "") return;
     this.prefer(this.preferred);
     this.note = undefined;
   }

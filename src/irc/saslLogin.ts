@@ -84,6 +84,11 @@ export function followLogin(c: LoginClient, plan: { readonly auth: Credentials |
       queueMicrotask(() => (c.network.cap.negotiating = true));
       return;
     }
+    if (reason === "unsupported_mechanism" && plan.auth !== undefined && certificateRefused === undefined) {
+      // The server's SASL has no PLAIN (SCRAM only, say): the password goes to NickServ once registered.
+      report.identifyAfterRegistering();
+      return;
+    }
     const refused = reason === "fail" ? "the server refused the account name or password" : reason.replace(/_/g, " ");
     if (certificateRefused !== undefined) report.failed(refused, { reason: certificateRefused, password: "refused" });
     else report.failed(refused);

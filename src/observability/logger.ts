@@ -49,5 +49,8 @@ export function createLogger(settings: LoggingSettings, extraTransports: winston
 
 /** New settings for a running root logger (SIGHUP): its child loggers follow, as they write through it. */
 export function configureLogger(logger: Logger, settings: LoggingSettings, extraTransports: winston.transport[] = []): void {
+  // configure() only unpipes the old transports: a file's stream is closed here, not leaked at each reload.
+  const old = [...logger.transports];
   logger.configure(loggerOptions(settings, extraTransports));
+  for (const transport of old) transport.close?.();
 }

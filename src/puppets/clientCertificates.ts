@@ -14,6 +14,7 @@ import type { Logger } from "../observability/logger";
 import { certificateFingerprint, createClientCertificate, keyMatches } from "../secrets/clientCertificate";
 import { certificateKeyContext, type PasswordSeal } from "../secrets/passwordSeal";
 import type { PuppetRecord, PuppetStore } from "../store/store";
+import { serialized } from "./identity";
 
 export type CertificateOutcome =
   | { readonly ok: true; readonly fingerprint: string; readonly created: boolean }
@@ -37,23 +38,31 @@ export class ClientCertificates {
    * The user's certificate: the one they have (created: false), or a new one when they have none or
    * ask to `replace` it. Its common name is their IRC username.
    */
-  async create(network: string, userId: string, replace: boolean): Promise<CertificateOutcome> {
-    if (this.seal === undefined) return { ok: false, reason: "this bridge has no key to seal it with (bridge.passwordKeyFile), so it does not keep client certificates" };
+  create(network: string, userId: string, replace: boolean): Promise<CertificateOutcome> {
+    // Read and written back in the store's one-at-a-time chain, so no other write of the record is lost or loses this one.
+    return serialized(this.puppets, () => this.createNow(network, userId, replace));
+  }
+
+  private async createNow(network: string, userId: string, replace: boolean): Promise<CertificateOutcome> {
+    const seal = this.seal;
+    if (seal === undefined) return { ok: false, reason: "this bridge has no key to seal it with (bridge.passwordKeyFile), so it does not keep client certificates" };
     const record = await this.puppets.get(network, userId);
     if (record === undefined) return { ok: false, reason: "you have no IRC identity on this network yet: join a bridged room first" };
     if (record.certificate !== undefined && !replace) return { ok: true, fingerprint: certificateFingerprint(record.certificate), created: false };
     const made = createClientCertificate(record.username, this.now());
-    const updated: PuppetRecord = { ...record, certificate: made.certPem, sealedCertificateKey: this.seal.seal(made.keyPem, certificateKeyContext(network, userId)) };
+    const updated: PuppetRecord = { ...record, certificate: made.certPem, sealedCertificateKey: seal.seal(made.keyPem, certificateKeyContext(network, userId)) };
     await this.puppets.put(updated);
     return { ok: true, fingerprint: certificateFingerprint(made.certPem), created: true };
   }
 
   /** Forgets the user's certificate and key; false when there was none. */
-  async remove(network: string, userId: string): Promise<boolean> {
-    const record = await this.puppets.get(network, userId);
-    if (record?.certificate === undefined && record?.sealedCertificateKey === undefined) return false;
-    await this.puppets.put({ ...record, certificate: undefined, sealedCertificateKey: undefined });
-    return true;
+  remove(network: string, userId: string): Promise<boolean> {
+    return serialized(this.puppets, async () => {
+      const record = await this.puppets.get(network, userId);
+      if (record?.certificate === undefined && record?.sealedCertificateKey === undefined) return false;
+      await this.puppets.put({ ...record, certificate: undefined, sealedCertificateKey: undefined });
+      return true;
+    });
   }
 
   /** The certificate and its key for the user's next connection, if they have one that can be used. */

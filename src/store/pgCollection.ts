@@ -19,7 +19,8 @@ export function whereOf(query: DocQuery, params: unknown[]): string {
   for (const [key, value] of Object.entries(query)) {
     if (key === "$not") {
       if (typeof value !== "object" || value === null) throw new Error("$not takes a query");
-      parts.push(`NOT (${whereOf(value as DocQuery, params)})`);
+      // NeDB's $not matches a document whose fields are missing (SQL's NOT of NULL would not).
+      parts.push(`NOT COALESCE((${whereOf(value as DocQuery, params)}), false)`);
       continue;
     }
     if (!FIELD.test(key)) throw new Error(`not a field name: ${JSON.stringify(key)}`);

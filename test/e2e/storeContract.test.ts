@@ -129,6 +129,14 @@ for (const makeEngine of engines) {
       assert.equal((await store.channelKeys.all()).length, 1);
     });
 
+    it("private chat rooms: one room per conversation; putting a room for another conversation replaces the old record of that room", async () => {
+      await store.pmRooms.put({ roomId: "!pm:x", network: "net", userId: "@alice:x", nick: "Bob", folded: "bob", createdAt: 1 });
+      await store.pmRooms.put({ roomId: "!pm:x", network: "net", userId: "@alice:x", nick: "Carol", folded: "carol", createdAt: 2 });
+      await store.pmRooms.put({ roomId: "!pm2:x", network: "net", userId: "@alice:x", nick: "Dan", folded: "dan", createdAt: 3 });
+      const all = (await store.pmRooms.all()).map((r) => `${r.roomId} ${r.folded}`).sort();
+      assert.deepEqual(all, ["!pm2:x dan", "!pm:x carol"], engine.name);
+    });
+
     it("the outbox: pending after a restart, oldest first, with what was handed and not confirmed", async () => {
       const entry = (eventId: string, seq: number) => ({ eventId, roomId: "!r1:x", sender: "@alice:x", kind: "privmsg" as const, body: `body ${eventId}`, seq });
       await store.outbox.add(entry("$2", 2));

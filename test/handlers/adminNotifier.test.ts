@@ -76,7 +76,7 @@ describe("admin notices", () => {
     await advance(9999);
     assert.equal(bodies(ALICE).length, 5, "no token before the interval");
     await advance(1);
-    assert.deepEqual(bodies(ALICE).slice(5), ["(7 more connection notices were held back; latest: notice 12)"]);
+    assert.deepEqual(bodies(ALICE).slice(5), ["(7 more connection notices were held back; the last 3: notice 10 — notice 11 — notice 12)"]);
     assert.equal(notifier.held, 0);
     assert.ok(api.sent.every((s) => s.as === BOT && s.content.msgtype === "m.notice"));
     await advance(60000);
@@ -102,7 +102,7 @@ describe("admin notices", () => {
     assert.equal(bodies(BOB).length, 2, "Alice's storm does not use Bob's notices");
     assert.equal(clock.live, 1);
     await advance(1000);
-    assert.deepEqual(bodies(BOB), [`${BOB} 1`, `${BOB} 2`, `(2 more connection notices were held back; latest: ${BOB} 4)`]);
+    assert.deepEqual(bodies(BOB), [`${BOB} 1`, `${BOB} 2`, `(2 more connection notices were held back; the last 2: ${BOB} 3 — ${BOB} 4)`]);
     assert.equal(clock.maxLive, 1, "never a timer per user");
     await advance(10000);
     assert.equal(clock.live, 0, "no timer while nothing is held back");

@@ -86,4 +86,10 @@ describe("logging in while registering", () => {
     later.c.emit("loggedin", { account: "alice" });
     assert.deepEqual(later.told, ["loggedIn alice nickserv"]);
   });
+
+  it("a password, and the server's SASL has no PLAIN (SCRAM only): the password goes to NickServ after registering", () => {
+    const { c, told } = scene({ certificate: false, auth: true });
+    c.emit("sasl failed", { reason: "unsupported_mechanism" });
+    assert.deepEqual(told, ["identify later"]);
+  });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseIrcLine } from "../../src/irc/ircLine";
+import { ConnectAttempt } from "../../src/irc/connectAttempt";
 import { parseSts, StsPolicies, stsInCapLine } from "../../src/irc/sts";
 import type { StsPolicyRecord, StsPolicyStore } from "../../src/store/store";
 
@@ -121,5 +122,24 @@ describe("STS policies", () => {
     const { sts } = await book({ t: 0 });
     sts.heard(secure, "duration=100");
     assert.deepEqual(sts.route({ ...secure, port: 7000 }), { endpoint: { ...secure, port: 7000 }, why: undefined });
+  });
+});
+
+describe("a connection attempt hearing sts", () => {
+  const server = (sts: StsPolicies) => ({ host: plain.host, port: plain.port, tls: false, bindAddress: undefined, sts });
+
+  it("while registering: it upgrades now (the same attempt goes on with TLS)", async () => {
+    const { sts } = await book({ t: 1000 });
+    const attempt = ConnectAttempt.plan(server(sts));
+    assert.equal(attempt.heard(line(":s CAP * LS :sts=port=6697"), false), true);
+    assert.equal(attempt.upgrading, true);
+  });
+
+  it("once registered (CAP NEW): only the next connection uses TLS; this one is not cut short past the scheduler", async () => {
+    const { sts } = await book({ t: 1000 });
+    const attempt = ConnectAttempt.plan(server(sts));
+    assert.equal(attempt.heard(line(":s CAP nick NEW :sts=port=6697"), true), false);
+    assert.equal(attempt.upgrading, false, "its loss is handled as any other");
+    assert.deepEqual(ConnectAttempt.plan(server(sts)).endpoint, { host: plain.host, port: 6697, tls: true }, "the next attempt goes to TLS");
   });
 });
