@@ -14,6 +14,7 @@
  *   wrong host name; not among the pins; untrusted CA; a handshake the server did not complete).
  */
 import { X509Certificate } from "node:crypto";
+import { isIP } from "node:net";
 import { readFileSync } from "node:fs";
 import type { ConnectionOptions as TlsConnectOptions, PeerCertificate, TLSSocket } from "node:tls";
 import type { ServerEndpoint } from "./serverSettings";
@@ -87,7 +88,7 @@ export function tlsSettingsFrom(config: { readonly caFile: string | undefined; r
 
 /** Node's tls.connect options for `endpoint` (host and port are added by the transport). */
 export function tlsConnectOptions(settings: TlsSettings, endpoint: ServerEndpoint): TlsConnectOptions {
-  const servername = settings.servername ?? (isIpLiteral(endpoint.host) ? undefined : endpoint.host);
+  const servername = settings.servername ?? (isIP(endpoint.host) !== 0 ? undefined : endpoint.host);
   return {
     ...(servername === undefined ? {} : { servername }),
     minVersion: settings.minVersion,
@@ -197,8 +198,4 @@ function certNames(cert: PeerFacts["certificate"]): string {
 function name(subject: { readonly CN?: string | string[] } | undefined): string {
   const cn = subject?.CN;
   return cn === undefined ? "unknown" : Array.isArray(cn) ? cn.join(", ") : cn;
-}
-
-function isIpLiteral(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.includes(":");
 }
