@@ -11,6 +11,7 @@ import type { ConnectOutcome } from "../../src/irc/connectScheduler";
 import type { MessageEvent } from "../../src/irc/events";
 import { LastGoodAddress } from "../../src/irc/endpoints";
 import type { ServerSettings } from "../../src/irc/serverSettings";
+import { localConnection } from "../support/connectedClient";
 import { FakeIrcServer } from "../support/fakeIrcServer";
 
 /** A gate that lets every request go at once and records each outcome. */
@@ -46,16 +47,7 @@ async function closedPort(): Promise<number> {
 }
 
 function connection(server: ServerSettings, gate: ConnectGate): IrcConnection {
-  return new IrcConnection({
-    id: "test/alice",
-    server,
-    realname: "@alice:example.org",
-    pacing: { burstLines: 100, lineIntervalMs: 0, maxQueuedLines: 100 },
-    keepalive: { pingIntervalS: 3600, pingTimeoutS: 3600 },
-    reconnect: { minMs: 0, maxMs: 0 },
-    gate,
-    priority: () => 0,
-  });
+  return localConnection(server.port, "alice", { server, reconnect: { minMs: 0, maxMs: 0 }, gate });
 }
 
 /** The next "registered" from now on. */

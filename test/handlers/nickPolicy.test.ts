@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseConfig } from "../../src/config/load";
 import { NetworkIds } from "../../src/matrix/networkIds";
-import { IrcConnection } from "../../src/irc/connection";
+import { everyAttemptGate, localConnection } from "../support/connectedClient";
 import type { ChannelEvent } from "../../src/broker/channelEvent";
 import { FakeIrcServer } from "../support/fakeIrcServer";
 import { base, ircScene, MAPPED, PORTAL } from "../support/ircScene";
@@ -59,21 +59,11 @@ describe("userModes", () => {
   it("a user's connection sets them once registered, before its JOINs, at every (re)connection", async () => {
     const server = new FakeIrcServer([]);
     const port = await server.listen();
-    let connects = 0;
-    const connection = new IrcConnection({
-      id: "test/alice",
-      server: { host: "127.0.0.1", port, tls: false, bindAddress: undefined },
-      realname: "@alice:example.org",
-      pacing: { burstLines: 100, lineIntervalMs: 0, maxQueuedLines: 100 },
-      keepalive: { pingIntervalS: 3600, pingTimeoutS: 3600 },
-      reconnect: { minMs: 0, maxMs: 0 },
-      // Every attempt goes at once (the reconnect too).
-      gate: { request: (_id, request) => void setImmediate(() => (connects++, request.go())), cancel: () => undefined, report: () => undefined, holdReason: undefined },
-      priority: () => 0,
-      userModes: "+iR",
-    });
+    // Every attempt goes at once (the reconnect too).
+    const gate = everyAttemptGate();
+    const connection = localConnection(port, "alice", { reconnect: { minMs: 0, maxMs: 0 }, gate, userModes: "+iR" });
     try {
-      const registered = (count: number) => new Promise<void>((resolve) => connection.on("registered", () => (connects >= count ? resolve() : undefined)));
+      const registered = (count: number) => new Promise<void>((resolve) => connection.on("registered", () => (gate.attempts() >= count ? resolve() : undefined)));
       connection.join("#chan");
       const first = registered(1);
       connection.start({ nick: "alice", username: "alice" });
@@ -120,20 +110,11 @@ describe("the nick a reconnection asks for", () => {
     const server = new FakeIrcServer([]);
     server.inUse.add("Chosen");
     const port = await server.listen();
-    let connects = 0;
-    const connection = new IrcConnection({
-      id: "test/alice",
-      server: { host: "127.0.0.1", port, tls: false, bindAddress: undefined },
-      realname: "@alice:example.org",
-      pacing: { burstLines: 100, lineIntervalMs: 0, maxQueuedLines: 100 },
-      keepalive: { pingIntervalS: 3600, pingTimeoutS: 3600 },
-      reconnect: { minMs: 0, maxMs: 0 },
-      gate: { request: (_id, request) => void setImmediate(() => (connects++, request.go())), cancel: () => undefined, report: () => undefined, holdReason: undefined },
-      priority: () => 0,
-    });
+    const gate = everyAttemptGate();
+    const connection = localConnection(port, "alice", { reconnect: { minMs: 0, maxMs: 0 }, gate });
     try {
       const nicks: string[] = [];
-      const registered = (count: number) => new Promise<void>((resolve) => connection.on("registered", (nick) => (nicks.push(nick), connects >= count ? resolve() : undefined)));
+      const registered = (count: number) => new Promise<void>((resolve) => connection.on("registered", (nick) => (nicks.push(nick), gate.attempts() >= count ? resolve() : undefined)));
       const first = registered(1);
       connection.start({ nick: "Chosen", username: "alice" });
       await first;
@@ -156,17 +137,7 @@ describe("the nick a reconnection asks for", () => {
     const server = new FakeIrcServer([]);
     server.inUse.add("Chosen");
     const port = await server.listen();
-    const connection = new IrcConnection({
-      id: "test/alice",
-      server: { host: "127.0.0.1", port, tls: false, bindAddress: undefined },
-      realname: "@alice:example.org",
-      pacing: { burstLines: 100, lineIntervalMs: 0, maxQueuedLines: 100 },
-      keepalive: { pingIntervalS: 3600, pingTimeoutS: 3600 },
-      reconnect: { minMs: 0, maxMs: 0 },
-      gate: { request: (_id, request) => void setImmediate(() => request.go()), cancel: () => undefined, report: () => undefined, holdReason: undefined },
-      priority: () => 0,
-      nicklen: () => 6,
-    });
+    const connection = localConnection(port, "alice", { reconnect: { minMs: 0, maxMs: 0 }, gate: everyAttemptGate(), nicklen: () => 6 });
     try {
       const registered = new Promise<string>((resolve) => connection.on("registered", (nick) => resolve(nick)));
       connection.start({ nick: "Chosen", username: "alice" });

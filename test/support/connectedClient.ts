@@ -16,9 +16,21 @@ export function onceGate(): ConnectGate {
   };
 }
 
-/** A real IrcConnection (irc-framework underneath) to a local test server, registered as `nick`. */
-export async function registeredConnection(port: number, nick: string, options: Partial<ConnectionOptions> = {}): Promise<IrcConnection> {
-  const connection = new IrcConnection({
+/** Lets every connection attempt go at once (reconnects too), counting them. */
+export function everyAttemptGate(): ConnectGate & { readonly attempts: () => number } {
+  let attempts = 0;
+  return {
+    request: (_id, request) => void setImmediate(() => (attempts++, request.go())),
+    cancel: () => undefined,
+    report: () => undefined,
+    holdReason: undefined,
+    attempts: () => attempts,
+  };
+}
+
+/** A real IrcConnection (irc-framework underneath) to a local test server, not started. */
+export function localConnection(port: number, nick: string, options: Partial<ConnectionOptions> = {}): IrcConnection {
+  return new IrcConnection({
     id: `test/${nick}`,
     server: { host: "127.0.0.1", port, tls: false, bindAddress: undefined },
     realname: `@${nick}:example.org`,
@@ -29,6 +41,11 @@ export async function registeredConnection(port: number, nick: string, options: 
     priority: () => 0,
     ...options,
   });
+}
+
+/** A real IrcConnection to a local test server, registered as `nick`. */
+export async function registeredConnection(port: number, nick: string, options: Partial<ConnectionOptions> = {}): Promise<IrcConnection> {
+  const connection = localConnection(port, nick, options);
   const registered = new Promise<void>((resolve) => connection.on("registered", () => resolve()));
   connection.start({ nick, username: nick });
   await registered;
