@@ -6,22 +6,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
-import { botNotices } from "./support/adminRoom";
+import { botNotices, openAdminRoom } from "./support/adminRoom";
 import { escape, TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
 import { csApi, eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser } from "./support/matrixClient";
 
-/** The user opens a direct chat with the bot: their admin room, once the bot has joined it. */
-async function openAdminRoom(user: TestUser, bot: string): Promise<string> {
-  const res = await csApi<{ room_id: string }>("POST", "/_matrix/client/v3/createRoom", user.token, { preset: "trusted_private_chat", is_direct: true, invite: [bot] });
-  if (res.status !== 200) throw new Error(`createRoom: ${res.status} ${JSON.stringify(res.body)}`);
-  const roomId = res.body.room_id;
-  await eventually(async () => {
-    const members = await csApi<{ joined: Record<string, unknown> }>("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`, user.token);
-    return bot in members.body.joined;
-  }, 20000, "the bot in the admin room");
-  return roomId;
-}
 
 describe("nick policy on Ergo", () => {
   const bridge = new RunningBridge(bridges.sample, (doc) => {

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
-import { botNotices, command } from "./support/adminRoom";
+import { botNotices, command, openAdminRoom } from "./support/adminRoom";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
 import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type RoomEvent, type TestUser } from "./support/matrixClient";
@@ -19,14 +19,6 @@ import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueNa
 const NETWORK = "example";
 
 /** The user opens a direct chat with the bot: their admin room, once the bot has joined it. */
-async function openAdminRoom(user: TestUser, bot: string): Promise<string> {
-  const res = await csApi<{ room_id: string }>("POST", "/_matrix/client/v3/createRoom", user.token, { preset: "trusted_private_chat", is_direct: true, invite: [bot] });
-  if (res.status !== 200) throw new Error(`createRoom: ${res.status} ${JSON.stringify(res.body)}`);
-  const roomId = res.body.room_id;
-  await eventually(async () => bot in (await joinedMembers(user, roomId)), 20000, "the bot in the admin room");
-  return roomId;
-}
-
 async function joinedMembers(user: TestUser, roomId: string): Promise<Record<string, unknown>> {
   const res = await csApi<{ joined?: Record<string, unknown> }>("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`, user.token);
   return res.body.joined ?? {};

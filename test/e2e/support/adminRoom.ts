@@ -32,3 +32,15 @@ export async function command(user: TestUser, roomId: string, bot: string, text:
   await sendText(user, roomId, text);
   return eventually(async () => (await botNotices(user, roomId, bot))[before], timeoutMs, `the reply to ${text.split(" ")[0] ?? text}`);
 }
+
+/** The user opens a direct chat with the bot: their admin room, once the bot has joined it. */
+export async function openAdminRoom(user: TestUser, bot: string): Promise<string> {
+  const res = await csApi<{ room_id: string }>("POST", "/_matrix/client/v3/createRoom", user.token, { preset: "trusted_private_chat", is_direct: true, invite: [bot] });
+  if (res.status !== 200) throw new Error(`createRoom: ${res.status} ${JSON.stringify(res.body)}`);
+  const roomId = res.body.room_id;
+  await eventually(async () => {
+    const members = await csApi<{ joined?: Record<string, unknown> }>("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`, user.token);
+    return bot in (members.body.joined ?? {});
+  }, 20000, "the bot in the admin room");
+  return roomId;
+}
