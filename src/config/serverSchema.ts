@@ -3,7 +3,7 @@
  * how text that is not UTF-8 is read. Part of each network's schema (schema.ts).
  */
 import { addressListProblem } from "../irc/addressProblems";
-import { encodingProblem } from "../irc/decodeLine";
+import { DEFAULT_ENCODING_FALLBACK, encodingProblem } from "../irc/decodeLine";
 import { caFileProblem, normalizeFingerprint } from "../irc/tlsOptions";
 import { bool, int, obj, oneOf, str, stringList } from "./schemaKit";
 
@@ -61,7 +61,7 @@ export const serverFields = {
   ),
   encodingFallback: str.withDefault(
     "Encoding of incoming lines that are not valid UTF-8 (older clients still send Latin-1 and the like), decided line by line: a line that is valid UTF-8 is read as UTF-8. Any WHATWG encoding label: windows-1252 (a superset of Latin-1), iso-8859-15, koi8-r, shift_jis... What the bridge sends is always UTF-8.",
-    "windows-1252",
+    DEFAULT_ENCODING_FALLBACK,
     { refine: encodingProblem },
   ),
 };

@@ -13,13 +13,16 @@
  */
 import { isUtf8 } from "node:buffer";
 
+/** Whether this Node's own windows-1252 decoder is right (asked once: the answer is the process's). */
+const NODE_READS_WINDOWS_1252 = new TextDecoder("windows-1252").decode(Uint8Array.of(0x80)) === "\u20ac";
+
 /** The default fallback: what most IRC clients assume (a superset of Latin-1). */
 export const DEFAULT_ENCODING_FALLBACK = "windows-1252";
 
 /** A line decoder: UTF-8 where the bytes are UTF-8, else `fallback` (a TextDecoder label). */
 export function lineDecoder(fallback: string = DEFAULT_ENCODING_FALLBACK): (bytes: Buffer) => string {
   const legacy = new TextDecoder(fallback);
-  const decode = legacy.encoding === "windows-1252" && !nodeReadsWindows1252() ? windows1252 : (bytes: Buffer) => legacy.decode(bytes);
+  const decode = legacy.encoding === "windows-1252" && !NODE_READS_WINDOWS_1252 ? windows1252 : (bytes: Buffer) => legacy.decode(bytes);
   return (bytes) => (isUtf8(bytes) ? bytes.toString("utf8") : decode(bytes));
 }
 
@@ -38,9 +41,6 @@ function windows1252(bytes: Buffer): string {
   return /[\x80-\x9f]/.test(latin1) ? latin1.replace(/[\x80-\x9f]/g, (c) => String.fromCharCode(CP1252_HIGH[c.charCodeAt(0) - 0x80] ?? c.charCodeAt(0))) : latin1;
 }
 
-function nodeReadsWindows1252(): boolean {
-  return new TextDecoder("windows-1252").decode(Uint8Array.of(0x80)) === "\u20ac";
-}
 
 /**
  * Why `label` cannot be a fallback, or undefined when it can: it must be an encoding this Node can

@@ -18,6 +18,7 @@
  * Not guaranteed: policies are per host name as configured (an address and a name of one server are
  * two hosts); a store write that fails is logged and the policy still holds in memory.
  */
+import { errorText } from "../errors";
 import type { IrcLine } from "./ircLine";
 import type { ServerEndpoint } from "./serverSettings";
 import type { StsPolicyStore } from "../store/store";
@@ -154,6 +155,6 @@ export class StsPolicies {
   }
 
   private write(done: Promise<void> | undefined): void {
-    done?.catch((err: unknown) => this.log?.warn("cannot save the server's STS policy", { network: this.network, error: err instanceof Error ? err.message : String(err) }));
+    done?.catch((err: unknown) => this.log?.warn("cannot save the server's STS policy", { network: this.network, error: errorText(err) }));
   }
 }

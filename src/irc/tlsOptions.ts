@@ -13,6 +13,7 @@
  * - A refusal names the problem (self-signed and not pinned, with the fingerprint to pin; expired;
  *   wrong host name; not among the pins; untrusted CA; a handshake the server did not complete).
  */
+import { errorText } from "../errors";
 import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { readFileSync } from "node:fs";
@@ -58,7 +59,7 @@ export function caFileProblem(path: string): string | undefined {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    return `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`;
+    return `cannot read ${path}: ${errorText(err)}`;
   }
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length === 0) return `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
@@ -66,7 +67,7 @@ export function caFileProblem(path: string): string | undefined {
     try {
       new X509Certificate(block);
     } catch (err) {
-      return `${path} holds a certificate that cannot be read: ${err instanceof Error ? err.message : String(err)}`;
+      return `${path} holds a certificate that cannot be read: ${errorText(err)}`;
     }
   }
   return undefined;
@@ -79,7 +80,7 @@ export function tlsSettingsFrom(config: { readonly caFile: string | undefined; r
     try {
       ca = readFileSync(config.caFile, "utf8");
     } catch (err) {
-      throw new Error(`tlsOptions.caFile: cannot read ${config.caFile}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`tlsOptions.caFile: cannot read ${config.caFile}: ${errorText(err)}`);
     }
   }
   const pins = config.fingerprints.map(normalizeFingerprint).filter((p): p is string => p !== undefined);

@@ -70,7 +70,8 @@ export class MessageLog {
         return;
       }
       this.echoes.delete(roomId);
-      // Nothing more can be logged by an echo: lookups in this room stop waiting.
+      // Nothing more can be logged by an echo: lookups in this room stop waiting (none waiting: nothing to scan).
+      if (this.waiters === 0) return;
       const prefix = `${roomId}\0`;
       for (const [key, list] of [...this.waiting]) if (key.startsWith(prefix)) for (const wake of list) wake(undefined);
     };

@@ -10,6 +10,7 @@
  * PKCS#8 PEM and never written anywhere by this file.
  */
 import { createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate } from "node:crypto";
+import { normalizeFingerprint } from "../irc/tlsOptions";
 import { bitString, boolean, explicit, octetString, oid, sequence, set, smallInteger, time, unsignedInteger, utf8String } from "./der";
 
 const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
@@ -59,7 +60,7 @@ export function createClientCertificate(commonName: string, now: Date = new Date
 
 /** The certificate's SHA-256 fingerprint as services take it: 64 lower-case hex digits. */
 export function certificateFingerprint(certPem: string): string {
-  return new X509Certificate(certPem).fingerprint256.replace(/:/g, "").toLowerCase();
+  return (normalizeFingerprint(new X509Certificate(certPem).fingerprint256) ?? "").toLowerCase();
 }
 
 /** Whether the key belongs to the certificate (a stored pair that was tampered with, or mixed up, does not). */
