@@ -5,8 +5,9 @@
  *
  * Guarantees: every value reaches SQL as a bound parameter, never in the query text (field names
  * are checked to be plain identifiers); an upsert is atomic against other upserts of the same
- * collection, also from other processes (a transaction holding the table's advisory lock), so two
- * writers never leave two documents for one key.
+ * collection, also from other processes, so two writers never leave two documents for one key: by
+ * the collection's unique key, one INSERT ... ON CONFLICT against its unique index; by any other
+ * query, a transaction holding the table's advisory lock.
  */
 import type { Pool, PoolClient } from "pg";
 import type { DocCollection, DocQuery } from "./docCollection";
@@ -48,14 +49,17 @@ export class PgCollection<T extends object> implements DocCollection<T> {
     private readonly pool: Pool,
     private readonly table: string,
     private readonly lockKey: number,
+    /** The field unique per document (an index on it), if the collection has one. */
+    private readonly unique: string | undefined,
   ) {}
 
-  /** The collection's table, made when missing (`ircbridge_<name>`). */
-  static async open<T extends object>(pool: Pool, name: string, lockKey: number): Promise<PgCollection<T>> {
-    if (!FIELD.test(name)) throw new Error(`not a collection name: ${name}`);
+  /** The collection's table (`ircbridge_<name>`) and the unique index on its key field, made when missing. */
+  static async open<T extends object>(pool: Pool, name: string, lockKey: number, unique?: string): Promise<PgCollection<T>> {
+    if (!FIELD.test(name) || (unique !== undefined && !FIELD.test(unique))) throw new Error(`not a collection name: ${name}`);
     const table = `ircbridge_${name.toLowerCase()}`;
     await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (id BIGSERIAL PRIMARY KEY, doc JSONB NOT NULL)`);
-    return new PgCollection<T>(pool, table, lockKey);
+    if (unique !== undefined) await pool.query(`CREATE UNIQUE INDEX IF NOT EXISTS ${table}_${unique.toLowerCase()} ON ${table} ((doc->>'${unique}'))`);
+    return new PgCollection<T>(pool, table, lockKey, unique);
   }
 
   async findOne(query: DocQuery): Promise<T | null> {
@@ -71,6 +75,12 @@ export class PgCollection<T extends object> implements DocCollection<T> {
   }
 
   async upsert(query: DocQuery, doc: T): Promise<void> {
+    const keys = Object.keys(query);
+    if (this.unique !== undefined && keys.length === 1 && keys[0] === this.unique && typeof query[this.unique] === "string") {
+      // By the collection's unique key (every transaction, every outbox message): one statement, no lock.
+      await this.pool.query(`INSERT INTO ${this.table} (doc) VALUES ($1::jsonb) ON CONFLICT ((doc->>'${this.unique}')) DO UPDATE SET doc = EXCLUDED.doc`, [JSON.stringify(doc)]);
+      return;
+    }
     await this.inTransaction(async (client) => {
       await client.query("SELECT pg_advisory_xact_lock($1)", [this.lockKey]);
       const params: unknown[] = [JSON.stringify(doc)];

@@ -24,9 +24,7 @@ export async function openPgStore(connectionString: string, journalDir: string |
     throw err;
   }
   const open = async <T extends object>(name: CollectionName, unique?: string) => {
-    const docs = await PgCollection.open<T>(pool, name, LOCK_BASE + NAMES.indexOf(name));
-    if (unique !== undefined) await pool.query(`CREATE UNIQUE INDEX IF NOT EXISTS ircbridge_${name.toLowerCase()}_${unique.toLowerCase()} ON ircbridge_${name.toLowerCase()} ((doc->>'${unique}'))`);
-    return docs;
+    return PgCollection.open<T>(pool, name, LOCK_BASE + NAMES.indexOf(name), unique);
   };
   return buildStore(open, { journalDir, onDisk: false, reports: options.reports ?? ignoreWrites, options, close: () => pool.end() });
 }

@@ -62,6 +62,11 @@ describe("nick policy on Ergo", () => {
     const renamedAt = watcher.lines.length;
     const res = await csApi("PUT", `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}/displayname`, alice.token, { displayname: "Totally Renamed" });
     assert.equal(res.status, 200);
+    // The rename is in the room (its member event) before her messages, so the bridge sees it first.
+    await eventually(async () => {
+      const member = await csApi<{ displayname?: string }>("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(portal)}/state/m.room.member/${encodeURIComponent(alice.userId)}`, alice.token);
+      return member.body.displayname === "Totally Renamed";
+    }, 20000, "the new displayname in the portal room");
     // Positive control: two messages written after the rename reach IRC from the chosen nick. A NICK
     // for the displayname would have been queued on her connection before the second one.
     const first = await spoken(`after rename ${uniqueName("m")}`, renamedAt);

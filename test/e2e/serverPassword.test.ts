@@ -140,8 +140,10 @@ describe("a network that refuses the bridge's server password", () => {
     }, 30000, "the notice about the server password");
     assert.match(told[0] ?? "", /tell the bridge's operator/);
     await bridge.process?.waitForLine(/refused the bridge's server password: fix ircNetworks\[\]\.password/, 20000);
-    // The bridge has retried meanwhile (the breaker's 2 s, then 4 s): still one notice.
-    await new Promise((r) => setTimeout(r, 7000));
+    // The bridge retries (the breaker's 2 s, then 4 s): once two more refusals are in the log, still one notice.
+    const refusals = () => (bridge.process?.lines ?? []).filter((l) => /refused the bridge's server password: fix/.test(l)).length;
+    const seen = refusals();
+    await eventually(() => refusals() >= seen + 2, 30000, "two more refused attempts");
     const again = (await botNotices(owner, adminRoom, bot)).filter((n) => /server password/.test(n));
     assert.equal(again.length, 1, `told once: ${JSON.stringify(again)}`);
     // Positive control first: the refusal was told (above); the IRC side never saw the user or the message.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -102,6 +102,8 @@ describe("log output", () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const files = readdirSync(dir).sort();
       assert.deepEqual(files, ["bridge.log", "bridge1.log", "bridge2.log"]);
+      // winston checks the size after each write it flushes: a file ends within one burst (10 lines here) of the limit.
+      for (const f of files) assert.ok(statSync(join(dir, f)).size <= 2000 + 1000, `${f} rotated at fileMaxBytes`);
       assert.match(readFileSync(file, "utf8"), /line 199\n$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -32,7 +32,7 @@ describe("logging in while registering", () => {
     const { c, told } = scene({ certificate: true, auth: true });
     c.network.cap.available.set("sasl", "PLAIN,EXTERNAL");
     c.emit("cap ls", {});
-    assert.equal(c.options.sasl_mechanism, "EXTERNAL");
+    assert.equal(c.options.sasl_mechanism, "EXTERNAL", "EXTERNAL offered: kept (not switched to PLAIN)");
     c.emit("loggedin", { account: "alice" });
     assert.deepEqual(told, ["loggedIn alice certificate"]);
   });

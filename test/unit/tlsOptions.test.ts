@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parseConfig } from "../../src/config/load";
 import { ConfigError } from "../../src/config/validate";
+import { createClientCertificate } from "../../src/secrets/clientCertificate";
 import { caFileProblem, DEFAULT_TLS, handshakeProblem, normalizeFingerprint, peerProblem, showFingerprint, tlsConnectOptions, tlsSettingsFrom, type PeerFacts, type TlsSettings } from "../../src/irc/tlsOptions";
 
 const FP = "6321F19E09DB67D0F75981B0250583AFFF0D40BE9844F7337D63E56A94B07C8A";
@@ -34,6 +35,7 @@ describe("TLS fingerprints", () => {
 describe("the check of the server's certificate", () => {
   it("without pins: accepted only when Node's verification passed", () => {
     assert.equal(peerProblem(DEFAULT_TLS, { authorized: true, authorizationError: undefined, certificate: cert() }, "secure.test"), undefined);
+    assert.ok(peerProblem(DEFAULT_TLS, refused("CERT_REVOKED"), "secure.test") !== undefined, "an unverified certificate is refused, whatever Node's reason");
   });
 
   it("self-signed and not pinned: says so and shows the fingerprint to pin", () => {
@@ -90,6 +92,8 @@ describe("the CA file", () => {
     assert.match(caFileProblem(join(dir, "empty.pem")) ?? "", /holds no PEM certificate/);
     writeFileSync(join(dir, "bad.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
     assert.match(caFileProblem(join(dir, "bad.pem")) ?? "", /cannot be read/);
+    writeFileSync(join(dir, "good.pem"), createClientCertificate("ca").certPem);
+    assert.equal(caFileProblem(join(dir, "good.pem")), undefined);
   });
 });
 
