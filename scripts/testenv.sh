@@ -4,7 +4,7 @@
 #   scripts/testenv.sh up                 install what is missing, start what is not running, wait
 #   scripts/testenv.sh down               stop everything this script started, unmount
 #   scripts/testenv.sh status             one line per service; exit 0 iff all up
-#   scripts/testenv.sh start|stop|restart <synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff>
+#   scripts/testenv.sh start|stop|restart <synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff|postgres|redis>
 #   scripts/testenv.sh env                print `export` lines (also written to $STATE/env.sh by `up`)
 #
 # Services (all on 127.0.0.1):
@@ -15,6 +15,7 @@
 #   inspircd  InspIRCd 3 (bookworm package, host)          irc  :16668  insp1.test / InspTest (links :17001)
 #   inspircd2 InspIRCd 3, linked to insp1                   irc  :16669  insp2.test (links :17002)
 #   postgres  PostgreSQL (bookworm `postgresql`, host)    sql  :15432  database ircbridge, user postgres (trust)
+#   redis     Redis (bookworm `redis-server`, host)        resp :16379  the connection process's streams
 #   inspircd-staff InspIRCd 3, alone, also on [::1]         irc  :16680  staff.test: asks ident,
 #             trusts WEBIRC; the IPv6 prefix 2001:db8:5afe::/64 is routed to lo for per-user addresses
 # See scripts/testenv/README.md for the limits/flood settings in effect.
@@ -45,11 +46,15 @@ IRC_TIMEOUT="${TESTENV_IRC_TIMEOUT:-30}"
 CSTATE=/srv/ircbridge-testenv
 RUN="$STATE/run"
 MARKER=".ircbridge-testenv-complete"
-SERVICES=(synapse ergo ergo-secure inspircd inspircd2 inspircd-staff postgres)
+SERVICES=(synapse ergo ergo-secure inspircd inspircd2 inspircd-staff postgres redis)
 CHROOT_ENV=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8)
 
+# shellcheck source=testenv/hostPackages.sh
+source "$TPL/hostPackages.sh"
 # shellcheck source=testenv/postgres.sh
 source "$TPL/postgres.sh"
+# shellcheck source=testenv/redis.sh
+source "$TPL/redis.sh"
 
 # ---------------------------------------------------------------- logging
 _now() { date +%s.%N; }
@@ -65,65 +70,6 @@ lock() {
   mkdir -p "$STATE"
   exec 9>"$STATE/.lock"
   flock -w 600 9 || die "could not lock $STATE/.lock"
-}
-
-# ---------------------------------------------------------------- host packages
-host_pkgs_ok() { command -v debootstrap >/dev/null 2>&1 && [ -x /usr/sbin/inspircd ] && command -v ip >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 && pg_bin >/dev/null; }
-
-ensure_host_packages() {
-  host_pkgs_ok && return 0
-  phase "host packages (apt: debootstrap inspircd iproute2 openssl postgresql)"
-  export DEBIAN_FRONTEND=noninteractive
-  mkdir -p "$STATE"
-  apt-get update -qq >&2
-  # Keep the inspircd package's postinst from starting a system service.
-  local prc=/usr/sbin/policy-rc.d had_prc=""
-  if [ -e "$prc" ]; then had_prc=1; mv "$prc" "$prc.testenv-save"; fi
-  printf '#!/bin/sh\nexit 101\n' >"$prc"; chmod 755 "$prc"
-  # iproute2: the local route for the per-user IPv6 prefix (inspircd-staff)
-  # openssl: ergo-secure's self-signed certificate
-  # postgresql: the PostgreSQL store's tests (its default cluster is never started: policy-rc.d)
-  local rc=0 pkgs=(debootstrap inspircd iproute2 openssl postgresql)
-  # https mirrors need CA certificates inside debootstrap's downloads
-  case "$(apt_mirror 2>/dev/null || true)" in https:*) pkgs+=(ca-certificates) ;; esac
-  apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >"$STATE/host-apt.log" 2>&1 || { rc=$?; tail -n 30 "$STATE/host-apt.log" >&2; }
-  rm -f "$prc"; if [ -n "$had_prc" ]; then mv "$prc.testenv-save" "$prc"; fi
-  [ "$rc" = 0 ] || die "apt-get install failed"
-  # Belt and braces: if a system inspircd got started anyway, stop it.
-  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-    systemctl disable --now inspircd >/dev/null 2>&1 || true
-  fi
-  if [ -s /run/inspircd/inspircd.pid ]; then kill "$(cat /run/inspircd/inspircd.pid)" 2>/dev/null || true; fi
-  host_pkgs_ok || die "host packages still missing after install"
-  phase_end
-}
-
-# ---------------------------------------------------------------- mirror from apt config
-# Prints the URI of the main Debian archive as configured on this machine.
-apt_mirror() {
-  local f uri=""
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -e "$f" ] || continue
-    uri="$(awk '
-      function flush() { if (isdeb && uri != "" && suites != "" && suites !~ /-security/ && !done) { print uri; done=1 } uri=""; suites=""; isdeb=0 }
-      /^[ \t]*#/ { next }
-      /^[ \t]*$/ { flush(); next }
-      tolower($1) == "types:"  { for (i=2;i<=NF;i++) if ($i=="deb") isdeb=1 }
-      tolower($1) == "uris:"   { uri=$2 }
-      tolower($1) == "suites:" { suites=$0 }
-      tolower($1) == "enabled:" && tolower($2) == "no" { isdeb=0; uri="" }
-      END { flush() }' "$f")"
-    [ -n "$uri" ] && { echo "$uri"; return 0; }
-  done
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -e "$f" ] || continue
-    uri="$(awk '
-      $1 != "deb" { next }
-      { i=2; if ($2 ~ /^\[/) { while (i<=NF && $i !~ /\]$/) i++; i++ } u=$i; s=$(i+1)
-        if (s !~ /-security/ && u !~ /security/) { print u; exit } }' "$f")"
-    [ -n "$uri" ] && { echo "$uri"; return 0; }
-  done
-  return 1
 }
 
 # ---------------------------------------------------------------- mounts
@@ -194,6 +140,7 @@ svc_pattern() {
     ergo|ergo-secure) echo "ergochat" ;;
     inspircd|inspircd2|inspircd-staff) echo "inspircd" ;;
     postgres) echo "postgres" ;;
+    redis) echo "redis-server" ;;
   esac
 }
 svc_pid() { # prints pid if running (stale pid files are removed)
@@ -226,6 +173,7 @@ svc_log() {
     inspircd2) echo "$STATE/inspircd2/ircd.log $STATE/inspircd2/stdout.log" ;;
     inspircd-staff) echo "$STATE/inspircd-staff/ircd.log $STATE/inspircd-staff/stdout.log" ;;
     postgres) echo "$STATE/postgres/postgres.log" ;;
+    redis) echo "$STATE/redis/redis.log" ;;
   esac
 }
 show_log_tail() {
@@ -313,12 +261,13 @@ insp_linked() {
   grep -q ' 364 .* insp2\.test ' <<<"$out"
 }
 svc_port() {
-  case "$1" in synapse) echo "$SYNAPSE_PORT" ;; ergo) echo "$ERGO_PORT" ;; ergo-secure) echo "$SECURE_PORT" ;; inspircd) echo "$INSP1_PORT" ;; inspircd2) echo "$INSP2_PORT" ;; inspircd-staff) echo "$STAFF_PORT" ;; postgres) echo "$PG_PORT" ;; esac
+  case "$1" in synapse) echo "$SYNAPSE_PORT" ;; ergo) echo "$ERGO_PORT" ;; ergo-secure) echo "$SECURE_PORT" ;; inspircd) echo "$INSP1_PORT" ;; inspircd2) echo "$INSP2_PORT" ;; inspircd-staff) echo "$STAFF_PORT" ;; postgres) echo "$PG_PORT" ;; redis) echo "$REDIS_PORT" ;; esac
 }
 svc_ready() {
   case "$1" in
     synapse) http_ok "$SYNAPSE_PORT" /_matrix/client/versions ;;
     postgres) pg_ready ;;
+    redis) redis_ready ;;
     *) irc_ok "$(svc_port "$1")" ;;
   esac
 }
@@ -371,6 +320,7 @@ fingerprint() {
       ergo-secure) echo "$SECURE_PORT $SECURE_TLS_PORT $SECURE_PASS"; cat "$TPL/ergo-config.py"; declare -f start_ergo ;;
       inspircd|inspircd2) cat "$TPL/inspircd.conf.in"; declare -f render_inspircd ;;
       postgres) cat "$TPL/postgres.sh" ;;
+      redis) cat "$TPL/redis.sh" ;;
     esac
   } | sha256sum | cut -c1-64
 }
@@ -504,7 +454,7 @@ start_svc() {
   case "$s" in
     synapse|ergo|ergo-secure) host_pkgs_ok && [ -e "$CHROOT/$MARKER" ] || { ensure_host_packages; ensure_chroot; }
                   ensure_mounts ;;
-    inspircd|inspircd2|inspircd-staff|postgres) ensure_host_packages; mkdir -p "$RUN" ;;
+    inspircd|inspircd2|inspircd-staff|postgres|redis) ensure_host_packages; mkdir -p "$RUN" ;;
   esac
   # The route and sysctl do not survive a reboot; the server may have.
   [ "$s" = inspircd-staff ] && ensure_staff_ipv6
@@ -519,6 +469,7 @@ start_svc() {
     inspircd|inspircd2) start_inspircd "$s" ;;
     inspircd-staff) start_inspircd_staff ;;
     postgres) start_postgres ;;
+    redis) start_redis ;;
   esac
   log "$s up (pid $(svc_pid "$s")) after $(awk -v a="$t0" -v b="$(_now)" 'BEGIN{printf "%.1f", b-a}')s"
 }
@@ -537,6 +488,7 @@ export TESTENV_ERGO_SECURE_PORT=$SECURE_PORT TESTENV_ERGO_SECURE_TLS_PORT=$SECUR
 export TESTENV_INSPIRCD_HOST=$HOST_IP TESTENV_INSPIRCD_PORT=$INSP1_PORT TESTENV_INSPIRCD2_PORT=$INSP2_PORT
 export TESTENV_INSPIRCD_OPER=testoper TESTENV_INSPIRCD_OPER_PASS=testoper
 export TESTENV_POSTGRES_URL=postgresql://postgres@$HOST_IP:$PG_PORT/ircbridge
+export TESTENV_REDIS_URL=redis://$HOST_IP:$REDIS_PORT
 export TESTENV_INSPIRCD_STAFF_PORT=$STAFF_PORT TESTENV_INSPIRCD_STAFF_HOST6=$STAFF_HOST6 TESTENV_STAFF_IPV6_PREFIX=$STAFF_PREFIX TESTENV_STAFF_WEBIRC_PASS=staffwebirc
 # Flood control left ON on purpose (see scripts/testenv/README.md):
 #  Ergo fakelag: window=1s burst-limit=5 messages-per-window=2 cooldown=2s (opers with nofakelag are exempt)
@@ -605,7 +557,7 @@ cmd_status() {
 }
 
 check_svc() {
-  case "${1:-}" in synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff|postgres) ;; *) die "unknown service '${1:-}' (synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff|postgres)" ;; esac
+  case "${1:-}" in synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff|postgres|redis) ;; *) die "unknown service '${1:-}' (synapse|ergo|ergo-secure|inspircd|inspircd2|inspircd-staff|postgres|redis)" ;; esac
 }
 
 main() {

@@ -36,6 +36,8 @@ export const testenv = {
   },
   /** PostgreSQL (database ircbridge, user postgres, trust authentication on 127.0.0.1). */
   postgresUrl: env("TESTENV_POSTGRES_URL", "postgresql://postgres@127.0.0.1:15432/ircbridge"),
+  /** Redis (no password, 127.0.0.1 only): the connection process's streams. */
+  redisUrl: env("TESTENV_REDIS_URL", "redis://127.0.0.1:16379"),
   get appserviceDir(): string {
     return env("TESTENV_APPSERVICE_DIR", join(this.dir, "appservices"));
   },
