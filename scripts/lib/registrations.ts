@@ -40,4 +40,7 @@ if (require.main === module) {
   const insp = localBridgeConfig(bridges.insp);
   prepareRegistration(insp.path, bridges.insp.registrationFile, bridges.insp.port);
   rmSync(insp.dir, { recursive: true, force: true });
+  const bench = localBridgeConfig(bridges.bench);
+  prepareRegistration(bench.path, bridges.bench.registrationFile, bridges.bench.port);
+  rmSync(bench.dir, { recursive: true, force: true });
 }

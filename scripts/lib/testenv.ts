@@ -57,4 +57,6 @@ export const bridges = {
   sample: { name: "sample", ircd: "ergo", registrationFile: "sample.yaml", port: 29101, metricsPort: 29102 },
   /** The same sample on InspIRCd, with its own ids (insp_{nick}, #insp_#channel). */
   insp: { name: "insp", ircd: "inspircd", registrationFile: "insp.yaml", port: 29111, metricsPort: 29112 },
+  /** The benchmarks' bridge on Ergo, with its own ids (bench_{nick}, #bench_#channel) and ports, so a bench can run beside an e2e story. */
+  bench: { name: "bench", ircd: "ergo", registrationFile: "bench.yaml", port: 29121, metricsPort: 29122 },
 } as const satisfies Record<string, LocalBridge>;
