@@ -382,6 +382,8 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
       refine: (v) => (/^postgres(ql)?:\/\//.test(v) ? undefined : "must start with postgresql:// (or postgres://)"),
     }),
   }),
+  // helper connector: the connection process's top-level key (issue 14 item 4) goes here
+  // helper migrate: any top-level key for migrate-store (issue 14 item 3) goes here
   logging: obj("Logging, to stderr (and a file if set). SIGHUP applies changes here without a restart.", {
     level: oneOf(["error", "warn", "info", "debug"] as const).withDefault("Least severe level written.", "info"),
     format: oneOf(["text", "json"] as const).withDefault("\"text\": time, level, message and key=value fields on one line; \"json\": one JSON object per line (for log collectors).", "text"),
