@@ -383,6 +383,20 @@ export const configSchema = obj("Matrix <-> IRC bridge configuration.", {
     }),
   }),
   // helper connector: the connection process's top-level key (issue 14 item 4) goes here
+  connectionProcess: obj(
+    "Connection processes: the IRC connections live in separate processes (npm run connector) that the bridge talks to through Redis streams, so a restart or upgrade of the bridge causes no QUIT or JOIN on IRC, and what IRC said meanwhile is delivered after it. Several connection processes share a network's users. Off: the bridge holds its connections itself (small deployments).",
+    {
+      enabled: bool.withDefault("Hold the IRC connections in connection processes (start at least one: npm run connector -- -c config.yaml).", false),
+      redisUrl: str.withDefault("Redis the bridge and the connection processes share, as redis://host:port (or rediss:// with TLS; a password as redis://:password@host:port, never logged). Keep it private: lines and client certificates cross it.", "redis://127.0.0.1:6379", {
+        refine: (v) => (/^rediss?:\/\/[^\s]+$/.test(v) ? undefined : "must be a redis:// or rediss:// URL"),
+      }),
+      streamPrefix: str.withDefault("Prefix of the Redis keys and streams (one per bridge: two bridges on one Redis need two prefixes).", "ircbridge", {
+        refine: (v) => (/^[A-Za-z0-9_.:-]{1,64}$/.test(v) ? undefined : "must be 1 to 64 letters, digits or _ . : -"),
+      }),
+      openTimeoutSeconds: int(1, 3600).withDefault("How long the bridge waits for a connection process to take a new connection before it counts as failed (and is tried again).", 30),
+      leaseSeconds: int(2, 3600).withDefault("A connection process renews its lease in Redis every third of this; when it stops renewing, the bridge counts its connections as lost and opens them again elsewhere.", 15),
+    },
+  ),
   // helper migrate: any top-level key for migrate-store (issue 14 item 3) goes here
   logging: obj("Logging, to stderr (and a file if set). SIGHUP applies changes here without a restart.", {
     level: oneOf(["error", "warn", "info", "debug"] as const).withDefault("Least severe level written.", "info"),

@@ -4,6 +4,7 @@ import type { ServerEndpoint } from "./serverSettings";
 import { DEFAULT_TLS, tlsCheck, tlsConnectOptions } from "./tlsOptions";
 import { BridgeTransport, type TransportOptions } from "./transport";
 import { lineDecoder } from "./decodeLine";
+import { RemoteTransport } from "../pool/remoteTransport";
 
 /** Who connects this time: the nick and username asked for, and the account to log in to, if any. */
 export interface AttemptIdentity {
@@ -19,10 +20,14 @@ export interface AttemptIdentity {
  * (transport.ts) with its TLS options and line decoding, no automatic reconnect (the network's
  * connect scheduler decides), echo-message on, CTCP VERSION answered by the bridge; a client
  * certificate on TLS with SASL EXTERNAL, else SASL PLAIN with the stored password (saslLogin.ts).
+ * Where the network's connections are held by connection processes, the transport is
+ * pool/remoteTransport.ts instead: the same lines, through Redis.
  */
 export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoint, who: AttemptIdentity): Partial<ClientOptions> {
   const certificate = endpoint.tls ? who.certificate : undefined;
   const tls = options.server.tlsSettings ?? DEFAULT_TLS;
+  // With connection processes the socket is theirs: the transport goes through Redis (pool/).
+  const pool = options.server.connectionProcess;
   const ircbridge: TransportOptions = {
     endpoint,
     tlsConnect: endpoint.tls ? { ...tlsConnectOptions(tls, endpoint), ...(certificate === undefined ? {} : { key: certificate.key, cert: certificate.cert }) } : undefined,
@@ -30,12 +35,13 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     localAddress: options.server.bindAddress,
     decodeLine: lineDecoder(options.server.encodingFallback),
     idleTimeoutMs: (options.keepalive.pingIntervalS + options.keepalive.pingTimeoutS) * 1000,
+    ...(pool === undefined ? {} : { remote: { link: pool.link, network: pool.network, connection: options.id, certificate } }),
   };
   return {
     host: endpoint.host,
     port: endpoint.port,
     tls: endpoint.tls,
-    transport: BridgeTransport,
+    transport: pool === undefined ? BridgeTransport : RemoteTransport,
     ircbridge,
     nick: who.nick,
     username: who.username,

@@ -31,6 +31,8 @@ export interface TransportOptions {
   readonly decodeLine: (bytes: Buffer) => string;
   /** Idle time after which the socket is closed (irc-framework's ping interval + timeout). */
   readonly idleTimeoutMs: number;
+  /** Set when the connection is held by a connection process (pool/remoteTransport.ts is the transport then). */
+  readonly remote?: import("../pool/remoteTransport").RemoteDial | undefined;
 }
 
 /** How a TLS endpoint's certificate is checked (see tlsOptions.ts). */

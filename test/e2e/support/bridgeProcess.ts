@@ -4,16 +4,19 @@ import { keepBridgeLine } from "./bridgeOutput";
 
 const main = join(__dirname, "..", "..", "..", "src", "main.js");
 
-/** The bridge run as an operator runs it: `node dist/src/main.js ...`, its output collected. */
+/** The connection process's entry (`npm run connector`), for `new BridgeProcess(args, CONNECTOR)`. */
+export const CONNECTOR = join(__dirname, "..", "..", "..", "src", "pool", "main.js");
+
+/** The bridge run as an operator runs it: `node dist/src/main.js ...` (or another entry), its output collected. */
 export class BridgeProcess {
   readonly lines: string[] = [];
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
   private waiters: { re: RegExp; resolve: (line: string) => void }[] = [];
 
-  constructor(args: readonly string[]) {
+  constructor(args: readonly string[], script: string = main) {
     const nodeFlags = (process.env.BRIDGE_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
-    this.child = spawn(process.execPath, [...nodeFlags, main, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [...nodeFlags, script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
         if (line === "") continue;

@@ -1,0 +1,274 @@
+/**
+ * The bridge's end of the connection process: opens, writes and closes IRC connections held by
+ * connectors (connector.ts) through Redis streams (protocol.ts), and hands what they received to the
+ * bridge's transports (remoteTransport.ts), which irc-framework drives as it drives a socket.
+ *
+ * Guarantees:
+ * - At least once, in order: the bridge reads `<p>:in` through the consumer group "bridge" and
+ *   acknowledges (XACK) an entry only after the transport it belongs to has handled it (irc-framework
+ *   handles a line synchronously), or after it was dropped on purpose. What arrives while the bridge
+ *   is down waits in the stream; what it had read but not acknowledged when it stopped is read again
+ *   first at start (its pending entries). Entries are handled one at a time, in stream order, so a
+ *   connection's lines keep their order.
+ * - Duplicates: a stop acknowledges everything handled before the process exits (the read loop ends
+ *   between batches); only a crash between handling a line and its XACK repeats that line, and the
+ *   broker's dedupe (msgid) drops the repeat where the server gives msgids.
+ * - A backlog is delivered after the registration it belongs after: entries of an earlier session
+ *   of a connection (received while the bridge was down) are held until the new session has
+ *   resumed (the connector's "resumed"), then given in their order before anything later. When the
+ *   connection was opened afresh instead, they belong to a connection that is gone and are dropped.
+ *   Entries of a connection the bridge does not take up again within ORPHAN_MS of starting are
+ *   dropped, and the connector is told to close it.
+ * - A connection whose connector's lease expired is reported closed to its transport (the connect
+ *   scheduler then opens it again on a live connector); an open request nobody answers within
+ *   openTimeoutMs is reported closed too.
+ * - After detach() (bridge shutdown in this mode) nothing more is written or closed: the
+ *   connections stay up in their connectors, with no QUIT, for the next bridge run to resume.
+ */
+import { Redis } from "ioredis";
+import type { Logger } from "winston";
+import { errorText } from "../errors";
+import { BRIDGE_GROUP, decodeIn, encodeOpen, encodeOut, streamNames, type InEntry, type OpenRequest, type OutEntry, type StreamNames } from "./protocol";
+import { ensureGroup, redisClient, streamEntries } from "./streamReply";
+
+/** What a transport is to the link. */
+export interface RemoteEnd {
+  readonly connection: string;
+  readonly session: string;
+  deliver(e: InEntry): void;
+}
+
+export interface LinkSettings {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly openTimeoutMs: number;
+  readonly leaseMs: number;
+  readonly log: Logger;
+}
+
+/** How long after start entries of connections nobody took up are kept. */
+const ORPHAN_MS = 300000;
+const BLOCK_MS = 2000;
+const OUT_MAXLEN = 100000;
+
+interface Held {
+  readonly id: string;
+  readonly entry: InEntry;
+}
+
+export class BridgeLink {
+  private readonly names: StreamNames;
+  private readonly writer: Redis;
+  private readonly reader: Redis;
+  private readonly ends = new Map<string, RemoteEnd>();
+  private readonly owners = new Map<string, string>();
+  private readonly opening = new Map<string, number>();
+  private readonly held = new Map<string, Held[]>();
+  private readonly consumer = "bridge";
+  private running = false;
+  private detached = false;
+  private loop: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly startedAt = Date.now();
+
+  constructor(private readonly s: LinkSettings) {
+    this.names = streamNames(s.prefix);
+    this.writer = redisClient(s.redisUrl, "ircbridge-bridge");
+    this.reader = redisClient(s.redisUrl, "ircbridge-bridge-in");
+  }
+
+  async start(): Promise<void> {
+    await ensureGroup(this.writer, this.names.inbound, BRIDGE_GROUP);
+    this.running = true;
+    this.loop = this.readLoop();
+    this.timer = setInterval(() => void this.sweep(), 1000);
+    this.s.log.info("using the connection process", { prefix: this.s.prefix });
+  }
+
+  /** Shutdown in this mode: the connections are left to their connectors, nothing more is written. */
+  detach(): void {
+    this.detached = true;
+  }
+
+  async stop(): Promise<void> {
+    this.detached = true;
+    this.running = false;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.reader.disconnect();
+    await this.loop?.catch(() => undefined);
+    await this.writer.quit().catch(() => undefined);
+  }
+
+  /** A transport connects (a new session): its connector is asked to open or resume the connection. */
+  open(end: RemoteEnd, request: Omit<OpenRequest, "connection" | "session" | "at">): void {
+    if (this.detached) return;
+    this.ends.set(end.connection, end);
+    this.opening.set(end.connection, Date.now());
+    const full: OpenRequest = { ...request, connection: end.connection, session: end.session, at: Date.now() };
+    void this.sendOpen(full).catch((err: unknown) => {
+      this.s.log.error("cannot ask the connection process to open a connection", { connection: end.connection, error: errorText(err) });
+      this.endWith(end, "the connection process cannot be reached through Redis");
+    });
+  }
+
+  private async sendOpen(request: OpenRequest): Promise<void> {
+    const owner = this.owners.get(request.connection) ?? (await this.writer.hget(this.names.owners, request.connection)) ?? undefined;
+    if (owner !== undefined && (await this.writer.exists(this.names.alive(owner))) === 1) {
+      await this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "open", ...request }));
+      return;
+    }
+    await this.writer.call("XADD", this.names.open, "*", ...encodeOpen(request));
+  }
+
+  /** A line the transport writes; `done` once it is on its way (in Redis). */
+  write(end: RemoteEnd, line: string, done: () => void): void {
+    this.out(end, { t: "line", connection: end.connection, session: end.session, line }, done);
+  }
+
+  close(end: RemoteEnd, force: boolean): void {
+    this.out(end, { t: "close", connection: end.connection, session: end.session, force }, () => undefined);
+  }
+
+  /** The transport is done with its session (closed, or replaced). */
+  forget(end: RemoteEnd): void {
+    if (this.ends.get(end.connection) === end) {
+      this.ends.delete(end.connection);
+      this.opening.delete(end.connection);
+    }
+  }
+
+  private out(end: RemoteEnd, e: OutEntry, done: () => void): void {
+    const owner = this.owners.get(end.connection);
+    if (this.detached || owner === undefined || this.ends.get(end.connection) !== end) {
+      process.nextTick(done);
+      return;
+    }
+    this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut(e)).then(
+      () => done(),
+      (err: unknown) => {
+        this.s.log.error("cannot pass a line to the connection process through Redis", { connection: end.connection, error: errorText(err) });
+        done();
+      },
+    );
+  }
+
+  /** Read through a call: the loop's `running` may change while it awaits. */
+  private stopped(): boolean {
+    return !this.running;
+  }
+
+  private async readLoop(): Promise<void> {
+    // First what this bridge had read and not acknowledged when it last stopped, then new entries.
+    let from = "0";
+    while (this.running) {
+      try {
+        const reply = await this.reader.call("XREADGROUP", "GROUP", BRIDGE_GROUP, this.consumer, "COUNT", "500", "BLOCK", String(BLOCK_MS), "STREAMS", this.names.inbound, from);
+        const entries = streamEntries(reply);
+        if (from === "0" && entries.length === 0) from = ">";
+        const done: string[] = [];
+        for (const entry of entries) {
+          const e = decodeIn(entry.fields);
+          if (e === undefined || this.handle(entry.id, e)) done.push(entry.id);
+        }
+        if (from === "0" && entries.length > 0) from = entries[entries.length - 1]?.id ?? ">";
+        if (done.length > 0) await this.writer.call("XACK", this.names.inbound, BRIDGE_GROUP, ...done);
+      } catch (err) {
+        if (this.stopped()) return;
+        this.s.log.warn("cannot read the connection process's lines from Redis", { error: errorText(err) });
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  /** One entry, in stream order; true when it is handled (to acknowledge), false when held. */
+  private handle(id: string, e: InEntry): boolean {
+    const end = this.ends.get(e.connection);
+    if (end === undefined || end.session !== e.session) {
+      const list = this.held.get(e.connection) ?? [];
+      list.push({ id, entry: e });
+      this.held.set(e.connection, list);
+      return false;
+    }
+    if (e.t === "open") {
+      this.owners.set(e.connection, e.owner);
+      this.opening.delete(e.connection);
+      // A connection opened afresh: what its predecessor received is of no use to the new client.
+      if (!e.resumed) this.dropHeld(e.connection);
+    }
+    if (e.t === "close") this.forget(end);
+    end.deliver(e);
+    if (e.t === "resumed") this.flushHeld(end);
+    return true;
+  }
+
+  private flushHeld(end: RemoteEnd): void {
+    const list = this.held.get(end.connection);
+    if (list === undefined) return;
+    this.held.delete(end.connection);
+    const ids: string[] = [];
+    for (const h of list) {
+      if (h.entry.t === "line") end.deliver(h.entry);
+      ids.push(h.id);
+    }
+    this.ack(ids);
+  }
+
+  private dropHeld(connection: string): void {
+    const list = this.held.get(connection);
+    if (list === undefined) return;
+    this.held.delete(connection);
+    this.ack(list.map((h) => h.id));
+  }
+
+  private ack(ids: string[]): void {
+    if (ids.length === 0) return;
+    this.writer.call("XACK", this.names.inbound, BRIDGE_GROUP, ...ids).catch((err: unknown) => this.s.log.warn("cannot acknowledge lines in Redis", { error: errorText(err) }));
+  }
+
+  private endWith(end: RemoteEnd, reason: string): void {
+    this.forget(end);
+    end.deliver({ t: "close", connection: end.connection, session: end.session, reason });
+  }
+
+  /** Once a second: open requests nobody answered, connectors whose lease ended, orphaned backlogs. */
+  private async sweep(): Promise<void> {
+    if (this.detached) return;
+    const now = Date.now();
+    for (const [connection, since] of this.opening) {
+      const end = this.ends.get(connection);
+      if (end !== undefined && now - since > this.s.openTimeoutMs) this.endWith(end, `no connection process answered within ${Math.round(this.s.openTimeoutMs / 1000)} s`);
+    }
+    if (now - this.startedAt > ORPHAN_MS) this.dropOrphans();
+    const owners = new Set(this.owners.values());
+    for (const owner of owners) {
+      let alive: number;
+      try {
+        alive = await this.writer.exists(this.names.alive(owner));
+      } catch {
+        continue;
+      }
+      if (alive === 1) continue;
+      this.s.log.warn("a connection process is gone: its connections are lost", { owner });
+      for (const [connection, o] of [...this.owners]) {
+        if (o !== owner) continue;
+        this.owners.delete(connection);
+        const end = this.ends.get(connection);
+        if (end !== undefined) this.endWith(end, `the connection process ${owner} stopped`);
+      }
+    }
+  }
+
+  private dropOrphans(): void {
+    for (const [connection, list] of [...this.held]) {
+      if (this.ends.has(connection)) continue;
+      this.held.delete(connection);
+      this.ack(list.map((h) => h.id));
+      const session = list[list.length - 1]?.entry.session ?? "";
+      void this.writer.hget(this.names.owners, connection).then((owner) => {
+        if (owner !== null) return this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "close", connection, session, force: false }));
+        return undefined;
+      }).catch(() => undefined);
+      this.s.log.info("closing a connection no user takes up any more", { connection, dropped: list.length });
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Redis stream replies (XREAD, XREADGROUP) read without trusting their shape: ioredis types them
+ * loosely, so every level is checked and anything unexpected is skipped.
+ */
+import { Redis } from "ioredis";
+
+export interface StreamEntry {
+  readonly stream: string;
+  readonly id: string;
+  readonly fields: readonly string[];
+}
+
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === "string");
+}
+
+/** The entries of an XREAD / XREADGROUP reply ([[stream, [[id, [field, value, ...]], ...]], ...] or null), in order. */
+export function streamEntries(reply: unknown): StreamEntry[] {
+  const out: StreamEntry[] = [];
+  if (!Array.isArray(reply)) return out;
+  for (const perStream of reply) {
+    if (!Array.isArray(perStream)) continue;
+    const [stream, entries] = perStream as unknown[];
+    if (typeof stream !== "string" || !Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (!Array.isArray(entry)) continue;
+      const [id, fields] = entry as unknown[];
+      // An entry deleted (trimmed) while pending comes back with null fields: nothing to handle.
+      if (typeof id === "string") out.push({ stream, id, fields: isStrings(fields) ? fields : [] });
+    }
+  }
+  return out;
+}
+
+/** Creates a consumer group (and its stream) unless it exists. */
+export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+  try {
+    await redis.call("XGROUP", "CREATE", stream, group, "$", "MKSTREAM");
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.includes("BUSYGROUP")) throw err;
+  }
+}
+
+/** A Redis client that connects at its first command and keeps retrying while the server is away. */
+export function redisClient(url: string, name: string): Redis {
+  return new Redis(url, { connectionName: name, maxRetriesPerRequest: null, lazyConnect: true });
+}
