@@ -39,5 +39,5 @@ export interface ServerSettings {
   /** The network's IRCv3 STS policies: plaintext endpoints of a host with one are reached with TLS (sts.ts). */
   readonly sts?: StsPolicies | undefined;
   /** Set when the network's connections are held by connection processes (config connectionProcess; pool/). */
-  readonly connectionProcess?: { readonly link: import("../pool/bridgeLink").BridgeLink; readonly network: string } | undefined;
+  readonly connectionProcess?: { readonly link: import("../pool/remoteTransport").LinkPort; readonly network: string } | undefined;
 }

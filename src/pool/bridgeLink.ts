@@ -30,13 +30,10 @@ import type { Logger } from "winston";
 import { errorText } from "../errors";
 import { BRIDGE_GROUP, decodeIn, encodeOpen, encodeOut, streamNames, type InEntry, type OpenRequest, type OutEntry, type StreamNames } from "./protocol";
 import { ensureGroup, redisClient, streamEntries } from "./streamReply";
+import { InboundOrder, type RemoteEnd } from "./inboundOrder";
+import type { LinkPort } from "./remoteTransport";
 
-/** What a transport is to the link. */
-export interface RemoteEnd {
-  readonly connection: string;
-  readonly session: string;
-  deliver(e: InEntry): void;
-}
+export type { RemoteEnd } from "./inboundOrder";
 
 export interface LinkSettings {
   readonly redisUrl: string;
@@ -51,19 +48,13 @@ const ORPHAN_MS = 300000;
 const BLOCK_MS = 2000;
 const OUT_MAXLEN = 100000;
 
-interface Held {
-  readonly id: string;
-  readonly entry: InEntry;
-}
-
-export class BridgeLink {
+export class BridgeLink implements LinkPort {
   private readonly names: StreamNames;
   private readonly writer: Redis;
   private readonly reader: Redis;
-  private readonly ends = new Map<string, RemoteEnd>();
+  private readonly order = new InboundOrder((ids) => this.ack(ids));
   private readonly owners = new Map<string, string>();
   private readonly opening = new Map<string, number>();
-  private readonly held = new Map<string, Held[]>();
   private readonly consumer = "bridge";
   private running = false;
   private detached = false;
@@ -102,7 +93,7 @@ export class BridgeLink {
   /** A transport connects (a new session): its connector is asked to open or resume the connection. */
   open(end: RemoteEnd, request: Omit<OpenRequest, "connection" | "session" | "at">): void {
     if (this.detached) return;
-    this.ends.set(end.connection, end);
+    this.order.attach(end);
     this.opening.set(end.connection, Date.now());
     const full: OpenRequest = { ...request, connection: end.connection, session: end.session, at: Date.now() };
     void this.sendOpen(full).catch((err: unknown) => {
@@ -131,15 +122,12 @@ export class BridgeLink {
 
   /** The transport is done with its session (closed, or replaced). */
   forget(end: RemoteEnd): void {
-    if (this.ends.get(end.connection) === end) {
-      this.ends.delete(end.connection);
-      this.opening.delete(end.connection);
-    }
+    if (this.order.detach(end)) this.opening.delete(end.connection);
   }
 
   private out(end: RemoteEnd, e: OutEntry, done: () => void): void {
     const owner = this.owners.get(end.connection);
-    if (this.detached || owner === undefined || this.ends.get(end.connection) !== end) {
+    if (this.detached || owner === undefined || this.order.current(end.connection) !== end) {
       process.nextTick(done);
       return;
     }
@@ -180,44 +168,14 @@ export class BridgeLink {
     }
   }
 
-  /** One entry, in stream order; true when it is handled (to acknowledge), false when held. */
+  /** One entry, in stream order (inboundOrder.ts); true when it is handled (to acknowledge), false when held. */
   private handle(id: string, e: InEntry): boolean {
-    const end = this.ends.get(e.connection);
-    if (end === undefined || end.session !== e.session) {
-      const list = this.held.get(e.connection) ?? [];
-      list.push({ id, entry: e });
-      this.held.set(e.connection, list);
-      return false;
-    }
-    if (e.t === "open") {
+    if (e.t === "open" && this.order.current(e.connection)?.session === e.session) {
       this.owners.set(e.connection, e.owner);
       this.opening.delete(e.connection);
-      // A connection opened afresh: what its predecessor received is of no use to the new client.
-      if (!e.resumed) this.dropHeld(e.connection);
     }
-    if (e.t === "close") this.forget(end);
-    end.deliver(e);
-    if (e.t === "resumed") this.flushHeld(end);
-    return true;
-  }
-
-  private flushHeld(end: RemoteEnd): void {
-    const list = this.held.get(end.connection);
-    if (list === undefined) return;
-    this.held.delete(end.connection);
-    const ids: string[] = [];
-    for (const h of list) {
-      if (h.entry.t === "line") end.deliver(h.entry);
-      ids.push(h.id);
-    }
-    this.ack(ids);
-  }
-
-  private dropHeld(connection: string): void {
-    const list = this.held.get(connection);
-    if (list === undefined) return;
-    this.held.delete(connection);
-    this.ack(list.map((h) => h.id));
+    if (e.t === "close" && this.order.current(e.connection)?.session === e.session) this.opening.delete(e.connection);
+    return this.order.handle(id, e);
   }
 
   private ack(ids: string[]): void {
@@ -235,7 +193,7 @@ export class BridgeLink {
     if (this.detached) return;
     const now = Date.now();
     for (const [connection, since] of this.opening) {
-      const end = this.ends.get(connection);
+      const end = this.order.current(connection);
       if (end !== undefined && now - since > this.s.openTimeoutMs) this.endWith(end, `no connection process answered within ${Math.round(this.s.openTimeoutMs / 1000)} s`);
     }
     if (now - this.startedAt > ORPHAN_MS) this.dropOrphans();
@@ -252,22 +210,23 @@ export class BridgeLink {
       for (const [connection, o] of [...this.owners]) {
         if (o !== owner) continue;
         this.owners.delete(connection);
-        const end = this.ends.get(connection);
+        const end = this.order.current(connection);
         if (end !== undefined) this.endWith(end, `the connection process ${owner} stopped`);
       }
     }
   }
 
+  /** Backlogs of connections the bridge did not take up again: dropped, and the connections quit. */
   private dropOrphans(): void {
-    for (const [connection, list] of [...this.held]) {
-      if (this.ends.has(connection)) continue;
-      this.held.delete(connection);
-      this.ack(list.map((h) => h.id));
+    for (const [connection, list] of this.order.dropOrphans()) {
       const session = list[list.length - 1]?.entry.session ?? "";
-      void this.writer.hget(this.names.owners, connection).then((owner) => {
-        if (owner !== null) return this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "close", connection, session, force: false }));
-        return undefined;
-      }).catch(() => undefined);
+      const quit = async () => {
+        const owner = await this.writer.hget(this.names.owners, connection);
+        if (owner === null) return;
+        await this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "line", connection, session, line: "QUIT :no longer used" }));
+        await this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "close", connection, session, force: false }));
+      };
+      quit().catch(() => undefined);
       this.s.log.info("closing a connection no user takes up any more", { connection, dropped: list.length });
     }
   }

@@ -11,12 +11,23 @@
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import type { TransportOptions } from "../irc/transport";
-import type { BridgeLink, RemoteEnd } from "./bridgeLink";
-import type { InEntry } from "./protocol";
+import type { RemoteEnd } from "./inboundOrder";
+import type { InEntry, OpenRequest } from "./protocol";
+
+/** The link to the connection processes as a transport uses it (bridgeLink.ts; an in-memory one in tests). */
+export interface LinkPort {
+  /** A new session: the connection is opened, or resumed, by a connection process. */
+  open(end: RemoteEnd, request: Omit<OpenRequest, "connection" | "session" | "at">): void;
+  /** A line to write; `done` once it is on its way. */
+  write(end: RemoteEnd, line: string, done: () => void): void;
+  close(end: RemoteEnd, force: boolean): void;
+  /** The session is over on the bridge's side. */
+  forget(end: RemoteEnd): void;
+}
 
 /** What a transport needs to go through the connection process (TransportOptions.remote). */
 export interface RemoteDial {
-  readonly link: BridgeLink;
+  readonly link: LinkPort;
   /** The connection's stable id (network + Matrix user, or the network's bot). */
   readonly connection: string;
   readonly network: string;
