@@ -91,6 +91,7 @@ export function joinFilter(raw: string, record: RegistrationRecord): string | un
   const keep = names.map((name, i) => ({ name, key: keys[i] })).filter((c) => c.name !== "" && !record.isIn(c.name));
   if (keep.length === names.length) return raw;
   if (keep.length === 0) return undefined;
+  // Keys pair with channels by position: the keyed channels go first.
   const withKeys = keep.filter((c) => c.key !== undefined && c.key !== "");
   const tags = raw.startsWith("@") ? `${raw.slice(0, raw.indexOf(" "))} ` : "";
   const sorted = [...withKeys, ...keep.filter((c) => !withKeys.includes(c))];
