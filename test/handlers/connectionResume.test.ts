@@ -78,7 +78,7 @@ describe("a bridge restart with the connection process", () => {
     // The bridge joins its channels again: the connector answers that JOIN with nothing, as a server would.
     second.join("#chan");
     assert.deepEqual(second.channelNames, ["#chan"]);
-    second.send("PRIVMSG", ["#chan", "marker"]);
+    void second.send("PRIVMSG", ["#chan", "marker"]);
     await until(() => server.received.includes("PRIVMSG #chan marker"), "the marker on the server");
     const heard = server.received.slice(heardBefore);
     const registration = heard.filter((l) => /^(CAP|NICK|USER|PASS|QUIT|JOIN|AUTHENTICATE)\b/.test(l));
