@@ -47,6 +47,8 @@ export interface LinkSettings {
 const ORPHAN_MS = 300000;
 const BLOCK_MS = 2000;
 const OUT_MAXLEN = 100000;
+/** How often (s) the inbound stream is trimmed of what the bridge acknowledged. */
+const TRIM_EVERY_S = 60;
 
 export class BridgeLink implements LinkPort {
   private readonly names: StreamNames;
@@ -72,20 +74,27 @@ export class BridgeLink implements LinkPort {
     await ensureGroup(this.writer, this.names.inbound, BRIDGE_GROUP);
     this.running = true;
     this.loop = this.readLoop();
-    this.timer = setInterval(() => void this.sweep(), 1000);
+    let ticks = 0;
+    this.timer = setInterval(() => {
+      void this.sweep();
+      if (++ticks % TRIM_EVERY_S === 0) void this.trim();
+    }, 1000);
     this.s.log.info("using the connection process", { prefix: this.s.prefix });
   }
 
-  /** Shutdown in this mode: the connections are left to their connectors, nothing more is written. */
+  /**
+   * Shutdown in this mode: the connections are left to their connectors, nothing more is written,
+   * and nothing more is read (what arrives from now on waits in Redis for the next run).
+   */
   detach(): void {
     this.detached = true;
+    this.running = false;
+    this.reader.disconnect();
   }
 
   async stop(): Promise<void> {
-    this.detached = true;
-    this.running = false;
+    this.detach();
     if (this.timer !== undefined) clearInterval(this.timer);
-    this.reader.disconnect();
     await this.loop?.catch(() => undefined);
     await this.writer.quit().catch(() => undefined);
   }
@@ -213,6 +222,28 @@ export class BridgeLink implements LinkPort {
         const end = this.order.current(connection);
         if (end !== undefined) this.endWith(end, `the connection process ${owner} stopped`);
       }
+    }
+  }
+
+  /**
+   * Trims `<p>:in` below the oldest entry still pending (or, with none pending, below the last one
+   * read): only acknowledged entries go, so nothing the bridge still needs is lost.
+   */
+  private async trim(): Promise<void> {
+    try {
+      const pending = await this.writer.call("XPENDING", this.names.inbound, BRIDGE_GROUP);
+      let below: unknown = Array.isArray(pending) && Number(pending[0]) > 0 ? pending[1] : undefined;
+      if (below === undefined) {
+        const groups: unknown = await this.writer.call("XINFO", "GROUPS", this.names.inbound);
+        for (const g of Array.isArray(groups) ? (groups as unknown[]) : []) {
+          if (!Array.isArray(g) || g[1] !== BRIDGE_GROUP) continue;
+          const fields = g as unknown[];
+          below = fields[fields.indexOf("last-delivered-id") + 1];
+        }
+      }
+      if (typeof below === "string" && below !== "0-0") await this.writer.call("XTRIM", this.names.inbound, "MINID", below);
+    } catch (err) {
+      this.s.log.warn("cannot trim the connection process's stream in Redis", { error: errorText(err) });
     }
   }
 

@@ -1,0 +1,89 @@
+/**
+ * The bridge's link to the connection processes (src/pool/bridgeLink.ts) on the test environment's
+ * real Redis, with the connection process played by hand (its entries written with XADD): what
+ * arrives while the bridge is down is delivered to the next run after the resumed registration,
+ * once, in order, and acknowledged; a connection process whose lease ends is reported closed.
+ * Each run uses a prefix of its own; the shared Redis is never flushed.
+ */
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import winston from "winston";
+import { testenv } from "../../scripts/lib/testenv";
+import { BridgeLink, type RemoteEnd } from "../../src/pool/bridgeLink";
+import { encodeIn, streamNames, type InEntry } from "../../src/pool/protocol";
+import { eventually } from "./support/matrixClient";
+
+const log = winston.createLogger({ silent: true });
+
+function end(connection: string, session: string): RemoteEnd & { readonly got: string[] } {
+  const got: string[] = [];
+  return { connection, session, got, deliver: (e) => got.push(e.t === "line" ? e.line : e.t === "close" ? `close ${e.reason ?? ""}` : e.t) };
+}
+
+const dial = { network: "net", host: "127.0.0.1", port: 1, tls: false, family: undefined, localAddress: undefined, certificate: undefined };
+
+describe("the bridge's link to the connection processes, on Redis", () => {
+  const prefix = `e2e-streams-${randomBytes(4).toString("hex")}`;
+  const names = streamNames(prefix);
+  const redis = new Redis(testenv.redisUrl);
+  const links: BridgeLink[] = [];
+  const link = () => {
+    const l = new BridgeLink({ redisUrl: testenv.redisUrl, prefix, openTimeoutMs: 60000, leaseMs: 1000, log });
+    links.push(l);
+    return l;
+  };
+  const connector = (e: InEntry) => redis.xadd(names.inbound, "*", ...encodeIn(e));
+
+  after(async () => {
+    for (const l of links) await l.stop();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it("delivers what arrived while the bridge was down after the next run's resumed registration, once, in order", async () => {
+    await redis.set(names.alive("one"), "1", "PX", 60000);
+    const first = link();
+    await first.start();
+    const a = end("net/@alice:x", "s1");
+    first.open(a, dial);
+    await connector({ t: "open", connection: a.connection, session: "s1", owner: "one", resumed: false });
+    await connector({ t: "line", connection: a.connection, session: "s1", line: "live-1" });
+    await eventually(() => a.got.includes("live-1"), 10000, "a live line");
+    first.detach();
+    await first.stop();
+    for (const line of ["down-1", "down-2", "down-3"]) await connector({ t: "line", connection: a.connection, session: "s1", line });
+
+    const second = link();
+    await second.start();
+    const b = end(a.connection, "s2");
+    second.open(b, dial);
+    await connector({ t: "open", connection: b.connection, session: "s2", owner: "one", resumed: true });
+    await connector({ t: "line", connection: b.connection, session: "s2", line: ":srv 001 alice :Welcome" });
+    await connector({ t: "line", connection: b.connection, session: "s1", line: "down-4" });
+    await connector({ t: "resumed", connection: b.connection, session: "s2" });
+    await connector({ t: "line", connection: b.connection, session: "s2", line: "live-2" });
+    await eventually(() => b.got.includes("live-2"), 10000, "the line after the restart");
+    assert.deepEqual(a.got, ["open", "live-1"]);
+    assert.deepEqual(b.got, ["open", ":srv 001 alice :Welcome", "resumed", "down-1", "down-2", "down-3", "down-4", "live-2"]);
+    const pending = await eventually(async () => {
+      const summary = (await redis.xpending(names.inbound, "bridge"));
+      return summary[0] === 0 ? summary : undefined;
+    }, 10000, "every entry acknowledged");
+    assert.equal(pending[0], 0);
+  });
+
+  it("reports the connections of a connection process whose lease ended as closed", async () => {
+    const l = link();
+    await l.start();
+    await redis.set(names.alive("ghost"), "1", "PX", 1500);
+    const c = end("net/@carol:x", "s9");
+    l.open(c, dial);
+    await connector({ t: "open", connection: c.connection, session: "s9", owner: "ghost", resumed: false });
+    await eventually(() => c.got.includes("open"), 10000, "the connection open");
+    const closed = await eventually(() => c.got.find((g) => g.startsWith("close")), 10000, "the connection reported closed");
+    assert.match(closed, /the connection process ghost stopped/);
+  });
+});
