@@ -43,8 +43,7 @@ import { accessControl } from "./compose/accessControl";
 import type { BanLists } from "./access/banLists";
 import type { ConfiguredAccess } from "./access/accessPolicy";
 import { privateMessages } from "./compose/privateMessages";
-import { connectionProcessLink, throughLink } from "./compose/connectionProcess";
-import type { BridgeLink } from "./pool/bridgeLink";
+import { connectionProcess } from "./compose/connectionProcess";
 import { PowerLevelCache } from "./rooms/powerLevels";
 import { RoomIndex } from "./rooms/roomIndex";
 import { addMappedRooms } from "./rooms/mappedRooms";
@@ -122,8 +121,7 @@ export class App {
   private readonly provisioningSettings: ProvisioningSettings;
   private readonly mediaSettings: MediaSettings;
   private running: Running | undefined;
-  /** The link to the connection processes, when they hold the connections. */
-  private readonly pool: BridgeLink | undefined;
+  private readonly pool: import("./pool/bridgeLink").BridgeLink | undefined;
   /** The config in effect (the one started with, plus what a reload applied). */
   private config: BridgeConfig;
 
@@ -136,9 +134,7 @@ export class App {
     // Passwords in the config (clear, from a file, or sealed) are read once, here: a wrong one stops the bridge (exit 3).
     const secrets = collectProblems(config.ircNetworks.map((n, i) => () => networkSecrets(n, `ircNetworks[${i}]`, this.seal)));
     for (const warning of secrets.flatMap((s) => s.warnings)) this.log.warn(warning);
-    // Connection processes (config connectionProcess): every network's connections go through the link.
-    this.pool = connectionProcessLink(config.connectionProcess, this.log.child({ module: "pool" }));
-    this.networks = config.ircNetworks.map((n, i) => throughLink(buildNetworkContext(n, config.homeserver.domain, secrets[i]), this.pool));
+    ({ link: this.pool, networks: this.networks } = connectionProcess(config, this.log, (n, i) => buildNetworkContext(n, config.homeserver.domain, secrets[i])));
     this.homeserver = new Homeserver(config.homeserver.url, config.homeserver.domain, registration, config.logging.level === "debug" ? "debug" : "off");
     this.api = new MatrixApi(config.homeserver.url, registration.as_token);
     this.botUserId = `@${registration.sender_localpart}:${config.homeserver.domain}`;
@@ -449,14 +445,13 @@ export class App {
   }
 
   async stop(): Promise<void> {
-    // With connection processes, stopping leaves every connection up (no QUIT) for the next run to resume.
-    this.pool?.detach();
     this.watch.stop();
     this.writes.stop();
     const running = this.running;
     this.running = undefined;
     if (running !== undefined) {
       await running.appservice.close();
+      await this.pool?.stop(); // connections left up in their connection processes (no QUIT), for the next run
       this.access.banLists.stop();
       running.notifier.stop();
       for (const bridge of running.bridges) await bridge.stop();
@@ -466,7 +461,6 @@ export class App {
       await running.store.close();
     }
     await this.homeserver.close();
-    await this.pool?.stop();
     this.log.info("bridge stopped");
   }
 

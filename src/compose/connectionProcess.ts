@@ -1,21 +1,24 @@
-import type { BridgeConfig } from "../config/schema";
+import type { BridgeConfig, NetworkConfig } from "../config/schema";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Logger } from "../observability/logger";
 import { BridgeLink } from "../pool/bridgeLink";
 
 /**
- * The bridge's link to its connection processes (config connectionProcess), or undefined when the
- * bridge holds its connections itself. Every key is read here, enabled or not. No Redis connection
- * is made before the link starts.
+ * The networks, and the bridge's link to its connection processes (config connectionProcess) when
+ * they hold the connections: every network's connections (users' and the bot's) then go through the
+ * link (irc/clientOptions.ts picks the transport). Every key is read here, enabled or not. No Redis
+ * connection is made before the link starts.
  */
-export function connectionProcessLink(config: BridgeConfig["connectionProcess"], log: Logger): BridgeLink | undefined {
-  const { enabled, redisUrl, streamPrefix, openTimeoutSeconds, leaseSeconds } = config;
-  if (!enabled) return undefined;
-  return new BridgeLink({ redisUrl, prefix: streamPrefix, openTimeoutMs: openTimeoutSeconds * 1000, leaseMs: leaseSeconds * 1000, log });
-}
-
-/** A network whose connections (users' and bot's) go through the link when there is one. */
-export function throughLink(network: NetworkContext, link: BridgeLink | undefined): NetworkContext {
-  if (link === undefined) return network;
-  return { ...network, server: { ...network.server, connectionProcess: { link, network: network.id } } };
+export function connectionProcess(
+  config: BridgeConfig,
+  log: Logger,
+  build: (network: NetworkConfig, index: number) => NetworkContext,
+): { readonly link: BridgeLink | undefined; readonly networks: NetworkContext[] } {
+  const { enabled, redisUrl, streamPrefix, openTimeoutSeconds, leaseSeconds } = config.connectionProcess;
+  const link = enabled ? new BridgeLink({ redisUrl, prefix: streamPrefix, openTimeoutMs: openTimeoutSeconds * 1000, leaseMs: leaseSeconds * 1000, log: log.child({ module: "pool" }) }) : undefined;
+  const networks = config.ircNetworks.map((n, i) => {
+    const network = build(n, i);
+    return link === undefined ? network : { ...network, server: { ...network.server, connectionProcess: { link, network: network.id } } };
+  });
+  return { link, networks };
 }
