@@ -85,4 +85,11 @@ describe("a bridge restart with the connection process", () => {
     assert.deepEqual(registration, [], `the server saw no second registration and no QUIT or JOIN: ${heard.join(" | ")}`);
     assert.ok(heard.includes("NAMES #chan") && heard.includes("TOPIC #chan"), "the members and topic are asked of the server instead");
   });
+
+  it("a close the user asked for (!quit, idle, unlink) still quits on IRC and ends the held connection", async () => {
+    const current = connections[connections.length - 1] ?? assert.fail("no connection");
+    current.close("quit at the user's request");
+    await until(() => server.received.includes("QUIT :quit at the user's request"), "the QUIT on the server");
+    await until(() => pool.held.size === 0, "the held connection gone");
+  });
 });
