@@ -5,7 +5,8 @@
  * which Ergo offers) and delivers it in order, with the original times, before any live event of
  * that channel. Events at or before the last delivered one are dropped, so nothing is delivered
  * twice. Where the server has no chathistory (InspIRCd 3), every bridged room gets one notice that
- * says from when to when the bridge was away. The same history answers whether a message a crash
+ * says from when to when the bridge was away (not after a restart a connection process bridged: its
+ * connection never left, and what was said meanwhile is delivered). The same history answers whether a message a crash
  * left unconfirmed had already reached the channel (see `history`).
  */
 import type { NetworkFeed } from "../broker/networkFeed";
@@ -75,7 +76,8 @@ export class GapFiller {
     return connection.hasCap("draft/chathistory") || connection.hasCap("chathistory");
   }
 
-  joined(connection: IrcConnection, channel: string): void {
+  /** `resumed`: the connection never left (a connection process kept it through a restart): no absence to tell. */
+  joined(connection: IrcConnection, channel: string, resumed = false): void {
     const { feed, marks } = this.deps;
     const folded = feed.fold(channel);
     const reader = feed.broker.readerOf(folded);
@@ -92,7 +94,7 @@ export class GapFiller {
       }
     }
     this.answer(folded, undefined);
-    if (mark !== undefined && bridged) this.announceAbsence(channel, mark.seenAt);
+    if (mark !== undefined && bridged && !resumed) this.announceAbsence(channel, mark.seenAt);
   }
 
   private answer(folded: string, events: readonly MessageEvent[] | undefined): void {

@@ -130,8 +130,8 @@ export class NetworkBridge {
         // The rooms keep their join rule when the bridge leaves (channelWatch.ts); listed portals come out of the directory.
         channelEmpty: (folded) => channelLeft(this.ctx, folded),
         privateMessage: (connection, e) => this.privateMessage(connection, e),
-        selfJoined: (connection, channel) => {
-          this.gaps.joined(connection, channel);
+        selfJoined: (connection, channel, resumed) => {
+          this.gaps.joined(connection, channel, resumed);
           this.watch.joined(connection, channel);
           const userId = this.userByConnection.get(connection.id);
           if (userId !== undefined) this.ctx.removals.joined(userId, this.roomIdsOf(channel), channel);

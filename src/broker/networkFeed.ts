@@ -14,6 +14,7 @@ import { ChannelBroker } from "./channelBroker";
 import { dedupeKey, type ChannelEvent } from "./channelEvent";
 import type { IrcConnection } from "../irc/connection";
 import type { ChannelModesEvent, MessageEvent, NamesEvent } from "../irc/events";
+import { RESUMED_TAG } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 import { ChannelRoster } from "../rooms/channelRoster";
@@ -37,7 +38,8 @@ export interface FeedHooks {
   channelEmpty(channel: string): void;
   /** A message or notice addressed to the connection itself (not to a channel). */
   privateMessage(connection: IrcConnection, e: MessageEvent): void;
-  selfJoined(connection: IrcConnection, channel: string): void;
+  /** `resumed`: a connection process replayed the JOIN after a bridge restart (the connection never left). */
+  selfJoined(connection: IrcConnection, channel: string, resumed: boolean): void;
   handover(channel: string): void;
   duplicate(channel: string): void;
 }
@@ -163,7 +165,7 @@ export class NetworkFeed {
       hear({ type: "join", channel: e.channel, e });
       if (self(e.nick)) {
         this.broker.join(this.fold(e.channel), id, preferred);
-        this.hooks.selfJoined(connection, e.channel);
+        this.hooks.selfJoined(connection, e.channel, e.tags[RESUMED_TAG] !== undefined);
       }
     });
     connection.on("part", (e) => {

@@ -3,6 +3,12 @@ import type { ModeChange } from "./modes";
 
 export type Tags = Readonly<Record<string, string>>;
 
+/**
+ * The tag a connection process puts on the JOINs it replays to a restarted bridge (pool/resume.ts):
+ * the connection never left the channel, and what was said meanwhile follows, so nothing was missed.
+ */
+export const RESUMED_TAG = "ircbridge/resumed";
+
 interface Base {
   /** Server time (ms since epoch) when the server sent `server-time`, else undefined. */
   readonly time: number | undefined;

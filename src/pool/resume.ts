@@ -9,13 +9,15 @@
  * - The client gets what a server would have said, in the order it would: the recorded CAP LS
  *   lines; ACK of a CAP REQ whose caps are all enabled on the real connection (else NAK, as a
  *   request is all or nothing); SASL answered with the recorded results; at CAP END the recorded
- *   001..376 burst with the current nick, then one JOIN (no tags) per channel the connection is in.
+ *   001..376 burst with the current nick, then one JOIN per channel the connection is in (tagged
+ *   RESUMED_TAG only: the original's msgid and time are not repeated).
  * - `done` once the burst is out; after it, a JOIN of a channel the connection is already in is
  *   answered by nothing, as IRC servers do (see joinFilter), and everything else is the server's.
  * Not guaranteed: a client that asks for caps the real connection does not have gets NAK (the
  * bridge's client asks the same caps each time, so this only happens after an upgrade adds one).
  */
 import { parseIrcLine } from "../irc/ircLine";
+import { RESUMED_TAG } from "../irc/events";
 import { withoutTags, type RegistrationRecord } from "./registrationRecord";
 
 export interface ResumeStep {
@@ -73,7 +75,8 @@ export class ResumeResponder {
     if (!this.capEnded || !this.sawUser) return { reply: [], done: false };
     const nick = this.record.nick;
     const burst = this.record.welcome.map((l) => withTarget(l, nick));
-    const joins = this.record.channels.map((l) => withSource(l, nick));
+    // Tagged so the bridge knows it was never away from the channel (irc/events.ts RESUMED_TAG).
+    const joins = this.record.channels.map((l) => `@${RESUMED_TAG} ${withSource(l, nick)}`);
     return { reply: [...burst, ...joins], done: true };
   }
 }

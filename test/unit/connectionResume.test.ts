@@ -64,8 +64,8 @@ describe("the resume responder", () => {
       ":srv 005 alice_ CASEMAPPING=rfc1459 NICKLEN=30 :are supported",
       ":srv 375 alice_ :- MOTD",
       ":srv 376 alice_ :End of MOTD",
-      ":alice_!al@host JOIN #one",
-      ":alice_!al@host JOIN #Two",
+      "@ircbridge/resumed :alice_!al@host JOIN #one",
+      "@ircbridge/resumed :alice_!al@host JOIN #Two",
     ]);
   });
 
