@@ -14,6 +14,8 @@
  *   renewed every third of leaseMs): when a connector dies, the bridge sees its lease expire and
  *   treats its connections as closed.
  * - Stopping quits every connection (QUIT, then close) and ends the lease at once.
+ * - What the bridge wrote is deleted from Redis once read (registration lines carry the server
+ *   password and SASL credentials, open requests a client certificate's key).
  * Not guaranteed: the request being read when the process dies is lost (the bridge times it out
  * and asks again).
  */
@@ -109,6 +111,8 @@ export class Connector {
           const request = decodeOut(entry.fields);
           if (request?.t === "open") await this.openShared(request);
           await this.writer.call("XACK", this.names.open, CONNECTOR_GROUP, entry.id);
+          // A request may carry a client certificate's key: it does not stay in Redis.
+          await this.writer.call("XDEL", this.names.open, entry.id);
         }
       } catch (err) {
         if (!this.stopped()) await this.pause("cannot read open requests from Redis", err);
@@ -121,7 +125,8 @@ export class Connector {
     while (this.running) {
       try {
         const reply = await this.outReader.call("XREAD", "COUNT", "500", "BLOCK", String(BLOCK_MS), "STREAMS", this.names.out(this.s.owner), last);
-        for (const entry of streamEntries(reply)) {
+        const entries = streamEntries(reply);
+        for (const entry of entries) {
           last = entry.id;
           const e = decodeOut(entry.fields);
           if (e === undefined) continue;
@@ -129,6 +134,8 @@ export class Connector {
           else if (e.t === "line") this.held.get(e.connection)?.write(e.session, e.line);
           else this.held.get(e.connection)?.close(e.session, e.force);
         }
+        // Registration lines carry the server password and SASL credentials: read lines do not stay in Redis.
+        if (entries.length > 0) await this.writer.call("XDEL", this.names.out(this.s.owner), ...entries.map((x) => x.id));
       } catch (err) {
         if (!this.stopped()) await this.pause("cannot read the bridge's lines from Redis", err);
       }
