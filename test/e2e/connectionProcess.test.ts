@@ -105,6 +105,24 @@ for (const spec of [bridges.sample, bridges.insp]) describe(`the bridge restarte
     }
     for (const [k, nick] of nicks.entries()) await scene.talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ PRIVMSG \\S+ :from user ${k}$`, "i"), 30000, from);
   });
+
+  it("when a connection process dies, its users are connected again through the other", async () => {
+    const redis = new Redis(testenv.redisUrl);
+    const owners = await redis.hgetall(`${prefix}:owner`).finally(() => redis.disconnect());
+    const lost = Object.entries(owners).filter(([, owner]) => owner === "one").map(([connection]) => connection);
+    assert.ok(lost.length > 0, "the first process holds some connections");
+    const from = scene.talker.lines.length;
+    await connectors[0]?.stop("SIGKILL");
+    const userIds = lost.map((c) => c.slice(c.indexOf("/") + 1)).filter((u) => u !== "bot");
+    const nicks = userIds.map((u) => `${u.slice(1, u.indexOf(":"))}[m]`);
+    // Its lease ends (6 s): the bridge counts those connections as lost and opens them on the other process.
+    for (const nick of nicks) await scene.talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 60000, from);
+    await sendText(scene.alice, scene.roomId, "after the failover");
+    await scene.talker.waitFor(/PRIVMSG \S+ :after the failover$/, 60000, from);
+    const after = new Redis(testenv.redisUrl);
+    const now = await after.hgetall(`${prefix}:owner`).finally(() => after.disconnect());
+    for (const connection of lost) assert.equal(now[connection], "two", `${connection} is held by the other process now`);
+  });
 });
 
 describe("for contrast: the same restart of a bridge that holds its own connections (Ergo)", () => {
