@@ -6,7 +6,13 @@
  * Guarantee: applying a write twice leaves the store as applying it once (every write is an upsert
  * by the record's key, and the second time finds the first), which is what resuming relies on.
  */
-import type { PmRoomRecord, RoomRecord, Store } from "../../store/store";
+import type { PmRoomRecord, PuppetRecord, RoomRecord, Store } from "../../store/store";
+
+/** A network's stored users, read once: by user id, and who has each username. */
+interface NetworkUsers {
+  readonly byUser: Map<string, PuppetRecord>;
+  readonly usernames: Map<string, string>;
+}
 import type { Write } from "./incumbentMapping";
 
 export const KEPT = {
@@ -20,6 +26,7 @@ export class ImportWriter {
   /** Reasons something was kept as the store had it, with counts. */
   readonly kept = new Map<string, number>();
   readonly written = new Map<Write["kind"], number>();
+  private readonly users = new Map<string, NetworkUsers>();
 
   private constructor(
     private readonly store: Store,
@@ -31,6 +38,16 @@ export class ImportWriter {
   static async open(store: Store): Promise<ImportWriter> {
     const rooms = new Map((await store.rooms.all()).map((r) => [r.roomId, r]));
     return new ImportWriter(store, rooms, await store.pmRooms.all());
+  }
+
+  private async usersOf(network: string): Promise<NetworkUsers> {
+    let users = this.users.get(network);
+    if (users === undefined) {
+      const records = await this.store.puppets.all(network);
+      users = { byUser: new Map(records.map((r) => [r.userId, r])), usernames: new Map(records.map((r) => [r.username, r.userId])) };
+      this.users.set(network, users);
+    }
+    return users;
   }
 
   private keep(reason: string): void {
@@ -49,15 +66,24 @@ export class ImportWriter {
       }
       case "puppet": {
         const { record } = write;
-        const existing = await store.puppets.get(record.network, record.userId);
+        const users = await this.usersOf(record.network);
+        const existing = users.byUser.get(record.userId);
         if (existing !== undefined) {
-          if (existing.desiredNick === undefined && record.desiredNick !== undefined) await store.puppets.put({ ...existing, desiredNick: record.desiredNick });
+          if (existing.desiredNick === undefined && record.desiredNick !== undefined) {
+            const updated = { ...existing, desiredNick: record.desiredNick };
+            await store.puppets.put(updated);
+            users.byUser.set(record.userId, updated);
+          }
           break;
         }
+        const taken = (name: string) => users.usernames.has(name) && users.usernames.get(name) !== record.userId;
         let username = record.username;
-        for (let i = 1; await store.puppets.usernameTaken(record.network, username, record.userId); i++) username = record.username.slice(0, 10 - String(i).length) + String(i);
+        for (let i = 1; taken(username); i++) username = record.username.slice(0, 10 - String(i).length) + String(i);
         if (username !== record.username) this.keep(KEPT.usernameHere);
-        await store.puppets.put({ ...record, username });
+        const stored = { ...record, username };
+        await store.puppets.put(stored);
+        users.byUser.set(record.userId, stored);
+        users.usernames.set(username, record.userId);
         break;
       }
       case "adminRoom": {

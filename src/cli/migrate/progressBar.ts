@@ -29,8 +29,8 @@ export class ProgressBar {
       if (done >= total) this.out.write("\n");
       return;
     }
-    if (done === 0 && total > 0) return;
     const mark = Math.floor(percent / this.stepPercent) * this.stepPercent;
+    if (mark === 0 && done < total) return;
     if (mark === this.lastPercent && done < total) return;
     if (done >= total && this.lastPercent === 100) return;
     this.lastPercent = done >= total ? 100 : mark;
