@@ -4,18 +4,23 @@
  *   bridge's NeDB store, and into its PostgreSQL store: the bridge started on it bridges the mapped
  *   room both ways, and the user speaks with the nick and username they had chosen there; what
  *   cannot be imported (a stored password, a server not in the config) is listed.
+ * - Its PostgreSQL database imports into the same records as its NeDB files with the same content.
  * - This bridge's own NeDB store copied into PostgreSQL: the bridge started on PostgreSQL has its
  *   portal room and its user, who reconnects to the channel by itself and is bridged both ways.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Client } from "pg";
-import { writeIncumbentNedb } from "../../scripts/fixtures/incumbentNedb";
+import { writeIncumbentNedb, type IncumbentFixture } from "../../scripts/fixtures/incumbentNedb";
+import { writeIncumbentPg } from "../../scripts/fixtures/incumbentPg";
+import { localBridgeConfig } from "../../scripts/lib/localConfig";
+import { migrateStore } from "../../src/cli/migrateStore";
+import { openNedbStore } from "../../src/store/nedbStore";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 import { readNedbFile } from "../../src/store/nedbFile";
 import type { PuppetRecord } from "../../src/store/store";
@@ -195,5 +200,80 @@ describe("this bridge's NeDB store copied into PostgreSQL, and the bridge starte
     await scene.talker.waitFor(/PRIVMSG \S+ :said on the PostgreSQL store$/, 20000, from);
     scene.talker.say(scene.channel, "heard on the PostgreSQL store");
     await eventually(async () => (await scene.bodies("heard on the PostgreSQL store")).length === 1, 20000, "the IRC message in the portal room");
+  });
+});
+
+describe("matrix-appservice-irc's PostgreSQL database imported", () => {
+  const source = postgresDatabase();
+  const server = testenv.ergo.host;
+  const fixture: IncumbentFixture = {
+    channels: [
+      { roomId: "!cfg:localhost", server, channel: "#Mapped", origin: "config" },
+      { roomId: "!prov:localhost", server, channel: "#linked", origin: "provision" },
+      { roomId: "!made:localhost", server, channel: "#portal", origin: "join" },
+      { roomId: "!far:localhost", server: "irc.elsewhere.example", channel: "#far", origin: "alias" },
+    ],
+    adminRooms: [{ userId: "@ann:localhost", roomId: "!admin:localhost" }],
+    pmRooms: [{ roomId: "!pm:localhost", server, nick: "bob", userId: "@ann:localhost", ghostId: "@irc_bob:localhost" }],
+    users: [
+      { userId: "@ann:localhost", server, nick: "AnnChose", username: "annie", sealedPassword: "sealed-by-the-old-key", lastSeen: 5 },
+      { userId: "@ben:localhost", server, username: "annie" },
+    ],
+  };
+  const dirs: string[] = [];
+  const io = (lines: string[]) => ({ out: (t: string) => lines.push(t), progress: { write: () => true } });
+  const configFor = (dir: string) => {
+    const config = localBridgeConfig(bridges.sample, (doc) => (doc.datastore = { path: dir }));
+    dirs.push(config.dir, dir);
+    return config.path;
+  };
+  before(async () => {
+    await source.create();
+    await writeIncumbentPg(source.url, fixture);
+  });
+  after(async () => {
+    await source.drop();
+    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  });
+
+  it("the same records, and the same list of what could not come, as from its NeDB files", async () => {
+    const nedbSource = mkdtempSync(join(tmpdir(), "incumbent-"));
+    await writeIncumbentNedb(nedbSource, fixture);
+    const fromPg = join(mkdtempSync(join(tmpdir(), "migrated-")), "data");
+    const fromNedb = join(mkdtempSync(join(tmpdir(), "migrated-")), "data");
+    const dry: string[] = [];
+    await migrateStore(["-c", configFor(fromPg), "--from-appservice-irc", source.url, "--dry-run"], io(dry));
+    const pgOut: string[] = [];
+    await migrateStore(["-c", configFor(fromPg), "--from-appservice-irc", source.url], io(pgOut));
+    const nedbOut: string[] = [];
+    await migrateStore(["-c", configFor(fromNedb), "--from-appservice-irc", nedbSource], io(nedbOut));
+    dirs.push(nedbSource);
+    assert.match(dry.join("\n"), /^Dry run: would import from matrix-appservice-irc PostgreSQL database postgresql:\/\/127\.0\.0\.1:\d+\/ircbridge_migrate_/);
+    const report = pgOut.join("\n");
+    for (const line of [/rooms bridged to channels: 3/, /mapped: 1/, /linked: 1/, /portal: 1/, /users' nicks and usernames: 2/, /admin rooms: 1/, /private-message rooms: 1/]) assert.match(report, line);
+    for (const line of [/1 stored IRC passwords/, /1 last-seen times/, /1 usernames another imported user had/, /Servers not in the config: irc\.elsewhere\.example \(1\)/]) assert.match(report, line);
+    assert.ok(!report.includes("sealed-by-the-old-key"));
+    const a = await openNedbStore(fromPg);
+    const b = await openNedbStore(fromNedb);
+    const sorted = (xs: readonly object[]) => xs.map((x) => JSON.stringify(x)).sort();
+    const withoutTime = (xs: readonly { createdAt: number }[]) => sorted(xs.map(({ createdAt, ...rest }) => ({ ...rest, at: typeof createdAt })));
+    assert.deepEqual(sorted(await a.rooms.all()), sorted(await b.rooms.all()));
+    assert.equal((await a.rooms.all()).length, 3);
+    assert.deepEqual(sorted(await a.puppets.all("example")), sorted(await b.puppets.all("example")));
+    assert.deepEqual(
+      (await a.puppets.all("example")).map((p) => [p.userId, p.desiredNick, p.username]).sort(),
+      [["@ann:localhost", "AnnChose", "annie"], ["@ben:localhost", undefined, "annie1"]],
+    );
+    assert.deepEqual(await a.adminRooms.all(), await b.adminRooms.all());
+    assert.deepEqual(withoutTime(await a.pmRooms.all()), withoutTime(await b.pmRooms.all()));
+    assert.equal((await a.pmRooms.all()).length, 1);
+    await a.close();
+    await b.close();
+  });
+
+  it("an unreachable source database is one line naming it, and nothing is written", async () => {
+    const target = join(mkdtempSync(join(tmpdir(), "migrated-")), "data");
+    await assert.rejects(migrateStore(["-c", configFor(target), "--from-appservice-irc", "postgresql://old:pw@127.0.0.1:1/appservice"], io([])), /cannot reach matrix-appservice-irc's PostgreSQL database postgresql:\/\/127\.0\.0\.1:1\/appservice/);
+    assert.ok(!existsSync(target));
   });
 });
