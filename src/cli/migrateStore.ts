@@ -22,7 +22,8 @@ import { readIncumbentPg } from "./migrate/incumbentPg";
 import { isPostgresUrl, MIGRATE_USAGE, MigrateUsageError, parseMigrateArgs, type MigrateArgs } from "./migrate/migrateArgs";
 import { ProgressBar, type ProgressOut } from "./migrate/progressBar";
 import { formatCopyReport, runCopy } from "./migrate/runCopy";
-import { formatImportReport, runImport } from "./migrate/runImport";
+import { formatImportReport, mappingsToAdd, runImport } from "./migrate/runImport";
+import { foldCase } from "../irc/casemapping";
 import { readStoreFiles } from "./migrate/storeCopy";
 
 /** The host of an additionalAddresses entry ("host", "host:port", "[v6]:port"). */
@@ -100,6 +101,11 @@ export async function migrateStore(argv: readonly string[], io: MigrateIo, now: 
     if (source !== undefined) {
       const report = await runImport({ source, networks, options: { adminRooms: args.adminRooms, now: now() }, target, batch: args.batch, bar });
       io.out(formatImportReport(report, args.dryRun));
+      const hint = mappingsToAdd(report.mapped, (network, channel, roomId) => {
+        const mappings = config.ircNetworks.find((n) => n.id === network)?.mappings ?? {};
+        return Object.entries(mappings).some(([c, m]) => foldCase(c, "rfc1459") === foldCase(channel, "rfc1459") && m.roomIds.includes(roomId));
+      });
+      if (hint !== undefined) io.out(hint);
     } else {
       const report = await runCopy(copySources, target, args.batch, bar);
       io.out(formatCopyReport(report, `NeDB files in ${storeDir ?? ""}`, describeTarget(spec), args.dryRun));

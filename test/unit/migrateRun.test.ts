@@ -80,12 +80,17 @@ describe("importing the incumbent's NeDB data", () => {
     const dir = join(scratch(), "target");
     const config = localBridgeConfig(bridges.sample, (doc) => {
       doc.datastore = { path: dir };
-      (doc.ircNetworks as Record<string, unknown>[]).forEach((n) => (n.address = SERVER));
+      (doc.ircNetworks as Record<string, unknown>[]).forEach((n) => {
+        n.address = SERVER;
+        n.mappings = { "#BULK0": { roomIds: ["!bulk0:localhost"] } };
+      });
     });
     dirs.push(config.dir);
     const out: string[] = [];
     await migrateStore(["-c", config.path, "--from-appservice-irc", source, "--dry-run"], { out: (t) => out.push(t), progress: { write: () => true } });
     assert.match(out.join("\n"), /Dry run: would import .*\(10 entries\)/);
+    // The fixture's config mappings are #bulk0, #bulk2, #bulk4; the config lists #bulk0 already.
+    assert.match(out.join("\n"), /2 mapped rooms \(the incumbent's config mappings\) are not in ircNetworks\[\]\.mappings; add them there:\n {2}network example: "#bulk2": \{ roomIds: \["!bulk2:localhost"\] \}\n {2}network example: "#bulk4"/);
     assert.ok(!existsSync(dir), "the dry run made no target directory");
     await migrateStore(["-c", config.path, "--from-appservice-irc", source], { out: () => undefined, progress: { write: () => true } });
     assert.ok(existsSync(join(dir, "rooms.db")), "a real run writes (positive control)");

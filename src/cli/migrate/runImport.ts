@@ -24,6 +24,8 @@ export interface ImportReport {
   readonly applied: number;
   /** Kept as the target store had it: reason -> count. */
   readonly kept: ReadonlyMap<string, number>;
+  /** The rooms imported as mapped (the incumbent's config mappings): the config should list them. */
+  readonly mapped: readonly { readonly network: string; readonly channel: string; readonly roomId: string }[];
 }
 
 const add = (map: Map<string, number>, key: string, n = 1) => map.set(key, (map.get(key) ?? 0) + n);
@@ -35,7 +37,8 @@ export const WRITE_LABELS: Readonly<Record<Write["kind"], string>> = {
   pmRoom: "private-message rooms",
 };
 
-export function summarize(steps: readonly Step[]): Pick<ImportReport, "planned" | "skipped" | "unknownServers"> {
+export function summarize(steps: readonly Step[]): Pick<ImportReport, "planned" | "skipped" | "unknownServers" | "mapped"> {
+  const mapped: { network: string; channel: string; roomId: string }[] = [];
   const planned = new Map<string, number>();
   const skipped = new Map<string, number>();
   const unknownServers = new Map<string, number>();
@@ -43,6 +46,7 @@ export function summarize(steps: readonly Step[]): Pick<ImportReport, "planned" 
     for (const write of step.writes) {
       add(planned, WRITE_LABELS[write.kind]);
       if (write.kind === "room") add(planned, `  ${write.record.origin}`);
+      if (write.kind === "room" && write.record.origin === "mapped") mapped.push({ network: write.record.network, channel: write.record.channel, roomId: write.record.roomId });
       if (write.kind === "puppet" && write.record.desiredNick !== undefined) add(planned, "  with a chosen nick");
     }
     for (const skip of step.skips) {
@@ -50,7 +54,7 @@ export function summarize(steps: readonly Step[]): Pick<ImportReport, "planned" 
       if (skip.server !== undefined) add(unknownServers, skip.server, skip.count);
     }
   }
-  return { planned, skipped, unknownServers };
+  return { planned, skipped, unknownServers, mapped };
 }
 
 export interface ImportRun {
@@ -93,5 +97,18 @@ export function formatImportReport(report: ImportReport, dryRun: boolean): strin
   for (const [reason, n] of report.skipped) lines.push(`  ${n} ${reason}`);
   for (const [reason, n] of report.kept) lines.push(`  ${n} ${reason}`);
   if (report.unknownServers.size > 0) lines.push(`Servers not in the config: ${[...report.unknownServers].map(([s, n]) => `${s} (${n})`).join(", ")}`);
+  return lines.join("\n");
+}
+
+/**
+ * The imported mapped rooms the config's ircNetworks[].mappings does not list, as the lines to add:
+ * such a room is bridged all the same, but the config is where an operator looks for (and ends) one.
+ */
+export function mappingsToAdd(mapped: ImportReport["mapped"], listed: (network: string, channel: string, roomId: string) => boolean, shown = 20): string | undefined {
+  const missing = mapped.filter((m) => !listed(m.network, m.channel, m.roomId));
+  if (missing.length === 0) return undefined;
+  const lines = [`${missing.length} mapped rooms (the incumbent's config mappings) are not in ircNetworks[].mappings; add them there:`];
+  for (const m of missing.slice(0, shown)) lines.push(`  network ${m.network}: "${m.channel}": { roomIds: ["${m.roomId}"] }`);
+  if (missing.length > shown) lines.push(`  ... and ${missing.length - shown} more`);
   return lines.join("\n");
 }
