@@ -9,6 +9,17 @@ const LOCK_BASE = 0x1bc0_0000;
 const NAMES: readonly CollectionName[] = ["transactions", "rooms", "puppets", "marks", "outbox", "adminRooms", "pmRooms", "bans", "roomAccess", "channelKeys", "stsPolicies"];
 
 /**
+ * Opens the store's collections (and a migration's own, by a name not among them) in the pool's
+ * database, with the same tables, indexes and advisory lock keys as the bridge (migrate-store uses it).
+ */
+export function pgOpener(pool: Pool): <T extends object>(name: string, unique?: string) => Promise<PgCollection<T>> {
+  return <T extends object>(name: string, unique?: string) => {
+    const index = NAMES.findIndex((n) => n === name);
+    return PgCollection.open<T>(pool, name, LOCK_BASE + (index < 0 ? NAMES.length + 1 : index), unique);
+  };
+}
+
+/**
  * The store in PostgreSQL (`datastore.postgres`): the same records and rules as the NeDB store
  * (nedbStore.ts `buildStore`), one table per collection (pgCollection.ts), a unique index on each
  * collection's key. The outbox's confirm journal stays a file under `journalDir` (the local disk:
@@ -23,8 +34,5 @@ export async function openPgStore(connectionString: string, journalDir: string |
     await pool.end();
     throw err;
   }
-  const open = async <T extends object>(name: CollectionName, unique?: string) => {
-    return PgCollection.open<T>(pool, name, LOCK_BASE + NAMES.indexOf(name), unique);
-  };
-  return buildStore(open, { journalDir, onDisk: false, reports: options.reports ?? ignoreWrites, options, close: () => pool.end() });
+  return buildStore(pgOpener(pool), { journalDir, onDisk: false, reports: options.reports ?? ignoreWrites, options, close: () => pool.end() });
 }
