@@ -21,6 +21,8 @@ import { NickChoice } from "./nickChoice";
 import { ChannelList } from "./channelList";
 import { foldCase, parseCasemapping, sameName, type Casemapping } from "./casemapping";
 import { parseIrcLine } from "./ircLine";
+import { lineMatters } from "./lineInterest";
+import { reconnectDelay } from "./reconnectDelay";
 import { ConnectAttempt } from "./connectAttempt";
 import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
@@ -34,9 +36,6 @@ import { listenForRefusals } from "./refusalEvents";
 import { PendingJoins } from "./joinRefusals";
 
 export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair, WebircLine } from "./connectionTypes";
-
-/** A connection that stayed registered this long is healthy: its reconnect backoff starts over. */
-const STABLE_MS = 60000;
 
 /**
  * How long a written line waits for its echo. A server that drops a line silently (spam filter,
@@ -385,12 +384,9 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.emit("closed", { reason, fatal: true, willReconnect: false, throttled: false });
       return;
     }
-    if (wasRegistered && now - (this.registeredAt ?? now) >= STABLE_MS) this.attempts = 0;
-    // A server that is down or throttling is waited out by the scheduler for everyone at once; only
-    // a connection that keeps dropping soon after registering backs off on its own.
-    const flapping = wasRegistered && this.attempts > 0;
-    const delay = flapping ? Math.min(this.options.reconnect.maxMs, this.options.reconnect.minMs * 2 ** (this.attempts - 1)) : 0;
-    if (wasRegistered) this.attempts++;
+    // Only a connection that keeps dropping soon after registering backs off on its own (reconnectDelay.ts).
+    const { delayMs: delay, attempts } = reconnectDelay({ attempts: this.attempts, registeredAt: this.registeredAt, now }, this.options.reconnect);
+    this.attempts = attempts;
     this.emit("closed", { reason, fatal: false, willReconnect: true, throttled: refusal === "throttled", passwordRefused: refusal === "password", tlsRefused: this.attempt?.tlsRefused === true });
     this.waitTurn(delay);
   }
@@ -465,8 +461,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     });
     c.on("raw", (e: Raw) => {
       if (c !== this.client || e.from_server !== true) return;
-      const line = parseIrcLine(str(e.line));
       this.lineAnswered = false;
+      // Parsed again only when one of our watchers may act on it (lineInterest.ts).
+      const raw = str(e.line);
+      if (!lineMatters(raw, { joins: this.joins.waiting, requests: this.requests.waiting })) return;
+      const line = parseIrcLine(raw);
       if (line === undefined) return;
       // IRCv3 sts while registering: this client is dropped at once, TLS goes on (later: from the next connection).
       if (this.attempt?.heard(line, this.state === "registered") === true) {
