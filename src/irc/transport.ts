@@ -29,7 +29,7 @@ export interface TransportOptions {
   readonly localAddress: string | undefined;
   /** Bytes of one line (without CR LF) to text. */
   readonly decodeLine: (bytes: Buffer) => string;
-  /** Idle time after which the socket is closed (irc-framework's ping interval + timeout). */
+  /** Idle time after which the socket is closed (the network's pingTimeoutSeconds: nothing heard from the server). */
   readonly idleTimeoutMs: number;
 }
 
