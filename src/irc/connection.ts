@@ -23,6 +23,7 @@ import { foldCase, parseCasemapping, sameName, type Casemapping } from "./casema
 import { parseIrcLine } from "./ircLine";
 import { lineMatters } from "./lineInterest";
 import { reconnectDelay } from "./reconnectDelay";
+import { shareCommandHandlers } from "./sharedHandlers";
 import { ConnectAttempt } from "./connectAttempt";
 import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
@@ -217,6 +218,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     // A client certificate goes only where TLS carries it (clientOptions.ts).
     const certificate = endpoint.tls ? this.certificate : undefined;
     const client = new Client(clientOptions(this.options, endpoint, { nick: this.nicks.wanted, username: this.username, auth: this.auth, certificate }));
+    shareCommandHandlers(client);
     this.identifyAfterRegistering = false;
     this.view.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/multiline", "draft/message-redaction"]);

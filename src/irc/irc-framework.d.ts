@@ -1,5 +1,5 @@
-// The part of irc-framework's API this bridge uses (the package ships no types). Only
-// src/irc/connection.ts imports irc-framework.
+// The part of irc-framework's API this bridge uses (the package ships no types). Only files in
+// src/irc/ import irc-framework (connection.ts builds its clients).
 declare module "irc-framework" {
   import { EventEmitter } from "node:events";
 
@@ -45,6 +45,8 @@ declare module "irc-framework" {
       cap: { isEnabled(cap: string): boolean; enabled: string[]; available: Map<string, string>; negotiating: boolean };
     };
     readonly connected: boolean;
+    /** Its command dispatch: `handlers` maps a command (or numeric's name) to its handler (see sharedHandlers.ts). */
+    readonly command_handler: { handlers: Readonly<Record<string, unknown>> };
     removeAllListeners(): this;
   }
 }
