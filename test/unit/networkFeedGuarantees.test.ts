@@ -301,6 +301,30 @@ describe("network feed: private messages, accounts and our own nicks", () => {
     assert.ok(f.membersOf("#chan").has("x"));
   });
 
+  it("a channel's NAMES counts once from a joining member, then only from its reader", () => {
+    const { f, names } = feed();
+    const a = new HeardConnection("a", "alice");
+    const b = new HeardConnection("b", "bob");
+    f.attach(a, false);
+    f.attach(b, false);
+    a.hear("join", { ...base, nick: "alice", channel: "#chan", account: undefined });
+    a.hear("names", { channel: "#chan", users: [{ nick: "alice", modes: [] }, { nick: "x", modes: ["o"] }] });
+    a.hear("join", { ...base, nick: "bob", channel: "#chan", account: undefined });
+    b.hear("join", { ...base, nick: "bob", channel: "#chan", account: undefined });
+    // bob's NAMES (he just joined; alice reads the channel) passes over nothing and changes nothing.
+    b.hear("names", { channel: "#chan", users: [{ nick: "alice", modes: [] }, { nick: "bob", modes: [] }, { nick: "x", modes: [] }, { nick: "y", modes: [] }] });
+    assert.deepEqual(names, ["a #chan"]);
+    assert.equal(f.roster.prefixesOf("#chan", "x"), "o");
+    assert.ok(!f.membersOf("#chan").has("y"));
+    // Positive control: once alice has left, bob reads the channel and his NAMES counts.
+    a.hear("part", { ...base, nick: "alice", channel: "#chan", reason: "" });
+    b.hear("part", { ...base, nick: "alice", channel: "#chan", reason: "" });
+    b.hear("names", { channel: "#chan", users: [{ nick: "bob", modes: [] }, { nick: "x", modes: [] }, { nick: "y", modes: [] }] });
+    assert.deepEqual(names, ["a #chan", "b #chan"]);
+    assert.equal(f.roster.prefixesOf("#chan", "x"), "");
+    assert.ok(f.membersOf("#chan").has("y"));
+  });
+
   it("releasing a channel that was not held just delivers the history", () => {
     const { f, kinds } = feed();
     const a = new HeardConnection("a", "me");
