@@ -161,9 +161,12 @@ export class NetworkFeed {
     });
     connection.on("join", (e) => {
       if (fromHistory(e.batch)) return;
-      if (connection.hasCap("extended-join") && !self(e.nick)) this.accounts.set(this.fold(e.nick), e.account);
+      // Every member hears every JOIN: the nick is folded once for both uses.
+      const nick = this.fold(e.nick);
+      const mine = nick === this.fold(connection.nick);
+      if (!mine && connection.hasCap("extended-join")) this.accounts.set(nick, e.account);
       hear({ type: "join", channel: e.channel, e });
-      if (self(e.nick)) {
+      if (mine) {
         this.broker.join(this.fold(e.channel), id, preferred);
         this.hooks.selfJoined(connection, e.channel);
       }
