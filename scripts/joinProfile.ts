@@ -69,7 +69,14 @@ async function main(): Promise<void> {
     await observer.join(channel);
     const [first, ...rest] = all;
     if (first === undefined) throw new Error("no users");
-    const roomId = await joinRoom(first, `#bench_${channel}:${testenv.domain}`);
+    // The bridge may still be starting (Synapse answers 404 for an alias it could not ask about).
+    let roomId: string | undefined;
+    for (let tries = 0; roomId === undefined; tries++) {
+      roomId = await joinRoom(first, `#bench_${channel}:${testenv.domain}`).catch((err: unknown) => {
+        if (tries >= 30) throw err;
+        return sleep(1000).then(() => undefined);
+      });
+    }
     const nickOf = (u: TestUser) => `${u.userId.slice(1, u.userId.indexOf(":"))}[m]`;
     await observer.waitFor(new RegExp(`:${escape(nickOf(first))}!\\S+ JOIN`, "i"), 30000);
     await sleep(2000);

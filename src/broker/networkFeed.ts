@@ -107,6 +107,16 @@ export class NetworkFeed {
     return this.roster.members(channel);
   }
 
+  /**
+   * Whether a connection that is not the channel's reader may skip a line it heard: the broker
+   * delivered the event with this msgid already (dedupeKey's key for a line with a msgid), so the
+   * copy would only be dropped (see irc/deliveredElsewhere.ts).
+   */
+  deliveredElsewhere(connectionId: string, channel: string, msgid: string): boolean {
+    const folded = this.fold(channel);
+    return this.broker.readerOf(folded) !== connectionId && this.broker.delivered(folded, `id:${msgid}`);
+  }
+
   /** Holds the channel's deliveries (its history is being fetched). */
   hold(channel: string): void {
     const folded = this.fold(channel);

@@ -24,6 +24,7 @@ import { parseIrcLine } from "./ircLine";
 import { lineMatters } from "./lineInterest";
 import { reconnectDelay } from "./reconnectDelay";
 import { shareCommandHandlers } from "./sharedHandlers";
+import { skipDeliveredLines } from "./deliveredElsewhere";
 import { ConnectAttempt } from "./connectAttempt";
 import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
@@ -219,6 +220,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const certificate = endpoint.tls ? this.certificate : undefined;
     const client = new Client(clientOptions(this.options, endpoint, { nick: this.nicks.wanted, username: this.username, auth: this.auth, certificate }));
     shareCommandHandlers(client);
+    if (this.options.deliveredElsewhere !== undefined) skipDeliveredLines(client, { delivered: this.options.deliveredElsewhere, isMe: (nick) => this.same(nick, client.user.nick), isChannel: (name) => this.isChannelName(name) });
     this.identifyAfterRegistering = false;
     this.view.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/multiline", "draft/message-redaction"]);

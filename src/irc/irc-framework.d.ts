@@ -28,6 +28,14 @@ declare module "irc-framework" {
     client_certificate?: { private_key: string; certificate: string };
   }
 
+  /** A line as irc-framework's parser gives it (tags decoded; nick "" when the source is a server). */
+  export interface IrcMessage {
+    readonly tags: Readonly<Record<string, string>>;
+    readonly nick: string;
+    readonly command: string;
+    readonly params: readonly string[];
+  }
+
   export class Client extends EventEmitter {
     constructor(options?: Partial<ClientOptions>);
     connect(options?: Partial<ClientOptions>): void;
@@ -47,6 +55,8 @@ declare module "irc-framework" {
     readonly connected: boolean;
     /** Its command dispatch: `handlers` maps a command (or numeric's name) to its handler (see sharedHandlers.ts). */
     readonly command_handler: { handlers: Readonly<Record<string, unknown>> };
+    /** Runs before a parsed line is dispatched; a middleware that does not call next drops it (see deliveredElsewhere.ts). */
+    readonly raw_middleware: { use(fn: (command: string, message: IrcMessage, line: string, client: Client, next: () => void) => void): void };
     removeAllListeners(): this;
   }
 }
