@@ -95,7 +95,18 @@ async function main(): Promise<void> {
     );
     const joined = () => new Set(observer.lines.slice(from).filter((l) => / JOIN /.test(l)).map((l) => l.slice(1, l.indexOf("!")).toLowerCase())).size;
     const until = Date.now() + 300000;
-    while (joined() < rest.length && Date.now() < until) await sleep(200);
+    // Also the cost at the moment the last JOIN was seen (a missing user otherwise adds minutes of idle pings).
+    let lastCount = -1;
+    let atLast = procStat(pid);
+    while (joined() < rest.length && Date.now() < until) {
+      await sleep(200);
+      const count = joined();
+      if (count !== lastCount) {
+        lastCount = count;
+        atLast = procStat(pid);
+      }
+    }
+    process.stdout.write(`at the last join seen: ${lastCount} users, RSS ${((atLast.rss - before.rss) / lastCount / 1024).toFixed(1)} KiB, CPU ${((atLast.cpuMs - before.cpuMs) / lastCount).toFixed(2)} ms per user\n`);
     const elapsed = Date.now() - t0;
     await sleep(3000);
     const after = procStat(pid);
