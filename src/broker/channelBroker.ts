@@ -105,6 +105,11 @@ export class ChannelBroker<E> {
     return this.channels.get(channel)?.members.has(connection) ?? false;
   }
 
+  /** Whether the event under this key was delivered already (and is still remembered). */
+  delivered(channel: string, key: string): boolean {
+    return this.channels.get(channel)?.byKey.get(key)?.delivered === true;
+  }
+
   /** Channels this connection is a member of. */
   channelsOf(connection: string): string[] {
     return [...this.channels.entries()].filter(([, s]) => s.members.has(connection)).map(([c]) => c);

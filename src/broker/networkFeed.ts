@@ -4,7 +4,9 @@
  * channel's broker or not; QUIT and NICK (which name no channel) become one event per channel the
  * nick was in. It also keeps the IRC side of each channel in its roster (members with their prefix
  * modes, and the channel's modes; see channelRoster.ts), updated as events are delivered, so exactly
- * once and in order, and forgotten when the bridge has no connection left in the channel; which
+ * once and in order, from one NAMES snapshot (the first after entering the channel, later only the
+ * reader's: each joining puppet hears the whole list, and reading it would make a join cost a pass
+ * over every member), and forgotten when the bridge has no connection left in the channel; which
  * nicks are the bridge's own connections; and what the server said about the accounts of the nicks
  * in those channels (accountBook.ts). Plumbing only: what an event means for Matrix is decided by
  * the fromIrc handlers it delivers to.
@@ -107,6 +109,16 @@ export class NetworkFeed {
     return this.roster.members(channel);
   }
 
+  /**
+   * Whether a connection that is not the channel's reader may skip a line it heard: the broker
+   * delivered the event with this msgid already (dedupeKey's key for a line with a msgid), so the
+   * copy would only be dropped (see irc/deliveredElsewhere.ts).
+   */
+  deliveredElsewhere(connectionId: string, channel: string, msgid: string): boolean {
+    const folded = this.fold(channel);
+    return this.broker.readerOf(folded) !== connectionId && this.broker.delivered(folded, `id:${msgid}`);
+  }
+
   /** Holds the channel's deliveries (its history is being fetched). */
   hold(channel: string): void {
     const folded = this.fold(channel);
@@ -161,9 +173,12 @@ export class NetworkFeed {
     });
     connection.on("join", (e) => {
       if (fromHistory(e.batch)) return;
-      if (connection.hasCap("extended-join") && !self(e.nick)) this.accounts.set(this.fold(e.nick), e.account);
+      // Every member hears every JOIN: the nick is folded once for both uses.
+      const nick = this.fold(e.nick);
+      const mine = nick === this.fold(connection.nick);
+      if (!mine && connection.hasCap("extended-join")) this.accounts.set(nick, e.account);
       hear({ type: "join", channel: e.channel, e });
-      if (self(e.nick)) {
+      if (mine) {
         this.broker.join(this.fold(e.channel), id, preferred);
         this.hooks.selfJoined(connection, e.channel, e.tags[RESUMED_TAG] !== undefined);
       }
@@ -205,8 +220,13 @@ export class NetworkFeed {
       hear({ type: "mode", channel: e.channel, e });
     });
     connection.on("names", (e) => {
+      const folded = this.fold(e.channel);
       // NAMES of a channel the connection is not in (a !cmd NAMES) says nothing about our rooms.
-      if (!this.broker.isMember(this.fold(e.channel), id)) return;
+      if (!this.broker.isMember(folded, id)) return;
+      // One snapshot per channel: every connection that joins hears the whole member list, but once
+      // the roster has one it follows the reader's delivered events; a later NAMES counts only from
+      // the reader (its NAMES after a rejoin), so a join costs no pass over every member.
+      if (this.roster.namesKnown(folded) && this.broker.readerOf(folded) !== id) return;
       this.roster.names(e.channel, e.users);
       this.hooks.names(connection, e);
     });

@@ -14,8 +14,19 @@ export const str = (v: unknown): string => (typeof v === "string" ? v : "");
 export const optStr = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
+/** Whether every value is a string (irc-framework decodes every tag value to one). */
+function allStrings(v: object): v is Record<string, string> {
+  for (const value of Object.values(v)) if (typeof value !== "string") return false;
+  return true;
+}
+
+/**
+ * The event's tags. irc-framework's own object (a fresh one per line and connection, never changed
+ * after) is taken as it is when every value is a string, which it always is: no copy per event.
+ */
 function tagsOf(v: unknown): Tags {
   if (typeof v !== "object" || v === null) return {};
+  if (allStrings(v)) return v;
   const out: Record<string, string> = {};
   for (const [k, value] of Object.entries(v)) out[k] = typeof value === "string" ? value : "";
   return out;

@@ -34,7 +34,9 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     tlsCheck: endpoint.tls ? tlsCheck(tls, endpoint) : undefined,
     localAddress: options.server.bindAddress,
     decodeLine: lineDecoder(options.server.encodingFallback),
-    idleTimeoutMs: (options.keepalive.pingIntervalS + options.keepalive.pingTimeoutS) * 1000,
+    // The one watchdog of a silent server: Node's socket timeout, refreshed by the socket itself on
+    // every read. irc-framework's own (ping_timeout) replaced a timer at every line it parsed.
+    idleTimeoutMs: options.keepalive.pingTimeoutS * 1000,
     ...(pool === undefined ? {} : { remote: { link: pool.link, network: pool.network, connection: options.id, certificate } }),
   };
   return {
@@ -48,7 +50,7 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     gecos: options.realname,
     auto_reconnect: false,
     ping_interval: options.keepalive.pingIntervalS,
-    ping_timeout: options.keepalive.pingTimeoutS,
+    ping_timeout: 0,
     enable_echomessage: true,
     version: null,
     ...(options.server.password === undefined ? {} : { password: options.server.password }),

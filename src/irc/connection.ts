@@ -21,6 +21,10 @@ import { NickChoice } from "./nickChoice";
 import { ChannelList } from "./channelList";
 import { foldCase, parseCasemapping, sameName, type Casemapping } from "./casemapping";
 import { parseIrcLine } from "./ircLine";
+import { lineMatters } from "./lineInterest";
+import { reconnectDelay } from "./reconnectDelay";
+import { shareCommandHandlers } from "./sharedHandlers";
+import { skipDeliveredLines } from "./deliveredElsewhere";
 import { ConnectAttempt } from "./connectAttempt";
 import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
@@ -34,9 +38,6 @@ import { listenForRefusals } from "./refusalEvents";
 import { PendingJoins } from "./joinRefusals";
 
 export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair, WebircLine } from "./connectionTypes";
-
-/** A connection that stayed registered this long is healthy: its reconnect backoff starts over. */
-const STABLE_MS = 60000;
 
 /**
  * How long a written line waits for its echo. A server that drops a line silently (spam filter,
@@ -218,6 +219,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     // A client certificate goes only where TLS carries it (clientOptions.ts).
     const certificate = endpoint.tls ? this.certificate : undefined;
     const client = new Client(clientOptions(this.options, endpoint, { nick: this.nicks.wanted, username: this.username, auth: this.auth, certificate }));
+    shareCommandHandlers(client);
+    if (this.options.deliveredElsewhere !== undefined) skipDeliveredLines(client, { delivered: this.options.deliveredElsewhere, isMe: (nick) => this.same(nick, client.user.nick), isChannel: (name) => this.isChannelName(name) });
     this.identifyAfterRegistering = false;
     this.view.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/multiline", "draft/message-redaction"]);
@@ -385,12 +388,9 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.emit("closed", { reason, fatal: true, willReconnect: false, throttled: false });
       return;
     }
-    if (wasRegistered && now - (this.registeredAt ?? now) >= STABLE_MS) this.attempts = 0;
-    // A server that is down or throttling is waited out by the scheduler for everyone at once; only
-    // a connection that keeps dropping soon after registering backs off on its own.
-    const flapping = wasRegistered && this.attempts > 0;
-    const delay = flapping ? Math.min(this.options.reconnect.maxMs, this.options.reconnect.minMs * 2 ** (this.attempts - 1)) : 0;
-    if (wasRegistered) this.attempts++;
+    // Only a connection that keeps dropping soon after registering backs off on its own (reconnectDelay.ts).
+    const { delayMs: delay, attempts } = reconnectDelay({ attempts: this.attempts, registeredAt: this.registeredAt, now }, this.options.reconnect);
+    this.attempts = attempts;
     this.emit("closed", { reason, fatal: false, willReconnect: true, throttled: refusal === "throttled", passwordRefused: refusal === "password", tlsRefused: this.attempt?.tlsRefused === true });
     this.waitTurn(delay);
   }
@@ -465,8 +465,11 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     });
     c.on("raw", (e: Raw) => {
       if (c !== this.client || e.from_server !== true) return;
-      const line = parseIrcLine(str(e.line));
       this.lineAnswered = false;
+      // Parsed again only when one of our watchers may act on it (lineInterest.ts).
+      const raw = str(e.line);
+      if (!lineMatters(raw, { joins: this.joins.waiting, requests: this.requests.waiting })) return;
+      const line = parseIrcLine(raw);
       if (line === undefined) return;
       // IRCv3 sts while registering: this client is dropped at once, TLS goes on (later: from the next connection).
       if (this.attempt?.heard(line, this.state === "registered") === true) {

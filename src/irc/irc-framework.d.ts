@@ -1,5 +1,5 @@
-// The part of irc-framework's API this bridge uses (the package ships no types). Only
-// src/irc/connection.ts imports irc-framework.
+// The part of irc-framework's API this bridge uses (the package ships no types). Only files in
+// src/irc/ import irc-framework (connection.ts builds its clients).
 declare module "irc-framework" {
   import { EventEmitter } from "node:events";
 
@@ -28,6 +28,14 @@ declare module "irc-framework" {
     client_certificate?: { private_key: string; certificate: string };
   }
 
+  /** A line as irc-framework's parser gives it (tags decoded; nick "" when the source is a server). */
+  export interface IrcMessage {
+    readonly tags: Readonly<Record<string, string>>;
+    readonly nick: string;
+    readonly command: string;
+    readonly params: readonly string[];
+  }
+
   export class Client extends EventEmitter {
     constructor(options?: Partial<ClientOptions>);
     connect(options?: Partial<ClientOptions>): void;
@@ -45,6 +53,10 @@ declare module "irc-framework" {
       cap: { isEnabled(cap: string): boolean; enabled: string[]; available: Map<string, string>; negotiating: boolean };
     };
     readonly connected: boolean;
+    /** Its command dispatch: `handlers` maps a command (or numeric's name) to its handler (see sharedHandlers.ts). */
+    readonly command_handler: { handlers: Readonly<Record<string, unknown>> };
+    /** Runs before a parsed line is dispatched; a middleware that does not call next drops it (see deliveredElsewhere.ts). */
+    readonly raw_middleware: { use(fn: (command: string, message: IrcMessage, line: string, client: Client, next: () => void) => void): void };
     removeAllListeners(): this;
   }
 }

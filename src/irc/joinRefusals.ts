@@ -39,6 +39,11 @@ export class PendingJoins {
     private readonly now: () => number,
   ) {}
 
+  /** Whether a JOIN of ours waits for its answer (heard does nothing otherwise). */
+  get waiting(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** A line we wrote: a JOIN (maybe labeled, maybe of several channels) is now pending. */
   wrote(line: IrcLine | undefined): void {
     if (line === undefined || line.command !== "JOIN") return;

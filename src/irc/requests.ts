@@ -98,6 +98,11 @@ export class PendingRequests {
     return this.pending.length;
   }
 
+  /** Whether a line from the server could be an answer (heard does nothing otherwise). */
+  get waiting(): boolean {
+    return this.pending.length > 0 || this.batches.size > 0;
+  }
+
   /** Waits for the answer to a request; `label` when the line carries one. */
   add(label: string | undefined, expect: Expectation, timeoutMs: number): { readonly reply: Promise<IrcReply>; readonly sent: () => void; readonly fail: (reason: string) => void } {
     let entry: Pending | undefined;

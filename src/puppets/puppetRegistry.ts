@@ -42,6 +42,8 @@ export interface PuppetRegistryDeps {
   readonly keys?: (userId: string) => ChannelKeyBook;
   /** The user left the network with !quit, out of these channels. */
   readonly quitted?: (userId: string, channels: readonly string[]) => void;
+  /** Whether the broker already delivered a channel line (by msgid) from another connection than this one (networkFeed.ts). */
+  readonly deliveredElsewhere?: (connectionId: string, channel: string, msgid: string) => boolean;
 }
 
 /**
@@ -134,8 +136,11 @@ export class PuppetRegistry {
     if (existing === undefined && this.connections.size >= network.limits.maxConnections) return { ok: false, reason: fullReason(network), why: "limit" };
     if (!this.lastActive.has(userId)) this.lastActive.set(userId, this.deps.clock.now());
     const face = userFace(network.face, userId);
+    const id = `${network.id}/${userId}`;
+    const elsewhere = this.deps.deliveredElsewhere;
     const connection = new IrcConnection({
-      id: `${network.id}/${userId}`,
+      id,
+      ...(elsewhere === undefined ? {} : { deliveredElsewhere: (channel: string, msgid: string) => elsewhere(id, channel, msgid) }),
       server: face.bindAddress === undefined ? network.server : { ...network.server, bindAddress: face.bindAddress },
       realname: face.realname,
       ...(face.webirc === undefined ? {} : { webirc: face.webirc }),

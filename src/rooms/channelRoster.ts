@@ -8,8 +8,10 @@
  * the server has multi-prefix, which irc-framework asks for) and RPL_CHANNELMODEIS (the channel's
  * modes). Nicks and channels compare after folding with the server's casemapping.
  *
- * Guarantees: a member's prefixes are those of the last NAMES plus the MODE changes delivered
- * since, limited to the server's PREFIX and listed highest first; a nick that left has none. A
+ * Guarantees: a member's prefixes are those of the last NAMES passed in plus the MODE changes
+ * delivered since, limited to the server's PREFIX and listed highest first; a nick that left has
+ * none. (networkFeed.ts passes the first NAMES after the bridge entered the channel, then only the
+ * channel reader's: see namesKnown.) A
  * channel the bridge has no connection in any more is forgotten (`forget`), since what was known
  * would go stale. Not guaranteed: a NAMES reply, heard by the connection that just joined, can
  * race with a MODE the reader delivered just before it (the later one wins until the next change);
@@ -33,6 +35,8 @@ interface ChannelState {
   readonly flags: Set<string>;
   /** The whole mode list was heard (RPL_CHANNELMODEIS) since the bridge entered the channel. */
   modesKnown: boolean;
+  /** A NAMES snapshot was taken since the bridge entered the channel. */
+  namesKnown: boolean;
 }
 
 export class ChannelRoster {
@@ -55,6 +59,7 @@ export class ChannelRoster {
   /** A NAMES reply: the channel's members, replacing what was known. */
   names(channel: string, users: readonly { readonly nick: string; readonly modes: readonly string[] }[]): void {
     const state = this.state(channel);
+    state.namesKnown = true;
     for (const folded of [...state.members.keys()]) this.drop(state, folded);
     for (const u of users) this.put(state, this.fold(u.nick), { nick: u.nick, modes: orderPrefixes(u.modes, this.prefixModes) });
   }
@@ -141,6 +146,11 @@ export class ChannelRoster {
     return this.channels.get(this.fold(channel))?.members.get(this.fold(nick))?.modes ?? "";
   }
 
+  /** Has a NAMES snapshot of the channel been taken since the bridge entered it? */
+  namesKnown(channel: string): boolean {
+    return this.channels.get(this.fold(channel))?.namesKnown ?? false;
+  }
+
   /** Has the channel's whole mode list been heard since the bridge entered it (else hasFlag may miss some)? */
   modesKnown(channel: string): boolean {
     return this.channels.get(this.fold(channel))?.modesKnown ?? false;
@@ -188,7 +198,7 @@ export class ChannelRoster {
     const folded = this.fold(channel);
     let state = this.channels.get(folded);
     if (state === undefined) {
-      state = { members: new Map(), flags: new Set(), modesKnown: false };
+      state = { members: new Map(), flags: new Set(), modesKnown: false, namesKnown: false };
       this.channels.set(folded, state);
     }
     return state;

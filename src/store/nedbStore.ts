@@ -268,12 +268,20 @@ export interface NedbStoreOptions {
   readonly reports?: WriteReports;
 }
 
+/**
+ * Fields a collection is looked up by on every join (a user's puppet record and whether a username
+ * is taken, a user's ban in a room, PM rooms, channel keys), indexed in NeDB: a query on a field
+ * without an index reads every document, so each join cost time in proportion to the users before.
+ */
+const NEDB_LOOKUPS: Partial<Record<CollectionName, readonly string[]>> = { puppets: ["userId", "username"], bans: ["userId"], pmRooms: ["userId"], channelKeys: ["user"] };
+
 /** Opens the NeDB store: one file per collection under `dir`, or all in memory when dir is undefined. */
 export async function openNedbStore(dir: string | undefined, options: NedbStoreOptions = {}): Promise<Store> {
   const reports = options.reports ?? ignoreWrites;
   const open = async <T extends object>(name: CollectionName, unique?: string): Promise<DocCollection<T>> => {
     const docs = await NedbCollection.open<T>(dir, name, reports);
     if (unique !== undefined) await docs.index(unique, true);
+    for (const field of NEDB_LOOKUPS[name] ?? []) await docs.index(field, false);
     return docs;
   };
   return buildStore(open, { journalDir: dir, onDisk: dir !== undefined, reports, options, close: () => Promise.resolve() });

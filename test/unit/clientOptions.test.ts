@@ -44,4 +44,11 @@ describe("irc-framework options for one connection attempt", () => {
     assert.deepEqual(stored.account, { account: "alice", password: "pw" });
     assert.equal(stored.sasl_mechanism, undefined, "PLAIN, irc-framework's default");
   });
+
+  it("a silent server is watched by the socket's idle timeout (pingTimeoutSeconds), not by a timer irc-framework replaces at every line", () => {
+    const o = clientOptions({ ...options, keepalive: { pingIntervalS: 10, pingTimeoutS: 45 } }, plainEndpoint, { nick: "alice", username: "alice", auth: undefined });
+    assert.equal(o.ping_timeout, 0);
+    assert.equal(o.ping_interval, 10);
+    assert.equal(transportOf(o).idleTimeoutMs, 45000);
+  });
 });

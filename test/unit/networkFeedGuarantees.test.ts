@@ -301,6 +301,49 @@ describe("network feed: private messages, accounts and our own nicks", () => {
     assert.ok(f.membersOf("#chan").has("x"));
   });
 
+  it("a channel's NAMES counts once from a joining member, then only from its reader", () => {
+    const { f, names } = feed();
+    const a = new HeardConnection("a", "alice");
+    const b = new HeardConnection("b", "bob");
+    f.attach(a, false);
+    f.attach(b, false);
+    a.hear("join", { ...base, nick: "alice", channel: "#chan", account: undefined });
+    a.hear("names", { channel: "#chan", users: [{ nick: "alice", modes: [] }, { nick: "x", modes: ["o"] }] });
+    a.hear("join", { ...base, nick: "bob", channel: "#chan", account: undefined });
+    b.hear("join", { ...base, nick: "bob", channel: "#chan", account: undefined });
+    // bob's NAMES (he just joined; alice reads the channel) passes over nothing and changes nothing.
+    b.hear("names", { channel: "#chan", users: [{ nick: "alice", modes: [] }, { nick: "bob", modes: [] }, { nick: "x", modes: [] }, { nick: "y", modes: [] }] });
+    assert.deepEqual(names, ["a #chan"]);
+    assert.equal(f.roster.prefixesOf("#chan", "x"), "o");
+    assert.ok(!f.membersOf("#chan").has("y"));
+    // Positive control: once alice has left, bob reads the channel and his NAMES counts.
+    a.hear("part", { ...base, nick: "alice", channel: "#chan", reason: "" });
+    b.hear("part", { ...base, nick: "alice", channel: "#chan", reason: "" });
+    b.hear("names", { channel: "#chan", users: [{ nick: "bob", modes: [] }, { nick: "x", modes: [] }, { nick: "y", modes: [] }] });
+    assert.deepEqual(names, ["a #chan", "b #chan"]);
+    assert.equal(f.roster.prefixesOf("#chan", "x"), "");
+    assert.ok(f.membersOf("#chan").has("y"));
+  });
+
+  it("a line may be skipped only by a member that is not the reader, once the broker delivered it", () => {
+    const { f, delivered } = feed();
+    const a = new HeardConnection("a", "alice");
+    const b = new HeardConnection("b", "bob");
+    f.attach(a, false);
+    f.attach(b, false);
+    a.hear("join", { ...base, nick: "alice", channel: "#chan", account: undefined });
+    b.hear("join", { ...base, nick: "bob", channel: "#chan", account: undefined });
+    const said = (msgid: string) => ({ ...base, tags: { msgid }, kind: "privmsg" as const, from: "x", target: "#chan", text: msgid, account: undefined });
+    b.hear("message", said("m0"));
+    assert.equal(f.deliveredElsewhere("a", "#chan", "m0"), false, "heard by b first: waiting for the reader, not delivered");
+    a.hear("message", said("m1"));
+    assert.equal(delivered.filter((d) => d.ev.type === "message").length, 2, "positive control: the reader delivered m0 and m1");
+    assert.equal(f.deliveredElsewhere("b", "#CHAN", "m1"), true);
+    assert.equal(f.deliveredElsewhere("a", "#chan", "m1"), false, "the reader hears its own copies");
+    assert.equal(f.deliveredElsewhere("b", "#chan", "m2"), false, "not heard yet");
+    assert.equal(f.deliveredElsewhere("b", "#other", "m1"), false, "another channel");
+  });
+
   it("releasing a channel that was not held just delivers the history", () => {
     const { f, kinds } = feed();
     const a = new HeardConnection("a", "me");

@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { TypedEmitter } from "../../src/util/typedEmitter";
+
+interface Events {
+  ping: (n: number) => void;
+}
+
+class Emitter extends TypedEmitter<Events> {
+  fire(n: number): void {
+    this.emit("ping", n);
+  }
+}
+
+test("listeners run in the order added, once each even when added twice", () => {
+  const e = new Emitter();
+  const seen: string[] = [];
+  const a = (n: number) => seen.push(`a${n}`);
+  e.on("ping", a).on("ping", (n) => seen.push(`b${n}`)).on("ping", a);
+  e.fire(1);
+  assert.deepEqual(seen, ["a1", "b1"]);
+});
+
+test("a listener added or removed during an emit takes effect from the next emit", () => {
+  const e = new Emitter();
+  const seen: string[] = [];
+  const late = (n: number) => seen.push(`late${n}`);
+  const second = (n: number) => seen.push(`second${n}`);
+  e.on("ping", (n) => {
+    seen.push(`first${n}`);
+    if (n === 1) {
+      e.on("ping", late);
+      e.off("ping", second);
+    }
+  });
+  e.on("ping", second);
+  e.fire(1);
+  e.fire(2);
+  assert.deepEqual(seen, ["first1", "second1", "first2", "late2"]);
+});
+
+test("off removes only that listener; the last one removed leaves nothing to call", () => {
+  const e = new Emitter();
+  const seen: number[] = [];
+  const a = (n: number) => seen.push(n);
+  const b = (n: number) => seen.push(n * 10);
+  e.on("ping", a).on("ping", b).off("ping", a);
+  e.fire(1);
+  e.off("ping", b).off("ping", b);
+  e.fire(2);
+  assert.deepEqual(seen, [10]);
+});
