@@ -11,9 +11,14 @@ export class BridgeProcess {
   private readonly exited: Promise<number | null>;
   private waiters: { re: RegExp; resolve: (line: string) => void }[] = [];
 
-  constructor(args: readonly string[]) {
-    const nodeFlags = (process.env.BRIDGE_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
-    this.child = spawn(process.execPath, [...nodeFlags, main, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  /**
+   * `options.nodeFlags`: node flags for this bridge (after those of BRIDGE_NODE_FLAGS), e.g. the
+   * bench's --heapsnapshot-signal or --cpu-prof; `options.cwd`: its working directory (where node
+   * writes heap snapshots).
+   */
+  constructor(args: readonly string[], options: { readonly nodeFlags?: readonly string[]; readonly cwd?: string } = {}) {
+    const nodeFlags = [...(process.env.BRIDGE_NODE_FLAGS ?? "").split(" ").filter((f) => f !== ""), ...(options.nodeFlags ?? [])];
+    this.child = spawn(process.execPath, [...nodeFlags, main, ...args], { stdio: ["ignore", "pipe", "pipe"], ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
         if (line === "") continue;
