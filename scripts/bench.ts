@@ -99,7 +99,9 @@ async function main(): Promise<void> {
     if (scale.heapSnapshot === undefined) continue;
     // In a child with room for the snapshot's JSON (hundreds of MB at 1,000 users).
     process.stdout.write(`\nHeap of the bridge at the end of ${scale.label}:\n`);
-    execFileSync(process.execPath, ["--max-old-space-size=4096", join(__dirname, "heapSummary.js"), scale.heapSnapshot, String(scale.users)], { stdio: "inherit" });
+    const summary = [join(__dirname, "heapSummary.js"), scale.heapSnapshot, String(scale.users)];
+    execFileSync(process.execPath, ["--max-old-space-size=4096", ...summary], { stdio: "inherit" });
+    if (scale.heapSnapshotBase !== undefined) execFileSync(process.execPath, ["--max-old-space-size=4096", ...summary, "15", "--base", scale.heapSnapshotBase], { stdio: "inherit" });
   }
 }
 

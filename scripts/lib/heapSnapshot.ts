@@ -89,3 +89,20 @@ export function formatHeapSummary(summary: HeapSummary, top: number, users?: num
   const totals = `total ${(summary.totalBytes / 1048576).toFixed(1)} MiB in ${summary.nodes} nodes${users === undefined ? "" : `, ${(summary.totalBytes / users / 1024).toFixed(1)} KiB per user over ${users} users`}`;
   return `${all.map(line).join("\n")}\n${totals}\n`;
 }
+
+/**
+ * What grew between two snapshots of one process: each group's count and self size at `end` minus
+ * at `base` (a group only in one counts as 0 in the other), largest growth first. Divided by the
+ * users who joined in between, it is the heap each connection costs, without the fixed base.
+ */
+export function diffHeap(end: HeapSummary, base: HeapSummary): HeapSummary {
+  const before = new Map(base.groups.map((g) => [g.name, g]));
+  const names = new Set([...end.groups.map((g) => g.name), ...base.groups.map((g) => g.name)]);
+  const after = new Map(end.groups.map((g) => [g.name, g]));
+  const groups = [...names].map((name) => ({
+    name,
+    count: (after.get(name)?.count ?? 0) - (before.get(name)?.count ?? 0),
+    selfBytes: (after.get(name)?.selfBytes ?? 0) - (before.get(name)?.selfBytes ?? 0),
+  }));
+  return { totalBytes: end.totalBytes - base.totalBytes, nodes: end.nodes - base.nodes, groups: groups.sort((a, b) => b.selfBytes - a.selfBytes) };
+}

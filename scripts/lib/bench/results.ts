@@ -31,7 +31,9 @@ export interface ScaleResult extends Scale {
   readonly load: { readonly before: number; readonly after: number };
   /** [users joined, RSS bytes], as sampled. */
   readonly rssSamples: readonly (readonly [number, number])[];
+  /** With BENCH_HEAP_SNAPSHOT=1: the bridge's heap at the end, and before the joins. */
   readonly heapSnapshot?: string;
+  readonly heapSnapshotBase?: string;
   readonly cpuProfileDir?: string;
 }
 

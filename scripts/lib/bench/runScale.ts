@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { BridgeProcess } from "../../../test/e2e/support/bridgeProcess";
 import { TestIrcClient, escape } from "../../../test/e2e/support/ircClient";
 import { joinRoom } from "../../../test/e2e/support/matrixClient";
@@ -68,9 +68,11 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
     await observer.waitFor(/ 381 /);
     for (const channel of channels) await observer.join(channel);
     await observer.waitOnline(`${spec.name}bridge`);
+    const pid = bridge.pid;
+    // With heap snapshots, one before the joins too, so what each connection adds can be told from the base.
+    const heapSnapshotBase = options.heapSnapshot ? await takeHeapSnapshot(pid, diagDir, join(options.outDir, `heap-${slug}-base.heapsnapshot`), options.log) : undefined;
     await sleep(2000);
 
-    const pid = bridge.pid;
     const bridge0 = procStat(pid);
     const synapse0 = procStat(options.synapsePid);
     const heap0 = await heapUsed(spec.metricsPort);
@@ -108,18 +110,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
     samples.push([scale.users, bridge1.rss]);
     const fit = regressionSlope(samples);
 
-    let heapSnapshot: string | undefined;
-    if (options.heapSnapshot) {
-      options.log(`${label}: writing a heap snapshot`);
-      process.kill(pid, "SIGUSR2");
-      const written = await finishedHeapSnapshot(diagDir);
-      if (written === undefined) options.log(`${label}: no heap snapshot within 5 minutes`);
-      else {
-        heapSnapshot = join(options.outDir, `heap-${slug}.heapsnapshot`);
-        mkdirSync(options.outDir, { recursive: true });
-        renameSync(written, heapSnapshot);
-      }
-    }
+    const heapSnapshot = options.heapSnapshot ? await takeHeapSnapshot(pid, diagDir, join(options.outDir, `heap-${slug}.heapsnapshot`), options.log) : undefined;
     const n = scale.users;
     return {
       ...scale,
@@ -139,6 +130,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
       load: { before: load0, after: load1 },
       rssSamples: samples,
       ...(heapSnapshot === undefined ? {} : { heapSnapshot }),
+      ...(heapSnapshotBase === undefined ? {} : { heapSnapshotBase }),
       ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }),
     };
   } finally {
@@ -146,4 +138,18 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
     await bridge.stop();
     rmSync(config.dir, { recursive: true, force: true });
   }
+}
+
+/** Has the bridge (started with --heapsnapshot-signal=SIGUSR2, working directory `diagDir`) write a heap snapshot, moved to `to`; undefined when none came. */
+async function takeHeapSnapshot(pid: number, diagDir: string, to: string, log: (text: string) => void): Promise<string | undefined> {
+  log(`writing a heap snapshot (${to})`);
+  process.kill(pid, "SIGUSR2");
+  const written = await finishedHeapSnapshot(diagDir);
+  if (written === undefined) {
+    log("no heap snapshot within 5 minutes");
+    return undefined;
+  }
+  mkdirSync(dirname(to), { recursive: true });
+  renameSync(written, to);
+  return to;
 }
