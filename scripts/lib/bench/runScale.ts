@@ -128,7 +128,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
       bridge: { rssStartBytes: bridge0.rss, rssEndBytes: bridge1.rss, heapStartBytes: heap0, heapEndBytes: heap1, cpuMs: bridge1.cpuMs - bridge0.cpuMs },
       homeserver: { cpuMs: synapse1.cpuMs - synapse0.cpuMs, requests: requests.total, requestsByRoute: requests.byRoute },
       load: { before: load0, after: load1 },
-      rssSamples: samples,
+      rssSamples: thin(samples, 300),
       ...(heapSnapshot === undefined ? {} : { heapSnapshot }),
       ...(heapSnapshotBase === undefined ? {} : { heapSnapshotBase }),
       ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }),
@@ -152,4 +152,13 @@ async function takeHeapSnapshot(pid: number, diagDir: string, to: string, log: (
   mkdirSync(dirname(to), { recursive: true });
   renameSync(written, to);
   return to;
+}
+
+/** At most `max` of `points`, evenly spaced, the last kept (the JSON stays small; the fit used them all). */
+function thin(points: readonly (readonly [number, number])[], max: number): (readonly [number, number])[] {
+  const step = Math.max(1, Math.ceil(points.length / max));
+  const kept = points.filter((_, i) => i % step === 0);
+  const last = points.at(-1);
+  if (last !== undefined && kept.at(-1) !== last) kept.push(last);
+  return kept;
 }
