@@ -34,9 +34,11 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+/** The commit measured: BENCH_COMMIT (a run from a copy of dist/), else the worktree's HEAD. */
 function gitCommit(): string {
+  if (process.env.BENCH_COMMIT !== undefined) return process.env.BENCH_COMMIT;
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
     return "unknown";
   }
