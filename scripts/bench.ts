@@ -1,167 +1,113 @@
 /**
- * `npm run bench`: measures the bridge on the local environment (Synapse + Ergo) and prints a table.
- * A script, not a timed test: numbers vary with the machine; nothing here passes or fails.
+ * `npm run bench`: cost per connected user as users grow, on the local environment (Synapse + Ergo,
+ * the `bench` bridge: ids bench_{nick}, ports 29121/29122, so it runs beside the e2e bridges). A
+ * script, not a timed test: numbers vary with the machine; nothing here passes or fails. Run big
+ * runs under the bench lock: `flock /tmp/ircbridge-bench.lock npm run bench`.
  *
- * - memory per connected puppet: bridge RSS before and after 200 Matrix users join one portal room
- *   (each gets an IRC connection), divided by 200; CPU per puppet likewise;
- * - Matrix join -> the puppet's JOIN on IRC (median of the 200);
- * - CPU seconds of the bridge per 1000 bridged messages, each direction;
- * - p50 / p99 latency IRC -> Matrix and Matrix -> IRC at a steady 4 messages per second.
+ * For each scale (BENCH_SCALES, default 100, 400 and 1,000 users on one channel and 1,000 users over
+ * 100 channels), see lib/bench/runScale.ts: per user, bridge RSS growth (regression slope), heap,
+ * bridge CPU, homeserver CPU, homeserver requests; join -> puppet JOIN p50/p99; whole-run time.
+ * Writes JSON (BENCH_OUT, else bench-results/<date>.json), an SVG chart and a Markdown table next
+ * to it. `--compare before.json` (or BENCH_COMPARE) puts a before/after pair side by side;
+ * `--from after.json` redraws from a saved run without measuring. BENCH_HEAP_SNAPSHOT=1 writes a V8
+ * heap snapshot of the bridge at the end of the largest scale(s) and prints its top constructors;
+ * BENCH_CPU_PROF=1 runs the bridge with --cpu-prof. Messages and latency: `npm run bench:messages`.
  */
-import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import yaml from "js-yaml";
-import { BridgeProcess } from "../test/e2e/support/bridgeProcess";
-import { TestIrcClient, escape } from "../test/e2e/support/ircClient";
-import { csApi, joinRoom, registerUser, sendText, uniqueName, type TestUser } from "../test/e2e/support/matrixClient";
-import { localBridgeConfig } from "./lib/localConfig";
-import { procStat } from "./lib/procStat";
-import { bridges, testenv } from "./lib/testenv";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { CountingProxy } from "./lib/bench/countingProxy";
+import { parseResults, RESULTS_VERSION, type BenchResults, type ScaleResult } from "./lib/bench/results";
+import { runScale } from "./lib/bench/runScale";
+import { DEFAULT_SCALES, parseScales } from "./lib/bench/scales";
+import { drawChart } from "./lib/bench/svgChart";
+import { formatMarkdown, formatTable } from "./lib/bench/table";
+import { benchUsers } from "./lib/bench/users";
+import { testenv } from "./lib/testenv";
 
-const PUPPETS = Number(process.env.BENCH_PUPPETS ?? 200);
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
-const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 100);
+const root = join(__dirname, "..", "..");
+const log = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
 
-/** Follows a room through /sync and records when each message body first arrived. */
-class RoomWatcher {
-  readonly arrivals = new Map<string, number>();
-  private stopped = false;
-  constructor(
-    private readonly user: TestUser,
-    private readonly roomId: string,
-  ) {}
-  async start(): Promise<void> {
-    let since = (await csApi<{ next_batch: string }>("GET", "/_matrix/client/v3/sync?timeout=0", this.user.token)).body.next_batch;
-    void (async () => {
-      while (!this.stopped) {
-        const res = await csApi<{ next_batch: string; rooms?: { join?: Record<string, { timeline?: { events?: { content: { body?: unknown } }[] } }> } }>(
-          "GET",
-          `/_matrix/client/v3/sync?timeout=10000&since=${encodeURIComponent(since)}`,
-          this.user.token,
-        );
-        const now = Date.now();
-        since = res.body.next_batch;
-        for (const event of res.body.rooms?.join?.[this.roomId]?.timeline?.events ?? []) {
-          if (typeof event.content.body === "string" && !this.arrivals.has(event.content.body)) this.arrivals.set(event.content.body, now);
-        }
-      }
-    })();
-  }
-  stop(): void {
-    this.stopped = true;
+/** The commit measured: BENCH_COMMIT (a run from a copy of dist/), else the worktree's HEAD. */
+function gitCommit(): string {
+  if (process.env.BENCH_COMMIT !== undefined) return process.env.BENCH_COMMIT;
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "unknown";
   }
 }
 
-async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
+/**
+ * Prints the table; writes the SVG and the Markdown table next to `jsonPath` (named
+ * "<base>-vs-<before's label>" with a comparison) and, with `writeJson`, the JSON (NaN as null).
+ */
+function writeOutputs(results: BenchResults, jsonPath: string | undefined, before: BenchResults | undefined, writeJson: boolean): void {
+  process.stdout.write(`\n${formatTable(results, before)}`);
+  if (jsonPath === undefined) return;
+  mkdirSync(dirname(jsonPath), { recursive: true });
+  const base = jsonPath.replace(/\.json$/, "");
+  const suffix = before === undefined ? "" : `-vs-${basename(before.label).replace(/[^\w.-]+/g, "_")}`;
+  if (writeJson) writeFileSync(jsonPath, `${JSON.stringify(results, (_, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2)}\n`);
+  writeFileSync(`${base}${suffix}.svg`, drawChart(results, before));
+  writeFileSync(`${base}${suffix}.md`, formatMarkdown(results, before));
+  process.stdout.write(`\nwritten: ${writeJson ? `${jsonPath}, ` : ""}${base}${suffix}.svg, ${base}${suffix}.md\n`);
+}
+
+async function measure(): Promise<BenchResults> {
+  const scales = parseScales(process.env.BENCH_SCALES ?? DEFAULT_SCALES);
+  const heapSnapshots = process.env.BENCH_HEAP_SNAPSHOT === "1";
+  const cpuProfile = process.env.BENCH_CPU_PROF === "1";
+  const startedAt = new Date().toISOString();
+  const outDir = join(root, "bench-results", startedAt.replace(/[:.]/g, "-"));
+  const maxUsers = Math.max(...scales.map((s) => s.users));
+  const synapsePid = Number(readFileSync(join(testenv.dir, "run", "synapse.pid"), "utf8").trim());
+  const users = await benchUsers(maxUsers, join(root, "bench-results", "users.json"), process.env.BENCH_FRESH_USERS === "1", log);
+  const proxy = await CountingProxy.start(testenv.synapseUrl);
+  const tag = Date.now().toString(36);
+  const results: ScaleResult[] = [];
+  try {
+    for (const scale of scales) {
+      log(`scale ${scale.users} users over ${scale.channels} channel(s)`);
+      const result = await runScale(scale, { users, proxy, synapsePid, outDir, heapSnapshot: heapSnapshots && scale.users === maxUsers, cpuProfile, tag, log });
+      results.push(result);
+      log(`${result.label}: ${(result.perUser.rssBytes / 1024).toFixed(1)} KiB, ${result.perUser.bridgeCpuMs.toFixed(1)} ms bridge CPU, ${result.perUser.homeserverCpuMs.toFixed(1)} ms homeserver CPU per user`);
+    }
+  } finally {
+    await proxy.close();
   }
+  return { version: RESULTS_VERSION, label: process.env.BENCH_LABEL ?? gitCommit(), commit: gitCommit(), startedAt, finishedAt: new Date().toISOString(), host: { cpus: cpus().length, node: process.version }, scales: results };
 }
 
 async function main(): Promise<void> {
-  const spec = bridges.sample;
-  const config = localBridgeConfig(spec, (doc) => {
-    (doc.logging as Record<string, unknown>).level = "warn";
-  });
-  const registrationPath = join(testenv.appserviceDir, spec.registrationFile);
-  yaml.load(readFileSync(registrationPath, "utf8"));
-  const bridge = new BridgeProcess(["-c", config.path, "-f", registrationPath, "-p", String(spec.port)]);
-  const pid = bridge.pid;
-  const channel = `#${uniqueName("bench")}`;
-  const rows: [string, string][] = [];
-  try {
-    await sleep(1500);
-    const observer = await TestIrcClient.connect(testenv.ergo.host, testenv.ergo.port, uniqueName("obs").slice(0, 12));
-    observer.raw("OPER admin testoper");
-    await observer.waitFor(/ 381 /);
-    await observer.join(channel);
-    const first = await registerUser(uniqueName("bench"));
-    const roomId = await joinRoom(first, `#irc_${channel}:${testenv.domain}`);
-    const firstNick = `${first.userId.slice(1, first.userId.indexOf(":"))}[m]`;
-    await observer.waitFor(new RegExp(`:${escape(firstNick)}!\\S+ JOIN`, "i"), 20000);
-
-    // Memory and CPU per puppet, and join -> JOIN latency.
-    const users: TestUser[] = [];
-    for (let i = 0; i < PUPPETS; i++) users.push(await registerUser(uniqueName(`b${i}`)));
-    await sleep(2000);
-    const before = procStat(pid);
-    const joinLatency: number[] = [];
-    for (const user of users) {
-      const nick = `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
-      const from = observer.lines.length;
-      const t0 = Date.now();
-      await joinRoom(user, roomId);
-      await observer.waitFor(new RegExp(`:${escape(nick)}!\\S+ JOIN`, "i"), 30000, from);
-      joinLatency.push(Date.now() - t0);
-    }
-    await sleep(3000);
-    const after = procStat(pid);
-    rows.push(["puppets connected", String(PUPPETS)]);
-    rows.push(["memory per puppet (RSS delta / puppets)", `${Math.round((after.rss - before.rss) / PUPPETS)} bytes`]);
-    rows.push(["CPU per puppet (join to connected)", `${((after.cpuMs - before.cpuMs) / PUPPETS).toFixed(2)} ms`]);
-    rows.push(["Matrix join -> IRC JOIN, p50 / p99", `${percentile(joinLatency, 50)} / ${percentile(joinLatency, 99)} ms`]);
-
-    const watcher = new RoomWatcher(first, roomId);
-    await watcher.start();
-
-    // CPU per 1000 messages IRC -> Matrix.
-    let mark = procStat(pid);
-    for (let k = 0; k < MESSAGES; k++) observer.say(channel, `i2m-${k}`);
-    await waitUntil(() => watcher.arrivals.has(`i2m-${MESSAGES - 1}`), 300000, "IRC -> Matrix messages");
-    let now = procStat(pid);
-    rows.push([`CPU per 1000 messages IRC -> Matrix (${MESSAGES} sent)`, `${(((now.cpuMs - mark.cpuMs) / MESSAGES) * 1000 / 1000).toFixed(3)} s`]);
-
-    // CPU per 1000 messages Matrix -> IRC, spread over the puppets (each is paced on its own).
-    mark = procStat(pid);
-    for (let k = 0; k < MESSAGES; k++) await sendText(users[k % users.length] ?? first, roomId, `m2i-${k}`);
-    await observer.waitFor(new RegExp(`PRIVMSG \\S+ :m2i-${MESSAGES - 1}$`), 300000);
-    now = procStat(pid);
-    rows.push([`CPU per 1000 messages Matrix -> IRC (${MESSAGES} sent)`, `${(((now.cpuMs - mark.cpuMs) / MESSAGES) * 1000 / 1000).toFixed(3)} s`]);
-
-    // Latency at a steady 4 messages per second, each direction.
-    const ircToMatrix: number[] = [];
-    const sentAt = new Map<string, number>();
-    for (let k = 0; k < LATENCY_SAMPLES; k++) {
-      const body = `lat-i-${k}`;
-      sentAt.set(body, Date.now());
-      observer.say(channel, body);
-      await sleep(250);
-    }
-    await waitUntil(() => watcher.arrivals.has(`lat-i-${LATENCY_SAMPLES - 1}`), 60000, "latency samples");
-    for (const [body, t] of sentAt) ircToMatrix.push((watcher.arrivals.get(body) ?? NaN) - t);
-    const matrixToIrc: number[] = [];
-    for (let k = 0; k < LATENCY_SAMPLES; k++) {
-      const sender = users[k % users.length] ?? first;
-      const from = observer.lines.length;
-      const t0 = Date.now();
-      void sendText(sender, roomId, `lat-m-${k}`);
-      await observer.waitFor(new RegExp(`PRIVMSG \\S+ :lat-m-${k}$`), 20000, from);
-      matrixToIrc.push(Date.now() - t0);
-      await sleep(Math.max(0, 250 - (Date.now() - t0)));
-    }
-    watcher.stop();
-    rows.push(["IRC -> Matrix latency at 4 msg/s, p50 / p99", `${percentile(ircToMatrix, 50)} / ${percentile(ircToMatrix, 99)} ms`]);
-    rows.push(["Matrix -> IRC latency at 4 msg/s, p50 / p99", `${percentile(matrixToIrc, 50)} / ${percentile(matrixToIrc, 99)} ms`]);
-    rows.push(["bridge RSS at the end", `${Math.round(procStat(pid).rss / 1048576)} MiB`]);
-    await observer.quit();
-  } finally {
-    await bridge.stop();
-    rmSync(config.dir, { recursive: true, force: true });
+  const comparePath = argValue("--compare") ?? process.env.BENCH_COMPARE;
+  const before = comparePath === undefined ? undefined : parseResults(readFileSync(comparePath, "utf8"), comparePath);
+  const fromPath = argValue("--from");
+  if (fromPath !== undefined) {
+    const saved = parseResults(readFileSync(fromPath, "utf8"), fromPath);
+    writeOutputs(saved, fromPath, before, false);
+    return;
   }
-  const width = Math.max(...rows.map(([k]) => k.length));
-  process.stdout.write(`\nBenchmark (Synapse + Ergo on this machine, ${new Date().toISOString()})\n`);
-  for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
+  const results = await measure();
+  const jsonPath = process.env.BENCH_OUT ?? join(root, "bench-results", `${results.startedAt.replace(/[:.]/g, "-")}.json`);
+  writeOutputs(results, jsonPath, before, true);
+  for (const scale of results.scales) {
+    if (scale.heapSnapshot === undefined) continue;
+    // In a child with room for the snapshot's JSON (hundreds of MB at 1,000 users).
+    process.stdout.write(`\nHeap of the bridge at the end of ${scale.label}:\n`);
+    const summary = [join(__dirname, "heapSummary.js"), scale.heapSnapshot, String(scale.users)];
+    execFileSync(process.execPath, ["--max-old-space-size=4096", ...summary], { stdio: "inherit" });
+    if (scale.heapSnapshotBase !== undefined) execFileSync(process.execPath, ["--max-old-space-size=4096", ...summary, "15", "--base", scale.heapSnapshotBase], { stdio: "inherit" });
+  }
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

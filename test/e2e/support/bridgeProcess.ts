@@ -14,9 +14,15 @@ export class BridgeProcess {
   private readonly exited: Promise<number | null>;
   private waiters: { re: RegExp; resolve: (line: string) => void }[] = [];
 
-  constructor(args: readonly string[], script: string = main) {
-    const nodeFlags = (process.env.BRIDGE_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
-    this.child = spawn(process.execPath, [...nodeFlags, script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  /**
+   * `script`: the entry to run (the bridge's main by default; the connection process's for pool/);
+   * `options.nodeFlags`: node flags for this process (after those of BRIDGE_NODE_FLAGS), e.g. the
+   * bench's --heapsnapshot-signal or --cpu-prof; `options.cwd`: its working directory (where node
+   * writes heap snapshots).
+   */
+  constructor(args: readonly string[], script: string = main, options: { readonly nodeFlags?: readonly string[]; readonly cwd?: string } = {}) {
+    const nodeFlags = [...(process.env.BRIDGE_NODE_FLAGS ?? "").split(" ").filter((f) => f !== ""), ...(options.nodeFlags ?? [])];
+    this.child = spawn(process.execPath, [...nodeFlags, script, ...args], { stdio: ["ignore", "pipe", "pipe"], ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
         if (line === "") continue;
