@@ -12,7 +12,7 @@ import { bulkFixture, writeIncumbentNedb } from "../../scripts/fixtures/incumben
 import { localBridgeConfig } from "../../scripts/lib/localConfig";
 import { bridges } from "../../scripts/lib/testenv";
 import { readIncumbentNedb } from "../../src/cli/migrate/incumbentEntries";
-import type { TargetNetwork } from "../../src/cli/migrate/incumbentMapping";
+import { REASONS, type TargetNetwork } from "../../src/cli/migrate/incumbentMapping";
 import { runCopy } from "../../src/cli/migrate/runCopy";
 import { runImport } from "../../src/cli/migrate/runImport";
 import { readStoreFiles } from "../../src/cli/migrate/storeCopy";
@@ -124,6 +124,28 @@ describe("importing the incumbent's NeDB data", () => {
       assert.equal(again.applied, 0, "a finished import has nothing left to do");
     });
   }
+});
+
+describe("a run with another plan", () => {
+  it("a network added (as --map-server does) after a run that imported nothing: the second run imports", async () => {
+    const source = readIncumbentNedb(await incumbent(4));
+    const spec = { kind: "nedb", dir: join(scratch(), "target") } as const;
+    const first = await openMigrationTarget(spec);
+    const none = await runImport({ source, networks: [{ ...network, servers: ["irc.elsewhere.org"] }], options: { adminRooms: true, now: 0 }, target: first, batch: 2 });
+    await first.close();
+    assert.equal(none.skipped.get(REASONS.unknownServer), 8, "the first plan has no network for the server");
+    const second = await openMigrationTarget(spec);
+    const report = await runImport({ source, networks: [network], options: { adminRooms: true, now: 1 }, target: second, batch: 2 });
+    await second.close();
+    assert.equal(report.resumedAt, 0, "another plan starts over");
+    const store = await openNedbStore(spec.dir);
+    assert.equal((await store.rooms.all()).length, 4);
+    await store.close();
+    const third = await openMigrationTarget(spec);
+    const again = await runImport({ source, networks: [network], options: { adminRooms: true, now: 2 }, target: third, batch: 2 });
+    await third.close();
+    assert.equal(again.applied, 0, "the same plan at another time resumes (finished)");
+  });
 });
 
 describe("copying this bridge's NeDB store", () => {

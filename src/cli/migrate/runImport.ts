@@ -3,6 +3,7 @@
  * and (unless a dry run) apply the plan's steps to the target from where an earlier run stopped
  * (migrationProgress.ts), one entry per step.
  */
+import { createHash } from "node:crypto";
 import { runResumable } from "../../store/migrationProgress";
 import type { MigrationTarget } from "../../store/migrationTarget";
 import type { IncumbentSource } from "./incumbentEntries";
@@ -67,6 +68,16 @@ export interface ImportRun {
   readonly bar?: ProgressBar;
 }
 
+/**
+ * A digest of the plan's steps (without the run's clock, createdAt): the resume position is kept
+ * per source stamp and plan, so a run with another plan (a network or --map-server added,
+ * --no-admin-rooms dropped) starts over instead of taking the earlier plan's position as its own.
+ */
+export function planDigest(steps: readonly Step[]): string {
+  const json = JSON.stringify(steps, (key, value: unknown) => (key === "createdAt" ? undefined : value));
+  return createHash("sha256").update(json).digest("hex").slice(0, 16);
+}
+
 export async function runImport(run: ImportRun): Promise<ImportReport> {
   const steps = planImport(run.source.entries, run.networks, run.options);
   const summary = summarize(steps);
@@ -75,7 +86,7 @@ export async function runImport(run: ImportRun): Promise<ImportReport> {
   const writer = await ImportWriter.open(run.target.store);
   const { resumedAt, applied } = await runResumable({
     key: "appservice-irc",
-    stamp: run.source.stamp,
+    stamp: `${run.source.stamp} plan ${planDigest(steps)}`,
     steps,
     progress: run.target.progress,
     batch: run.batch,
