@@ -10,6 +10,8 @@
  * source); a run interrupted at any point can be run again: it continues where the last recorded
  * position was and duplicates nothing (migrationProgress.ts). The sources are only read.
  */
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { NetworkIds } from "../matrix/networkIds";
 import { loadConfigFile } from "../config/load";
 import type { BridgeConfig } from "../config/schema";
@@ -53,6 +55,27 @@ export function targetNetworks(config: BridgeConfig, mapServer: ReadonlyMap<stri
   });
 }
 
+/** The same file or directory (through symlinks and hard links); false when either is missing. */
+function sameEntry(a: string, b: string): boolean {
+  if (!existsSync(a) || !existsSync(b)) return false;
+  const [x, y] = [statSync(a), statSync(b)];
+  return x.dev === y.dev && x.ino === y.ino;
+}
+
+/**
+ * A NeDB target that is (or holds the files of) matrix-appservice-irc's data directory is refused
+ * before anything is opened: NeDB would load and rewrite the incumbent's rooms.db as this bridge's.
+ * users.db is the incumbent's name (this bridge's store has none).
+ */
+export function refuseIncumbentTarget(spec: TargetSpec, incumbent: string | undefined): void {
+  if (spec.kind !== "nedb") return;
+  const dir = resolve(spec.dir);
+  const shared =
+    (incumbent !== undefined && !isPostgresUrl(incumbent) && (resolve(incumbent) === dir || sameEntry(incumbent, dir) || ["rooms.db", "users.db"].some((f) => sameEntry(join(incumbent, f), join(dir, f))))) ||
+    existsSync(join(dir, "users.db"));
+  if (shared) throw new MigrateUsageError(`the target ${spec.dir} is matrix-appservice-irc's data directory (it holds its rooms.db or users.db): give this bridge's store its own directory (--to or datastore.path)`);
+}
+
 function targetOf(args: MigrateArgs, config: BridgeConfig): TargetSpec {
   const { datastore } = config;
   if (args.incumbent === undefined) {
@@ -81,6 +104,7 @@ export async function migrateStore(argv: readonly string[], io: MigrateIo, now: 
   }
   const config = loadConfigFile(args.config);
   const spec = targetOf(args, config);
+  refuseIncumbentTarget(spec, args.incumbent);
   const bar = new ProgressBar(io.progress);
   let source: IncumbentSource | undefined;
   let networks: TargetNetwork[] = [];

@@ -230,4 +230,18 @@ describe("bad input changes nothing", () => {
     await assert.rejects(migrateStore(["-c", config(target)], io), /the copy needs a PostgreSQL database/);
     assert.ok(!existsSync(target), "nothing was written");
   });
+  it("a target that is the incumbent's data directory (--to, or datastore.path): refused, its files unchanged", async () => {
+    const source = await incumbent(3);
+    const before = snapshot(source);
+    const refused = /is matrix-appservice-irc's data directory/;
+    await assert.rejects(migrateStore(["-c", config(source), "--from-appservice-irc", source], io), refused);
+    await assert.rejects(migrateStore(["-c", config(scratch()), "--from-appservice-irc", source, "--to", `${source}/`], io), refused);
+    const copy = join(scratch(), "copy");
+    await writeIncumbentNedb(copy, bulkFixture(1, SERVER));
+    await assert.rejects(migrateStore(["-c", config(copy), "--from-appservice-irc", source], io), refused, "another incumbent directory (users.db) too");
+    assert.deepEqual(snapshot(source), before, "the incumbent's files are unchanged");
+    const own = join(scratch(), "own");
+    await migrateStore(["-c", config(own), "--from-appservice-irc", source], io);
+    assert.ok(existsSync(join(own, "rooms.db")), "a directory of its own is written (positive control)");
+  });
 });
