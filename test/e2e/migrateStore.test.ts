@@ -214,7 +214,7 @@ describe("matrix-appservice-irc's PostgreSQL database imported", () => {
       { roomId: "!far:localhost", server: "irc.elsewhere.example", channel: "#far", origin: "alias" },
     ],
     adminRooms: [{ userId: "@ann:localhost", roomId: "!admin:localhost" }],
-    pmRooms: [{ roomId: "!pm:localhost", server, nick: "bob", userId: "@ann:localhost", ghostId: "@irc_bob:localhost" }],
+    pmRooms: [{ roomId: "!pm:localhost", server, nick: "Bob", userId: "@ann:localhost", ghostId: "@irc_Bob:localhost" }],
     users: [
       { userId: "@ann:localhost", server, nick: "AnnChose", username: "annie", sealedPassword: "sealed-by-the-old-key", lastSeen: 5 },
       { userId: "@ben:localhost", server, username: "annie" },

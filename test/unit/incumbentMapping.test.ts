@@ -142,13 +142,14 @@ describe("mapping the incumbent's entries to this bridge's records", () => {
   it("admin rooms (unless --no-admin-rooms); private-message rooms only when their ghost is ours", () => {
     const entries: IncumbentEntry[] = [
       { kind: "admin", roomId: "!adm:x", userId: "@a:x" },
-      { kind: "pm", roomId: "!pm1:x", server: "irc.libera.chat", nick: "Bob", userId: "@a:x", ghostId: "@irc_bob:example.org" },
+      // As the incumbent keeps them: the nick folded, its ghost id in the nick's case.
+      { kind: "pm", roomId: "!pm1:x", server: "irc.libera.chat", nick: "bob", userId: "@a:x", ghostId: "@irc_Bob:example.org" },
       { kind: "pm", roomId: "!pm2:x", server: "irc.libera.chat", nick: "carol", userId: "@a:x", ghostId: "@libera_carol:example.org" },
     ];
     const steps = plan(entries);
     assert.deepEqual(writesOf(steps), [
       { kind: "adminRoom", userId: "@a:x", roomId: "!adm:x" },
-      { kind: "pmRoom", record: { roomId: "!pm1:x", network: "libera", userId: "@a:x", nick: "Bob", folded: "bob", createdAt: 1000 } },
+      { kind: "pmRoom", record: { roomId: "!pm1:x", network: "libera", userId: "@a:x", nick: "bob", folded: "bob", createdAt: 1000 } },
     ]);
     assert.deepEqual(skipsOf(steps), [REASONS.pmOtherGhost]);
     assert.deepEqual(skipsOf(plan(entries.slice(0, 1), false)), [REASONS.adminSkipped]);

@@ -11,6 +11,7 @@ import { after, describe, it } from "node:test";
 import { bulkFixture, writeIncumbentNedb } from "../../scripts/fixtures/incumbentNedb";
 import { localBridgeConfig } from "../../scripts/lib/localConfig";
 import { bridges } from "../../scripts/lib/testenv";
+import { foldCase } from "../../src/irc/casemapping";
 import { readIncumbentNedb } from "../../src/cli/migrate/incumbentEntries";
 import { REASONS, type TargetNetwork } from "../../src/cli/migrate/incumbentMapping";
 import { runCopy } from "../../src/cli/migrate/runCopy";
@@ -124,6 +125,28 @@ describe("importing the incumbent's NeDB data", () => {
       assert.equal(again.applied, 0, "a finished import has nothing left to do");
     });
   }
+});
+
+describe("names as the incumbent stores them", () => {
+  it("a channel with [ ^ ~ (stored folded, ^ as ~) and a PM room with a capitalised nick: imported, found by the bridge's folding", async () => {
+    const dir = join(scratch(), "incumbent");
+    const name = "#Ab[c]^d~e";
+    await writeIncumbentNedb(dir, {
+      channels: [{ roomId: "!odd:localhost", server: SERVER, channel: name, origin: "config" }],
+      pmRooms: [{ roomId: "!pm:localhost", server: SERVER, nick: "Bob", userId: "@ann:localhost", ghostId: "@irc_Bob:localhost" }],
+    });
+    const raw = readFileSync(join(dir, "rooms.db"), "utf8");
+    assert.ok(raw.includes('"channel":"#ab{c}~d~e"'), `stored as the incumbent folds it: ${raw}`);
+    assert.ok(raw.includes('"channel":"bob"') && raw.includes('"virtual_user_id":"@irc_Bob:localhost"'), "the nick folded, the ghost id in its case");
+    const target = await openMigrationTarget({ kind: "nedb", dir: join(scratch(), "target") });
+    const report = await runImport({ source: readIncumbentNedb(dir), networks: [network], options: { adminRooms: true, now: 0 }, target, batch: 1 });
+    const rooms = await target.store.rooms.all();
+    const pms = await target.store.pmRooms.all();
+    await target.close();
+    assert.deepEqual(rooms.map((r) => [r.channel, r.folded]), [["#ab{c}~d~e", foldCase(name, "rfc1459")]]);
+    assert.equal(report.skipped.get(REASONS.foldedName), 1, "the folded name is told");
+    assert.deepEqual(pms.map((p) => [p.roomId, p.nick, p.folded]), [["!pm:localhost", "bob", "bob"]]);
+  });
 });
 
 describe("a run with another plan", () => {
