@@ -12,6 +12,7 @@ import { bulkFixture, writeIncumbentNedb } from "../../scripts/fixtures/incumben
 import { localBridgeConfig } from "../../scripts/lib/localConfig";
 import { bridges } from "../../scripts/lib/testenv";
 import { foldCase } from "../../src/irc/casemapping";
+import { KEPT } from "../../src/cli/migrate/importWrites";
 import { readIncumbentNedb } from "../../src/cli/migrate/incumbentEntries";
 import { REASONS, type TargetNetwork } from "../../src/cli/migrate/incumbentMapping";
 import { runCopy } from "../../src/cli/migrate/runCopy";
@@ -146,6 +147,24 @@ describe("names as the incumbent stores them", () => {
     assert.deepEqual(rooms.map((r) => [r.channel, r.folded]), [["#ab{c}~d~e", foldCase(name, "rfc1459")]]);
     assert.equal(report.skipped.get(REASONS.foldedName), 1, "the folded name is told");
     assert.deepEqual(pms.map((p) => [p.roomId, p.nick, p.folded]), [["!pm:localhost", "bob", "bob"]]);
+  });
+});
+
+describe("what the target store has", () => {
+  it("a bridge-made room of a channel that has a portal here: imported as linked, counted as kept", async () => {
+    const dir = join(scratch(), "incumbent");
+    await writeIncumbentNedb(dir, { channels: [{ roomId: "!theirs:localhost", server: SERVER, channel: "#Here", origin: "join" }, { roomId: "!new:localhost", server: SERVER, channel: "#fresh", origin: "alias" }] });
+    const spec = { kind: "nedb", dir: join(scratch(), "target") } as const;
+    const mine = await openNedbStore(spec.dir);
+    await mine.rooms.put({ roomId: "!mine:localhost", network: "example", channel: "#here", folded: "#here", origin: "portal" });
+    await mine.close();
+    const target = await openMigrationTarget(spec);
+    const report = await runImport({ source: readIncumbentNedb(dir), networks: [network], options: { adminRooms: true, now: 0 }, target, batch: 1 });
+    const rooms = await target.store.rooms.all();
+    await target.close();
+    const origins = Object.fromEntries(rooms.map((r) => [r.roomId, r.origin]));
+    assert.deepEqual(origins, { "!mine:localhost": "portal", "!theirs:localhost": "linked", "!new:localhost": "portal" });
+    assert.equal(report.kept.get(KEPT.portalHere), 1);
   });
 });
 
