@@ -251,6 +251,27 @@ describe("copying this bridge's NeDB store", () => {
   });
 });
 
+describe("a copy run again after the bridge ran on", () => {
+  it("a private-message room id now of another conversation: copied again without a unique-index clash", async () => {
+    const from = join(scratch(), "data");
+    const source = await openNedbStore(from);
+    await source.pmRooms.put({ roomId: "!pm:x", network: "example", userId: "@u:x", nick: "bob", folded: "bob", createdAt: 1 });
+    await source.close();
+    const spec = { kind: "nedb", dir: join(scratch(), "copy") } as const;
+    const first = await openMigrationTarget(spec);
+    await runCopy(readStoreFiles(from), first, 10);
+    await first.close();
+    const again = await openNedbStore(from);
+    await again.pmRooms.put({ roomId: "!pm:x", network: "example", userId: "@u:x", nick: "bobby", folded: "bobby", createdAt: 2 });
+    await again.close();
+    const second = await openMigrationTarget(spec);
+    await runCopy(readStoreFiles(from), second, 10);
+    const copied = await second.store.pmRooms.all();
+    await second.close();
+    assert.deepEqual(copied.map((p) => [p.roomId, p.nick]), [["!pm:x", "bobby"]]);
+  });
+});
+
 describe("bad input changes nothing", () => {
   const config = (dir: string) => {
     const c = localBridgeConfig(bridges.sample, (doc) => (doc.datastore = { path: dir }));
