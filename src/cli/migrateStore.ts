@@ -21,7 +21,7 @@ import { checkPostgres, describeTarget, openMigrationTarget, type MigrationTarge
 import { readIncumbentNedb, type IncumbentSource } from "./migrate/incumbentEntries";
 import type { TargetNetwork } from "./migrate/incumbentMapping";
 import { readIncumbentPg } from "./migrate/incumbentPg";
-import { isPostgresUrl, MIGRATE_USAGE, MigrateUsageError, parseMigrateArgs, type MigrateArgs } from "./migrate/migrateArgs";
+import { isPostgresUrl, MIGRATE_USAGE, redactUrls, MigrateUsageError, parseMigrateArgs, type MigrateArgs } from "./migrate/migrateArgs";
 import { ProgressBar, type ProgressOut } from "./migrate/progressBar";
 import { formatCopyReport, runCopy } from "./migrate/runCopy";
 import { formatImportReport, mappingsToAdd, runImport } from "./migrate/runImport";
@@ -81,7 +81,7 @@ function targetOf(args: MigrateArgs, config: BridgeConfig): TargetSpec {
   if (args.incumbent === undefined) {
     const url = args.to ?? datastore.connectionString;
     if (url === undefined) throw new MigrateUsageError("the copy needs a PostgreSQL database: give --to postgresql://... or set datastore.connectionString");
-    if (!isPostgresUrl(url)) throw new MigrateUsageError(`--to must be a postgresql:// URL for the copy of the NeDB store, got ${url}`);
+    if (!isPostgresUrl(url)) throw new MigrateUsageError(`--to must be a postgresql:// URL for the copy of the NeDB store, got ${redactUrls(url)}`);
     return { kind: "postgres", url };
   }
   if (args.to !== undefined) return isPostgresUrl(args.to) ? { kind: "postgres", url: args.to } : { kind: "nedb", dir: args.to };
@@ -143,7 +143,7 @@ export async function migrateStore(argv: readonly string[], io: MigrateIo, now: 
 if (require.main === module) {
   migrateStore(process.argv.slice(2), { out: (text) => process.stdout.write(`${text}\n`), progress: process.stderr }).catch((err: unknown) => {
     const text = err instanceof ConfigError ? `invalid config in ${err.source}: ${err.problems.map((p) => `${p.path} ${p.message}`).join("; ")}` : errorText(err);
-    process.stderr.write(`error: ${text.split("\n")[0] ?? ""}\n`);
+    process.stderr.write(`error: ${redactUrls(text.split("\n")[0] ?? "")}\n`);
     if (err instanceof MigrateUsageError) process.stderr.write(`\n${MIGRATE_USAGE}\n`);
     process.exit(err instanceof MigrateUsageError ? 2 : err instanceof ConfigError ? 3 : 1);
   });

@@ -13,6 +13,7 @@ import { localBridgeConfig } from "../../scripts/lib/localConfig";
 import { bridges } from "../../scripts/lib/testenv";
 import { foldCase } from "../../src/irc/casemapping";
 import { KEPT } from "../../src/cli/migrate/importWrites";
+import { redactUrls } from "../../src/cli/migrate/migrateArgs";
 import { readIncumbentNedb } from "../../src/cli/migrate/incumbentEntries";
 import { REASONS, type TargetNetwork } from "../../src/cli/migrate/incumbentMapping";
 import { runCopy } from "../../src/cli/migrate/runCopy";
@@ -293,6 +294,23 @@ describe("bad input changes nothing", () => {
     await assert.rejects(migrateStore(["-c", config(target)], io), /the copy needs a PostgreSQL database/);
     assert.ok(!existsSync(target), "nothing was written");
   });
+  it("a mistyped URL with a password (--to, --from-appservice-irc): refused without the password, no directory of that name", async () => {
+    const target = join(scratch(), "target");
+    for (const args of [
+      ["--from-appservice-irc", await incumbent(1), "--to", "postgress://u:secretpw@127.0.0.1:1/db"],
+      ["--from-appservice-irc", "postgress://old:secretpw@127.0.0.1:1/appservice"],
+      ["--to", "mysql://u:secretpw@127.0.0.1:1/db"],
+    ]) {
+      await assert.rejects(migrateStore(["-c", config(target), ...args], io), (err: Error) => {
+        assert.match(err.message, /takes a directory or a postgresql:\/\/ URL, got \w+:\/\/\w+:\*\*\*@127\.0\.0\.1:1\//);
+        assert.ok(!err.message.includes("secretpw"), `the password is not shown: ${err.message}`);
+        return true;
+      });
+    }
+    assert.ok(!existsSync("postgress:") && !existsSync(target), "no directory was made");
+    assert.equal(redactUrls("at postgresql://u:pw@h/db and redis://:pw2@h:1 or https://h/x"), "at postgresql://u:***@h/db and redis://:***@h:1 or https://h/x");
+  });
+
   it("a target that is the incumbent's data directory (--to, or datastore.path): refused, its files unchanged", async () => {
     const source = await incumbent(3);
     const before = snapshot(source);

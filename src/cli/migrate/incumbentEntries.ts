@@ -15,6 +15,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { redactUrls } from "./migrateArgs";
 import { fileStamp, readNedbFile } from "../../store/nedbFile";
 
 /** What the incumbent keeps that has no home in this bridge's store, by kind. */
@@ -105,8 +106,8 @@ export function userEntries(doc: Doc): IncumbentEntry[] {
 export function readIncumbentNedb(dir: string): IncumbentSource {
   const rooms = join(dir, "rooms.db");
   const users = join(dir, "users.db");
-  if (!existsSync(dir)) throw new Error(`no matrix-appservice-irc data directory at ${dir}`);
-  if (!existsSync(rooms) && !existsSync(users)) throw new Error(`${dir} holds neither rooms.db nor users.db: not a matrix-appservice-irc data directory`);
+  if (!existsSync(dir)) throw new Error(`no matrix-appservice-irc data directory at ${redactUrls(dir)}`);
+  if (!existsSync(rooms) && !existsSync(users)) throw new Error(`${redactUrls(dir)} holds neither rooms.db nor users.db: not a matrix-appservice-irc data directory`);
   const entries: IncumbentEntry[] = [];
   const stamps: string[] = [];
   if (existsSync(rooms)) {
