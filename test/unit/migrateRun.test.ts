@@ -130,11 +130,14 @@ describe("importing the incumbent's NeDB data", () => {
 });
 
 describe("names as the incumbent stores them", () => {
-  it("a channel with [ ^ ~ (stored folded, ^ as ~) and a PM room with a capitalised nick: imported, found by the bridge's folding", async () => {
+  it("a channel with [ ^ ~ (stored folded, ^ as ~), an & channel (typed pm) and a PM room with a capitalised nick: imported, found by the bridge's folding", async () => {
     const dir = join(scratch(), "incumbent");
     const name = "#Ab[c]^d~e";
     await writeIncumbentNedb(dir, {
-      channels: [{ roomId: "!odd:localhost", server: SERVER, channel: name, origin: "config" }],
+      channels: [
+        { roomId: "!odd:localhost", server: SERVER, channel: name, origin: "config" },
+        { roomId: "!amp:localhost", server: SERVER, channel: "&Local", origin: "provision" },
+      ],
       pmRooms: [{ roomId: "!pm:localhost", server: SERVER, nick: "Bob", userId: "@ann:localhost", ghostId: "@irc_Bob:localhost" }],
     });
     const raw = readFileSync(join(dir, "rooms.db"), "utf8");
@@ -145,7 +148,9 @@ describe("names as the incumbent stores them", () => {
     const rooms = await target.store.rooms.all();
     const pms = await target.store.pmRooms.all();
     await target.close();
-    assert.deepEqual(rooms.map((r) => [r.channel, r.folded]), [["#ab{c}~d~e", foldCase(name, "rfc1459")]]);
+    assert.ok(raw.includes('"channel":"&local","type":"pm"'), "an & channel's room typed pm, as the incumbent does");
+    assert.deepEqual(rooms.map((r) => [r.channel, r.folded]).sort(), [["#ab{c}~d~e", foldCase(name, "rfc1459")], ["&local", "&local"]]);
+    assert.equal(report.skipped.get(REASONS.pmIncomplete), undefined, "the & channel is not taken for a private-message room");
     assert.equal(report.skipped.get(REASONS.foldedName), 1, "the folded name is told");
     assert.deepEqual(pms.map((p) => [p.roomId, p.nick, p.folded]), [["!pm:localhost", "bob", "bob"]]);
   });

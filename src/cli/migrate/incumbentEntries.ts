@@ -59,6 +59,9 @@ type Doc = Record<string, unknown>;
 const obj = (v: unknown): Doc | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Doc) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
+/** A channel's name, whatever type the incumbent gave its room. */
+export const isChannelName = (name: string): boolean => /^[#&]/.test(name);
+
 export function roomEntry(doc: Doc): IncumbentEntry {
   const remote = obj(doc.remote);
   const data = obj(doc.data) ?? {};
@@ -71,7 +74,8 @@ export function roomEntry(doc: Doc): IncumbentEntry {
   const channel = str(remote?.channel);
   if (roomId === undefined || server === undefined || channel === undefined) return { kind: "unsupported", what: extras.visibility === undefined ? "bareRooms" : "visibility", count: 1 };
   const realUser = str(data.real_user_id);
-  if (remote?.type === "pm" || realUser !== undefined) {
+  // The incumbent types every name not starting with # as "pm", & channels too; no nick starts with & or #.
+  if ((remote?.type === "pm" || realUser !== undefined) && !isChannelName(channel)) {
     return { kind: "pm", roomId, server, nick: channel, userId: realUser ?? "", ghostId: str(data.virtual_user_id) ?? "" };
   }
   const origin = str(data.origin) ?? (data.from_config === true ? "config" : undefined);

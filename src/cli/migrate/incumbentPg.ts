@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { Client } from "pg";
 import { describePg } from "../../store/migrationTarget";
-import type { IncumbentEntry, IncumbentSource, Unsupported } from "./incumbentEntries";
+import { isChannelName, type IncumbentEntry, type IncumbentSource, type Unsupported } from "./incumbentEntries";
 
 const COUNTED: readonly (readonly [string, Unsupported])[] = [
   ["user_features", "features"],
@@ -35,7 +35,7 @@ export async function readIncumbentPg(url: string): Promise<IncumbentSource> {
       "SELECT origin, room_id, type, irc_domain, irc_channel FROM rooms ORDER BY room_id, irc_domain, irc_channel",
     );
     for (const r of rooms.rows) {
-      if (r.type === "channel") entries.push({ kind: "channel", roomId: r.room_id, server: r.irc_domain, channel: r.irc_channel, origin: r.origin });
+      if (r.type === "channel" || isChannelName(r.irc_channel)) entries.push({ kind: "channel", roomId: r.room_id, server: r.irc_domain, channel: r.irc_channel, origin: r.origin });
       else entries.push({ kind: "unsupported", what: "bareRooms", count: 1 });
     }
     if (await exists("admin_rooms")) {
