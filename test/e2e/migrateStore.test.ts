@@ -274,6 +274,16 @@ describe("matrix-appservice-irc's PostgreSQL database imported", () => {
     await b.close();
   });
 
+  it("an admin_rooms row without its user is counted under a reason", async () => {
+    const client = new Client({ connectionString: source.url });
+    await client.connect();
+    await client.query("INSERT INTO admin_rooms VALUES ('!orphan:localhost', NULL)").finally(() => client.end());
+    const out: string[] = [];
+    await migrateStore(["-c", configFor(join(mkdtempSync(join(tmpdir(), "migrated-")), "data")), "--from-appservice-irc", source.url, "--dry-run"], io(out));
+    assert.match(out.join("\n"), /admin rooms: 1\n/, "the one with its user (positive control)");
+    assert.match(out.join("\n"), /\n {2}1 admin rooms without their Matrix user\n/);
+  });
+
   it("an unreachable source database is one line naming it, and nothing is written", async () => {
     const target = join(mkdtempSync(join(tmpdir(), "migrated-")), "data");
     await assert.rejects(migrateStore(["-c", configFor(target), "--from-appservice-irc", "postgresql://old:pw@127.0.0.1:1/appservice"], io([])), /cannot reach matrix-appservice-irc's PostgreSQL database postgresql:\/\/127\.0\.0\.1:1\/appservice/);

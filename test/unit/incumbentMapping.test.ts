@@ -59,6 +59,11 @@ describe("reading the incumbent's NeDB documents", () => {
     assert.deepEqual(roomEntry({ id: "!v:x", matrix_id: "!v:x", matrix: { extras: { visibility: "public" } } }), { kind: "unsupported", what: "visibility", count: 1 });
   });
 
+  it("an admin room without its user is counted, not imported", () => {
+    assert.deepEqual(roomEntry({ id: "ADMIN_", matrix_id: "!adm:x", matrix: { extras: {} }, data: {} }), { kind: "unsupported", what: "adminWithoutUser", count: 1 });
+    assert.deepEqual(roomEntry({ id: "ADMIN_@a:x", matrix_id: "!adm:x", matrix: { extras: {} }, data: {} }), { kind: "admin", roomId: "!adm:x", userId: "@a:x" });
+  });
+
   it("a Matrix user's settings per server, and what has no home here", () => {
     const entries = userEntries({
       type: "matrix",

@@ -29,7 +29,8 @@ export type Unsupported =
   | "bareRooms"
   | "activity"
   | "sessions"
-  | "corrupt";
+  | "corrupt"
+  | "adminWithoutUser";
 
 export type IncumbentEntry =
   | { readonly kind: "channel"; readonly roomId: string; readonly server: string; readonly channel: string; readonly origin: string | undefined }
@@ -69,7 +70,7 @@ export function roomEntry(doc: Doc): IncumbentEntry {
   const roomId = str(doc.matrix_id);
   const id = str(doc.id) ?? "";
   const adminOf = str(extras.admin_id) ?? (id.startsWith("ADMIN_") ? id.slice(6) : undefined);
-  if (roomId !== undefined && remote === undefined && adminOf !== undefined) return { kind: "admin", roomId, userId: adminOf };
+  if (roomId !== undefined && remote === undefined && adminOf !== undefined) return adminOf === "" ? { kind: "unsupported", what: "adminWithoutUser", count: 1 } : { kind: "admin", roomId, userId: adminOf };
   const server = str(remote?.domain);
   const channel = str(remote?.channel);
   if (roomId === undefined || server === undefined || channel === undefined) return { kind: "unsupported", what: extras.visibility === undefined ? "bareRooms" : "visibility", count: 1 };

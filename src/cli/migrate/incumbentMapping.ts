@@ -63,6 +63,7 @@ export const UNSUPPORTED_REASONS: Readonly<Record<Unsupported, string>> = {
   activity: "user activity records",
   sessions: "provisioning sessions",
   corrupt: "unreadable lines in the NeDB files",
+  adminWithoutUser: "admin rooms without their Matrix user",
 };
 
 export const REASONS = {

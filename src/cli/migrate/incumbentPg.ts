@@ -40,7 +40,7 @@ export async function readIncumbentPg(url: string): Promise<IncumbentSource> {
     }
     if (await exists("admin_rooms")) {
       const admins = await client.query<{ room_id: string; user_id: string | null }>("SELECT room_id, user_id FROM admin_rooms ORDER BY room_id");
-      for (const a of admins.rows) if (a.user_id !== null) entries.push({ kind: "admin", roomId: a.room_id, userId: a.user_id });
+      for (const a of admins.rows) entries.push(a.user_id === null || a.user_id === "" ? { kind: "unsupported", what: "adminWithoutUser", count: 1 } : { kind: "admin", roomId: a.room_id, userId: a.user_id });
     }
     if (await exists("pm_rooms")) {
       const pms = await client.query<{ room_id: string; irc_domain: string; irc_nick: string; matrix_user_id: string | null; virtual_user_id: string | null }>(
