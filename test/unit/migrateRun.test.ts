@@ -253,7 +253,8 @@ describe("copying this bridge's NeDB store", () => {
     assert.ok(await copy.transactions.has("txn1"));
     await copy.close();
     await original.close();
-    assert.ok(before["rooms.db"] !== undefined);
+    assert.ok(before["rooms.db"] !== undefined, "the snapshot has the store's files");
+    assert.deepEqual(snapshot(from), before, "the copied store's files are unchanged");
   });
 });
 
