@@ -23,7 +23,7 @@ export interface ImportReport {
   /** Entries done by earlier runs (a resumed import), and by this one. */
   readonly resumedAt: number;
   readonly applied: number;
-  /** Kept as the target store had it: reason -> count. */
+  /** Kept as the target store had it: reason -> count (of this run's entries only, after a resume). */
   readonly kept: ReadonlyMap<string, number>;
   /** The rooms imported as mapped (the incumbent's config mappings): the config should list them. */
   readonly mapped: readonly { readonly network: string; readonly channel: string; readonly roomId: string }[];
@@ -54,6 +54,14 @@ export function summarize(steps: readonly Step[]): Pick<ImportReport, "planned" 
       add(skipped, skip.reason, skip.count);
       if (skip.server !== undefined) add(unknownServers, skip.server, skip.count);
     }
+  }
+  // NeDB's client_config keys are server names with _ for . (irc_oftc_net): one with a dotted
+  // server seen elsewhere (rooms.db) is counted under that name, not listed twice.
+  for (const [server, n] of [...unknownServers]) {
+    const dotted = [...unknownServers.keys()].find((s) => s !== server && s.includes(".") && s.replace(/\./g, "_") === server);
+    if (dotted === undefined) continue;
+    add(unknownServers, dotted, n);
+    unknownServers.delete(server);
   }
   return { planned, skipped, unknownServers, mapped };
 }
@@ -106,7 +114,7 @@ export function formatImportReport(report: ImportReport, dryRun: boolean): strin
   if (!dryRun && report.resumedAt > 0) lines.push(`  (resumed: ${report.resumedAt} entries were done by an earlier run, ${report.applied} now)`);
   if (report.skipped.size > 0 || report.kept.size > 0) lines.push(dryRun ? "Would not import (or not as it was):" : "Not imported (or not as it was):");
   for (const [reason, n] of report.skipped) lines.push(`  ${n} ${reason}`);
-  for (const [reason, n] of report.kept) lines.push(`  ${n} ${reason}`);
+  for (const [reason, n] of report.kept) lines.push(`  ${n} ${reason}${report.resumedAt > 0 ? " (this run's entries only)" : ""}`);
   if (report.unknownServers.size > 0) lines.push(`Servers not in the config: ${[...report.unknownServers].map(([s, n]) => `${s} (${n})`).join(", ")}`);
   return lines.join("\n");
 }
