@@ -10,6 +10,8 @@
  * source); a run interrupted at any point can be run again: it continues where the last recorded
  * position was and duplicates nothing (migrationProgress.ts). The sources are only read.
  */
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { NetworkIds } from "../matrix/networkIds";
 import { loadConfigFile } from "../config/load";
 import type { BridgeConfig } from "../config/schema";
@@ -19,7 +21,7 @@ import { checkPostgres, describeTarget, openMigrationTarget, type MigrationTarge
 import { readIncumbentNedb, type IncumbentSource } from "./migrate/incumbentEntries";
 import type { TargetNetwork } from "./migrate/incumbentMapping";
 import { readIncumbentPg } from "./migrate/incumbentPg";
-import { isPostgresUrl, MIGRATE_USAGE, MigrateUsageError, parseMigrateArgs, type MigrateArgs } from "./migrate/migrateArgs";
+import { isPostgresUrl, MIGRATE_USAGE, redactUrls, MigrateUsageError, parseMigrateArgs, type MigrateArgs } from "./migrate/migrateArgs";
 import { ProgressBar, type ProgressOut } from "./migrate/progressBar";
 import { formatCopyReport, runCopy } from "./migrate/runCopy";
 import { formatImportReport, mappingsToAdd, runImport } from "./migrate/runImport";
@@ -53,12 +55,33 @@ export function targetNetworks(config: BridgeConfig, mapServer: ReadonlyMap<stri
   });
 }
 
+/** The same file or directory (through symlinks and hard links); false when either is missing. */
+function sameEntry(a: string, b: string): boolean {
+  if (!existsSync(a) || !existsSync(b)) return false;
+  const [x, y] = [statSync(a), statSync(b)];
+  return x.dev === y.dev && x.ino === y.ino;
+}
+
+/**
+ * A NeDB target that is (or holds the files of) matrix-appservice-irc's data directory is refused
+ * before anything is opened: NeDB would load and rewrite the incumbent's rooms.db as this bridge's.
+ * users.db is the incumbent's name (this bridge's store has none).
+ */
+export function refuseIncumbentTarget(spec: TargetSpec, incumbent: string | undefined): void {
+  if (spec.kind !== "nedb") return;
+  const dir = resolve(spec.dir);
+  const shared =
+    (incumbent !== undefined && !isPostgresUrl(incumbent) && (resolve(incumbent) === dir || sameEntry(incumbent, dir) || ["rooms.db", "users.db"].some((f) => sameEntry(join(incumbent, f), join(dir, f))))) ||
+    existsSync(join(dir, "users.db"));
+  if (shared) throw new MigrateUsageError(`the target ${spec.dir} is matrix-appservice-irc's data directory (it holds its rooms.db or users.db): give this bridge's store its own directory (--to or datastore.path)`);
+}
+
 function targetOf(args: MigrateArgs, config: BridgeConfig): TargetSpec {
   const { datastore } = config;
   if (args.incumbent === undefined) {
     const url = args.to ?? datastore.connectionString;
     if (url === undefined) throw new MigrateUsageError("the copy needs a PostgreSQL database: give --to postgresql://... or set datastore.connectionString");
-    if (!isPostgresUrl(url)) throw new MigrateUsageError(`--to must be a postgresql:// URL for the copy of the NeDB store, got ${url}`);
+    if (!isPostgresUrl(url)) throw new MigrateUsageError(`--to must be a postgresql:// URL for the copy of the NeDB store, got ${redactUrls(url)}`);
     return { kind: "postgres", url };
   }
   if (args.to !== undefined) return isPostgresUrl(args.to) ? { kind: "postgres", url: args.to } : { kind: "nedb", dir: args.to };
@@ -81,6 +104,7 @@ export async function migrateStore(argv: readonly string[], io: MigrateIo, now: 
   }
   const config = loadConfigFile(args.config);
   const spec = targetOf(args, config);
+  refuseIncumbentTarget(spec, args.incumbent);
   const bar = new ProgressBar(io.progress);
   let source: IncumbentSource | undefined;
   let networks: TargetNetwork[] = [];
@@ -119,7 +143,7 @@ export async function migrateStore(argv: readonly string[], io: MigrateIo, now: 
 if (require.main === module) {
   migrateStore(process.argv.slice(2), { out: (text) => process.stdout.write(`${text}\n`), progress: process.stderr }).catch((err: unknown) => {
     const text = err instanceof ConfigError ? `invalid config in ${err.source}: ${err.problems.map((p) => `${p.path} ${p.message}`).join("; ")}` : errorText(err);
-    process.stderr.write(`error: ${text.split("\n")[0] ?? ""}\n`);
+    process.stderr.write(`error: ${redactUrls(text.split("\n")[0] ?? "")}\n`);
     if (err instanceof MigrateUsageError) process.stderr.write(`\n${MIGRATE_USAGE}\n`);
     process.exit(err instanceof MigrateUsageError ? 2 : err instanceof ConfigError ? 3 : 1);
   });

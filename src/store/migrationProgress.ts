@@ -9,7 +9,8 @@ import type { DocCollection } from "./docCollection";
  * (every step written when the batch is 1), and the steps a crash interrupted inside a batch are
  * applied again by the next run, which is why every step must be an upsert by a unique key
  * (applying one twice leaves one record). A source whose stamp changed (its file was written in
- * between) starts over, upserts again making that harmless.
+ * between), or whose plan changed (an import with another network or option), starts over, upserts
+ * again making that harmless.
  */
 export interface ProgressDoc {
   readonly key: string;

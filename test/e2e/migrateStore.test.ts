@@ -212,9 +212,11 @@ describe("matrix-appservice-irc's PostgreSQL database imported", () => {
       { roomId: "!prov:localhost", server, channel: "#linked", origin: "provision" },
       { roomId: "!made:localhost", server, channel: "#portal", origin: "join" },
       { roomId: "!far:localhost", server: "irc.elsewhere.example", channel: "#far", origin: "alias" },
+      // The incumbent types an & channel's room "pm" (only # names are "channel").
+      { roomId: "!amp:localhost", server, channel: "&Local", origin: "provision" },
     ],
     adminRooms: [{ userId: "@ann:localhost", roomId: "!admin:localhost" }],
-    pmRooms: [{ roomId: "!pm:localhost", server, nick: "bob", userId: "@ann:localhost", ghostId: "@irc_bob:localhost" }],
+    pmRooms: [{ roomId: "!pm:localhost", server, nick: "Bob", userId: "@ann:localhost", ghostId: "@irc_Bob:localhost" }],
     users: [
       { userId: "@ann:localhost", server, nick: "AnnChose", username: "annie", sealedPassword: "sealed-by-the-old-key", lastSeen: 5 },
       { userId: "@ben:localhost", server, username: "annie" },
@@ -250,7 +252,7 @@ describe("matrix-appservice-irc's PostgreSQL database imported", () => {
     dirs.push(nedbSource);
     assert.match(dry.join("\n"), /^Dry run: would import from matrix-appservice-irc PostgreSQL database postgresql:\/\/127\.0\.0\.1:\d+\/ircbridge_migrate_/);
     const report = pgOut.join("\n");
-    for (const line of [/rooms bridged to channels: 3/, /mapped: 1/, /linked: 1/, /portal: 1/, /users' nicks and usernames: 2/, /admin rooms: 1/, /private-message rooms: 1/]) assert.match(report, line);
+    for (const line of [/rooms bridged to channels: 4/, /mapped: 1/, /linked: 2/, /portal: 1/, /users' nicks and usernames: 2/, /admin rooms: 1/, /private-message rooms: 1/]) assert.match(report, line);
     for (const line of [/1 stored IRC passwords/, /1 last-seen times/, /1 usernames another imported user had/, /Servers not in the config: irc\.elsewhere\.example \(1\)/]) assert.match(report, line);
     assert.ok(!report.includes("sealed-by-the-old-key"));
     const a = await openNedbStore(fromPg);
@@ -258,7 +260,8 @@ describe("matrix-appservice-irc's PostgreSQL database imported", () => {
     const sorted = (xs: readonly object[]) => xs.map((x) => JSON.stringify(x)).sort();
     const withoutTime = (xs: readonly { createdAt: number }[]) => sorted(xs.map(({ createdAt, ...rest }) => ({ ...rest, at: typeof createdAt })));
     assert.deepEqual(sorted(await a.rooms.all()), sorted(await b.rooms.all()));
-    assert.equal((await a.rooms.all()).length, 3);
+    assert.equal((await a.rooms.all()).length, 4);
+    assert.ok((await a.rooms.all()).some((r) => r.channel === "&local" && r.origin === "linked"), "the & channel is a room bridged to it");
     assert.deepEqual(sorted(await a.puppets.all("example")), sorted(await b.puppets.all("example")));
     assert.deepEqual(
       (await a.puppets.all("example")).map((p) => [p.userId, p.desiredNick, p.username]).sort(),
@@ -269,6 +272,16 @@ describe("matrix-appservice-irc's PostgreSQL database imported", () => {
     assert.equal((await a.pmRooms.all()).length, 1);
     await a.close();
     await b.close();
+  });
+
+  it("an admin_rooms row without its user is counted under a reason", async () => {
+    const client = new Client({ connectionString: source.url });
+    await client.connect();
+    await client.query("INSERT INTO admin_rooms VALUES ('!orphan:localhost', NULL)").finally(() => client.end());
+    const out: string[] = [];
+    await migrateStore(["-c", configFor(join(mkdtempSync(join(tmpdir(), "migrated-")), "data")), "--from-appservice-irc", source.url, "--dry-run"], io(out));
+    assert.match(out.join("\n"), /admin rooms: 1\n/, "the one with its user (positive control)");
+    assert.match(out.join("\n"), /\n {2}1 admin rooms without their Matrix user\n/);
   });
 
   it("an unreachable source database is one line naming it, and nothing is written", async () => {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { roomEntry, userEntries, type IncumbentEntry } from "../../src/cli/migrate/incumbentEntries";
 import { planImport, REASONS, UNSUPPORTED_REASONS, type Step, type TargetNetwork } from "../../src/cli/migrate/incumbentMapping";
-import { summarize } from "../../src/cli/migrate/runImport";
+import { formatImportReport, summarize } from "../../src/cli/migrate/runImport";
 
 const net: TargetNetwork = {
   id: "libera",
@@ -59,6 +59,11 @@ describe("reading the incumbent's NeDB documents", () => {
     assert.deepEqual(roomEntry({ id: "!v:x", matrix_id: "!v:x", matrix: { extras: { visibility: "public" } } }), { kind: "unsupported", what: "visibility", count: 1 });
   });
 
+  it("an admin room without its user is counted, not imported", () => {
+    assert.deepEqual(roomEntry({ id: "ADMIN_", matrix_id: "!adm:x", matrix: { extras: {} }, data: {} }), { kind: "unsupported", what: "adminWithoutUser", count: 1 });
+    assert.deepEqual(roomEntry({ id: "ADMIN_@a:x", matrix_id: "!adm:x", matrix: { extras: {} }, data: {} }), { kind: "admin", roomId: "!adm:x", userId: "@a:x" });
+  });
+
   it("a Matrix user's settings per server, and what has no home here", () => {
     const entries = userEntries({
       type: "matrix",
@@ -95,12 +100,13 @@ describe("mapping the incumbent's entries to this bridge's records", () => {
     assert.deepEqual(skipsOf(steps), [REASONS.secondPortal]);
   });
 
-  it("servers by the network's addresses (NeDB's underscored names too); others skipped and named", () => {
-    const steps = plan([channel("!a:x", "#a", "config", "irc.eu.libera.chat"), channel("!b:x", "#b", "config", "irc.oftc.net"), client({ server: "irc_oftc_net", nick: "al" })]);
+  it("servers by the network's addresses (NeDB's underscored names too); others skipped and named once", () => {
+    const steps = plan([channel("!a:x", "#a", "config", "irc.eu.libera.chat"), channel("!b:x", "#b", "config", "irc.oftc.net"), client({ server: "irc_oftc_net", nick: "al" }), client({ server: "irc_other_net", nick: "al" })]);
     assert.deepEqual(writesOf(steps).map((w) => w.kind), ["room"]);
     const summary = summarize(steps);
-    assert.equal(summary.skipped.get(REASONS.unknownServer), 2);
-    assert.deepEqual([...summary.unknownServers], [["irc.oftc.net", 1], ["irc_oftc_net", 1]]);
+    assert.equal(summary.skipped.get(REASONS.unknownServer), 3);
+    // NeDB's underscored name is counted under the dotted one seen in rooms.db; one never seen dotted stays.
+    assert.deepEqual([...summary.unknownServers], [["irc.oftc.net", 2], ["irc_other_net", 1]]);
   });
 
   it("a room bridged to two channels keeps its first", () => {
@@ -142,16 +148,23 @@ describe("mapping the incumbent's entries to this bridge's records", () => {
   it("admin rooms (unless --no-admin-rooms); private-message rooms only when their ghost is ours", () => {
     const entries: IncumbentEntry[] = [
       { kind: "admin", roomId: "!adm:x", userId: "@a:x" },
-      { kind: "pm", roomId: "!pm1:x", server: "irc.libera.chat", nick: "Bob", userId: "@a:x", ghostId: "@irc_bob:example.org" },
+      // As the incumbent keeps them: the nick folded, its ghost id in the nick's case.
+      { kind: "pm", roomId: "!pm1:x", server: "irc.libera.chat", nick: "bob", userId: "@a:x", ghostId: "@irc_Bob:example.org" },
       { kind: "pm", roomId: "!pm2:x", server: "irc.libera.chat", nick: "carol", userId: "@a:x", ghostId: "@libera_carol:example.org" },
     ];
     const steps = plan(entries);
     assert.deepEqual(writesOf(steps), [
       { kind: "adminRoom", userId: "@a:x", roomId: "!adm:x" },
-      { kind: "pmRoom", record: { roomId: "!pm1:x", network: "libera", userId: "@a:x", nick: "Bob", folded: "bob", createdAt: 1000 } },
+      { kind: "pmRoom", record: { roomId: "!pm1:x", network: "libera", userId: "@a:x", nick: "bob", folded: "bob", createdAt: 1000 } },
     ]);
     assert.deepEqual(skipsOf(steps), [REASONS.pmOtherGhost]);
     assert.deepEqual(skipsOf(plan(entries.slice(0, 1), false)), [REASONS.adminSkipped]);
+  });
+
+  it("after a resume, what was kept is said to count this run's entries only", () => {
+    const report = { ...summarize([]), source: "s", entries: 4, applied: 1, kept: new Map([["rooms kept", 1]]) };
+    assert.match(formatImportReport({ ...report, resumedAt: 3 }, false), /\n {2}1 rooms kept \(this run's entries only\)/);
+    assert.doesNotMatch(formatImportReport({ ...report, resumedAt: 0 }, false), /this run's entries only/);
   });
 
   it("what has no home here is counted by kind", () => {

@@ -11,8 +11,11 @@ import { after, describe, it } from "node:test";
 import { bulkFixture, writeIncumbentNedb } from "../../scripts/fixtures/incumbentNedb";
 import { localBridgeConfig } from "../../scripts/lib/localConfig";
 import { bridges } from "../../scripts/lib/testenv";
+import { foldCase } from "../../src/irc/casemapping";
+import { KEPT } from "../../src/cli/migrate/importWrites";
+import { redactUrls } from "../../src/cli/migrate/migrateArgs";
 import { readIncumbentNedb } from "../../src/cli/migrate/incumbentEntries";
-import type { TargetNetwork } from "../../src/cli/migrate/incumbentMapping";
+import { REASONS, type TargetNetwork } from "../../src/cli/migrate/incumbentMapping";
 import { runCopy } from "../../src/cli/migrate/runCopy";
 import { runImport } from "../../src/cli/migrate/runImport";
 import { readStoreFiles } from "../../src/cli/migrate/storeCopy";
@@ -126,6 +129,73 @@ describe("importing the incumbent's NeDB data", () => {
   }
 });
 
+describe("names as the incumbent stores them", () => {
+  it("a channel with [ ^ ~ (stored folded, ^ as ~), an & channel (typed pm) and a PM room with a capitalised nick: imported, found by the bridge's folding", async () => {
+    const dir = join(scratch(), "incumbent");
+    const name = "#Ab[c]^d~e";
+    await writeIncumbentNedb(dir, {
+      channels: [
+        { roomId: "!odd:localhost", server: SERVER, channel: name, origin: "config" },
+        { roomId: "!amp:localhost", server: SERVER, channel: "&Local", origin: "provision" },
+      ],
+      pmRooms: [{ roomId: "!pm:localhost", server: SERVER, nick: "Bob", userId: "@ann:localhost", ghostId: "@irc_Bob:localhost" }],
+    });
+    const raw = readFileSync(join(dir, "rooms.db"), "utf8");
+    assert.ok(raw.includes('"channel":"#ab{c}~d~e"'), `stored as the incumbent folds it: ${raw}`);
+    assert.ok(raw.includes('"channel":"bob"') && raw.includes('"virtual_user_id":"@irc_Bob:localhost"'), "the nick folded, the ghost id in its case");
+    const target = await openMigrationTarget({ kind: "nedb", dir: join(scratch(), "target") });
+    const report = await runImport({ source: readIncumbentNedb(dir), networks: [network], options: { adminRooms: true, now: 0 }, target, batch: 1 });
+    const rooms = await target.store.rooms.all();
+    const pms = await target.store.pmRooms.all();
+    await target.close();
+    assert.ok(raw.includes('"channel":"&local","type":"pm"'), "an & channel's room typed pm, as the incumbent does");
+    assert.deepEqual(rooms.map((r) => [r.channel, r.folded]).sort(), [["#ab{c}~d~e", foldCase(name, "rfc1459")], ["&local", "&local"]]);
+    assert.equal(report.skipped.get(REASONS.pmIncomplete), undefined, "the & channel is not taken for a private-message room");
+    assert.equal(report.skipped.get(REASONS.foldedName), 1, "the folded name is told");
+    assert.deepEqual(pms.map((p) => [p.roomId, p.nick, p.folded]), [["!pm:localhost", "bob", "bob"]]);
+  });
+});
+
+describe("what the target store has", () => {
+  it("a bridge-made room of a channel that has a portal here: imported as linked, counted as kept", async () => {
+    const dir = join(scratch(), "incumbent");
+    await writeIncumbentNedb(dir, { channels: [{ roomId: "!theirs:localhost", server: SERVER, channel: "#Here", origin: "join" }, { roomId: "!new:localhost", server: SERVER, channel: "#fresh", origin: "alias" }] });
+    const spec = { kind: "nedb", dir: join(scratch(), "target") } as const;
+    const mine = await openNedbStore(spec.dir);
+    await mine.rooms.put({ roomId: "!mine:localhost", network: "example", channel: "#here", folded: "#here", origin: "portal" });
+    await mine.close();
+    const target = await openMigrationTarget(spec);
+    const report = await runImport({ source: readIncumbentNedb(dir), networks: [network], options: { adminRooms: true, now: 0 }, target, batch: 1 });
+    const rooms = await target.store.rooms.all();
+    await target.close();
+    const origins = Object.fromEntries(rooms.map((r) => [r.roomId, r.origin]));
+    assert.deepEqual(origins, { "!mine:localhost": "portal", "!theirs:localhost": "linked", "!new:localhost": "portal" });
+    assert.equal(report.kept.get(KEPT.portalHere), 1);
+  });
+});
+
+describe("a run with another plan", () => {
+  it("a network added (as --map-server does) after a run that imported nothing: the second run imports", async () => {
+    const source = readIncumbentNedb(await incumbent(4));
+    const spec = { kind: "nedb", dir: join(scratch(), "target") } as const;
+    const first = await openMigrationTarget(spec);
+    const none = await runImport({ source, networks: [{ ...network, servers: ["irc.elsewhere.org"] }], options: { adminRooms: true, now: 0 }, target: first, batch: 2 });
+    await first.close();
+    assert.equal(none.skipped.get(REASONS.unknownServer), 8, "the first plan has no network for the server");
+    const second = await openMigrationTarget(spec);
+    const report = await runImport({ source, networks: [network], options: { adminRooms: true, now: 1 }, target: second, batch: 2 });
+    await second.close();
+    assert.equal(report.resumedAt, 0, "another plan starts over");
+    const store = await openNedbStore(spec.dir);
+    assert.equal((await store.rooms.all()).length, 4);
+    await store.close();
+    const third = await openMigrationTarget(spec);
+    const again = await runImport({ source, networks: [network], options: { adminRooms: true, now: 2 }, target: third, batch: 2 });
+    await third.close();
+    assert.equal(again.applied, 0, "the same plan at another time resumes (finished)");
+  });
+});
+
 describe("copying this bridge's NeDB store", () => {
   async function bridgeStore(): Promise<string> {
     const dir = join(scratch(), "data");
@@ -183,7 +253,29 @@ describe("copying this bridge's NeDB store", () => {
     assert.ok(await copy.transactions.has("txn1"));
     await copy.close();
     await original.close();
-    assert.ok(before["rooms.db"] !== undefined);
+    assert.ok(before["rooms.db"] !== undefined, "the snapshot has the store's files");
+    assert.deepEqual(snapshot(from), before, "the copied store's files are unchanged");
+  });
+});
+
+describe("a copy run again after the bridge ran on", () => {
+  it("a private-message room id now of another conversation: copied again without a unique-index clash", async () => {
+    const from = join(scratch(), "data");
+    const source = await openNedbStore(from);
+    await source.pmRooms.put({ roomId: "!pm:x", network: "example", userId: "@u:x", nick: "bob", folded: "bob", createdAt: 1 });
+    await source.close();
+    const spec = { kind: "nedb", dir: join(scratch(), "copy") } as const;
+    const first = await openMigrationTarget(spec);
+    await runCopy(readStoreFiles(from), first, 10);
+    await first.close();
+    const again = await openNedbStore(from);
+    await again.pmRooms.put({ roomId: "!pm:x", network: "example", userId: "@u:x", nick: "bobby", folded: "bobby", createdAt: 2 });
+    await again.close();
+    const second = await openMigrationTarget(spec);
+    await runCopy(readStoreFiles(from), second, 10);
+    const copied = await second.store.pmRooms.all();
+    await second.close();
+    assert.deepEqual(copied.map((p) => [p.roomId, p.nick]), [["!pm:x", "bobby"]]);
   });
 });
 
@@ -207,5 +299,36 @@ describe("bad input changes nothing", () => {
     await assert.rejects(migrateStore(["-c", config(target), "--to", "postgresql://127.0.0.1:1/db"], io), /no NeDB store at/);
     await assert.rejects(migrateStore(["-c", config(target)], io), /the copy needs a PostgreSQL database/);
     assert.ok(!existsSync(target), "nothing was written");
+  });
+  it("a mistyped URL with a password (--to, --from-appservice-irc): refused without the password, no directory of that name", async () => {
+    const target = join(scratch(), "target");
+    for (const args of [
+      ["--from-appservice-irc", await incumbent(1), "--to", "postgress://u:secretpw@127.0.0.1:1/db"],
+      ["--from-appservice-irc", "postgress://old:secretpw@127.0.0.1:1/appservice"],
+      ["--to", "mysql://u:secretpw@127.0.0.1:1/db"],
+    ]) {
+      await assert.rejects(migrateStore(["-c", config(target), ...args], io), (err: Error) => {
+        assert.match(err.message, /takes a directory or a postgresql:\/\/ URL, got \w+:\/\/\w+:\*\*\*@127\.0\.0\.1:1\//);
+        assert.ok(!err.message.includes("secretpw"), `the password is not shown: ${err.message}`);
+        return true;
+      });
+    }
+    assert.ok(!existsSync("postgress:") && !existsSync(target), "no directory was made");
+    assert.equal(redactUrls("at postgresql://u:pw@h/db and redis://:pw2@h:1 or https://h/x"), "at postgresql://u:***@h/db and redis://:***@h:1 or https://h/x");
+  });
+
+  it("a target that is the incumbent's data directory (--to, or datastore.path): refused, its files unchanged", async () => {
+    const source = await incumbent(3);
+    const before = snapshot(source);
+    const refused = /is matrix-appservice-irc's data directory/;
+    await assert.rejects(migrateStore(["-c", config(source), "--from-appservice-irc", source], io), refused);
+    await assert.rejects(migrateStore(["-c", config(scratch()), "--from-appservice-irc", source, "--to", `${source}/`], io), refused);
+    const copy = join(scratch(), "copy");
+    await writeIncumbentNedb(copy, bulkFixture(1, SERVER));
+    await assert.rejects(migrateStore(["-c", config(copy), "--from-appservice-irc", source], io), refused, "another incumbent directory (users.db) too");
+    assert.deepEqual(snapshot(source), before, "the incumbent's files are unchanged");
+    const own = join(scratch(), "own");
+    await migrateStore(["-c", config(own), "--from-appservice-irc", source], io);
+    assert.ok(existsSync(join(own, "rooms.db")), "a directory of its own is written (positive control)");
   });
 });

@@ -6,6 +6,7 @@
  * Guarantee: applying a write twice leaves the store as applying it once (every write is an upsert
  * by the record's key, and the second time finds the first), which is what resuming relies on.
  */
+import { USERNAME_MAX } from "../../puppets/userTemplates";
 import type { PmRoomRecord, PuppetRecord, RoomRecord, Store } from "../../store/store";
 
 /** A network's stored users, read once: by user id, and who has each username. */
@@ -20,6 +21,7 @@ export const KEPT = {
   adminRoomHere: "users who already have an admin room in this bridge's store (kept)",
   usernameHere: "usernames another user already has here on the network (given a number)",
   pmRoomHere: "private-message conversations this bridge's store already has a room for (kept)",
+  portalHere: "bridge-made rooms of channels that already have a portal room in this bridge's store (imported as linked rooms)",
 } as const;
 
 export class ImportWriter {
@@ -32,12 +34,16 @@ export class ImportWriter {
     private readonly store: Store,
     private readonly rooms: Map<string, RoomRecord>,
     private readonly pmRooms: PmRoomRecord[],
+    /** The portal room of each channel ("network\0folded"): one a channel, the store's first. */
+    private readonly portals: Map<string, string>,
   ) {}
 
   /** A writer over the store, which reads its rooms once (then keeps track of what it adds). */
   static async open(store: Store): Promise<ImportWriter> {
-    const rooms = new Map((await store.rooms.all()).map((r) => [r.roomId, r]));
-    return new ImportWriter(store, rooms, await store.pmRooms.all());
+    const all = await store.rooms.all();
+    const rooms = new Map(all.map((r) => [r.roomId, r]));
+    const portals = new Map(all.filter((r) => r.origin === "portal").map((r) => [`${r.network}\0${r.folded}`, r.roomId]));
+    return new ImportWriter(store, rooms, await store.pmRooms.all(), portals);
   }
 
   private async usersOf(network: string): Promise<NetworkUsers> {
@@ -60,8 +66,16 @@ export class ImportWriter {
       case "room": {
         const existing = this.rooms.get(write.record.roomId);
         if (existing !== undefined && (existing.network !== write.record.network || existing.folded !== write.record.folded)) return this.keep(KEPT.roomElsewhere);
-        if (existing === undefined) await store.rooms.put(write.record);
-        this.rooms.set(write.record.roomId, existing ?? write.record);
+        let record = write.record;
+        const channel = `${record.network}\0${record.folded}`;
+        const portal = this.portals.get(channel);
+        if (existing === undefined && record.origin === "portal" && portal !== undefined && portal !== record.roomId) {
+          record = { ...record, origin: "linked" };
+          this.keep(KEPT.portalHere);
+        }
+        if (existing === undefined) await store.rooms.put(record);
+        if (existing === undefined && record.origin === "portal") this.portals.set(channel, record.roomId);
+        this.rooms.set(record.roomId, existing ?? record);
         break;
       }
       case "puppet": {
@@ -78,7 +92,7 @@ export class ImportWriter {
         }
         const taken = (name: string) => users.usernames.has(name) && users.usernames.get(name) !== record.userId;
         let username = record.username;
-        for (let i = 1; taken(username); i++) username = record.username.slice(0, 10 - String(i).length) + String(i);
+        for (let i = 1; taken(username); i++) username = record.username.slice(0, USERNAME_MAX - String(i).length) + String(i);
         if (username !== record.username) this.keep(KEPT.usernameHere);
         const stored = { ...record, username };
         await store.puppets.put(stored);

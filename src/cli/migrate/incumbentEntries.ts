@@ -15,6 +15,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { redactUrls } from "./migrateArgs";
 import { fileStamp, readNedbFile } from "../../store/nedbFile";
 
 /** What the incumbent keeps that has no home in this bridge's store, by kind. */
@@ -28,7 +29,8 @@ export type Unsupported =
   | "bareRooms"
   | "activity"
   | "sessions"
-  | "corrupt";
+  | "corrupt"
+  | "adminWithoutUser";
 
 export type IncumbentEntry =
   | { readonly kind: "channel"; readonly roomId: string; readonly server: string; readonly channel: string; readonly origin: string | undefined }
@@ -58,6 +60,9 @@ type Doc = Record<string, unknown>;
 const obj = (v: unknown): Doc | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Doc) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
+/** A channel's name, whatever type the incumbent gave its room. */
+export const isChannelName = (name: string): boolean => /^[#&]/.test(name);
+
 export function roomEntry(doc: Doc): IncumbentEntry {
   const remote = obj(doc.remote);
   const data = obj(doc.data) ?? {};
@@ -65,12 +70,13 @@ export function roomEntry(doc: Doc): IncumbentEntry {
   const roomId = str(doc.matrix_id);
   const id = str(doc.id) ?? "";
   const adminOf = str(extras.admin_id) ?? (id.startsWith("ADMIN_") ? id.slice(6) : undefined);
-  if (roomId !== undefined && remote === undefined && adminOf !== undefined) return { kind: "admin", roomId, userId: adminOf };
+  if (roomId !== undefined && remote === undefined && adminOf !== undefined) return adminOf === "" ? { kind: "unsupported", what: "adminWithoutUser", count: 1 } : { kind: "admin", roomId, userId: adminOf };
   const server = str(remote?.domain);
   const channel = str(remote?.channel);
   if (roomId === undefined || server === undefined || channel === undefined) return { kind: "unsupported", what: extras.visibility === undefined ? "bareRooms" : "visibility", count: 1 };
   const realUser = str(data.real_user_id);
-  if (remote?.type === "pm" || realUser !== undefined) {
+  // The incumbent types every name not starting with # as "pm", & channels too; no nick starts with & or #.
+  if ((remote?.type === "pm" || realUser !== undefined) && !isChannelName(channel)) {
     return { kind: "pm", roomId, server, nick: channel, userId: realUser ?? "", ghostId: str(data.virtual_user_id) ?? "" };
   }
   const origin = str(data.origin) ?? (data.from_config === true ? "config" : undefined);
@@ -105,8 +111,8 @@ export function userEntries(doc: Doc): IncumbentEntry[] {
 export function readIncumbentNedb(dir: string): IncumbentSource {
   const rooms = join(dir, "rooms.db");
   const users = join(dir, "users.db");
-  if (!existsSync(dir)) throw new Error(`no matrix-appservice-irc data directory at ${dir}`);
-  if (!existsSync(rooms) && !existsSync(users)) throw new Error(`${dir} holds neither rooms.db nor users.db: not a matrix-appservice-irc data directory`);
+  if (!existsSync(dir)) throw new Error(`no matrix-appservice-irc data directory at ${redactUrls(dir)}`);
+  if (!existsSync(rooms) && !existsSync(users)) throw new Error(`${redactUrls(dir)} holds neither rooms.db nor users.db: not a matrix-appservice-irc data directory`);
   const entries: IncumbentEntry[] = [];
   const stamps: string[] = [];
   if (existsSync(rooms)) {

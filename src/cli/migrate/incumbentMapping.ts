@@ -63,6 +63,7 @@ export const UNSUPPORTED_REASONS: Readonly<Record<Unsupported, string>> = {
   activity: "user activity records",
   sessions: "provisioning sessions",
   corrupt: "unreadable lines in the NeDB files",
+  adminWithoutUser: "admin rooms without their Matrix user",
 };
 
 export const REASONS = {
@@ -79,6 +80,8 @@ export const REASONS = {
   adminSkipped: "admin rooms (not imported: --no-admin-rooms)",
   pmOtherGhost: "private-message rooms whose IRC side is not this bridge's ghost for the nick (check ghostTemplate)",
   pmIncomplete: "private-message rooms without their Matrix user",
+  foldedName:
+    "channel names the incumbent stored folded ([ ] \\ ^ written as { } | ~): the same channels on servers with CASEMAPPING rfc1459 (the usual one); on an ascii or strict-rfc1459 server check them",
 } as const;
 
 export interface PlanOptions {
@@ -128,6 +131,8 @@ export class ImportPlanner {
     const network = this.networkOf(entry.server);
     if (network === undefined) return this.unknown(entry.server);
     if (!isValidChannelName(entry.channel)) return { writes: [], skips: [{ reason: REASONS.badChannel, count: 1 }] };
+    // Folded as the bridge folds before a server announces its CASEMAPPING (rfc1459, where the
+    // incumbent's `~` for `^` is the same channel); names it stored folded are counted (see REASONS).
     const folded = foldCase(entry.channel, "rfc1459");
     const key = `${network.id}\0${folded}`;
     const had = this.rooms.get(entry.roomId);
@@ -144,6 +149,7 @@ export class ImportPlanner {
       origin = "linked";
       if (entry.origin !== "provision") skips.push({ reason: REASONS.noOrigin, count: 1 });
     }
+    if (/[{}|~]/.test(entry.channel)) skips.push({ reason: REASONS.foldedName, count: 1 });
     const record: RoomRecord = { roomId: entry.roomId, network: network.id, channel: entry.channel, folded, origin };
     return { writes: [{ kind: "room", record }], skips };
   }
@@ -152,7 +158,8 @@ export class ImportPlanner {
     const network = this.networkOf(entry.server);
     if (network === undefined) return this.unknown(entry.server);
     if (entry.userId === "" || entry.nick === "") return { writes: [], skips: [{ reason: REASONS.pmIncomplete, count: 1 }] };
-    if (network.ghostUserId(entry.nick) !== entry.ghostId) return { writes: [], skips: [{ reason: REASONS.pmOtherGhost, count: 1 }] };
+    // The incumbent keeps the nick's case in its ghost ids (@irc_Bob:hs) and stores the nick folded.
+    if (network.ghostUserId(entry.nick).toLowerCase() !== entry.ghostId.toLowerCase()) return { writes: [], skips: [{ reason: REASONS.pmOtherGhost, count: 1 }] };
     const folded = foldCase(entry.nick, "rfc1459");
     return { writes: [{ kind: "pmRoom", record: { roomId: entry.roomId, network: network.id, userId: entry.userId, nick: entry.nick, folded, createdAt: this.options.now } }], skips: [] };
   }

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { Client } from "pg";
 import { describePg } from "../../store/migrationTarget";
-import type { IncumbentEntry, IncumbentSource, Unsupported } from "./incumbentEntries";
+import { isChannelName, type IncumbentEntry, type IncumbentSource, type Unsupported } from "./incumbentEntries";
 
 const COUNTED: readonly (readonly [string, Unsupported])[] = [
   ["user_features", "features"],
@@ -35,12 +35,12 @@ export async function readIncumbentPg(url: string): Promise<IncumbentSource> {
       "SELECT origin, room_id, type, irc_domain, irc_channel FROM rooms ORDER BY room_id, irc_domain, irc_channel",
     );
     for (const r of rooms.rows) {
-      if (r.type === "channel") entries.push({ kind: "channel", roomId: r.room_id, server: r.irc_domain, channel: r.irc_channel, origin: r.origin });
+      if (r.type === "channel" || isChannelName(r.irc_channel)) entries.push({ kind: "channel", roomId: r.room_id, server: r.irc_domain, channel: r.irc_channel, origin: r.origin });
       else entries.push({ kind: "unsupported", what: "bareRooms", count: 1 });
     }
     if (await exists("admin_rooms")) {
       const admins = await client.query<{ room_id: string; user_id: string | null }>("SELECT room_id, user_id FROM admin_rooms ORDER BY room_id");
-      for (const a of admins.rows) if (a.user_id !== null) entries.push({ kind: "admin", roomId: a.room_id, userId: a.user_id });
+      for (const a of admins.rows) entries.push(a.user_id === null || a.user_id === "" ? { kind: "unsupported", what: "adminWithoutUser", count: 1 } : { kind: "admin", roomId: a.room_id, userId: a.user_id });
     }
     if (await exists("pm_rooms")) {
       const pms = await client.query<{ room_id: string; irc_domain: string; irc_nick: string; matrix_user_id: string | null; virtual_user_id: string | null }>(

@@ -81,6 +81,10 @@ export function parseMigrateArgs(argv: readonly string[]): MigrateArgs {
         throw new MigrateUsageError(`unknown argument: ${arg}`);
     }
   }
+  for (const [flag, v] of [["--to", to], ["--from-appservice-irc", incumbent]] as const) {
+    // A mistyped URL (postgress://u:pw@...) would otherwise be taken as a directory's name.
+    if (v !== undefined && v.includes("://") && !isPostgresUrl(v)) throw new MigrateUsageError(`${flag} takes a directory or a postgresql:// URL, got ${redactUrls(v)}`);
+  }
   if (help) return { config: config ?? "", to, incumbent, mapServer, adminRooms, dryRun, batch, help };
   if (config === undefined) throw new MigrateUsageError("-c <config.yaml> is required");
   if (incumbent === undefined && (mapServer.size > 0 || !adminRooms)) throw new MigrateUsageError("--map-server and --no-admin-rooms go with --from-appservice-irc");
@@ -88,3 +92,6 @@ export function parseMigrateArgs(argv: readonly string[]): MigrateArgs {
 }
 
 export const isPostgresUrl = (text: string): boolean => /^postgres(ql)?:\/\//.test(text);
+
+/** Text with the password of every `scheme://user:password@` in it replaced by `***`, to be shown. */
+export const redactUrls = (text: string): string => text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):[^\s/@]*@/gi, "$1:***@");

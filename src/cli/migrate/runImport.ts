@@ -3,6 +3,7 @@
  * and (unless a dry run) apply the plan's steps to the target from where an earlier run stopped
  * (migrationProgress.ts), one entry per step.
  */
+import { createHash } from "node:crypto";
 import { runResumable } from "../../store/migrationProgress";
 import type { MigrationTarget } from "../../store/migrationTarget";
 import type { IncumbentSource } from "./incumbentEntries";
@@ -22,7 +23,7 @@ export interface ImportReport {
   /** Entries done by earlier runs (a resumed import), and by this one. */
   readonly resumedAt: number;
   readonly applied: number;
-  /** Kept as the target store had it: reason -> count. */
+  /** Kept as the target store had it: reason -> count (of this run's entries only, after a resume). */
   readonly kept: ReadonlyMap<string, number>;
   /** The rooms imported as mapped (the incumbent's config mappings): the config should list them. */
   readonly mapped: readonly { readonly network: string; readonly channel: string; readonly roomId: string }[];
@@ -54,6 +55,14 @@ export function summarize(steps: readonly Step[]): Pick<ImportReport, "planned" 
       if (skip.server !== undefined) add(unknownServers, skip.server, skip.count);
     }
   }
+  // NeDB's client_config keys are server names with _ for . (irc_oftc_net): one with a dotted
+  // server seen elsewhere (rooms.db) is counted under that name, not listed twice.
+  for (const [server, n] of [...unknownServers]) {
+    const dotted = [...unknownServers.keys()].find((s) => s !== server && s.includes(".") && s.replace(/\./g, "_") === server);
+    if (dotted === undefined) continue;
+    add(unknownServers, dotted, n);
+    unknownServers.delete(server);
+  }
   return { planned, skipped, unknownServers, mapped };
 }
 
@@ -67,6 +76,16 @@ export interface ImportRun {
   readonly bar?: ProgressBar;
 }
 
+/**
+ * A digest of the plan's steps (without the run's clock, createdAt): the resume position is kept
+ * per source stamp and plan, so a run with another plan (a network or --map-server added,
+ * --no-admin-rooms dropped) starts over instead of taking the earlier plan's position as its own.
+ */
+export function planDigest(steps: readonly Step[]): string {
+  const json = JSON.stringify(steps, (key, value: unknown) => (key === "createdAt" ? undefined : value));
+  return createHash("sha256").update(json).digest("hex").slice(0, 16);
+}
+
 export async function runImport(run: ImportRun): Promise<ImportReport> {
   const steps = planImport(run.source.entries, run.networks, run.options);
   const summary = summarize(steps);
@@ -75,7 +94,7 @@ export async function runImport(run: ImportRun): Promise<ImportReport> {
   const writer = await ImportWriter.open(run.target.store);
   const { resumedAt, applied } = await runResumable({
     key: "appservice-irc",
-    stamp: run.source.stamp,
+    stamp: `${run.source.stamp} plan ${planDigest(steps)}`,
     steps,
     progress: run.target.progress,
     batch: run.batch,
@@ -95,7 +114,7 @@ export function formatImportReport(report: ImportReport, dryRun: boolean): strin
   if (!dryRun && report.resumedAt > 0) lines.push(`  (resumed: ${report.resumedAt} entries were done by an earlier run, ${report.applied} now)`);
   if (report.skipped.size > 0 || report.kept.size > 0) lines.push(dryRun ? "Would not import (or not as it was):" : "Not imported (or not as it was):");
   for (const [reason, n] of report.skipped) lines.push(`  ${n} ${reason}`);
-  for (const [reason, n] of report.kept) lines.push(`  ${n} ${reason}`);
+  for (const [reason, n] of report.kept) lines.push(`  ${n} ${reason}${report.resumedAt > 0 ? " (this run's entries only)" : ""}`);
   if (report.unknownServers.size > 0) lines.push(`Servers not in the config: ${[...report.unknownServers].map(([s, n]) => `${s} (${n})`).join(", ")}`);
   return lines.join("\n");
 }

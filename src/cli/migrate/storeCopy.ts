@@ -57,9 +57,20 @@ export function readStoreFiles(dir: string): CollectionSource[] {
   });
 }
 
-/** Upserts one document into its collection by its key fields. */
-export function copyDoc(name: CollectionName, into: DocCollection<object>, doc: Record<string, unknown>): Promise<void> {
+/**
+ * Fields a collection keeps unique besides its key (a unique index: PostgreSQL's and NeDB's), which
+ * the store's own put frees first: a private-message room id moved to another conversation.
+ */
+const UNIQUE_BESIDES: Partial<Record<CollectionName, string>> = { pmRooms: "roomId" };
+
+/**
+ * Upserts one document into its collection by its key fields; as the store's put does, a document
+ * of another key holding the same unique field (UNIQUE_BESIDES) is removed first.
+ */
+export async function copyDoc(name: CollectionName, into: DocCollection<object>, doc: Record<string, unknown>): Promise<void> {
   const query: Record<string, unknown> = {};
   for (const field of KEY_FIELDS[name]) query[field] = doc[field];
-  return into.upsert(query, doc);
+  const unique = UNIQUE_BESIDES[name];
+  if (unique !== undefined) await into.remove({ [unique]: doc[unique], $not: query });
+  await into.upsert(query, doc);
 }
