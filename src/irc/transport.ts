@@ -10,6 +10,9 @@
  * - A socket error is kept and handed to `close`, so the connection can say why it closed (a
  *   certificate problem, a refused connection).
  * - Lines are written in order; those written in one tick leave together at its end (one write).
+ * - Watchdog: a socket from which nothing was READ for `idleTimeoutMs` is closed, with that as the
+ *   reason. Writes do not count (a user who keeps talking to a server that vanished without a FIN
+ *   must not keep it alive; Node's own socket timeout counts writes too, so it is not used).
  * - A TLS socket is open (and written to) only once `tlsCheck.verify` accepted the server's
  *   certificate; without a tlsCheck, only when Node's own verification passed (socket.authorized).
  */
@@ -49,6 +52,7 @@ export class BridgeTransport extends EventEmitter {
   private connected = false;
   private buffer: Buffer = Buffer.alloc(0);
   private lastError: Error | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: { readonly ircbridge: TransportOptions }) {
     super();
@@ -107,20 +111,32 @@ export class BridgeTransport extends EventEmitter {
     // IRC writes small lines and waits for answers: without this, Nagle's algorithm holds a line
     // behind the server's delayed ACK (~40 ms each time; npm run bench:connect showed it).
     socket.setNoDelay(true);
-    if (o.idleTimeoutMs > 0) socket.setTimeout(o.idleTimeoutMs);
+    if (o.idleTimeoutMs > 0) {
+      this.watchdog = setTimeout(() => {
+        this.lastError ??= new Error(`nothing heard from the server for ${Math.round(o.idleTimeoutMs / 1000)} s`);
+        this.close(true);
+      }, o.idleTimeoutMs);
+    }
     socket.on("connect", () => this.emit("extra", "raw socket connected", socket));
     socket.on("data", (data: Buffer) => this.read(data));
     socket.on("error", (err: Error) => {
       this.lastError ??= o.tlsCheck?.explain(err) ?? err;
     });
-    socket.on("timeout", () => this.close(true));
     socket.on("close", () => {
+      this.stopWatchdog();
       this.connected = false;
       this.emit("close", this.lastError ?? false);
     });
   }
 
+  private stopWatchdog(): void {
+    if (this.watchdog !== undefined) clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+  }
+
   private read(data: Buffer): void {
+    // refresh() re-arms the same timer: nothing is allocated per read.
+    this.watchdog?.refresh();
     let buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
     for (let nl = buffer.indexOf(0x0a); nl >= 0; nl = buffer.indexOf(0x0a)) {
       const end = nl > 0 && buffer[nl - 1] === 0x0d ? nl - 1 : nl;
@@ -139,6 +155,7 @@ export class BridgeTransport extends EventEmitter {
   }
 
   disposeSocket(): void {
+    this.stopWatchdog();
     const socket = this.socket;
     if (socket === undefined) return;
     socket.removeAllListeners();
