@@ -20,7 +20,8 @@
  *   Entries of a connection the bridge does not take up again within ORPHAN_MS of starting are
  *   dropped, and the connector is told to close it.
  * - A connection whose connector's lease expired is reported closed to its transport (the connect
- *   scheduler then opens it again on a live connector); an open request nobody answers within
+ *   scheduler then opens it again on a live connector), and that connector is written a "close" for
+ *   it (should it be alive after all, it also fences itself off: connector.ts); an open request nobody answers within
  *   openTimeoutMs is reported closed too.
  * - After detach() (bridge shutdown in this mode) nothing more is written or closed: the
  *   connections stay up in their connectors, with no QUIT, for the next bridge run to resume.
@@ -220,7 +221,10 @@ export class BridgeLink implements LinkPort {
         if (o !== owner) continue;
         this.owners.delete(connection);
         const end = this.order.current(connection);
-        if (end !== undefined) this.endWith(end, `the connection process ${owner} stopped`);
+        if (end === undefined) continue;
+        // In case it is alive after all (Redis was away longer than its lease): it must let the connection go.
+        this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "close", connection, session: end.session, force: true })).catch(() => undefined);
+        this.endWith(end, `the connection process ${owner} stopped`);
       }
     }
   }

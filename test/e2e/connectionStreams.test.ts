@@ -85,5 +85,10 @@ describe("the bridge's link to the connection processes, on Redis", () => {
     await eventually(() => c.got.includes("open"), 10000, "the connection open");
     const closed = await eventually(() => c.got.find((g) => g.startsWith("close")), 10000, "the connection reported closed");
     assert.match(closed, /the connection process ghost stopped/);
+    const told = await eventually(async () => {
+      const entries = await redis.xrange(names.out("ghost"), "-", "+");
+      return entries.find(([, f]) => f.includes("close") && f.includes(c.connection));
+    }, 10000, "a close written to the process judged dead");
+    assert.ok(told[1].includes("s9"));
   });
 });

@@ -1,0 +1,118 @@
+/**
+ * A connection process (src/pool/connector.ts) on the test environment's real Redis, dialing a
+ * local TCP server that plays the IRC server: when its lease is gone (a Redis outage longer than the
+ * lease: the bridge then judges it dead and connects its users elsewhere), it fences itself off and
+ * QUITs what it holds, so no user is on IRC twice; while its lease lives, it closes nothing.
+ * Each run uses a prefix of its own; the shared Redis is never flushed.
+ */
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { randomBytes } from "node:crypto";
+import { createServer, type Server, type Socket } from "node:net";
+import { Redis } from "ioredis";
+import winston from "winston";
+import { testenv } from "../../scripts/lib/testenv";
+import { Connector } from "../../src/pool/connector";
+import { encodeOpen, streamNames, type OpenRequest } from "../../src/pool/protocol";
+import { eventually } from "./support/matrixClient";
+
+const log = winston.createLogger({ silent: true });
+
+interface FakeIrc {
+  readonly server: Server;
+  readonly port: number;
+  readonly sockets: { socket: Socket; got: string[]; closed: boolean }[];
+}
+
+async function fakeIrc(): Promise<FakeIrc> {
+  const sockets: FakeIrc["sockets"] = [];
+  const server = createServer((socket) => {
+    const s = { socket, got: [] as string[], closed: false };
+    sockets.push(s);
+    let buf = "";
+    socket.on("data", (d) => {
+      buf += d.toString("utf8");
+      const lines = buf.split("\r\n");
+      buf = lines.pop() ?? "";
+      s.got.push(...lines);
+    });
+    socket.on("close", () => (s.closed = true));
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return { server, port: address.port, sockets };
+}
+
+describe("a connection process whose lease was lost", () => {
+  const prefix = `e2e-fence-${randomBytes(4).toString("hex")}`;
+  const names = streamNames(prefix);
+  const redis = new Redis(testenv.redisUrl);
+  const connectors: Connector[] = [];
+  let irc: FakeIrc | undefined;
+
+  const connector = (owner: string) => {
+    if (irc === undefined) throw new Error("no server");
+    const port = irc.port;
+    const c = new Connector({
+      redisUrl: testenv.redisUrl,
+      prefix,
+      owner,
+      leaseMs: 1500,
+      openTimeoutMs: 60000,
+      dial: () => ({ endpoint: { host: "127.0.0.1", port, tls: false, family: undefined }, tlsConnect: undefined, localAddress: undefined, decodeLine: (b) => b.toString("utf8"), idleTimeoutMs: 600000 }),
+      keepAliveMs: 600000,
+      log,
+    });
+    connectors.push(c);
+    return c;
+  };
+  const request = (connection: string, session: string): OpenRequest => ({ connection, session, network: "net", host: "127.0.0.1", port: irc?.port ?? 0, tls: false, family: undefined, localAddress: undefined, certificate: undefined, at: Date.now() });
+
+  after(async () => {
+    for (const c of connectors) await c.stop("test over").catch(() => undefined);
+    irc?.server.close();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it("keeps its connection while the lease lives, and QUITs it once the lease was lost", async () => {
+    irc = await fakeIrc();
+    const one = connector("one");
+    await one.start();
+    await redis.xadd(names.open, "*", ...encodeOpen(request("net/@alice:x", "s1")));
+    const held = await eventually(() => irc?.sockets[0], 10000, "the connection dialed");
+    assert.equal(await redis.hget(names.owners, "net/@alice:x"), "one");
+    // Control: three lease periods with the lease alive close nothing.
+    await new Promise((r) => setTimeout(r, 4500));
+    assert.equal(held.closed, false);
+    assert.equal(one.size, 1);
+    // A Redis outage longer than the lease: the lease is gone when Redis is back.
+    await redis.del(names.alive("one"));
+    await eventually(() => held.closed, 10000, "the connection closed by the fenced process");
+    assert.equal(one.size, 0);
+    assert.equal(await redis.hget(names.owners, "net/@alice:x"), null);
+  });
+
+  it("dials a connection once when two connection processes take open requests for it at the same time", async () => {
+    if (irc === undefined) throw new Error("no server");
+    const before = irc.sockets.length;
+    const two = connector("two");
+    const three = connector("three");
+    await two.start();
+    await three.start();
+    await redis.xadd(names.open, "*", ...encodeOpen(request("net/@bob:x", "s1")));
+    await redis.xadd(names.open, "*", ...encodeOpen(request("net/@bob:x", "s2")));
+    await eventually(async () => (await redis.hget(names.owners, "net/@bob:x")) ?? undefined, 10000, "an owner");
+    // Positive control: a marker connection after the two, dialed once too.
+    await redis.xadd(names.open, "*", ...encodeOpen(request("net/@marker:x", "m1")));
+    await eventually(async () => (await redis.hget(names.owners, "net/@marker:x")) ?? undefined, 10000, "the marker's owner");
+    await eventually(() => irc !== undefined && irc.sockets.length - before >= 2 ? true : undefined, 10000, "both dialed");
+    await new Promise((r) => setTimeout(r, 500));
+    const open = irc.sockets.slice(before).filter((s) => !s.closed).length;
+    assert.equal(connectors.reduce((n, c) => n + c.size, 0), 2, "one held connection each for bob and the marker");
+    assert.equal(open, 2);
+  });
+});
