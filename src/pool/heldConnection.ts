@@ -24,7 +24,7 @@ const OWN_PING = "ircbridge-connector";
 
 export interface HeldEvents {
   /** An entry for the bridge: the socket is open (or the session resumed), a line, "resumed", or closed. */
-  readonly toBridge: (e: { t: "open"; session: string; resumed: boolean } | { t: "line"; session: string; line: string } | { t: "resumed"; session: string } | { t: "close"; session: string; reason: string | undefined }) => void;
+  readonly toBridge: (e: { t: "open"; session: string; resumed: boolean } | { t: "line"; session: string; line: string; replay?: true } | { t: "resumed"; session: string } | { t: "close"; session: string; reason: string | undefined }) => void;
   /** The connection is gone for good (its socket closed). */
   readonly gone: () => void;
 }
@@ -85,7 +85,7 @@ export class HeldConnection {
     const resuming = this.resuming;
     if (resuming !== undefined) {
       const step = resuming.clientLine(raw);
-      for (const line of step.reply) this.events.toBridge({ t: "line", session, line });
+      for (const line of step.reply) this.events.toBridge({ t: "line", session, line, replay: true });
       if (step.done) this.resumeDone(session);
       return;
     }
