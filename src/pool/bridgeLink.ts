@@ -29,7 +29,7 @@
 import { Redis } from "ioredis";
 import type { Logger } from "winston";
 import { errorText } from "../errors";
-import { BRIDGE_GROUP, decodeIn, encodeOpen, encodeOut, streamNames, type InEntry, type OpenRequest, type OutEntry, type StreamNames } from "./protocol";
+import { ANY_SESSION, BRIDGE_GROUP, decodeIn, encodeOpen, encodeOut, streamNames, type InEntry, type OpenRequest, type OutEntry, type StreamNames } from "./protocol";
 import { ensureGroup, redisClient, streamEntries } from "./streamReply";
 import { InboundOrder, type RemoteEnd } from "./inboundOrder";
 import type { LinkPort } from "./remoteTransport";
@@ -179,7 +179,14 @@ export class BridgeLink implements LinkPort {
   }
 
   /** One entry, in stream order (inboundOrder.ts); true when it is handled (to acknowledge), false when held. */
-  private handle(id: string, e: InEntry): boolean {
+  private handle(id: string, entry: InEntry): boolean {
+    let e = entry;
+    if (e.t === "close" && e.session === ANY_SESSION) {
+      // An earlier run of a connector's name held it: it closes the session that connector holds, if any.
+      const end = this.order.current(e.connection);
+      if (end === undefined || e.owner === undefined || this.owners.get(e.connection) !== e.owner) return true;
+      e = { ...e, session: end.session };
+    }
     if (e.t === "open" && this.order.current(e.connection)?.session === e.session) {
       this.owners.set(e.connection, e.owner);
       this.opening.delete(e.connection);

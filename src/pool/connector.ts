@@ -7,7 +7,10 @@
  *   "connectors"); several connectors share a network's users that way. A request for a connection
  *   another live connector holds is passed on to that one; a connection this one holds and has
  *   registered is resumed (resume.ts), never opened twice. A request older than the bridge waits
- *   for an answer (openTimeoutMs) is dropped: the bridge gave up on it.
+ *   for an answer (openTimeoutMs) is dropped: the bridge gave up on it (aged by its stream id, i.e.
+ *   Redis's clock, as is where the out stream is read from: no clock of another machine is trusted).
+ * - At start, connections the owner record gives to this name (an earlier run of it, whose sockets
+ *   died with it) are reported closed to the bridge, and their records deleted.
  * - Entries for the bridge are written in the order they happened, per connection and overall (one
  *   writing Redis connection, commands in order).
  * - Which connector holds a connection is recorded (`<p>:owner`) with a lease (`<p>:alive:<id>`,
@@ -32,7 +35,7 @@ import type { Logger } from "winston";
 import { errorText } from "../errors";
 import type { TransportOptions } from "../irc/transport";
 import { HeldConnection, type HeldEvents } from "./heldConnection";
-import { CONNECTOR_GROUP, decodeOut, encodeIn, encodeOut, streamNames, type InEntry, type OpenRequest, type StreamNames } from "./protocol";
+import { ANY_SESSION, CONNECTOR_GROUP, decodeOut, encodeIn, encodeOut, streamNames, type InEntry, type OpenRequest, type StreamNames } from "./protocol";
 import { ensureGroup, redisClient, streamEntries } from "./streamReply";
 
 export interface ConnectorSettings {
@@ -93,9 +96,11 @@ export class Connector {
   async start(): Promise<void> {
     await ensureGroup(this.writer, this.names.open, CONNECTOR_GROUP);
     await this.takeLease();
+    await this.reportEarlierRun();
     this.running = true;
-    // Lines sent to an earlier process of the same name were for connections that died with it.
-    this.loops = [this.openLoop(), this.outLoop(`${Date.now()}-0`)];
+    // Lines sent to an earlier process of the same name were for connections that died with it
+    // (read from Redis's clock: stream ids are Redis's, not this machine's).
+    this.loops = [this.openLoop(), this.outLoop(`${await this.redisNow()}-0`)];
     this.timer = setInterval(() => {
       void this.renewLease();
       const now = Date.now();
@@ -116,6 +121,26 @@ export class Connector {
     await this.writer.del(this.names.alive(this.s.owner)).catch(() => undefined);
     await this.writer.quit().catch(() => undefined);
     this.s.log.info("connection process stopped", { owner: this.s.owner });
+  }
+
+  /** Redis's clock (ms), which stream ids follow. */
+  private async redisNow(): Promise<number> {
+    const [seconds, micros] = await this.writer.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  }
+
+  /**
+   * Connections the owner record gives to this name were held by an earlier run of it (the default
+   * name, host name and process id, repeats in containers): their sockets died with it, so the
+   * bridge is told they are closed, and the records go.
+   */
+  private async reportEarlierRun(): Promise<void> {
+    const owners = await this.writer.hgetall(this.names.owners);
+    for (const [connection, owner] of Object.entries(owners)) {
+      if (owner !== this.s.owner) continue;
+      this.send({ t: "close", connection, session: ANY_SESSION, owner, reason: `the connection process ${owner} restarted` });
+      await this.release(connection);
+    }
   }
 
   private async takeLease(): Promise<void> {
@@ -154,7 +179,7 @@ export class Connector {
         const reply = await this.openReader.call("XREADGROUP", "GROUP", CONNECTOR_GROUP, this.s.owner, "COUNT", "1", "BLOCK", String(BLOCK_MS), "STREAMS", this.names.open, ">");
         for (const entry of streamEntries(reply)) {
           const request = decodeOut(entry.fields);
-          if (request?.t === "open") await this.open(request);
+          if (request?.t === "open" && (await this.fresh(entry.id))) await this.open(request);
           await this.writer.call("XACK", this.names.open, CONNECTOR_GROUP, entry.id);
           // A request may carry a client certificate's key: it does not stay in Redis.
           await this.writer.call("XDEL", this.names.open, entry.id);
@@ -175,7 +200,9 @@ export class Connector {
           last = entry.id;
           const e = decodeOut(entry.fields);
           if (e === undefined) continue;
-          if (e.t === "open") await this.open(e);
+          if (e.t === "open") {
+            if (await this.fresh(entry.id)) await this.open(e);
+          }
           else if (e.t === "line") this.held.get(e.connection)?.write(e.session, e.line);
           else this.held.get(e.connection)?.close(e.session, e.force);
         }
@@ -201,9 +228,13 @@ export class Connector {
    * An open request (from the shared stream, or passed on to this connector): resumed, or dialed
    * once this connector holds the claim; passed on when another live connector holds the connection.
    */
+  /** Whether a request, by its stream id (Redis's clock), is younger than the bridge's wait for an answer. */
+  private async fresh(id: string): Promise<boolean> {
+    return (await this.redisNow()) - Number(id.split("-")[0]) <= this.s.openTimeoutMs;
+  }
+
   private async open(request: OpenRequest): Promise<void> {
     const { connection, session } = request;
-    if (Date.now() - request.at > this.s.openTimeoutMs) return;
     const existing = this.held.get(connection);
     if (existing !== undefined && existing.resumable) {
       this.s.log.info("a restarted bridge takes a connection over", { connection });

@@ -71,7 +71,13 @@ export type InEntry =
   | { readonly t: "open"; readonly connection: string; readonly session: string; readonly owner: string; readonly resumed: boolean }
   | { readonly t: "line"; readonly connection: string; readonly session: string; readonly line: string; readonly replay?: true }
   | { readonly t: "resumed"; readonly connection: string; readonly session: string }
-  | { readonly t: "close"; readonly connection: string; readonly session: string; readonly reason: string | undefined };
+  | { readonly t: "close"; readonly connection: string; readonly session: string; readonly reason: string | undefined; readonly owner?: string };
+
+/**
+ * The session of a "close" a connector sends for a connection an earlier run of its name held (it
+ * does not know the bridge's session): it closes the current session if that one is held by `owner`.
+ */
+export const ANY_SESSION = "*";
 
 /** A stream entry's fields as Redis returns them: [name, value, name, value, ...]. */
 export type Fields = readonly string[];
@@ -146,6 +152,7 @@ export function encodeIn(e: InEntry): string[] {
   if (e.t === "line") f.push("l", e.line);
   if (e.t === "line" && e.replay === true) f.push("rp", "1");
   if (e.t === "close" && e.reason !== undefined) f.push("e", e.reason);
+  if (e.t === "close" && e.owner !== undefined) f.push("o", e.owner);
   return f;
 }
 
@@ -164,8 +171,10 @@ export function decodeIn(fields: Fields): InEntry | undefined {
     }
     case "resumed":
       return { t: "resumed", connection, session };
-    case "close":
-      return { t: "close", connection, session, reason: m.get("e") };
+    case "close": {
+      const owner = m.get("o");
+      return owner === undefined ? { t: "close", connection, session, reason: m.get("e") } : { t: "close", connection, session, reason: m.get("e"), owner };
+    }
     default:
       return undefined;
   }

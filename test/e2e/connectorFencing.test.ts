@@ -115,4 +115,21 @@ describe("a connection process whose lease was lost", () => {
     assert.equal(connectors.reduce((n, c) => n + c.size, 0), 2, "one held connection each for bob and the marker");
     assert.equal(open, 2);
   });
+
+  it("ages a request by Redis's clock, not the bridge's, and reports closed what an earlier run of its name held", async () => {
+    if (irc === undefined) throw new Error("no server");
+    await redis.hset(names.owners, "net/@zed:x", "four");
+    const four = connector("four");
+    await four.start();
+    const closed = await eventually(async () => {
+      const entries = await redis.xrange(names.inbound, "-", "+");
+      return entries.find(([, f]) => f[1] === "close" && f.includes("net/@zed:x"));
+    }, 10000, "the earlier run's connection reported closed");
+    assert.ok(closed[1].includes("four"));
+    assert.equal(await redis.hget(names.owners, "net/@zed:x"), null);
+    // A bridge whose clock is ten minutes behind: its request is fresh all the same.
+    const before = irc.sockets.length;
+    await redis.xadd(names.open, "*", ...encodeOpen({ ...request("net/@skew:x", "k1"), at: Date.now() - 600000 }));
+    await eventually(() => irc !== undefined && irc.sockets.length > before, 10000, "the request of a bridge with a slow clock dialed");
+  });
 });
