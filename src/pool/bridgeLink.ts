@@ -23,14 +23,16 @@
  *   scheduler then opens it again on a live connector), and that connector is written a "close" for
  *   it (should it be alive after all, it also fences itself off: connector.ts); an open request nobody answers within
  *   openTimeoutMs is reported closed too.
+ * - A consumer group Redis lost (NOGROUP) is created again; the bridge creates the connectors'
+ *   group too, from the stream's start, so requests made before any connector ran are read.
  * - After detach() (bridge shutdown in this mode) nothing more is written or closed: the
  *   connections stay up in their connectors, with no QUIT, for the next bridge run to resume.
  */
 import { Redis } from "ioredis";
 import type { Logger } from "winston";
 import { errorText } from "../errors";
-import { ANY_SESSION, BRIDGE_GROUP, decodeIn, encodeOpen, encodeOut, streamNames, type InEntry, type OpenRequest, type OutEntry, type StreamNames } from "./protocol";
-import { ensureGroup, redisClient, streamEntries } from "./streamReply";
+import { ANY_SESSION, BRIDGE_GROUP, CONNECTOR_GROUP, decodeIn, encodeOpen, encodeOut, streamNames, type InEntry, type OpenRequest, type OutEntry, type StreamNames } from "./protocol";
+import { ensureGroup, isNoGroup, redisClient, streamEntries } from "./streamReply";
 import { InboundOrder, type RemoteEnd } from "./inboundOrder";
 import type { LinkPort } from "./remoteTransport";
 
@@ -73,6 +75,8 @@ export class BridgeLink implements LinkPort {
 
   async start(): Promise<void> {
     await ensureGroup(this.writer, this.names.inbound, BRIDGE_GROUP);
+    // Requests made before any connection process ran are read by the first one.
+    await ensureGroup(this.writer, this.names.open, CONNECTOR_GROUP, "0");
     this.running = true;
     this.loop = this.readLoop();
     let ticks = 0;
@@ -118,7 +122,7 @@ export class BridgeLink implements LinkPort {
       await this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "open", ...request }));
       return;
     }
-    await this.writer.call("XADD", this.names.open, "*", ...encodeOpen(request));
+    await this.writer.call("XADD", this.names.open, "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOpen(request));
   }
 
   /** A line the transport writes; `done` once it is on its way (in Redis). */
@@ -172,6 +176,11 @@ export class BridgeLink implements LinkPort {
         if (done.length > 0) await this.writer.call("XACK", this.names.inbound, BRIDGE_GROUP, ...done);
       } catch (err) {
         if (this.stopped()) return;
+        if (isNoGroup(err)) {
+          this.s.log.warn("the bridge's consumer group is gone from Redis (did Redis lose its data?): creating it again");
+          await ensureGroup(this.writer, this.names.inbound, BRIDGE_GROUP, "0").catch(() => undefined);
+          continue;
+        }
         this.s.log.warn("cannot read the connection process's lines from Redis", { error: errorText(err) });
         await new Promise((r) => setTimeout(r, 1000));
       }

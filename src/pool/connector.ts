@@ -26,6 +26,8 @@
  * - Stopping quits every connection (QUIT, then close) and ends the lease at once.
  * - What the bridge wrote is deleted from Redis once read (registration lines carry the server
  *   password and SASL credentials, open requests a client certificate's key).
+ * - The "connectors" group reads `<p>:open` from its start ("0"): a request written before any
+ *   connector ran is read; a group Redis lost (NOGROUP) is created again the same way.
  * Not guaranteed: the request being read when the process dies is lost (the bridge times it out
  * and asks again).
  */
@@ -36,7 +38,7 @@ import { errorText } from "../errors";
 import type { TransportOptions } from "../irc/transport";
 import { HeldConnection, type HeldEvents } from "./heldConnection";
 import { ANY_SESSION, CONNECTOR_GROUP, decodeOut, encodeIn, encodeOut, streamNames, type InEntry, type OpenRequest, type StreamNames } from "./protocol";
-import { ensureGroup, redisClient, streamEntries } from "./streamReply";
+import { ensureGroup, isNoGroup, redisClient, streamEntries } from "./streamReply";
 
 export interface ConnectorSettings {
   readonly redisUrl: string;
@@ -94,7 +96,7 @@ export class Connector {
   }
 
   async start(): Promise<void> {
-    await ensureGroup(this.writer, this.names.open, CONNECTOR_GROUP);
+    await ensureGroup(this.writer, this.names.open, CONNECTOR_GROUP, "0");
     await this.takeLease();
     await this.reportEarlierRun();
     this.running = true;
@@ -185,7 +187,10 @@ export class Connector {
           await this.writer.call("XDEL", this.names.open, entry.id);
         }
       } catch (err) {
-        if (!this.stopped()) await this.pause("cannot read open requests from Redis", err);
+        if (isNoGroup(err) && !this.stopped()) {
+          this.s.log.warn("the open requests' consumer group is gone from Redis (did Redis lose its data?): creating it again");
+          await ensureGroup(this.writer, this.names.open, CONNECTOR_GROUP, "0").catch(() => undefined);
+        } else if (!this.stopped()) await this.pause("cannot read open requests from Redis", err);
       }
     }
   }

@@ -32,10 +32,13 @@ export function streamEntries(reply: unknown): StreamEntry[] {
   return out;
 }
 
-/** Creates a consumer group (and its stream) unless it exists. */
-export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+/**
+ * Creates a consumer group (and its stream) unless it exists, reading from `from` ("$": what comes
+ * next; "0": everything the stream holds, for requests written before any reader started).
+ */
+export async function ensureGroup(redis: Redis, stream: string, group: string, from: "$" | "0" = "$"): Promise<void> {
   try {
-    await redis.call("XGROUP", "CREATE", stream, group, "$", "MKSTREAM");
+    await redis.call("XGROUP", "CREATE", stream, group, from, "MKSTREAM");
   } catch (err) {
     if (!(err instanceof Error) || !err.message.includes("BUSYGROUP")) throw err;
   }
@@ -44,4 +47,9 @@ export async function ensureGroup(redis: Redis, stream: string, group: string): 
 /** A Redis client that connects at its first command and keeps retrying while the server is away. */
 export function redisClient(url: string, name: string): Redis {
   return new Redis(url, { connectionName: name, maxRetriesPerRequest: null, lazyConnect: true });
+}
+
+/** Whether a Redis error says the consumer group (or its stream) is gone: Redis lost its data. */
+export function isNoGroup(err: unknown): boolean {
+  return err instanceof Error && err.message.includes("NOGROUP");
 }

@@ -12,6 +12,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import winston from "winston";
 import { testenv } from "../../scripts/lib/testenv";
+import { BridgeLink } from "../../src/pool/bridgeLink";
 import { Connector } from "../../src/pool/connector";
 import { encodeOpen, streamNames, type OpenRequest } from "../../src/pool/protocol";
 import { eventually } from "./support/matrixClient";
@@ -131,5 +132,30 @@ describe("a connection process whose lease was lost", () => {
     const before = irc.sockets.length;
     await redis.xadd(names.open, "*", ...encodeOpen({ ...request("net/@skew:x", "k1"), at: Date.now() - 600000 }));
     await eventually(() => irc !== undefined && irc.sockets.length > before, 10000, "the request of a bridge with a slow clock dialed");
+  });
+
+  it("reads open requests made before it started (a bridge started first), and again after Redis lost its streams", async () => {
+    if (irc === undefined) throw new Error("no server");
+    for (const c of connectors) await c.stop("next test");
+    connectors.length = 0;
+    const early = `${prefix}-early`;
+    const earlyNames = streamNames(early);
+    const link = new BridgeLink({ redisUrl: testenv.redisUrl, prefix: early, openTimeoutMs: 60000, leaseMs: 1500, log });
+    await link.start();
+    await link.stop();
+    const before = irc.sockets.length;
+    await redis.xadd(earlyNames.open, "*", ...encodeOpen(request("net/@early:x", "e1")));
+    const port = irc.port;
+    const five = new Connector({ redisUrl: testenv.redisUrl, prefix: early, owner: "five", leaseMs: 1500, openTimeoutMs: 60000, dial: () => ({ endpoint: { host: "127.0.0.1", port, tls: false, family: undefined }, tlsConnect: undefined, localAddress: undefined, decodeLine: (b) => b.toString("utf8"), idleTimeoutMs: 600000 }), keepAliveMs: 600000, log });
+    connectors.push(five);
+    await five.start();
+    await eventually(() => irc !== undefined && irc.sockets.length > before, 10000, "the early request dialed");
+    // Redis loses its data: the stream and its group are gone.
+    await redis.del(earlyNames.open);
+    await redis.xadd(earlyNames.open, "*", ...encodeOpen(request("net/@after:x", "a1")));
+    await eventually(() => irc !== undefined && irc.sockets.length > before + 1, 15000, "a request after the group was lost dialed");
+    assert.ok((await redis.xinfo("STREAM", earlyNames.open)) !== null);
+    const keys = await redis.keys(`${early}:*`);
+    if (keys.length > 0) await redis.del(...keys);
   });
 });
