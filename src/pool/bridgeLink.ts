@@ -32,7 +32,7 @@ import { Redis } from "ioredis";
 import type { Logger } from "winston";
 import { errorText } from "../errors";
 import { ANY_SESSION, BRIDGE_GROUP, CONNECTOR_GROUP, decodeIn, encodeOpen, encodeOut, streamNames, type InEntry, type OpenRequest, type OutEntry, type StreamNames } from "./protocol";
-import { ensureGroup, isNoGroup, redisClient, streamEntries } from "./streamReply";
+import { ensureGroup, firstContact, isNoGroup, redisClient, streamEntries } from "./streamReply";
 import { InboundOrder, type RemoteEnd } from "./inboundOrder";
 import type { LinkPort } from "./remoteTransport";
 
@@ -74,6 +74,7 @@ export class BridgeLink implements LinkPort {
   }
 
   async start(): Promise<void> {
+    await firstContact(this.writer, this.s.redisUrl);
     await ensureGroup(this.writer, this.names.inbound, BRIDGE_GROUP);
     // Requests made before any connection process ran are read by the first one.
     await ensureGroup(this.writer, this.names.open, CONNECTOR_GROUP, "0");

@@ -38,7 +38,7 @@ import { errorText } from "../errors";
 import type { TransportOptions } from "../irc/transport";
 import { HeldConnection, type HeldEvents } from "./heldConnection";
 import { ANY_SESSION, CONNECTOR_GROUP, decodeOut, encodeIn, encodeOut, streamNames, type InEntry, type OpenRequest, type StreamNames } from "./protocol";
-import { ensureGroup, isNoGroup, redisClient, streamEntries } from "./streamReply";
+import { ensureGroup, firstContact, isNoGroup, redisClient, streamEntries } from "./streamReply";
 
 export interface ConnectorSettings {
   readonly redisUrl: string;
@@ -96,6 +96,7 @@ export class Connector {
   }
 
   async start(): Promise<void> {
+    await firstContact(this.writer, this.s.redisUrl);
     await ensureGroup(this.writer, this.names.open, CONNECTOR_GROUP, "0");
     await this.takeLease();
     await this.reportEarlierRun();

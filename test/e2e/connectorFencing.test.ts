@@ -158,4 +158,14 @@ describe("a connection process whose lease was lost", () => {
     const keys = await redis.keys(`${early}:*`);
     if (keys.length > 0) await redis.del(...keys);
   });
+
+  it("a bridge or connection process that cannot reach Redis at start says so, naming the key, without the password", async () => {
+    const redisUrl = "redis://:hunter2@127.0.0.1:1/0";
+    const startedAt = Date.now();
+    const link = new BridgeLink({ redisUrl, prefix: `${prefix}-nowhere`, openTimeoutMs: 60000, leaseMs: 1500, log });
+    await assert.rejects(link.start(), (err: Error) => /connectionProcess\.redisUrl/.test(err.message) && /127\.0\.0\.1:1/.test(err.message) && !err.message.includes("hunter2"));
+    const lone = new Connector({ redisUrl, prefix: `${prefix}-nowhere`, owner: "six", leaseMs: 1500, openTimeoutMs: 60000, dial: () => "no", keepAliveMs: 600000, log });
+    await assert.rejects(lone.start(), (err: Error) => /connectionProcess\.redisUrl/.test(err.message) && !err.message.includes("hunter2"));
+    assert.ok(Date.now() - startedAt < 40000);
+  });
 });
