@@ -234,6 +234,8 @@ export class BridgeLink implements LinkPort {
       }
       if (alive === 1) continue;
       this.s.log.warn("a connection process is gone: its connections are lost", { owner });
+      // Its unread lines may carry passwords (registration): they go.
+      await this.writer.del(this.names.out(owner)).catch(() => undefined);
       for (const [connection, o] of [...this.owners]) {
         if (o !== owner) continue;
         this.owners.delete(connection);

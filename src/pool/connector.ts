@@ -181,11 +181,14 @@ export class Connector {
       try {
         const reply = await this.openReader.call("XREADGROUP", "GROUP", CONNECTOR_GROUP, this.s.owner, "COUNT", "1", "BLOCK", String(BLOCK_MS), "STREAMS", this.names.open, ">");
         for (const entry of streamEntries(reply)) {
-          const request = decodeOut(entry.fields);
-          if (request?.t === "open" && (await this.fresh(entry.id))) await this.open(request);
-          await this.writer.call("XACK", this.names.open, CONNECTOR_GROUP, entry.id);
-          // A request may carry a client certificate's key: it does not stay in Redis.
-          await this.writer.call("XDEL", this.names.open, entry.id);
+          try {
+            const request = decodeOut(entry.fields);
+            if (request?.t === "open" && (await this.fresh(entry.id))) await this.open(request);
+          } finally {
+            // A request may carry a client certificate's key: it does not stay in Redis, opened or not.
+            await this.writer.call("XACK", this.names.open, CONNECTOR_GROUP, entry.id);
+            await this.writer.call("XDEL", this.names.open, entry.id);
+          }
         }
       } catch (err) {
         if (isNoGroup(err) && !this.stopped()) {
@@ -204,16 +207,17 @@ export class Connector {
         const entries = streamEntries(reply);
         for (const entry of entries) {
           last = entry.id;
-          const e = decodeOut(entry.fields);
-          if (e === undefined) continue;
-          if (e.t === "open") {
-            if (await this.fresh(entry.id)) await this.open(e);
+          try {
+            const e = decodeOut(entry.fields);
+            if (e?.t === "open") {
+              if (await this.fresh(entry.id)) await this.open(e);
+            } else if (e?.t === "line") this.held.get(e.connection)?.write(e.session, e.line);
+            else if (e?.t === "close") this.held.get(e.connection)?.close(e.session, e.force);
+          } finally {
+            // Registration lines carry the server password and SASL credentials: read lines do not stay in Redis.
+            await this.writer.call("XDEL", this.names.out(this.s.owner), entry.id);
           }
-          else if (e.t === "line") this.held.get(e.connection)?.write(e.session, e.line);
-          else this.held.get(e.connection)?.close(e.session, e.force);
         }
-        // Registration lines carry the server password and SASL credentials: read lines do not stay in Redis.
-        if (entries.length > 0) await this.writer.call("XDEL", this.names.out(this.s.owner), ...entries.map((x) => x.id));
       } catch (err) {
         if (!this.stopped()) await this.pause("cannot read the bridge's lines from Redis", err);
       }

@@ -79,6 +79,8 @@ describe("the bridge's link to the connection processes, on Redis", () => {
     const l = link();
     await l.start();
     await redis.set(names.alive("ghost"), "1", "PX", 1500);
+    // A registration line the dead process never read: it carries a password.
+    await redis.xadd(names.out("ghost"), "*", "t", "line", "c", "net/@carol:x", "s", "s8", "l", "PASS :hunter2");
     const c = end("net/@carol:x", "s9");
     l.open(c, dial);
     await connector({ t: "open", connection: c.connection, session: "s9", owner: "ghost", resumed: false });
@@ -90,5 +92,7 @@ describe("the bridge's link to the connection processes, on Redis", () => {
       return entries.find(([, f]) => f.includes("close") && f.includes(c.connection));
     }, 10000, "a close written to the process judged dead");
     assert.ok(told[1].includes("s9"));
+    const left = await redis.xrange(names.out("ghost"), "-", "+");
+    assert.equal(left.filter(([, f]) => f.join(" ").includes("hunter2")).length, 0, "the dead process's unread lines are deleted");
   });
 });

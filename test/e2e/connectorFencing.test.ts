@@ -168,4 +168,17 @@ describe("a connection process whose lease was lost", () => {
     await assert.rejects(lone.start(), (err: Error) => /connectionProcess\.redisUrl/.test(err.message) && !err.message.includes("hunter2"));
     assert.ok(Date.now() - startedAt < 40000);
   });
+
+  it("deletes an open request (it may carry a client certificate's key) even when opening it failed", async () => {
+    const p = `${prefix}-secret`;
+    const n = streamNames(p);
+    const failing = new Connector({ redisUrl: testenv.redisUrl, prefix: p, owner: "seven", leaseMs: 1500, openTimeoutMs: 60000, dial: () => { throw new Error("cannot dial"); }, keepAliveMs: 600000, log });
+    connectors.push(failing);
+    await failing.start();
+    await redis.xadd(n.open, "*", ...encodeOpen({ ...request("net/@sec:x", "x1"), tls: true, certificate: { key: "SECRET-KEY", cert: "CERT" } }));
+    await redis.xadd(n.open, "*", ...encodeOpen(request("net/@marker2:x", "x2")));
+    await eventually(async () => (await redis.xlen(n.open)) === 0, 10000, "both requests deleted once read");
+    const keys = await redis.keys(`${p}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  });
 });
