@@ -18,7 +18,8 @@
  *   resumed (the connector's "resumed"), then given in their order before anything later. When the
  *   connection was opened afresh instead, they belong to a connection that is gone and are dropped.
  *   Entries of a connection the bridge does not take up again within ORPHAN_MS of starting are
- *   dropped, and the connector is told to close it.
+ *   dropped, and the connector is told to close it; so is every connection the owner record lists
+ *   that no transport took up by then (a quiet one has no backlog).
  * - A connection whose connector's lease expired is reported closed to its transport (the connect
  *   scheduler then opens it again on a live connector), and that connector is written a "close" for
  *   it (should it be alive after all, it also fences itself off: connector.ts); an open request nobody answers within
@@ -44,6 +45,8 @@ export interface LinkSettings {
   readonly openTimeoutMs: number;
   readonly leaseMs: number;
   readonly log: Logger;
+  /** How long after start connections nobody took up again are closed (tests shorten it). */
+  readonly orphanMs?: number;
 }
 
 /** How long after start entries of connections nobody took up are kept. */
@@ -66,6 +69,8 @@ export class BridgeLink implements LinkPort {
   private loop: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt = Date.now();
+  /** The owner record was swept for connections nobody took up (once, after the orphan window). */
+  private quietSwept = false;
 
   constructor(private readonly s: LinkSettings) {
     this.names = streamNames(s.prefix);
@@ -223,7 +228,13 @@ export class BridgeLink implements LinkPort {
       const end = this.order.current(connection);
       if (end !== undefined && now - since > this.s.openTimeoutMs) this.endWith(end, `no connection process answered within ${Math.round(this.s.openTimeoutMs / 1000)} s`);
     }
-    if (now - this.startedAt > ORPHAN_MS) this.dropOrphans();
+    if (now - this.startedAt > (this.s.orphanMs ?? ORPHAN_MS)) {
+      this.dropOrphans();
+      if (!this.quietSwept) {
+        this.quietSwept = true;
+        await this.closeUntaken().catch((err: unknown) => this.s.log.warn("cannot close the connections no user took up again", { error: errorText(err) }));
+      }
+    }
     const owners = new Set(this.owners.values());
     for (const owner of owners) {
       let alive: number;
@@ -267,6 +278,20 @@ export class BridgeLink implements LinkPort {
       if (typeof below === "string" && below !== "0-0") await this.writer.call("XTRIM", this.names.inbound, "MINID", below);
     } catch (err) {
       this.s.log.warn("cannot trim the connection process's stream in Redis", { error: errorText(err) });
+    }
+  }
+
+  /**
+   * Connections the owner record lists that no transport took up within the orphan window (quiet
+   * ones have no backlog to show they exist): each is quit, in whatever session its connector has.
+   */
+  private async closeUntaken(): Promise<void> {
+    const owners = await this.writer.hgetall(this.names.owners);
+    for (const [connection, owner] of Object.entries(owners)) {
+      if (this.order.current(connection) !== undefined || this.opening.has(connection)) continue;
+      this.s.log.info("closing a connection no user takes up any more", { connection });
+      await this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "line", connection, session: ANY_SESSION, line: "QUIT :no longer used" }));
+      await this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "close", connection, session: ANY_SESSION, force: false }));
     }
   }
 

@@ -211,8 +211,15 @@ export class Connector {
             const e = decodeOut(entry.fields);
             if (e?.t === "open") {
               if (await this.fresh(entry.id)) await this.open(e);
-            } else if (e?.t === "line") this.held.get(e.connection)?.write(e.session, e.line);
-            else if (e?.t === "close") this.held.get(e.connection)?.close(e.session, e.force);
+            } else if (e !== undefined) {
+              const held = this.held.get(e.connection);
+              // ANY_SESSION: the bridge closes a connection no user took up again, whatever its session.
+              const session = e.session === ANY_SESSION ? held?.session : e.session;
+              if (held !== undefined && session !== undefined) {
+                if (e.t === "line") held.write(session, e.line);
+                else held.close(session, e.force);
+              }
+            }
           } finally {
             // Registration lines carry the server password and SASL credentials: read lines do not stay in Redis.
             await this.writer.call("XDEL", this.names.out(this.s.owner), entry.id);

@@ -95,4 +95,19 @@ describe("the bridge's link to the connection processes, on Redis", () => {
     const left = await redis.xrange(names.out("ghost"), "-", "+");
     assert.equal(left.filter(([, f]) => f.join(" ").includes("hunter2")).length, 0, "the dead process's unread lines are deleted");
   });
+
+  it("after the orphan window, quits the connections recorded in Redis that no user took up again, even quiet ones", async () => {
+    await redis.set(names.alive("quiet"), "1", "PX", 60000);
+    await redis.hset(names.owners, "net/@quiet:x", "quiet");
+    const l = new BridgeLink({ redisUrl: testenv.redisUrl, prefix, openTimeoutMs: 60000, leaseMs: 1000, log, orphanMs: 1500 });
+    links.push(l);
+    await l.start();
+    const told = await eventually(async () => {
+      const entries = await redis.xrange(names.out("quiet"), "-", "+");
+      return entries.find(([, f]) => f[1] === "close" && f.includes("net/@quiet:x"));
+    }, 10000, "a close for the quiet connection nobody took up");
+    assert.ok(told);
+    const quit = (await redis.xrange(names.out("quiet"), "-", "+")).find(([, f]) => f[1] === "line" && f.includes("net/@quiet:x"));
+    assert.match(quit?.[1].join(" ") ?? "", /QUIT/);
+  });
 });
