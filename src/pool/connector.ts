@@ -6,7 +6,8 @@
  * - Each "open" request on the shared stream is taken by exactly one connector (the consumer group
  *   "connectors"); several connectors share a network's users that way. A request for a connection
  *   another live connector holds is passed on to that one; a connection this one holds and has
- *   registered is resumed (resume.ts), never opened twice. A request older than the bridge waits
+ *   registered is resumed (resume.ts), never opened twice, when the request asks for the same host,
+ *   port, TLS, local address and client certificate; otherwise it is quit and dialed afresh. A request older than the bridge waits
  *   for an answer (openTimeoutMs) is dropped: the bridge gave up on it (aged by its stream id, i.e.
  *   Redis's clock, as is where the out stream is read from: no clock of another machine is trusted).
  * - At start, connections the owner record gives to this name (an earlier run of it, whose sockets
@@ -31,7 +32,7 @@
  * Not guaranteed: the request being read when the process dies is lost (the bridge times it out
  * and asks again).
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "winston";
 import { errorText } from "../errors";
@@ -71,6 +72,16 @@ const CLAIM =
 /** Deletes connection ARGV[1] from the owner hash KEYS[1] only while it names owner ARGV[2]. */
 const RELEASE = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) else return 0 end";
 
+/**
+ * What a request asks to be dialed with: host, port, TLS, local address, and the client
+ * certificate's fingerprint. A held connection is resumed only for a request asking for the same;
+ * otherwise it is quit and the request dialed fresh.
+ */
+function dialKey(r: OpenRequest): string {
+  const cert = r.tls && r.certificate !== undefined ? createHash("sha256").update(r.certificate.cert).digest("hex") : "";
+  return JSON.stringify([r.host, r.port, r.tls, r.localAddress ?? "", cert]);
+}
+
 export class Connector {
   private readonly held = new Map<string, HeldConnection>();
   private readonly names: StreamNames;
@@ -80,6 +91,8 @@ export class Connector {
   private running = false;
   private loops: Promise<void>[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** What each held connection was dialed with (dialKey): a resume must ask for the same. */
+  private readonly dialedAs = new WeakMap<HeldConnection, string>();
   /** This run's id, held in its lease (a restarted process of the same name has another). */
   private readonly runId = randomBytes(12).toString("hex");
 
@@ -253,7 +266,8 @@ export class Connector {
   private async open(request: OpenRequest): Promise<void> {
     const { connection, session } = request;
     const existing = this.held.get(connection);
-    if (existing !== undefined && existing.resumable) {
+    const dialed = dialKey(request);
+    if (existing !== undefined && existing.resumable && this.dialedAs.get(existing) === dialed) {
       this.s.log.info("a restarted bridge takes a connection over", { connection });
       existing.resume(session);
       return;
@@ -288,6 +302,7 @@ export class Connector {
     };
     const held = new HeldConnection(connection, session, options, events);
     this.held.set(connection, held);
+    this.dialedAs.set(held, dialed);
   }
 
   private send(e: InEntry): void {

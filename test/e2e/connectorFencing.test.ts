@@ -181,4 +181,35 @@ describe("a connection process whose lease was lost", () => {
     const keys = await redis.keys(`${p}:*`);
     if (keys.length > 0) await redis.del(...keys);
   });
+
+  it("dials afresh, not resumes, when the new request asks for another local address", async () => {
+    const p = `${prefix}-redial`;
+    const n = streamNames(p);
+    const sockets: { got: string[]; closed: boolean; from: string }[] = [];
+    const server = createServer((socket) => {
+      const s = { got: [] as string[], closed: false, from: socket.remoteAddress ?? "" };
+      sockets.push(s);
+      socket.on("data", (d) => s.got.push(...d.toString("utf8").split("\r\n").filter((l) => l !== "")));
+      socket.on("close", () => (s.closed = true));
+      socket.on("error", () => undefined);
+      socket.write(":srv 001 alice :Welcome\r\n:srv 376 alice :End of MOTD\r\n");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const address = server.address();
+    if (address === null || typeof address === "string") throw new Error("no port");
+    const port = address.port;
+    const eight = new Connector({ redisUrl: testenv.redisUrl, prefix: p, owner: "eight", leaseMs: 1500, openTimeoutMs: 60000, dial: (r) => ({ endpoint: { host: "127.0.0.1", port, tls: false, family: undefined }, tlsConnect: undefined, localAddress: r.localAddress, decodeLine: (b) => b.toString("utf8"), idleTimeoutMs: 600000 }), keepAliveMs: 600000, log });
+    connectors.push(eight);
+    await eight.start();
+    await redis.xadd(n.open, "*", ...encodeOpen({ ...request("net/@dave:x", "d1"), port }));
+    await eventually(() => sockets.length === 1, 10000, "the first dial");
+    await eventually(async () => (await redis.xrange(n.inbound, "-", "+")).some(([, f]) => f.includes("End of MOTD") || f.join(" ").includes("376")), 10000, "the registration heard");
+    await redis.xadd(n.open, "*", ...encodeOpen({ ...request("net/@dave:x", "d2"), port, localAddress: "127.0.0.2" }));
+    await eventually(() => sockets.length === 2, 10000, "a fresh dial from the new local address");
+    assert.equal(sockets[1]?.from, "127.0.0.2");
+    await eventually(() => sockets[0]?.closed, 10000, "the old connection quit");
+    server.close();
+    const keys = await redis.keys(`${p}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  });
 });
