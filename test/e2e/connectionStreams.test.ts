@@ -84,9 +84,18 @@ describe("the bridge's link to the connection processes, on Redis", () => {
     const c = end("net/@carol:x", "s9");
     l.open(c, dial);
     await connector({ t: "open", connection: c.connection, session: "s9", owner: "ghost", resumed: false });
+    // Control: a connection of a process whose lease lives.
+    await redis.set(names.alive("living"), "1", "PX", 60000);
+    const d = end("net/@dan:x", "s7");
+    l.open(d, dial);
+    await connector({ t: "open", connection: d.connection, session: "s7", owner: "living", resumed: false });
+    await eventually(() => d.got.includes("open"), 10000, "the living process's connection open");
     await eventually(() => c.got.includes("open"), 10000, "the connection open");
     const closed = await eventually(() => c.got.find((g) => g.startsWith("close")), 10000, "the connection reported closed");
     assert.match(closed, /the connection process ghost stopped/);
+    // The same sweep that closed the ghost's connection found the living lease: nothing closed there.
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.deepEqual(d.got, ["open"], "a connection whose process's lease lives is not closed");
     const told = await eventually(async () => {
       const entries = await redis.xrange(names.out("ghost"), "-", "+");
       return entries.find(([, f]) => f.includes("close") && f.includes(c.connection));
