@@ -18,18 +18,22 @@
  *   resumed (the connector's "resumed"), then given in their order before anything later. When the
  *   connection was opened afresh instead, they belong to a connection that is gone and are dropped.
  *   Entries of a connection the bridge does not take up again within ORPHAN_MS of starting are
- *   dropped, and the connector is told to close it.
+ *   dropped, and the connector is told to close it; so is every connection the owner record lists
+ *   that no transport took up by then (a quiet one has no backlog).
  * - A connection whose connector's lease expired is reported closed to its transport (the connect
- *   scheduler then opens it again on a live connector); an open request nobody answers within
+ *   scheduler then opens it again on a live connector), and that connector is written a "close" for
+ *   it (should it be alive after all, it also fences itself off: connector.ts); an open request nobody answers within
  *   openTimeoutMs is reported closed too.
+ * - A consumer group Redis lost (NOGROUP) is created again; the bridge creates the connectors'
+ *   group too, from the stream's start, so requests made before any connector ran are read.
  * - After detach() (bridge shutdown in this mode) nothing more is written or closed: the
  *   connections stay up in their connectors, with no QUIT, for the next bridge run to resume.
  */
 import { Redis } from "ioredis";
 import type { Logger } from "winston";
 import { errorText } from "../errors";
-import { BRIDGE_GROUP, decodeIn, encodeOpen, encodeOut, streamNames, type InEntry, type OpenRequest, type OutEntry, type StreamNames } from "./protocol";
-import { ensureGroup, redisClient, streamEntries } from "./streamReply";
+import { ANY_SESSION, BRIDGE_GROUP, CONNECTOR_GROUP, decodeIn, encodeOpen, encodeOut, streamNames, type InEntry, type OpenRequest, type OutEntry, type StreamNames } from "./protocol";
+import { ensureGroup, firstContact, isNoGroup, redisClient, streamEntries } from "./streamReply";
 import { InboundOrder, type RemoteEnd } from "./inboundOrder";
 import type { LinkPort } from "./remoteTransport";
 
@@ -41,6 +45,8 @@ export interface LinkSettings {
   readonly openTimeoutMs: number;
   readonly leaseMs: number;
   readonly log: Logger;
+  /** How long after start connections nobody took up again are closed (tests shorten it). */
+  readonly orphanMs?: number;
 }
 
 /** How long after start entries of connections nobody took up are kept. */
@@ -63,6 +69,8 @@ export class BridgeLink implements LinkPort {
   private loop: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt = Date.now();
+  /** The owner record was swept for connections nobody took up (once, after the orphan window). */
+  private quietSwept = false;
 
   constructor(private readonly s: LinkSettings) {
     this.names = streamNames(s.prefix);
@@ -71,7 +79,10 @@ export class BridgeLink implements LinkPort {
   }
 
   async start(): Promise<void> {
+    await firstContact(this.writer, this.s.redisUrl);
     await ensureGroup(this.writer, this.names.inbound, BRIDGE_GROUP);
+    // Requests made before any connection process ran are read by the first one.
+    await ensureGroup(this.writer, this.names.open, CONNECTOR_GROUP, "0");
     this.running = true;
     this.loop = this.readLoop();
     let ticks = 0;
@@ -117,7 +128,7 @@ export class BridgeLink implements LinkPort {
       await this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "open", ...request }));
       return;
     }
-    await this.writer.call("XADD", this.names.open, "*", ...encodeOpen(request));
+    await this.writer.call("XADD", this.names.open, "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOpen(request));
   }
 
   /** A line the transport writes; `done` once it is on its way (in Redis). */
@@ -171,6 +182,11 @@ export class BridgeLink implements LinkPort {
         if (done.length > 0) await this.writer.call("XACK", this.names.inbound, BRIDGE_GROUP, ...done);
       } catch (err) {
         if (this.stopped()) return;
+        if (isNoGroup(err)) {
+          this.s.log.warn("the bridge's consumer group is gone from Redis (did Redis lose its data?): creating it again");
+          await ensureGroup(this.writer, this.names.inbound, BRIDGE_GROUP, "0").catch(() => undefined);
+          continue;
+        }
         this.s.log.warn("cannot read the connection process's lines from Redis", { error: errorText(err) });
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -178,7 +194,14 @@ export class BridgeLink implements LinkPort {
   }
 
   /** One entry, in stream order (inboundOrder.ts); true when it is handled (to acknowledge), false when held. */
-  private handle(id: string, e: InEntry): boolean {
+  private handle(id: string, entry: InEntry): boolean {
+    let e = entry;
+    if (e.t === "close" && e.session === ANY_SESSION) {
+      // An earlier run of a connector's name held it: it closes the session that connector holds, if any.
+      const end = this.order.current(e.connection);
+      if (end === undefined || e.owner === undefined || this.owners.get(e.connection) !== e.owner) return true;
+      e = { ...e, session: end.session };
+    }
     if (e.t === "open" && this.order.current(e.connection)?.session === e.session) {
       this.owners.set(e.connection, e.owner);
       this.opening.delete(e.connection);
@@ -205,7 +228,13 @@ export class BridgeLink implements LinkPort {
       const end = this.order.current(connection);
       if (end !== undefined && now - since > this.s.openTimeoutMs) this.endWith(end, `no connection process answered within ${Math.round(this.s.openTimeoutMs / 1000)} s`);
     }
-    if (now - this.startedAt > ORPHAN_MS) this.dropOrphans();
+    if (now - this.startedAt > (this.s.orphanMs ?? ORPHAN_MS)) {
+      this.dropOrphans();
+      if (!this.quietSwept) {
+        this.quietSwept = true;
+        await this.closeUntaken().catch((err: unknown) => this.s.log.warn("cannot close the connections no user took up again", { error: errorText(err) }));
+      }
+    }
     const owners = new Set(this.owners.values());
     for (const owner of owners) {
       let alive: number;
@@ -216,11 +245,16 @@ export class BridgeLink implements LinkPort {
       }
       if (alive === 1) continue;
       this.s.log.warn("a connection process is gone: its connections are lost", { owner });
+      // Its unread lines may carry passwords (registration): they go.
+      await this.writer.del(this.names.out(owner)).catch(() => undefined);
       for (const [connection, o] of [...this.owners]) {
         if (o !== owner) continue;
         this.owners.delete(connection);
         const end = this.order.current(connection);
-        if (end !== undefined) this.endWith(end, `the connection process ${owner} stopped`);
+        if (end === undefined) continue;
+        // In case it is alive after all (Redis was away longer than its lease): it must let the connection go.
+        this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "close", connection, session: end.session, force: true })).catch(() => undefined);
+        this.endWith(end, `the connection process ${owner} stopped`);
       }
     }
   }
@@ -244,6 +278,20 @@ export class BridgeLink implements LinkPort {
       if (typeof below === "string" && below !== "0-0") await this.writer.call("XTRIM", this.names.inbound, "MINID", below);
     } catch (err) {
       this.s.log.warn("cannot trim the connection process's stream in Redis", { error: errorText(err) });
+    }
+  }
+
+  /**
+   * Connections the owner record lists that no transport took up within the orphan window (quiet
+   * ones have no backlog to show they exist): each is quit, in whatever session its connector has.
+   */
+  private async closeUntaken(): Promise<void> {
+    const owners = await this.writer.hgetall(this.names.owners);
+    for (const [connection, owner] of Object.entries(owners)) {
+      if (this.order.current(connection) !== undefined || this.opening.has(connection)) continue;
+      this.s.log.info("closing a connection no user takes up any more", { connection });
+      await this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "line", connection, session: ANY_SESSION, line: "QUIT :no longer used" }));
+      await this.writer.call("XADD", this.names.out(owner), "MAXLEN", "~", String(OUT_MAXLEN), "*", ...encodeOut({ t: "close", connection, session: ANY_SESSION, force: false }));
     }
   }
 

@@ -24,7 +24,7 @@ const OWN_PING = "ircbridge-connector";
 
 export interface HeldEvents {
   /** An entry for the bridge: the socket is open (or the session resumed), a line, "resumed", or closed. */
-  readonly toBridge: (e: { t: "open"; session: string; resumed: boolean } | { t: "line"; session: string; line: string } | { t: "resumed"; session: string } | { t: "close"; session: string; reason: string | undefined }) => void;
+  readonly toBridge: (e: { t: "open"; session: string; resumed: boolean } | { t: "line"; session: string; line: string; replay?: true } | { t: "resumed"; session: string } | { t: "close"; session: string; reason: string | undefined }) => void;
   /** The connection is gone for good (its socket closed). */
   readonly gone: () => void;
 }
@@ -34,7 +34,7 @@ export class HeldConnection {
   private readonly transport: BridgeTransport;
   private state: "connecting" | "open" | "closed" = "connecting";
   /** The bridge session whose lines are written, and the tag server lines get. */
-  private session: string;
+  private current: string;
   private lineSession: string;
   private resuming: ResumeResponder | undefined;
   /** Resumed at least once: JOINs of channels it is in are answered by nothing (resume.ts joinFilter). */
@@ -47,20 +47,25 @@ export class HeldConnection {
     options: TransportOptions,
     private readonly events: HeldEvents,
   ) {
-    this.session = session;
+    this.current = session;
     this.lineSession = session;
     this.transport = new BridgeTransport({ ircbridge: options });
     this.transport.on("open", () => {
       this.state = "open";
-      this.events.toBridge({ t: "open", session: this.session, resumed: false });
+      this.events.toBridge({ t: "open", session: this.current, resumed: false });
     });
     this.transport.on("line", (raw: string) => this.heard(raw));
     this.transport.on("close", (err: Error | false) => {
       this.state = "closed";
-      this.events.toBridge({ t: "close", session: this.session, reason: err === false ? undefined : err.message });
+      this.events.toBridge({ t: "close", session: this.current, reason: err === false ? undefined : err.message });
       this.events.gone();
     });
     this.transport.connect();
+  }
+
+  /** The bridge session it serves now. */
+  get session(): string {
+    return this.current;
   }
 
   get isClosed(): boolean {
@@ -74,18 +79,18 @@ export class HeldConnection {
 
   /** A new bridge session takes the registered connection over (see resume.ts). */
   resume(session: string): void {
-    this.session = session;
+    this.current = session;
     this.resuming = new ResumeResponder(this.record);
     this.events.toBridge({ t: "open", session, resumed: true });
   }
 
   /** A line the bridge wrote. */
   write(session: string, raw: string): void {
-    if (session !== this.session || this.state !== "open") return;
+    if (session !== this.current || this.state !== "open") return;
     const resuming = this.resuming;
     if (resuming !== undefined) {
       const step = resuming.clientLine(raw);
-      for (const line of step.reply) this.events.toBridge({ t: "line", session, line });
+      for (const line of step.reply) this.events.toBridge({ t: "line", session, line, replay: true });
       if (step.done) this.resumeDone(session);
       return;
     }
@@ -109,7 +114,7 @@ export class HeldConnection {
 
   /** The bridge closes the connection (after its QUIT, written before). */
   close(session: string, force: boolean): void {
-    if (session !== this.session) return;
+    if (session !== this.current) return;
     this.transport.close(force);
   }
 

@@ -11,6 +11,12 @@
  *   lines are delivered right after it, in their order, before any later entry, and are done.
  * - When the current session says "open" without resuming (a new socket), the held entries belong to
  *   a connection that is gone: they are done without being delivered.
+ * - Lines the connector made up for a session's resume (`replay`) are never part of a backlog: those
+ *   of a session that is not the current one (a bridge stopped mid-resume) are done undelivered,
+ *   so the client sees one registration.
+ * - Once the current session is settled (resumed, or opened afresh), an entry of any other session
+ *   of that connection is done at once, undelivered: nothing stays held (unacknowledged) for good,
+ *   which would also keep the stream from being trimmed.
  * - After "close" of the current session, nothing more reaches that transport.
  */
 import type { InEntry } from "./protocol";
@@ -30,6 +36,8 @@ export interface Held {
 export class InboundOrder {
   private readonly ends = new Map<string, RemoteEnd>();
   private readonly held = new Map<string, Held[]>();
+  /** Transports whose session is settled: resumed, or opened afresh. */
+  private readonly settled = new WeakSet<RemoteEnd>();
 
   /** `done`: entries handled outside `handle`'s return value (held ones, delivered or dropped later). */
   constructor(private readonly done: (ids: string[]) => void) {}
@@ -52,18 +60,23 @@ export class InboundOrder {
   /** One entry; true when done (to acknowledge now), false when held. */
   handle(id: string, e: InEntry): boolean {
     const end = this.ends.get(e.connection);
+    if (end !== undefined && end.session !== e.session && this.settled.has(end)) return true;
     if (end === undefined || end.session !== e.session) {
       const list = this.held.get(e.connection) ?? [];
       list.push({ id, entry: e });
       this.held.set(e.connection, list);
       return false;
     }
-    if (e.t === "open" && !e.resumed) this.done(this.take(e.connection).map((h) => h.id));
+    if (e.t === "open" && !e.resumed) {
+      this.settled.add(end);
+      this.done(this.take(e.connection).map((h) => h.id));
+    }
     if (e.t === "close") this.detach(end);
     end.deliver(e);
     if (e.t === "resumed") {
+      this.settled.add(end);
       const list = this.take(e.connection);
-      for (const h of list) if (h.entry.t === "line") end.deliver(h.entry);
+      for (const h of list) if (h.entry.t === "line" && h.entry.replay !== true) end.deliver(h.entry);
       this.done(list.map((h) => h.id));
     }
     return true;

@@ -13,6 +13,9 @@
  * Keys: `<p>:owner` (hash connection id -> owner id), `<p>:alive:<owner>` (the owner's lease,
  * expiring unless renewed).
  *
+ * A line the connector made up itself (its answer to a resuming registration, resume.ts) is marked
+ * `replay`: it belongs to that session only, never to a backlog.
+ *
  * Every entry names its connection (`c`) and the bridge's session of it (`s`): each connect of the
  * bridge's transport is a new session, so lines received for an earlier session (the backlog of a
  * bridge restart) are told apart from the answers to the new session's registration.
@@ -66,9 +69,15 @@ export type OutEntry =
 /** Connector -> bridge, on `<p>:in`. */
 export type InEntry =
   | { readonly t: "open"; readonly connection: string; readonly session: string; readonly owner: string; readonly resumed: boolean }
-  | { readonly t: "line"; readonly connection: string; readonly session: string; readonly line: string }
+  | { readonly t: "line"; readonly connection: string; readonly session: string; readonly line: string; readonly replay?: true }
   | { readonly t: "resumed"; readonly connection: string; readonly session: string }
-  | { readonly t: "close"; readonly connection: string; readonly session: string; readonly reason: string | undefined };
+  | { readonly t: "close"; readonly connection: string; readonly session: string; readonly reason: string | undefined; readonly owner?: string };
+
+/**
+ * The session of a "close" a connector sends for a connection an earlier run of its name held (it
+ * does not know the bridge's session): it closes the current session if that one is held by `owner`.
+ */
+export const ANY_SESSION = "*";
 
 /** A stream entry's fields as Redis returns them: [name, value, name, value, ...]. */
 export type Fields = readonly string[];
@@ -141,7 +150,9 @@ export function encodeIn(e: InEntry): string[] {
   const f = ["t", e.t, "c", e.connection, "s", e.session];
   if (e.t === "open") f.push("o", e.owner, "r", e.resumed ? "1" : "0");
   if (e.t === "line") f.push("l", e.line);
+  if (e.t === "line" && e.replay === true) f.push("rp", "1");
   if (e.t === "close" && e.reason !== undefined) f.push("e", e.reason);
+  if (e.t === "close" && e.owner !== undefined) f.push("o", e.owner);
   return f;
 }
 
@@ -155,12 +166,15 @@ export function decodeIn(fields: Fields): InEntry | undefined {
       return { t: "open", connection, session, owner: m.get("o") ?? "", resumed: m.get("r") === "1" };
     case "line": {
       const line = m.get("l");
-      return line === undefined ? undefined : { t: "line", connection, session, line };
+      if (line === undefined) return undefined;
+      return m.get("rp") === "1" ? { t: "line", connection, session, line, replay: true } : { t: "line", connection, session, line };
     }
     case "resumed":
       return { t: "resumed", connection, session };
-    case "close":
-      return { t: "close", connection, session, reason: m.get("e") };
+    case "close": {
+      const owner = m.get("o");
+      return owner === undefined ? { t: "close", connection, session, reason: m.get("e") } : { t: "close", connection, session, reason: m.get("e"), owner };
+    }
     default:
       return undefined;
   }

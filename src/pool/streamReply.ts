@@ -32,10 +32,13 @@ export function streamEntries(reply: unknown): StreamEntry[] {
   return out;
 }
 
-/** Creates a consumer group (and its stream) unless it exists. */
-export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+/**
+ * Creates a consumer group (and its stream) unless it exists, reading from `from` ("$": what comes
+ * next; "0": everything the stream holds, for requests written before any reader started).
+ */
+export async function ensureGroup(redis: Redis, stream: string, group: string, from: "$" | "0" = "$"): Promise<void> {
   try {
-    await redis.call("XGROUP", "CREATE", stream, group, "$", "MKSTREAM");
+    await redis.call("XGROUP", "CREATE", stream, group, from, "MKSTREAM");
   } catch (err) {
     if (!(err instanceof Error) || !err.message.includes("BUSYGROUP")) throw err;
   }
@@ -44,4 +47,43 @@ export async function ensureGroup(redis: Redis, stream: string, group: string): 
 /** A Redis client that connects at its first command and keeps retrying while the server is away. */
 export function redisClient(url: string, name: string): Redis {
   return new Redis(url, { connectionName: name, maxRetriesPerRequest: null, lazyConnect: true });
+}
+
+/** Whether a Redis error says the consumer group (or its stream) is gone: Redis lost its data. */
+export function isNoGroup(err: unknown): boolean {
+  return err instanceof Error && err.message.includes("NOGROUP");
+}
+
+/** How long the first command may wait for Redis at start before the process gives up. */
+export const FIRST_CONTACT_MS = 10000;
+
+/** A Redis URL fit for a log or an error: the password is left out. */
+export function redactedRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== "") u.password = "***";
+    return u.toString();
+  } catch {
+    return "(not a URL)";
+  }
+}
+
+/**
+ * The first command at start (the clients keep retrying forever afterwards): Redis must answer
+ * within FIRST_CONTACT_MS, or start fails with an error naming connectionProcess.redisUrl (its
+ * password left out), and the client stops retrying.
+ */
+export async function firstContact(redis: Redis, url: string, timeoutMs = FIRST_CONTACT_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cannot reach Redis at ${redactedRedisUrl(url)} (connectionProcess.redisUrl) within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+  });
+  try {
+    await Promise.race([redis.ping(), timeout]);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -115,6 +115,7 @@ for (const spec of [bridges.sample, bridges.insp]) describe(`the bridge restarte
     await connectors[0]?.stop("SIGKILL");
     const userIds = lost.map((c) => c.slice(c.indexOf("/") + 1)).filter((u) => u !== "bot");
     const nicks = userIds.map((u) => `${u.slice(1, u.indexOf(":"))}[m]`);
+    assert.ok(nicks.length > 0, `the first process holds some users' connections, not only the bot's: ${lost.join(", ")}`);
     // Its lease ends (6 s): the bridge counts those connections as lost and opens them on the other process.
     for (const nick of nicks) await scene.talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 60000, from);
     await sendText(scene.alice, scene.roomId, "after the failover");

@@ -79,11 +79,44 @@ describe("the bridge's link to the connection processes, on Redis", () => {
     const l = link();
     await l.start();
     await redis.set(names.alive("ghost"), "1", "PX", 1500);
+    // A registration line the dead process never read: it carries a password.
+    await redis.xadd(names.out("ghost"), "*", "t", "line", "c", "net/@carol:x", "s", "s8", "l", "PASS :hunter2");
     const c = end("net/@carol:x", "s9");
     l.open(c, dial);
     await connector({ t: "open", connection: c.connection, session: "s9", owner: "ghost", resumed: false });
+    // Control: a connection of a process whose lease lives.
+    await redis.set(names.alive("living"), "1", "PX", 60000);
+    const d = end("net/@dan:x", "s7");
+    l.open(d, dial);
+    await connector({ t: "open", connection: d.connection, session: "s7", owner: "living", resumed: false });
+    await eventually(() => d.got.includes("open"), 10000, "the living process's connection open");
     await eventually(() => c.got.includes("open"), 10000, "the connection open");
     const closed = await eventually(() => c.got.find((g) => g.startsWith("close")), 10000, "the connection reported closed");
     assert.match(closed, /the connection process ghost stopped/);
+    // The same sweep that closed the ghost's connection found the living lease: nothing closed there.
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.deepEqual(d.got, ["open"], "a connection whose process's lease lives is not closed");
+    const told = await eventually(async () => {
+      const entries = await redis.xrange(names.out("ghost"), "-", "+");
+      return entries.find(([, f]) => f.includes("close") && f.includes(c.connection));
+    }, 10000, "a close written to the process judged dead");
+    assert.ok(told[1].includes("s9"));
+    const left = await redis.xrange(names.out("ghost"), "-", "+");
+    assert.equal(left.filter(([, f]) => f.join(" ").includes("hunter2")).length, 0, "the dead process's unread lines are deleted");
+  });
+
+  it("after the orphan window, quits the connections recorded in Redis that no user took up again, even quiet ones", async () => {
+    await redis.set(names.alive("quiet"), "1", "PX", 60000);
+    await redis.hset(names.owners, "net/@quiet:x", "quiet");
+    const l = new BridgeLink({ redisUrl: testenv.redisUrl, prefix, openTimeoutMs: 60000, leaseMs: 1000, log, orphanMs: 1500 });
+    links.push(l);
+    await l.start();
+    const told = await eventually(async () => {
+      const entries = await redis.xrange(names.out("quiet"), "-", "+");
+      return entries.find(([, f]) => f[1] === "close" && f.includes("net/@quiet:x"));
+    }, 10000, "a close for the quiet connection nobody took up");
+    assert.ok(told);
+    const quit = (await redis.xrange(names.out("quiet"), "-", "+")).find(([, f]) => f[1] === "line" && f.includes("net/@quiet:x"));
+    assert.match(quit?.[1].join(" ") ?? "", /QUIT/);
   });
 });

@@ -15,6 +15,7 @@ describe("the connection process's stream entries", () => {
     const ins: InEntry[] = [
       { t: "open", connection: "c", session: "s", owner: "one", resumed: true },
       { t: "line", connection: "c", session: "s", line: ":a PRIVMSG b :c" },
+      { t: "line", connection: "c", session: "s", line: ":srv 001 a :hi", replay: true },
       { t: "resumed", connection: "c", session: "s" },
       { t: "close", connection: "c", session: "s", reason: "Connection reset" },
       { t: "close", connection: "c", session: "s", reason: undefined },
@@ -63,6 +64,26 @@ describe("the order of the bridge's inbound entries", () => {
     order.handle("3", { t: "resumed", connection: "c", session: "new" });
     assert.deepEqual(e.got, ["open", "resumed"]);
     assert.deepEqual(done, ["1"]);
+  });
+
+  it("discards the replayed registration of a session stopped mid-resume, and acknowledges it", () => {
+    const done: string[] = [];
+    const order = new InboundOrder((ids) => done.push(...ids));
+    const replay = (session: string, text: string): InEntry => ({ t: "line", connection: "c", session, line: text, replay: true });
+    // Left by a bridge stopped while its session s2 resumed (after s1's backlog line b1).
+    order.handle("1", line("s1", "b1"));
+    order.handle("2", { t: "open", connection: "c", session: "s2", owner: "o", resumed: true });
+    order.handle("3", replay("s2", ":srv 001 alice :hi"));
+    order.handle("4", replay("s2", ":srv 376 alice :End"));
+    const e = end("c", "s3");
+    order.attach(e);
+    order.handle("5", { t: "open", connection: "c", session: "s3", owner: "o", resumed: true });
+    order.handle("6", replay("s3", ":srv 001 alice :hi"));
+    order.handle("7", { t: "resumed", connection: "c", session: "s3" });
+    assert.equal(order.handle("8", replay("s2", ":srv 005 alice :late")), true, "another session's entry once this one is settled: done");
+    order.handle("9", line("s3", "live"));
+    assert.deepEqual(e.got, ["open", ":srv 001 alice :hi", "resumed", "b1", "live"], "one 001: the earlier session's replay is not given");
+    assert.deepEqual(done.sort(), ["1", "2", "3", "4"].sort(), "the held entries are all done");
   });
 
   it("delivers nothing after the session's close, and hands orphaned backlogs over", () => {
