@@ -14,10 +14,5 @@ start_redis() {
   spawn redis "$d/redis.log" redis-server --bind "$HOST_IP" --port "$REDIS_PORT" --dir "$d" \
     --appendonly yes --save "" --daemonize no --protected-mode no --logfile ""
   echo "$(fingerprint redis)" >"$RUN/redis.fingerprint"
-  local t0; t0=$(date +%s)
-  until redis_ready; do
-    svc_pid redis >/dev/null || { show_log_tail redis; die "redis exited during start-up"; }
-    [ $(( $(date +%s) - t0 )) -ge "$IRC_TIMEOUT" ] && { show_log_tail redis; die "redis did not answer within ${IRC_TIMEOUT}s"; }
-    sleep 0.2
-  done
+  wait_ready redis "$IRC_TIMEOUT"
 }

@@ -5,10 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { randomBytes } from "node:crypto";
-import { Client } from "pg";
-import { bridges, testenv } from "../../scripts/lib/testenv";
+import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
+import { postgresDatabase, rowsIn } from "./support/postgresDatabase";
 import { RunningBridge } from "./support/localBridge";
 import { PortalScene } from "./support/portalScene";
 import { csApi, eventually, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
@@ -52,34 +51,9 @@ describe("a static mapping bridges an existing room (Ergo)", () => {
   });
 });
 
-/** A database of its own on the test environment's PostgreSQL (created before the bridge starts, dropped after). */
-function postgresDatabase(): { readonly url: string; create(): Promise<void>; drop(): Promise<void> } {
-  const name = `ircbridge_restart_${randomBytes(4).toString("hex")}`;
-  const url = new URL(testenv.postgresUrl);
-  url.pathname = `/${name}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: testenv.postgresUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  return { url: url.toString(), create: () => admin(`CREATE DATABASE ${name}`), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-/** Rows of one of the store's tables in a database (the bridge really kept its state there). */
-async function rowsIn(url: string, table: string): Promise<number> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const result = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
-    return Number(result.rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
-}
-
 for (const [spec, postgres] of [[bridges.sample, false], [bridges.sample, true], [bridges.insp, false]] as const) {
   describe(`the bridge stopped for 5 s on ${spec.ircd}${postgres ? ", with the PostgreSQL store" : ""}`, () => {
-    const database = postgres ? postgresDatabase() : undefined;
+    const database = postgres ? postgresDatabase("ircbridge_restart") : undefined;
     const bridge = new RunningBridge(spec, (doc) => {
       if (database !== undefined) doc.datastore = { ...(doc.datastore as Record<string, unknown>), engine: "postgres", connectionString: database.url };
     });

@@ -25,6 +25,7 @@ import { bridges, testenv } from "../../scripts/lib/testenv";
 import { readNedbFile } from "../../src/store/nedbFile";
 import type { PuppetRecord } from "../../src/store/store";
 import { TestIrcClient, escape } from "./support/ircClient";
+import { postgresDatabase, rowsIn } from "./support/postgresDatabase";
 import { RunningBridge } from "./support/localBridge";
 import { PortalScene } from "./support/portalScene";
 import { csApi, eventually, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
@@ -38,29 +39,6 @@ function migrate(args: readonly string[]): Promise<{ code: number; stdout: strin
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-/** A database of its own on the test environment's PostgreSQL. */
-function postgresDatabase(): { readonly url: string; create(): Promise<void>; drop(): Promise<void> } {
-  const name = `ircbridge_migrate_${randomBytes(4).toString("hex")}`;
-  const url = new URL(testenv.postgresUrl);
-  url.pathname = `/${name}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: testenv.postgresUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  return { url: url.toString(), create: () => admin(`CREATE DATABASE ${name}`), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-async function rowsIn(url: string, table: string): Promise<number> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
 }
 
 /** The puppet records of the bridge's store (its NeDB file, read as it is, or its PostgreSQL table). */
@@ -82,7 +60,7 @@ for (const engine of ["NeDB", "PostgreSQL"] as const) {
     const portalChannel = `#${uniqueName("migp")}`;
     const chosenNick = uniqueName("Chose").slice(0, 14);
     const username = `m${randomBytes(3).toString("hex")}`;
-    const database = engine === "PostgreSQL" ? postgresDatabase() : undefined;
+    const database = engine === "PostgreSQL" ? postgresDatabase("ircbridge_migrate") : undefined;
     const incumbentDir = mkdtempSync(join(tmpdir(), "incumbent-"));
     let owner: TestUser;
     let roomId: string;
@@ -159,7 +137,7 @@ for (const engine of ["NeDB", "PostgreSQL"] as const) {
 }
 
 describe("this bridge's NeDB store copied into PostgreSQL, and the bridge started on it", () => {
-  const database = postgresDatabase();
+  const database = postgresDatabase("ircbridge_migrate");
   const onNedb = new RunningBridge(bridges.sample);
   const scene = new PortalScene(onNedb, `#${uniqueName("copy")}`);
   let onPg: RunningBridge | undefined;
@@ -204,7 +182,7 @@ describe("this bridge's NeDB store copied into PostgreSQL, and the bridge starte
 });
 
 describe("matrix-appservice-irc's PostgreSQL database imported", () => {
-  const source = postgresDatabase();
+  const source = postgresDatabase("ircbridge_migrate");
   const server = testenv.ergo.host;
   const fixture: IncumbentFixture = {
     channels: [
