@@ -14,7 +14,7 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import { BridgeProcess } from "../test/e2e/support/bridgeProcess";
 import { TestIrcClient, escape } from "../test/e2e/support/ircClient";
-import { csApi, joinRoom, registerUser, sendText, uniqueName, type TestUser } from "../test/e2e/support/matrixClient";
+import { csApi, joinRoom, registerUser, sendText, uniqueName, type TestUser, puppetNick } from "../test/e2e/support/matrixClient";
 import { localBridgeConfig } from "./lib/localConfig";
 import { procStat } from "./lib/procStat";
 import { bridges, testenv } from "./lib/testenv";
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     await observer.join(channel);
     const first = await registerUser(uniqueName("bench"));
     const roomId = await joinRoom(first, `#${spec.name}_${channel}:${testenv.domain}`);
-    const firstNick = `${first.userId.slice(1, first.userId.indexOf(":"))}[m]`;
+    const firstNick = puppetNick(first);
     await observer.waitFor(new RegExp(`:${escape(firstNick)}!\\S+ JOIN`, "i"), 20000);
 
     // Memory and CPU per puppet, and join -> JOIN latency.
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     const before = procStat(pid);
     const joinLatency: number[] = [];
     for (const user of users) {
-      const nick = `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+      const nick = puppetNick(user);
       const from = observer.lines.length;
       const t0 = Date.now();
       await joinRoom(user, roomId);

@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from "node:path";
 import { BridgeProcess } from "../test/e2e/support/bridgeProcess";
 import { TestIrcClient, escape } from "../test/e2e/support/ircClient";
-import { joinRoom, registerUser, uniqueName, type TestUser } from "../test/e2e/support/matrixClient";
+import { joinRoom, registerUser, uniqueName, type TestUser, puppetNick } from "../test/e2e/support/matrixClient";
 import { localBridgeConfig } from "./lib/localConfig";
 import { procStat } from "./lib/procStat";
 import { bridges, testenv } from "./lib/testenv";
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
         return sleep(1000).then(() => undefined);
       });
     }
-    const nickOf = (u: TestUser) => `${u.userId.slice(1, u.userId.indexOf(":"))}[m]`;
+    const nickOf = (u: TestUser) => puppetNick(u);
     await observer.waitFor(new RegExp(`:${escape(nickOf(first))}!\\S+ JOIN`, "i"), 30000);
     await sleep(2000);
     if (HEAP) await snapshot(pid, "before");

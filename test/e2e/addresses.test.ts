@@ -14,7 +14,7 @@ import { bridges, testenv } from "../../scripts/lib/testenv";
 import { parseIpv6Prefix, userAddress } from "../../src/puppets/ipv6Address";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 /** A local port nothing listens on: bound, then closed, so connecting to it is refused. */
 async function closedPort(): Promise<number> {
@@ -46,7 +46,7 @@ describe("a network whose first address refuses connections", () => {
     bob = await TestIrcClient.connect(testenv.ergo.host, testenv.ergo.port, uniqueName("abob").slice(0, 12));
     await bob.join(channel);
     alice = await registerUser(uniqueName("alice"));
-    aliceNick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    aliceNick = puppetNick(alice);
   });
 
   after(async () => {
@@ -109,7 +109,7 @@ describe("per-user IPv6 on a network with an IPv4 and an IPv6 address", () => {
     assert.match(botHost, / 127\.0\.0\.1 \*/, "the bot (no source address of its own) dialled the first address, IPv4");
     const prefix = parseIpv6Prefix(staff.ipv6Prefix);
     if (typeof prefix === "string") throw new Error(prefix);
-    const nick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    const nick = puppetNick(alice);
     await joinRoom(alice, bridge.alias(channel));
     const join = await op.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN :?${escape(channel)}`, "i"), 30000);
     assert.match(join, new RegExp(`@${escape(userAddress(prefix, alice.userId))} JOIN`, "i"), "her own IPv6 address, so she dialled the IPv6 address");

@@ -8,7 +8,7 @@ import { bridges, testenv } from "../../scripts/lib/testenv";
 import { acceptInviteFrom, botNotices, command } from "./support/adminRoom";
 import { TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 describe("the admin room on Ergo", () => {
   // Success notices are off by default (issue 14): this story is about them, so it turns them on.
@@ -27,7 +27,7 @@ describe("the admin room on Ergo", () => {
   before(async () => {
     await bridge.start();
     alice = await registerUser(uniqueName("alice"));
-    nick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    nick = puppetNick(alice);
     watcher = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("w").slice(0, 12));
     await watcher.join(channel);
   });

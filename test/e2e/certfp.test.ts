@@ -13,7 +13,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 import { acceptInviteFrom, botNotices, command } from "./support/adminRoom";
 import { RunningBridge } from "./support/localBridge";
-import { eventually, joinRoom, registerUser, uniqueName, type TestUser } from "./support/matrixClient";
+import { eventually, joinRoom, registerUser, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 describe("client certificates on the TLS Ergo", () => {
   const secure = testenv.ergoSecure;
@@ -48,7 +48,7 @@ describe("client certificates on the TLS Ergo", () => {
     process.env.NODE_EXTRA_CA_CERTS = secure.certFile;
     await bridge.start();
     alice = await registerUser(uniqueName("alice"));
-    nick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    nick = puppetNick(alice);
   });
   after(async () => {
     await bridge.dispose();

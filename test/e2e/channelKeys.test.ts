@@ -10,7 +10,7 @@ import { bridges, testenv } from "../../scripts/lib/testenv";
 import { acceptInviteFrom, botNotices, command, openAdminRoom } from "./support/adminRoom";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 /**
  * Sends a command and waits for the bot's notice that answers it (`answer`): notices about the
@@ -33,7 +33,7 @@ describe("channel keys on Ergo: a key opens the channel only for the user who ga
   let bob: TestUser;
   let aliceAdmin = "";
   let bobAdmin = "";
-  const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+  const nickOf = (user: TestUser) => puppetNick(user);
 
   /**
    * The channels WHOIS shows for a nick (undefined: no such nick), asked by the IRC operator (Ergo

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 for (const spec of [bridges.sample, bridges.insp]) {
   describe(`channels on ${spec.ircd}`, () => {
@@ -24,7 +24,7 @@ for (const spec of [bridges.sample, bridges.insp]) {
       bob = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, uniqueName("bob").slice(0, 12));
       await bob.join(channel);
       alice = await registerUser(uniqueName("alice"));
-      aliceNick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+      aliceNick = puppetNick(alice);
     });
 
     after(async () => {
@@ -131,7 +131,7 @@ for (const spec of [bridges.sample, bridges.insp]) {
 
     it("a nick already taken on IRC: the user gets an alternative", async () => {
       const carol = await registerUser(uniqueName("carol"));
-      const wanted = `${carol.userId.slice(1, carol.userId.indexOf(":"))}[m]`;
+      const wanted = puppetNick(carol);
       const squatter = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, wanted);
       const from = bob.lines.length;
       await joinRoom(carol, roomId);

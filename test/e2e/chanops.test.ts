@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 type Levels = { users?: Record<string, number>; events_default?: number };
 
@@ -30,7 +30,7 @@ for (const spec of [bridges.sample, bridges.insp]) describe(`channel operators o
   let victim: TestIrcClient;
   let alice: TestUser;
   let roomId = "";
-  const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+  const nickOf = (user: TestUser) => puppetNick(user);
 
   before(async () => {
     await bridge.start();

@@ -12,9 +12,9 @@ import { bridges } from "../../scripts/lib/testenv";
 import type { Doc } from "../../scripts/lib/localConfig";
 import { escape, TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { joinRoom, registerUser, sendText, uniqueName, type TestUser } from "./support/matrixClient";
+import { joinRoom, registerUser, sendText, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
-const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+const nickOf = (user: TestUser) => puppetNick(user);
 
 describe("reloading the config with SIGHUP", () => {
   const bridge = new RunningBridge(bridges.sample);

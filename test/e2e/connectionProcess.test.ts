@@ -14,7 +14,7 @@ import { BridgeProcess, CONNECTOR } from "./support/bridgeProcess";
 import { escape, type TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
 import { PortalScene } from "./support/portalScene";
-import { eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser } from "./support/matrixClient";
+import { eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 /** Lines an observer saw from `nicks` that show a connection leaving or (re)entering: QUIT, JOIN, PART. */
 function comings(observer: TestIrcClient, from: number, nicks: readonly string[]): string[] {
@@ -92,7 +92,7 @@ for (const spec of [bridges.sample, bridges.insp]) describe(`the bridge restarte
     for (let k = 0; k < 4; k++) users.push(await registerUser(uniqueName(`share${k}`)));
     const from = scene.talker.lines.length;
     for (const user of users) await joinRoom(user, bridge.alias(channel));
-    const nicks = users.map((u) => `${u.userId.slice(1, u.userId.indexOf(":"))}[m]`);
+    const nicks = users.map((u) => puppetNick(u));
     for (const nick of nicks) await scene.talker.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN`, "i"), 30000, from);
     const redis = new Redis(testenv.redisUrl);
     const owners = await redis.hgetall(`${prefix}:owner`).finally(() => redis.disconnect());

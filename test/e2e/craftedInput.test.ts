@@ -11,7 +11,7 @@ import { bridges, testenv } from "../../scripts/lib/testenv";
 import { botNotices, command } from "./support/adminRoom";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 type Levels = { users?: Record<string, number> };
 
@@ -35,7 +35,7 @@ describe("crafted ghost ids on Ergo", () => {
   let op: TestIrcClient;
   let alice: TestUser;
   let roomId = "";
-  const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+  const nickOf = (user: TestUser) => puppetNick(user);
   const botSays = async (user: TestUser, room: string, re: RegExp) => (await timeline(user, room)).some((e) => e.type === "m.room.message" && re.test(String(e.content.body)));
 
   before(async () => {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 const OPER = { ergo: "OPER admin testoper", inspircd: "OPER testoper testoper" } as const;
 
@@ -38,7 +38,7 @@ for (const spec of [bridges.sample, bridges.insp]) {
       for (let i = 0; i < 5; i++) {
         const user = await registerUser(uniqueName(`u${i}`));
         users.push(user);
-        nicks.push(`${user.userId.slice(1, user.userId.indexOf(":"))}[m]`);
+        nicks.push(puppetNick(user));
         roomId = await joinRoom(user, i === 0 ? bridge.alias(channel) : roomId);
         await observer.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nicks[i] ?? "")}!\\S+ JOIN`, "i"), 20000);
       }

@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 describe("text that is not UTF-8, on InspIRCd", () => {
   const bridge = new RunningBridge(bridges.insp);
@@ -27,7 +27,7 @@ describe("text that is not UTF-8, on InspIRCd", () => {
     await bob.join(channel);
     await bob.waitOnline(bridge.botNick);
     alice = await registerUser(uniqueName("alice"));
-    aliceNick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    aliceNick = puppetNick(alice);
     roomId = await joinRoom(alice, bridge.alias(channel));
     await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(aliceNick)}!\\S+ JOIN :?${escape(channel)}`, "i"), 30000);
   });

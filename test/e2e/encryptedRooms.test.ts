@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, registerUser, sendText, timeline, uniqueName, type RoomEvent, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, registerUser, sendText, timeline, uniqueName, type RoomEvent, type TestUser, puppetNick } from "./support/matrixClient";
 
 let txn = 0;
 async function sendEncrypted(user: TestUser, roomId: string): Promise<void> {
@@ -25,7 +25,7 @@ describe("encrypted messages in a bridged room (Ergo)", () => {
   let bridge: RunningBridge;
   let bob: TestIrcClient;
   let bot: string;
-  const nick = () => `${owner.userId.slice(1, owner.userId.indexOf(":"))}[m]`;
+  const nick = () => puppetNick(owner);
   const botNotices = async (re: RegExp) => (await timeline(owner, roomId)).filter((e: RoomEvent) => e.sender === bot && e.content.msgtype === "m.notice" && re.test(String(e.content.body)));
 
   before(async () => {

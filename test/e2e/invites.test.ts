@@ -12,7 +12,7 @@ import { bridges, testenv } from "../../scripts/lib/testenv";
 import { acceptInviteFrom, botNotices, command } from "./support/adminRoom";
 import { escape, TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type RoomEvent, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type RoomEvent, type TestUser, puppetNick } from "./support/matrixClient";
 
 type Sync = { next_batch: string; rooms?: { invite?: Record<string, { invite_state?: { events?: RoomEvent[] } }> } };
 
@@ -58,7 +58,7 @@ describe("invites between IRC and Matrix on ergo", () => {
     await op.waitOnline(bridge.botNick);
     await op.join(lobby);
     alice = await registerUser(uniqueName("ialice"));
-    aliceNick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    aliceNick = puppetNick(alice);
     // Alice is connected: she joined another bridged channel first.
     await joinRoom(alice, bridge.alias(lobby));
     await op.waitFor(new RegExp(`:${escape(aliceNick)}!\\S+ JOIN :?${escape(lobby)}`, "i"), 20000);

@@ -9,7 +9,7 @@ import { bridges } from "../../scripts/lib/testenv";
 import { parseIrcLine, type IrcLine } from "../../src/irc/ircLine";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 const CAPS = ["message-tags", "echo-message", "server-time", "batch", "draft/multiline", "draft/message-redaction"];
 
@@ -53,7 +53,7 @@ describe("IRCv3 client tags on ergo", () => {
     await ivy.join(channel);
     await ivy.waitOnline(bridge.botNick);
     alice = await registerUser(uniqueName("alice"));
-    aliceNick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    aliceNick = puppetNick(alice);
     roomId = await joinRoom(alice, bridge.alias(channel));
     await ivy.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(aliceNick)}!\\S+ JOIN`, "i"), 20000);
     // Ivy's ghost is in the room (typing is shown only for a ghost that is).

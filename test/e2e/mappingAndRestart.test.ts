@@ -10,7 +10,7 @@ import { TestIrcClient, escape } from "./support/ircClient";
 import { postgresDatabase, rowsIn } from "./support/postgresDatabase";
 import { RunningBridge } from "./support/localBridge";
 import { PortalScene } from "./support/portalScene";
-import { csApi, eventually, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 describe("a static mapping bridges an existing room (Ergo)", () => {
   const channel = `#${uniqueName("mapped")}`;
@@ -43,7 +43,7 @@ describe("a static mapping bridges an existing room (Ergo)", () => {
     const bot = `@${bridge.registration.sender_localpart}:localhost`;
     await eventually(async () => (await timeline(owner, roomId)).some((e) => e.type === "m.room.member" && e.state_key === bot && e.content.membership === "join"), 20000, "the bot to join");
     await sendText(owner, roomId, "hello mapped channel");
-    const nick = `${owner.userId.slice(1, owner.userId.indexOf(":"))}[m]`;
+    const nick = puppetNick(owner);
     const line = await ircUser.waitFor(/PRIVMSG \S+ :hello mapped channel$/, 20000);
     assert.match(line, new RegExp(`^(?:@\\S+ )?:${escape(nick)}!`, "i"));
     ircUser.say(channel, "hello mapped room");

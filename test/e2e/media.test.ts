@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 import { escape, TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 async function upload(user: TestUser, bytes: Buffer, contentType: string, filename: string): Promise<string> {
   const res = await fetch(`${testenv.synapseUrl}/_matrix/media/v3/upload?filename=${encodeURIComponent(filename)}`, {
@@ -47,7 +47,7 @@ describe("media and long messages on Ergo", () => {
     await bob.waitOnline(bridge.botNick);
     await bob.join(channel);
     alice = await registerUser(uniqueName("malice"));
-    aliceNick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    aliceNick = puppetNick(alice);
     roomId = await joinRoom(alice, bridge.alias(channel));
     await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(aliceNick)}!\\S+ JOIN :?${escape(channel)}`, "i"), 30000);
   });

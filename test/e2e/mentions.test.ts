@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { escape, TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 let txn = 0;
 async function send(user: TestUser, roomId: string, content: Record<string, unknown>): Promise<void> {
@@ -44,7 +44,7 @@ describe("mentions both ways (Ergo)", () => {
     await carol.waitOnline(bridge.botNick);
     await carol.join(channel);
     alice = await registerUser(uniqueName("malice"));
-    aliceNick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    aliceNick = puppetNick(alice);
     roomId = await joinRoom(alice, bridge.alias(channel));
     await carol.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(aliceNick)}!\\S+ JOIN :?${escape(channel)}`, "i"), 20000);
     bob = await registerUser(uniqueName("mbob"));

@@ -9,7 +9,7 @@ import { bridges, testenv } from "../../scripts/lib/testenv";
 import { botNotices, openAdminRoom } from "./support/adminRoom";
 import { escape, TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 
 describe("nick policy on Ergo", () => {
@@ -45,7 +45,7 @@ describe("nick policy on Ergo", () => {
     await watcher.waitOnline(bridge.botNick);
     await watcher.join(channel);
     alice = await registerUser(uniqueName("alice"));
-    templateNick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    templateNick = puppetNick(alice);
     portal = await joinRoom(alice, bridge.alias(channel));
     await watcher.waitFor(new RegExp(`:${escape(templateNick)}!\\S+ JOIN`, "i"), 20000);
     adminRoom = await openAdminRoom(alice, bot);

@@ -9,7 +9,7 @@ import { bridges } from "../../scripts/lib/testenv";
 import { acceptInviteFrom } from "./support/adminRoom";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 async function directChat(user: TestUser, ghost: string): Promise<string> {
   const res = await csApi<{ room_id: string }>("POST", "/_matrix/client/v3/createRoom", user.token, { preset: "trusted_private_chat", is_direct: true, invite: [ghost] });
@@ -27,7 +27,7 @@ describe("private messages on Ergo", () => {
   let alice: TestUser;
   let bob: TestUser;
   let irc: TestIrcClient;
-  const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+  const nickOf = (user: TestUser) => puppetNick(user);
 
   before(async () => {
     await bridge.start();

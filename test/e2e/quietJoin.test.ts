@@ -9,7 +9,7 @@ import { bridges, testenv } from "../../scripts/lib/testenv";
 import { acceptInviteFrom, botNotices, command } from "./support/adminRoom";
 import { escape, TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 type Sync = {
   rooms?: {
@@ -18,7 +18,7 @@ type Sync = {
   };
 };
 
-const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+const nickOf = (user: TestUser) => puppetNick(user);
 
 describe("a plain join with the default config", () => {
   const bridge = new RunningBridge(bridges.sample);

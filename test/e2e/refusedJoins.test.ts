@@ -9,9 +9,9 @@ import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, timeline, uniqueName, type RoomEvent, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, timeline, uniqueName, type RoomEvent, type TestUser, puppetNick } from "./support/matrixClient";
 
-const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+const nickOf = (user: TestUser) => puppetNick(user);
 
 for (const banInMatrix of [true, false]) describe(`refused on IRC means out of the Matrix room (Ergo, kickOn.banInMatrix ${String(banInMatrix)})`, () => {
   const bridge = new RunningBridge(bridges.sample, (doc) => {

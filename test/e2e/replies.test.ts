@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 /** The tags of a raw IRC line ("@a=b;c PRIVMSG ..."). */
 function tagsOf(line: string): Record<string, string> {
@@ -47,7 +47,7 @@ describe("replies and edits on Ergo", () => {
     await bob.waitOnline(bridge.botNick);
     await bob.join(channel);
     alice = await registerUser(uniqueName("ralice"));
-    aliceNick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    aliceNick = puppetNick(alice);
     roomId = await joinRoom(alice, bridge.alias(channel));
     await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(aliceNick)}!\\S+ JOIN :?${escape(channel)}`, "i"), 20000);
   });

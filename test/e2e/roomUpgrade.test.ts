@@ -14,7 +14,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 import { TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 interface StateEvent {
   readonly type: string;
@@ -53,7 +53,7 @@ describe("an upgraded portal room on ergo", () => {
     await bob.waitOnline(bridge.botNick);
     await bob.join(channel);
     alice = await registerUser(uniqueName("alice"));
-    aliceNick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    aliceNick = puppetNick(alice);
   });
 
   after(async () => {

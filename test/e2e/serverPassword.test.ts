@@ -18,7 +18,7 @@ import { bridges, testenv } from "../../scripts/lib/testenv";
 import { acceptInviteFrom, botNotices } from "./support/adminRoom";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 const secure = testenv.ergoSecure;
 const sealCli = join(__dirname, "..", "..", "src", "cli", "sealSecret.js");
@@ -83,7 +83,7 @@ describe("a network with a server password, given right (in a file) and the bot'
   });
 
   it("a Matrix user connects, and their message reaches an IRC client", async () => {
-    const nick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    const nick = puppetNick(alice);
     const roomId = await joinRoom(alice, bridge.alias(channel));
     await watcher.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN :?${escape(channel)}`, "i"), 20000);
     await sendText(alice, roomId, "through the password-protected network");
@@ -147,7 +147,7 @@ describe("a network that refuses the bridge's server password", () => {
     const again = (await botNotices(owner, adminRoom, bot)).filter((n) => /server password/.test(n));
     assert.equal(again.length, 1, `told once: ${JSON.stringify(again)}`);
     // Positive control first: the refusal was told (above); the IRC side never saw the user or the message.
-    const nick = `${owner.userId.slice(1, owner.userId.indexOf(":"))}[m]`;
+    const nick = puppetNick(owner);
     assert.ok(!(await watcher.names(channel)).some((n) => n.toLowerCase() === nick.toLowerCase()), "the user is not on IRC");
     assert.ok(!watcher.lines.some((l) => l.includes("this must not reach IRC")), "nothing was bridged");
     assert.ok(!(bridge.process?.lines ?? []).some((l) => l.includes(wrong)), "the password is never printed");

@@ -11,7 +11,7 @@ import { parseIpv6Prefix, userAddress } from "../../src/puppets/ipv6Address";
 import { renderUsername } from "../../src/puppets/userTemplates";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { joinRoom, registerUser, uniqueName, type TestUser } from "./support/matrixClient";
+import { joinRoom, registerUser, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 type Doc = Record<string, unknown>;
 const staff = testenv.inspircdStaff;
@@ -29,7 +29,7 @@ describe("network staff can tell bridged users apart (InspIRCd with ident, per-u
   let op: TestIrcClient;
   let alice: TestUser;
   let bob: TestUser;
-  const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+  const nickOf = (user: TestUser) => puppetNick(user);
   /** "nick!user@host" of each user's puppet as its JOIN reached the channel. */
   const seen = new Map<string, { user: string; host: string }>();
 
@@ -115,7 +115,7 @@ describe("WEBIRC where the network configures it: the server takes the user's ad
     const own = await op.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(op.nick)}!\\S+ JOIN`, "i"));
     assert.match(own, /@127\.0\.0\.1 JOIN/, "positive control: without WEBIRC the server shows the real address");
     const carol = await registerUser(uniqueName("carol"));
-    const nick = `${carol.userId.slice(1, carol.userId.indexOf(":"))}[m]`;
+    const nick = puppetNick(carol);
     await joinRoom(carol, bridge.alias(channel));
     const join = await op.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+ JOIN :?${escape(channel)}`, "i"), 30000);
     assert.match(join, new RegExp(`^(?:@\\S+ )?:${escape(nick)}!\\S+@${escape(sent)} JOIN`, "i"));

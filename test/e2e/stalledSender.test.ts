@@ -14,7 +14,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser } from "./support/matrixClient";
+import { eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 describe("a stalled sender holds nobody (Ergo)", () => {
   // Alice's 24-line message must go out as 24 paced lines, not as a paste link (lineLimit, default 3).
@@ -28,7 +28,7 @@ describe("a stalled sender holds nobody (Ergo)", () => {
   let bob: TestUser;
   let roomId = "";
 
-  const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+  const nickOf = (user: TestUser) => puppetNick(user);
   /** The texts the observer saw in the channel, each with who said it, in the order IRC has them. */
   const said = () =>
     observer.lines
@@ -111,7 +111,7 @@ describe("a user whose connection is down holds nobody (Ergo, KILL)", () => {
   const users: TestUser[] = [];
   let roomId = "";
 
-  const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+  const nickOf = (user: TestUser) => puppetNick(user);
   const joinLine = (user: TestUser) => new RegExp(`^(?:@\\S+ )?:${escape(nickOf(user))}!\\S+ JOIN`, "i");
   const texts = () =>
     observer.lines

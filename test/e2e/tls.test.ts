@@ -11,7 +11,7 @@ import { bridges, testenv } from "../../scripts/lib/testenv";
 import { botNotices, command, openAdminRoom } from "./support/adminRoom";
 import { escape, TestIrcClient } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser } from "./support/matrixClient";
+import { eventually, joinRoom, registerUser, sendText, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 import { remotePortsOf } from "./support/processSockets";
 
 const secure = testenv.ergoSecure;
@@ -31,7 +31,7 @@ function secureBridge(options: { readonly plaintext?: boolean; readonly pin?: bo
 }
 
 
-const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+const nickOf = (user: TestUser) => puppetNick(user);
 const watch = () => TestIrcClient.connect(secure.host, secure.port, uniqueName("tw").slice(0, 12), [], { password: secure.password });
 
 /** A Matrix user joins the channel's portal and speaks: the IRC watcher in the channel reads it. */

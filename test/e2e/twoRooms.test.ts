@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type RoomEvent, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type RoomEvent, type TestUser, puppetNick } from "./support/matrixClient";
 
 describe("a channel bridged to two rooms (Ergo): every room sees every message once", () => {
   const channel = `#${uniqueName("two")}`;
@@ -19,7 +19,7 @@ describe("a channel bridged to two rooms (Ergo): every room sees every message o
   let portal: string;
   let bridge: RunningBridge;
   let bob: TestIrcClient;
-  const nickOf = (user: TestUser) => `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+  const nickOf = (user: TestUser) => puppetNick(user);
   const withBody = (events: readonly RoomEvent[], body: string) => events.filter((e) => e.type === "m.room.message" && e.content.body === body);
 
   before(async () => {

@@ -14,7 +14,7 @@ import { bridges, testenv } from "../../scripts/lib/testenv";
 import { botNotices, command, openAdminRoom } from "./support/adminRoom";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
-import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type RoomEvent, type TestUser } from "./support/matrixClient";
+import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type RoomEvent, type TestUser, puppetNick } from "./support/matrixClient";
 
 const NETWORK = "example";
 
@@ -77,7 +77,7 @@ describe("ending a bridge on Ergo", () => {
   before(async () => {
     root = await registerUser(uniqueName("root"));
     alice = await registerUser(uniqueName("alice"));
-    nick = `${alice.userId.slice(1, alice.userId.indexOf(":"))}[m]`;
+    nick = puppetNick(alice);
     bridge = new RunningBridge(bridges.sample, (doc) => {
       (doc.bridge as Record<string, unknown>).admins = [root.userId];
     });

@@ -19,6 +19,11 @@ export interface TestUser {
   readonly token: string;
 }
 
+/** The IRC nick of a Matrix user's puppet under the sample config's nickTemplate (`{localpart}[m]`). */
+export function puppetNick(user: Pick<TestUser, "userId">): string {
+  return `${user.userId.slice(1, user.userId.indexOf(":"))}[m]`;
+}
+
 export class RegistrationError extends Error {
   constructor(
     readonly errcode: string | undefined,

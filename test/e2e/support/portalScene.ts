@@ -1,6 +1,6 @@
 import { TestIrcClient, escape } from "./ircClient";
 import type { RunningBridge } from "./localBridge";
-import { joinRoom, registerUser, timeline, uniqueName, type TestUser } from "./matrixClient";
+import { joinRoom, registerUser, timeline, uniqueName, type TestUser, puppetNick } from "./matrixClient";
 
 /**
  * A common scene for the restart and fault stories: a bridge, one IRC user ("talker") in a
@@ -24,7 +24,7 @@ export class PortalScene {
     await this.talker.join(this.channel);
     this.alice = await registerUser(uniqueName("alice"));
     this.roomId = await joinRoom(this.alice, this.bridge.alias(this.channel));
-    this.nick = `${this.alice.userId.slice(1, this.alice.userId.indexOf(":"))}[m]`;
+    this.nick = puppetNick(this.alice);
     await this.talker.waitFor(this.puppetJoin(), 20000);
   }
 
