@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 import { acceptInviteFrom, botNotices, command } from "./support/adminRoom";
-import { TestIrcClient } from "./support/ircClient";
+import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
 import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
@@ -43,7 +43,7 @@ describe("the admin room on Ergo", () => {
       const n = await botNotices(alice, adminRoom, bot);
       return n.length > 0 ? n : undefined;
     }, 20000, "the first notice");
-    assert.match(notices[0] ?? "", new RegExp(`^Connected to .* as ${nick.replace(/[[\]]/g, "\\$&")}\\. Say !help`));
+    assert.match(notices[0] ?? "", new RegExp(`^Connected to .* as ${escape(nick)}\\. Say !help`));
   });
 
   it("!whois of an IRC client gives user@host, realname and channels; of a Matrix user, their nick", async () => {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
-import { TestIrcClient } from "./support/ircClient";
+import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
 import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
@@ -35,7 +35,7 @@ for (const spec of [bridges.sample, bridges.insp]) {
     it("a Matrix user joins the portal alias: their puppet joins the channel on IRC", async () => {
       const started = Date.now();
       roomId = await joinRoom(alice, bridge.alias(channel));
-      const join = await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${aliceNick.replace(/[[\]]/g, "\\$&")}!\\S+ JOIN :?${channel}`, "i"), 20000);
+      const join = await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(aliceNick)}!\\S+ JOIN :?${channel}`, "i"), 20000);
       assert.ok(join);
       process.stderr.write(`  (${spec.ircd}: Matrix join -> IRC JOIN in ${Date.now() - started} ms)\n`);
     });
@@ -53,7 +53,7 @@ for (const spec of [bridges.sample, bridges.insp]) {
     it("messages flow both ways", async () => {
       await sendText(alice, roomId, "hello from matrix");
       const line = await bob.waitFor(/PRIVMSG \S+ :hello from matrix$/, 20000);
-      assert.match(line, new RegExp(`^(?:@\\S+ )?:${aliceNick.replace(/[[\]]/g, "\\$&")}!`, "i"));
+      assert.match(line, new RegExp(`^(?:@\\S+ )?:${escape(aliceNick)}!`, "i"));
       bob.say(channel, "hello from irc");
       const ghost = bridge.ghost(bob.nick);
       const event = await eventually(
@@ -135,7 +135,7 @@ for (const spec of [bridges.sample, bridges.insp]) {
       const squatter = await TestIrcClient.connect(bridge.irc.host, bridge.irc.port, wanted);
       const from = bob.lines.length;
       await joinRoom(carol, roomId);
-      const join = await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${wanted.replace(/[[\]]/g, "\\$&")}_!\\S+ JOIN`, "i"), 20000, from);
+      const join = await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(wanted)}_!\\S+ JOIN`, "i"), 20000, from);
       assert.ok(join, "the puppet joined as the alternative nick");
       await bridge.process?.waitForLine(new RegExp(`user got another nick .*was in use`), 10000);
       // The IRC user who holds the nick is still an IRC user to the bridge, and carol is not a ghost.
@@ -165,7 +165,7 @@ for (const spec of [bridges.sample, bridges.insp]) {
       const from = bob.lines.length;
       const left = await csApi("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/leave`, alice.token, {});
       assert.equal(left.status, 200);
-      await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${aliceNick.replace(/[[\]]/g, "\\$&")}!\\S+ PART ${channel}`, "i"), 20000, from);
+      await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(aliceNick)}!\\S+ PART ${channel}`, "i"), 20000, from);
     });
   });
 }

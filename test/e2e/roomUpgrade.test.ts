@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
-import { TestIrcClient } from "./support/ircClient";
+import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
 import { csApi, eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
@@ -63,7 +63,7 @@ describe("an upgraded portal room on ergo", () => {
 
   it("the portal says it is bridged (m.bridge state from its creation) and messages flow", async () => {
     oldRoom = await joinRoom(alice, bridge.alias(channel));
-    await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${aliceNick.replace(/[[\]]/g, "\\$&")}!\\S+ JOIN :?${channel}`, "i"), 20000);
+    await bob.waitFor(new RegExp(`^(?:@\\S+ )?:${escape(aliceNick)}!\\S+ JOIN :?${channel}`, "i"), 20000);
     const info = await bridgeInfo(alice, oldRoom);
     assert.ok(info, "the portal has m.bridge state");
     assert.deepEqual(info.content.channel, { id: channel, displayname: channel });
@@ -109,7 +109,7 @@ describe("an upgraded portal room on ergo", () => {
     await bob.waitFor(/PRIVMSG \S+ :from the new room$/, 20000);
     assert.equal(bob.lines.filter((l) => l.includes("from the old room")).length, 0);
     // Alice's puppet kept its channel: no PART, no second JOIN.
-    const puppetLines = bob.lines.filter((l) => new RegExp(`^(?:@\\S+ )?:${aliceNick.replace(/[[\]]/g, "\\$&")}!\\S+ (JOIN|PART)`, "i").test(l));
+    const puppetLines = bob.lines.filter((l) => new RegExp(`^(?:@\\S+ )?:${escape(aliceNick)}!\\S+ (JOIN|PART)`, "i").test(l));
     assert.equal(puppetLines.length, 1, puppetLines.join("\n"));
   });
 });
