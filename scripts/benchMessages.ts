@@ -18,16 +18,13 @@ import { csApi, joinRoom, registerUser, sendText, uniqueName, type TestUser, pup
 import { localBridgeConfig } from "./lib/localConfig";
 import { procStat } from "./lib/procStat";
 import { bridges, testenv } from "./lib/testenv";
+import { percentile } from "./lib/bench/stats";
 
 const PUPPETS = Number(process.env.BENCH_PUPPETS ?? 200);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 100);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 
 /** Follows a room through /sync and records when each message body first arrived. */
 class RoomWatcher {

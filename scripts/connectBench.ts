@@ -22,6 +22,7 @@ import { serviceRequest } from "../src/irc/replies";
 import type { ServerSettings } from "../src/irc/serverSettings";
 import { certificateFingerprint, createClientCertificate } from "../src/secrets/clientCertificate";
 import { testenv } from "./lib/testenv";
+import { percentile } from "./lib/bench/stats";
 
 const CONNECTS = Number(process.env.CONNECTS ?? 100);
 
@@ -96,16 +97,12 @@ async function registerAccount(server: ServerSettings, nick: string, password: s
   c.close("bench setup done");
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-}
-
 function row(name: string, timings: readonly Timing[]): string {
-  const reg = timings.map((t) => t.registeredMs).sort((a, b) => a - b);
-  const logged = timings.flatMap((t) => (t.loggedInMs === undefined ? [] : [t.loggedInMs])).sort((a, b) => a - b);
+  const reg = timings.map((t) => t.registeredMs);
+  const logged = timings.flatMap((t) => (t.loggedInMs === undefined ? [] : [t.loggedInMs]));
   const ms = (v: number) => v.toFixed(1).padStart(7);
-  const login = logged.length === 0 ? "      -        -" : `${ms(quantile(logged, 0.5))}  ${ms(quantile(logged, 0.9))}`;
-  return `${name.padEnd(34)} ${ms(quantile(reg, 0.5))}  ${ms(quantile(reg, 0.9))}   ${login}`;
+  const login = logged.length === 0 ? "      -        -" : `${ms(percentile(logged, 50))}  ${ms(percentile(logged, 90))}`;
+  return `${name.padEnd(34)} ${ms(percentile(reg, 50))}  ${ms(percentile(reg, 90))}   ${login}`;
 }
 
 async function series(name: string, server: ServerSettings, login: Login, nick: (i: number) => string): Promise<string> {
