@@ -8,22 +8,13 @@
  *   address) registers on IPv4; a user's puppet dials IPv6 at once, never binding IPv6 to dial IPv4.
  */
 import assert from "node:assert/strict";
-import { createServer, type AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { bridges, testenv } from "../../scripts/lib/testenv";
 import { parseIpv6Prefix, userAddress } from "../../src/puppets/ipv6Address";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
 import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
-
-/** A local port nothing listens on: bound, then closed, so connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort } from "../support/closedPort";
 
 describe("a network whose first address refuses connections", () => {
   let bridge: RunningBridge;

@@ -13,6 +13,7 @@ import { LastGoodAddress } from "../../src/irc/endpoints";
 import type { ServerSettings } from "../../src/irc/serverSettings";
 import { localConnection } from "../support/connectedClient";
 import { FakeIrcServer } from "../support/fakeIrcServer";
+import { closedPort } from "../support/closedPort";
 
 /** A gate that lets every request go at once and records each outcome. */
 function recordingGate(): ConnectGate & { readonly outcomes: ConnectOutcome["kind"][] } {
@@ -35,15 +36,6 @@ async function hangUpServer(): Promise<{ port: number; accepted: () => number; c
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { port: (server.address() as AddressInfo).port, accepted: () => accepted, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-/** A port nothing listens on (bound, then closed): connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function connection(server: ServerSettings, gate: ConnectGate): IrcConnection {
