@@ -16,6 +16,7 @@ import { errorText } from "./errors";
 import type { MatrixContext } from "./fromMatrix/context";
 import { sendToIrc } from "./fromMatrix/sendToIrc";
 import { routeEphemeralEvents, routeMatrixEvent } from "./fromMatrix/router";
+import { answerUserQuery } from "./fromMatrix/userQuery";
 import { RecentIds } from "./util/recentIds";
 import { buildNetworkContext, type NetworkContext } from "./irc/networkContext";
 import { collectProblems } from "./secrets/configSecret";
@@ -44,6 +45,7 @@ import type { BanLists } from "./access/banLists";
 import type { ConfiguredAccess } from "./access/accessPolicy";
 import { privateMessages } from "./compose/privateMessages";
 import { connectionProcess } from "./compose/connectionProcess";
+import type { BridgeLink } from "./pool/bridgeLink";
 import { PowerLevelCache } from "./rooms/powerLevels";
 import { RoomIndex } from "./rooms/roomIndex";
 import { addMappedRooms } from "./rooms/mappedRooms";
@@ -121,7 +123,7 @@ export class App {
   private readonly provisioningSettings: ProvisioningSettings;
   private readonly mediaSettings: MediaSettings;
   private running: Running | undefined;
-  private readonly pool: import("./pool/bridgeLink").BridgeLink | undefined;
+  private readonly pool: BridgeLink | undefined;
   /** The config in effect (the one started with, plus what a reload applied). */
   private config: BridgeConfig;
 
@@ -373,7 +375,7 @@ export class App {
       this.options.registration.hs_token,
       {
         onTransaction: (txn) => this.onTransaction(txn, matrixCtx),
-        onUserQuery: (userId) => this.onUserQuery(userId, matrixCtx, ghosts),
+        onUserQuery: (userId) => answerUserQuery(userId, matrixCtx, ghosts),
         onAliasQuery: (alias) => portals.onAliasQuery(alias),
         thirdParty: new ThirdPartyLookups(this.networks),
         health: () => {
@@ -462,21 +464,6 @@ export class App {
     }
     await this.homeserver.close();
     this.log.info("bridge stopped");
-  }
-
-  /**
-   * The homeserver asks whether one of our ids exists (a user invites a ghost to a direct chat, say):
-   * a ghost is registered before the answer, as the AS API wants.
-   */
-  private async onUserQuery(userId: string, ctx: MatrixContext, ghosts: Ghosts): Promise<boolean> {
-    if (!ctx.isBridgeUser(userId)) return false;
-    if (userId === this.botUserId) return true;
-    try {
-      await ghosts.ensureRegistered(userId);
-    } catch (err) {
-      this.log.warn("could not register a ghost the homeserver asked about", { user: userId, error: errorText(err) });
-    }
-    return true;
   }
 
   /**
