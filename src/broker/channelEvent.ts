@@ -58,6 +58,11 @@ function what(ev: ChannelEvent): string {
   }
 }
 
+/** dedupeKey's key of an event that carries a msgid. */
+export function msgidKey(msgid: string): string {
+  return `id:${msgid}`;
+}
+
 /**
  * The key under which copies of one event heard by several connections are recognised as one:
  * the IRCv3 msgid when the server sends it; else the server time with the sender and a hash of the
@@ -66,7 +71,7 @@ function what(ev: ChannelEvent): string {
  */
 export function dedupeKey(ev: ChannelEvent, now: number): string {
   const msgid = ev.e.tags.msgid;
-  if (msgid !== undefined && msgid !== "") return `id:${msgid}`;
+  if (msgid !== undefined && msgid !== "") return msgidKey(msgid);
   const hash = createHash("sha1").update(`${ev.type}\0${who(ev).toLowerCase()}\0${what(ev)}`).digest("base64url").slice(0, 16);
   if (ev.e.time !== undefined) return `t:${ev.e.time}:${hash}`;
   return `n:${Math.floor(now / 2000)}:${hash}`;

@@ -13,7 +13,7 @@
  */
 import { AccountBook } from "./accountBook";
 import { ChannelBroker } from "./channelBroker";
-import { dedupeKey, type ChannelEvent } from "./channelEvent";
+import { dedupeKey, msgidKey, type ChannelEvent } from "./channelEvent";
 import type { IrcConnection } from "../irc/connection";
 import type { ChannelModesEvent, MessageEvent, NamesEvent } from "../irc/events";
 import { RESUMED_TAG } from "../irc/events";
@@ -116,7 +116,7 @@ export class NetworkFeed {
    */
   deliveredElsewhere(connectionId: string, channel: string, msgid: string): boolean {
     const folded = this.fold(channel);
-    return this.broker.readerOf(folded) !== connectionId && this.broker.delivered(folded, `id:${msgid}`);
+    return this.broker.readerOf(folded) !== connectionId && this.broker.delivered(folded, msgidKey(msgid));
   }
 
   /** Holds the channel's deliveries (its history is being fetched). */
