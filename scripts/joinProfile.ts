@@ -58,6 +58,9 @@ async function main(): Promise<void> {
   const all = await users(N + 1);
   const config = localBridgeConfig(spec, (doc) => {
     (doc.logging as Record<string, unknown>).level = "warn";
+    // N + 1 users need N + 1 connections; at the sample's limit (1,000) the last user would be refused ("the bridge is full").
+    const network = (doc.ircNetworks as Record<string, unknown>[])[0];
+    if (network !== undefined) network.connections = { ...(network.connections as Record<string, unknown>), max: N + 10 };
   });
   const registration = join(testenv.appserviceDir, spec.registrationFile);
   const bridge = new BridgeProcess(["-c", config.path, "-f", registration, "-p", String(spec.port)]);

@@ -8,12 +8,26 @@ export function promValue(text: string, name: string): number {
   return NaN;
 }
 
-/** The bridge's V8 heap used (prom-client's nodejs_heap_size_used_bytes, under the bridge's prefix), NaN when /metrics does not answer. */
-export async function heapUsed(metricsPort: number): Promise<number> {
+/** The bridge's V8 heap (used and reserved) and memory held outside it by JS objects (Buffers), in bytes. */
+export interface HeapFigures {
+  readonly used: number;
+  readonly total: number;
+  readonly external: number;
+}
+
+/** prom-client's nodejs_heap_size_{used,total}_bytes and nodejs_external_memory_bytes from the bridge's /metrics (its prefix); NaN when it does not answer. */
+export async function heapFigures(metricsPort: number): Promise<HeapFigures> {
   try {
     const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(5000) });
-    return promValue(await res.text(), "ircbridge_process_nodejs_heap_size_used_bytes");
+    const text = await res.text();
+    const value = (name: string) => promValue(text, `ircbridge_process_nodejs_${name}`);
+    return { used: value("heap_size_used_bytes"), total: value("heap_size_total_bytes"), external: value("external_memory_bytes") };
   } catch {
-    return NaN;
+    return { used: NaN, total: NaN, external: NaN };
   }
+}
+
+/** The bridge's V8 heap used, NaN when /metrics does not answer. */
+export async function heapUsed(metricsPort: number): Promise<number> {
+  return (await heapFigures(metricsPort)).used;
 }

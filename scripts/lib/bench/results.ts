@@ -6,6 +6,15 @@ import type { Scale } from "./scales";
  */
 export const RESULTS_VERSION = 1;
 
+/** Bytes: RSS (all, anonymous), the V8 heap (used, reserved) and memory JS objects hold outside it. */
+export interface MemoryFigures {
+  readonly rss: number;
+  readonly rssAnon: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+}
+
 export interface ScaleResult extends Scale {
   readonly label: string;
   /** Per connected user (each joined user has one IRC connection). */
@@ -25,7 +34,16 @@ export interface ScaleResult extends Scale {
   /** First Matrix join sent -> last puppet JOIN seen on IRC. */
   readonly wholeRunMs: number;
   readonly rssFitR2: number;
-  readonly bridge: { readonly rssStartBytes: number; readonly rssEndBytes: number; readonly heapStartBytes: number; readonly heapEndBytes: number; readonly cpuMs: number };
+  readonly bridge: {
+    readonly rssStartBytes: number;
+    readonly rssEndBytes: number;
+    readonly heapStartBytes: number;
+    readonly heapEndBytes: number;
+    readonly cpuMs: number;
+    /** Where the memory is, before the joins and once settled (runs before 2026-12-03 evening lack them). */
+    readonly memoryStart?: MemoryFigures;
+    readonly memoryEnd?: MemoryFigures;
+  };
   readonly homeserver: { readonly cpuMs: number; readonly requests: number; readonly requestsByRoute: Record<string, number> };
   /** 1-minute load average (uptime) before and after the joins. */
   readonly load: { readonly before: number; readonly after: number };

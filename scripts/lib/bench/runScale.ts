@@ -8,7 +8,7 @@ import { localBridgeConfig, type Doc } from "../localConfig";
 import { procStat } from "../procStat";
 import { bridges, testenv } from "../testenv";
 import type { CountingProxy } from "./countingProxy";
-import { heapUsed } from "./promText";
+import { heapFigures, heapUsed } from "./promText";
 import type { ScaleResult } from "./results";
 import { scaleLabel, type Scale } from "./scales";
 import { finishedHeapSnapshot, settle } from "./settle";
@@ -75,7 +75,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
 
     const bridge0 = procStat(pid);
     const synapse0 = procStat(options.synapsePid);
-    const heap0 = await heapUsed(spec.metricsPort);
+    const heap0 = await heapFigures(spec.metricsPort);
     const load0 = loadavg()[0] ?? NaN;
     options.proxy.reset();
     let joined = 0;
@@ -104,7 +104,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
     await settle(pid);
     const bridge1 = procStat(pid);
     const synapse1 = procStat(options.synapsePid);
-    const heap1 = await heapUsed(spec.metricsPort);
+    const heap1 = await heapFigures(spec.metricsPort);
     const load1 = loadavg()[0] ?? NaN;
     const requests = options.proxy.snapshot();
     samples.push([scale.users, bridge1.rss]);
@@ -117,7 +117,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
       label,
       perUser: {
         rssBytes: fit.slope,
-        heapBytes: (heap1 - heap0) / n,
+        heapBytes: (heap1.used - heap0.used) / n,
         bridgeCpuMs: (bridge1.cpuMs - bridge0.cpuMs) / n,
         homeserverCpuMs: (synapse1.cpuMs - synapse0.cpuMs) / n,
         homeserverRequests: requests.total / n,
@@ -125,7 +125,15 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
       joinLatencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
       wholeRunMs,
       rssFitR2: fit.r2,
-      bridge: { rssStartBytes: bridge0.rss, rssEndBytes: bridge1.rss, heapStartBytes: heap0, heapEndBytes: heap1, cpuMs: bridge1.cpuMs - bridge0.cpuMs },
+      bridge: {
+        rssStartBytes: bridge0.rss,
+        rssEndBytes: bridge1.rss,
+        heapStartBytes: heap0.used,
+        heapEndBytes: heap1.used,
+        cpuMs: bridge1.cpuMs - bridge0.cpuMs,
+        memoryStart: { rss: bridge0.rss, rssAnon: bridge0.rssAnon, heapUsed: heap0.used, heapTotal: heap0.total, external: heap0.external },
+        memoryEnd: { rss: bridge1.rss, rssAnon: bridge1.rssAnon, heapUsed: heap1.used, heapTotal: heap1.total, external: heap1.external },
+      },
       homeserver: { cpuMs: synapse1.cpuMs - synapse0.cpuMs, requests: requests.total, requestsByRoute: requests.byRoute },
       load: { before: load0, after: load1 },
       rssSamples: thin(samples, 300),

@@ -1,4 +1,4 @@
-import type { BenchResults, ScaleResult } from "./results";
+import type { BenchResults, MemoryFigures, ScaleResult } from "./results";
 
 interface Row {
   readonly name: string;
@@ -7,9 +7,18 @@ interface Row {
 
 const fixed = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : "-");
 
+/** Growth per user of one memory figure from before the joins to the settled end (KiB), "-" for runs that lack it. */
+function memoryGrowth(s: ScaleResult, figure: (m: MemoryFigures) => number): string {
+  const { memoryStart, memoryEnd } = s.bridge;
+  if (memoryStart === undefined || memoryEnd === undefined) return "-";
+  return fixed((figure(memoryEnd) - figure(memoryStart)) / s.users / 1024, 1);
+}
+
 export const TABLE_ROWS: readonly Row[] = [
   { name: "bridge RSS growth per user (slope), KiB", cell: (s) => fixed(s.perUser.rssBytes / 1024, 1) },
   { name: "bridge heap used per user, KiB", cell: (s) => fixed(s.perUser.heapBytes / 1024, 1) },
+  { name: "  of it V8 heap reserved, KiB", cell: (s) => memoryGrowth(s, (m) => m.heapTotal) },
+  { name: "  of it outside V8 (RSS - heap reserved), KiB", cell: (s) => memoryGrowth(s, (m) => m.rss - m.heapTotal) },
   { name: "bridge CPU per user, ms", cell: (s) => fixed(s.perUser.bridgeCpuMs, 1) },
   { name: "homeserver CPU per user, ms", cell: (s) => fixed(s.perUser.homeserverCpuMs, 1) },
   { name: "homeserver requests per join", cell: (s) => fixed(s.perUser.homeserverRequests, 2) },
