@@ -210,7 +210,7 @@ export class NetworkBridge {
       quitted: (userId, channels) => {
         if (network.kickOn.userQuit) this.removeFromChannels(userId, channels, quitReason(network.name, network.id));
       },
-      deliveredElsewhere: (connectionId, channel, msgid) => this.feed.deliveredElsewhere(connectionId, channel, msgid),
+      heardElsewhere: (connectionId, channel, msgid) => this.feed.heardElsewhere(connectionId, channel, msgid),
     });
     this.bot = network.bot.enabled
       ? new IrcBot({

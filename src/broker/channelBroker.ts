@@ -105,9 +105,9 @@ export class ChannelBroker<E> {
     return this.channels.get(channel)?.members.has(connection) ?? false;
   }
 
-  /** Whether the event under this key was delivered already (and is still remembered). */
-  delivered(channel: string, key: string): boolean {
-    return this.channels.get(channel)?.byKey.get(key)?.delivered === true;
+  /** Whether an event under this key was heard (delivered or waiting for the reader, and still remembered). */
+  known(channel: string, key: string): boolean {
+    return this.channels.get(channel)?.byKey.has(key) === true;
   }
 
   /** Channels this connection is a member of. */

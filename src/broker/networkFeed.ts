@@ -110,13 +110,14 @@ export class NetworkFeed {
   }
 
   /**
-   * Whether a connection that is not the channel's reader may skip a line it heard: the broker
-   * delivered the event with this msgid already (dedupeKey's key for a line with a msgid), so the
-   * copy would only be dropped (see irc/deliveredElsewhere.ts).
+   * Whether a connection that is not the channel's reader may skip a line it heard: the broker holds
+   * the event with this msgid already (dedupeKey's key for a line with a msgid), delivered or waiting
+   * for the reader, so the copy would change nothing (channelBroker.ts: `heard` ignores a known key
+   * from a non-reader; see irc/heardElsewhere.ts).
    */
-  deliveredElsewhere(connectionId: string, channel: string, msgid: string): boolean {
+  heardElsewhere(connectionId: string, channel: string, msgid: string): boolean {
     const folded = this.fold(channel);
-    return this.broker.readerOf(folded) !== connectionId && this.broker.delivered(folded, msgidKey(msgid));
+    return this.broker.readerOf(folded) !== connectionId && this.broker.known(folded, msgidKey(msgid));
   }
 
   /** Holds the channel's deliveries (its history is being fetched). */

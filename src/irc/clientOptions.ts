@@ -23,7 +23,7 @@ export interface AttemptIdentity {
  * Where the network's connections are held by connection processes, the transport is
  * pool/remoteTransport.ts instead: the same lines, through Redis.
  */
-export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoint, who: AttemptIdentity): Partial<ClientOptions> {
+export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoint, who: AttemptIdentity, skipLine?: (line: string) => boolean): Partial<ClientOptions> {
   const certificate = endpoint.tls ? who.certificate : undefined;
   const tls = options.server.tlsSettings ?? DEFAULT_TLS;
   // With connection processes the socket is theirs: the transport goes through Redis (pool/).
@@ -37,6 +37,7 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     // The one watchdog of a silent server: Node's socket timeout, refreshed by the socket itself on
     // every read. irc-framework's own (ping_timeout) replaced a timer at every line it parsed.
     idleTimeoutMs: options.keepalive.pingTimeoutS * 1000,
+    skipLine,
     ...(pool === undefined ? {} : { remote: { link: pool.link, network: pool.network, connection: options.id, certificate } }),
   };
   return {

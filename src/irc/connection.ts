@@ -24,7 +24,7 @@ import { parseIrcLine } from "./ircLine";
 import { lineMatters } from "./lineInterest";
 import { reconnectDelay } from "./reconnectDelay";
 import { shareCommandHandlers } from "./sharedHandlers";
-import { skipDeliveredLines } from "./deliveredElsewhere";
+import { heardElsewhere, type SkipContext } from "./heardElsewhere";
 import { ConnectAttempt } from "./connectAttempt";
 import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
@@ -218,9 +218,12 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const endpoint = this.attempt.endpoint;
     // A client certificate goes only where TLS carries it (clientOptions.ts).
     const certificate = endpoint.tls ? this.certificate : undefined;
-    const client = new Client(clientOptions(this.options, endpoint, { nick: this.nicks.wanted, username: this.username, auth: this.auth, certificate }));
+    const known = this.options.heardElsewhere;
+    const skip: SkipContext | undefined =
+      known === undefined ? undefined : { known, isMe: (nick): boolean => this.same(nick, client.user.nick), isChannel: (name) => this.isChannelName(name), waiting: () => ({ joins: this.joins.waiting, requests: this.requests.waiting }) };
+    const skipLine = skip === undefined ? undefined : (line: string) => heardElsewhere(line, skip);
+    const client: Client = new Client(clientOptions(this.options, endpoint, { nick: this.nicks.wanted, username: this.username, auth: this.auth, certificate }, skipLine));
     shareCommandHandlers(client);
-    if (this.options.deliveredElsewhere !== undefined) skipDeliveredLines(client, { delivered: this.options.deliveredElsewhere, isMe: (nick) => this.same(nick, client.user.nick), isChannel: (name) => this.isChannelName(name) });
     this.identifyAfterRegistering = false;
     this.view.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/multiline", "draft/message-redaction"]);

@@ -43,8 +43,8 @@ export interface ConnectionOptions {
   readonly nicklen?: () => number;
   /** User modes the connection sets on itself once registered, at every (re)connection (the network's userModes, e.g. "+x"). */
   readonly userModes?: string;
-  /** Whether the broker already delivered a channel line (by msgid) from another connection: this one skips it (deliveredElsewhere.ts). */
-  readonly deliveredElsewhere?: (channel: string, msgid: string) => boolean;
+  /** Whether the broker already has a channel line (by msgid) from another connection: this one skips its copy unread (heardElsewhere.ts). */
+  readonly heardElsewhere?: (channel: string, msgid: string) => boolean;
 }
 
 /** WEBIRC <password> <gateway> <hostname> <address>. */

@@ -35,6 +35,8 @@ export interface TransportOptions {
   readonly decodeLine: (bytes: Buffer) => string;
   /** Idle time after which the socket is closed (the network's pingTimeoutSeconds: nothing heard from the server). */
   readonly idleTimeoutMs: number;
+  /** Lines not handed to irc-framework at all: copies of channel lines another connection heard (heardElsewhere.ts). */
+  readonly skipLine?: ((line: string) => boolean) | undefined;
   /** Set when the connection is held by a connection process (pool/remoteTransport.ts is the transport then). */
   readonly remote?: import("../pool/remoteTransport").RemoteDial | undefined;
 }
@@ -142,7 +144,8 @@ export class BridgeTransport extends EventEmitter {
       const end = nl > 0 && buffer[nl - 1] === 0x0d ? nl - 1 : nl;
       const line = buffer.subarray(0, end);
       buffer = buffer.subarray(nl + 1);
-      this.emit("line", this.options.ircbridge.decodeLine(line));
+      const text = this.options.ircbridge.decodeLine(line);
+      if (this.options.ircbridge.skipLine?.(text) !== true) this.emit("line", text);
     }
     this.buffer = buffer;
   }

@@ -86,7 +86,7 @@ export class RemoteTransport extends EventEmitter implements RemoteEnd {
         this.emit("open");
         return;
       case "line":
-        this.emit("line", e.line);
+        if (this.options.ircbridge.skipLine?.(e.line) !== true) this.emit("line", e.line);
         return;
       case "resumed":
         return;

@@ -42,8 +42,8 @@ export interface PuppetRegistryDeps {
   readonly keys?: (userId: string) => ChannelKeyBook;
   /** The user left the network with !quit, out of these channels. */
   readonly quitted?: (userId: string, channels: readonly string[]) => void;
-  /** Whether the broker already delivered a channel line (by msgid) from another connection than this one (networkFeed.ts). */
-  readonly deliveredElsewhere?: (connectionId: string, channel: string, msgid: string) => boolean;
+  /** Whether the broker already has a channel line (by msgid) from another connection than this one (networkFeed.ts). */
+  readonly heardElsewhere?: (connectionId: string, channel: string, msgid: string) => boolean;
 }
 
 /**
@@ -137,10 +137,10 @@ export class PuppetRegistry {
     if (!this.lastActive.has(userId)) this.lastActive.set(userId, this.deps.clock.now());
     const face = userFace(network.face, userId);
     const id = `${network.id}/${userId}`;
-    const elsewhere = this.deps.deliveredElsewhere;
+    const elsewhere = this.deps.heardElsewhere;
     const connection = new IrcConnection({
       id,
-      ...(elsewhere === undefined ? {} : { deliveredElsewhere: (channel: string, msgid: string) => elsewhere(id, channel, msgid) }),
+      ...(elsewhere === undefined ? {} : { heardElsewhere: (channel: string, msgid: string) => elsewhere(id, channel, msgid) }),
       server: face.bindAddress === undefined ? network.server : { ...network.server, bindAddress: face.bindAddress },
       realname: face.realname,
       ...(face.webirc === undefined ? {} : { webirc: face.webirc }),

@@ -40,6 +40,10 @@ export interface ScaleResult extends Scale {
     readonly heapStartBytes: number;
     readonly heapEndBytes: number;
     readonly cpuMs: number;
+    /** Of cpuMs, the time spent in the kernel (stime). */
+    readonly systemCpuMs?: number;
+    /** CPU a quiet minute costs once every user is connected (BENCH_IDLE_MS measured, scaled to a minute). */
+    readonly idleCpuMsPerMinute?: number;
     /** Where the memory is, before the joins and once settled (runs before 2026-12-03 evening lack them). */
     readonly memoryStart?: MemoryFigures;
     readonly memoryEnd?: MemoryFigures;

@@ -30,6 +30,7 @@ export interface ScaleOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SAMPLE_MS = 200;
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 60000);
 
 /**
  * One scale: a fresh bench bridge (own data directory), an IRC operator watching every channel,
@@ -110,6 +111,10 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
     samples.push([scale.users, bridge1.rss]);
     const fit = regressionSlope(samples);
 
+    // The connected users' cost while nothing happens (pings, timers), over a quiet minute.
+    await sleep(IDLE_MS);
+    const idle = procStat(pid);
+
     const heapSnapshot = options.heapSnapshot ? await takeHeapSnapshot(pid, diagDir, join(options.outDir, `heap-${slug}.heapsnapshot`), options.log) : undefined;
     const n = scale.users;
     return {
@@ -131,6 +136,8 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
         heapStartBytes: heap0.used,
         heapEndBytes: heap1.used,
         cpuMs: bridge1.cpuMs - bridge0.cpuMs,
+        systemCpuMs: bridge1.systemMs - bridge0.systemMs,
+        idleCpuMsPerMinute: ((idle.cpuMs - bridge1.cpuMs) * 60000) / IDLE_MS,
         memoryStart: { rss: bridge0.rss, rssAnon: bridge0.rssAnon, heapUsed: heap0.used, heapTotal: heap0.total, external: heap0.external },
         memoryEnd: { rss: bridge1.rss, rssAnon: bridge1.rssAnon, heapUsed: heap1.used, heapTotal: heap1.total, external: heap1.external },
       },

@@ -20,6 +20,8 @@ export const TABLE_ROWS: readonly Row[] = [
   { name: "  of it V8 heap reserved, KiB", cell: (s) => memoryGrowth(s, (m) => m.heapTotal) },
   { name: "  of it outside V8 (RSS - heap reserved), KiB", cell: (s) => memoryGrowth(s, (m) => m.rss - m.heapTotal) },
   { name: "bridge CPU per user, ms", cell: (s) => fixed(s.perUser.bridgeCpuMs, 1) },
+  { name: "  of it in the kernel, ms", cell: (s) => (s.bridge.systemCpuMs === undefined ? "-" : fixed(s.bridge.systemCpuMs / s.users, 1)) },
+  { name: "bridge CPU per user per idle minute, ms", cell: (s) => (s.bridge.idleCpuMsPerMinute === undefined ? "-" : fixed(s.bridge.idleCpuMsPerMinute / s.users, 2)) },
   { name: "homeserver CPU per user, ms", cell: (s) => fixed(s.perUser.homeserverCpuMs, 1) },
   { name: "homeserver requests per join", cell: (s) => fixed(s.perUser.homeserverRequests, 2) },
   { name: "Matrix join -> puppet JOIN, p50 / p99, ms", cell: (s) => `${fixed(s.joinLatencyMs.p50, 0)} / ${fixed(s.joinLatencyMs.p99, 0)}` },

@@ -1,0 +1,100 @@
+/**
+ * Lines another connection already heard. Every member of a channel hears each JOIN, PART, message
+ * and TAGMSG there; the broker (broker/channelBroker.ts) delivers it once and, for any copy after the
+ * first, does nothing at all unless the copy is the reader's. Such a copy is dropped here, from the
+ * raw text, before the transport hands it to irc-framework: no parse, no event, no middleware, no
+ * typed event (in a channel of N of our users, each line would otherwise be dispatched N times).
+ * Asked through `known` (broker/networkFeed.ts: this connection is not the channel's reader, and the
+ * broker already holds the line's msgid, delivered or waiting for the reader).
+ *
+ * Guarantee: a line is skipped only when all of these hold, and is dispatched as before otherwise:
+ * - it is a PRIVMSG, NOTICE, JOIN, PART or TAGMSG whose first parameter is a channel (not us, not "@#chan");
+ * - it carries a msgid (without escapes) and no batch tag (multiline, chathistory and netsplit
+ *   batches are dispatched);
+ * - its source is a user (nick!user@host), another nick than ours (our echoes settle our sends; our
+ *   JOIN updates our state);
+ * - it is not a CTCP (each connection answers those to itself);
+ * - none of the connection's watchers waits for it (lineInterest.ts: a request or one of our JOINs waits);
+ * - `known(channel, msgid)` says the broker has it from another connection.
+ * Such a line changes no state of irc-framework's (it keeps no channel members) nor of this
+ * connection's, and the broker would ignore it: skipping it changes nothing but the cost.
+ */
+import { lineMatters, type Waiting } from "./lineInterest";
+
+const SKIPPABLE = new Set(["PRIVMSG", "NOTICE", "JOIN", "PART", "TAGMSG"]);
+
+/** What a channel line's copy is, cut from its raw text. */
+export interface ChannelCopy {
+  readonly command: string;
+  readonly msgid: string;
+  readonly nick: string;
+  readonly channel: string;
+}
+
+/**
+ * The command, msgid, source nick and target of a raw line that could be a copy of a channel line,
+ * or undefined when it cannot be one (see the guarantee above; the channel is not checked here).
+ */
+export function channelCopy(raw: string): ChannelCopy | undefined {
+  if (raw.charCodeAt(0) !== 0x40 /* @ */) return undefined;
+  const tagsEnd = raw.indexOf(" ");
+  if (tagsEnd === -1) return undefined;
+  let msgid: string | undefined;
+  for (let at = 1; at < tagsEnd; ) {
+    let end = raw.indexOf(";", at);
+    if (end === -1 || end > tagsEnd) end = tagsEnd;
+    const eq = raw.indexOf("=", at);
+    const key = raw.slice(at, eq === -1 || eq > end ? end : eq);
+    if (key === "batch") return undefined;
+    if (key === "msgid" && eq !== -1 && eq < end) msgid = raw.slice(eq + 1, end);
+    at = end + 1;
+  }
+  if (msgid === undefined || msgid === "" || msgid.includes("\\")) return undefined;
+  let at = tagsEnd;
+  while (raw.charCodeAt(at) === 0x20) at++;
+  if (raw.charCodeAt(at) !== 0x3a /* : */) return undefined;
+  const sourceEnd = raw.indexOf(" ", at);
+  if (sourceEnd === -1) return undefined;
+  const bang = raw.indexOf("!", at);
+  if (bang === -1 || bang > sourceEnd) return undefined;
+  const nick = raw.slice(at + 1, bang);
+  at = sourceEnd;
+  while (raw.charCodeAt(at) === 0x20) at++;
+  const commandEnd = raw.indexOf(" ", at);
+  if (commandEnd === -1) return undefined;
+  const command = raw.slice(at, commandEnd).toUpperCase();
+  if (!SKIPPABLE.has(command)) return undefined;
+  at = commandEnd;
+  while (raw.charCodeAt(at) === 0x20) at++;
+  const trailing = raw.charCodeAt(at) === 0x3a;
+  if (trailing) at++;
+  const targetEnd = trailing ? raw.length : raw.indexOf(" ", at);
+  const channel = raw.slice(at, targetEnd === -1 ? raw.length : targetEnd);
+  if (nick === "" || channel === "") return undefined;
+  if (command === "PRIVMSG" || command === "NOTICE") {
+    if (trailing || targetEnd === -1) return undefined;
+    let text = targetEnd;
+    while (raw.charCodeAt(text) === 0x20) text++;
+    if (raw.charCodeAt(text) === 0x3a) text++;
+    if (raw.charCodeAt(text) === 0x01) return undefined;
+  }
+  return { command, msgid, nick, channel };
+}
+
+export interface SkipContext {
+  /** Whether the broker already has this msgid in this channel, from another connection (delivered or waiting). */
+  readonly known: (channel: string, msgid: string) => boolean;
+  /** Whether a nick is ours (this connection's, in the server's casemapping). */
+  readonly isMe: (nick: string) => boolean;
+  readonly isChannel: (name: string) => boolean;
+  /** What the connection's watchers wait for now. */
+  readonly waiting: () => Waiting;
+}
+
+/** Whether a raw server line may be skipped (see the guarantee above). */
+export function heardElsewhere(raw: string, ctx: SkipContext): boolean {
+  const copy = channelCopy(raw);
+  if (copy === undefined || !ctx.isChannel(copy.channel) || ctx.isMe(copy.nick)) return false;
+  if (lineMatters(raw, ctx.waiting())) return false;
+  return ctx.known(copy.channel, copy.msgid);
+}
