@@ -212,10 +212,13 @@ const networkSchema = obj("One IRC network.", {
       "Close the connection of a user who sent nothing through the bridge for this long (0: never). Their channels are kept; a message or !reconnect brings them back.",
       0,
     ),
-    pingIntervalSeconds: int(5, 3600).withDefault("How often each connection PINGs the server, so a dead connection is noticed.", 10),
-    pingTimeoutSeconds: int(5, 3600).withDefault(
-      "Drop and reconnect a connection that heard nothing from the server for this long (a server that died without closing the socket; a restart or a socket error is noticed at once).",
+    pingIntervalSeconds: int(5, 3600).withDefault(
+      "A connection that heard nothing from the server for this long PINGs it, so a dead connection is noticed. A connection that hears something more often sends no PING (in a busy channel, none).",
       30,
+    ),
+    pingTimeoutSeconds: int(5, 3600).withDefault(
+      "Drop and reconnect a connection that heard nothing from the server for this long, its PING unanswered (a server that died without closing the socket; a restart or a socket error is noticed at once).",
+      60,
     ),
     reconnectMinMs: int(100, 600000).withDefault("A connection that keeps dropping soon after registering waits this long before its second reconnect (doubling each time).", 1000),
     reconnectMaxMs: int(1000, 3600000).withDefault("Longest wait of a connection that keeps dropping.", 60000),

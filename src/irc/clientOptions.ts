@@ -15,6 +15,12 @@ export interface AttemptIdentity {
   readonly certificate?: ClientCertificatePem | undefined;
 }
 
+/** What the connection tells its transport: lines it need not read (heardElsewhere.ts), and whether it may PING (registered). */
+export interface TransportHooks {
+  readonly skipLine?: ((line: string) => boolean) | undefined;
+  readonly mayPing?: (() => boolean) | undefined;
+}
+
 /**
  * irc-framework's options for one connection attempt to `endpoint`: the bridge's own transport
  * (transport.ts) with its TLS options and line decoding, no automatic reconnect (the network's
@@ -23,7 +29,7 @@ export interface AttemptIdentity {
  * Where the network's connections are held by connection processes, the transport is
  * pool/remoteTransport.ts instead: the same lines, through Redis.
  */
-export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoint, who: AttemptIdentity, skipLine?: (line: string) => boolean): Partial<ClientOptions> {
+export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoint, who: AttemptIdentity, hooks: TransportHooks = {}): Partial<ClientOptions> {
   const certificate = endpoint.tls ? who.certificate : undefined;
   const tls = options.server.tlsSettings ?? DEFAULT_TLS;
   // With connection processes the socket is theirs: the transport goes through Redis (pool/).
@@ -34,10 +40,13 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     tlsCheck: endpoint.tls ? tlsCheck(tls, endpoint) : undefined,
     localAddress: options.server.bindAddress,
     decodeLine: lineDecoder(options.server.encodingFallback),
-    // The one watchdog of a silent server: Node's socket timeout, refreshed by the socket itself on
-    // every read. irc-framework's own (ping_timeout) replaced a timer at every line it parsed.
+    // The one keepalive (quietWatch.ts): a PING only after pingIntervalS of quiet, the socket given up
+    // after pingTimeoutS of it. irc-framework's own PINGed every interval however busy the connection
+    // was, and its ping_timeout replaced a timer at every line it parsed: both are off.
     idleTimeoutMs: options.keepalive.pingTimeoutS * 1000,
-    skipLine,
+    pingIntervalMs: options.keepalive.pingIntervalS * 1000,
+    mayPing: hooks.mayPing,
+    skipLine: hooks.skipLine,
     ...(pool === undefined ? {} : { remote: { link: pool.link, network: pool.network, connection: options.id, certificate } }),
   };
   return {
@@ -50,7 +59,7 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     username: who.username,
     gecos: options.realname,
     auto_reconnect: false,
-    ping_interval: options.keepalive.pingIntervalS,
+    ping_interval: 0,
     ping_timeout: 0,
     enable_echomessage: true,
     version: null,

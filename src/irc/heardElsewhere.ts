@@ -98,3 +98,10 @@ export function heardElsewhere(raw: string, ctx: SkipContext): boolean {
   if (lineMatters(raw, ctx.waiting())) return false;
   return ctx.known(copy.channel, copy.msgid);
 }
+
+/** The transport's skipLine for a connection whose broker answers `known`; undefined without one (every line is read). */
+export function lineSkipper(known: SkipContext["known"] | undefined, ctx: Omit<SkipContext, "known">): ((line: string) => boolean) | undefined {
+  if (known === undefined) return undefined;
+  const skip: SkipContext = { known, ...ctx };
+  return (line) => heardElsewhere(line, skip);
+}

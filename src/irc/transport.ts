@@ -10,15 +10,17 @@
  * - A socket error is kept and handed to `close`, so the connection can say why it closed (a
  *   certificate problem, a refused connection).
  * - Lines are written in order; those written in one tick leave together at its end (one write).
- * - Watchdog: a socket from which nothing was READ for `idleTimeoutMs` is closed, with that as the
- *   reason. Writes do not count (a user who keeps talking to a server that vanished without a FIN
- *   must not keep it alive; Node's own socket timeout counts writes too, so it is not used).
+ * - Keepalive (quietWatch.ts): once registered, a PING goes out only after `pingIntervalMs` with
+ *   nothing read; a socket from which nothing was READ for `idleTimeoutMs` is closed, with that as
+ *   the reason. Writes do not count (a user who keeps talking to a server that vanished without a
+ *   FIN must not keep it alive; Node's own socket timeout counts writes too, so it is not used).
  * - A TLS socket is open (and written to) only once `tlsCheck.verify` accepted the server's
  *   certificate; without a tlsCheck, only when Node's own verification passed (socket.authorized).
  */
 import { EventEmitter } from "node:events";
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions as TlsConnectOptions, type TLSSocket } from "node:tls";
+import { QuietWatch } from "./quietWatch";
 import type { ServerEndpoint } from "./serverSettings";
 
 /** What the transport is built with (irc-framework hands the transport the client's options). */
@@ -35,6 +37,10 @@ export interface TransportOptions {
   readonly decodeLine: (bytes: Buffer) => string;
   /** Idle time after which the socket is closed (the network's pingTimeoutSeconds: nothing heard from the server). */
   readonly idleTimeoutMs: number;
+  /** Quiet time after which a registered connection PINGs (the network's pingIntervalSeconds); 0 or absent: never. */
+  readonly pingIntervalMs?: number | undefined;
+  /** Whether the connection may PING now (it is registered). */
+  readonly mayPing?: (() => boolean) | undefined;
   /** Lines not handed to irc-framework at all: copies of channel lines another connection heard (heardElsewhere.ts). */
   readonly skipLine?: ((line: string) => boolean) | undefined;
   /** Set when the connection is held by a connection process (pool/remoteTransport.ts is the transport then). */
@@ -54,10 +60,21 @@ export class BridgeTransport extends EventEmitter {
   private connected = false;
   private buffer: Buffer = Buffer.alloc(0);
   private lastError: Error | undefined;
-  private watchdog: NodeJS.Timeout | undefined;
+  private readonly quiet: QuietWatch;
 
   constructor(private readonly options: { readonly ircbridge: TransportOptions }) {
     super();
+    const o = options.ircbridge;
+    this.quiet = new QuietWatch({
+      pingAfterMs: o.pingIntervalMs ?? 0,
+      deadAfterMs: o.idleTimeoutMs,
+      mayPing: () => this.connected && (o.mayPing?.() ?? false),
+      ping: () => this.writeLine("PING :ircbridge-keepalive"),
+      dead: () => {
+        this.lastError ??= new Error(`nothing heard from the server for ${Math.round(o.idleTimeoutMs / 1000)} s`);
+        this.close(true);
+      },
+    });
   }
 
   isConnected(): boolean {
@@ -113,12 +130,7 @@ export class BridgeTransport extends EventEmitter {
     // IRC writes small lines and waits for answers: without this, Nagle's algorithm holds a line
     // behind the server's delayed ACK (~40 ms each time; npm run bench:connect showed it).
     socket.setNoDelay(true);
-    if (o.idleTimeoutMs > 0) {
-      this.watchdog = setTimeout(() => {
-        this.lastError ??= new Error(`nothing heard from the server for ${Math.round(o.idleTimeoutMs / 1000)} s`);
-        this.close(true);
-      }, o.idleTimeoutMs);
-    }
+    this.quiet.start();
     socket.on("connect", () => this.emit("extra", "raw socket connected", socket));
     socket.on("data", (data: Buffer) => this.read(data));
     socket.on("error", (err: Error) => {
@@ -132,13 +144,12 @@ export class BridgeTransport extends EventEmitter {
   }
 
   private stopWatchdog(): void {
-    if (this.watchdog !== undefined) clearTimeout(this.watchdog);
-    this.watchdog = undefined;
+    this.quiet.stop();
   }
 
   private read(data: Buffer): void {
-    // refresh() re-arms the same timer: nothing is allocated per read.
-    this.watchdog?.refresh();
+    // Re-arms the same timer: nothing is allocated per read (quietWatch.ts).
+    this.quiet.heard();
     let buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
     for (let nl = buffer.indexOf(0x0a); nl >= 0; nl = buffer.indexOf(0x0a)) {
       const end = nl > 0 && buffer[nl - 1] === 0x0d ? nl - 1 : nl;
