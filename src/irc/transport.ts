@@ -4,7 +4,8 @@
  *
  * Guarantees:
  * - Lines are cut at LF on bytes, before decoding, so a multi-byte character split across two reads
- *   is never broken; a trailing CR is dropped.
+ *   is never broken; a trailing CR is dropped. Plain TCP sockets read into one shared buffer (net's
+ *   `onread`); a line split across reads is copied out before the next read can overwrite it.
  * - Every line is decoded by `decodeLine` (UTF-8, or the network's fallback for bytes that are not
  *   valid UTF-8: see decodeLine.ts); every line written is UTF-8.
  * - A socket error is kept and handed to `close`, so the connection can say why it closed (a
@@ -55,6 +56,13 @@ export interface TlsCheck {
   readonly explain: (err: Error) => Error | undefined;
 }
 
+/**
+ * The read buffer of every plain TCP socket (net's `onread`). Sharing it is safe: each read is cut
+ * into lines synchronously before the event loop can run another read, and the unfinished line is copied out.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+const EMPTY = Buffer.alloc(0);
+
 export class BridgeTransport extends EventEmitter {
   private socket: Socket | undefined;
   private connected = false;
@@ -104,7 +112,7 @@ export class BridgeTransport extends EventEmitter {
   connect(): void {
     const o = this.options.ircbridge;
     this.disposeSocket();
-    this.buffer = Buffer.alloc(0);
+    this.buffer = EMPTY;
     this.lastError = undefined;
     const { host, port } = o.endpoint;
     const where = { host, port, ...(o.localAddress === undefined ? {} : { localAddress: o.localAddress }), ...(o.endpoint.family === undefined ? {} : { family: o.endpoint.family }) };
@@ -114,7 +122,8 @@ export class BridgeTransport extends EventEmitter {
     };
     let socket: Socket;
     if (o.tlsConnect === undefined) {
-      socket = netConnect(where);
+      // Read into the one shared buffer, past Node's stream: no Buffer allocated and no 'data' event per read.
+      socket = netConnect({ ...where, onread: { buffer: READ_BUFFER, callback: (n, buffer) => this.read(Buffer.from(buffer.buffer, buffer.byteOffset, n)) } });
       socket.on("connect", open);
     } else {
       const secure = tlsConnect({ ...o.tlsConnect, ...where });
@@ -124,6 +133,7 @@ export class BridgeTransport extends EventEmitter {
         this.lastError = refused;
         secure.destroy();
       });
+      secure.on("data", (data: Buffer) => this.read(data));
       socket = secure;
     }
     this.socket = socket;
@@ -132,7 +142,6 @@ export class BridgeTransport extends EventEmitter {
     socket.setNoDelay(true);
     this.quiet.start();
     socket.on("connect", () => this.emit("extra", "raw socket connected", socket));
-    socket.on("data", (data: Buffer) => this.read(data));
     socket.on("error", (err: Error) => {
       this.lastError ??= o.tlsCheck?.explain(err) ?? err;
     });
@@ -147,7 +156,8 @@ export class BridgeTransport extends EventEmitter {
     this.quiet.stop();
   }
 
-  private read(data: Buffer): void {
+  /** Cuts what was read into lines; `data` may be the shared READ_BUFFER, so nothing of it is kept past this call without a copy. Always true (go on reading). */
+  private read(data: Buffer): true {
     // Re-arms the same timer: nothing is allocated per read (quietWatch.ts).
     this.quiet.heard();
     let buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
@@ -158,7 +168,9 @@ export class BridgeTransport extends EventEmitter {
       const text = this.options.ircbridge.decodeLine(line);
       if (this.options.ircbridge.skipLine?.(text) !== true) this.emit("line", text);
     }
-    this.buffer = buffer;
+    // What is left is the start of a line: copied, since `data` may be the shared buffer the next read overwrites.
+    this.buffer = buffer.length === 0 ? EMPTY : Buffer.from(buffer);
+    return true;
   }
 
   close(force: boolean): void {
