@@ -23,6 +23,24 @@ export function foldCase(text: string, mapping: Casemapping): string {
   return out;
 }
 
+/** Whether two names fold to the same (foldCase(a) === foldCase(b)), compared in place: folding maps each character to one, so names of other lengths differ. */
 export function sameName(a: string, b: string, mapping: Casemapping): boolean {
-  return foldCase(a, mapping) === foldCase(b, mapping);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y && foldCode(x, mapping) !== foldCode(y, mapping)) return false;
+  }
+  return true;
+}
+
+/** One UTF-16 code unit folded as foldCase folds it (surrogates and non-ASCII unchanged). */
+function foldCode(code: number, mapping: Casemapping): number {
+  if (code >= 65 && code <= 90) return code + 32;
+  if (mapping === "ascii") return code;
+  if (code === 0x5b) return 0x7b; // [ -> {
+  if (code === 0x5d) return 0x7d; // ] -> }
+  if (code === 0x5c) return 0x7c; // \ -> |
+  if (mapping === "rfc1459" && code === 0x7e) return 0x5e; // ~ -> ^
+  return code;
 }

@@ -24,7 +24,7 @@ import { parseIrcLine } from "./ircLine";
 import { lineMatters } from "./lineInterest";
 import { reconnectDelay } from "./reconnectDelay";
 import { shareCommandHandlers } from "./sharedHandlers";
-import { lineSkipper } from "./heardElsewhere";
+import { lineSkipper, watchersWaitFor } from "./heardElsewhere";
 import { ConnectAttempt } from "./connectAttempt";
 import type { ModeSpec } from "./modes";
 import { ServerView } from "./serverView";
@@ -218,7 +218,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     const endpoint = this.attempt.endpoint;
     // A client certificate goes only where TLS carries it (clientOptions.ts).
     const certificate = endpoint.tls ? this.certificate : undefined;
-    const skipLine = lineSkipper(this.options.heardElsewhere, { isMe: (nick): boolean => this.same(nick, client.user.nick), isChannel: (name) => this.isChannelName(name), waiting: () => ({ joins: this.joins.waiting, requests: this.requests.waiting }) });
+    const skipLine = lineSkipper(this.options.heardElsewhere, { isMe: (nick): boolean => this.same(nick, client.user.nick), isChannel: (name) => this.isChannelName(name), waitingFor: (command) => watchersWaitFor(command, { joins: this.joins.waiting, requests: this.requests.waiting }) });
     const client: Client = new Client(clientOptions(this.options, endpoint, { nick: this.nicks.wanted, username: this.username, auth: this.auth, certificate }, { skipLine, mayPing: () => this.client === client && this.state === "registered" }));
     shareCommandHandlers(client);
     this.identifyAfterRegistering = false;

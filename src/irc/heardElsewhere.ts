@@ -19,7 +19,7 @@
  * Such a line changes no state of irc-framework's (it keeps no channel members) nor of this
  * connection's, and the broker would ignore it: skipping it changes nothing but the cost.
  */
-import { lineMatters, type Waiting } from "./lineInterest";
+import type { Waiting } from "./lineInterest";
 
 const SKIPPABLE = new Set(["PRIVMSG", "NOTICE", "JOIN", "PART", "TAGMSG"]);
 
@@ -87,16 +87,22 @@ export interface SkipContext {
   /** Whether a nick is ours (this connection's, in the server's casemapping). */
   readonly isMe: (nick: string) => boolean;
   readonly isChannel: (name: string) => boolean;
-  /** What the connection's watchers wait for now. */
-  readonly waiting: () => Waiting;
+  /** Whether the connection's watchers wait for a line of this command now (watchersWaitFor). */
+  readonly waitingFor: (command: string) => boolean;
 }
 
 /** Whether a raw server line may be skipped (see the guarantee above). */
 export function heardElsewhere(raw: string, ctx: SkipContext): boolean {
   const copy = channelCopy(raw);
   if (copy === undefined || !ctx.isChannel(copy.channel) || ctx.isMe(copy.nick)) return false;
-  if (lineMatters(raw, ctx.waiting())) return false;
+  // lineMatters (lineInterest.ts) for a line whose command is known to be one of SKIPPABLE.
+  if (ctx.waitingFor(copy.command)) return false;
   return ctx.known(copy.channel, copy.msgid);
+}
+
+/** Whether the connection's watchers wait for a line of this command (lineInterest.ts's rule, for a command of SKIPPABLE). */
+export function watchersWaitFor(command: string, waiting: Waiting): boolean {
+  return waiting.requests || (waiting.joins && command === "JOIN");
 }
 
 /** The transport's skipLine for a connection whose broker answers `known`; undefined without one (every line is read). */

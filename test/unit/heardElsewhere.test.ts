@@ -1,12 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { channelCopy, heardElsewhere, type SkipContext } from "../../src/irc/heardElsewhere";
+import { channelCopy, heardElsewhere, watchersWaitFor, type SkipContext } from "../../src/irc/heardElsewhere";
+import { lineMatters } from "../../src/irc/lineInterest";
 
 const ctx = (known: boolean, waiting = { joins: false, requests: false }): SkipContext => ({
   known: () => known,
   isMe: (nick) => nick.toLowerCase() === "me",
   isChannel: (name) => name.startsWith("#"),
-  waiting: () => waiting,
+  waitingFor: (command) => watchersWaitFor(command, waiting),
 });
 
 test("a copy of a channel line the broker holds from another connection is skipped, unparsed", () => {
@@ -62,4 +63,15 @@ test("everything else is handed to irc-framework", () => {
 
 test("a PRIVMSG to us while our JOIN waits is still skippable (only JOINs and numerics matter then)", () => {
   assert.equal(heardElsewhere("@msgid=m1 :alice!a@h PRIVMSG #chan :hi", ctx(true, { joins: true, requests: false })), true);
+});
+
+test("the watchers' rule for a copy's command is lineInterest's rule for its line", () => {
+  for (const command of ["PRIVMSG", "NOTICE", "JOIN", "PART", "TAGMSG"]) {
+    for (const joins of [false, true]) {
+      for (const requests of [false, true]) {
+        const line = `@msgid=m1 :alice!a@h ${command} #chan :x`;
+        assert.equal(watchersWaitFor(command, { joins, requests }), lineMatters(line, { joins, requests }), `${command} joins=${joins} requests=${requests}`);
+      }
+    }
+  }
 });

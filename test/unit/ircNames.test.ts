@@ -21,6 +21,14 @@ describe("casemapping", () => {
     assert.equal(parseCasemapping("rfc7613"), "rfc1459");
     assert.equal(parseCasemapping(undefined), "rfc1459");
   });
+  it("compares in place exactly as folding both sides would", () => {
+    const alphabet = ["a", "A", "z", "Z", "[", "{", "]", "}", "\\", "|", "~", "^", "@", "`", "é", "É", "\u{1F389}"];
+    const names: string[] = [""];
+    for (const x of alphabet) for (const y of alphabet) names.push(x + y, `n${x}`);
+    for (const mapping of ["ascii", "rfc1459", "strict-rfc1459"] as const) {
+      for (const a of names) for (const b of names) assert.equal(sameName(a, b, mapping), foldCase(a, mapping) === foldCase(b, mapping), `${a} ${b} ${mapping}`);
+    }
+  });
 });
 
 describe("nick template", () => {

@@ -44,6 +44,8 @@ export interface ScaleResult extends Scale {
     readonly systemCpuMs?: number;
     /** CPU a quiet minute costs once every user is connected (BENCH_IDLE_MS measured, scaled to a minute). */
     readonly idleCpuMsPerMinute?: number;
+    /** RSS at the end of that quiet minute (garbage of the joins collected or not, V8 decides). */
+    readonly rssAfterIdleBytes?: number;
     /** Where the memory is, before the joins and once settled (runs before 2026-12-03 evening lack them). */
     readonly memoryStart?: MemoryFigures;
     readonly memoryEnd?: MemoryFigures;

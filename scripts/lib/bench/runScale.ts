@@ -138,6 +138,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
         cpuMs: bridge1.cpuMs - bridge0.cpuMs,
         systemCpuMs: bridge1.systemMs - bridge0.systemMs,
         idleCpuMsPerMinute: ((idle.cpuMs - bridge1.cpuMs) * 60000) / IDLE_MS,
+        rssAfterIdleBytes: idle.rss,
         memoryStart: { rss: bridge0.rss, rssAnon: bridge0.rssAnon, heapUsed: heap0.used, heapTotal: heap0.total, external: heap0.external },
         memoryEnd: { rss: bridge1.rss, rssAnon: bridge1.rssAnon, heapUsed: heap1.used, heapTotal: heap1.total, external: heap1.external },
       },
