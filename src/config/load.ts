@@ -25,7 +25,10 @@ function crossChecks(config: BridgeConfig): ConfigProblem[] {
       problems.push({ path: `ircNetworks[${i}].connections.reconnectMinMs`, message: `must not exceed reconnectMaxMs (${c.reconnectMaxMs})` });
     }
     if (c.pingTimeoutSeconds <= c.pingIntervalSeconds) {
-      problems.push({ path: `ircNetworks[${i}].connections.pingTimeoutSeconds`, message: `must be longer than pingIntervalSeconds (${c.pingIntervalSeconds}), or every quiet connection would time out` });
+      problems.push({
+        path: `ircNetworks[${i}].connections.pingTimeoutSeconds`,
+        message: `must be longer than pingIntervalSeconds (${c.pingIntervalSeconds}; its default is 30 since PINGs go only after quiet), or every quiet connection would time out: raise it, or set pingIntervalSeconds lower`,
+      });
     }
     if (network.portals.requireBotJoin && !network.bot.enabled) {
       problems.push({ path: `ircNetworks[${i}].portals.requireBotJoin`, message: "needs bot.enabled: the bridge bot is the one that joins the channel first" });

@@ -10,7 +10,7 @@
  * - `dead` is called once, `deadAfterMs` after the last thing heard, whether a PING went out or not.
  *   Writes do not count as heard.
  * - One timer per connection; hearing something re-arms it without allocating (Timeout.refresh),
- *   except the first time after a PING.
+ *   except the first time after a PING (also without PINGs: the connection processes' sockets).
  */
 export interface QuietWatchOptions {
   /** Quiet time before a PING; 0 (or not below deadAfterMs): no PINGs, only the dead line. */
@@ -24,7 +24,7 @@ export interface QuietWatchOptions {
 
 export class QuietWatch {
   private timer: NodeJS.Timeout | undefined;
-  /** The quiet spell went past pingAfterMs (a PING went out, or could not): the timer runs to dead. */
+  /** The quiet spell went past pingAfterMs (a PING went out, or could not): the timer now runs the rest of the way to dead. */
   private late = false;
 
   constructor(private readonly o: QuietWatchOptions) {}
@@ -60,7 +60,7 @@ export class QuietWatch {
       this.timer = setTimeout(() => this.quiet(), pingAfterMs);
       return;
     }
-    this.late = true;
+    // No PING stage: one timer straight to dead, refreshed by every read.
     this.timer = setTimeout(() => this.expire(), deadAfterMs);
   }
 
