@@ -89,12 +89,19 @@ describe("the bridge's link to the connection processes, on Redis", () => {
     const d = end("net/@dan:x", "s7");
     l.open(d, dial);
     await connector({ t: "open", connection: d.connection, session: "s7", owner: "living", resumed: false });
+    // A second dead process, asked about after the living one in every sweep.
+    await redis.set(names.alive("ghost2"), "1", "PX", 4000);
+    const e = end("net/@erin:x", "s6");
+    l.open(e, dial);
+    await connector({ t: "open", connection: e.connection, session: "s6", owner: "ghost2", resumed: false });
     await eventually(() => d.got.includes("open"), 10000, "the living process's connection open");
     await eventually(() => c.got.includes("open"), 10000, "the connection open");
     const closed = await eventually(() => c.got.find((g) => g.startsWith("close")), 10000, "the connection reported closed");
     assert.match(closed, /the connection process ghost stopped/);
-    // The same sweep that closed the ghost's connection found the living lease: nothing closed there.
-    await new Promise((r) => setTimeout(r, 2500));
+    // Positive control: the second process's connection closed. A sweep asks about the processes in
+    // the order their connections came (ghost, living, ghost2), so the sweep that closed it had asked
+    // about the living lease first, after that lease was set: had it closed anything, it would be seen.
+    await eventually(() => e.got.find((g) => g.startsWith("close")), 10000, "the second dead process's connection reported closed");
     assert.deepEqual(d.got, ["open"], "a connection whose process's lease lives is not closed");
     const told = await eventually(async () => {
       const entries = await redis.xrange(names.out("ghost"), "-", "+");
