@@ -55,8 +55,6 @@ declare module "irc-framework" {
     readonly connected: boolean;
     /** Its command dispatch: `handlers` maps a command (or numeric's name) to its handler (see sharedHandlers.ts). */
     readonly command_handler: { handlers: Readonly<Record<string, unknown>> };
-    /** Runs before a parsed line is dispatched; a middleware that does not call next drops it (see deliveredElsewhere.ts). */
-    readonly raw_middleware: { use(fn: (command: string, message: IrcMessage, line: string, client: Client, next: () => void) => void): void };
     removeAllListeners(): this;
   }
 }

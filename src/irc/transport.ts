@@ -146,14 +146,10 @@ export class BridgeTransport extends EventEmitter {
       this.lastError ??= o.tlsCheck?.explain(err) ?? err;
     });
     socket.on("close", () => {
-      this.stopWatchdog();
+      this.quiet.stop();
       this.connected = false;
       this.emit("close", this.lastError ?? false);
     });
-  }
-
-  private stopWatchdog(): void {
-    this.quiet.stop();
   }
 
   /** Cuts what was read into lines; `data` may be the shared READ_BUFFER, so nothing of it is kept past this call without a copy. Always true (go on reading). */
@@ -181,7 +177,7 @@ export class BridgeTransport extends EventEmitter {
   }
 
   disposeSocket(): void {
-    this.stopWatchdog();
+    this.quiet.stop();
     const socket = this.socket;
     if (socket === undefined) return;
     socket.removeAllListeners();

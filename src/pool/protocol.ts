@@ -88,6 +88,14 @@ function fieldMap(fields: Fields): Map<string, string> {
   return map;
 }
 
+/** An entry's fields by name, with the connection and session every entry names; undefined when one is missing. */
+function entryHead(fields: Fields): { m: Map<string, string>; connection: string; session: string } | undefined {
+  const m = fieldMap(fields);
+  const connection = m.get("c");
+  const session = m.get("s");
+  return connection === undefined || session === undefined ? undefined : { m, connection, session };
+}
+
 export function encodeOpen(r: OpenRequest): string[] {
   const f = ["t", "open", "c", r.connection, "s", r.session, "n", r.network, "h", r.host, "p", String(r.port), "tls", r.tls ? "1" : "0", "at", String(r.at)];
   if (r.family !== undefined) f.push("fam", String(r.family));
@@ -126,10 +134,9 @@ export function encodeOut(e: OutEntry): string[] {
 
 /** An entry of `<p>:open` or `<p>:out:<owner>`, or undefined for one this version cannot read. */
 export function decodeOut(fields: Fields): OutEntry | undefined {
-  const m = fieldMap(fields);
-  const connection = m.get("c");
-  const session = m.get("s");
-  if (connection === undefined || session === undefined) return undefined;
+  const head = entryHead(fields);
+  if (head === undefined) return undefined;
+  const { m, connection, session } = head;
   switch (m.get("t")) {
     case "line": {
       const line = m.get("l");
@@ -157,10 +164,9 @@ export function encodeIn(e: InEntry): string[] {
 }
 
 export function decodeIn(fields: Fields): InEntry | undefined {
-  const m = fieldMap(fields);
-  const connection = m.get("c");
-  const session = m.get("s");
-  if (connection === undefined || session === undefined) return undefined;
+  const head = entryHead(fields);
+  if (head === undefined) return undefined;
+  const { m, connection, session } = head;
   switch (m.get("t")) {
     case "open":
       return { t: "open", connection, session, owner: m.get("o") ?? "", resumed: m.get("r") === "1" };

@@ -12,18 +12,7 @@ import type { MessageEvent } from "../../src/irc/events";
 import { localConnection } from "../support/connectedClient";
 import { FakeIrcServer } from "../support/fakeIrcServer";
 import { MemoryPool } from "../support/memoryPool";
-
-function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (check()) return resolve();
-      if (Date.now() > end) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 5);
-    };
-    tick();
-  });
-}
+import { until } from "../support/until";
 
 describe("a bridge restart with the connection process", () => {
   const server = new FakeIrcServer(["multi-prefix", "server-time"]);

@@ -7,12 +7,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { MessageEvent } from "../../src/irc/events";
 import { connected } from "../support/connectedClient";
+import { until } from "../support/until";
 
 const CAPS = ["message-tags", "server-time", "echo-message"];
-const until = async (check: () => boolean, what: string) => {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(check(), what);
-};
 
 describe("IrcConnection skips copies another connection heard (a scripted server)", () => {
   it("a known msgid is never dispatched; unknown msgids, our echoes, CTCPs and batched lines are, in order", async () => {

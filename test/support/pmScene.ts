@@ -221,11 +221,4 @@ export function text(sender: string, body: string, roomId = DM, msgtype = "m.tex
   return { type: "m.room.message", room_id: roomId, sender, event_id: `$text${++eventIds}`, content: { msgtype, body } };
 }
 
-/** Waits (real time) until `check` holds. */
-export async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { until } from "./until";

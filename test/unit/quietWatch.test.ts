@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { QuietWatch } from "../../src/irc/quietWatch";
+import { until } from "../support/until";
 
 /** Counts setTimeout calls while `run` runs. */
 function countTimers(run: () => void): number {
@@ -53,7 +54,7 @@ test("with a PING stage, reads re-arm the one timer; after a PING, one read arms
       }),
       1,
     );
-    for (let i = 0; i < 200 && !events.includes("ping"); i++) await new Promise((r) => setTimeout(r, 5));
+    await until(() => events.includes("ping"), "a PING after 20 ms of quiet");
     assert.deepEqual(events, ["ping"], "positive control: a PING after 20 ms of quiet");
     assert.equal(
       countTimers(() => {

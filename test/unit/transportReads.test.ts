@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { once } from "node:events";
 import { BridgeTransport } from "../../src/irc/transport";
+import { until } from "../support/until";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,7 +44,7 @@ test("lines split across reads of two sockets, read in turns, arrive whole and e
     a.close();
     b.close();
   });
-  for (let i = 0; i < 100 && (a.sockets.length === 0 || b.sockets.length === 0); i++) await sleep(10);
+  await until(() => a.sockets.length > 0 && b.sockets.length > 0, "both servers accepted");
   const [sa] = a.sockets;
   const [sb] = b.sockets;
   assert.ok(sa !== undefined && sb !== undefined);
@@ -60,7 +61,7 @@ test("lines split across reads of two sockets, read in turns, arrive whole and e
     socket.write(Buffer.from(text, "utf8"));
     await sleep(30);
   }
-  for (let i = 0; i < 100 && (ta.lines.length < 2 || tb.lines.length < 2); i++) await sleep(10);
+  await until(() => ta.lines.length >= 2 && tb.lines.length >= 2, "two lines on each connection");
   assert.deepEqual(ta.lines, [":alice!a@h PRIVMSG #a :caf\u00e9 d\u00e9j\u00e0 vu", ":alice!a@h PRIVMSG #a :next"]);
   assert.deepEqual(tb.lines, [":bob!b@h PRIVMSG #b :first whole line", ":bob!b@h PRIVMSG #b :second \u00e9\u00e9\u00e9 end"]);
 });
@@ -72,7 +73,7 @@ test("a multi-byte character split between two reads is not broken", async (t) =
     ta.transport.disposeSocket();
     a.close();
   });
-  for (let i = 0; i < 100 && a.sockets.length === 0; i++) await sleep(10);
+  await until(() => a.sockets.length > 0, "the server accepted");
   const [sa] = a.sockets;
   assert.ok(sa !== undefined);
   const bytes = Buffer.from(":alice!a@h PRIVMSG #a :\u{1F389}!\r\n", "utf8");
@@ -80,6 +81,6 @@ test("a multi-byte character split between two reads is not broken", async (t) =
   sa.write(bytes.subarray(0, cut));
   await sleep(30);
   sa.write(bytes.subarray(cut));
-  for (let i = 0; i < 100 && ta.lines.length < 1; i++) await sleep(10);
+  await until(() => ta.lines.length >= 1, "the line");
   assert.deepEqual(ta.lines, [":alice!a@h PRIVMSG #a :\u{1F389}!"]);
 });

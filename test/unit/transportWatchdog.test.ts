@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { once } from "node:events";
 import { BridgeTransport } from "../../src/irc/transport";
+import { until } from "../support/until";
 
 /** A server that reads everything; `talk` makes it write a line every 50 ms. */
 async function server(talk: boolean): Promise<{ server: Server; port: number }> {
@@ -87,11 +88,6 @@ function keepaliveTransport(port: number, mayPing: () => boolean) {
   return { transport, closed };
 }
 
-const until = async (check: () => boolean, what: string, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(check(), what);
-};
 
 test("a registered connection PINGs only once the server has been quiet for the interval, never while it talks", async (t) => {
   const srv = await pingServer({ answer: true, talkMs: 700 });
