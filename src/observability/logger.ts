@@ -44,7 +44,26 @@ function loggerOptions(settings: LoggingSettings, extraTransports: winston.trans
  * every line carries where it came from. Secrets (tokens, passwords, channel keys) are never passed in.
  */
 export function createLogger(settings: LoggingSettings, extraTransports: winston.transport[] = []): Logger {
-  return winston.createLogger(loggerOptions(settings, extraTransports));
+  return skipDisabledLevels(winston.createLogger(loggerOptions(settings, extraTransports)));
+}
+
+const LEVELS = ["error", "warn", "info", "debug"] as const;
+
+/**
+ * winston builds, merges and formats (timestamp included) every entry before its transports drop
+ * those below the level: an info line at level warn cost ~0.15 ms. The level methods of the root
+ * (which its children inherit: `child()` makes an object whose prototype is the root) first ask
+ * `isLevelEnabled`, read at each call, so a SIGHUP that changes the level applies at once.
+ */
+function skipDisabledLevels(logger: Logger): Logger {
+  for (const level of LEVELS) {
+    const write = logger[level];
+    const guarded: winston.LeveledLogMethod = function (this: Logger, ...args: unknown[]): Logger {
+      return this.isLevelEnabled(level) ? (Reflect.apply(write, this, args) as Logger) : this;
+    };
+    logger[level] = guarded;
+  }
+  return logger;
 }
 
 /** New settings for a running root logger (SIGHUP): its child loggers follow, as they write through it. */

@@ -8,7 +8,9 @@ import { applyReload } from "../../src/compose/reload";
 import { changedKeys } from "../../src/config/configChanges";
 import { parseConfig } from "../../src/config/load";
 import type { BridgeConfig } from "../../src/config/schema";
-import { createLogger } from "../../src/observability/logger";
+import { Writable } from "node:stream";
+import winston from "winston";
+import { configureLogger, createLogger } from "../../src/observability/logger";
 
 const BASE = `
 homeserver: { url: "http://localhost:8008", domain: example.org }
@@ -72,6 +74,44 @@ describe("applyReload (SIGHUP)", () => {
 });
 
 describe("log output", () => {
+  it("a line below the level is dropped before winston reads its fields; a new level (SIGHUP) applies to existing children at once", async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString("utf8"));
+        done();
+      },
+    });
+    // winston's typings declare its transports through a second copy of TransportStream's class.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    const capture = (): winston.transport => new winston.transports.Stream({ stream, format: winston.format.json() });
+    const log = createLogger({ level: "warn", file: undefined }, [capture()]);
+    log.clear();
+    log.add(capture());
+    const child = log.child({ module: "test" });
+    let reads = 0;
+    const readCount = (): number => reads;
+    const fields = {
+      get user(): string {
+        reads++;
+        return "@a:x";
+      },
+    };
+    child.info("dropped", fields);
+    log.debug("dropped too", fields);
+    child.warn("kept", { user: "@b:x" });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(readCount(), 0, "the fields of a line below the level are never read");
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as { message: string }).message), ["kept"]);
+    configureLogger(log, { level: "info", file: undefined }, []);
+    log.clear();
+    log.add(capture());
+    child.info("now kept", fields);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(readCount() > 0, "at the new level the line is built");
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as { message: string }).message), ["kept", "now kept"]);
+  });
+
   it("json: one JSON object per line with level, message, time and fields", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ircbridge-log-"));
     try {
