@@ -9,17 +9,19 @@ export function parseCasemapping(value: string | undefined): Casemapping {
   return value === "ascii" || value === "strict-rfc1459" ? value : "rfc1459";
 }
 
+/** The name folded with the mapping; the same string when folding changes nothing (most names: no copy is made). */
 export function foldCase(text: string, mapping: Casemapping): string {
-  let out = "";
-  for (const ch of text) {
-    const code = ch.charCodeAt(0);
-    if (code >= 65 && code <= 90) out += String.fromCharCode(code + 32);
-    else if (mapping !== "ascii" && ch === "[") out += "{";
-    else if (mapping !== "ascii" && ch === "]") out += "}";
-    else if (mapping !== "ascii" && ch === "\\") out += "|";
-    else if (mapping === "rfc1459" && ch === "~") out += "^";
-    else out += ch;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (foldCode(code, mapping) !== code) return foldFrom(text, i, mapping);
   }
+  return text;
+}
+
+/** Folds `text` from `start` on (what comes before folds to itself). */
+function foldFrom(text: string, start: number, mapping: Casemapping): string {
+  let out = text.slice(0, start);
+  for (let i = start; i < text.length; i++) out += String.fromCharCode(foldCode(text.charCodeAt(i), mapping));
   return out;
 }
 

@@ -17,9 +17,10 @@ import { queueSay } from "./sayQueue";
 import { tagmsgLine, TypingNotes } from "./typingNotes";
 import type { Tags } from "./events";
 import { PacedQueue, systemClock, type Clock } from "./pacedQueue";
-import { NickChoice } from "./nickChoice";
+import { answerNickRefusals, NickChoice } from "./nickChoice";
 import { ChannelList } from "./channelList";
-import { foldCase, parseCasemapping, sameName, type Casemapping } from "./casemapping";
+import { foldCase, sameName, type Casemapping } from "./casemapping";
+import { isupportText, ServerSupport } from "./serverSupport";
 import { parseIrcLine } from "./ircLine";
 import { lineMatters } from "./lineInterest";
 import { reconnectDelay } from "./reconnectDelay";
@@ -86,6 +87,8 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   readonly typingNotes = new TypingNotes();
   /** Which of the network's addresses the next attempt dials (endpoints.ts). */
   private readonly endpoints: EndpointRotation;
+  /** CHANTYPES and CASEMAPPING of the server, read at each RPL_ISUPPORT (serverSupport.ts). */
+  private readonly support = new ServerSupport();
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -157,17 +160,16 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   }
 
   isupport(name: string): string | undefined {
-    const value = this.client?.network.supports(name);
-    return typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
+    return isupportText(name, this.client?.network.supports(name));
   }
 
   /** Whether a target names a channel (the server's CHANTYPES, by default # and &). */
   isChannelName(name: string): boolean {
-    return name !== "" && (this.isupport("CHANTYPES") ?? "#&").includes(name.charAt(0));
+    return this.support.isChannelName(name);
   }
 
   get casemapping(): Casemapping {
-    return parseCasemapping(this.isupport("CASEMAPPING"));
+    return this.support.casemapping;
   }
 
   /** How this server's channel mode strings read (ISUPPORT PREFIX and CHANMODES; RFC defaults until announced). */
@@ -223,6 +225,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     shareCommandHandlers(client);
     this.identifyAfterRegistering = false;
     this.view.reset();
+    this.support.reset();
     client.requestCap(["draft/chathistory", "chathistory", "labeled-response", "draft/multiline", "draft/message-redaction"]);
     this.client = client;
     this.listen(client, certificate);
@@ -423,17 +426,14 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       this.queue.resume();
       this.emit("registered", nick, this.nicks.note, again);
     });
-    c.on("nick in use", (e: Raw) => {
-      if (this.state === "registered") {
-        this.emit("serverError", { error: "nick_in_use", reason: `the nick ${str(e.nick)} is already in use`, channel: undefined, attributed: false });
-        return;
-      }
-      c.changeNick(this.nicks.inUse(this.options.server.host));
+    answerNickRefusals(c, this.nicks, {
+      registered: () => this.state === "registered",
+      host: this.options.server.host,
+      username: this.username,
+      inUseWhileRegistered: (nick) => this.emit("serverError", { error: "nick_in_use", reason: `the nick ${nick} is already in use`, channel: undefined, attributed: false }),
     });
-    c.on("nick invalid", () => {
-      if (this.state === "registered") return;
-      c.changeNick(this.nicks.invalid(this.username));
-    });
+    // Before forwardEvents' listener: "isupport" handlers read the new casemapping.
+    c.on("server options", () => c === this.client && this.support.learn((name) => this.isupport(name)));
     forwardEvents(
       c,
       (event, ...args) => this.forward(event, ...args),

@@ -20,8 +20,9 @@
  * connection's, and the broker would ignore it: skipping it changes nothing but the cost.
  */
 import type { Waiting } from "./lineInterest";
+import { isServerChatter } from "./serverChatter";
 
-const SKIPPABLE = new Set(["PRIVMSG", "NOTICE", "JOIN", "PART", "TAGMSG"]);
+const SKIPPABLE = ["PRIVMSG", "NOTICE", "JOIN", "PART", "TAGMSG"] as const;
 
 /** What a channel line's copy is, cut from its raw text. */
 export interface ChannelCopy {
@@ -39,31 +40,31 @@ export function channelCopy(raw: string): ChannelCopy | undefined {
   if (raw.charCodeAt(0) !== 0x40 /* @ */) return undefined;
   const tagsEnd = raw.indexOf(" ");
   if (tagsEnd === -1) return undefined;
+  // Tag keys are compared in place: no string is cut for a tag that is not the msgid.
   let msgid: string | undefined;
   for (let at = 1; at < tagsEnd; ) {
     let end = raw.indexOf(";", at);
     if (end === -1 || end > tagsEnd) end = tagsEnd;
-    const eq = raw.indexOf("=", at);
-    const key = raw.slice(at, eq === -1 || eq > end ? end : eq);
-    if (key === "batch") return undefined;
-    if (key === "msgid" && eq !== -1 && eq < end) msgid = raw.slice(eq + 1, end);
+    if (isKey(raw, at, end, "batch")) return undefined;
+    if (isKey(raw, at, end, "msgid") && raw.charCodeAt(at + 5) === 0x3d /* = */) msgid = raw.slice(at + 6, end);
     at = end + 1;
   }
   if (msgid === undefined || msgid === "" || msgid.includes("\\")) return undefined;
   let at = tagsEnd;
   while (raw.charCodeAt(at) === 0x20) at++;
   if (raw.charCodeAt(at) !== 0x3a /* : */) return undefined;
+  const sourceAt = at;
   const sourceEnd = raw.indexOf(" ", at);
   if (sourceEnd === -1) return undefined;
   const bang = raw.indexOf("!", at);
   if (bang === -1 || bang > sourceEnd) return undefined;
-  const nick = raw.slice(at + 1, bang);
   at = sourceEnd;
   while (raw.charCodeAt(at) === 0x20) at++;
   const commandEnd = raw.indexOf(" ", at);
   if (commandEnd === -1) return undefined;
-  const command = raw.slice(at, commandEnd).toUpperCase();
-  if (!SKIPPABLE.has(command)) return undefined;
+  const command = skippableAt(raw, at, commandEnd);
+  if (command === undefined) return undefined;
+  const nick = raw.slice(sourceAt + 1, bang);
   at = commandEnd;
   while (raw.charCodeAt(at) === 0x20) at++;
   const trailing = raw.charCodeAt(at) === 0x3a;
@@ -79,6 +80,28 @@ export function channelCopy(raw: string): ChannelCopy | undefined {
     if (raw.charCodeAt(text) === 0x01) return undefined;
   }
   return { command, msgid, nick, channel };
+}
+
+/** Whether the tag from `at` to `end` has this key (followed by "=" or nothing). */
+function isKey(raw: string, at: number, end: number, key: string): boolean {
+  const after = at + key.length;
+  return after <= end && raw.startsWith(key, at) && (after === end || raw.charCodeAt(after) === 0x3d /* = */);
+}
+
+/** The command from `at` to `end` (in any case) when it is one of SKIPPABLE, in upper case; undefined otherwise. */
+function skippableAt(raw: string, at: number, end: number): string | undefined {
+  for (const command of SKIPPABLE) if (end - at === command.length && sameLetters(raw, at, command)) return command;
+  return undefined;
+}
+
+/** Whether `raw` has the letters of `upper` at `at`, in either case. */
+function sameLetters(raw: string, at: number, upper: string): boolean {
+  for (let i = 0; i < upper.length; i++) {
+    const code = raw.charCodeAt(at + i);
+    const want = upper.charCodeAt(i);
+    if (code !== want && code - 32 !== want) return false;
+  }
+  return true;
 }
 
 export interface SkipContext {
@@ -100,14 +123,16 @@ export function heardElsewhere(raw: string, ctx: SkipContext): boolean {
   return ctx.known(copy.channel, copy.msgid);
 }
 
-/** Whether the connection's watchers wait for a line of this command (lineInterest.ts's rule, for a command of SKIPPABLE). */
+/** Whether the connection's watchers wait for a line of this command (lineInterest.ts's rule, for a command skipped here). */
 export function watchersWaitFor(command: string, waiting: Waiting): boolean {
   return waiting.requests || (waiting.joins && command === "JOIN");
 }
 
-/** The transport's skipLine for a connection whose broker answers `known`; undefined without one (every line is read). */
-export function lineSkipper(known: SkipContext["known"] | undefined, ctx: Omit<SkipContext, "known">): ((line: string) => boolean) | undefined {
-  if (known === undefined) return undefined;
-  const skip: SkipContext = { known, ...ctx };
-  return (line) => heardElsewhere(line, skip);
+/**
+ * The transport's skipLine: MOTD text and LUSERS counts (serverChatter.ts) while no request waits,
+ * and, where a broker answers `known`, copies another connection heard.
+ */
+export function lineSkipper(known: SkipContext["known"] | undefined, ctx: Omit<SkipContext, "known">): (line: string) => boolean {
+  const skip: SkipContext | undefined = known === undefined ? undefined : { known, ...ctx };
+  return (line) => (isServerChatter(line) ? !ctx.waitingFor("MOTD") : skip !== undefined && heardElsewhere(line, skip));
 }

@@ -12,11 +12,17 @@
 
 /** The command of a raw IRC line (upper case), skipping its tags and source; "" when it has none. */
 export function commandOf(raw: string): string {
+  const at = commandStart(raw);
+  const end = raw.indexOf(" ", at);
+  return (end === -1 ? raw.slice(at) : raw.slice(at, end)).toUpperCase();
+}
+
+/** Where the command of a raw IRC line starts: after its tags and source, if it has them. */
+export function commandStart(raw: string): number {
   let at = 0;
   if (raw.charCodeAt(at) === 0x40 /* @ */) at = afterWord(raw, at);
   if (raw.charCodeAt(at) === 0x3a /* : */) at = afterWord(raw, at);
-  const end = raw.indexOf(" ", at);
-  return (end === -1 ? raw.slice(at) : raw.slice(at, end)).toUpperCase();
+  return at;
 }
 
 /** The index of the first non-space after the word starting at `at`. */

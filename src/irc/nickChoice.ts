@@ -1,3 +1,4 @@
+import type { Client } from "irc-framework";
 import { nickAlternatives } from "./nickTemplate";
 
 /**
@@ -55,4 +56,23 @@ export class NickChoice {
     this.note = `the nick ${this.wanted} was refused by the server, so you are ${alt}`;
     return alt;
   }
+}
+
+/**
+ * While registering, a nick the server refuses (433 in use, 432 invalid) is answered with the next
+ * choice; once registered, a change to a nick in use is reported through `inUseWhileRegistered`
+ * (an invalid one is left to the connection's other listeners).
+ */
+export function answerNickRefusals(
+  c: Client,
+  nicks: NickChoice,
+  on: { readonly registered: () => boolean; readonly host: string; readonly username: string; readonly inUseWhileRegistered: (nick: string) => void },
+): void {
+  c.on("nick in use", (e: Record<string, unknown>) => {
+    if (on.registered()) on.inUseWhileRegistered(typeof e.nick === "string" ? e.nick : "");
+    else c.changeNick(nicks.inUse(on.host));
+  });
+  c.on("nick invalid", () => {
+    if (!on.registered()) c.changeNick(nicks.invalid(on.username));
+  });
 }

@@ -28,6 +28,8 @@ test("what it cuts from a line is what irc-framework's parse would give", () => 
   assert.deepEqual(channelCopy("@time=x;msgid=abc :alice!a@h PRIVMSG #chan :hi there"), { command: "PRIVMSG", msgid: "abc", nick: "alice", channel: "#chan" });
   assert.deepEqual(channelCopy("@msgid=abc  :bob!b@h   JOIN   :#c"), { command: "JOIN", msgid: "abc", nick: "bob", channel: "#c" });
   assert.deepEqual(channelCopy("@msgid=abc :bob!b@h TAGMSG #c"), { command: "TAGMSG", msgid: "abc", nick: "bob", channel: "#c" });
+  assert.deepEqual(channelCopy("@batchx=1;msgid=abc;time=t :bob!b@h Part #c :bye"), { command: "PART", msgid: "abc", nick: "bob", channel: "#c" }, "a tag that only starts with batch is not a batch");
+  assert.deepEqual(channelCopy("@msgid=abc;batch :bob!b@h PART #c"), undefined, "a batch tag without a value is still a batch");
 });
 
 test("everything else is handed to irc-framework", () => {
@@ -40,6 +42,10 @@ test("everything else is handed to irc-framework", () => {
     ["@msgid=m1;batch=b1 :alice!a@h PRIVMSG #chan :hi", ctx(true), "in a batch"],
     ["@batch=b1;msgid=m1 :alice!a@h PRIVMSG #chan :hi", ctx(true), "in a batch (tag first)"],
     ["@+msgid=m1 :alice!a@h PRIVMSG #chan :hi", ctx(true), "a client-only tag of that name"],
+    ["@msgidx=m1 :alice!a@h PRIVMSG #chan :hi", ctx(true), "a longer tag name that starts with msgid"],
+    ["@msgid :alice!a@h PRIVMSG #chan :hi", ctx(true), "a msgid without a value"],
+    ["@msgid=m1 :alice!a@h PRIVMSGS #chan :hi", ctx(true), "a longer command that starts with PRIVMSG"],
+    ["@msgid=m1 :alice!a@h JOINED #chan", ctx(true), "a longer command that starts with JOIN"],
     ["@msgid=m1 :Me!a@h PRIVMSG #chan :hi", ctx(true), "our own echo"],
     ["@msgid=m1 :Me!a@h JOIN #chan", ctx(true), "our own JOIN"],
     ["@msgid=m1 :alice!a@h PRIVMSG me :hi", ctx(true), "to us"],

@@ -10,6 +10,12 @@ describe("casemapping", () => {
     ["Foo[]\\~", "strict-rfc1459", "foo{}|~"],
     ["Foo[]\\~", "ascii", "foo[]\\~"],
     ["#Chan", "rfc1459", "#chan"],
+    ["#chan", "rfc1459", "#chan"],
+    ["#chan[X]\u{1F389}", "rfc1459", "#chan{x}\u{1F389}"],
+    ["\u{1F389}#A", "ascii", "\u{1F389}#a"],
+    ["#Été", "rfc1459", "#Été"],
+    ["x~", "strict-rfc1459", "x~"],
+    ["", "rfc1459", ""],
   ];
   for (const [text, mapping, folded] of table) {
     it(`${text} under ${mapping}`, () => assert.equal(foldCase(text, mapping), folded));

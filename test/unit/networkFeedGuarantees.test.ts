@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { NetworkFeed, type Delivered } from "../../src/broker/networkFeed";
 import type { MessageEvent } from "../../src/irc/events";
+import { parseCasemapping, type Casemapping } from "../../src/irc/casemapping";
 import { modeSpec, parseModeChanges } from "../../src/irc/modes";
 import { FakeClock } from "../support/fakeClock";
 import { fakeNetwork } from "../support/fakeNetwork";
@@ -27,6 +28,10 @@ class CapableConnection extends HeardConnection {
   }
   override isupport(name: string): string | undefined {
     return this.supports[name];
+  }
+  /** A real connection reads CASEMAPPING at each 005, before its "isupport" event (irc/serverSupport.ts). */
+  override get casemapping(): Casemapping {
+    return parseCasemapping(this.supports.CASEMAPPING);
   }
   override get isRegistered(): boolean {
     return this.registered;
