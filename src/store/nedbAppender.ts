@@ -84,11 +84,7 @@ export class NedbAppender {
       task.done(err);
       this.next();
     };
-    if (task.bytes === undefined) {
-      this.drop();
-      finish(null);
-      return;
-    }
+    if (task.bytes === undefined) return this.drop(() => finish(null));
     const bytes = task.bytes;
     if (this.fd !== undefined && this.isCurrent()) return this.writeAll(this.fd, bytes, 0, finish);
     this.drop();
@@ -125,9 +121,11 @@ export class NedbAppender {
     });
   }
 
-  private drop(): void {
-    if (this.fd === undefined) return;
-    close(this.fd, () => undefined);
+  /** Closes the descriptor, if open; `closed` is called once it is. */
+  private drop(closed?: () => void): void {
+    const fd = this.fd;
     this.fd = undefined;
+    if (fd === undefined) closed?.();
+    else close(fd, () => closed?.());
   }
 }
