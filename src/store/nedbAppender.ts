@@ -116,6 +116,7 @@ export class NedbAppender {
   private writeAll(fd: number, bytes: Buffer, offset: number, done: WriteDone): void {
     write(fd, bytes, offset, bytes.length - offset, null, (err, written) => {
       if (err !== null) return done(err);
+      if (written === 0) return done(Object.assign(new Error(`nothing could be written to ${this.path}`), { code: "EIO" }));
       if (offset + written < bytes.length) return this.writeAll(fd, bytes, offset + written, done);
       done(null);
     });
