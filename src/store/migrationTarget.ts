@@ -55,6 +55,8 @@ export async function openMigrationTarget(spec: TargetSpec): Promise<MigrationTa
   const collections = new Map<CollectionName, DocCollection<object>>();
   let pool: Pool | undefined;
   let opener: <T extends object>(name: string, unique?: string) => Promise<DocCollection<T>>;
+  /** NeDB files kept open for appends, released when the target closes. */
+  const files: NedbCollection<object>[] = [];
   if (spec.kind === "postgres") {
     const pg = new Pool({ connectionString: spec.url, max: 8 });
     pool = pg;
@@ -63,6 +65,7 @@ export async function openMigrationTarget(spec: TargetSpec): Promise<MigrationTa
   } else {
     opener = async <T extends object>(name: string, unique?: string) => {
       const docs = await NedbCollection.open<T>(spec.dir, name);
+      files.push(docs);
       if (unique !== undefined) await docs.index(unique, true);
       return docs;
     };
@@ -77,7 +80,10 @@ export async function openMigrationTarget(spec: TargetSpec): Promise<MigrationTa
     onDisk: spec.kind === "nedb",
     reports: ignoreWrites,
     options: {},
-    close: () => pool?.end() ?? Promise.resolve(),
+    close: async () => {
+      await pool?.end();
+      await Promise.all(files.map((docs) => docs.close()));
+    },
   });
   const progress = new MigrationProgress(await opener<ProgressDoc>("migration", "key"));
   return { store, collections, progress, close: () => store.close() };

@@ -1,13 +1,16 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Datastore from "nedb";
+import type { NedbAppender } from "./nedbAppender";
+import { installNedbHooks } from "./nedbHooks";
 import { ignoreWrites, type WriteReports } from "./writeWatch";
 
 /**
  * A promise-returning wrapper around one NeDB datastore (one file, or memory when dir is undefined).
  * Every write's outcome is reported (writeWatch.ts). NeDB changes its memory before it appends to
  * the file, so a write the disk refused is still in memory: a compaction (which rewrites the file
- * from memory) is the repair that puts it on disk.
+ * from memory) is the repair that puts it on disk. On disk, writes are appended through a file
+ * descriptor kept open (nedbAppender.ts), closed by `close`.
  */
 export class NedbCollection<T extends object> {
   private readonly db: Datastore<T>;
@@ -17,15 +20,18 @@ export class NedbCollection<T extends object> {
     private readonly name: string,
     private readonly reports: WriteReports,
     private readonly inMemory: boolean,
+    private readonly appender: NedbAppender | undefined,
   ) {
     this.db = db;
   }
 
   static async open<T extends object>(dir: string | undefined, name: string, reports: WriteReports = ignoreWrites): Promise<NedbCollection<T>> {
     if (dir !== undefined) mkdirSync(dir, { recursive: true });
-    const db = new Datastore<T>(dir === undefined ? { inMemoryOnly: true } : { filename: join(dir, `${name}.db`) });
+    const filename = dir === undefined ? undefined : join(dir, `${name}.db`);
+    const db = new Datastore<T>(filename === undefined ? { inMemoryOnly: true } : { filename });
+    const appender = installNedbHooks(db, filename);
     await new Promise<void>((resolve, reject) => db.loadDatabase((err) => (err ? reject(err) : resolve())));
-    return new NedbCollection(db, name, reports, dir === undefined);
+    return new NedbCollection(db, name, reports, dir === undefined, appender);
   }
 
   index(fieldName: string, unique: boolean): Promise<void> {
@@ -69,6 +75,14 @@ export class NedbCollection<T extends object> {
         else reject(Object.assign(new Error(`cannot rewrite the ${this.name} collection`), { code: "EIO" }));
       });
     });
+  }
+
+  /**
+   * Closes the file kept open for appends (after the writes already asked). Call it after the last
+   * compaction; a write after it still works (it opens and closes the file, as NeDB did).
+   */
+  close(): Promise<void> {
+    return this.appender?.close() ?? Promise.resolve();
   }
 
   private async reported<R>(write: Promise<R>): Promise<R> {
