@@ -144,10 +144,7 @@ export class NetworkBridge {
     );
     this.watch = new ChannelWatch({ feed: this.feed, ctx: () => this.ctx });
     this.nicks = new NetworkNicks({
-      puppetOfNick: (nick) => {
-        const id = this.feed.ownerOf(nick);
-        return id === undefined ? undefined : this.userByConnection.get(id);
-      },
+      puppetOfNick: (nick) => this.userOfNick(nick),
       puppetNick: (userId) => this.puppets.get(userId)?.nick,
       isOurs: (nick) => this.feed.isOurs(nick),
       present: (nick) => this.feed.roster.spelling(nick),
@@ -158,7 +155,8 @@ export class NetworkBridge {
     this.ctx = ircContextOf(deps, {
       feed: this.feed,
       nicks: this.nicks,
-      puppets: () => this.puppets.all(),
+      userOfNick: (nick) => this.userOfNick(nick),
+      puppetsIn: (channel) => this.puppets.inChannel(channel).map(([userId, connection]) => ({ userId, nick: connection.nick, hostmask: connection.hostmask })),
       busy: (userId) => this.puppets.busy(userId),
       markDelivered: (channel, time, msgid) => this.markDelivered(channel, time, msgid),
       keyHeard: (channel, key) => this.keyHeard(channel, key),
@@ -235,12 +233,7 @@ export class NetworkBridge {
     this.actors = {
       puppet: (userId) => this.puppets.get(userId),
       bot: () => this.bot?.connection,
-      inChannel: (channel) => {
-        const folded = this.feed.fold(channel);
-        return [...this.puppets.all()]
-          .filter(([, connection]) => connection.channelNames.some((c) => this.feed.fold(c) === folded))
-          .map(([userId, connection]) => ({ userId, connection }));
-      },
+      inChannel: (channel) => this.puppets.inChannel(channel).map(([userId, connection]) => ({ userId, connection })),
     };
   }
 
@@ -253,9 +246,21 @@ export class NetworkBridge {
     const folded = this.feed.fold(channel);
     const bot = this.bot?.connection;
     if (bot !== undefined && this.feed.broker.isMember(folded, bot.id)) keys.heard(network.id, BOT_KEY_OWNER, network.channels, channel, key);
-    for (const [userId, connection] of this.puppets.all()) {
-      if (this.feed.broker.isMember(folded, connection.id)) keys.heard(network.id, userId, network.channels, channel, key);
+    // The channel's members, not every connection: the bot's id names no user.
+    for (const id of this.feed.broker.membersOf(folded)) {
+      const userId = this.userByConnection.get(id);
+      if (userId !== undefined) keys.heard(network.id, userId, network.channels, channel, key);
     }
+  }
+
+  /**
+   * The Matrix user whose connection holds the nick on the server now: the feed's own nicks (kept as
+   * each connection registers, renames, learns the casemapping and closes) and the connection's
+   * user, so a lookup costs two map reads. The bot's nick is ours but no user's (undefined).
+   */
+  userOfNick(nick: string): string | undefined {
+    const id = this.feed.ownerOf(nick);
+    return id === undefined ? undefined : this.userByConnection.get(id);
   }
 
   /** See NetworkRuntime.joinedInMatrix: the join's displayname and membership are known, not read. */

@@ -101,6 +101,11 @@ export class ChannelBroker<E> {
     return this.channels.get(channel)?.members.size ?? 0;
   }
 
+  /** Our connections in the channel (ids). */
+  membersOf(channel: string): IterableIterator<string> {
+    return (this.channels.get(channel)?.members ?? new Map<string, Member>()).keys();
+  }
+
   isMember(channel: string, connection: string): boolean {
     return this.channels.get(channel)?.members.has(connection) ?? false;
   }
