@@ -239,25 +239,20 @@ export class NetworkBridge {
 
   /**
    * The channel's key (undefined: none) was heard: by each of our connections in the channel (the
-   * broker delivers the event once, but every member heard it). No connection outside it learns it.
+   * broker's members: the event is delivered once, but every member heard it). No connection outside it learns it.
    */
   private keyHeard(channel: string, key: string | undefined): void {
     const { keys, network } = this.deps;
     const folded = this.feed.fold(channel);
     const bot = this.bot?.connection;
     if (bot !== undefined && this.feed.broker.isMember(folded, bot.id)) keys.heard(network.id, BOT_KEY_OWNER, network.channels, channel, key);
-    // The channel's members, not every connection: the bot's id names no user.
     for (const id of this.feed.broker.membersOf(folded)) {
       const userId = this.userByConnection.get(id);
       if (userId !== undefined) keys.heard(network.id, userId, network.channels, channel, key);
     }
   }
 
-  /**
-   * The Matrix user whose connection holds the nick on the server now: the feed's own nicks (kept as
-   * each connection registers, renames, learns the casemapping and closes) and the connection's
-   * user, so a lookup costs two map reads. The bot's nick is ours but no user's (undefined).
-   */
+  /** The user whose connection holds the nick on the server now (two map reads; the bot's nick: undefined). */
   userOfNick(nick: string): string | undefined {
     const id = this.feed.ownerOf(nick);
     return id === undefined ? undefined : this.userByConnection.get(id);
