@@ -1,8 +1,7 @@
 import type { NetworkFeed } from "../broker/networkFeed";
-import type { IrcContext } from "../fromIrc/context";
+import type { IrcContext, PuppetInChannel } from "../fromIrc/context";
 import { SplitDebouncer } from "../fromIrc/splitDebouncer";
 import type { NickDirectory } from "../format/nickDirectory";
-import type { IrcConnection } from "../irc/connection";
 import { PmGuard } from "../pms/pmGuard";
 import { Removals } from "../rooms/removals";
 import type { NetworkBridgeDeps } from "./networkBridge";
@@ -11,8 +10,10 @@ import type { NetworkBridgeDeps } from "./networkBridge";
 export interface BridgeParts {
   readonly feed: NetworkFeed;
   readonly nicks: NickDirectory;
-  /** Each user's connection on the network, now. */
-  puppets(): Iterable<[string, IrcConnection]>;
+  /** The Matrix user whose connection holds this nick on the server now (not the bot's). */
+  userOfNick(nick: string): string | undefined;
+  /** The users whose connection is in the channel or rejoining it, with their nick and hostmask. */
+  puppetsIn(channel: string): readonly PuppetInChannel[];
   busy(userId: string): void;
   markDelivered(channel: string, time: number | undefined, msgid: string | undefined): void;
   keyHeard(channel: string, key: string | undefined): void;
@@ -37,10 +38,7 @@ export function ircContextOf(deps: NetworkBridgeDeps, parts: BridgeParts): IrcCo
     topics: new Map(),
     splits: new SplitDebouncer(network.netsplitDebounceMs, deps.clock),
     isOurs: (nick) => feed.isOurs(nick),
-    userOfNick: (nick) => {
-      for (const [userId, connection] of parts.puppets()) if (feed.fold(connection.nick) === feed.fold(nick)) return userId;
-      return undefined;
-    },
+    userOfNick: (nick) => parts.userOfNick(nick),
     fold: (name) => feed.fold(name),
     markDelivered: (channel, time, msgid) => parts.markDelivered(channel, time, msgid),
     pms: deps.pms,
@@ -50,14 +48,7 @@ export function ircContextOf(deps: NetworkBridgeDeps, parts: BridgeParts): IrcCo
     access: deps.access,
     notice: deps.notice,
     removals: new Removals({ api: deps.api, queues: deps.queues, botUserId: deps.botUserId }),
-    puppetsIn: (channel) => {
-      const folded = feed.fold(channel);
-      const inIt: { userId: string; nick: string; hostmask: string | undefined }[] = [];
-      for (const [userId, connection] of parts.puppets()) {
-        if (connection.channelNames.some((c) => feed.fold(c) === folded)) inIt.push({ userId, nick: connection.nick, hostmask: connection.hostmask });
-      }
-      return inIt;
-    },
+    puppetsIn: (channel) => parts.puppetsIn(channel),
     channelKey: (channel, key) => parts.keyHeard(channel, key),
   };
 }

@@ -144,10 +144,7 @@ export class NetworkBridge {
     );
     this.watch = new ChannelWatch({ feed: this.feed, ctx: () => this.ctx });
     this.nicks = new NetworkNicks({
-      puppetOfNick: (nick) => {
-        const id = this.feed.ownerOf(nick);
-        return id === undefined ? undefined : this.userByConnection.get(id);
-      },
+      puppetOfNick: (nick) => this.userOfNick(nick),
       puppetNick: (userId) => this.puppets.get(userId)?.nick,
       isOurs: (nick) => this.feed.isOurs(nick),
       present: (nick) => this.feed.roster.spelling(nick),
@@ -158,7 +155,8 @@ export class NetworkBridge {
     this.ctx = ircContextOf(deps, {
       feed: this.feed,
       nicks: this.nicks,
-      puppets: () => this.puppets.all(),
+      userOfNick: (nick) => this.userOfNick(nick),
+      puppetsIn: (channel) => this.puppets.inChannel(channel).map(([userId, connection]) => ({ userId, nick: connection.nick, hostmask: connection.hostmask })),
       busy: (userId) => this.puppets.busy(userId),
       markDelivered: (channel, time, msgid) => this.markDelivered(channel, time, msgid),
       keyHeard: (channel, key) => this.keyHeard(channel, key),
@@ -235,27 +233,29 @@ export class NetworkBridge {
     this.actors = {
       puppet: (userId) => this.puppets.get(userId),
       bot: () => this.bot?.connection,
-      inChannel: (channel) => {
-        const folded = this.feed.fold(channel);
-        return [...this.puppets.all()]
-          .filter(([, connection]) => connection.channelNames.some((c) => this.feed.fold(c) === folded))
-          .map(([userId, connection]) => ({ userId, connection }));
-      },
+      inChannel: (channel) => this.puppets.inChannel(channel).map(([userId, connection]) => ({ userId, connection })),
     };
   }
 
   /**
    * The channel's key (undefined: none) was heard: by each of our connections in the channel (the
-   * broker delivers the event once, but every member heard it). No connection outside it learns it.
+   * broker's members: the event is delivered once, but every member heard it). No connection outside it learns it.
    */
   private keyHeard(channel: string, key: string | undefined): void {
     const { keys, network } = this.deps;
     const folded = this.feed.fold(channel);
     const bot = this.bot?.connection;
     if (bot !== undefined && this.feed.broker.isMember(folded, bot.id)) keys.heard(network.id, BOT_KEY_OWNER, network.channels, channel, key);
-    for (const [userId, connection] of this.puppets.all()) {
-      if (this.feed.broker.isMember(folded, connection.id)) keys.heard(network.id, userId, network.channels, channel, key);
+    for (const id of this.feed.broker.membersOf(folded)) {
+      const userId = this.userByConnection.get(id);
+      if (userId !== undefined) keys.heard(network.id, userId, network.channels, channel, key);
     }
+  }
+
+  /** The user whose connection holds the nick on the server now (two map reads; the bot's nick: undefined). */
+  userOfNick(nick: string): string | undefined {
+    const id = this.feed.ownerOf(nick);
+    return id === undefined ? undefined : this.userByConnection.get(id);
   }
 
   /** See NetworkRuntime.joinedInMatrix: the join's displayname and membership are known, not read. */

@@ -50,7 +50,10 @@ interface Member {
 }
 
 class ChannelState<E> {
+  /** In join order: `since` grows along the map (a member that leaves and joins again goes last). */
   readonly members = new Map<string, Member>();
+  /** How many members are preferred (the IRC bot's connection), so a join needs no pass over the members. */
+  preferred = 0;
   reader: string | undefined;
   /** Entries in the order first heard; delivered ones are kept for `windowMs` to drop duplicates. */
   readonly entries: Entry<E>[] = [];
@@ -60,6 +63,8 @@ class ChannelState<E> {
 
 export class ChannelBroker<E> {
   private readonly channels = new Map<string, ChannelState<E>>();
+  /** Each connection's channels, so a connection's channels cost its own, not a pass over every channel. */
+  private readonly byConnection = new Map<string, Set<string>>();
   private joinCounter = 0;
 
   constructor(
@@ -71,14 +76,26 @@ export class ChannelBroker<E> {
   /** A connection is now in the channel. `preferred` marks the IRC bot connection. */
   join(channel: string, connection: string, preferred = false): void {
     const state = this.state(channel);
-    if (!state.members.has(connection)) state.members.set(connection, { id: connection, preferred, since: this.joinCounter++ });
+    if (!state.members.has(connection)) {
+      state.members.set(connection, { id: connection, preferred, since: this.joinCounter++ });
+      if (preferred) state.preferred++;
+      let channels = this.byConnection.get(connection);
+      if (channels === undefined) this.byConnection.set(connection, (channels = new Set<string>()));
+      channels.add(channel);
+    }
     this.elect(channel, state);
   }
 
   /** A connection left the channel (part, kick, quit) or lost its socket. */
   leave(channel: string, connection: string): void {
     const state = this.channels.get(channel);
-    if (state === undefined || !state.members.delete(connection)) return;
+    const member = state?.members.get(connection);
+    if (state === undefined || member === undefined) return;
+    state.members.delete(connection);
+    if (member.preferred) state.preferred--;
+    const channels = this.byConnection.get(connection);
+    channels?.delete(channel);
+    if (channels?.size === 0) this.byConnection.delete(connection);
     if (state.reader === connection) state.reader = undefined;
     this.elect(channel, state);
     if (state.members.size === 0 && state.entries.every((e) => e.delivered)) {
@@ -89,7 +106,7 @@ export class ChannelBroker<E> {
 
   /** A connection left every channel (its socket dropped). */
   leaveAll(connection: string): void {
-    for (const channel of [...this.channels.keys()]) this.leave(channel, connection);
+    for (const channel of this.channelsOf(connection)) this.leave(channel, connection);
   }
 
   readerOf(channel: string): string | undefined {
@@ -99,6 +116,11 @@ export class ChannelBroker<E> {
   /** How many of our connections are in the channel. */
   memberCount(channel: string): number {
     return this.channels.get(channel)?.members.size ?? 0;
+  }
+
+  /** Our connections in the channel (ids). */
+  membersOf(channel: string): IterableIterator<string> {
+    return (this.channels.get(channel)?.members ?? new Map<string, Member>()).keys();
   }
 
   isMember(channel: string, connection: string): boolean {
@@ -112,7 +134,7 @@ export class ChannelBroker<E> {
 
   /** Channels this connection is a member of. */
   channelsOf(connection: string): string[] {
-    return [...this.channels.entries()].filter(([, s]) => s.members.has(connection)).map(([c]) => c);
+    return [...(this.byConnection.get(connection) ?? [])];
   }
 
   /** A connection heard a channel event. Returns true when this call delivered it. */
@@ -154,20 +176,27 @@ export class ChannelBroker<E> {
   }
 
   private elect(channel: string, state: ChannelState<E>): void {
-    if (state.reader !== undefined && state.members.has(state.reader)) {
-      const current = state.members.get(state.reader);
-      const better = [...state.members.values()].find((m) => m.preferred && !(current?.preferred ?? false));
-      if (better === undefined) return;
-    }
+    const current = state.reader === undefined ? undefined : state.members.get(state.reader);
+    // The reader stays unless a preferred member is there and the reader is not one.
+    if (current !== undefined && (current.preferred || state.preferred === 0)) return;
     const previous = state.reader;
-    const candidates = [...state.members.values()].sort((a, b) => Number(b.preferred) - Number(a.preferred) || a.since - b.since);
-    state.reader = candidates[0]?.id;
+    state.reader = this.candidate(state)?.id;
     if (previous !== state.reader) {
       this.hooks.onHandover?.(channel, previous, state.reader);
       // The new reader may have heard events the old one never delivered: deliver them now.
       const last = [...state.entries].reverse().find((e) => !e.delivered);
       if (last !== undefined && state.reader !== undefined) this.deliverThrough(channel, state, last, true);
     }
+  }
+
+  /** The member that reads: the preferred one that joined first, else the member that joined first (members are in join order). */
+  private candidate(state: ChannelState<E>): Member | undefined {
+    let first: Member | undefined;
+    for (const member of state.members.values()) {
+      if (member.preferred || state.preferred === 0) return member;
+      first ??= member;
+    }
+    return first;
   }
 
   /** Delivers every undelivered entry up to and including `target`, in first-heard order. */

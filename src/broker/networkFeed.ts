@@ -12,6 +12,7 @@
  * the fromIrc handlers it delivers to.
  */
 import { AccountBook } from "./accountBook";
+import { OwnNicks } from "./ownNicks";
 import { ChannelBroker } from "./channelBroker";
 import { dedupeKey, msgidKey, type ChannelEvent } from "./channelEvent";
 import type { IrcConnection } from "../irc/connection";
@@ -50,8 +51,8 @@ export class NetworkFeed {
   readonly broker: ChannelBroker<Delivered>;
   /** Members and modes of each channel, as delivered. */
   readonly roster: ChannelRoster;
-  /** Our own connections' nicks (folded) -> connection id. */
-  private readonly ours = new Map<string, string>();
+  /** Our own connections' nicks (folded) <-> connection ids. */
+  private readonly ours = new OwnNicks();
   /** Channels whose deliveries wait while their history is fetched, so older events come first. */
   private readonly held = new Map<string, Delivered[]>();
   private readonly accounts = new AccountBook();
@@ -94,7 +95,7 @@ export class NetworkFeed {
 
   /** The id of our connection that has this nick on the server, if one has. */
   ownerOf(nick: string): string | undefined {
-    return this.ours.get(this.fold(nick));
+    return this.ours.ownerOf(this.fold(nick));
   }
 
   /**
@@ -149,14 +150,15 @@ export class NetworkFeed {
     };
     const self = (nick: string) => this.fold(nick) === this.fold(connection.nick);
 
-    connection.on("registered", (nick) => this.ours.set(this.fold(nick), id));
+    connection.on("registered", (nick) => this.ours.set(id, this.fold(nick)));
     connection.on("isupport", () => {
       // The nick was recorded at 001 with the default casemapping; 005 may bring another.
       this.network.channels.setCasemapping(connection.casemapping);
       this.network.nickLimits.learn((name) => connection.isupport(name));
       this.roster.setPrefix(connection.modeSpec.prefix);
-      for (const [nick, owner] of this.ours) if (owner === id) this.ours.delete(nick);
-      if (connection.isRegistered) this.ours.set(this.fold(connection.nick), id);
+      // Only this connection's own key is re-folded (it was stored under one key: no pass over every nick).
+      this.ours.drop(id);
+      if (connection.isRegistered) this.ours.set(id, this.fold(connection.nick));
     });
     connection.on("message", (e) => {
       if (fromHistory(e.batch)) return;
@@ -207,10 +209,7 @@ export class NetworkFeed {
       if (fromHistory(e.batch)) return;
       this.accounts.rename(this.fold(e.nick), this.fold(e.newNick));
       for (const channel of this.sharedChannels(id, e.nick)) hear({ type: "nick", channel, e });
-      if (this.ours.get(this.fold(e.nick)) === id) {
-        this.ours.delete(this.fold(e.nick));
-        this.ours.set(this.fold(e.newNick), id);
-      }
+      this.ours.rename(id, this.fold(e.nick), this.fold(e.newNick));
     });
     connection.on("topic", (e) => {
       if (fromHistory(e.batch)) return;
@@ -239,7 +238,7 @@ export class NetworkFeed {
     connection.on("closed", () => {
       const channels = this.broker.channelsOf(id);
       for (const channel of channels) this.leave(channel, id);
-      for (const [nick, owner] of this.ours) if (owner === id) this.ours.delete(nick);
+      this.ours.drop(id);
     });
   }
 

@@ -34,7 +34,7 @@ export interface IrcContext {
   readonly metrics: Metrics;
   /** Is this nick one of the bridge's own connections (a Matrix user's puppet or the IRC bot)? */
   isOurs(nick: string): boolean;
-  /** The Matrix user behind one of our nicks, if it is a puppet. */
+  /** The Matrix user whose connection holds this nick on the server now (undefined for the IRC bot and for anyone else). */
   userOfNick(nick: string): string | undefined;
   fold(name: string): string;
   /** Records the last event delivered to Matrix for the channel (chathistory catch-up). */

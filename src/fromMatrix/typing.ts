@@ -6,7 +6,8 @@ import type { MatrixHandler } from "./context";
  * connection that was said to be typing there and is no longer listed. Only from a registered
  * connection that is in the channel, where the server has message-tags: no connection is ever
  * made, or joined, just to type. `active` is repeated at most every 3 s per user and channel, and
- * `done` follows only an `active` (irc/typingNotes.ts).
+ * `done` follows only an `active` (irc/typingNotes.ts). A `done` is looked for among the users said to
+ * be typing in the channel (puppets/typists.ts), so an update costs its room's typists, not every connection.
  */
 export const onTyping: MatrixHandler = (event, ctx) => {
   const roomId = event.room_id;
@@ -19,9 +20,16 @@ export const onTyping: MatrixHandler = (event, ctx) => {
   for (const userId of typing) {
     const connection = runtime.puppets.get(userId);
     if (connection === undefined || !connection.isRegistered || !connection.channelNames.some((c) => fold(c) === room.folded)) continue;
-    if (connection.typingNotes.start(room.channel, ctx.now()) && !connection.tagmsg(room.channel, { "+typing": "active" })) connection.typingNotes.stop(room.channel);
+    if (!connection.typingNotes.start(room.channel, ctx.now())) continue;
+    if (connection.tagmsg(room.channel, { "+typing": "active" })) runtime.puppets.typists.said(room.channel, userId);
+    else connection.typingNotes.stop(room.channel);
   }
-  for (const [userId, connection] of runtime.puppets.all()) {
-    if (!typing.has(userId) && connection.typingNotes.stop(room.channel)) connection.tagmsg(room.channel, { "+typing": "done" });
+  // Only those said to be typing here may need a `done` (puppets/typists.ts), not every connection.
+  const typists = runtime.puppets.typists;
+  for (const userId of typists.in(room.channel)) {
+    if (typing.has(userId)) continue;
+    typists.remove(room.channel, userId);
+    const connection = runtime.puppets.get(userId);
+    if (connection?.typingNotes.stop(room.channel) === true) connection.tagmsg(room.channel, { "+typing": "done" });
   }
 };

@@ -9,30 +9,45 @@ export interface ChannelEntry {
  * The channels one connection is in or rejoins after a reconnect, each with the key it last used,
  * kept in step with the connection's own key book (rooms/channelKeys.ts): a channel left is
  * forgotten there too, a key the server refused (475) is forgotten for this connection only.
- * Names compare lower-cased (a channel is rejoined as first written).
+ * Names compare lower-cased (a channel is rejoined as first written). `listed` hears every name
+ * that enters or leaves the list (a respelling is one leaving and one entering), so an index of
+ * who lists which channel (puppets/listedChannels.ts) follows it without reading every list.
  */
 export class ChannelList {
   private readonly channels = new Map<string, ChannelEntry>();
 
-  constructor(private readonly keys: ChannelKeyBook | undefined) {}
+  constructor(
+    private readonly keys: ChannelKeyBook | undefined,
+    private readonly listed?: (name: string, inList: boolean) => void,
+  ) {}
 
   /** A JOIN of ours: the key to join with (the one given, else the book's). */
   join(channel: string, key?: string): string | undefined {
     const k = key ?? this.keys?.get(channel);
-    this.channels.set(channel.toLowerCase(), { name: channel, key: k });
+    this.put({ name: channel, key: k });
     return k;
   }
 
   /** The server joined us (nothing is sent): rejoined after a reconnect with this key. */
   remember(channel: string, key: string | undefined): void {
-    this.channels.set(channel.toLowerCase(), { name: channel, key });
+    this.put({ name: channel, key });
     if (key !== undefined) this.keys?.accepted(channel, key);
   }
 
   /** We left, were kicked, or the server parted us. */
   forget(channel: string): void {
+    const entry = this.channels.get(channel.toLowerCase());
     this.channels.delete(channel.toLowerCase());
+    if (entry !== undefined) this.listed?.(entry.name, false);
     this.keys?.parted(channel);
+  }
+
+  private put(entry: ChannelEntry): void {
+    const before = this.channels.get(entry.name.toLowerCase());
+    this.channels.set(entry.name.toLowerCase(), entry);
+    if (before?.name === entry.name) return;
+    if (before !== undefined) this.listed?.(before.name, false);
+    this.listed?.(entry.name, true);
   }
 
   /** The server let us in (the echo of our JOIN): the key we used is a good one. */

@@ -96,7 +96,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.clock = options.clock ?? systemClock;
     this.queue = new PacedQueue(options.pacing, (line) => this.write(line), this.clock);
     this.requests = new PendingRequests(this.clock);
-    this.channels = new ChannelList(options.keys);
+    this.channels = new ChannelList(options.keys, (name, inList) => this.emit("channelListed", name, inList));
     this.endpoints = new EndpointRotation(serverEndpoints(options.server), options.server.lastGood);
   }
 

@@ -102,6 +102,8 @@ export interface ConnectionIdentity {
 export interface ConnectionEvents extends ForwardedEvents {
   /** Registered with the server; `again` after a reconnect (channels are being rejoined). */
   registered: (nick: string, nickNote: string | undefined, again: boolean) => void;
+  /** A channel entered (`inList`) or left the channels this connection is in or rejoining (channelNames), as written. */
+  channelListed: (name: string, inList: boolean) => void;
   /**
    * An error numeric or ERROR line the server sent (e.g. banned, too many connections).
    * `attributed`: the error answered something the bridge sent and its sender was told there (a

@@ -23,6 +23,8 @@ import type { PuppetRecord, PuppetStore } from "../store/store";
 import { errorText } from "../errors";
 import { userFace } from "./puppetFace";
 import { serialized } from "./identity";
+import { ListedChannels } from "./listedChannels";
+import { Typists } from "./typists";
 
 export interface PuppetRegistryDeps {
   readonly network: NetworkContext;
@@ -75,6 +77,10 @@ export class PuppetRegistry {
   /** Users who left with !quit (loaded from the store, and kept there). */
   private readonly quitUsers = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Each channel's users whose connection lists it (in it or rejoining), kept as the lists change. */
+  private readonly listed = new ListedChannels<readonly [string, IrcConnection]>();
+  /** Who was said to be typing where (fromMatrix/typing.ts). */
+  readonly typists = new Typists();
 
   constructor(private readonly deps: PuppetRegistryDeps) {}
 
@@ -102,6 +108,15 @@ export class PuppetRegistry {
 
   all(): IterableIterator<[string, IrcConnection]> {
     return this.connections.entries();
+  }
+
+  /**
+   * The users whose connection is in the channel or rejoining it (a name in its channelNames that
+   * folds as the channel does): the answer of a pass over all() and every channel they list, at the
+   * cost of the channel's own members (listedChannels.ts).
+   */
+  inChannel(channel: string): (readonly [string, IrcConnection])[] {
+    return this.listed.in(channel, (name) => this.deps.network.channels.fold(name));
   }
 
   /** The user did something through the bridge (sent a message, joined): they connect first, and are not inactive. */
@@ -155,7 +170,16 @@ export class PuppetRegistry {
       keys: this.deps.keys?.(userId),
     });
     this.connections.set(userId, connection);
+    const entry = [userId, connection] as const;
+    connection.on("channelListed", (name, inList) => {
+      // A closed connection is no one's in any channel (it was dropped from the index as it closed).
+      if (connection.isClosed) return;
+      if (inList) this.listed.listed(entry, name);
+      else this.listed.unlisted(entry, name);
+    });
     connection.on("closed", (e) => {
+      // Closed for good, whoever closed it: out of every channel's list (it left all(), or is leaving it now).
+      if (!e.willReconnect) this.listed.drop(entry, connection.channelNames);
       if (!e.willReconnect && this.connections.get(userId) === connection) {
         this.connections.delete(userId);
         this.forget(userId);
@@ -301,6 +325,11 @@ export class PuppetRegistry {
     this.deps.log.info("closing a connection", { user: userId, network: this.deps.network.id, reason });
     connection.close(quit);
     this.deps.dropped(userId, `Your connection to ${this.deps.network.name} was closed: ${reason}.`);
+  }
+
+  /** Channels some connection lists (tests: it empties as connections close). */
+  get channelsListed(): number {
+    return this.listed.size;
   }
 
   /** Users with activity or idle time on record (tests: it shrinks as connections go away). */

@@ -16,6 +16,8 @@ export class FakeIrcServer {
   onLine: (line: string, send: (line: string) => void, socket: Socket) => void = () => undefined;
   /** Nicks answered with 433 (in use) while a client registers. */
   readonly inUse = new Set<string>();
+  /** What 005 says CASEMAPPING is. */
+  casemapping = "rfc1459";
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
@@ -59,7 +61,7 @@ export class FakeIrcServer {
       if (registered || !user || !capsDone || nick === "*") return;
       registered = true;
       send(`:srv 001 ${nick} :Welcome`);
-      send(`:srv 005 ${nick} CASEMAPPING=rfc1459 NICKLEN=30 :are supported by this server`);
+      send(`:srv 005 ${nick} CASEMAPPING=${this.casemapping} NICKLEN=30 :are supported by this server`);
       send(`:srv 376 ${nick} :End of /MOTD command.`);
     };
     socket.on("data", (data) => {
