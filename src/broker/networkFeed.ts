@@ -157,8 +157,8 @@ export class NetworkFeed {
       this.network.nickLimits.learn((name) => connection.isupport(name));
       this.roster.setPrefix(connection.modeSpec.prefix);
       // Only this connection's own key is re-folded (it was stored under one key: no pass over every nick).
-      this.ours.drop(id);
       if (connection.isRegistered) this.ours.set(id, this.fold(connection.nick));
+      else this.ours.drop(id);
     });
     connection.on("message", (e) => {
       if (fromHistory(e.batch)) return;

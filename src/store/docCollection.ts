@@ -14,4 +14,6 @@ export interface DocCollection<T extends object> {
   remove(query: DocQuery): Promise<number>;
   /** Rewrites storage without what was removed or replaced (NeDB); nothing to do elsewhere. */
   compact(): Promise<void>;
+  /** Releases what the collection holds open (NeDB: its append descriptor); nothing elsewhere. */
+  close(): Promise<void>;
 }

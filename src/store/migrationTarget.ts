@@ -55,8 +55,6 @@ export async function openMigrationTarget(spec: TargetSpec): Promise<MigrationTa
   const collections = new Map<CollectionName, DocCollection<object>>();
   let pool: Pool | undefined;
   let opener: <T extends object>(name: string, unique?: string) => Promise<DocCollection<T>>;
-  /** NeDB files kept open for appends, released when the target closes. */
-  const files: NedbCollection<object>[] = [];
   if (spec.kind === "postgres") {
     const pg = new Pool({ connectionString: spec.url, max: 8 });
     pool = pg;
@@ -65,7 +63,6 @@ export async function openMigrationTarget(spec: TargetSpec): Promise<MigrationTa
   } else {
     opener = async <T extends object>(name: string, unique?: string) => {
       const docs = await NedbCollection.open<T>(spec.dir, name);
-      files.push(docs);
       if (unique !== undefined) await docs.index(unique, true);
       return docs;
     };
@@ -75,16 +72,18 @@ export async function openMigrationTarget(spec: TargetSpec): Promise<MigrationTa
     collections.set(name, docs);
     return docs;
   };
+  // The migration's own progress, outside the store's collections (closed with it).
+  const progressDocs = await opener<ProgressDoc>("migration", "key");
   const store = await buildStore(open, {
     journalDir: undefined,
     onDisk: spec.kind === "nedb",
     reports: ignoreWrites,
     options: {},
     close: async () => {
+      await progressDocs.close();
       await pool?.end();
-      await Promise.all(files.map((docs) => docs.close()));
     },
   });
-  const progress = new MigrationProgress(await opener<ProgressDoc>("migration", "key"));
+  const progress = new MigrationProgress(progressDocs);
   return { store, collections, progress, close: () => store.close() };
 }

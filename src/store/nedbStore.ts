@@ -278,19 +278,13 @@ const NEDB_LOOKUPS: Partial<Record<CollectionName, readonly string[]>> = { puppe
 /** Opens the NeDB store: one file per collection under `dir`, or all in memory when dir is undefined. */
 export async function openNedbStore(dir: string | undefined, options: NedbStoreOptions = {}): Promise<Store> {
   const reports = options.reports ?? ignoreWrites;
-  const opened: NedbCollection<object>[] = [];
   const open = async <T extends object>(name: CollectionName, unique?: string): Promise<DocCollection<T>> => {
     const docs = await NedbCollection.open<T>(dir, name, reports);
-    opened.push(docs);
     if (unique !== undefined) await docs.index(unique, true);
     for (const field of NEDB_LOOKUPS[name] ?? []) await docs.index(field, false);
     return docs;
   };
-  // Closing releases the files kept open for appends, after buildStore's close compacted them.
-  const close = async (): Promise<void> => {
-    await Promise.all(opened.map((docs) => docs.close()));
-  };
-  return buildStore(open, { journalDir: dir, onDisk: dir !== undefined, reports, options, close });
+  return buildStore(open, { journalDir: dir, onDisk: dir !== undefined, reports, options, close: () => Promise.resolve() });
 }
 
 /** The store's collections, by name (a NeDB file or a PostgreSQL table each). */
@@ -337,6 +331,8 @@ export async function buildStore(open: <T extends object>(name: CollectionName, 
     async close() {
       // A compaction the disk refuses leaves the file as it was (reported by each write already).
       if (frame.onDisk) await Promise.allSettled(collections.map((c) => c.compact()));
+      // After the compactions: the files NeDB kept open for appends are released.
+      await Promise.all(collections.map((c) => c.close()));
       await frame.close();
     },
   };

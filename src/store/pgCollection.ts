@@ -99,6 +99,10 @@ export class PgCollection<T extends object> implements DocCollection<T> {
     return Promise.resolve();
   }
 
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
   private async inTransaction(run: (client: PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool.connect();
     try {

@@ -226,6 +226,7 @@ describe("copying this bridge's NeDB store", () => {
         find: (q) => docs.find(q),
         remove: (q) => docs.remove(q),
         compact: () => docs.compact(),
+        close: () => docs.close(),
         upsert: async (q, d) => {
           if (++upserts > 5) throw new Error("injected failure");
           await docs.upsert(q, d);
