@@ -87,6 +87,19 @@ describe("puppet identity", () => {
     assert.equal((await puppetIdentity(network, "@jeanpierre:other.example", puppets, named(undefined))).username, "jeanpierr1");
   });
 
+  it("many users whose usernames clean to one base: each costs a few store lookups, not one per user before them", async () => {
+    const puppets = await store();
+    let lookups = 0;
+    const counted: PuppetStore = { ...puppets, all: (n) => puppets.all(n), get: (n, u) => puppets.get(n, u), put: (r) => puppets.put(r), remove: (n, u) => puppets.remove(n, u), usernameTaken: (n, u, e) => (lookups++, puppets.usernameTaken(n, u, e)) };
+    const got = new Set<string>();
+    const users = 120;
+    for (let k = 0; k < users; k++) got.add((await puppetIdentity(network, `@longcommonprefix${k}:example.org`, counted, named(undefined))).username);
+    assert.equal(got.size, users, "every username unique");
+    assert.deepEqual([...got].slice(0, 3).concat([...got].slice(-1)), ["longcommon", "longcommo1", "longcommo2", "longcom119"]);
+    // Each user after the first two: one lookup of the suffix given next. A search from 1 each time made 7,000.
+    assert.ok(lookups <= users + 5, `${lookups} lookups for ${users} users`);
+  });
+
   it("a short username gets its suffix appended", async () => {
     const puppets = await store();
     const a = await puppetIdentity(network, "@bo.b:example.org", puppets, named(undefined));
