@@ -67,4 +67,9 @@ export class ChannelList {
   entries(): ChannelEntry[] {
     return [...this.channels.values()];
   }
+
+  /** How many channels are listed (without building the list). */
+  get size(): number {
+    return this.channels.size;
+  }
 }

@@ -41,9 +41,8 @@ import { PendingJoins } from "./joinRefusals";
 export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair, WebircLine } from "./connectionTypes";
 
 /**
- * How long a written line waits for its echo. A server that drops a line silently (spam filter,
- * an error numeric we do not know) must not hold the channel's order forever; the line was written
- * to a live socket, so after this it counts as sent.
+ * How long a written line waits for its echo. A server that drops a line silently (spam filter, an unknown
+ * error numeric) must not hold the channel's order forever: written to a live socket, it then counts as sent.
  */
 const ECHO_TIMEOUT_MS = 10000;
 
@@ -145,14 +144,15 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return this.queue.lines;
   }
 
-  /** Channels this connection is in or rejoining, with their keys. */
+  /** Channels this connection is in or rejoining: with their keys, as written, and how many (no list built). */
   get channelEntries(): { readonly name: string; readonly key: string | undefined }[] {
     return this.channels.entries();
   }
-
-  /** Channels this connection is in or rejoining, as written. */
   get channelNames(): string[] {
     return this.channels.entries().map((c) => c.name);
+  }
+  get channelCount(): number {
+    return this.channels.size;
   }
 
   hasCap(cap: string): boolean {

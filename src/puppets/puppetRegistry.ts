@@ -289,7 +289,7 @@ export class PuppetRegistry {
     }
     if (idleMs === 0) return;
     for (const [userId, connection] of this.connections) {
-      if (connection.channelNames.length > 0) {
+      if (connection.channelCount > 0) {
         this.emptySince.delete(userId);
         continue;
       }
