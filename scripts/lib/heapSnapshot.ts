@@ -73,8 +73,8 @@ export function summarizeHeap(json: string): HeapSummary {
   };
 }
 
-/** The top `top` groups as a table; with `users`, each group's bytes per user too. */
-export function formatHeapSummary(summary: HeapSummary, top: number, users?: number): string {
+/** The top `top` groups as a table; with `users`, each group's bytes per user too. `column`: what the groups are. */
+export function formatHeapSummary(summary: HeapSummary, top: number, users?: number, column = "constructor"): string {
   const rows = summary.groups.slice(0, top).map((g) => [
     g.name.length > 48 ? `${g.name.slice(0, 45)}...` : g.name,
     String(g.count),
@@ -82,7 +82,7 @@ export function formatHeapSummary(summary: HeapSummary, top: number, users?: num
     ((100 * g.selfBytes) / (summary.totalBytes || 1)).toFixed(1),
     ...(users === undefined ? [] : [(g.selfBytes / users).toFixed(0)]),
   ]);
-  const header = ["constructor", "count", "self KiB", "%", ...(users === undefined ? [] : ["bytes/user"])];
+  const header = [column, "count", "self KiB", "%", ...(users === undefined ? [] : ["bytes/user"])];
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
   const line = (r: readonly string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
