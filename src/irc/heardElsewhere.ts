@@ -128,11 +128,19 @@ export function watchersWaitFor(command: string, waiting: Waiting): boolean {
   return waiting.requests || (waiting.joins && command === "JOIN");
 }
 
+export interface SkipperContext extends Omit<SkipContext, "known"> {
+  /** The connection was closed, or this socket's client replaced: nobody listens to its lines. */
+  readonly closed: () => boolean;
+}
+
 /**
- * The transport's skipLine: MOTD text and LUSERS counts (serverChatter.ts) while no request waits,
- * and, where a broker answers `known`, copies another connection heard.
+ * The transport's skipLine: every line once the connection is closed (until the server closes the
+ * socket it still sends: at a bridge's stop, each connection in a channel heard the QUIT of every
+ * other one that quit before it, N² / 2 lines parsed for no one), MOTD text and LUSERS counts
+ * (serverChatter.ts) while no request waits, and, where a broker answers `known`, copies another
+ * connection heard.
  */
-export function lineSkipper(known: SkipContext["known"] | undefined, ctx: Omit<SkipContext, "known">): (line: string) => boolean {
+export function lineSkipper(known: SkipContext["known"] | undefined, ctx: SkipperContext): (line: string) => boolean {
   const skip: SkipContext | undefined = known === undefined ? undefined : { known, ...ctx };
-  return (line) => (isServerChatter(line) ? !ctx.waitingFor("MOTD") : skip !== undefined && heardElsewhere(line, skip));
+  return (line) => ctx.closed() || (isServerChatter(line) ? !ctx.waitingFor("MOTD") : skip !== undefined && heardElsewhere(line, skip));
 }

@@ -44,12 +44,24 @@ test("the transport skips chatter unless a request waits (a user's MOTD or LUSER
   for (const known of [undefined, () => true]) {
     for (const requests of [false, true]) {
       for (const joins of [false, true]) {
-        const skip = lineSkipper(known, { isMe: () => false, isChannel: (n) => n.startsWith("#"), waitingFor: (command) => watchersWaitFor(command, { joins, requests }) });
+        const skip = lineSkipper(known, { isMe: () => false, isChannel: (n) => n.startsWith("#"), waitingFor: (command) => watchersWaitFor(command, { joins, requests }), closed: () => false });
         assert.equal(skip(motd), !requests, `broker=${known !== undefined} requests=${requests} joins=${joins}`);
         assert.equal(skip(":irc.example.org 376 me :End of /MOTD command."), false);
       }
     }
   }
-  const noBroker = lineSkipper(undefined, { isMe: () => false, isChannel: () => true, waitingFor: () => false });
+  const noBroker = lineSkipper(undefined, { isMe: () => false, isChannel: () => true, waitingFor: () => false, closed: () => false });
   assert.equal(noBroker("@msgid=m1 :alice!a@h PRIVMSG #chan :hi"), false, "without a broker no channel line is skipped");
+});
+
+test("once the connection is closed the transport skips every line, whatever waits; before, the same lines are read", () => {
+  let closed = false;
+  const lines = [":bob!b@h QUIT :Quit: bye", "ERROR :Closing link", ":srv 001 me :Welcome", "@msgid=m1 :alice!a@h PRIVMSG #chan :hi", "PING :srv"];
+  for (const known of [undefined, () => false]) {
+    const skip = lineSkipper(known, { isMe: () => false, isChannel: (n) => n.startsWith("#"), waitingFor: () => true, closed: () => closed });
+    closed = false;
+    for (const line of lines) assert.equal(skip(line), false, `read while open: ${line}`);
+    closed = true;
+    for (const line of lines) assert.equal(skip(line), true, `skipped once closed: ${line}`);
+  }
 });
