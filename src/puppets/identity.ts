@@ -1,7 +1,7 @@
 import { renderNick } from "../irc/nickTemplate";
 import type { NetworkContext } from "../irc/networkContext";
 import type { PuppetStore } from "../store/store";
-import { renderUsername, USERNAME_MAX } from "./userTemplates";
+import { renderUsername, usernameWithSuffix } from "./userTemplates";
 
 /**
  * The nick and username (ident) a Matrix user gets on a network. A stored choice wins (the user keeps
@@ -12,7 +12,7 @@ import { renderUsername, USERNAME_MAX } from "./userTemplates";
  * store are worked out one at a time, so two users set up at once never pick the same username.
  *
  * Guarantee: the username given is one the store said no other user on the network has. The
- * suffix search for a base starts after the suffix last given to it (`nextSuffix`), so N users
+ * suffix search for a base starts after the suffix last given to it (`nextSuffixes`), so N users
  * whose usernames clean to the same base cost about N store lookups, not N² / 2 (the bench's
  * users, and any homeserver whose localparts share 10 characters, did that). A suffix freed since
  * is not given again: usernames need only be unique, not small.
@@ -62,20 +62,13 @@ async function pick(
   return { nick, username };
 }
 
-/** `base`, or `base` cut to make room for a numeric suffix (i > 0), within USERNAME_MAX. */
-function withSuffix(base: string, i: number): string {
-  if (i === 0) return base;
-  const suffix = String(i);
-  return base.slice(0, USERNAME_MAX - suffix.length) + suffix;
-}
-
 /** The first of base, base1, base2, … no other user of the network has, from where the last search for this base ended. */
 async function freeUsername(network: string, base: string, userId: string, puppets: PuppetStore): Promise<string> {
   let hints = nextSuffixes.get(puppets);
   if (hints === undefined) nextSuffixes.set(puppets, (hints = new Map<string, number>()));
   const key = `${network}\n${base}`;
   let i = hints.get(key) ?? 0;
-  while (await puppets.usernameTaken(network, withSuffix(base, i), userId)) i++;
+  while (await puppets.usernameTaken(network, usernameWithSuffix(base, i), userId)) i++;
   if (i > 0) hints.set(key, i + 1);
-  return withSuffix(base, i);
+  return usernameWithSuffix(base, i);
 }

@@ -26,6 +26,13 @@ function parts(userId: string): { localpart: string; domain: string } {
   return colon < 0 ? { localpart: userId.replace(/^@/, ""), domain: "" } : { localpart: userId.slice(1, colon), domain: userId.slice(colon + 1) };
 }
 
+/** `base` with the numeric suffix `i` (cut to make room, within USERNAME_MAX); `base` itself for 0. */
+export function usernameWithSuffix(base: string, i: number): string {
+  if (i === 0) return base;
+  const suffix = String(i);
+  return base.slice(0, USERNAME_MAX - suffix.length) + suffix;
+}
+
 /** The characters of an ident a server takes from anyone: the rest are dropped. */
 export function cleanUsername(text: string): string {
   const kept = text.toLowerCase().replace(/[^a-z0-9._-]/g, "").replace(/^[._-]+/, "");

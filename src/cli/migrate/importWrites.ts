@@ -6,7 +6,7 @@
  * Guarantee: applying a write twice leaves the store as applying it once (every write is an upsert
  * by the record's key, and the second time finds the first), which is what resuming relies on.
  */
-import { USERNAME_MAX } from "../../puppets/userTemplates";
+import { usernameWithSuffix } from "../../puppets/userTemplates";
 import type { PmRoomRecord, PuppetRecord, RoomRecord, Store } from "../../store/store";
 
 /** A network's stored users, read once: by user id, and who has each username. */
@@ -92,7 +92,7 @@ export class ImportWriter {
         }
         const taken = (name: string) => users.usernames.has(name) && users.usernames.get(name) !== record.userId;
         let username = record.username;
-        for (let i = 1; taken(username); i++) username = record.username.slice(0, USERNAME_MAX - String(i).length) + String(i);
+        for (let i = 1; taken(username); i++) username = usernameWithSuffix(record.username, i);
         if (username !== record.username) this.keep(KEPT.usernameHere);
         const stored = { ...record, username };
         await store.puppets.put(stored);

@@ -18,7 +18,7 @@ import { foldCase } from "../../irc/casemapping";
 import { isValidChannelName } from "../../irc/channelName";
 import { renderNick } from "../../irc/nickTemplate";
 import { nickProblem } from "../../irc/syntax";
-import { cleanUsername, renderUsername, USERNAME_MAX } from "../../puppets/userTemplates";
+import { cleanUsername, renderUsername, usernameWithSuffix } from "../../puppets/userTemplates";
 import type { PmRoomRecord, PuppetRecord, RoomRecord } from "../../store/store";
 import type { IncumbentEntry, Unsupported } from "./incumbentEntries";
 
@@ -183,7 +183,7 @@ export class ImportPlanner {
       if (username !== entry.username) skips.push({ reason: REASONS.usernameCleaned, count: 1 });
     }
     const base = username;
-    for (let i = 1; this.takenBy(network.id, username, entry.userId); i++) username = base.slice(0, USERNAME_MAX - String(i).length) + String(i);
+    for (let i = 1; this.takenBy(network.id, username, entry.userId); i++) username = usernameWithSuffix(base, i);
     if (username !== base) skips.push({ reason: REASONS.usernameTaken, count: 1 });
     this.usernames.set(`${network.id}\0${username}`, entry.userId);
     const localpart = entry.userId.slice(1, Math.max(1, entry.userId.indexOf(":")));
