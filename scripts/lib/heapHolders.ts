@@ -11,79 +11,52 @@
  * groups' self sizes add up to those kinds' total in summarizeHeap. The result is a HeapSummary, so
  * formatHeapSummary and diffHeap take it as they are.
  */
-import type { HeapSummary } from "./heapSnapshot";
+import { heapGroups, readSnapshot, type HeapSummary } from "./heapSnapshot";
 
 /** How many internal arrays or system nodes are looked through to find the object behind. */
 const MAX_CLIMB = 3;
-
-interface SnapshotWithEdges {
-  readonly snapshot: { readonly meta: { readonly node_fields: readonly string[]; readonly node_types: readonly unknown[]; readonly edge_fields: readonly string[]; readonly edge_types: readonly unknown[] } };
-  readonly nodes: readonly number[];
-  readonly edges: readonly number[];
-  readonly strings: readonly string[];
-}
-
-const isSnapshot = (v: unknown): v is SnapshotWithEdges => {
-  if (typeof v !== "object" || v === null || !("snapshot" in v) || !("nodes" in v) || !("edges" in v) || !("strings" in v)) return false;
-  return Array.isArray(v.nodes) && Array.isArray(v.edges) && Array.isArray(v.strings) && typeof v.snapshot === "object" && v.snapshot !== null && "meta" in v.snapshot;
-};
 
 /** Edge kinds whose name_or_index is an index into strings. */
 const NAMED_EDGES = new Set(["context", "property", "internal", "shortcut"]);
 
 /** Groups the nodes of `kinds` (node type names: "array", "closure") by holder; see the guarantee above. */
 export function summarizeByHolder(json: string, kinds: readonly string[] = ["array", "closure"]): HeapSummary {
-  const doc: unknown = JSON.parse(json);
-  if (!isSnapshot(doc)) throw new Error("not a V8 heap snapshot with edges (no snapshot.meta, nodes, edges and strings)");
-  const { node_fields: nf, node_types: nt, edge_fields: ef, edge_types: et } = doc.snapshot.meta;
-  const nodeTypes = nt[0];
-  const edgeTypes = et[0];
-  const [typeAt, nameAt, sizeAt, countAt] = ["type", "name", "self_size", "edge_count"].map((f) => nf.indexOf(f));
+  const snap = readSnapshot(json);
+  const { doc } = snap;
+  const ef = doc.snapshot.meta.edge_fields ?? [];
+  const edgeTypes = doc.snapshot.meta.edge_types?.[0];
+  const edges = doc.edges;
   const [edgeTypeAt, edgeNameAt, toAt] = ["type", "name_or_index", "to_node"].map((f) => ef.indexOf(f));
-  if (!Array.isArray(nodeTypes) || !Array.isArray(edgeTypes) || [typeAt, nameAt, sizeAt, countAt, edgeTypeAt, edgeNameAt, toAt].some((i) => i === undefined || i < 0)) {
-    throw new Error("heap snapshot meta lacks node type, name, self_size, edge_count or edge type, name_or_index, to_node");
+  if (edges === undefined || !Array.isArray(edgeTypes) || edgeTypeAt === undefined || edgeNameAt === undefined || toAt === undefined || [edgeTypeAt, edgeNameAt, toAt].some((i) => i < 0)) {
+    throw new Error("not a V8 heap snapshot with edges (its meta lacks edge type, name_or_index or to_node)");
   }
-  const width = nf.length;
-  const n = doc.nodes.length / width;
-  const field = (node: number, at: number | undefined) => doc.nodes[node * width + (at ?? 0)] ?? 0;
-  const typeOf = (node: number) => String(nodeTypes[field(node, typeAt)]);
-  const nameOf = (node: number) => doc.strings[field(node, nameAt)] ?? "?";
   // Each node's first strong retainer and the edge's label.
-  const holder = new Int32Array(n).fill(-1);
-  const via: string[] = new Array<string>(n);
+  const holder = new Int32Array(snap.count).fill(-1);
+  const via: string[] = new Array<string>(snap.count);
   let edge = 0;
-  for (let node = 0; node < n; node++) {
-    const count = field(node, countAt);
+  for (let node = 0; node < snap.count; node++) {
+    const count = snap.field(node, "edge_count");
     for (let k = 0; k < count; k++, edge += ef.length) {
-      const kind = String(edgeTypes[doc.edges[edge + (edgeTypeAt ?? 0)] ?? 0]);
-      const to = (doc.edges[edge + (toAt ?? 0)] ?? 0) / width;
+      const kind = String(edgeTypes[edges[edge + edgeTypeAt] ?? 0]);
+      const to = (edges[edge + toAt] ?? 0) / snap.width;
       if (kind === "weak" || holder[to] !== -1) continue;
       holder[to] = node;
-      const name = doc.edges[edge + (edgeNameAt ?? 0)] ?? 0;
-      via[to] = NAMED_EDGES.has(kind) ? (doc.strings[name] ?? "?") : "#";
+      via[to] = NAMED_EDGES.has(kind) ? (doc.strings[edges[edge + edgeNameAt] ?? 0] ?? "?") : "#";
     }
   }
-  const looksThrough = (node: number) => typeOf(node) === "array" || typeOf(node) === "hidden" || nameOf(node).startsWith("system /");
-  const label = (node: number) => (typeOf(node) === "object" || typeOf(node) === "native" ? nameOf(node) : `(${typeOf(node)}) ${nameOf(node)}`.trimEnd());
+  const looksThrough = (node: number) => snap.type(node) === "array" || snap.type(node) === "hidden" || snap.name(node).startsWith("system /");
+  const label = (node: number) => (snap.type(node) === "object" || snap.type(node) === "native" ? snap.name(node) : `(${snap.type(node)}) ${snap.name(node)}`.trimEnd());
   const wanted = new Set(kinds);
-  const groups = new Map<string, { count: number; selfBytes: number }>();
-  let totalBytes = 0;
-  let nodes = 0;
-  for (let node = 0; node < n; node++) {
-    if (!wanted.has(typeOf(node))) continue;
+  const groups = heapGroups();
+  for (let node = 0; node < snap.count; node++) {
+    if (!wanted.has(snap.type(node))) continue;
     let at = holder[node] ?? -1;
     let path = via[node] ?? "";
     for (let climb = 0; climb < MAX_CLIMB && at >= 0 && looksThrough(at); climb++) {
       path = `${via[at] ?? ""} > ${path}`;
       at = holder[at] ?? -1;
     }
-    const name = at < 0 ? "(no holder)" : `${label(at)} . ${path}`;
-    const group = groups.get(name) ?? { count: 0, selfBytes: 0 };
-    group.count++;
-    group.selfBytes += field(node, sizeAt);
-    groups.set(name, group);
-    totalBytes += field(node, sizeAt);
-    nodes++;
+    groups.add(at < 0 ? "(no holder)" : `${label(at)} . ${path}`, snap.size(node));
   }
-  return { totalBytes, nodes, groups: [...groups].map(([name, g]) => ({ name, ...g })).sort((a, b) => b.selfBytes - a.selfBytes) };
+  return groups.summary();
 }

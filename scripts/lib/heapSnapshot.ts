@@ -18,9 +18,10 @@ export interface HeapSummary {
   readonly groups: readonly HeapGroup[];
 }
 
-interface SnapshotJson {
-  readonly snapshot: { readonly meta: { readonly node_fields: readonly string[]; readonly node_types: readonly unknown[] } };
+export interface SnapshotJson {
+  readonly snapshot: { readonly meta: { readonly node_fields: readonly string[]; readonly node_types: readonly unknown[]; readonly edge_fields?: readonly string[]; readonly edge_types?: readonly unknown[] } };
   readonly nodes: readonly number[];
+  readonly edges?: readonly number[];
   readonly strings: readonly string[];
 }
 
@@ -28,6 +29,63 @@ const isSnapshot = (v: unknown): v is SnapshotJson => {
   if (typeof v !== "object" || v === null || !("snapshot" in v) || !("nodes" in v) || !("strings" in v)) return false;
   return Array.isArray(v.nodes) && Array.isArray(v.strings) && typeof v.snapshot === "object" && v.snapshot !== null && "meta" in v.snapshot;
 };
+
+/** A snapshot's nodes read through its meta: how many, and each one's type, name and self size. */
+export interface SnapshotNodes {
+  readonly doc: SnapshotJson;
+  /** Numbers per node in `doc.nodes` (node i starts at i * width). */
+  readonly width: number;
+  readonly count: number;
+  type(node: number): string;
+  name(node: number): string;
+  size(node: number): number;
+  /** A field of the node by its meta name (edge_count...); 0 when the meta lacks it. */
+  field(node: number, name: string): number;
+}
+
+/** Parses a .heapsnapshot and reads its nodes; throws when it is not one. */
+export function readSnapshot(json: string): SnapshotNodes {
+  const doc: unknown = JSON.parse(json);
+  if (!isSnapshot(doc)) throw new Error("not a V8 heap snapshot (no snapshot.meta, nodes and strings)");
+  const fields = doc.snapshot.meta.node_fields;
+  const types = doc.snapshot.meta.node_types[0];
+  const width = fields.length;
+  const typeAt = fields.indexOf("type");
+  const nameAt = fields.indexOf("name");
+  const sizeAt = fields.indexOf("self_size");
+  if (width === 0 || typeAt < 0 || nameAt < 0 || sizeAt < 0 || !Array.isArray(types)) throw new Error("heap snapshot meta lacks type, name or self_size");
+  const at = (node: number, index: number) => doc.nodes[node * width + index] ?? 0;
+  return {
+    doc,
+    width,
+    count: Math.floor(doc.nodes.length / width),
+    type: (node) => String(types[at(node, typeAt)]),
+    name: (node) => doc.strings[at(node, nameAt)] ?? "?",
+    size: (node) => at(node, sizeAt),
+    field: (node, name) => {
+      const index = fields.indexOf(name);
+      return index < 0 ? 0 : at(node, index);
+    },
+  };
+}
+
+/** Sums nodes into named groups; `summary` gives them largest first. */
+export function heapGroups(): { add(name: string, bytes: number): void; summary(): HeapSummary } {
+  const groups = new Map<string, { count: number; selfBytes: number }>();
+  let totalBytes = 0;
+  let nodes = 0;
+  return {
+    add(name, bytes) {
+      const group = groups.get(name) ?? { count: 0, selfBytes: 0 };
+      group.count++;
+      group.selfBytes += bytes;
+      groups.set(name, group);
+      totalBytes += bytes;
+      nodes++;
+    },
+    summary: () => ({ totalBytes, nodes, groups: [...groups].map(([name, g]) => ({ name, ...g })).sort((a, b) => b.selfBytes - a.selfBytes) }),
+  };
+}
 
 const GROUPED_BY_NAME = new Set(["object", "native", "hidden", "synthetic"]);
 const KIND_NAMES: Record<string, string> = {
@@ -45,32 +103,13 @@ const KIND_NAMES: Record<string, string> = {
 };
 
 export function summarizeHeap(json: string): HeapSummary {
-  const doc: unknown = JSON.parse(json);
-  if (!isSnapshot(doc)) throw new Error("not a V8 heap snapshot (no snapshot.meta, nodes and strings)");
-  const fields = doc.snapshot.meta.node_fields;
-  const types = doc.snapshot.meta.node_types[0];
-  const width = fields.length;
-  const typeAt = fields.indexOf("type");
-  const nameAt = fields.indexOf("name");
-  const sizeAt = fields.indexOf("self_size");
-  if (width === 0 || typeAt < 0 || nameAt < 0 || sizeAt < 0 || !Array.isArray(types)) throw new Error("heap snapshot meta lacks type, name or self_size");
-  const groups = new Map<string, { count: number; selfBytes: number }>();
-  let totalBytes = 0;
-  for (let i = 0; i + width <= doc.nodes.length; i += width) {
-    const type = String(types[doc.nodes[i + typeAt] ?? 0]);
-    const size = doc.nodes[i + sizeAt] ?? 0;
-    const name = GROUPED_BY_NAME.has(type) ? (doc.strings[doc.nodes[i + nameAt] ?? 0] ?? "?") : (KIND_NAMES[type] ?? `(${type})`);
-    const group = groups.get(name) ?? { count: 0, selfBytes: 0 };
-    group.count++;
-    group.selfBytes += size;
-    groups.set(name, group);
-    totalBytes += size;
+  const snap = readSnapshot(json);
+  const groups = heapGroups();
+  for (let node = 0; node < snap.count; node++) {
+    const type = snap.type(node);
+    groups.add(GROUPED_BY_NAME.has(type) ? snap.name(node) : (KIND_NAMES[type] ?? `(${type})`), snap.size(node));
   }
-  return {
-    totalBytes,
-    nodes: doc.nodes.length / width,
-    groups: [...groups].map(([name, g]) => ({ name, ...g })).sort((a, b) => b.selfBytes - a.selfBytes),
-  };
+  return groups.summary();
 }
 
 /** The top `top` groups as a table; with `users`, each group's bytes per user too. `column`: what the groups are. */
