@@ -268,7 +268,7 @@ export class App {
           log: log.child({ network: network.id }),
           metrics: this.metrics,
           notify: (userId, text) => notifier.notify(userId, text),
-          credentials: async (networkId, userId) => ({ auth: await credentials.get(networkId, userId), certificate: await certificates.get(networkId, userId) }),
+          credentials: (record) => ({ auth: credentials.opened(record), certificate: certificates.opened(record) }),
           pms,
           access: roomAccess,
           keys,

@@ -32,7 +32,7 @@ import type { RoomAccess } from "../rooms/roomAccess";
 import type { RoomIndex } from "../rooms/roomIndex";
 import type { RoomQueues } from "../rooms/roomQueues";
 import type { PendingSends } from "../rooms/pendingSends";
-import type { RoomRecord, Store } from "../store/store";
+import type { PuppetRecord, RoomRecord, Store } from "../store/store";
 import { logWriteFailure } from "../store/writeWatch";
 import { noteMatrixTopic } from "../fromIrc/topic";
 import { ChannelWatch } from "./channelWatch";
@@ -73,8 +73,8 @@ export interface NetworkBridgeDeps {
   readonly metrics: Metrics;
   /** Tells a user something about their connection, in their admin room. */
   readonly notify: (userId: string, text: string) => void;
-  /** How a user logs in on this network: their stored account and password (!storepass), their client certificate (!certfp). */
-  readonly credentials: (networkId: string, userId: string) => Promise<Pick<ConnectionIdentity, "auth" | "certificate"> | undefined>;
+  /** How a user logs in on this network: their stored account and password (!storepass), their client certificate (!certfp), opened from their record as the identity read it. */
+  readonly credentials: (record: PuppetRecord) => Pick<ConnectionIdentity, "auth" | "certificate"> | undefined;
   /** The private-message rooms (src/pms/). */
   readonly pms: IrcContext["pms"];
   /** Room settings that follow channel modes (power levels, join rule, directory). */
@@ -197,7 +197,10 @@ export class NetworkBridge {
     this.puppets = new PuppetRegistry({
       network,
       store: deps.store.puppets,
-      identity: async (userId) => ({ ...(await identity(userId)), ...(await deps.credentials(network.id, userId)) }),
+      identity: async (userId) => {
+        const { nick, username, record } = await identity(userId);
+        return { nick, username, ...deps.credentials(record) };
+      },
       attach: (connection, userId) => this.attach(connection, userId),
       clock: deps.clock,
       log,

@@ -68,7 +68,13 @@ export class ClientCertificates {
   /** The certificate and its key for the user's next connection, if they have one that can be used. */
   async get(network: string, userId: string): Promise<ClientCertificatePem | undefined> {
     const record = await this.puppets.get(network, userId);
-    if (record?.certificate === undefined || record.sealedCertificateKey === undefined || this.seal === undefined) return undefined;
+    return record === undefined ? undefined : this.opened(record);
+  }
+
+  /** The certificate and key in a record already read (the identity's: puppets/identity.ts), if it holds a pair that can be used. */
+  opened(record: PuppetRecord): ClientCertificatePem | undefined {
+    const { network, userId } = record;
+    if (record.certificate === undefined || record.sealedCertificateKey === undefined || this.seal === undefined) return undefined;
     let key: string;
     try {
       key = this.seal.open(record.sealedCertificateKey, certificateKeyContext(network, userId));

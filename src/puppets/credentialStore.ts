@@ -6,7 +6,7 @@
 import type { Credentials } from "../irc/connection";
 import type { Logger } from "../observability/logger";
 import { sealContext, type PasswordSeal } from "../secrets/passwordSeal";
-import type { PuppetStore } from "../store/store";
+import type { PuppetRecord, PuppetStore } from "../store/store";
 
 export type StoreOutcome = { readonly ok: true; readonly account: string } | { readonly ok: false; readonly reason: string };
 
@@ -38,7 +38,13 @@ export class CredentialStore {
   /** The user's credentials for their next connection, if they stored some and they can be opened. */
   async get(network: string, userId: string): Promise<Credentials | undefined> {
     const record = await this.puppets.get(network, userId);
-    if (record?.sealedPassword === undefined || record.account === undefined || this.seal === undefined) return undefined;
+    return record === undefined ? undefined : this.opened(record);
+  }
+
+  /** The credentials in a record already read (the identity's: puppets/identity.ts), if it holds some that can be opened. */
+  opened(record: PuppetRecord): Credentials | undefined {
+    const { network, userId } = record;
+    if (record.sealedPassword === undefined || record.account === undefined || this.seal === undefined) return undefined;
     try {
       return { account: record.account, password: this.seal.open(record.sealedPassword, sealContext(network, userId)) };
     } catch {

@@ -1,6 +1,6 @@
 import { renderNick } from "../irc/nickTemplate";
 import type { NetworkContext } from "../irc/networkContext";
-import type { PuppetStore } from "../store/store";
+import type { PuppetRecord, PuppetStore } from "../store/store";
 import { renderUsername, usernameWithSuffix } from "./userTemplates";
 
 /**
@@ -38,12 +38,22 @@ export function templateNick(network: Pick<NetworkContext, "nickTemplate" | "nic
   return renderNick(network.nickTemplate, { localpart, displayname }, network.nickLimits.nicklen);
 }
 
+/**
+ * A user's identity on the network, with the record it was read from or stored as: the user's
+ * stored password and certificate are opened from that record (app.ts), not read again.
+ */
+export interface PuppetIdentity {
+  readonly nick: string;
+  readonly username: string;
+  readonly record: PuppetRecord;
+}
+
 export function puppetIdentity(
   network: NetworkContext,
   userId: string,
   puppets: PuppetStore,
   displayname: () => Promise<string | undefined>,
-): Promise<{ nick: string; username: string }> {
+): Promise<PuppetIdentity> {
   return serialized(puppets, () => pick(network, userId, puppets, displayname));
 }
 
@@ -52,14 +62,15 @@ async function pick(
   userId: string,
   puppets: PuppetStore,
   displayname: () => Promise<string | undefined>,
-): Promise<{ nick: string; username: string }> {
+): Promise<PuppetIdentity> {
   const stored = await puppets.get(network.id, userId);
-  if (stored !== undefined) return { nick: stored.desiredNick ?? stored.nick, username: stored.username };
+  if (stored !== undefined) return { nick: stored.desiredNick ?? stored.nick, username: stored.username, record: stored };
   const nick = templateNick(network, userId, await displayname());
   const base = renderUsername(network.face.templates.userTemplate, userId);
   const username = await freeUsername(network.id, base, userId, puppets);
-  await puppets.put({ userId, network: network.id, nick, username, channels: [], nickNote: undefined });
-  return { nick, username };
+  const record: PuppetRecord = { userId, network: network.id, nick, username, channels: [], nickNote: undefined };
+  await puppets.put(record);
+  return { nick, username, record };
 }
 
 /** The first of base, base1, base2, … no other user of the network has, from where the last search for this base ended. */

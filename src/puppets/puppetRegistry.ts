@@ -256,7 +256,11 @@ export class PuppetRegistry {
     return `${was} will stay so, even after a bridge restart, until you ${comeBack}; meanwhile your messages in ${network.name}'s rooms are not sent to IRC.${kept}`;
   }
 
-  /** Remembers the user's channels so a restart rejoins them. */
+  /**
+   * Remembers the user's nick and channels so a restart rejoins them. Nothing is written when the
+   * record already holds them (a new user's connection registering with the nick and channel it
+   * was created with: one write fewer per user).
+   */
   async persist(userId: string, nickNote?: string): Promise<void> {
     // Read and written in the store's serialized chain, so it never writes an older copy over a
     // change made meanwhile (the chosen nick !nick stores right after the NICK echo that calls this).
@@ -264,7 +268,11 @@ export class PuppetRegistry {
       const connection = this.connections.get(userId);
       const record = await this.deps.store.get(this.deps.network.id, userId);
       if (connection === undefined || record === undefined) return;
-      await this.deps.store.put({ ...record, nick: connection.nick, channels: connection.channelNames, nickNote: nickNote ?? record.nickNote });
+      const nick = connection.nick;
+      const channels = connection.channelNames;
+      const note = nickNote ?? record.nickNote;
+      if (record.nick === nick && record.nickNote === note && sameList(record.channels, channels)) return;
+      await this.deps.store.put({ ...record, nick, channels, nickNote: note });
     });
   }
 
@@ -362,6 +370,10 @@ export class PuppetRegistry {
     this.lastActive.clear();
     this.emptySince.clear();
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 function describe(ms: number): string {

@@ -82,7 +82,7 @@ export function testNetworkBridge(parts: TestBridgeParts): { bridge: NetworkBrid
     log: parts.log ?? silentLogger(),
     metrics: createMetrics(),
     notify: parts.notify ?? (() => undefined),
-    credentials: () => Promise.resolve(undefined),
+    credentials: () => undefined,
     pms: { find: () => undefined, notice: () => undefined },
     access: new RoomAccess({ api, queues, records, powerLevels, botUserId }),
     keys: parts.keys ?? new ChannelKeys(store.channelKeys, undefined, silentLogger()),

@@ -71,10 +71,13 @@ describe("puppet identity", () => {
       return Promise.resolve("Alicia");
     });
     assert.deepEqual(second, first);
-    assert.deepEqual(second, { nick: "Alice[m]", username: "alice" });
+    assert.deepEqual({ nick: second.nick, username: second.username }, { nick: "Alice[m]", username: "alice" });
     assert.equal(asked, 0, "the displayname is not even looked up");
     const record = await puppets.get(network.id, "@alice:example.org");
     assert.deepEqual(record, { userId: "@alice:example.org", network: network.id, nick: "Alice[m]", username: "alice", channels: [], nickNote: undefined });
+    // The record comes with the identity (the password and certificate are opened from it, not read again): as stored, both times.
+    assert.deepEqual(first.record, record);
+    assert.deepEqual(second.record, record);
   });
 
   it("usernames are unique per network: localparts that clean to the same one get numeric suffixes", async () => {
