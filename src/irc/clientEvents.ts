@@ -7,6 +7,7 @@ import type { AccountEvent, ChannelModesEvent, InviteEvent, JoinEvent, KickEvent
 import { parseIrcLine } from "./ircLine";
 import { MultilineBatches } from "./multilineIn";
 import { parseModeChanges, type ModeSpec } from "./modes";
+import { rawOf, type ClientSink } from "./dispatchingClient";
 
 export type Raw = Record<string, unknown>;
 
@@ -80,75 +81,109 @@ type Emit = <K extends keyof ForwardedEvents>(event: K, ...args: Parameters<Forw
 const isChannel = (target: string) => /^[#&!+]/.test(target);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
 
+/** How a client's messages are told: to the connection (`emit`), and ours to the echo waiter (`ownMessage`). */
+interface MessageOut {
+  readonly c: Client;
+  readonly emit: Emit;
+  readonly ownMessage: (target: string, msgid: string | undefined) => void;
+}
+
+const common = (e: Raw) => ({ tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) });
+
+function deliver(out: MessageOut, kind: MessageEvent["kind"], e: Raw, text: string, target: string, tags: Tags, time: number | undefined, batch: string | undefined): void {
+  if (str(e.nick).toLowerCase() === out.c.user.nick.toLowerCase() && batch === undefined) out.ownMessage(target, tags.msgid);
+  const group = optStr(e.group);
+  const account = optStr(e.account);
+  out.emit("message", { kind, from: str(e.nick), target, text, account, ...(group === undefined ? {} : { group }), tags, time, batch });
+}
+
+type Batches = MultilineBatches<{ readonly kind: MessageEvent["kind"]; readonly e: Raw }>;
+
+function message(out: MessageOut, batches: Batches, kind: MessageEvent["kind"], e: Raw): void {
+  if (e.from_server === true) return;
+  const id = batchOf(e.batch) === "draft/multiline" ? batchIdOf(e.batch) : undefined;
+  if (id !== undefined && batches.add(id, str(e.message), tagsOf(e.tags), { kind, e })) return;
+  deliver(out, kind, e, str(e.message), str(e.target), tagsOf(e.tags), num(e.time), batchOf(e.batch));
+}
+
 /**
- * Subscribes to the client's events and emits their typed form; `ownMessage` sees our echoes.
- * Mode strings are parsed with `spec()`, the server's PREFIX and CHANMODES at that moment (see
- * modes.ts), from irc-framework's raw mode string and parameters, not from its own parse.
+ * The handler of the client's events that are told as typed events; `ownMessage` sees our echoes.
+ * One function per client (dispatchingClient.ts), not a listener per event. Mode strings are parsed
+ * with `spec()`, the server's PREFIX and CHANMODES at that moment (see modes.ts), from
+ * irc-framework's raw mode string and parameters, not from its own parse.
  */
-export function forwardEvents(c: Client, emit: Emit, ownMessage: (target: string, msgid: string | undefined) => void, spec: () => ModeSpec): void {
-  const common = (e: Raw) => ({ tags: tagsOf(e.tags), time: num(e.time), batch: batchOf(e.batch) });
-  const batches = new MultilineBatches<{ readonly kind: MessageEvent["kind"]; readonly e: Raw }>();
-  const deliver = (kind: MessageEvent["kind"], e: Raw, text: string, target: string, tags: Tags, time: number | undefined, batch: string | undefined) => {
-    if (str(e.nick).toLowerCase() === c.user.nick.toLowerCase() && batch === undefined) ownMessage(target, tags.msgid);
-    const group = optStr(e.group);
-    const account = optStr(e.account);
-    emit("message", { kind, from: str(e.nick), target, text, account, ...(group === undefined ? {} : { group }), tags, time, batch });
+export function eventForwarder(c: Client, emit: Emit, ownMessage: (target: string, msgid: string | undefined) => void, spec: () => ModeSpec): ClientSink {
+  const out: MessageOut = { c, emit, ownMessage };
+  const batches: Batches = new MultilineBatches();
+  return (event, arg) => {
+    const e = rawOf(arg);
+    switch (event) {
+      case "raw": {
+        const line = e.from_server === true && str(e.line).includes(" BATCH +") ? parseIrcLine(str(e.line)) : undefined;
+        if (line !== undefined) batches.heard(line);
+        return;
+      }
+      case "batch end draft/multiline": {
+        const whole = batches.end(str(e.id));
+        const time = whole?.tags.time === undefined ? undefined : Date.parse(whole.tags.time);
+        if (whole !== undefined) deliver(out, whole.first.kind, whole.first.e, whole.text, whole.target, whole.tags, Number.isFinite(time) ? time : undefined, undefined);
+        return;
+      }
+      case "tagmsg":
+        if (e.from_server !== true && str(e.nick) !== "") emit("tagmsg", { from: str(e.nick), target: str(e.target), ...common(e) });
+        return;
+      case "unknown command": {
+        const [target, msgid, reason] = strings(e.params);
+        if (str(e.command) !== "REDACT" || target === undefined || msgid === undefined || str(e.nick) === "") return;
+        const tags = tagsOf(e.tags);
+        const time = tags.time === undefined ? undefined : Date.parse(tags.time);
+        emit("redact", { from: str(e.nick), target, msgid, reason: reason ?? "", tags, time: Number.isFinite(time) ? time : undefined, batch: batchOf(e.batch) });
+        return;
+      }
+      case "privmsg":
+      case "notice":
+      case "action":
+        return message(out, batches, event, e);
+      case "join":
+        return emit("join", { nick: str(e.nick), channel: str(e.channel), account: optStr(e.account), ...common(e) });
+      case "part":
+        return emit("part", { nick: str(e.nick), channel: str(e.channel), reason: str(e.message), ...common(e) });
+      case "kick":
+        return emit("kick", { by: str(e.nick), nick: str(e.kicked), channel: str(e.channel), reason: str(e.message), ...common(e) });
+      case "quit":
+        return emit("quit", { nick: str(e.nick), reason: str(e.message), ...common(e) });
+      case "nick":
+        return emit("nick", { nick: str(e.nick), newNick: str(e.new_nick), ...common(e) });
+      case "topic":
+        return emit("topic", { channel: str(e.channel), topic: str(e.topic), by: optStr(e.nick), ...common(e) });
+      case "userlist": {
+        const users = Array.isArray(e.users)
+          ? e.users.map((u: Raw) => ({ nick: str(u.nick), modes: Array.isArray(u.modes) ? u.modes.map(str) : [] })).filter((u) => u.nick !== "")
+          : [];
+        return emit("names", { channel: str(e.channel), users });
+      }
+      case "account":
+        return emit("account", { nick: str(e.nick), account: optStr(e.account) });
+      case "mode": {
+        const channel = str(e.target);
+        if (!isChannel(channel)) return;
+        return emit("mode", { by: str(e.nick), channel, changes: parseModeChanges(str(e.raw_modes), strings(e.raw_params), spec()), ...common(e) });
+      }
+      case "channel info":
+        // The same event carries the creation time (329) and URL (328): only the mode answer has raw_modes.
+        if (typeof e.raw_modes !== "string") return;
+        return emit("channelModes", { channel: str(e.channel), changes: parseModeChanges(e.raw_modes, strings(e.raw_params), spec()) });
+      case "server options":
+        return emit("isupport");
+      case "invite":
+        return emit("invite", { by: str(e.nick), invited: str(e.invited), channel: str(e.channel), ...common(e) });
+      case "ctcp request":
+        if (e.from_server !== true && str(e.nick) !== "") emit("ctcpRequest", { from: str(e.nick), target: str(e.target), type: str(e.type).toUpperCase() });
+        return;
+      case "batch end":
+        return emit("batchEnd", { type: str(e.type), params: Array.isArray(e.params) ? e.params.map(str) : [] });
+      default:
+        return;
+    }
   };
-  const message = (kind: MessageEvent["kind"]) => (e: Raw) => {
-    if (e.from_server === true) return;
-    const id = batchOf(e.batch) === "draft/multiline" ? batchIdOf(e.batch) : undefined;
-    if (id !== undefined && batches.add(id, str(e.message), tagsOf(e.tags), { kind, e })) return;
-    deliver(kind, e, str(e.message), str(e.target), tagsOf(e.tags), num(e.time), batchOf(e.batch));
-  };
-  c.on("raw", (e: Raw) => {
-    const line = e.from_server === true && str(e.line).includes(" BATCH +") ? parseIrcLine(str(e.line)) : undefined;
-    if (line !== undefined) batches.heard(line);
-  });
-  c.on("batch end draft/multiline", (e: Raw) => {
-    const whole = batches.end(str(e.id));
-    const time = whole?.tags.time === undefined ? undefined : Date.parse(whole.tags.time);
-    if (whole !== undefined) deliver(whole.first.kind, whole.first.e, whole.text, whole.target, whole.tags, Number.isFinite(time) ? time : undefined, undefined);
-  });
-  c.on("tagmsg", (e: Raw) => {
-    if (e.from_server !== true && str(e.nick) !== "") emit("tagmsg", { from: str(e.nick), target: str(e.target), ...common(e) });
-  });
-  c.on("unknown command", (e: Raw) => {
-    const [target, msgid, reason] = strings(e.params);
-    if (str(e.command) !== "REDACT" || target === undefined || msgid === undefined || str(e.nick) === "") return;
-    const tags = tagsOf(e.tags);
-    const time = tags.time === undefined ? undefined : Date.parse(tags.time);
-    emit("redact", { from: str(e.nick), target, msgid, reason: reason ?? "", tags, time: Number.isFinite(time) ? time : undefined, batch: batchOf(e.batch) });
-  });
-  c.on("privmsg", message("privmsg"));
-  c.on("notice", message("notice"));
-  c.on("action", message("action"));
-  c.on("join", (e: Raw) => emit("join", { nick: str(e.nick), channel: str(e.channel), account: optStr(e.account), ...common(e) }));
-  c.on("part", (e: Raw) => emit("part", { nick: str(e.nick), channel: str(e.channel), reason: str(e.message), ...common(e) }));
-  c.on("kick", (e: Raw) => emit("kick", { by: str(e.nick), nick: str(e.kicked), channel: str(e.channel), reason: str(e.message), ...common(e) }));
-  c.on("quit", (e: Raw) => emit("quit", { nick: str(e.nick), reason: str(e.message), ...common(e) }));
-  c.on("nick", (e: Raw) => emit("nick", { nick: str(e.nick), newNick: str(e.new_nick), ...common(e) }));
-  c.on("topic", (e: Raw) => emit("topic", { channel: str(e.channel), topic: str(e.topic), by: optStr(e.nick), ...common(e) }));
-  c.on("userlist", (e: Raw) => {
-    const users = Array.isArray(e.users)
-      ? e.users.map((u: Raw) => ({ nick: str(u.nick), modes: Array.isArray(u.modes) ? u.modes.map(str) : [] })).filter((u) => u.nick !== "")
-      : [];
-    emit("names", { channel: str(e.channel), users });
-  });
-  c.on("account", (e: Raw) => emit("account", { nick: str(e.nick), account: optStr(e.account) }));
-  c.on("mode", (e: Raw) => {
-    const channel = str(e.target);
-    if (!isChannel(channel)) return;
-    emit("mode", { by: str(e.nick), channel, changes: parseModeChanges(str(e.raw_modes), strings(e.raw_params), spec()), ...common(e) });
-  });
-  c.on("channel info", (e: Raw) => {
-    // The same event carries the creation time (329) and URL (328): only the mode answer has raw_modes.
-    if (typeof e.raw_modes !== "string") return;
-    emit("channelModes", { channel: str(e.channel), changes: parseModeChanges(e.raw_modes, strings(e.raw_params), spec()) });
-  });
-  c.on("server options", () => emit("isupport"));
-  c.on("invite", (e: Raw) => emit("invite", { by: str(e.nick), invited: str(e.invited), channel: str(e.channel), ...common(e) }));
-  c.on("ctcp request", (e: Raw) => {
-    if (e.from_server !== true && str(e.nick) !== "") emit("ctcpRequest", { from: str(e.nick), target: str(e.target), type: str(e.type).toUpperCase() });
-  });
-  c.on("batch end", (e: Raw) => emit("batchEnd", { type: str(e.type), params: Array.isArray(e.params) ? e.params.map(str) : [] }));
 }

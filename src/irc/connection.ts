@@ -3,9 +3,9 @@
  * file that imports it. Transport only: it reports what the server said as typed events and writes
  * what it is told to, through its paced queue (see pacedQueue.ts) and the safe line builder.
  */
-import { Client } from "irc-framework";
-import type { Socket } from "node:net";
-import { forwardEvents, optStr, str, type ForwardedEvents, type Raw } from "./clientEvents";
+import { eventForwarder, optStr, str, type ForwardedEvents, type Raw } from "./clientEvents";
+import { DispatchingClient, rawOf } from "./dispatchingClient";
+import { ServerFacts } from "./serverFacts";
 import { EchoWaiter } from "./echoWaiter";
 import { afterRegistering } from "./afterRegistering";
 import { clientOptions } from "./clientOptions";
@@ -17,25 +17,20 @@ import { queueSay } from "./sayQueue";
 import { tagmsgLine, TypingNotes } from "./typingNotes";
 import type { Tags } from "./events";
 import { PacedQueue, systemClock, type Clock } from "./pacedQueue";
-import { answerNickRefusals, NickChoice } from "./nickChoice";
+import { nickRefusals, NickChoice } from "./nickChoice";
 import { ChannelList } from "./channelList";
-import { foldCase, sameName, type Casemapping } from "./casemapping";
-import { isupportText, ServerSupport } from "./serverSupport";
+import { foldCase } from "./casemapping";
 import { parseIrcLine } from "./ircLine";
 import { lineMatters } from "./lineInterest";
 import { reconnectDelay } from "./reconnectDelay";
 import { shareCommandHandlers } from "./sharedHandlers";
 import { lineSkipper, watchersWaitFor } from "./heardElsewhere";
 import { ConnectAttempt } from "./connectAttempt";
-import type { ModeSpec } from "./modes";
-import { ServerView } from "./serverView";
 import { PendingRequests, REQUEST_TIMEOUT_MS, type IrcReply, type IrcRequest } from "./requests";
-import { TypedEmitter } from "../util/typedEmitter";
-import type { ClientCertificatePem, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair } from "./connectionTypes";
+import type { ClientCertificatePem, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair } from "./connectionTypes";
 import { followLogin } from "./saslLogin";
 import { refusalIn } from "./serverWords";
-import { errorText } from "../errors";
-import { listenForRefusals } from "./refusalEvents";
+import { refusalHandler } from "./refusalEvents";
 import { PendingJoins } from "./joinRefusals";
 
 export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair, WebircLine } from "./connectionTypes";
@@ -46,9 +41,8 @@ export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity,
  */
 const ECHO_TIMEOUT_MS = 10000;
 
-export class IrcConnection extends TypedEmitter<ConnectionEvents> {
+export class IrcConnection extends ServerFacts {
   readonly id: string;
-  private client: Client | undefined;
   private readonly queue: PacedQueue;
   private readonly clock: Clock;
   private state: "idle" | "connecting" | "registered" | "waiting" | "closed" = "idle";
@@ -74,8 +68,6 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   private labels = 0;
   /** Channels this connection should be in, rejoined after every reconnect, with their keys (channelList.ts). */
   private readonly channels: ChannelList;
-  /** The server's mode syntax and how it shows us (see serverView.ts). */
-  private readonly view = new ServerView();
   /** Both ends of the socket while it is open (what the bridge's ident server looks up). */
   private pair: SocketPair | undefined;
   /** JOINs written and not answered yet, to tell their refusals apart (see joinRefusals.ts). */
@@ -86,8 +78,6 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
   readonly typingNotes = new TypingNotes();
   /** Which of the network's addresses the next attempt dials (endpoints.ts). */
   private readonly endpoints: EndpointRotation;
-  /** CHANTYPES and CASEMAPPING of the server, read at each RPL_ISUPPORT (serverSupport.ts). */
-  private readonly support = new ServerSupport();
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -155,39 +145,12 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     return this.channels.size;
   }
 
-  hasCap(cap: string): boolean {
-    return this.client?.network.cap.isEnabled(cap) ?? false;
-  }
-
-  isupport(name: string): string | undefined {
-    return isupportText(name, this.client?.network.supports(name));
-  }
-
-  /** Whether a target names a channel (the server's CHANTYPES, by default # and &). */
-  isChannelName(name: string): boolean {
-    return this.support.isChannelName(name);
-  }
-
-  get casemapping(): Casemapping {
-    return this.support.casemapping;
-  }
-
-  /** How this server's channel mode strings read (ISUPPORT PREFIX and CHANMODES; RFC defaults until announced). */
-  get modeSpec(): ModeSpec {
-    return this.view.modeSpec;
-  }
-
   /**
    * Our `nick!user@host` as others on the server see it, once the server told us (the echo of our
    * first JOIN carries it; a 396 after a cloak or vhost updates the host). Undefined before that.
    */
   get hostmask(): string | undefined {
     return this.view.hostmask(this.nick);
-  }
-
-  /** Whether two nicks or channel names are the same on this server (its casemapping). */
-  same(a: string, b: string): boolean {
-    return sameName(a, b, this.casemapping);
   }
 
   /**
@@ -221,7 +184,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     // A client certificate goes only where TLS carries it (clientOptions.ts).
     const certificate = endpoint.tls ? this.certificate : undefined;
     const skipLine = lineSkipper(this.options.heardElsewhere, { isMe: (nick): boolean => this.same(nick, client.user.nick), isChannel: (name) => this.isChannelName(name), waitingFor: (command) => watchersWaitFor(command, { joins: this.joins.waiting, requests: this.requests.waiting }), closed: () => this.state === "closed" || this.client !== client });
-    const client: Client = new Client(clientOptions(this.options, endpoint, { nick: this.nicks.wanted, username: this.username, auth: this.auth, certificate }, { skipLine, mayPing: () => this.client === client && this.state === "registered" }));
+    const client: DispatchingClient = new DispatchingClient(clientOptions(this.options, endpoint, { nick: this.nicks.wanted, username: this.username, auth: this.auth, certificate }, { skipLine, mayPing: () => this.client === client && this.state === "registered" }));
     shareCommandHandlers(client);
     this.identifyAfterRegistering = false;
     this.view.reset();
@@ -316,20 +279,10 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
    */
   request(request: IrcRequest, options: { readonly timeoutMs?: number } = {}): Promise<IrcReply> {
     if (this.state !== "registered") return Promise.resolve({ kind: "lost", reason: this.downReason ?? "not connected", sent: false });
-    const line = buildLine(request.command, request.params);
     // A labeled answer of several lines comes as a batch: without `batch` (InspIRCd without its
     // ircv3_batch module) the server drops the label of such an answer, so it is matched unlabeled.
-    const labeled = this.hasCap("labeled-response") && this.hasCap("batch");
-    const label = request.expect.unlabeled !== true && labeled ? `b${(++this.labels).toString(36)}` : undefined;
-    const wire = label === undefined ? line : `@label=${label} ${line}`;
-    const waiting = this.requests.add(label, request.expect, options.timeoutMs ?? REQUEST_TIMEOUT_MS);
-    const written = this.queue.push(wire);
-    if (written === false) waiting.fail("too many lines are already waiting on your connection");
-    else written.then(waiting.sent, (err: unknown) => waiting.fail(errorText(err)));
-    return waiting.reply.then((reply) => {
-      this.queue.withdraw(wire, new Error("the request was already answered"));
-      return reply;
-    });
+    const labeled = request.expect.unlabeled !== true && this.hasCap("labeled-response") && this.hasCap("batch");
+    return this.requests.send(request, this.queue, labeled ? `b${(++this.labels).toString(36)}` : undefined, options.timeoutMs ?? REQUEST_TIMEOUT_MS);
   }
 
   /** Sends QUIT and closes for good; queued lines that were not written are rejected. */
@@ -344,7 +297,7 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.requests.failAll(`the connection was closed (${reason})`);
     if (client !== undefined) {
       client.quit(reason);
-      client.removeAllListeners();
+      letGo(client);
     }
     this.emit("closed", { reason, fatal: false, willReconnect: false, throttled: false });
   }
@@ -360,9 +313,9 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     if (/^(@\S+ +)?JOIN /i.test(line)) this.joins.wrote(parseIrcLine(line));
   }
 
-  private lost(client: Client): void {
+  private lost(client: DispatchingClient): void {
     if (client !== this.client || this.state === "closed") return;
-    client.removeAllListeners();
+    letGo(client);
     this.client = undefined;
     this.pair = undefined;
     if (this.attempt?.upgrading === true) {
@@ -398,64 +351,32 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
     this.waitTurn(delay);
   }
 
-  private listen(c: Client, certificate: ClientCertificatePem | undefined): void {
-    c.on("registered", (e: Raw) => {
-      if (c !== this.client) return;
-      // irc-framework updates client.user.nick only after this event: take the nick from the event.
-      const nick = str(e.nick) || c.user.nick;
-      c.user.nick = nick;
-      const again = this.everRegistered;
-      this.everRegistered = true;
-      this.registeredAt = this.clock.now();
-      this.endpoints.registered();
-      this.lastLoss = undefined;
-      this.state = "registered";
-      this.options.gate.report(this.id, { kind: "registered" });
-      this.requestedNick = undefined;
-      this.nicks.registered(nick);
-      // Paced like everything else, ahead of anything queued while we were away (afterRegistering.ts).
-      const first = afterRegistering({
-        nick,
-        again,
-        channels: this.channels.entries(),
-        storedKey: (channel) => this.options.keys?.get(channel),
-        userModes: this.options.userModes,
-        identify: this.identifyAfterRegistering ? this.auth : undefined,
-      });
-      if (first.length > 0) this.queue.pushFront(first);
-      this.queue.resume();
-      this.emit("registered", nick, this.nicks.note, again);
-    });
-    answerNickRefusals(c, this.nicks, {
-      registered: () => this.state === "registered",
-      host: this.options.server.host,
-      username: this.username,
-      inUseWhileRegistered: (nick) => this.emit("serverError", { error: "nick_in_use", reason: `the nick ${nick} is already in use`, channel: undefined, attributed: false }),
-    });
-    // Before forwardEvents' listener: "isupport" handlers read the new casemapping.
-    c.on("server options", () => c === this.client && this.support.learn((name) => this.isupport(name)));
-    forwardEvents(
+  /**
+   * The client's events, through one sink (dispatchingClient.ts): each handler gets every event and
+   * acts on its own, in the order their listeners were registered before (the order matters where
+   * two handle one event: the casemapping is learnt before "isupport" is told; a JOIN is told
+   * before our own updates our channel list; a REDACT is read before refusals look at it).
+   */
+  private listen(c: DispatchingClient, certificate: ClientCertificatePem | undefined): void {
+    const forward = eventForwarder(
       c,
       (event, ...args) => this.forward(event, ...args),
       (target, msgid) => this.echoes.settle(target, undefined, msgid),
       () => this.modeSpec,
     );
-    c.on("join", (e: Raw) => {
-      if (c !== this.client || !this.same(str(e.nick), c.user.nick)) return;
-      this.view.joined(optStr(e.ident), optStr(e.hostname));
-      this.channels.joined(str(e.channel));
+    const nick = nickRefusals(c, this.nicks, {
+      registered: () => this.state === "registered",
+      host: this.options.server.host,
+      username: this.username,
+      inUseWhileRegistered: (name) => this.emit("serverError", { error: "nick_in_use", reason: `the nick ${name} is already in use`, channel: undefined, attributed: false }),
     });
-    c.on("displayed host", (e: Raw) => {
-      const host = optStr(e.hostname);
-      if (c === this.client && this.same(str(e.nick), c.user.nick) && host !== undefined) this.view.displayedHost(host);
-    });
-    followLogin(c, { auth: this.auth, certificate: certificate !== undefined }, {
+    const login = followLogin(c, { auth: this.auth, certificate: certificate !== undefined }, {
       loggedIn: (account, via) => c === this.client && this.emit("loggedIn", account, via),
       failed: (reason, cert) => c === this.client && this.emit("loginFailed", reason, cert),
       identifyAfterRegistering: () => (this.identifyAfterRegistering = true),
       registered: () => this.state === "registered",
     });
-    listenForRefusals(c, {
+    const refusals = refusalHandler({
       settle: (target, refusal) => this.echoes.settle(target, refusal),
       refused: (refusal) => this.emit("refused", refusal),
       serverError: (e) => this.emit("serverError", e),
@@ -463,37 +384,109 @@ export class IrcConnection extends TypedEmitter<ConnectionEvents> {
       answered: () => this.lineAnswered,
       isChannelName: (name) => this.isChannelName(name),
     });
-    c.on("raw", (e: Raw) => {
-      if (c !== this.client || e.from_server !== true) return;
-      this.lineAnswered = false;
-      // Parsed again only when one of our watchers may act on it (lineInterest.ts).
-      const raw = str(e.line);
-      if (!lineMatters(raw, { joins: this.joins.waiting, requests: this.requests.waiting })) return;
-      const line = parseIrcLine(raw);
-      if (line === undefined) return;
-      // IRCv3 sts while registering: this client is dropped at once, TLS goes on (later: from the next connection).
-      if (this.attempt?.heard(line, this.state === "registered") === true) {
-        c.quit("upgrading to TLS");
-        return this.lost(c);
-      }
-      this.view.heard(line);
-      const refusedJoin = this.joins.heard(line, c.user.nick);
-      const answered = this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
-      this.lineAnswered = answered || refusedJoin !== undefined;
-      if (refusedJoin === undefined) return;
-      // Before joinRefused: its handler forgets the channel, and with it which key was used.
-      if (refusedJoin.numeric === "475") this.channels.keyRefused(refusedJoin.channel);
-      this.emit("joinRefused", { ...refusedJoin, answered });
-    });
-    c.on("raw socket connected", (socket: Socket) => {
-      if (c !== this.client) return;
-      const { localAddress, localPort, remoteAddress, remotePort } = socket;
-      if (localAddress !== undefined && localPort !== undefined && remoteAddress !== undefined && remotePort !== undefined) this.pair = { localAddress, localPort, remoteAddress, remotePort };
-    });
-    c.on("close", () => this.lost(c));
-    c.on("socket close", (err: unknown) => {
-      if (err instanceof Error) this.lastError ??= err.message;
-      this.attempt?.socketClosed(err);
-    });
+    c.sink = (event, arg) => {
+      if (event === "server options" && c === this.client) this.support.learn((name) => this.isupport(name));
+      forward(event, arg);
+      nick(event, arg);
+      login(event, arg);
+      refusals(event, arg);
+      this.ownEvent(c, event, arg);
+    };
   }
+
+  /** What the connection itself does with its client's events (see listen). */
+  private ownEvent(c: DispatchingClient, event: string, arg: unknown): void {
+    switch (event) {
+      case "registered":
+        return this.registeredAs(c, rawOf(arg));
+      case "join": {
+        const e = rawOf(arg);
+        if (c !== this.client || !this.same(str(e.nick), c.user.nick)) return;
+        this.view.joined(optStr(e.ident), optStr(e.hostname));
+        this.channels.joined(str(e.channel));
+        return;
+      }
+      case "displayed host": {
+        const e = rawOf(arg);
+        const host = optStr(e.hostname);
+        if (c === this.client && this.same(str(e.nick), c.user.nick) && host !== undefined) this.view.displayedHost(host);
+        return;
+      }
+      case "raw":
+        return this.heardLine(c, rawOf(arg));
+      case "raw socket connected": {
+        // The transport's socket (transport.ts): its addresses are read through its getters.
+        const { localAddress, localPort, remoteAddress, remotePort } = rawOf(arg);
+        if (c !== this.client) return;
+        if (typeof localAddress === "string" && typeof localPort === "number" && typeof remoteAddress === "string" && typeof remotePort === "number") this.pair = { localAddress, localPort, remoteAddress, remotePort };
+        return;
+      }
+      case "close":
+        return this.lost(c);
+      case "socket close":
+        if (arg instanceof Error) this.lastError ??= arg.message;
+        this.attempt?.socketClosed(arg);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private registeredAs(c: DispatchingClient, e: Raw): void {
+    if (c !== this.client) return;
+    // irc-framework updates client.user.nick only after this event: take the nick from the event.
+    const nick = str(e.nick) || c.user.nick;
+    c.user.nick = nick;
+    const again = this.everRegistered;
+    this.everRegistered = true;
+    this.registeredAt = this.clock.now();
+    this.endpoints.registered();
+    this.lastLoss = undefined;
+    this.state = "registered";
+    this.options.gate.report(this.id, { kind: "registered" });
+    this.requestedNick = undefined;
+    this.nicks.registered(nick);
+    // Paced like everything else, ahead of anything queued while we were away (afterRegistering.ts).
+    const first = afterRegistering({
+      nick,
+      again,
+      channels: this.channels.entries(),
+      storedKey: (channel) => this.options.keys?.get(channel),
+      userModes: this.options.userModes,
+      identify: this.identifyAfterRegistering ? this.auth : undefined,
+    });
+    if (first.length > 0) this.queue.pushFront(first);
+    this.queue.resume();
+    this.emit("registered", nick, this.nicks.note, again);
+  }
+
+  /** A line from the server, for the watchers that wait for answers (requests, our JOINs) and for sts. */
+  private heardLine(c: DispatchingClient, e: Raw): void {
+    if (c !== this.client || e.from_server !== true) return;
+    this.lineAnswered = false;
+    // Parsed again only when one of our watchers may act on it (lineInterest.ts).
+    const raw = str(e.line);
+    if (!lineMatters(raw, { joins: this.joins.waiting, requests: this.requests.waiting })) return;
+    const line = parseIrcLine(raw);
+    if (line === undefined) return;
+    // IRCv3 sts while registering: this client is dropped at once, TLS goes on (later: from the next connection).
+    if (this.attempt?.heard(line, this.state === "registered") === true) {
+      c.quit("upgrading to TLS");
+      return this.lost(c);
+    }
+    this.view.heard(line);
+    const refusedJoin = this.joins.heard(line, c.user.nick);
+    const answered = this.requests.heard(line, { me: c.user.nick, same: (a, b) => this.same(a, b) });
+    this.lineAnswered = answered || refusedJoin !== undefined;
+    if (refusedJoin === undefined) return;
+    // Before joinRefused: its handler forgets the channel, and with it which key was used.
+    if (refusedJoin.numeric === "475") this.channels.keyRefused(refusedJoin.channel);
+    this.emit("joinRefused", { ...refusedJoin, answered });
+  }
+}
+
+/** The connection is done with this client: no event of it is heard any more. */
+function letGo(client: DispatchingClient): void {
+  client.sink = undefined;
+  client.removeAllListeners();
 }

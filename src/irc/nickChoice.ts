@@ -1,5 +1,7 @@
 import type { Client } from "irc-framework";
 import { nickAlternatives } from "./nickTemplate";
+import { rawOf, type ClientSink } from "./dispatchingClient";
+import { str } from "./clientEvents";
 
 /**
  * The nick a connection asks for, and what it falls back to while registering.
@@ -61,18 +63,20 @@ export class NickChoice {
 /**
  * While registering, a nick the server refuses (433 in use, 432 invalid) is answered with the next
  * choice; once registered, a change to a nick in use is reported through `inUseWhileRegistered`
- * (an invalid one is left to the connection's other listeners).
+ * (an invalid one is left to the connection's other handlers). The handler of the client's
+ * "nick in use" and "nick invalid" events (dispatchingClient.ts).
  */
-export function answerNickRefusals(
-  c: Client,
+export function nickRefusals(
+  c: Pick<Client, "changeNick">,
   nicks: NickChoice,
   on: { readonly registered: () => boolean; readonly host: string; readonly username: string; readonly inUseWhileRegistered: (nick: string) => void },
-): void {
-  c.on("nick in use", (e: Record<string, unknown>) => {
-    if (on.registered()) on.inUseWhileRegistered(typeof e.nick === "string" ? e.nick : "");
-    else c.changeNick(nicks.inUse(on.host));
-  });
-  c.on("nick invalid", () => {
-    if (!on.registered()) c.changeNick(nicks.invalid(on.username));
-  });
+): ClientSink {
+  return (event, arg) => {
+    if (event === "nick in use") {
+      if (on.registered()) on.inUseWhileRegistered(str(rawOf(arg).nick));
+      else c.changeNick(nicks.inUse(on.host));
+    } else if (event === "nick invalid") {
+      if (!on.registered()) c.changeNick(nicks.invalid(on.username));
+    }
+  };
 }

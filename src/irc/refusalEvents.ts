@@ -2,10 +2,10 @@
  * The server's refusals as a connection hears them through irc-framework: error numerics it names
  * ("irc error") and those it does not ("unknown command", see refusal.ts). Used by connection.ts only.
  */
-import type { Client } from "irc-framework";
 import { optStr, str, type Raw } from "./clientEvents";
 import type { ConnectionEvents } from "./connectionTypes";
 import { refusalOfError, refusalOfNumeric, type IrcRefusal } from "./refusal";
+import { rawOf, type ClientSink } from "./dispatchingClient";
 
 export interface RefusalHooks {
   /** Answers the oldest line waiting for its echo to the target; false when none was waiting. */
@@ -19,27 +19,34 @@ export interface RefusalHooks {
   isChannelName(name: string): boolean;
 }
 
-export function listenForRefusals(c: Client, hooks: RefusalHooks): void {
-  c.on("irc error", (e: Raw) => {
-    const reason = str(e.reason) || str(e.error);
-    // ERROR (error "irc") and a network ban explain why the socket closes next.
-    if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") hooks.closing(reason);
-    const refusal = refusalOfError(str(e.error), optStr(e.channel) ?? optStr(e.nick), reason);
-    // A refused message (cannot send to channel, no such nick) answers the oldest one waiting for
-    // that target; one nobody waits for any more (the server has no echo) is reported on its own.
-    // Either way its sender is told.
-    if (refusal !== undefined && !hooks.settle(refusal.target, refusal)) hooks.refused(refusal);
-    // A refused JOIN was reported as joinRefused, an answer went to its request: whoever handles that tells the user.
-    // A refused server password (464) is told with the close that follows it (closed: passwordRefused).
-    const attributed = refusal !== undefined || hooks.answered() || str(e.error) === "password_mismatch";
-    hooks.serverError({ error: str(e.error), reason, channel: optStr(e.channel), attributed });
-  });
-  c.on("unknown command", (e: Raw) => {
-    // Refusals of private messages irc-framework has no name for (+R, caller id): see refusal.ts.
-    const params = Array.isArray(e.params) ? e.params.map(str) : [];
-    const refusal = refusalOfNumeric(str(e.command), params, (name) => hooks.isChannelName(name));
-    if (refusal === undefined) return;
-    if (!hooks.settle(refusal.target, refusal)) hooks.refused(refusal);
-    hooks.serverError({ error: refusal.kind, reason: refusal.message, channel: undefined, attributed: true });
-  });
+/** The handler of the client's "irc error" and "unknown command" events (dispatchingClient.ts). */
+export function refusalHandler(hooks: RefusalHooks): ClientSink {
+  return (event, arg) => {
+    if (event === "irc error") ircError(rawOf(arg), hooks);
+    else if (event === "unknown command") unknownCommand(rawOf(arg), hooks);
+  };
+}
+
+function ircError(e: Raw, hooks: RefusalHooks): void {
+  const reason = str(e.reason) || str(e.error);
+  // ERROR (error "irc") and a network ban explain why the socket closes next.
+  if (str(e.error) === "irc" || str(e.error) === "banned_from_network" || str(e.error) === "password_mismatch") hooks.closing(reason);
+  const refusal = refusalOfError(str(e.error), optStr(e.channel) ?? optStr(e.nick), reason);
+  // A refused message (cannot send to channel, no such nick) answers the oldest one waiting for
+  // that target; one nobody waits for any more (the server has no echo) is reported on its own.
+  // Either way its sender is told.
+  if (refusal !== undefined && !hooks.settle(refusal.target, refusal)) hooks.refused(refusal);
+  // A refused JOIN was reported as joinRefused, an answer went to its request: whoever handles that tells the user.
+  // A refused server password (464) is told with the close that follows it (closed: passwordRefused).
+  const attributed = refusal !== undefined || hooks.answered() || str(e.error) === "password_mismatch";
+  hooks.serverError({ error: str(e.error), reason, channel: optStr(e.channel), attributed });
+}
+
+function unknownCommand(e: Raw, hooks: RefusalHooks): void {
+  // Refusals of private messages irc-framework has no name for (+R, caller id): see refusal.ts.
+  const params = Array.isArray(e.params) ? e.params.map(str) : [];
+  const refusal = refusalOfNumeric(str(e.command), params, (name) => hooks.isChannelName(name));
+  if (refusal === undefined) return;
+  if (!hooks.settle(refusal.target, refusal)) hooks.refused(refusal);
+  hooks.serverError({ error: refusal.kind, reason: refusal.message, channel: undefined, attributed: true });
 }

@@ -22,7 +22,9 @@
  * expectation also accepts (e.g. two identical requests; they are then answered in order).
  */
 import { isErrorLine, lastParam, type IrcLine } from "./ircLine";
-import type { Clock } from "./pacedQueue";
+import type { Clock, PacedQueue } from "./pacedQueue";
+import { buildLine } from "./lines";
+import { errorText } from "../errors";
 
 /** How long a request waits for the server unless told otherwise. */
 export const REQUEST_TIMEOUT_MS = 10000;
@@ -101,6 +103,23 @@ export class PendingRequests {
   /** Whether a line from the server could be an answer (heard does nothing otherwise). */
   get waiting(): boolean {
     return this.pending.length > 0 || this.batches.size > 0;
+  }
+
+  /**
+   * Writes the request through the connection's queue (with `label` where given) and resolves with
+   * its answer; the line is taken back from the queue once answered or timed out before it went.
+   */
+  send(request: IrcRequest, queue: PacedQueue, label: string | undefined, timeoutMs: number): Promise<IrcReply> {
+    const line = buildLine(request.command, request.params);
+    const wire = label === undefined ? line : `@label=${label} ${line}`;
+    const waiting = this.add(label, request.expect, timeoutMs);
+    const written = queue.push(wire);
+    if (written === false) waiting.fail("too many lines are already waiting on your connection");
+    else written.then(waiting.sent, (err: unknown) => waiting.fail(errorText(err)));
+    return waiting.reply.then((reply) => {
+      queue.withdraw(wire, new Error("the request was already answered"));
+      return reply;
+    });
   }
 
   /** Waits for the answer to a request; `label` when the line carries one. */

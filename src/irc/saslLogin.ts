@@ -21,6 +21,7 @@
 import type { ClientOptions } from "irc-framework";
 import { str, type Raw } from "./clientEvents";
 import type { Credentials } from "./connectionTypes";
+import { rawOf, type ClientSink } from "./dispatchingClient";
 
 /** How the account was logged in to. */
 export type LoginVia = "certificate" | "sasl" | "nickserv";
@@ -41,14 +42,17 @@ export interface LoginReport {
 
 /** The part of irc-framework's Client this uses. */
 export interface LoginClient {
-  on(event: string, listener: (e: Raw) => void): unknown;
   readonly options: Partial<ClientOptions>;
   readonly network: { readonly cap: { readonly available: Map<string, string>; negotiating: boolean } };
   raw(line: string): void;
 }
 
-/** Follows the login of one client (one attempt) with `auth` and, when `certificate`, a client certificate presented on TLS. */
-export function followLogin(c: LoginClient, plan: { readonly auth: Credentials | undefined; readonly certificate: boolean }, report: LoginReport): void {
+/**
+ * Follows the login of one client (one attempt) with `auth` and, when `certificate`, a client
+ * certificate presented on TLS: the handler of the client's "cap ls", "sasl failed" and "loggedin"
+ * events (dispatchingClient.ts).
+ */
+export function followLogin(c: LoginClient, plan: { readonly auth: Credentials | undefined; readonly certificate: boolean }, report: LoginReport): ClientSink {
   let mechanism: "EXTERNAL" | "PLAIN" | undefined = plan.certificate ? "EXTERNAL" : plan.auth === undefined ? undefined : "PLAIN";
   /** Why the certificate was not accepted, once it was not. */
   let certificateRefused: string | undefined;
@@ -57,13 +61,13 @@ export function followLogin(c: LoginClient, plan: { readonly auth: Credentials |
     mechanism = "PLAIN";
     c.options.sasl_mechanism = "PLAIN";
   };
-  c.on("cap ls", () => {
+  const capLs = () => {
     // SASL 3.2 lists its mechanisms: where EXTERNAL is not among them, ask for PLAIN at once.
     if (mechanism !== "EXTERNAL" || plan.auth === undefined) return;
     const offered = c.network.cap.available.get("sasl");
     if (offered !== undefined && offered !== "" && !offered.toUpperCase().split(",").includes("EXTERNAL")) toPlain("the server does not offer SASL EXTERNAL");
-  });
-  c.on("sasl failed", (e: Raw) => {
+  };
+  const saslFailed = (e: Raw) => {
     const reason = str(e.reason);
     const said = str(e.message);
     if (reason === "capability_missing") {
@@ -92,11 +96,16 @@ export function followLogin(c: LoginClient, plan: { readonly auth: Credentials |
     const refused = reason === "fail" ? "the server refused the account name or password" : reason.replace(/_/g, " ");
     if (certificateRefused !== undefined) report.failed(refused, { reason: certificateRefused, password: "refused" });
     else report.failed(refused);
-  });
-  c.on("loggedin", (e: Raw) => {
+  };
+  const loggedIn = (e: Raw) => {
     const account = str(e.account);
     if (report.registered()) report.loggedIn(account, "nickserv");
     else if (certificateRefused !== undefined) report.failed(certificateRefused, { reason: certificateRefused, password: "accepted" });
     else report.loggedIn(account, mechanism === "EXTERNAL" ? "certificate" : "sasl");
-  });
+  };
+  return (event, arg) => {
+    if (event === "cap ls") capLs();
+    else if (event === "sasl failed") saslFailed(rawOf(arg));
+    else if (event === "loggedin") loggedIn(rawOf(arg));
+  };
 }

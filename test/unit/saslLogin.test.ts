@@ -3,14 +3,20 @@ import { EventEmitter } from "node:events";
 import { describe, it } from "node:test";
 import type { ClientOptions } from "irc-framework";
 import { followLogin, type LoginClient } from "../../src/irc/saslLogin";
+import type { ClientSink } from "../../src/irc/dispatchingClient";
 
-/** A stand-in for irc-framework's client: events are emitted by the test, raw lines recorded. */
+/** A stand-in for irc-framework's client: events are emitted by the test (and handed to its sink, as dispatchingClient.ts does), raw lines recorded. */
 class FakeClient extends EventEmitter implements LoginClient {
   readonly options: Partial<ClientOptions> = {};
   readonly network = { cap: { available: new Map<string, string>(), negotiating: true } };
   readonly written: string[] = [];
+  sink: ClientSink | undefined;
   raw(line: string): void {
     this.written.push(line);
+  }
+  override emit(event: string, ...args: unknown[]): boolean {
+    this.sink?.(event, args[0]);
+    return super.emit(event, ...args);
   }
 }
 
@@ -18,7 +24,7 @@ function scene(plan: { auth?: boolean; certificate: boolean }, registered = fals
   const c = new FakeClient();
   if (plan.certificate) c.options.sasl_mechanism = "EXTERNAL";
   const told: string[] = [];
-  followLogin(c, { auth: plan.auth === true ? { account: "alice", password: "pw" } : undefined, certificate: plan.certificate }, {
+  c.sink = followLogin(c, { auth: plan.auth === true ? { account: "alice", password: "pw" } : undefined, certificate: plan.certificate }, {
     loggedIn: (account, via) => told.push(`loggedIn ${account} ${via}`),
     failed: (reason, certificate) => told.push(`failed ${reason}${certificate === undefined ? "" : ` | certificate: ${certificate.reason} | password: ${certificate.password}`}`),
     identifyAfterRegistering: () => told.push("identify later"),
