@@ -79,7 +79,8 @@ export interface CtcpRequestEvent {
 type Emit = <K extends keyof ForwardedEvents>(event: K, ...args: Parameters<ForwardedEvents[K]>) => void;
 
 const isChannel = (target: string) => /^[#&!+]/.test(target);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
+/** A list of strings from an untyped value (irc-framework's params): empty when it is no array. */
+export const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
 
 /** How a client's messages are told: to the connection (`emit`), and ours to the echo waiter (`ownMessage`). */
 interface MessageOut {
@@ -158,7 +159,7 @@ export function eventForwarder(c: Client, emit: Emit, ownMessage: (target: strin
         return emit("topic", { channel: str(e.channel), topic: str(e.topic), by: optStr(e.nick), ...common(e) });
       case "userlist": {
         const users = Array.isArray(e.users)
-          ? e.users.map((u: Raw) => ({ nick: str(u.nick), modes: Array.isArray(u.modes) ? u.modes.map(str) : [] })).filter((u) => u.nick !== "")
+          ? e.users.map((u: Raw) => ({ nick: str(u.nick), modes: strings(u.modes) })).filter((u) => u.nick !== "")
           : [];
         return emit("names", { channel: str(e.channel), users });
       }
@@ -181,7 +182,7 @@ export function eventForwarder(c: Client, emit: Emit, ownMessage: (target: strin
         if (e.from_server !== true && str(e.nick) !== "") emit("ctcpRequest", { from: str(e.nick), target: str(e.target), type: str(e.type).toUpperCase() });
         return;
       case "batch end":
-        return emit("batchEnd", { type: str(e.type), params: Array.isArray(e.params) ? e.params.map(str) : [] });
+        return emit("batchEnd", { type: str(e.type), params: strings(e.params) });
       default:
         return;
     }

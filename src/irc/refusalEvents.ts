@@ -2,7 +2,7 @@
  * The server's refusals as a connection hears them through irc-framework: error numerics it names
  * ("irc error") and those it does not ("unknown command", see refusal.ts). Used by connection.ts only.
  */
-import { optStr, str, type Raw } from "./clientEvents";
+import { optStr, str, strings, type Raw } from "./clientEvents";
 import type { ConnectionEvents } from "./connectionTypes";
 import { refusalOfError, refusalOfNumeric, type IrcRefusal } from "./refusal";
 import { rawOf, type ClientSink } from "./dispatchingClient";
@@ -44,8 +44,7 @@ function ircError(e: Raw, hooks: RefusalHooks): void {
 
 function unknownCommand(e: Raw, hooks: RefusalHooks): void {
   // Refusals of private messages irc-framework has no name for (+R, caller id): see refusal.ts.
-  const params = Array.isArray(e.params) ? e.params.map(str) : [];
-  const refusal = refusalOfNumeric(str(e.command), params, (name) => hooks.isChannelName(name));
+  const refusal = refusalOfNumeric(str(e.command), strings(e.params), (name) => hooks.isChannelName(name));
   if (refusal === undefined) return;
   if (!hooks.settle(refusal.target, refusal)) hooks.refused(refusal);
   hooks.serverError({ error: refusal.kind, reason: refusal.message, channel: undefined, attributed: true });
