@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { MessageEvent } from "../../src/irc/events";
+import { DispatchingClient } from "../../src/irc/dispatchingClient";
+import { BridgeTransport } from "../../src/irc/transport";
 import { connected } from "../support/connectedClient";
 import { until } from "../support/until";
 
@@ -65,6 +67,39 @@ describe("IrcConnection skips copies another connection heard (a scripted server
       assert.ok(connection.send("TOPIC", ["#chan"]));
       await until(() => heard.length === 2, "both lines arrive");
       assert.deepEqual(heard, ["one", "two"]);
+    } finally {
+      await done();
+    }
+  });
+  it("a closed connection reads nothing more: what its socket still brings is skipped, not handed to irc-framework", async () => {
+    const { server, connection, done } = await connected(CAPS);
+    try {
+      const client: unknown = Reflect.get(connection, "client");
+      assert.ok(client instanceof DispatchingClient);
+      const transport: unknown = Reflect.get(Reflect.get(client, "connection") as object, "transport");
+      assert.ok(transport instanceof BridgeTransport);
+      // What the transport read (its skip check sees every line) and what it handed on.
+      const options = Reflect.get(transport, "options") as { ircbridge: { skipLine?: (line: string) => boolean } };
+      const skip = options.ircbridge.skipLine ?? assert.fail("the transport has a skip check");
+      const read: string[] = [];
+      options.ircbridge.skipLine = (line) => (read.push(line), skip(line));
+      const handed: string[] = [];
+      transport.on("line", (line: string) => handed.push(line));
+      const ended = new Promise<void>((resolve) => transport.once("close", () => resolve()));
+      server.onLine = (line, send, socket) => {
+        if (line === "TOPIC #chan") send(":srv NOTICE alice :before");
+        // Until the server closes the socket it still sends: a line after our QUIT, then its FIN.
+        if (line.startsWith("QUIT")) {
+          send(":srv NOTICE alice :after");
+          socket.end();
+        }
+      };
+      assert.ok(connection.send("TOPIC", ["#chan"]));
+      await until(() => handed.some((l) => l.endsWith(":before")), "positive control: a line of the open connection is handed on");
+      connection.close("leaving");
+      await ended;
+      assert.ok(read.some((l) => l.endsWith(":after")), "the transport read the line after the QUIT");
+      assert.deepEqual(handed.filter((l) => l.endsWith(":after")), []);
     } finally {
       await done();
     }
