@@ -33,9 +33,10 @@ export function summarizeByHolder(json: string, kinds: readonly string[] = ["arr
   // Each node's first strong retainer and the edge's label.
   const holder = new Int32Array(snap.count).fill(-1);
   const via: string[] = new Array<string>(snap.count);
+  const edgeCount = snap.field("edge_count");
   let edge = 0;
   for (let node = 0; node < snap.count; node++) {
-    const count = snap.field(node, "edge_count");
+    const count = edgeCount(node);
     for (let k = 0; k < count; k++, edge += ef.length) {
       const kind = String(edgeTypes[edges[edge + edgeTypeAt] ?? 0]);
       const to = (edges[edge + toAt] ?? 0) / snap.width;

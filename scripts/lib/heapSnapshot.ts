@@ -39,8 +39,8 @@ export interface SnapshotNodes {
   type(node: number): string;
   name(node: number): string;
   size(node: number): number;
-  /** A field of the node by its meta name (edge_count...); 0 when the meta lacks it. */
-  field(node: number, name: string): number;
+  /** A reader of one field of the nodes by its meta name (edge_count...), looked up once; it reads 0 when the meta lacks the field. */
+  field(name: string): (node: number) => number;
 }
 
 /** Parses a .heapsnapshot and reads its nodes; throws when it is not one. */
@@ -62,9 +62,9 @@ export function readSnapshot(json: string): SnapshotNodes {
     type: (node) => String(types[at(node, typeAt)]),
     name: (node) => doc.strings[at(node, nameAt)] ?? "?",
     size: (node) => at(node, sizeAt),
-    field: (node, name) => {
+    field: (name) => {
       const index = fields.indexOf(name);
-      return index < 0 ? 0 : at(node, index);
+      return (node) => (index < 0 ? 0 : at(node, index));
     },
   };
 }
