@@ -91,6 +91,12 @@ ensure_mounts() {
     mount -t proc proc "$CHROOT/proc"
     log "mounted proc at $CHROOT/proc"
   fi
+  # A bind mount outlives its source: if $STATE was deleted and made again, the chroot
+  # still sees the old, empty directory. Same device and inode, or mount it anew.
+  if is_mounted "$CHROOT$CSTATE" && [ "$(stat -c %d:%i "$STATE")" != "$(stat -c %d:%i "$CHROOT$CSTATE")" ]; then
+    log "the bind mount at $CHROOT$CSTATE is of an older $STATE: mounting it again"
+    umount "$CHROOT$CSTATE" || umount -l "$CHROOT$CSTATE"
+  fi
   if ! is_mounted "$CHROOT$CSTATE"; then
     mount --bind "$STATE" "$CHROOT$CSTATE"
     log "bind-mounted $STATE at $CHROOT$CSTATE"
