@@ -1,4 +1,4 @@
-import { close, fstatSync, open, statSync, write } from "node:fs";
+import { closeSync, fstatSync, openSync, statSync, writeSync } from "node:fs";
 import { serialize } from "nedb/lib/model";
 
 /**
@@ -9,10 +9,12 @@ import { serialize } from "nedb/lib/model";
  * - The file format is NeDB's: each document serialized by NeDB's own `model.serialize` (through
  *   the datastore's afterSerialization hook), one per line, every line ending in "\n": the bytes
  *   NeDB's `persistNewState` would append, so NeDB and nedbFile.ts read the file as before.
- * - Order: appends are written one at a time, in the order they were asked (NeDB's executor asks
- *   them one at a time already; ensureIndex does not go through it, hence a queue here). A write's
- *   callback is called only once all its bytes were written, or with the error that stopped it;
- *   after an error the descriptor is dropped and the next write opens the path again.
+ * - Order: each append is written before `persist` returns (synchronous writes), so appends land in
+ *   the order they were asked, whoever asks them (NeDB's executor, or ensureIndex, which does not
+ *   go through it). A write's callback is called only once all its bytes were written, or with the
+ *   error that stopped it; after an error the descriptor is dropped and the next write opens the
+ *   path again. The callback is called before `persist` returns, as NeDB's in-memory datastores
+ *   call theirs.
  * - Each write lands in the file the path names when the write starts, as with NeDB's appendFile:
  *   before each write the descriptor's file (device, inode) is compared with the path's, and the
  *   path is opened again when they differ (the file was replaced: by a compaction, which renames a
@@ -20,6 +22,12 @@ import { serialize } from "nedb/lib/model";
  * - After a compaction (`compaction.done`, also at load) the descriptor on the old, unlinked file
  *   is closed at once, so its disk space is freed; `close` closes it for good (a write after that
  *   opens the file, writes and closes it again, as NeDB did).
+ * - Why synchronous: an append of a few hundred bytes goes to the page cache. Through libuv's
+ *   thread pool (fs.write) it cost about 35 µs of CPU (a hand-off to a pool thread and back);
+ *   written in place (fs.writeSync) about 3 µs (`npm run bench:store` gives the whole upsert).
+ *   The price: while the kernel takes an append, the event loop waits; a disk so slow that an
+ *   append blocks (the kernel throttling a writer with too many dirty pages) holds the bridge for
+ *   as long, where before it held only the store's queue.
  * - Durability is NeDB's, no less, no more: no fsync after an append (appendFile had none either);
  *   compactions still fsync as NeDB does. Errors of closing a descriptor are ignored: every write
  *   through it was already reported.
@@ -28,18 +36,10 @@ import { serialize } from "nedb/lib/model";
  */
 export type WriteDone = (err: Error | null) => void;
 
-interface Task {
-  /** What to append; undefined: close the descriptor. */
-  readonly bytes: Buffer | undefined;
-  readonly done: WriteDone;
-}
-
 export class NedbAppender {
   private fd: number | undefined;
   private dev = 0;
   private ino = 0;
-  private readonly queue: Task[] = [];
-  private busy = false;
   private closed = false;
 
   constructor(
@@ -47,60 +47,59 @@ export class NedbAppender {
     private readonly afterSerialization: (line: string) => string = (line) => line,
   ) {}
 
-  /** NeDB's `persistNewState(newDocs, callback)`: appends the documents as lines, in order. */
+  /** NeDB's `persistNewState(newDocs, callback)`: appends the documents as lines, in order; `done` is called before it returns. */
   persist(docs: readonly object[], done: WriteDone): void {
     let text = "";
     for (const doc of docs) text += `${this.afterSerialization(serialize(doc))}\n`;
     if (text.length === 0) return done(null);
-    this.push({ bytes: Buffer.from(text, "utf8"), done });
+    let err: Error | null = null;
+    try {
+      this.append(Buffer.from(text, "utf8"));
+    } catch (e) {
+      this.drop();
+      err = e instanceof Error ? e : new Error(String(e));
+    }
+    // A write that opened the file after close() closes it again, as NeDB's appendFile did.
+    if (this.closed) this.drop();
+    done(err);
   }
 
-  /** Closes the descriptor after the writes already asked; the next write opens the path again. */
+  /** Closes the descriptor; the next write opens the path again. */
   release(): void {
-    this.push({ bytes: undefined, done: () => undefined });
+    this.drop();
   }
 
-  /** Closes the descriptor for good, after the writes already asked. */
+  /** Closes the descriptor for good. */
   close(): Promise<void> {
     this.closed = true;
-    return new Promise((resolve) => this.push({ bytes: undefined, done: () => resolve() }));
-  }
-
-  private push(task: Task): void {
-    this.queue.push(task);
-    if (!this.busy) this.next();
-  }
-
-  private next(): void {
-    const task = this.queue.shift();
-    if (task === undefined) {
-      this.busy = false;
-      if (this.closed) this.drop();
-      return;
-    }
-    this.busy = true;
-    const finish = (err: Error | null): void => {
-      if (err !== null) this.drop();
-      task.done(err);
-      this.next();
-    };
-    if (task.bytes === undefined) return this.drop(() => finish(null));
-    const bytes = task.bytes;
-    if (this.fd !== undefined && this.isCurrent()) return this.writeAll(this.fd, bytes, 0, finish);
     this.drop();
-    open(this.path, "a", (err, fd) => {
-      if (err !== null) return finish(err);
-      try {
-        const stat = fstatSync(fd);
-        this.dev = stat.dev;
-        this.ino = stat.ino;
-      } catch (statErr) {
-        close(fd, () => undefined);
-        return finish(statErr instanceof Error ? statErr : new Error(String(statErr)));
-      }
-      this.fd = fd;
-      this.writeAll(fd, bytes, 0, finish);
-    });
+    return Promise.resolve();
+  }
+
+  private append(bytes: Buffer): void {
+    if (this.fd === undefined || !this.isCurrent()) this.reopen();
+    const fd = this.fd;
+    if (fd === undefined) throw new Error(`${this.path} could not be opened`);
+    for (let offset = 0; offset < bytes.length; ) {
+      const written = writeSync(fd, bytes, offset, bytes.length - offset, null);
+      if (written === 0) throw Object.assign(new Error(`nothing could be written to ${this.path}`), { code: "EIO" });
+      offset += written;
+    }
+  }
+
+  /** Opens the path for appending (creating it) and notes which file it is. */
+  private reopen(): void {
+    this.drop();
+    const fd = openSync(this.path, "a");
+    try {
+      const stat = fstatSync(fd);
+      this.dev = stat.dev;
+      this.ino = stat.ino;
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    this.fd = fd;
   }
 
   /** Whether the descriptor's file is still the one the path names. */
@@ -113,20 +112,15 @@ export class NedbAppender {
     }
   }
 
-  private writeAll(fd: number, bytes: Buffer, offset: number, done: WriteDone): void {
-    write(fd, bytes, offset, bytes.length - offset, null, (err, written) => {
-      if (err !== null) return done(err);
-      if (written === 0) return done(Object.assign(new Error(`nothing could be written to ${this.path}`), { code: "EIO" }));
-      if (offset + written < bytes.length) return this.writeAll(fd, bytes, offset + written, done);
-      done(null);
-    });
-  }
-
-  /** Closes the descriptor, if open; `closed` is called once it is. */
-  private drop(closed?: () => void): void {
+  /** Closes the descriptor, if open. */
+  private drop(): void {
     const fd = this.fd;
     this.fd = undefined;
-    if (fd === undefined) closed?.();
-    else close(fd, () => closed?.());
+    if (fd === undefined) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // Every write through it was already reported.
+    }
   }
 }
