@@ -437,6 +437,7 @@ export class IrcConnection extends ServerFacts {
     // irc-framework updates client.user.nick only after this event: take the nick from the event.
     const nick = str(e.nick) || c.user.nick;
     c.user.nick = nick;
+    this.forgetCapValues(c);
     const again = this.everRegistered;
     this.everRegistered = true;
     this.registeredAt = this.clock.now();

@@ -12,6 +12,9 @@ import { isupportText, ServerSupport } from "./serverSupport";
 import { ServerView } from "./serverView";
 import { TypedEmitter } from "../util/typedEmitter";
 
+/** The caps whose values (CAP LS name=value) are read after registration. */
+const CAP_VALUES_READ_LATER: readonly string[] = ["draft/multiline"];
+
 export abstract class ServerFacts extends TypedEmitter<ConnectionEvents> {
   /** The client of the current attempt; undefined between attempts. */
   protected client: DispatchingClient | undefined;
@@ -19,6 +22,24 @@ export abstract class ServerFacts extends TypedEmitter<ConnectionEvents> {
   protected readonly support = new ServerSupport();
   /** The server's mode syntax and how it shows us (see serverView.ts). */
   protected readonly view = new ServerView();
+
+  /**
+   * After registration, the client's table of the caps the server offered (CAP LS, with their
+   * values) keeps only the values read later: draft/multiline's limits (say). irc-framework reads
+   * the table only while negotiating (SASL's mechanisms) and keeps it up to date with CAP NEW and
+   * DEL; a server's LS lists 30 caps or more, whose table held about 1.8 KiB per connection
+   * (issue 14's heap breakdown, "Object . available"). Which caps are enabled is another list
+   * (hasCap), untouched.
+   */
+  protected forgetCapValues(c: DispatchingClient): void {
+    const cap = c.network.cap;
+    const kept = new Map<string, string>();
+    for (const name of CAP_VALUES_READ_LATER) {
+      const value = cap.available.get(name);
+      if (value !== undefined) kept.set(name, value);
+    }
+    cap.available = kept;
+  }
 
   hasCap(cap: string): boolean {
     return this.client?.network.cap.isEnabled(cap) ?? false;

@@ -80,6 +80,30 @@ describe("IrcConnection and IRCv3 client tags (a scripted server)", () => {
     }
   });
 
+  it("after registration the client keeps only draft/multiline's value of the caps offered, and still sends batches within it", async () => {
+    // A server that offers many caps with values, as Ergo does (30 and more in its CAP LS).
+    const offered = [...MULTILINE, ...Array.from({ length: 30 }, (_, i) => `vendor.example/cap${i}=some,value,${i}`)];
+    const { server, connection, done } = await connected(offered);
+    try {
+      const available: unknown = Reflect.get(Reflect.get(Reflect.get(Reflect.get(connection, "client") as object, "network") as object, "cap") as object, "available");
+      assert.ok(available instanceof Map);
+      assert.deepEqual([...available.entries()], [["draft/multiline", "max-bytes=4096,max-lines=24"]]);
+      server.onLine = (line, send) => {
+        if (!/^BATCH -/.test(line)) return;
+        send("@msgid=B2 :alice!a@h BATCH +e2 draft/multiline #c");
+        send("@batch=e2 :alice!a@h PRIVMSG #c :one");
+        send("@batch=e2 :alice!a@h PRIVMSG #c :two");
+        send(":alice!a@h BATCH -e2");
+      };
+      const said = connection.say("privmsg", "#c", "one\ntwo");
+      assert.ok(said);
+      assert.equal(await said, "B2");
+      assert.equal(server.received.filter((l) => /^BATCH \+/.test(l)).length, 1, `one batch, its limits read after registration; sent: ${server.received.join(" | ")}`);
+    } finally {
+      await done();
+    }
+  });
+
   it("without draft/multiline the lines go one by one, each confirmed by its own echo", async () => {
     const { server, connection, done } = await connected(["message-tags", "echo-message"]);
     try {
