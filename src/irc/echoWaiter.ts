@@ -1,3 +1,5 @@
+import { SparseMap } from "../util/sparseMap";
+
 /**
  * Lines written to a target and not yet echoed back by the server (IRCv3 echo-message), oldest
  * first. The server echoes a connection's messages in the order it processed them, so the next
@@ -5,7 +7,7 @@
  * channel") answers it instead.
  */
 export class EchoWaiter {
-  private readonly waiting = new Map<string, { resolve: (msgid?: string) => void; reject: (err: Error) => void }[]>();
+  private readonly waiting = new SparseMap<string, { resolve: (msgid?: string) => void; reject: (err: Error) => void }[]>();
 
   /**
    * Resolves on the echo, with the msgid the server gave the line (IRCv3 message-tags), or after

@@ -11,6 +11,7 @@
  */
 import type { IrcLine } from "./ircLine";
 import { lastParam } from "./ircLine";
+import { SparseMap } from "../util/sparseMap";
 
 /** A JOIN the server refused: the channel as the server wrote it, its numeric and its words. */
 export interface JoinRefusal {
@@ -32,7 +33,7 @@ const PENDING_MS = 60000;
 
 export class PendingJoins {
   /** Folded channel name -> when its JOIN was written. */
-  private readonly pending = new Map<string, number>();
+  private readonly pending = new SparseMap<string, number>();
 
   constructor(
     private readonly fold: (name: string) => string,

@@ -1,5 +1,6 @@
 import type { IrcLine } from "./ircLine";
 import type { Tags } from "./events";
+import { SparseMap } from "../util/sparseMap";
 
 interface Open<M> {
   /** The tags of the opening BATCH line: the message's msgid, time and client tags. */
@@ -20,7 +21,7 @@ interface Open<M> {
  * that never closes them cannot grow this), the oldest forgotten first.
  */
 export class MultilineBatches<M> {
-  private readonly open = new Map<string, Open<M>>();
+  private readonly open = new SparseMap<string, Open<M>>();
 
   /** A raw line from the server: an opening `BATCH +id draft/multiline <target>` is remembered. */
   heard(line: IrcLine): void {

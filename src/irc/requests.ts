@@ -25,6 +25,7 @@ import { isErrorLine, lastParam, type IrcLine } from "./ircLine";
 import type { Clock, PacedQueue } from "./pacedQueue";
 import { buildLine } from "./lines";
 import { errorText } from "../errors";
+import { SparseMap } from "../util/sparseMap";
 
 /** How long a request waits for the server unless told otherwise. */
 export const REQUEST_TIMEOUT_MS = 10000;
@@ -90,9 +91,9 @@ export class PendingRequests {
    * server closes them (or the connection is lost), so the rest of an answer that came too late is
    * dropped rather than offered to other requests.
    */
-  private readonly batches = new Map<string, Pending>();
+  private readonly batches = new SparseMap<string, Pending>();
   /** The batch that is a request's whole answer: when it closes, the request is complete. */
-  private readonly outer = new Set<string>();
+  private readonly outer = new SparseMap<string, true>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -201,7 +202,7 @@ export class PendingRequests {
     const first = line.params[0] ?? "";
     if (line.command === "BATCH" && first.startsWith("+")) {
       this.batches.set(first.slice(1), p);
-      this.outer.add(first.slice(1));
+      this.outer.set(first.slice(1), true);
       return;
     }
     p.lines.push(line);

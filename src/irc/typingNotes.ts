@@ -1,6 +1,7 @@
 import { buildLine } from "./lines";
 import { tagPrefix } from "./tagPrefix";
 import type { Tags } from "./events";
+import { SparseMap } from "../util/sparseMap";
 
 /** `@tags TAGMSG <target>`: a message of client tags only (IRCv3 message-tags), e.g. a reaction or typing. */
 export function tagmsgLine(target: string, tags: Tags): string {
@@ -17,7 +18,7 @@ export const TYPING_REPEAT_MS = 3000;
  * a target is forgotten at its `done`, and `clear` forgets them all (the connection was lost).
  */
 export class TypingNotes {
-  private readonly active = new Map<string, number>();
+  private readonly active = new SparseMap<string, number>();
 
   /** Whether to send `+typing=active` to `target` now (and remembers it was sent). */
   start(target: string, now: number): boolean {

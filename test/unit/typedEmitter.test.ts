@@ -50,3 +50,23 @@ test("off removes only that listener; the last one removed leaves nothing to cal
   e.fire(2);
   assert.deepEqual(seen, [10]);
 });
+
+test("an event named like a property of Object.prototype has no listener until one is added", () => {
+  interface Named {
+    toString: (s: string) => void;
+    constructor: (s: string) => void;
+  }
+  class NamedEmitter extends TypedEmitter<Named> {
+    fire(event: keyof Named, s: string): void {
+      this.emit(event, s);
+    }
+  }
+  const e = new NamedEmitter();
+  const seen: string[] = [];
+  e.fire("toString", "none yet");
+  e.fire("constructor", "none yet");
+  e.on("toString", (s) => seen.push(`toString ${s}`));
+  e.fire("toString", "one");
+  e.fire("constructor", "still none");
+  assert.deepEqual(seen, ["toString one"]);
+});
