@@ -6,41 +6,47 @@
  * added or removed, so `emit` iterates it without copying; a listener added or removed during an
  * emit takes effect from the next emit, as before.
  *
- * The arrays are properties of a plain object, not entries of a Map: emitters of one kind get their
- * listeners added in the same order (the bridge's wiring), so V8 gives their objects one shape and
- * each event costs one slot; a connection's ~30 events cost about 0.9 KiB as a Map's table (issue
- * 14's heap breakdown, "IrcConnection . listeners"). A removed event's slot is set to undefined,
- * never deleted (deleting would turn the object into a slower dictionary). Only the object's own
- * arrays count: an event named like a property of Object.prototype is no listener (and no
- * event is named `__proto__`: the names are the emitters' own, checked by the compiler).
+ * The arrays are kept in one plain array per emitter, at a slot per event name; the names' slots
+ * are shared by all emitters of one class (each class has its own table of names). A connection's
+ * ~30 events held a Map table of about 0.9 KiB each (issue 14's heap breakdown, "IrcConnection .
+ * listeners"); an array of 30 slots is about 0.25 KiB. (A plain object with a property per event
+ * was tried: V8 turns an object that gets more than a dozen properties by name at run time into a
+ * dictionary, which took 1.6 KiB.) A slot whose last listener was removed holds undefined.
  */
-type Listeners = Record<string, readonly unknown[] | undefined>;
+/** For each emitter class, its event names' slots. */
+const slotTables = new WeakMap<object, Map<string, number>>();
 
 export class TypedEmitter<Events extends { [K in keyof Events & string]: (...args: never[]) => void }> {
-  private readonly listeners: Listeners = {};
+  private readonly slotOf: Map<string, number>;
+  private readonly lists: (readonly unknown[] | undefined)[] = [];
+
+  constructor() {
+    let table = slotTables.get(new.target);
+    if (table === undefined) slotTables.set(new.target, (table = new Map<string, number>()));
+    this.slotOf = table;
+  }
 
   on<K extends keyof Events & string>(event: K, listener: Events[K]): this {
-    const list = this.listOf(event);
-    if (list === undefined || !list.includes(listener)) this.listeners[event] = list === undefined ? [listener] : [...list, listener];
+    let slot = this.slotOf.get(event);
+    if (slot === undefined) this.slotOf.set(event, (slot = this.slotOf.size));
+    const list = this.lists[slot];
+    if (list === undefined || !list.includes(listener)) this.lists[slot] = list === undefined ? [listener] : [...list, listener];
     return this;
   }
 
   off<K extends keyof Events & string>(event: K, listener: Events[K]): this {
-    const list = this.listOf(event);
-    if (list === undefined || !list.includes(listener)) return this;
+    const slot = this.slotOf.get(event);
+    const list = slot === undefined ? undefined : this.lists[slot];
+    if (slot === undefined || list === undefined || !list.includes(listener)) return this;
     const rest = list.filter((l) => l !== listener);
-    this.listeners[event] = rest.length === 0 ? undefined : rest;
+    this.lists[slot] = rest.length === 0 ? undefined : rest;
     return this;
   }
 
   protected emit<K extends keyof Events & string>(event: K, ...args: Parameters<Events[K]>): void {
-    const list = this.listOf(event);
+    const slot = this.slotOf.get(event);
+    const list = slot === undefined ? undefined : this.lists[slot];
     if (list === undefined) return;
     for (const listener of list) (listener as (...a: Parameters<Events[K]>) => void)(...args);
-  }
-
-  private listOf(event: string): readonly unknown[] | undefined {
-    const list = this.listeners[event];
-    return Array.isArray(list) ? list : undefined;
   }
 }

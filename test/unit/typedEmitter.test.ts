@@ -70,3 +70,29 @@ test("an event named like a property of Object.prototype has no listener until o
   e.fire("constructor", "still none");
   assert.deepEqual(seen, ["toString one"]);
 });
+
+test("emitters of two classes, and two emitters of one class wired in other orders, each call only their own listeners", () => {
+  interface Two {
+    a: (s: string) => void;
+    b: (s: string) => void;
+  }
+  class One extends TypedEmitter<Two> {
+    fire(event: keyof Two, s: string): void {
+      this.emit(event, s);
+    }
+  }
+  class Other extends TypedEmitter<Two> {
+    fire(event: keyof Two, s: string): void {
+      this.emit(event, s);
+    }
+  }
+  const seen: string[] = [];
+  const first = new One().on("a", (s) => seen.push(`first a ${s}`)).on("b", (s) => seen.push(`first b ${s}`));
+  const second = new One().on("b", (s) => seen.push(`second b ${s}`));
+  const other = new Other().on("b", (s) => seen.push(`other b ${s}`)).on("a", (s) => seen.push(`other a ${s}`));
+  for (const e of [first, second, other]) {
+    e.fire("a", "1");
+    e.fire("b", "2");
+  }
+  assert.deepEqual(seen, ["first a 1", "first b 2", "second b 2", "other a 1", "other b 2"]);
+});
