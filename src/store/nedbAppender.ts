@@ -77,9 +77,7 @@ export class NedbAppender {
   }
 
   private append(bytes: Buffer): void {
-    if (this.fd === undefined || !this.isCurrent()) this.reopen();
-    const fd = this.fd;
-    if (fd === undefined) throw new Error(`${this.path} could not be opened`);
+    const fd = this.fd !== undefined && this.isCurrent() ? this.fd : this.reopen();
     for (let offset = 0; offset < bytes.length; ) {
       const written = writeSync(fd, bytes, offset, bytes.length - offset, null);
       if (written === 0) throw Object.assign(new Error(`nothing could be written to ${this.path}`), { code: "EIO" });
@@ -87,8 +85,8 @@ export class NedbAppender {
     }
   }
 
-  /** Opens the path for appending (creating it) and notes which file it is. */
-  private reopen(): void {
+  /** Opens the path for appending (creating it), notes which file it is, and returns the descriptor. */
+  private reopen(): number {
     this.drop();
     const fd = openSync(this.path, "a");
     try {
@@ -100,6 +98,7 @@ export class NedbAppender {
       throw err;
     }
     this.fd = fd;
+    return fd;
   }
 
   /** Whether the descriptor's file is still the one the path names. */

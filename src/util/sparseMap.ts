@@ -7,10 +7,14 @@
  * batches). An empty V8 Map costs about 180 bytes (the Map and a table of 4 entries); this costs
  * one small object until something is put in it (issue 14's heap breakdown, "Map . table").
  *
- * Iterators (`keys`, `values`, `entries`) are those of the table at the time they were asked for:
+ * Iterators (`keys`, `values`) are those of the table at the time they were asked for (of one
+ * shared empty Map while there is none):
  * an entry set after the map was emptied during that iteration is not visited (a plain Map would
  * visit it). Its users delete or clear while iterating, never set.
  */
+/** What an empty SparseMap iterates: never written to. */
+const EMPTY: ReadonlyMap<never, never> = new Map<never, never>();
+
 export class SparseMap<K, V> {
   private map: Map<K, V> | undefined;
 
@@ -43,10 +47,10 @@ export class SparseMap<K, V> {
   }
 
   keys(): ReturnType<Map<K, V>["keys"]> {
-    return (this.map ?? new Map<K, V>()).keys();
+    return this.map?.keys() ?? EMPTY.keys();
   }
 
   values(): ReturnType<Map<K, V>["values"]> {
-    return (this.map ?? new Map<K, V>()).values();
+    return this.map?.values() ?? EMPTY.values();
   }
 }

@@ -36,7 +36,7 @@ export class TypedEmitter<Events extends { [K in keyof Events & string]: (...arg
 
   off<K extends keyof Events & string>(event: K, listener: Events[K]): this {
     const slot = this.slotOf.get(event);
-    const list = slot === undefined ? undefined : this.lists[slot];
+    const list = this.listAt(slot);
     if (slot === undefined || list === undefined || !list.includes(listener)) return this;
     const rest = list.filter((l) => l !== listener);
     this.lists[slot] = rest.length === 0 ? undefined : rest;
@@ -44,9 +44,12 @@ export class TypedEmitter<Events extends { [K in keyof Events & string]: (...arg
   }
 
   protected emit<K extends keyof Events & string>(event: K, ...args: Parameters<Events[K]>): void {
-    const slot = this.slotOf.get(event);
-    const list = slot === undefined ? undefined : this.lists[slot];
+    const list = this.listAt(this.slotOf.get(event));
     if (list === undefined) return;
     for (const listener of list) (listener as (...a: Parameters<Events[K]>) => void)(...args);
+  }
+
+  private listAt(slot: number | undefined): readonly unknown[] | undefined {
+    return slot === undefined ? undefined : this.lists[slot];
   }
 }

@@ -76,16 +76,15 @@ test("emitters of two classes, and two emitters of one class wired in other orde
     a: (s: string) => void;
     b: (s: string) => void;
   }
-  class One extends TypedEmitter<Two> {
-    fire(event: keyof Two, s: string): void {
-      this.emit(event, s);
-    }
-  }
-  class Other extends TypedEmitter<Two> {
-    fire(event: keyof Two, s: string): void {
-      this.emit(event, s);
-    }
-  }
+  // Each call makes a class of its own, with a table of event names of its own.
+  const emitterClass = () =>
+    class extends TypedEmitter<Two> {
+      fire(event: keyof Two, s: string): void {
+        this.emit(event, s);
+      }
+    };
+  const One = emitterClass();
+  const Other = emitterClass();
   const seen: string[] = [];
   const first = new One().on("a", (s) => seen.push(`first a ${s}`)).on("b", (s) => seen.push(`first b ${s}`));
   const second = new One().on("b", (s) => seen.push(`second b ${s}`));
