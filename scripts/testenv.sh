@@ -55,6 +55,10 @@ source "$TPL/hostPackages.sh"
 source "$TPL/postgres.sh"
 # shellcheck source=testenv/redis.sh
 source "$TPL/redis.sh"
+# shellcheck source=testenv/chroot.sh
+source "$TPL/chroot.sh"
+# shellcheck source=testenv/probes.sh
+source "$TPL/probes.sh"
 
 # ---------------------------------------------------------------- logging
 _now() { date +%s.%N; }
@@ -70,72 +74,6 @@ lock() {
   mkdir -p "$STATE"
   exec 9>"$STATE/.lock"
   flock -w 600 9 || die "could not lock $STATE/.lock"
-}
-
-# ---------------------------------------------------------------- mounts
-mounts_under() { # list mount points at or below $1, deepest first
-  awk -v p="$1" '{ m=$2; gsub(/\\040/," ",m); if (m==p || index(m, p "/")==1) print m }' /proc/mounts | sort -r
-}
-umount_under() {
-  local m
-  while read -r m; do
-    [ -n "$m" ] || continue
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "warning: could not unmount $m"
-  done < <(mounts_under "$1")
-}
-is_mounted() { mountpoint -q "$1" 2>/dev/null; }
-
-ensure_mounts() {
-  mkdir -p "$STATE" "$STATE/appservices" "$RUN" "$CHROOT/proc" "$CHROOT$CSTATE"
-  if ! is_mounted "$CHROOT/proc"; then
-    mount -t proc proc "$CHROOT/proc"
-    log "mounted proc at $CHROOT/proc"
-  fi
-  # A bind mount outlives its source: if $STATE was deleted and made again, the chroot
-  # still sees the old, empty directory. Same device and inode, or mount it anew.
-  if is_mounted "$CHROOT$CSTATE" && [ "$(stat -c %d:%i "$STATE")" != "$(stat -c %d:%i "$CHROOT$CSTATE")" ]; then
-    log "the bind mount at $CHROOT$CSTATE is of an older $STATE: mounting it again"
-    umount "$CHROOT$CSTATE" || umount -l "$CHROOT$CSTATE"
-  fi
-  if ! is_mounted "$CHROOT$CSTATE"; then
-    mount --bind "$STATE" "$CHROOT$CSTATE"
-    log "bind-mounted $STATE at $CHROOT$CSTATE"
-  fi
-}
-
-# ---------------------------------------------------------------- chroot
-ensure_chroot() {
-  [ -e "$CHROOT/$MARKER" ] && return 0
-  local mirror partial="$CHROOT.partial"
-  mirror="$(apt_mirror)" || die "could not find the Debian archive URI in /etc/apt/sources.list{,.d}"
-  mkdir -p "$(dirname "$CHROOT")"
-  # A previous build was interrupted (or an incomplete tree is in the way): redo it cleanly.
-  local d
-  for d in "$partial" "$CHROOT"; do
-    if [ -e "$d" ]; then
-      log "removing incomplete chroot $d"
-      umount_under "$d"
-      [ -z "$(mounts_under "$d")" ] || die "mounts remain under $d; refusing to delete it"
-      rm -rf --one-file-system "$d"
-    fi
-  done
-  phase "debootstrap sid (minbase) into $CHROOT"
-  debootstrap --variant=minbase sid "$partial" "$mirror" >"$(dirname "$CHROOT")/debootstrap.log" 2>&1 || {
-    tail -n 30 "$(dirname "$CHROOT")/debootstrap.log" >&2; umount_under "$partial"; die "debootstrap failed"; }
-  phase_end
-  phase "chroot: apt-get install matrix-synapse ergochat"
-  cp -L /etc/resolv.conf "$partial/etc/resolv.conf" 2>/dev/null || true
-  printf '#!/bin/sh\nexit 101\n' >"$partial/usr/sbin/policy-rc.d"; chmod 755 "$partial/usr/sbin/policy-rc.d"
-  chroot "$partial" "${CHROOT_ENV[@]}" DEBIAN_FRONTEND=noninteractive sh -c '
-      apt-get -o Acquire::Check-Valid-Until=false -qq update &&
-      apt-get -o Acquire::Check-Valid-Until=false install -y -qq --no-install-recommends matrix-synapse ergochat &&
-      apt-get clean' >"$(dirname "$CHROOT")/chroot-apt.log" 2>&1 || {
-    tail -n 30 "$(dirname "$CHROOT")/chroot-apt.log" >&2; umount_under "$partial"; die "apt-get in chroot failed"; }
-  umount_under "$partial"
-  chroot "$partial" dpkg-query -W -f='${Package} ${Version}\n' matrix-synapse ergochat >"$partial/$MARKER"
-  mv "$partial" "$CHROOT"
-  log "chroot ready: $(tr '\n' ' ' <"$CHROOT/$MARKER")"
-  phase_end
 }
 
 # ---------------------------------------------------------------- process management
@@ -213,97 +151,6 @@ stop_svc() {
   for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   if kill -0 "$pid" 2>/dev/null; then log "$s did not exit after 15s; SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
   rm -f "$(pidfile "$s")" "$RUN/$s.fingerprint"
-}
-
-# ---------------------------------------------------------------- probes (bash only, no host deps)
-http_ok() { # GET url path on HOST_IP:port -> 0 iff status 200
-  local port="$1" path="$2" line
-  { exec 3<>"/dev/tcp/$HOST_IP/$port"; } 2>/dev/null || return 1
-  printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "$path" >&3
-  IFS= read -r -t 5 line <&3 || line=""
-  exec 3<&- 3>&-
-  [[ "$line" == HTTP/1.?\ 200* ]]
-}
-# irc_session <port> <timeout> <extra commands after 001...> ; prints all received lines
-# Registers a probe nick, waits for 001, sends extra commands, reads until the
-# terminator regex in $IRC_UNTIL (default: 001) or timeout.
-irc_session() {
-  local port="$1" tmo="$2"; shift 2
-  local until="${IRC_UNTIL:- 001 }" nick="tp$$$RANDOM" line deadline sent=0
-  { exec 4<>"/dev/tcp/$HOST_IP/$port"; } 2>/dev/null || return 1
-  printf 'NICK %s\r\nUSER probe 0 * :testenv probe\r\n' "$nick" >&4
-  deadline=$(( $(date +%s) + tmo ))
-  local rc=1
-  while [ "$(date +%s)" -lt "$deadline" ]; do
-    IFS= read -r -t 2 line <&4 || { [ $? -gt 128 ] && continue; break; }
-    line="${line%$'\r'}"
-    printf '%s\n' "$line"
-    case "$line" in
-      PING*) printf 'PONG %s\r\n' "${line#PING }" >&4 ;;
-    esac
-    if [ "$sent" = 0 ] && [[ "$line" == *" 001 "* ]]; then
-      sent=1
-      local c; for c in "$@"; do printf '%s\r\n' "$c" >&4; done
-    fi
-    if [ "$sent" = 1 ] && [[ "$line" =~ $until ]]; then rc=0; break; fi
-  done
-  printf 'QUIT :probe\r\n' >&4 2>/dev/null || true
-  exec 4<&- 4>&-
-  return $rc
-}
-# irc_ok <port>: the server answers with a line (pre-registration command -> 451), no nick used
-irc_ok() {
-  local line=""
-  { exec 5<>"/dev/tcp/$HOST_IP/$1"; } 2>/dev/null || return 1
-  printf 'VERSION\r\n' >&5 2>/dev/null || { exec 5<&- 5>&-; return 1; }
-  IFS= read -r -t 5 line <&5 || true
-  printf 'QUIT\r\n' >&5 2>/dev/null || true
-  exec 5<&- 5>&-
-  [[ "$line" == :* ]]
-}
-insp_linked() {
-  local out
-  out="$(IRC_UNTIL=' 365 ' irc_session "$INSP1_PORT" 5 "LINKS" 2>/dev/null)" || return 1
-  grep -q ' 364 .* insp2\.test ' <<<"$out"
-}
-svc_port() {
-  case "$1" in synapse) echo "$SYNAPSE_PORT" ;; ergo) echo "$ERGO_PORT" ;; ergo-secure) echo "$SECURE_PORT" ;; inspircd) echo "$INSP1_PORT" ;; inspircd2) echo "$INSP2_PORT" ;; inspircd-staff) echo "$STAFF_PORT" ;; postgres) echo "$PG_PORT" ;; redis) echo "$REDIS_PORT" ;; esac
-}
-svc_ready() {
-  case "$1" in
-    synapse) http_ok "$SYNAPSE_PORT" /_matrix/client/versions ;;
-    postgres) pg_ready ;;
-    redis) redis_ready ;;
-    *) irc_ok "$(svc_port "$1")" ;;
-  esac
-}
-wait_ready() {
-  local s="$1" tmo="$2" t0 pid
-  t0=$(date +%s)
-  while :; do
-    if ! pid="$(svc_pid "$s")"; then
-      show_log_tail "$s"; die "$s exited during start-up"
-    fi
-    svc_ready "$s" && return 0
-    if [ $(( $(date +%s) - t0 )) -ge "$tmo" ]; then
-      show_log_tail "$s"; die "$s did not answer within ${tmo}s"
-    fi
-    sleep 0.3
-  done
-}
-wait_linked() {
-  local t0; t0=$(date +%s)
-  insp_linked && return 0
-  # insp2 autoconnects (InspIRCd checks autoconnects on its ~5 s background
-  # timer); speed the first link up with an explicit oper CONNECT from insp1.
-  IRC_UNTIL=' (381|491) ' irc_session "$INSP1_PORT" 5 "OPER testoper testoper" "CONNECT insp2.test" >/dev/null 2>&1 || true
-  until insp_linked; do
-    if [ $(( $(date +%s) - t0 )) -ge "$IRC_TIMEOUT" ]; then
-      show_log_tail inspircd; show_log_tail inspircd2
-      die "insp1.test and insp2.test did not link within ${IRC_TIMEOUT}s"
-    fi
-    sleep 0.5
-  done
 }
 
 # ---------------------------------------------------------------- fingerprints (config inputs)
