@@ -11,7 +11,9 @@
  * to it. `--compare before.json` (or BENCH_COMPARE) puts a before/after pair side by side;
  * `--from after.json` redraws from a saved run without measuring. BENCH_HEAP_SNAPSHOT=1 writes a V8
  * heap snapshot of the bridge at the end of the largest scale(s) and prints its top constructors;
- * BENCH_CPU_PROF=1 runs the bridge with --cpu-prof. Messages and latency: `npm run bench:messages`.
+ * BENCH_CPU_PROF=1 runs the bridge with --cpu-prof. BENCH_LOG=<path> keeps the bridge's log lines of
+ * each scale in <path>.<users>x<channels> (BENCH_LOG_LEVEL: its level, default warn). Messages and
+ * latency: `npm run bench:messages`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -96,7 +96,7 @@ svc_pid() { # prints pid if running (stale pid files are removed)
   # rather than take a starting server for a stale pid file (and delete the file under it).
   local cmd="" _
   for _ in 1 2 3 4 5 6 7 8 9 10; do
-    cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || break
+    cmd="$( { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null)" || break
     [ -n "$cmd" ] && break
     sleep 0.05
   done

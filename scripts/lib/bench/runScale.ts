@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { BridgeProcess } from "../../../test/e2e/support/bridgeProcess";
@@ -44,7 +44,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
   const slug = `${scale.users}x${scale.channels}`;
   const spec = bridges.bench;
   const config = localBridgeConfig(spec, (doc) => {
-    (doc.logging as Doc).level = "warn";
+    (doc.logging as Doc).level = process.env.BENCH_LOG_LEVEL ?? "warn";
     (doc.homeserver as Doc).url = options.proxy.url;
     const network = (doc.ircNetworks as Doc[])[0] as Doc;
     // The bench opens up to 100 portals in a minute and more connections than the sample allows.
@@ -152,6 +152,8 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
   } finally {
     await observer?.quit();
     await bridge.stop();
+    // BENCH_LOG: where to keep the bridge's log lines of the scale (with BENCH_LOG_LEVEL, e.g. debug).
+    if (process.env.BENCH_LOG !== undefined) writeFileSync(`${process.env.BENCH_LOG}.${slug}`, bridge.lines.join("\n") + "\n");
     rmSync(config.dir, { recursive: true, force: true });
   }
 }
