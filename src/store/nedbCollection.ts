@@ -3,6 +3,7 @@ import { join } from "node:path";
 import Datastore from "nedb";
 import type { NedbAppender } from "./nedbAppender";
 import { installNedbHooks } from "./nedbHooks";
+import { quietRead } from "./nedbQuietRead";
 import { ignoreWrites, type WriteReports } from "./writeWatch";
 
 /**
@@ -10,10 +11,13 @@ import { ignoreWrites, type WriteReports } from "./writeWatch";
  * Every write's outcome is reported (writeWatch.ts). NeDB changes its memory before it appends to
  * the file, so a write the disk refused is still in memory: a compaction (which rewrites the file
  * from memory) is the repair that puts it on disk. On disk, writes are appended through a file
- * descriptor kept open (nedbAppender.ts), closed by `close`.
+ * descriptor kept open (nedbAppender.ts), closed by `close`. While none of its writes is under way,
+ * a read is answered from memory without NeDB's executor (nedbQuietRead.ts): the same answer.
  */
 export class NedbCollection<T extends object> {
   private readonly db: Datastore<T>;
+  /** Writes asked of NeDB whose callback has not come yet: while any, reads queue behind them in NeDB. */
+  private writing = 0;
 
   private constructor(
     db: Datastore<T>,
@@ -39,20 +43,56 @@ export class NedbCollection<T extends object> {
   }
 
   findOne(query: Partial<T> | Record<string, unknown>): Promise<T | null> {
+    const quiet = this.quiet(query, 1);
+    if (quiet !== undefined) return quiet.then((docs) => docs[0] ?? null);
     return new Promise((resolve, reject) => this.db.findOne<T>(query, (err, doc) => (err ? reject(err) : resolve(doc))));
   }
 
   find(query: Partial<T> | Record<string, unknown>): Promise<T[]> {
-    return new Promise((resolve, reject) => this.db.find<T>(query, (err: Error | null, docs: T[]) => (err ? reject(err) : resolve(docs))));
+    return this.quiet(query, Infinity) ?? new Promise((resolve, reject) => this.db.find<T>(query, (err: Error | null, docs: T[]) => (err ? reject(err) : resolve(docs))));
   }
 
   /** Inserts or replaces the document matching `query`. */
   upsert(query: Partial<T> | Record<string, unknown>, doc: T): Promise<void> {
-    return this.reported(new Promise((resolve, reject) => this.db.update(query, doc, { upsert: true }, (err) => (err ? reject(err) : resolve()))));
+    return this.reported(this.written((done) => this.db.update(query, doc, { upsert: true }, (err) => done(err, undefined))));
   }
 
   remove(query: Partial<T> | Record<string, unknown>): Promise<number> {
-    return this.reported(new Promise((resolve, reject) => this.db.remove(query, { multi: true }, (err, n) => (err ? reject(err) : resolve(n)))));
+    return this.reported(this.written<number>((done) => this.db.remove(query, { multi: true }, (err, n) => done(err, n))));
+  }
+
+  /** The read answered from memory when no write is under way (nedbQuietRead.ts); undefined: ask NeDB. */
+  private quiet(query: Partial<T> | Record<string, unknown>, limit: number): Promise<T[]> | undefined {
+    if (this.writing > 0) return undefined;
+    try {
+      const docs = quietRead(this.db, query, limit);
+      return docs === undefined ? undefined : Promise.resolve(docs);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** A write asked of NeDB, counted as under way until NeDB calls back. */
+  private written<R>(ask: (done: (err: Error | null, result: R) => void) => void): Promise<R> {
+    this.writing++;
+    return new Promise<R>((resolve, reject) => {
+      let over = false;
+      const end = () => {
+        if (over) return false;
+        over = true;
+        this.writing--;
+        return true;
+      };
+      try {
+        ask((err, result) => {
+          if (!end()) return;
+          if (err) reject(err);
+          else resolve(result);
+        });
+      } catch (err) {
+        if (end()) reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
   }
 
   /**
