@@ -4,6 +4,7 @@ import Datastore from "nedb";
 import type { NedbAppender } from "./nedbAppender";
 import { installNedbHooks } from "./nedbHooks";
 import { quietRead } from "./nedbQuietRead";
+import { quietUpsert } from "./nedbQuietWrite";
 import { ignoreWrites, type WriteReports } from "./writeWatch";
 
 /**
@@ -12,12 +13,15 @@ import { ignoreWrites, type WriteReports } from "./writeWatch";
  * the file, so a write the disk refused is still in memory: a compaction (which rewrites the file
  * from memory) is the repair that puts it on disk. On disk, writes are appended through a file
  * descriptor kept open (nedbAppender.ts), closed by `close`. While none of its writes is under way,
- * a read is answered from memory without NeDB's executor (nedbQuietRead.ts): the same answer.
+ * a read is answered from memory without NeDB's executor (nedbQuietRead.ts), and while nothing at
+ * all is asked of NeDB, an upsert is done at once (nedbQuietWrite.ts): the same answers and changes.
  */
 export class NedbCollection<T extends object> {
   private readonly db: Datastore<T>;
   /** Writes asked of NeDB whose callback has not come yet: while any, reads queue behind them in NeDB. */
   private writing = 0;
+  /** Anything asked of NeDB's executor (writes, reads it answers, a compaction) not called back yet: while any, writes queue behind it. */
+  private queued = 0;
 
   private constructor(
     db: Datastore<T>,
@@ -45,20 +49,27 @@ export class NedbCollection<T extends object> {
   findOne(query: Partial<T> | Record<string, unknown>): Promise<T | null> {
     const quiet = this.quiet(query, 1);
     if (quiet !== undefined) return quiet.then((docs) => docs[0] ?? null);
-    return new Promise((resolve, reject) => this.db.findOne<T>(query, (err, doc) => (err ? reject(err) : resolve(doc))));
+    return this.inNedb<T | null>(false, (done) => this.db.findOne<T>(query, done));
   }
 
   find(query: Partial<T> | Record<string, unknown>): Promise<T[]> {
-    return this.quiet(query, Infinity) ?? new Promise((resolve, reject) => this.db.find<T>(query, (err: Error | null, docs: T[]) => (err ? reject(err) : resolve(docs))));
+    return this.quiet(query, Infinity) ?? this.inNedb<T[]>(false, (done) => this.db.find<T>(query, done));
   }
 
-  /** Inserts or replaces the document matching `query`. */
+  /** Inserts or replaces the document matching `query`: at once when NeDB has nothing else to do (nedbQuietWrite.ts). */
   upsert(query: Partial<T> | Record<string, unknown>, doc: T): Promise<void> {
-    return this.reported(this.written((done) => this.db.update(query, doc, { upsert: true }, (err) => done(err, undefined))));
+    if (this.queued === 0) {
+      let handled = false;
+      const done = new Promise<void>((resolve, reject) => {
+        handled = quietUpsert(this.db, query, doc, (err) => (err ? reject(err) : resolve()));
+      });
+      if (handled) return this.reported(done);
+    }
+    return this.reported(this.inNedb<void>(true, (done) => this.db.update(query, doc, { upsert: true }, (err) => done(err, undefined))));
   }
 
   remove(query: Partial<T> | Record<string, unknown>): Promise<number> {
-    return this.reported(this.written<number>((done) => this.db.remove(query, { multi: true }, (err, n) => done(err, n))));
+    return this.reported(this.inNedb<number>(true, (done) => this.db.remove(query, { multi: true }, done)));
   }
 
   /** The read answered from memory when no write is under way (nedbQuietRead.ts); undefined: ask NeDB. */
@@ -72,15 +83,17 @@ export class NedbCollection<T extends object> {
     }
   }
 
-  /** A write asked of NeDB, counted as under way until NeDB calls back. */
-  private written<R>(ask: (done: (err: Error | null, result: R) => void) => void): Promise<R> {
-    this.writing++;
+  /** A task asked of NeDB's executor, counted as under way (a write also as `writing`) until NeDB calls back. */
+  private inNedb<R>(write: boolean, ask: (done: (err: Error | null, result: R) => void) => void): Promise<R> {
+    this.queued++;
+    if (write) this.writing++;
     return new Promise<R>((resolve, reject) => {
       let over = false;
       const end = () => {
         if (over) return false;
         over = true;
-        this.writing--;
+        this.queued--;
+        if (write) this.writing--;
         return true;
       };
       try {
@@ -108,8 +121,11 @@ export class NedbCollection<T extends object> {
         done = true;
       };
       this.db.once("compaction.done", onDone);
+      // Until the count queued behind it answers, a write waits its turn in NeDB (not appended to the file being replaced).
+      this.queued++;
       this.db.persistence.compactDatafile();
       this.db.count({}, () => {
+        this.queued--;
         this.db.removeListener("compaction.done", onDone);
         if (done) resolve();
         else reject(Object.assign(new Error(`cannot rewrite the ${this.name} collection`), { code: "EIO" }));

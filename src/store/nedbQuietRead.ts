@@ -33,8 +33,11 @@ const isPlain = (v: unknown): boolean => typeof v === "string" || typeof v === "
 const isIndexedOperator = (v: unknown): boolean =>
   typeof v === "object" && v !== null && ("$in" in v || "$lt" in v || "$lte" in v || "$gt" in v || "$gte" in v);
 
-/** The matching documents (at most `limit`), or undefined when NeDB must answer (see above). */
-export function quietRead<T extends object>(db: Datastore<T>, query: Readonly<Record<string, unknown>>, limit: number): T[] | undefined {
+/**
+ * NeDB's own documents (not copies: never to be changed or handed out) matching the query, at
+ * most `limit`, in NeDB's order; undefined when NeDB must answer (see above).
+ */
+export function quietMatches<T extends object>(db: Datastore<T>, query: Readonly<Record<string, unknown>>, limit: number): T[] | undefined {
   const internals = db as Datastore<T> & DatastoreReadInternals<T>;
   if (Object.keys(internals.ttlIndexes).length > 0) return undefined;
   let candidates: T[] | undefined;
@@ -52,8 +55,13 @@ export function quietRead<T extends object>(db: Datastore<T>, query: Readonly<Re
   const found: T[] = [];
   for (const doc of candidates) {
     if (!match(doc, query)) continue;
-    found.push(deepCopy(doc));
+    found.push(doc);
     if (found.length >= limit) break;
   }
   return found;
+}
+
+/** The matching documents (at most `limit`) as NeDB's copies, or undefined when NeDB must answer (see above). */
+export function quietRead<T extends object>(db: Datastore<T>, query: Readonly<Record<string, unknown>>, limit: number): T[] | undefined {
+  return quietMatches(db, query, limit)?.map((doc) => deepCopy(doc));
 }

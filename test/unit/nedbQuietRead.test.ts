@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -104,5 +104,78 @@ describe("NedbCollection's reads around its writes", () => {
     });
     assert.deepEqual((await docs.find({})).map((d) => d.at).sort(), [1, 2]);
     assert.equal(turned, false);
+  });
+});
+
+/** Every document of a collection's file as NeDB loads it, without the _id. */
+async function reloaded(dir: string, name: string): Promise<Omit<Doc, "_id">[]> {
+  const again = await NedbCollection.open<Doc & { _id?: string }>(dir, name);
+  const docs = (await again.find({})).map(({ _id, ...rest }) => rest);
+  await again.close();
+  return docs.sort((a, b) => a.userId.localeCompare(b.userId));
+}
+
+describe("NedbCollection's upserts done at once (nedbQuietWrite.ts)", () => {
+  it("make the same documents, in memory and in the file, with the same refusals, as NeDB's own update", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "quiet-write-"));
+    try {
+      const docs = await NedbCollection.open<Doc>(dir, "puppets");
+      await docs.index("userId", true);
+      const plain = new Datastore<Doc>({ inMemoryOnly: true });
+      await new Promise<void>((resolve, reject) => plain.ensureIndex({ fieldName: "userId", unique: true }, (err) => (err ? reject(err) : resolve())));
+      const nedbUpsert = (query: object, doc: Doc) => new Promise<void>((resolve, reject) => plain.update(query, doc, { upsert: true }, (err) => (err ? reject(err) : resolve())));
+      const steps: [Record<string, unknown>, Doc][] = [
+        [{ network: "a", userId: "@a:x" }, { network: "a", userId: "@a:x", at: 1, channels: ["#one"] }],
+        [{ network: "a", userId: "@b:x" }, { network: "a", userId: "@b:x", at: 2, channels: [] }],
+        [{ network: "a", userId: "@a:x" }, { network: "a", userId: "@a:x", username: "alice", at: 3, channels: ["#one", "#two"] }],
+        // Refused by the unique index: @b:x would become a second @a:x.
+        [{ network: "a", userId: "@b:x" }, { network: "a", userId: "@a:x", at: 4, channels: [] }],
+        [{ network: "b", userId: "@a:x" }, { network: "b", userId: "@c:x", at: 5, channels: [] }],
+      ];
+      const outcomes: string[] = [];
+      for (const [query, doc] of steps) {
+        let turned = false;
+        setImmediate(() => {
+          turned = true;
+        });
+        const [ours] = await Promise.allSettled([docs.upsert(query, { ...doc, channels: [...doc.channels] })]);
+        assert.equal(turned, false, "done without a turn of the event loop");
+        const [theirs] = await Promise.allSettled([nedbUpsert(query, { ...doc, channels: [...doc.channels] })]);
+        assert.equal(ours?.status, theirs?.status, JSON.stringify(doc));
+        outcomes.push(ours?.status ?? "");
+      }
+      assert.deepEqual(outcomes, ["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled"]);
+      const strip = (list: (Doc & { _id?: string })[]) => list.map(({ _id, ...rest }) => rest).sort((a, b) => a.userId.localeCompare(b.userId));
+      assert.deepEqual(strip(await docs.find({})), strip(await nedbFind(plain, {})));
+      await docs.close();
+      assert.deepEqual(await reloaded(dir, "puppets"), strip(await nedbFind(plain, {})), "the file holds the same");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("waits its turn behind a read NeDB answers, and behind a compaction: neither sees it early, none of it is lost", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "quiet-write-"));
+    try {
+      const docs = await NedbCollection.open<Doc>(dir, "transactions");
+      await docs.index("at", false);
+      await docs.upsert({ userId: "@a:x" }, { network: "a", userId: "@a:x", at: 1, channels: [] });
+      // A range query on an index is NeDB's to answer: it is queued, and the upsert asked after it must not be seen by it.
+      const before = docs.find({ at: { $lt: 10 } });
+      const written = docs.upsert({ userId: "@b:x" }, { network: "a", userId: "@b:x", at: 2, channels: [] });
+      assert.deepEqual((await before).map((d) => d.userId), ["@a:x"]);
+      await written;
+      // A compaction rewrites the file from memory; an append made while it writes would go to the file it replaces.
+      const compacted = docs.compact();
+      const temp = join(dir, "transactions.db~");
+      for (let i = 0; i < 10000 && !existsSync(temp); i++) await new Promise((r) => setImmediate(r));
+      assert.ok(existsSync(temp), "the compaction is writing its new file (positive control)");
+      const during = docs.upsert({ userId: "@c:x" }, { network: "a", userId: "@c:x", at: 3, channels: [] });
+      await Promise.all([compacted, during]);
+      await docs.close();
+      assert.deepEqual((await reloaded(dir, "transactions")).map((d) => d.userId), ["@a:x", "@b:x", "@c:x"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
