@@ -15,6 +15,16 @@ interface Doc {
   channels: string[];
 }
 
+/** Runs `work` with a fresh directory, removed afterwards. */
+async function inTempDir(work: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "quiet-nedb-"));
+  try {
+    await work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** NeDB's own answer, through its executor. */
 const nedbFind = (db: Datastore<Doc>, query: object) => new Promise<Doc[]>((resolve, reject) => db.find<Doc>(query, (err: Error | null, docs: Doc[]) => (err ? reject(err) : resolve(docs))));
 
@@ -64,8 +74,7 @@ describe("a NeDB read answered from memory (nedbQuietRead.ts)", () => {
 
 describe("NedbCollection's reads around its writes", () => {
   it("a read asked while a write is under way sees the write; a read with none under way needs no turn of the event loop", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "quiet-read-"));
-    try {
+    await inTempDir(async (dir) => {
       const docs = await NedbCollection.open<Doc>(dir, "puppets");
       await docs.index("userId", false);
       const written = docs.upsert({ userId: "@a:x" }, { network: "a", userId: "@a:x", at: 1, channels: [] });
@@ -87,9 +96,7 @@ describe("NedbCollection's reads around its writes", () => {
       assert.equal((await docs.findOne({ userId: "@b:x" }))?.at, 3);
       assert.equal(turned, false, "answered from memory, not through NeDB's executor");
       await docs.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("a write NeDB refuses (a unique index) still ends its turn: reads after it are answered from memory again", async () => {
@@ -117,8 +124,7 @@ async function reloaded(dir: string, name: string): Promise<Omit<Doc, "_id">[]> 
 
 describe("NedbCollection's upserts done at once (nedbQuietWrite.ts)", () => {
   it("make the same documents, in memory and in the file, with the same refusals, as NeDB's own update", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "quiet-write-"));
-    try {
+    await inTempDir(async (dir) => {
       const docs = await NedbCollection.open<Doc>(dir, "puppets");
       await docs.index("userId", true);
       const plain = new Datastore<Doc>({ inMemoryOnly: true });
@@ -149,14 +155,11 @@ describe("NedbCollection's upserts done at once (nedbQuietWrite.ts)", () => {
       assert.deepEqual(strip(await docs.find({})), strip(await nedbFind(plain, {})));
       await docs.close();
       assert.deepEqual(await reloaded(dir, "puppets"), strip(await nedbFind(plain, {})), "the file holds the same");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("waits its turn behind a read NeDB answers, and behind a compaction: neither sees it early, none of it is lost", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "quiet-write-"));
-    try {
+    await inTempDir(async (dir) => {
       const docs = await NedbCollection.open<Doc>(dir, "transactions");
       await docs.index("at", false);
       await docs.upsert({ userId: "@a:x" }, { network: "a", userId: "@a:x", at: 1, channels: [] });
@@ -174,8 +177,6 @@ describe("NedbCollection's upserts done at once (nedbQuietWrite.ts)", () => {
       await Promise.all([compacted, during]);
       await docs.close();
       assert.deepEqual((await reloaded(dir, "transactions")).map((d) => d.userId), ["@a:x", "@b:x", "@c:x"]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
