@@ -58,14 +58,9 @@ export class NedbCollection<T extends object> {
 
   /** Inserts or replaces the document matching `query`: at once when NeDB has nothing else to do (nedbQuietWrite.ts). */
   upsert(query: Partial<T> | Record<string, unknown>, doc: T): Promise<void> {
-    if (this.queued === 0) {
-      let handled = false;
-      const done = new Promise<void>((resolve, reject) => {
-        handled = quietUpsert(this.db, query, doc, (err) => (err ? reject(err) : resolve()));
-      });
-      if (handled) return this.reported(done);
-    }
-    return this.reported(this.inNedb<void>(true, (done) => this.db.update(query, doc, { upsert: true }, (err) => done(err, undefined))));
+    const done = this.queued === 0 ? quietUpsert(this.db, query, doc) : undefined;
+    if (done !== undefined) return this.reported(done);
+    return this.reported(this.inNedb<undefined>(true, (finished) => this.db.update(query, doc, { upsert: true }, (err) => finished(err, undefined))));
   }
 
   remove(query: Partial<T> | Record<string, unknown>): Promise<number> {

@@ -14,9 +14,9 @@ import { quietMatches } from "./nedbQuietRead";
  * `update(query, doc, { upsert: true })` run then: the first matching document (the candidates
  * and order of nedbQuietRead.ts) is replaced through NeDB's own modify, updateIndexes (a unique
  * constraint refused leaves every index as it was) and persistNewState; with no match, `doc` is
- * inserted through NeDB's own _insert (its _id, checks and indexes). `done` is called once, with
+ * inserted through NeDB's own _insert (its _id, checks and indexes). The promise settles once, with
  * NeDB's error if any; when the append itself fails, memory keeps the change, as NeDB's does (see
- * NedbCollection). Returns false, having done nothing, where NeDB must do it: a query it would
+ * NedbCollection). Returns undefined, having done nothing, where NeDB must do it: a query it would
  * answer through an $in or a range index, a TTL index, timestamps (timestampData), or a document
  * with modifiers ($set...) instead of a whole replacement.
  */
@@ -27,29 +27,27 @@ interface DatastoreWriteInternals<T> {
   readonly persistence: { persistNewState(docs: readonly T[], callback: (err: Error | null) => void): void };
 }
 
-export function quietUpsert<T extends object>(db: Datastore<T>, query: Readonly<Record<string, unknown>>, doc: T, done: (err: Error | null) => void): boolean {
+export function quietUpsert<T extends object>(db: Datastore<T>, query: Readonly<Record<string, unknown>>, doc: T): Promise<void> | undefined {
   const internals = db as Datastore<T> & DatastoreWriteInternals<T>;
-  if (internals.timestampData) return false;
+  if (internals.timestampData) return undefined;
   try {
     checkObject(doc);
   } catch {
-    return false;
+    return undefined;
   }
   const found = quietMatches(db, query, 1);
-  if (found === undefined) return false;
+  if (found === undefined) return undefined;
   const old = found[0];
-  if (old === undefined) {
-    internals._insert(doc, (err) => done(err));
-    return true;
-  }
-  let changed: T;
-  try {
-    changed = modify(old, doc);
-    internals.updateIndexes([{ oldDoc: old, newDoc: changed }]);
-  } catch (err) {
-    done(err instanceof Error ? err : new Error(String(err)));
-    return true;
-  }
-  internals.persistence.persistNewState([changed], (err) => done(err));
-  return true;
+  return new Promise((resolve, reject) => {
+    const done = (err: Error | null) => (err ? reject(err) : resolve());
+    if (old === undefined) return internals._insert(doc, done);
+    let changed: T;
+    try {
+      changed = modify(old, doc);
+      internals.updateIndexes([{ oldDoc: old, newDoc: changed }]);
+    } catch (err) {
+      return done(err instanceof Error ? err : new Error(String(err)));
+    }
+    internals.persistence.persistNewState([changed], done);
+  });
 }

@@ -147,8 +147,8 @@ describe("NedbCollection's upserts done at once (nedbQuietWrite.ts)", () => {
         const [ours] = await Promise.allSettled([docs.upsert(query, { ...doc, channels: [...doc.channels] })]);
         assert.equal(turned, false, "done without a turn of the event loop");
         const [theirs] = await Promise.allSettled([nedbUpsert(query, { ...doc, channels: [...doc.channels] })]);
-        assert.equal(ours?.status, theirs?.status, JSON.stringify(doc));
-        outcomes.push(ours?.status ?? "");
+        assert.equal(ours.status, theirs.status, JSON.stringify(doc));
+        outcomes.push(ours.status);
       }
       assert.deepEqual(outcomes, ["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled"]);
       const strip = (list: (Doc & { _id?: string })[]) => list.map(({ _id, ...rest }) => rest).sort((a, b) => a.userId.localeCompare(b.userId));
