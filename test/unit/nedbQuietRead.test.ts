@@ -77,13 +77,16 @@ describe("NedbCollection's reads around its writes", () => {
     await inTempDir(async (dir) => {
       const docs = await NedbCollection.open<Doc>(dir, "puppets");
       await docs.index("userId", false);
-      const written = docs.upsert({ userId: "@a:x" }, { network: "a", userId: "@a:x", at: 1, channels: [] });
-      // Not awaited: NeDB has not applied the write yet; the read must wait its turn behind it.
-      assert.equal((await docs.findOne({ userId: "@a:x" }))?.at, 1);
-      await written;
+      await docs.index("at", false);
+      await docs.upsert({ userId: "@a:x" }, { network: "a", userId: "@a:x", at: 1, channels: [] });
+      // A range read on an index is NeDB's to answer: queued behind it, the upsert goes through NeDB too.
+      const ranged = docs.find({ at: { $lt: 10 } });
       const replaced = docs.upsert({ userId: "@a:x" }, { network: "a", userId: "@a:x", at: 2, channels: [] });
+      // Not awaited: NeDB has not applied the write yet; the read must wait its turn behind it.
       assert.deepEqual((await docs.find({ network: "a" })).map((d) => d.at), [2]);
+      assert.deepEqual((await ranged).map((d) => d.at), [1]);
       await replaced;
+      // A remove always goes through NeDB.
       const removed = docs.remove({ userId: "@a:x" });
       assert.equal(await docs.findOne({ userId: "@a:x" }), null);
       assert.equal(await removed, 1);
@@ -99,18 +102,23 @@ describe("NedbCollection's reads around its writes", () => {
     });
   });
 
-  it("a write NeDB refuses (a unique index) still ends its turn: reads after it are answered from memory again", async () => {
+  it("a write NeDB refuses (a unique index) still ends its turn: reads and writes after it are done at once again", async () => {
     const docs = await NedbCollection.open<Doc>(undefined, "transactions");
     await docs.index("userId", true);
+    await docs.index("at", false);
     await docs.upsert({ userId: "@a:x" }, { network: "a", userId: "@a:x", at: 1, channels: [] });
     await docs.upsert({ userId: "@b:x" }, { network: "a", userId: "@b:x", at: 2, channels: [] });
+    // Behind a range read NeDB answers, the refused upsert goes through NeDB's own update.
+    const ranged = docs.find({ at: { $lt: 10 } });
     await assert.rejects(docs.upsert({ userId: "@b:x" }, { network: "a", userId: "@a:x", at: 3, channels: [] }));
+    assert.equal((await ranged).length, 2);
     let turned = false;
     setImmediate(() => {
       turned = true;
     });
     assert.deepEqual((await docs.find({})).map((d) => d.at).sort(), [1, 2]);
-    assert.equal(turned, false);
+    await docs.upsert({ userId: "@c:x" }, { network: "a", userId: "@c:x", at: 4, channels: [] });
+    assert.equal(turned, false, "the read and the write after it took no turn of the event loop");
   });
 });
 
