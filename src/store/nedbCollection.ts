@@ -82,23 +82,21 @@ export class NedbCollection<T extends object> {
   private inNedb<R>(write: boolean, ask: (done: (err: Error | null, result: R) => void) => void): Promise<R> {
     this.queued++;
     if (write) this.writing++;
+    const end = () => {
+      this.queued--;
+      if (write) this.writing--;
+    };
     return new Promise<R>((resolve, reject) => {
-      let over = false;
-      const end = () => {
-        if (over) return false;
-        over = true;
-        this.queued--;
-        if (write) this.writing--;
-        return true;
-      };
       try {
         ask((err, result) => {
-          if (!end()) return;
+          end();
           if (err) reject(err);
           else resolve(result);
         });
       } catch (err) {
-        if (end()) reject(err instanceof Error ? err : new Error(String(err)));
+        // NeDB queues the task before anything can throw, so a throw here means it never will call back.
+        end();
+        reject(err instanceof Error ? err : new Error(String(err)));
       }
     });
   }

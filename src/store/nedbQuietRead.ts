@@ -39,7 +39,8 @@ const isIndexedOperator = (v: unknown): boolean =>
  */
 export function quietMatches<T extends object>(db: Datastore<T>, query: Readonly<Record<string, unknown>>, limit: number): T[] | undefined {
   const internals = db as Datastore<T> & DatastoreReadInternals<T>;
-  if (Object.keys(internals.ttlIndexes).length > 0) return undefined;
+  // A TTL index makes NeDB remove expired documents as it reads: left to NeDB.
+  for (const _field in internals.ttlIndexes) return undefined;
   let candidates: T[] | undefined;
   for (const [field, value] of Object.entries(query)) {
     const index = internals.indexes[field];

@@ -62,13 +62,17 @@ describe("a NeDB read answered from memory (nedbQuietRead.ts)", () => {
     assert.equal((await nedbFind(db, { userId: "@u3:x" }))[0]?.channels.includes("#changed"), false, "a copy, not NeDB's document");
   });
 
-  it("leaves to NeDB what it would answer through an $in or a range index, and throws what NeDB's matcher throws", async () => {
+  it("leaves to NeDB what it would answer through an $in or a range index or with a TTL index, and throws what NeDB's matcher throws", async () => {
     const db = await filled();
     await new Promise<void>((resolve, reject) => db.ensureIndex({ fieldName: "at" }, (err) => (err ? reject(err) : resolve())));
     assert.equal(quietRead(db, { at: { $lt: 5 } }, Infinity), undefined);
     assert.equal(quietRead(db, { userId: { $in: ["@u1:x"] } }, Infinity), undefined);
     assert.deepEqual(quietRead(db, { network: "a", at: { $lt: 5 }, userId: "@u3:x" }, Infinity), await nedbFind(db, { network: "a", at: { $lt: 5 }, userId: "@u3:x" }), "an index on a plain value comes first");
     assert.throws(() => quietRead(db, { at: { $nonsense: 1 } }, Infinity));
+    const expiring = await filled();
+    await new Promise<void>((resolve, reject) => expiring.ensureIndex({ fieldName: "seenAt", expireAfterSeconds: 60 }, (err) => (err ? reject(err) : resolve())));
+    assert.equal(quietRead(expiring, { userId: "@u3:x" }, Infinity), undefined, "a TTL index: NeDB removes expired documents as it reads");
+    assert.notEqual(quietRead(db, { userId: "@u3:x" }, Infinity), undefined);
   });
 });
 
