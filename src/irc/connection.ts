@@ -32,6 +32,7 @@ import { followLogin } from "./saslLogin";
 import { refusalIn } from "./serverWords";
 import { refusalHandler } from "./refusalEvents";
 import { PendingJoins } from "./joinRefusals";
+import { shareIsupport } from "./sharedIsupport";
 
 export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair, WebircLine } from "./connectionTypes";
 
@@ -385,7 +386,10 @@ export class IrcConnection extends ServerFacts {
       isChannelName: (name) => this.isChannelName(name),
     });
     c.sink = (event, arg) => {
-      if (event === "server options" && c === this.client) this.support.learn((name) => this.isupport(name));
+      if (event === "server options" && c === this.client) {
+        shareIsupport(c.network);
+        this.support.learn((name) => this.isupport(name));
+      }
       forward(event, arg);
       nick(event, arg);
       login(event, arg);

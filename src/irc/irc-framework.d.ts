@@ -50,6 +50,7 @@ declare module "irc-framework" {
       name: string;
       options: Record<string, unknown>;
       supports(name: string): unknown;
+      isChannelName(name: string): boolean;
       cap: { isEnabled(cap: string): boolean; enabled: string[]; available: Map<string, string>; negotiating: boolean };
     };
     readonly connected: boolean;

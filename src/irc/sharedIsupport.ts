@@ -1,0 +1,62 @@
+/**
+ * irc-framework keeps each client's ISUPPORT (RPL_ISUPPORT, 005) in an object of its own, with a
+ * property per token: ~30 tokens, kept in a dictionary of about 1.6 KiB plus the values' strings
+ * and lists, per connection (issue 14's heap breakdown, "Object . properties"). Every connection
+ * to one server hears the same tokens. After each 005 a connection's table is replaced by an empty
+ * object whose prototype is one frozen table shared by every connection that heard the same
+ * tokens: irc-framework reads tokens by name (through the prototype); a later 005 writes its
+ * tokens on the connection's own object, which shadows the shared table until the next sharing.
+ *
+ * Guarantees:
+ * - Reading any token through `options[NAME]` (irc-framework's `supports()`, its handlers, the
+ *   bridge's `isupport`) gives the same value after sharing as before it.
+ * - A shared table is never written through a connection: an assignment to a token lands on the
+ *   connection's own object (the table's tokens stay writable for that: JavaScript refuses to
+ *   shadow a read-only inherited property), no token can be added to it, and its values (lists,
+ *   PREFIX's pairs) are frozen. What a connection hears later is its own until it is shared
+ *   again, so no connection sees another's tokens.
+ * - At most MAX_TABLES tables are kept (a server that sends different tokens to each connection
+ *   would otherwise grow the cache): past that, a connection keeps its own table, as before.
+ */
+
+/** Distinct tables kept; a network's servers send a handful (one per server, and one per 005 line heard so far). */
+const MAX_TABLES = 64;
+
+type Table = Readonly<Record<string, unknown>>;
+
+const tables = new Map<string, Table>();
+
+/** irc-framework's ISUPPORT holder (client.network). */
+export interface IsupportHolder {
+  options: Record<string, unknown>;
+}
+
+/** Replaces the holder's table by an empty one over the shared table with the same tokens and values. */
+export function shareIsupport(network: IsupportHolder): void {
+  const flat: Record<string, unknown> = {};
+  // for-in: the object's own tokens and those of the table under it, each once (own ones shadow).
+  for (const name in network.options) flat[name] = network.options[name];
+  // Tokens in order, each with its whole value (strings, true, lists, PREFIX's {symbol, mode} pairs).
+  const key = JSON.stringify(Object.keys(flat).sort().map((name) => [name, flat[name]]));
+  let shared = tables.get(key);
+  if (shared === undefined) {
+    if (tables.size >= MAX_TABLES) return;
+    for (const value of Object.values(flat)) deepFreeze(value);
+    shared = Object.preventExtensions(flat);
+    tables.set(key, shared);
+  }
+  network.options = Object.create(shared) as Record<string, unknown>;
+}
+
+/** How many shared tables are kept (for tests). */
+export function sharedIsupportTables(): number {
+  return tables.size;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
