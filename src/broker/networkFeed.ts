@@ -15,12 +15,13 @@ import { AccountBook } from "./accountBook";
 import { OwnNicks } from "./ownNicks";
 import { ChannelBroker } from "./channelBroker";
 import { dedupeKey, msgidKey, type ChannelEvent } from "./channelEvent";
-import type { IrcConnection } from "../irc/connection";
+import type { ConnectionEvents, IrcConnection } from "../irc/connection";
 import type { ChannelModesEvent, MessageEvent, NamesEvent } from "../irc/events";
 import { RESUMED_TAG } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 import { ChannelRoster } from "../rooms/channelRoster";
+import type { ListenerObject } from "../util/typedEmitter";
 
 /** Events replayed from chathistory are handled by the gap filler; other batches (netsplits) are live. */
 function fromHistory(batch: string | undefined): boolean {
@@ -45,6 +46,74 @@ export interface FeedHooks {
   selfJoined(connection: IrcConnection, channel: string, resumed: boolean): void;
   handover(channel: string): void;
   duplicate(channel: string): void;
+}
+
+/** The connection events a feed listens to. */
+const FEED_EVENTS = ["registered", "isupport", "message", "tagmsg", "redact", "join", "part", "kick", "account", "quit", "nick", "topic", "mode", "names", "channelModes", "closed"] as const;
+type FeedEvent = (typeof FEED_EVENTS)[number];
+
+/** What the feed does with each event, given the connection's link and the event's arguments. */
+type LinkEvents = { readonly [K in FeedEvent]: (link: FeedLink, ...args: Parameters<ConnectionEvents[K]>) => void };
+
+/**
+ * One attached connection's listener: an object with the connection and whether it is the bot's,
+ * whose methods hand each event to the feed's table. Per connection that is one small object,
+ * where a listener function per event was 18 closures (about 1.1 KiB).
+ */
+class FeedLink implements ListenerObject<ConnectionEvents, FeedEvent> {
+  constructor(
+    private readonly events: LinkEvents,
+    readonly connection: IrcConnection,
+    readonly preferred: boolean,
+  ) {}
+  registered(...a: Parameters<ConnectionEvents["registered"]>): void {
+    this.events.registered(this, ...a);
+  }
+  isupport(): void {
+    this.events.isupport(this);
+  }
+  message(e: MessageEvent): void {
+    this.events.message(this, e);
+  }
+  tagmsg(...a: Parameters<ConnectionEvents["tagmsg"]>): void {
+    this.events.tagmsg(this, ...a);
+  }
+  redact(...a: Parameters<ConnectionEvents["redact"]>): void {
+    this.events.redact(this, ...a);
+  }
+  join(...a: Parameters<ConnectionEvents["join"]>): void {
+    this.events.join(this, ...a);
+  }
+  part(...a: Parameters<ConnectionEvents["part"]>): void {
+    this.events.part(this, ...a);
+  }
+  kick(...a: Parameters<ConnectionEvents["kick"]>): void {
+    this.events.kick(this, ...a);
+  }
+  account(...a: Parameters<ConnectionEvents["account"]>): void {
+    this.events.account(this, ...a);
+  }
+  quit(...a: Parameters<ConnectionEvents["quit"]>): void {
+    this.events.quit(this, ...a);
+  }
+  nick(...a: Parameters<ConnectionEvents["nick"]>): void {
+    this.events.nick(this, ...a);
+  }
+  topic(...a: Parameters<ConnectionEvents["topic"]>): void {
+    this.events.topic(this, ...a);
+  }
+  mode(...a: Parameters<ConnectionEvents["mode"]>): void {
+    this.events.mode(this, ...a);
+  }
+  names(e: NamesEvent): void {
+    this.events.names(this, e);
+  }
+  channelModes(e: ChannelModesEvent): void {
+    this.events.channelModes(this, e);
+  }
+  closed(...a: Parameters<ConnectionEvents["closed"]>): void {
+    this.events.closed(this, ...a);
+  }
 }
 
 export class NetworkFeed {
@@ -142,105 +211,114 @@ export class NetworkFeed {
     this.broker.heard(this.fold(ev.channel), connectionId, key, { key, ev });
   }
 
+  /** Feeds a connection's events into the broker: one FeedLink per connection, its events handled by the feed's one table (linkEvents). */
   attach(connection: IrcConnection, preferred: boolean): void {
-    const id = connection.id;
-    const hear = (ev: ChannelEvent) => {
-      const key = dedupeKey(ev, this.clock.now());
-      this.broker.heard(this.fold(ev.channel), id, key, { key, ev });
-    };
-    const self = (nick: string) => this.fold(nick) === this.fold(connection.nick);
+    connection.subscribe(new FeedLink(this.linkEvents, connection, preferred), FEED_EVENTS);
+  }
 
-    connection.on("registered", (nick) => this.ours.set(id, this.fold(nick)));
-    connection.on("isupport", () => {
+  /** Reports a channel event a connection heard, with its dedupe key. */
+  private hear(id: string, ev: ChannelEvent): void {
+    const key = dedupeKey(ev, this.clock.now());
+    this.broker.heard(this.fold(ev.channel), id, key, { key, ev });
+  }
+
+  private isSelf(connection: IrcConnection, nick: string): boolean {
+    return this.fold(nick) === this.fold(connection.nick);
+  }
+
+  /** What the feed does with each event of an attached connection (built once per feed, shared by every FeedLink). */
+  private readonly linkEvents: LinkEvents = {
+    registered: ({ connection }, nick) => this.ours.set(connection.id, this.fold(nick)),
+    isupport: ({ connection }) => {
       // The nick was recorded at 001 with the default casemapping; 005 may bring another.
       this.network.channels.setCasemapping(connection.casemapping);
       this.network.nickLimits.learn((name) => connection.isupport(name));
       this.roster.setPrefix(connection.modeSpec.prefix);
       // Only this connection's own key is re-folded (it was stored under one key: no pass over every nick).
-      if (connection.isRegistered) this.ours.set(id, this.fold(connection.nick));
-      else this.ours.drop(id);
-    });
-    connection.on("message", (e) => {
+      if (connection.isRegistered) this.ours.set(connection.id, this.fold(connection.nick));
+      else this.ours.drop(connection.id);
+    },
+    message: ({ connection }, e) => {
       if (fromHistory(e.batch)) return;
       // A message to "@#chan" (ops only) must not reach the whole Matrix room.
       if (e.group !== undefined) return;
-      if (/^[#&!+]/.test(e.target)) hear({ type: "message", channel: e.target, e });
+      if (/^[#&!+]/.test(e.target)) this.hear(connection.id, { type: "message", channel: e.target, e });
       else this.hooks.privateMessage(connection, e);
-    });
+    },
     // Reactions and typing (TAGMSG) and deletions (REDACT) in a channel, exactly once like messages.
-    connection.on("tagmsg", (e) => {
-      if (!fromHistory(e.batch) && /^[#&!+]/.test(e.target)) hear({ type: "tagmsg", channel: e.target, e });
-    });
-    connection.on("redact", (e) => {
-      if (!fromHistory(e.batch) && /^[#&!+]/.test(e.target)) hear({ type: "redact", channel: e.target, e });
-    });
-    connection.on("join", (e) => {
+    tagmsg: ({ connection }, e) => {
+      if (!fromHistory(e.batch) && /^[#&!+]/.test(e.target)) this.hear(connection.id, { type: "tagmsg", channel: e.target, e });
+    },
+    redact: ({ connection }, e) => {
+      if (!fromHistory(e.batch) && /^[#&!+]/.test(e.target)) this.hear(connection.id, { type: "redact", channel: e.target, e });
+    },
+    join: ({ connection, preferred }, e) => {
       if (fromHistory(e.batch)) return;
       // Every member hears every JOIN: the nick is folded once for both uses.
       const nick = this.fold(e.nick);
       const mine = nick === this.fold(connection.nick);
       if (!mine && connection.hasCap("extended-join")) this.accounts.set(nick, e.account);
-      hear({ type: "join", channel: e.channel, e });
+      this.hear(connection.id, { type: "join", channel: e.channel, e });
       if (mine) {
-        this.broker.join(this.fold(e.channel), id, preferred);
+        this.broker.join(this.fold(e.channel), connection.id, preferred);
         this.hooks.selfJoined(connection, e.channel, e.tags[RESUMED_TAG] !== undefined);
       }
-    });
-    connection.on("part", (e) => {
+    },
+    part: ({ connection }, e) => {
       if (fromHistory(e.batch)) return;
-      hear({ type: "part", channel: e.channel, e });
-      if (self(e.nick)) this.leave(e.channel, id);
-    });
-    connection.on("kick", (e) => {
+      this.hear(connection.id, { type: "part", channel: e.channel, e });
+      if (this.isSelf(connection, e.nick)) this.leave(e.channel, connection.id);
+    },
+    kick: ({ connection }, e) => {
       if (fromHistory(e.batch)) return;
-      hear({ type: "kick", channel: e.channel, e });
-      if (self(e.nick)) {
-        this.leave(e.channel, id);
+      this.hear(connection.id, { type: "kick", channel: e.channel, e });
+      if (this.isSelf(connection, e.nick)) {
+        this.leave(e.channel, connection.id);
         connection.forget(e.channel);
       }
-    });
-    connection.on("account", (e) => this.accounts.set(this.fold(e.nick), e.account));
-    connection.on("quit", (e) => {
+    },
+    account: (_link, e) => this.accounts.set(this.fold(e.nick), e.account),
+    quit: ({ connection }, e) => {
       if (fromHistory(e.batch)) return;
       this.accounts.forget(this.fold(e.nick));
-      for (const channel of this.sharedChannels(id, e.nick)) hear({ type: "quit", channel, e });
-    });
-    connection.on("nick", (e) => {
+      for (const channel of this.sharedChannels(connection.id, e.nick)) this.hear(connection.id, { type: "quit", channel, e });
+    },
+    nick: ({ connection }, e) => {
       if (fromHistory(e.batch)) return;
       this.accounts.rename(this.fold(e.nick), this.fold(e.newNick));
-      for (const channel of this.sharedChannels(id, e.nick)) hear({ type: "nick", channel, e });
-      this.ours.rename(id, this.fold(e.nick), this.fold(e.newNick));
-    });
-    connection.on("topic", (e) => {
+      for (const channel of this.sharedChannels(connection.id, e.nick)) this.hear(connection.id, { type: "nick", channel, e });
+      this.ours.rename(connection.id, this.fold(e.nick), this.fold(e.newNick));
+    },
+    topic: ({ connection }, e) => {
       if (fromHistory(e.batch)) return;
-      hear({ type: "topic", channel: e.channel, e });
-    });
-    connection.on("mode", (e) => {
+      this.hear(connection.id, { type: "topic", channel: e.channel, e });
+    },
+    mode: ({ connection }, e) => {
       if (fromHistory(e.batch)) return;
-      hear({ type: "mode", channel: e.channel, e });
-    });
-    connection.on("names", (e) => {
+      this.hear(connection.id, { type: "mode", channel: e.channel, e });
+    },
+    names: ({ connection }, e) => {
       const folded = this.fold(e.channel);
       // NAMES of a channel the connection is not in (a !cmd NAMES) says nothing about our rooms.
-      if (!this.broker.isMember(folded, id)) return;
+      if (!this.broker.isMember(folded, connection.id)) return;
       // One snapshot per channel: every connection that joins hears the whole member list, but once
       // the roster has one it follows the reader's delivered events; a later NAMES counts only from
       // the reader (its NAMES after a rejoin), so a join costs no pass over every member.
-      if (this.roster.namesKnown(folded) && this.broker.readerOf(folded) !== id) return;
+      if (this.roster.namesKnown(folded) && this.broker.readerOf(folded) !== connection.id) return;
       this.roster.names(e.channel, e.users);
       this.hooks.names(connection, e);
-    });
-    connection.on("channelModes", (e) => {
-      if (!this.broker.isMember(this.fold(e.channel), id)) return;
+    },
+    channelModes: ({ connection }, e) => {
+      if (!this.broker.isMember(this.fold(e.channel), connection.id)) return;
       this.roster.channelModes(e.channel, e.changes);
       this.hooks.channelModes(connection, e);
-    });
-    connection.on("closed", () => {
-      const channels = this.broker.channelsOf(id);
-      for (const channel of channels) this.leave(channel, id);
-      this.ours.drop(id);
-    });
-  }
+    },
+    closed: ({ connection }) => {
+      const channels = this.broker.channelsOf(connection.id);
+      for (const channel of channels) this.leave(channel, connection.id);
+      this.ours.drop(connection.id);
+    },
+  };
 
   /** A connection left the channel; when it was the last of ours there, the roster forgets the channel. */
   private leave(channel: string, connectionId: string): void {

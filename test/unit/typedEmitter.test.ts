@@ -95,3 +95,46 @@ test("emitters of two classes, and two emitters of one class wired in other orde
   }
   assert.deepEqual(seen, ["first a 1", "first b 2", "second b 2", "other a 1", "other b 2"]);
 });
+
+interface TwoEvents {
+  ping: (n: number) => void;
+  pong: (word: string) => void;
+  other: () => void;
+}
+
+class TwoEmitter extends TypedEmitter<TwoEvents> {
+  fire<K extends keyof TwoEvents>(event: K, ...args: Parameters<TwoEvents[K]>): void {
+    this.emit(event, ...args);
+  }
+}
+
+/** A listener object: its methods are called with `this` the object. */
+class Recorder {
+  constructor(
+    private readonly name: string,
+    readonly seen: string[],
+  ) {}
+  ping(n: number): void {
+    this.seen.push(`${this.name} ping ${n}`);
+  }
+  pong(word: string): void {
+    this.seen.push(`${this.name} pong ${word}`);
+  }
+  other(): void {
+    this.seen.push(`${this.name} other`);
+  }
+}
+
+test("a subscribed object hears the events it was subscribed to, in order with function listeners, once each", () => {
+  const e = new TwoEmitter();
+  const seen: string[] = [];
+  const recorder = new Recorder("r", seen);
+  e.on("ping", (n) => seen.push(`before ${n}`));
+  e.subscribe(recorder, ["ping", "pong"]);
+  e.on("ping", (n) => seen.push(`after ${n}`));
+  e.subscribe(recorder, ["ping"]);
+  e.fire("ping", 1);
+  e.fire("pong", "hi");
+  e.fire("other");
+  assert.deepEqual(seen, ["before 1", "r ping 1", "after 1", "r pong hi"]);
+});
