@@ -11,7 +11,6 @@ import type { MessageLog } from "../rooms/messageLog";
 import type { AccessPolicy } from "../access/accessPolicy";
 import { NetworkFeed } from "../broker/networkFeed";
 import type { IrcContext } from "../fromIrc/context";
-import { onLateRefusal } from "../fromIrc/lateRefusal";
 import { channelLeft, onChannelModes } from "../fromIrc/channelModes";
 import { fillRoom, onNames } from "../fromIrc/names";
 import { onPrivateMessage, senderRegistered } from "../fromIrc/privateMessage";
@@ -48,14 +47,8 @@ import { IrcBot } from "./ircBot";
 import { NetworkTrouble } from "./networkTrouble";
 import type { BotMessage } from "../provisioning/botInbox";
 import type { ChannelActors } from "../fromMatrix/context";
-import { onCtcpRequest, replyGate } from "../fromIrc/ctcpVersion";
-import { versionReply } from "../puppets/puppetFace";
-
-/** A connection answers at most one CTCP request this often. */
-const CTCP_REPLY_INTERVAL_MS = 5000;
-import { onJoinRefused } from "../fromIrc/joinRefused";
-import { onOwnBan } from "../fromIrc/bans";
-import { connectionRefusedReason, quitReason } from "../rooms/removalReasons";
+import { quitReason } from "../rooms/removalReasons";
+import { USER_CONNECTION_EVENTS, userConnectionEvents, type UserConnectionEvents } from "./userConnectionEvents";
 
 export interface NetworkBridgeDeps {
   readonly network: NetworkContext;
@@ -118,6 +111,8 @@ export class NetworkBridge {
   /** Users' connections registered with the server right now (ids). */
   private readonly registered = new Set<string>();
   private readonly watch: ChannelWatch;
+  /** What the bridge does with each user's connection's events (userConnectionEvents.ts): one table for all of them. */
+  private readonly userEvents: UserConnectionEvents;
 
   constructor(private readonly deps: NetworkBridgeDeps) {
     const { network, log, metrics } = deps;
@@ -238,6 +233,20 @@ export class NetworkBridge {
       bot: () => this.bot?.connection,
       inChannel: (channel) => this.puppets.inChannel(channel).map(([userId, connection]) => ({ userId, connection })),
     };
+    this.userEvents = userConnectionEvents({
+      deps,
+      news: this.news,
+      ctx: this.ctx,
+      fold: (name) => this.feed.fold(name),
+      persist: (userId, note) => void this.puppets.persist(userId, note).catch((err: unknown) => logWriteFailure(log, "cannot save a connection's state", err, { user: userId })),
+      registered: (connectionId, up) => {
+        if (up) this.registered.add(connectionId);
+        else this.registered.delete(connectionId);
+        this.countConnections();
+      },
+      removeFromChannels: (userId, channels, reason) => this.removeFromChannels(userId, channels, reason),
+      closedForGood: (connectionId) => this.userByConnection.delete(connectionId),
+    });
   }
 
   /**
@@ -387,66 +396,10 @@ export class NetworkBridge {
   }
 
   private attach(connection: IrcConnection, userId: string): void {
-    const { log, network, metrics } = this.deps;
     this.userByConnection.set(connection.id, userId);
     this.feed.attach(connection, false);
     this.trouble.watch(connection);
-    connection.on("registered", (nick, note, again) => {
-      this.registered.add(connection.id);
-      this.countConnections();
-      if (note !== undefined) log.warn("user got another nick", { user: userId, network: network.id, nick, why: note });
-      log.info(again ? "reconnected to IRC" : "connected to IRC", { user: userId, network: network.id, nick });
-      this.news.registered(userId, nick, again, note);
-      this.puppets.persist(userId, note).catch((err: unknown) => logWriteFailure(log, "cannot save a connection's state", err, { user: userId }));
-    });
-    connection.on("closed", (e) => {
-      this.registered.delete(connection.id);
-      this.countConnections();
-      if (e.willReconnect || e.fatal) metrics.ircDisconnects.inc({ network: network.id, throttled: String(e.throttled) });
-      log[e.tlsRefused === true ? "warn" : "info"]("IRC connection closed", { user: userId, network: network.id, reason: e.reason, reconnecting: e.willReconnect });
-      if (e.fatal && network.kickOn.ircConnectionFailure) this.removeFromChannels(userId, connection.channelNames, connectionRefusedReason(network.name, e.reason));
-      if (e.fatal) this.news.refused(userId, e.reason);
-      else if (e.passwordRefused === true) this.news.passwordRefused(userId, network.server.password !== undefined);
-      else if (e.willReconnect) this.news.dropped(userId, e.reason, e.tlsRefused === true);
-      else this.news.forget(userId);
-      // Closed for good: a new connection of the user (same id) is attached afresh.
-      if (!e.willReconnect) this.userByConnection.delete(connection.id);
-    });
-    connection.on("nick", (e) => {
-      // Our own rename (irc-framework updates the client's nick after this event, so compare both).
-      const mine = this.feed.fold(connection.nick);
-      if (this.feed.fold(e.nick) === mine || this.feed.fold(e.newNick) === mine) setImmediate(() => this.persist(userId));
-    });
-    connection.on("serverError", (e) => {
-      log.info("IRC server error", { user: userId, network: network.id, error: e.error, reason: e.reason });
-      // ERROR lines end the connection (reported as such); nick clashes are the nick's business.
-      if (!e.attributed && e.error !== "irc" && e.error !== "nick_in_use") this.news.serverSaid(userId, e.reason);
-    });
-    connection.on("kick", (e) => {
-      // Kicked: the channel is no longer rejoined, after a restart either.
-      if (this.feed.fold(e.nick) === this.feed.fold(connection.nick)) setImmediate(() => this.persist(userId));
-    });
-    connection.on("loggedIn", (account, via) => this.news.loggedIn(userId, account, via));
-    connection.on("loginFailed", (reason, certificate) => this.news.loginFailed(userId, reason, certificate));
-    connection.on("refused", (refusal) => onLateRefusal(userId, refusal, this.ctx));
-    connection.on("mode", (e) => onOwnBan({ userId, nick: connection.nick, hostmask: connection.hostmask }, e, this.ctx));
-    connection.on("joinRefused", (e) => {
-      // Refused: not rejoined after a reconnect or a restart (no rejoin loop); the user joins again to retry.
-      connection.forget(e.channel);
-      this.persist(userId);
-      log.info("IRC server refused a JOIN", { user: userId, network: network.id, channel: e.channel, numeric: e.numeric });
-      const user = { userId, nick: connection.nick, hostmask: connection.hostmask };
-      // Removed from no room: told in the admin room, unless a !join asked and gets the answer.
-      onJoinRefused(user, e, this.ctx, () => {
-        if (!e.answered) this.news.serverSaid(userId, `${e.channel}: ${e.reason}`);
-      });
-    });
-    const ctcp = {
-      version: versionReply(this.deps.version ?? "unknown", network.face.domain),
-      reply: (nick: string, text: string) => void connection.send("NOTICE", [nick, text]),
-      mayReply: replyGate(() => this.deps.clock.now(), CTCP_REPLY_INTERVAL_MS),
-    };
-    connection.on("ctcpRequest", (e) => onCtcpRequest(e, ctcp));
+    connection.subscribe(this.userEvents, { connection, userId, ctcpGate: undefined }, USER_CONNECTION_EVENTS);
     this.deps.attached?.(this, connection, userId);
   }
 

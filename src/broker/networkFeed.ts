@@ -21,7 +21,7 @@ import { RESUMED_TAG } from "../irc/events";
 import type { NetworkContext } from "../irc/networkContext";
 import type { Clock } from "../irc/pacedQueue";
 import { ChannelRoster } from "../rooms/channelRoster";
-import type { ListenerObject } from "../util/typedEmitter";
+import type { HandlerTable } from "../util/typedEmitter";
 
 /** Events replayed from chathistory are handled by the gap filler; other batches (netsplits) are live. */
 function fromHistory(batch: string | undefined): boolean {
@@ -50,70 +50,12 @@ export interface FeedHooks {
 
 /** The connection events a feed listens to. */
 const FEED_EVENTS = ["registered", "isupport", "message", "tagmsg", "redact", "join", "part", "kick", "account", "quit", "nick", "topic", "mode", "names", "channelModes", "closed"] as const;
-type FeedEvent = (typeof FEED_EVENTS)[number];
 
-/** What the feed does with each event, given the connection's link and the event's arguments. */
-type LinkEvents = { readonly [K in FeedEvent]: (link: FeedLink, ...args: Parameters<ConnectionEvents[K]>) => void };
-
-/**
- * One attached connection's listener: an object with the connection and whether it is the bot's,
- * whose methods hand each event to the feed's table. Per connection that is one small object,
- * where a listener function per event was 18 closures (about 1.1 KiB).
- */
-class FeedLink implements ListenerObject<ConnectionEvents, FeedEvent> {
-  constructor(
-    private readonly events: LinkEvents,
-    readonly connection: IrcConnection,
-    readonly preferred: boolean,
-  ) {}
-  registered(...a: Parameters<ConnectionEvents["registered"]>): void {
-    this.events.registered(this, ...a);
-  }
-  isupport(): void {
-    this.events.isupport(this);
-  }
-  message(e: MessageEvent): void {
-    this.events.message(this, e);
-  }
-  tagmsg(...a: Parameters<ConnectionEvents["tagmsg"]>): void {
-    this.events.tagmsg(this, ...a);
-  }
-  redact(...a: Parameters<ConnectionEvents["redact"]>): void {
-    this.events.redact(this, ...a);
-  }
-  join(...a: Parameters<ConnectionEvents["join"]>): void {
-    this.events.join(this, ...a);
-  }
-  part(...a: Parameters<ConnectionEvents["part"]>): void {
-    this.events.part(this, ...a);
-  }
-  kick(...a: Parameters<ConnectionEvents["kick"]>): void {
-    this.events.kick(this, ...a);
-  }
-  account(...a: Parameters<ConnectionEvents["account"]>): void {
-    this.events.account(this, ...a);
-  }
-  quit(...a: Parameters<ConnectionEvents["quit"]>): void {
-    this.events.quit(this, ...a);
-  }
-  nick(...a: Parameters<ConnectionEvents["nick"]>): void {
-    this.events.nick(this, ...a);
-  }
-  topic(...a: Parameters<ConnectionEvents["topic"]>): void {
-    this.events.topic(this, ...a);
-  }
-  mode(...a: Parameters<ConnectionEvents["mode"]>): void {
-    this.events.mode(this, ...a);
-  }
-  names(e: NamesEvent): void {
-    this.events.names(this, e);
-  }
-  channelModes(e: ChannelModesEvent): void {
-    this.events.channelModes(this, e);
-  }
-  closed(...a: Parameters<ConnectionEvents["closed"]>): void {
-    this.events.closed(this, ...a);
-  }
+/** An attached connection, as the feed's handlers get it with each of its events. */
+interface FeedLink {
+  readonly connection: IrcConnection;
+  /** The IRC bot's connection. */
+  readonly preferred: boolean;
 }
 
 export class NetworkFeed {
@@ -211,9 +153,9 @@ export class NetworkFeed {
     this.broker.heard(this.fold(ev.channel), connectionId, key, { key, ev });
   }
 
-  /** Feeds a connection's events into the broker: one FeedLink per connection, its events handled by the feed's one table (linkEvents). */
+  /** Feeds a connection's events into the broker: one subscription per connection to the feed's one table of handlers (linkEvents). */
   attach(connection: IrcConnection, preferred: boolean): void {
-    connection.subscribe(new FeedLink(this.linkEvents, connection, preferred), FEED_EVENTS);
+    connection.subscribe(this.linkEvents, { connection, preferred }, FEED_EVENTS);
   }
 
   /** Reports a channel event a connection heard, with its dedupe key. */
@@ -226,8 +168,8 @@ export class NetworkFeed {
     return this.fold(nick) === this.fold(connection.nick);
   }
 
-  /** What the feed does with each event of an attached connection (built once per feed, shared by every FeedLink). */
-  private readonly linkEvents: LinkEvents = {
+  /** What the feed does with each event of an attached connection: built once per feed, where a listener per event and connection was 18 closures (about 1.1 KiB) per connection. */
+  private readonly linkEvents: HandlerTable<ConnectionEvents, (typeof FEED_EVENTS)[number], FeedLink> = {
     registered: ({ connection }, nick) => this.ours.set(connection.id, this.fold(nick)),
     isupport: ({ connection }) => {
       // The nick was recorded at 001 with the default casemapping; 005 may bring another.

@@ -13,16 +13,25 @@
  * was tried: V8 turns an object that gets more than a dozen properties by name at run time into a
  * dictionary, which took 1.6 KiB.) A slot whose last listener was removed holds undefined.
  *
- * A listener is a function, or an object whose method named after the event is called (`subscribe`):
- * one object serves all the events it has a method for, where a function per event would be a
- * closure each (issue 14's heap breakdown: a feed's 18 closures per connection). Listeners of
- * either kind are called in the order they were added, the object's methods with `this` the object.
+ * A listener is a function, or a subscription (`subscribe`): a table of handlers, one per event,
+ * shared by many emitters, and this emitter's state, handed to the handler with the event's
+ * arguments. One small object serves all the events of the table, where a function per event would
+ * be a closure each (issue 14's heap breakdown: a feed's 18 closures per connection). Listeners of
+ * either kind are called in the order they were added.
  */
 /** For each emitter class, its event names' slots. */
 const slotTables = new WeakMap<object, Map<string, number>>();
 
-/** An object listening to the events `K` of an emitter: a method named after each, with the event's arguments. */
-export type ListenerObject<Events, K extends keyof Events> = { readonly [P in K]: Events[P] };
+/** Handlers of the events `K`, each given a subscriber's state and then the event's arguments. */
+export type HandlerTable<Events, K extends keyof Events, S> = { readonly [P in K]: (state: S, ...args: Events[P] extends (...a: infer A) => void ? A : never) => void };
+
+/** A subscription: a shared table of handlers (a HandlerTable) and one subscriber's state. */
+class Subscription {
+  constructor(
+    readonly table: object,
+    readonly state: unknown,
+  ) {}
+}
 
 export class TypedEmitter<Events extends { [K in keyof Events & string]: (...args: never[]) => void }> {
   private readonly slotOf: Map<string, number>;
@@ -40,9 +49,10 @@ export class TypedEmitter<Events extends { [K in keyof Events & string]: (...arg
     return this;
   }
 
-  /** Adds `target` as a listener of each of `events`: its method of the event's name is called, after the listeners added before. */
-  subscribe<K extends keyof Events & string>(target: ListenerObject<Events, K>, events: readonly K[]): this {
-    for (const event of events) this.add(event, target);
+  /** Listens to each of `events` with `table`'s handler of that name, given `state` first; after the listeners added before. */
+  subscribe<K extends keyof Events & string, S>(table: HandlerTable<Events, K, S>, state: S, events: readonly K[]): this {
+    const subscription = new Subscription(table, state);
+    for (const event of events) this.add(event, subscription);
     return this;
   }
 
@@ -66,8 +76,8 @@ export class TypedEmitter<Events extends { [K in keyof Events & string]: (...arg
     const list = this.listAt(this.slotOf.get(event));
     if (list === undefined) return;
     for (const listener of list) {
-      if (typeof listener === "function") (listener as (...a: Parameters<Events[K]>) => void)(...args);
-      else (listener as Record<K, (...a: Parameters<Events[K]>) => void>)[event](...args);
+      if (listener instanceof Subscription) (listener.table as Record<K, (state: unknown, ...a: Parameters<Events[K]>) => void>)[event](listener.state, ...args);
+      else (listener as (...a: Parameters<Events[K]>) => void)(...args);
     }
   }
 

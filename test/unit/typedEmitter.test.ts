@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TypedEmitter } from "../../src/util/typedEmitter";
+import { TypedEmitter, type HandlerTable } from "../../src/util/typedEmitter";
 
 interface Events {
   ping: (n: number) => void;
@@ -108,33 +108,22 @@ class TwoEmitter extends TypedEmitter<TwoEvents> {
   }
 }
 
-/** A listener object: its methods are called with `this` the object. */
-class Recorder {
-  constructor(
-    private readonly name: string,
-    readonly seen: string[],
-  ) {}
-  ping(n: number): void {
-    this.seen.push(`${this.name} ping ${n}`);
-  }
-  pong(word: string): void {
-    this.seen.push(`${this.name} pong ${word}`);
-  }
-  other(): void {
-    this.seen.push(`${this.name} other`);
-  }
-}
+/** A table of handlers shared by subscribers; each gets its subscriber's state first. */
+const recorder: HandlerTable<TwoEvents, "ping" | "pong" | "other", { readonly name: string; readonly seen: string[] }> = {
+  ping: ({ name, seen }, n) => seen.push(`${name} ping ${n}`),
+  pong: ({ name, seen }, word) => seen.push(`${name} pong ${word}`),
+  other: ({ name, seen }) => seen.push(`${name} other`),
+};
 
-test("a subscribed object hears the events it was subscribed to, in order with function listeners, once each", () => {
+test("a subscription's handlers hear the events subscribed to, with its state, in order with function listeners", () => {
   const e = new TwoEmitter();
   const seen: string[] = [];
-  const recorder = new Recorder("r", seen);
   e.on("ping", (n) => seen.push(`before ${n}`));
-  e.subscribe(recorder, ["ping", "pong"]);
+  e.subscribe(recorder, { name: "r", seen }, ["ping", "pong"]);
   e.on("ping", (n) => seen.push(`after ${n}`));
-  e.subscribe(recorder, ["ping"]);
+  e.subscribe(recorder, { name: "s", seen }, ["ping"]);
   e.fire("ping", 1);
   e.fire("pong", "hi");
   e.fire("other");
-  assert.deepEqual(seen, ["before 1", "r ping 1", "after 1", "r pong hi"]);
+  assert.deepEqual(seen, ["before 1", "r ping 1", "after 1", "s ping 1", "r pong hi"]);
 });
