@@ -4,7 +4,7 @@
  * the broker delivers one copy and the others are dropped unread: src/irc/heardElsewhere.ts).
  *
  * A child process (this script with --serve) accepts SOCKETS connections on loopback and writes
- * LINES JOIN lines (with msgids, as Ergo sends them) to every socket, once all are accepted,, one line to all of them per
+ * LINES JOIN lines (with msgids, as Ergo sends them) to every socket, once all are accepted, one line to all of them per
  * turn of its event loop. This process reads them two ways, in turn:
  * - `node socket`: a bare net socket reading into one shared buffer, its callback doing nothing:
  *   what Node and the kernel cost per read, the floor for any reader in Node;
@@ -110,7 +110,11 @@ async function measure(reader: Reader): Promise<string> {
     const started = process.cpuUsage();
     child.send({ go: LINES, base: round * LINES });
     await new Promise((resolve) => child.once("message", resolve));
-    while (lines < SOCKETS * LINES) await new Promise((resolve) => setTimeout(resolve, 10));
+    const deadline = Date.now() + 120000;
+    while (lines < SOCKETS * LINES) {
+      if (Date.now() > deadline) throw new Error(`only ${lines} of ${SOCKETS * LINES} lines arrived in 2 minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const used = process.cpuUsage(started);
     result = `${reader.padEnd(17)} user ${(used.user / lines).toFixed(2).padStart(5)} µs, kernel ${(used.system / lines).toFixed(2).padStart(5)} µs, in all ${((used.user + used.system) / lines).toFixed(2).padStart(5)} µs per line`;
   }

@@ -238,7 +238,7 @@ export class NetworkBridge {
       news: this.news,
       ctx: this.ctx,
       fold: (name) => this.feed.fold(name),
-      persist: (userId, note) => void this.puppets.persist(userId, note).catch((err: unknown) => logWriteFailure(log, "cannot save a connection's state", err, { user: userId })),
+      persist: (userId, note) => this.persist(userId, note),
       registered: (connectionId, up) => {
         if (up) this.registered.add(connectionId);
         else this.registered.delete(connectionId);
@@ -391,8 +391,9 @@ export class NetworkBridge {
     this.puppets.closeAll("bridge shutting down");
   }
 
-  persist(userId: string): void {
-    this.puppets.persist(userId).catch((err: unknown) => logWriteFailure(this.deps.log, "cannot save a connection's state", err, { user: userId }));
+  /** Saves the user's connection state (with the reason for a nick other than the one asked for); a refusal of the store is logged. */
+  persist(userId: string, nickNote?: string): void {
+    this.puppets.persist(userId, nickNote).catch((err: unknown) => logWriteFailure(this.deps.log, "cannot save a connection's state", err, { user: userId }));
   }
 
   private attach(connection: IrcConnection, userId: string): void {

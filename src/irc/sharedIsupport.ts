@@ -16,10 +16,13 @@
  *   PREFIX's pairs) are frozen. What a connection hears later is its own until it is shared
  *   again, so no connection sees another's tokens.
  * - At most MAX_TABLES tables are kept (a server that sends different tokens to each connection
- *   would otherwise grow the cache): past that, a connection keeps its own table, as before.
+ *   would otherwise grow the cache without end); past that the least recently shared one is
+ *   forgotten: the connections over it keep it, a later connection that hears its tokens gets a
+ *   new one. (Each 005 line makes a table of the tokens so far, so a server of three 005 lines
+ *   keeps three.)
  */
 
-/** Distinct tables kept; a network's servers send a handful (one per server, and one per 005 line heard so far). */
+/** Distinct tables kept: a server makes one per 005 line it sends (the tokens so far), a network a few per server. */
 const MAX_TABLES = 64;
 
 type Table = Readonly<Record<string, unknown>>;
@@ -40,11 +43,13 @@ export function shareIsupport(network: IsupportHolder): void {
   const key = JSON.stringify(Object.keys(flat).sort().map((name) => [name, flat[name]]));
   let shared = tables.get(key);
   if (shared === undefined) {
-    if (tables.size >= MAX_TABLES) return;
     for (const value of Object.values(flat)) deepFreeze(value);
     shared = Object.preventExtensions(flat);
-    tables.set(key, shared);
-  }
+    // The Map keeps insertion order: its first key is the least recently shared table.
+    const oldest = tables.size >= MAX_TABLES ? tables.keys().next().value : undefined;
+    if (oldest !== undefined) tables.delete(oldest);
+  } else tables.delete(key);
+  tables.set(key, shared);
   network.options = Object.create(shared) as Record<string, unknown>;
 }
 

@@ -77,21 +77,30 @@ test("a token heard later by one client is its own: the other client and the sha
   assert.equal(Object.getPrototypeOf(b.network.options), before);
 });
 
-test("past the cap on tables, a client with tokens nobody else heard keeps its own table", () => {
+test("past the cap on tables, the least recently shared one is forgotten: its clients keep it, a later client gets a new one", () => {
+  // 64 tables of this test's own (whatever earlier tests left, these push them out).
   const clients: Client[] = [];
-  for (let i = 0; sharedIsupportTables() < 64 && i < 200; i++) {
+  for (let i = 0; i < 64; i++) {
     const c = sharing();
-    hear(c, `:srv 005 alice NETWORK=Net${i} NICKLEN=${i + 1} :are supported by this server`);
+    hear(c, `:srv 005 alice NETWORK=Cap${i} NICKLEN=${i + 1} :are supported by this server`);
     clients.push(c);
   }
   assert.equal(sharedIsupportTables(), 64, "positive control: the cap was reached");
+  const tableOf = (c: Client | undefined) => Object.getPrototypeOf(c?.network.options) as object;
+  // Cap1 is shared again: it is now the most recently shared, Cap0 the least.
+  const again = sharing();
+  hear(again, ":srv 005 alice NETWORK=Cap1 NICKLEN=2 :are supported by this server");
+  assert.equal(tableOf(again), tableOf(clients[1]), "a kept table is shared");
   const late = sharing();
   hear(late, ":srv 005 alice NETWORK=Late NICKLEN=99 :are supported by this server");
-  assert.equal(sharedIsupportTables(), 64, "no table added past the cap");
-  assert.equal(Object.getPrototypeOf(late.network.options), Object.prototype, "its own table, as irc-framework made it");
+  assert.equal(sharedIsupportTables(), 64, "no more than the cap");
+  assert.notEqual(tableOf(late), Object.prototype, "the new tokens are shared");
   assert.equal(late.network.supports("NICKLEN"), "99");
-  // A table already kept is still shared.
-  const again = sharing();
-  hear(again, ":srv 005 alice NETWORK=Net0 NICKLEN=1 :are supported by this server");
-  assert.equal(Object.getPrototypeOf(again.network.options), Object.getPrototypeOf(clients[0]?.network.options));
+  assert.equal(clients[0]?.network.supports("NICKLEN"), "1", "the forgotten table's clients keep it");
+  const after = sharing();
+  hear(after, ":srv 005 alice NETWORK=Cap0 NICKLEN=1 :are supported by this server");
+  assert.notEqual(tableOf(after), tableOf(clients[0]), "Cap0 was the one forgotten: a new table");
+  const kept = sharing();
+  hear(kept, ":srv 005 alice NETWORK=Cap1 NICKLEN=2 :are supported by this server");
+  assert.equal(tableOf(kept), tableOf(clients[1]), "Cap1, shared since, was kept");
 });
