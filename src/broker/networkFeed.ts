@@ -149,8 +149,7 @@ export class NetworkFeed {
 
   /** Reports an event that did not come from a live connection (history fetched after a gap). */
   replay(connectionId: string, ev: ChannelEvent): void {
-    const key = dedupeKey(ev, this.clock.now());
-    this.broker.heard(this.fold(ev.channel), connectionId, key, { key, ev });
+    this.hear(connectionId, ev);
   }
 
   /** Feeds a connection's events into the broker: one subscription per connection to the feed's one table of handlers (linkEvents). */
@@ -158,7 +157,7 @@ export class NetworkFeed {
     connection.subscribe(this.linkEvents, { connection, preferred }, FEED_EVENTS);
   }
 
-  /** Reports a channel event a connection heard, with its dedupe key. */
+  /** Reports a channel event a connection heard (or replayed), with its dedupe key. */
   private hear(id: string, ev: ChannelEvent): void {
     const key = dedupeKey(ev, this.clock.now());
     this.broker.heard(this.fold(ev.channel), id, key, { key, ev });

@@ -3,7 +3,7 @@
  * property per token: ~30 tokens, kept in a dictionary of about 1.6 KiB plus the values' strings
  * and lists, per connection (issue 14's heap breakdown, "Object . properties"). Every connection
  * to one server hears the same tokens. After each 005 a connection's table is replaced by an empty
- * object whose prototype is one frozen table shared by every connection that heard the same
+ * object whose prototype is one table shared by every connection that heard the same
  * tokens: irc-framework reads tokens by name (through the prototype); a later 005 writes its
  * tokens on the connection's own object, which shadows the shared table until the next sharing.
  *
@@ -58,10 +58,8 @@ export function sharedIsupportTables(): number {
   return tables.size;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
+function deepFreeze(value: unknown): void {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  for (const inner of Object.values(value)) deepFreeze(inner);
+  Object.freeze(value);
 }

@@ -35,7 +35,7 @@ class Subscription {
 
 export class TypedEmitter<Events extends { [K in keyof Events & string]: (...args: never[]) => void }> {
   private readonly slotOf: Map<string, number>;
-  /** Per event slot: its listeners, functions or listener objects (see subscribe). */
+  /** Per event slot: its listeners, functions or subscriptions (see subscribe). */
   private readonly lists: (readonly unknown[] | undefined)[] = [];
 
   constructor() {
