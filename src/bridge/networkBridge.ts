@@ -207,6 +207,7 @@ export class NetworkBridge {
         if (network.kickOn.userQuit) this.removeFromChannels(userId, channels, quitReason(network.name, network.id));
       },
       heardElsewhere: (connectionId, channel, msgid) => this.feed.heardElsewhere(connectionId, channel, msgid),
+      namesElsewhere: (connectionId, channel) => this.feed.namesElsewhere(connectionId, channel),
     });
     this.bot = network.bot.enabled
       ? new IrcBot({

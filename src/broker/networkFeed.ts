@@ -132,6 +132,21 @@ export class NetworkFeed {
     return this.broker.readerOf(folded) !== connectionId && this.broker.known(folded, msgidKey(msgid));
   }
 
+  /**
+   * Whether a connection's NAMES of a channel would be dropped (the `names` handler below): it is in
+   * the channel, the roster has the channel's members already, and it is not the channel's reader.
+   * Such a reply is skipped unread (irc/namesReplies.ts).
+   */
+  namesElsewhere(connectionId: string, channel: string): boolean {
+    const folded = this.fold(channel);
+    return this.broker.isMember(folded, connectionId) && this.namesFromElsewhere(folded, connectionId);
+  }
+
+  /** The roster has the channel's members, and this connection is not its reader: its NAMES add nothing. */
+  private namesFromElsewhere(folded: string, connectionId: string): boolean {
+    return this.roster.namesKnown(folded) && this.broker.readerOf(folded) !== connectionId;
+  }
+
   /** Holds the channel's deliveries (its history is being fetched). */
   hold(channel: string): void {
     const folded = this.fold(channel);
@@ -245,7 +260,7 @@ export class NetworkFeed {
       // One snapshot per channel: every connection that joins hears the whole member list, but once
       // the roster has one it follows the reader's delivered events; a later NAMES counts only from
       // the reader (its NAMES after a rejoin), so a join costs no pass over every member.
-      if (this.roster.namesKnown(folded) && this.broker.readerOf(folded) !== connection.id) return;
+      if (this.namesFromElsewhere(folded, connection.id)) return;
       this.roster.names(e.channel, e.users);
       this.hooks.names(connection, e);
     },

@@ -45,6 +45,8 @@ export interface ConnectionOptions {
   readonly userModes?: string;
   /** Whether the broker already has a channel line (by msgid) from another connection: this one skips its copy unread (heardElsewhere.ts). */
   readonly heardElsewhere?: (channel: string, msgid: string) => boolean;
+  /** Whether the feed has the channel's members from its reader, so this connection's NAMES of it would be dropped: skipped unread (namesReplies.ts). */
+  readonly namesElsewhere?: (channel: string) => boolean;
 }
 
 /** WEBIRC <password> <gateway> <hostname> <address>. */

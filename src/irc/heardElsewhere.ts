@@ -20,7 +20,8 @@
  * connection's, and the broker would ignore it: skipping it changes nothing but the cost.
  */
 import type { Waiting } from "./lineInterest";
-import { isServerChatter } from "./serverChatter";
+import { NamesReplies } from "./namesReplies";
+import { isChatter, numericOf } from "./serverChatter";
 
 const SKIPPABLE = ["PRIVMSG", "NOTICE", "JOIN", "PART", "TAGMSG"] as const;
 
@@ -137,10 +138,19 @@ export interface SkipperContext extends Omit<SkipContext, "known"> {
  * The transport's skipLine: every line once the connection is closed (until the server closes the
  * socket it still sends: at a bridge's stop, each connection in a channel heard the QUIT of every
  * other one that quit before it, N² / 2 lines parsed for no one), MOTD text and LUSERS counts
- * (serverChatter.ts) while no request waits, and, where a broker answers `known`, copies another
- * connection heard.
+ * (serverChatter.ts) while no request waits, and, where a broker answers, copies another
+ * connection heard (`known`) and NAMES replies the feed has from the channel's reader (`names`:
+ * namesReplies.ts).
  */
-export function lineSkipper(known: SkipContext["known"] | undefined, ctx: SkipperContext): (line: string) => boolean {
+export function lineSkipper(known: SkipContext["known"] | undefined, ctx: SkipperContext, namesElsewhere?: (channel: string) => boolean): (line: string) => boolean {
   const skip: SkipContext | undefined = known === undefined ? undefined : { known, ...ctx };
-  return (line) => ctx.closed() || (isServerChatter(line) ? !ctx.waitingFor("MOTD") : skip !== undefined && heardElsewhere(line, skip));
+  // A request's answer (a user's NAMES) is read: watchersWaitFor says a 353 is waited for while a request waits.
+  const names = namesElsewhere === undefined ? undefined : new NamesReplies(namesElsewhere, () => ctx.waitingFor("353"));
+  return (line) => {
+    if (ctx.closed()) return true;
+    const code = numericOf(line);
+    if (code === -1) return skip !== undefined && heardElsewhere(line, skip);
+    if (isChatter(code)) return !ctx.waitingFor("MOTD");
+    return names !== undefined && names.skip(line, code);
+  };
 }

@@ -46,6 +46,8 @@ export interface PuppetRegistryDeps {
   readonly quitted?: (userId: string, channels: readonly string[]) => void;
   /** Whether the broker already has a channel line (by msgid) from another connection than this one (networkFeed.ts). */
   readonly heardElsewhere?: (connectionId: string, channel: string, msgid: string) => boolean;
+  /** Whether the feed has a channel's members from its reader, so this connection's NAMES of it would be dropped (networkFeed.ts). */
+  readonly namesElsewhere?: (connectionId: string, channel: string) => boolean;
 }
 
 /**
@@ -152,10 +154,11 @@ export class PuppetRegistry {
     if (!this.lastActive.has(userId)) this.lastActive.set(userId, this.deps.clock.now());
     const face = userFace(network.face, userId);
     const id = `${network.id}/${userId}`;
-    const elsewhere = this.deps.heardElsewhere;
+    const { heardElsewhere: elsewhere, namesElsewhere } = this.deps;
     const connection = new IrcConnection({
       id,
       ...(elsewhere === undefined ? {} : { heardElsewhere: (channel: string, msgid: string) => elsewhere(id, channel, msgid) }),
+      ...(namesElsewhere === undefined ? {} : { namesElsewhere: (channel: string) => namesElsewhere(id, channel) }),
       server: face.bindAddress === undefined ? network.server : { ...network.server, bindAddress: face.bindAddress },
       realname: face.realname,
       ...(face.webirc === undefined ? {} : { webirc: face.webirc }),

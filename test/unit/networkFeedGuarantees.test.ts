@@ -330,6 +330,29 @@ describe("network feed: private messages, accounts and our own nicks", () => {
     assert.ok(f.membersOf("#chan").has("y"));
   });
 
+  it("a connection's NAMES may be skipped unread only when the feed would drop it: a member, not the reader, the roster known", () => {
+    const { f, names } = feed();
+    const a = new HeardConnection("a", "alice");
+    const b = new HeardConnection("b", "bob");
+    f.attach(a, false);
+    f.attach(b, false);
+    assert.equal(f.namesElsewhere("b", "#chan"), false, "not a member");
+    a.hear("join", { ...base, nick: "alice", channel: "#chan", account: undefined });
+    b.hear("join", { ...base, nick: "bob", channel: "#chan", account: undefined });
+    assert.equal(f.broker.readerOf("#chan"), "a");
+    assert.equal(f.namesElsewhere("b", "#chan"), false, "the roster has no members yet: the first NAMES counts");
+    a.hear("names", { channel: "#chan", users: [{ nick: "alice", modes: [] }, { nick: "bob", modes: [] }] });
+    assert.equal(f.namesElsewhere("b", "#CHAN"), true, "a member that is not the reader, the roster known");
+    assert.equal(f.namesElsewhere("a", "#chan"), false, "the reader's NAMES counts");
+    assert.equal(f.namesElsewhere("c", "#chan"), false, "not a member");
+    // What it says agrees with the handler: b's NAMES is dropped, then counts once b reads the channel.
+    b.hear("names", { channel: "#chan", users: [{ nick: "x", modes: [] }] });
+    assert.deepEqual(names, ["a #chan"]);
+    a.hear("part", { ...base, nick: "alice", channel: "#chan", reason: "" });
+    b.hear("part", { ...base, nick: "alice", channel: "#chan", reason: "" });
+    assert.equal(f.namesElsewhere("b", "#chan"), false, "b is the reader now");
+  });
+
   it("a line may be skipped only by a member that is not the reader, once the broker holds its msgid (delivered or waiting)", () => {
     const { f, delivered } = feed();
     const a = new HeardConnection("a", "alice");

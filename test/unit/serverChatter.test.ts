@@ -65,3 +65,15 @@ test("once the connection is closed the transport skips every line, whatever wai
     for (const line of lines) assert.equal(skip(line), true, `skipped once closed: ${line}`);
   }
 });
+
+test("the transport skips a NAMES reply the feed has from elsewhere unless a request waits; a JOIN of ours waiting does not stop it", () => {
+  const reply = [":irc.example.org 353 me = #chan :a b", ":irc.example.org 366 me #chan :End of /NAMES list."];
+  for (const requests of [false, true]) {
+    for (const joins of [false, true]) {
+      const skip = lineSkipper(undefined, { isMe: () => false, isChannel: (n) => n.startsWith("#"), waitingFor: (command) => watchersWaitFor(command, { joins, requests }), closed: () => false }, () => true);
+      assert.deepEqual(reply.map(skip), [!requests, !requests], `requests=${requests} joins=${joins}`);
+    }
+  }
+  const noFeed = lineSkipper(undefined, { isMe: () => false, isChannel: () => true, waitingFor: () => false, closed: () => false });
+  assert.deepEqual(reply.map(noFeed), [false, false], "without the feed's question every reply is read");
+});
