@@ -34,23 +34,40 @@ export interface IsupportHolder {
   options: Record<string, unknown>;
 }
 
+/** Each shared table's key: what the tables it was made of heard, in order (see keyOf). */
+const keys = new WeakMap<Table, string>();
+
 /** Replaces the holder's table by an empty one over the shared table with the same tokens and values. */
 export function shareIsupport(network: IsupportHolder): void {
-  const flat: Record<string, unknown> = {};
-  // for-in: the object's own tokens and those of the table under it, each once (own ones shadow).
-  for (const name in network.options) flat[name] = network.options[name];
-  // Tokens in order, each with its whole value (strings, true, lists, PREFIX's {symbol, mode} pairs).
-  const key = JSON.stringify(Object.keys(flat).sort().map((name) => [name, flat[name]]));
+  const key = keyOf(network.options);
   let shared = tables.get(key);
   if (shared === undefined) {
+    const flat: Record<string, unknown> = {};
+    // for-in: the object's own tokens and those of the table under it, each once (own ones shadow).
+    for (const name in network.options) flat[name] = network.options[name];
     for (const value of Object.values(flat)) deepFreeze(value);
     shared = Object.preventExtensions(flat);
+    keys.set(shared, key);
     // The Map keeps insertion order: its first key is the least recently shared table.
     const oldest = tables.size >= MAX_TABLES ? tables.keys().next().value : undefined;
     if (oldest !== undefined) tables.delete(oldest);
   } else tables.delete(key);
   tables.set(key, shared);
   network.options = Object.create(shared) as Record<string, unknown>;
+}
+
+/**
+ * A key that only tables with the same tokens and values share: the key of the shared table under
+ * this one (none for irc-framework's own first table), then its own tokens in the order they were
+ * set, each with its whole value (strings, true, lists, PREFIX's {symbol, mode} pairs). Only the
+ * tokens of the latest 005 line are serialized, not the whole table again. JSON never holds a raw
+ * NUL, so the parts cannot run into each other.
+ */
+function keyOf(options: Record<string, unknown>): string {
+  const under = Object.getPrototypeOf(options) as Table | null;
+  const base = under === null ? undefined : keys.get(under);
+  const own = JSON.stringify(Object.keys(options).map((name) => [name, options[name]]));
+  return base === undefined ? own : `${base}\u0000${own}`;
 }
 
 /** How many shared tables are kept (for tests). */

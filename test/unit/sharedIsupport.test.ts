@@ -104,3 +104,20 @@ test("past the cap on tables, the least recently shared one is forgotten: its cl
   hear(kept, ":srv 005 alice NETWORK=Cap1 NICKLEN=2 :are supported by this server");
   assert.equal(tableOf(kept), tableOf(clients[1]), "Cap1, shared since, was kept");
 });
+
+test("clients whose latest 005 lines are the same but whose earlier ones differ share no table", () => {
+  const a = sharing();
+  const b = sharing();
+  const c = sharing();
+  hear(a, ":srv 005 alice NETWORK=First NICKLEN=10 :are supported by this server");
+  hear(b, ":srv 005 alice NETWORK=Second NICKLEN=20 :are supported by this server");
+  hear(c, ":srv 005 alice NETWORK=First NICKLEN=10 :are supported by this server");
+  for (const client of [a, b, c]) hear(client, ":srv 005 alice CHANTYPES=# TOPICLEN=390 :are supported by this server");
+  const tableOf = (client: Client) => Object.getPrototypeOf(client.network.options) as object;
+  assert.notEqual(tableOf(a), tableOf(b));
+  assert.equal(tableOf(a), tableOf(c), "positive control: the same lines in the same order share one table");
+  assert.deepEqual([a, b].map((client) => [client.network.supports("NETWORK"), client.network.supports("NICKLEN"), client.network.supports("TOPICLEN")]), [
+    ["First", "10", "390"],
+    ["Second", "20", "390"],
+  ]);
+});
