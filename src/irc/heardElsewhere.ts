@@ -145,7 +145,7 @@ export interface SkipperContext extends Omit<SkipContext, "known"> {
 export function lineSkipper(known: SkipContext["known"] | undefined, ctx: SkipperContext, namesElsewhere?: (channel: string) => boolean): (line: string) => boolean {
   const skip: SkipContext | undefined = known === undefined ? undefined : { known, ...ctx };
   // A request's answer (a user's NAMES) is read: watchersWaitFor says a 353 is waited for while a request waits.
-  const names = namesElsewhere === undefined ? undefined : new NamesReplies(namesElsewhere, () => ctx.waitingFor("353"));
+  const names = namesElsewhere === undefined ? undefined : new NamesReplies(namesElsewhere, () => ctx.waitingFor("353"), ctx.isChannel);
   return (line) => {
     if (ctx.closed()) return true;
     const code = numericOf(line);

@@ -10,7 +10,10 @@
  * (`elsewhere(channel)`: the feed would drop it) and not while a request waits (a user's NAMES,
  * answered through requests.ts); the answer holds for every 353 line of that channel until its 366,
  * which is skipped or read with them. irc-framework makes its "userlist" event at the 366 from the
- * 353 lines it read, so a reply cut in half would give it half a list.
+ * 353 lines it read, so a reply cut in half would give it half a list. A 366 that ends no reply
+ * under way (`366 <me> *` after a NAMES of every channel, on charybdis-like servers; a channel
+ * spelled otherwise than in its 353 lines) ends every reply under way: no answer outlives its reply.
+ * A 353 whose channel parameter is not a channel (the old form without the symbol) is read.
  */
 import { commandStart } from "./lineInterest";
 
@@ -26,6 +29,8 @@ export class NamesReplies {
     private readonly elsewhere: (channel: string) => boolean,
     /** Whether a request waits for an answer (then every reply is read). */
     private readonly requestWaits: () => boolean,
+    /** Whether a name is a channel's (the server's CHANTYPES). */
+    private readonly isChannel: (name: string) => boolean,
   ) {}
 
   /** Whether this line (whose numeric is `code`: serverChatter.ts's numericOf) is part of a NAMES reply to skip. */
@@ -37,10 +42,12 @@ export class NamesReplies {
     const key = channel.toLowerCase();
     const skipped = this.replies?.get(key);
     if (code === RPL_ENDOFNAMES) {
-      this.replies?.delete(key);
+      if (skipped === undefined) this.replies = undefined;
+      else this.replies?.delete(key);
       return skipped === true;
     }
     if (skipped !== undefined) return skipped;
+    if (!this.isChannel(channel)) return false;
     const skip = !this.requestWaits() && this.elsewhere(channel);
     (this.replies ??= new Map()).set(key, skip);
     return skip;

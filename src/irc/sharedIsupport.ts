@@ -34,13 +34,19 @@ export interface IsupportHolder {
   options: Record<string, unknown>;
 }
 
-/** Each shared table's key: what the tables it was made of heard, in order (see keyOf). */
+/** Each shared table's key: what the tables it was made of heard that changed them, in order (see changedTokens). */
 const keys = new WeakMap<Table, string>();
 
 /** Replaces the holder's table by an empty one over the shared table with the same tokens and values. */
 export function shareIsupport(network: IsupportHolder): void {
-  const key = keyOf(network.options);
-  let shared = tables.get(key);
+  const proto = Object.getPrototypeOf(network.options) as Table | null;
+  const base = proto === null ? undefined : keys.get(proto);
+  // The shared table under this one, if it is one.
+  const under = base === undefined || proto === null ? undefined : proto;
+  const changed = changedTokens(network.options, under);
+  // The same 005 lines again (a VERSION answers with them): the table underneath is this one.
+  const key = base === undefined ? changed : changed === NOTHING ? base : `${base}\u0000${changed}`;
+  let shared = tables.get(key) ?? (key === base ? under : undefined);
   if (shared === undefined) {
     const flat: Record<string, unknown> = {};
     // for-in: the object's own tokens and those of the table under it, each once (own ones shadow).
@@ -56,18 +62,24 @@ export function shareIsupport(network: IsupportHolder): void {
   network.options = Object.create(shared) as Record<string, unknown>;
 }
 
+const NOTHING = "[]";
+
 /**
- * A key that only tables with the same tokens and values share: the key of the shared table under
- * this one (none for irc-framework's own first table), then its own tokens in the order they were
- * set, each with its whole value (strings, true, lists, PREFIX's {symbol, mode} pairs). Only the
- * tokens of the latest 005 line are serialized, not the whole table again. JSON never holds a raw
- * NUL, so the parts cannot run into each other.
+ * The part of a table's key that is its own: the tokens set on it that the shared table under it
+ * (if any) does not already hold with the same value, in the order they were set, each with its
+ * whole value (strings, true, lists, PREFIX's {symbol, mode} pairs). A table's key is the key of the
+ * table under it (none for irc-framework's own first table), a NUL, then this: only the latest 005
+ * line's tokens are serialized, not the whole table again, and tables with the same key hold the
+ * same tokens and values. JSON never holds a raw NUL, so the parts cannot run into each other.
  */
-function keyOf(options: Record<string, unknown>): string {
-  const under = Object.getPrototypeOf(options) as Table | null;
-  const base = under === null ? undefined : keys.get(under);
-  const own = JSON.stringify(Object.keys(options).map((name) => [name, options[name]]));
-  return base === undefined ? own : `${base}\u0000${own}`;
+function changedTokens(options: Record<string, unknown>, under: Table | undefined): string {
+  const own: [string, unknown][] = [];
+  for (const name of Object.keys(options)) {
+    const value = options[name];
+    if (under !== undefined && Object.hasOwn(under, name) && JSON.stringify(under[name]) === JSON.stringify(value)) continue;
+    own.push([name, value]);
+  }
+  return JSON.stringify(own);
 }
 
 /** How many shared tables are kept (for tests). */

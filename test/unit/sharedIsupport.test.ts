@@ -121,3 +121,20 @@ test("clients whose latest 005 lines are the same but whose earlier ones differ 
     ["Second", "20", "390"],
   ]);
 });
+
+test("the same 005 lines heard again (a VERSION answers with them) keep the table: no new one, nothing of the client's own", () => {
+  const a = sharing();
+  const b = sharing();
+  for (const line of ISUPPORT) for (const client of [a, b]) hear(client, line);
+  const table = Object.getPrototypeOf(a.network.options) as object;
+  const count = sharedIsupportTables();
+  for (let i = 0; i < 3; i++) for (const line of ISUPPORT) hear(a, line);
+  assert.equal(Object.getPrototypeOf(a.network.options), table, "the same table");
+  assert.equal(sharedIsupportTables(), count, "no table made");
+  assert.deepEqual(Object.keys(a.network.options), []);
+  // Positive control: a line that changes a token still makes a table of its own.
+  hear(a, ":srv 005 alice NICKLEN=20 :are supported by this server");
+  assert.notEqual(Object.getPrototypeOf(a.network.options), table);
+  assert.equal(a.network.supports("NICKLEN"), "20");
+  assert.equal(b.network.supports("NICKLEN"), "32");
+});
