@@ -32,42 +32,63 @@ function parseTags(text: string): Record<string, string> {
   return tags;
 }
 
-/** Cuts the next space-separated word off `rest`. */
-function word(rest: string): [string, string] {
-  const trimmed = rest.replace(/^ +/, "");
-  const space = trimmed.indexOf(" ");
-  return space === -1 ? [trimmed, ""] : [trimmed.slice(0, space), trimmed.slice(space + 1)];
+/** The first index from `at` that is not a space. */
+function skipSpaces(raw: string, at: number, end: number): number {
+  while (at < end && raw.charCodeAt(at) === 0x20) at++;
+  return at;
 }
 
+/** Where the word starting at `at` ends: the next space, or `end`. */
+function wordEnd(raw: string, at: number, end: number): number {
+  const space = raw.indexOf(" ", at);
+  return space === -1 || space > end ? end : space;
+}
+
+/**
+ * Read in place, by index: only the parts it returns are cut out of the line (a 005 line of 15
+ * tokens was cut into a shorter rest after each word, with a pair of strings per word).
+ */
 export function parseIrcLine(raw: string): IrcLine | undefined {
-  let rest = raw.replace(/\r?\n$/, "");
+  // A trailing LF or CR LF is not part of the line.
+  let end = raw.length;
+  if (end > 0 && raw.charCodeAt(end - 1) === 0x0a) end -= end > 1 && raw.charCodeAt(end - 2) === 0x0d ? 2 : 1;
+  let at = 0;
   let tags: Record<string, string> = {};
-  if (rest.startsWith("@")) {
-    const [t, after] = word(rest.slice(1));
-    tags = parseTags(t);
-    rest = after;
+  if (raw.charCodeAt(0) === 0x40 /* @ */ && end > 0) {
+    const from = skipSpaces(raw, 1, end);
+    const to = wordEnd(raw, from, end);
+    tags = parseTags(raw.slice(from, to));
+    at = to < end ? to + 1 : end;
   }
   let source: string | undefined;
-  rest = rest.replace(/^ +/, "");
-  if (rest.startsWith(":")) {
-    const [prefix, after] = word(rest.slice(1));
-    source = prefix.split("!")[0]?.split("@")[0];
-    rest = after;
+  at = skipSpaces(raw, at, end);
+  if (at < end && raw.charCodeAt(at) === 0x3a /* : */) {
+    const from = skipSpaces(raw, at + 1, end);
+    const to = wordEnd(raw, from, end);
+    // The nick of nick!user@host (or the server's name).
+    let cut = raw.indexOf("!", from);
+    if (cut === -1 || cut > to) cut = to;
+    const host = raw.indexOf("@", from);
+    if (host !== -1 && host < cut) cut = host;
+    source = raw.slice(from, cut);
+    at = to < end ? to + 1 : end;
   }
-  const [command, after] = word(rest);
-  if (command === "") return undefined;
-  rest = after;
+  const commandAt = skipSpaces(raw, at, end);
+  const commandEnd = wordEnd(raw, commandAt, end);
+  if (commandEnd === commandAt) return undefined;
+  const command = raw.slice(commandAt, commandEnd);
+  at = commandEnd < end ? commandEnd + 1 : end;
   const params: string[] = [];
   for (;;) {
-    rest = rest.replace(/^ +/, "");
-    if (rest === "") break;
-    if (rest.startsWith(":")) {
-      params.push(rest.slice(1));
+    at = skipSpaces(raw, at, end);
+    if (at >= end) break;
+    if (raw.charCodeAt(at) === 0x3a /* : */) {
+      params.push(raw.slice(at + 1, end));
       break;
     }
-    const [param, next] = word(rest);
-    params.push(param);
-    rest = next;
+    const to = wordEnd(raw, at, end);
+    params.push(raw.slice(at, to));
+    at = to < end ? to + 1 : end;
   }
   return { tags, source: source === "" ? undefined : source, command: command.toUpperCase(), params };
 }
