@@ -18,8 +18,8 @@
  * - At most MAX_TABLES tables are kept (a server that sends different tokens to each connection
  *   would otherwise grow the cache without end); past that the least recently shared one is
  *   forgotten: the connections over it keep it, a later connection that hears its tokens gets a
- *   new one. (Each 005 line makes a table of the tokens so far, so a server of three 005 lines
- *   keeps three.)
+ *   new one. (Each 005 line that changes a token makes a table of the tokens so far, so a server
+ *   of three 005 lines keeps three; the same lines heard again, as a VERSION answers, make none.)
  */
 
 /** Distinct tables kept: a server makes one per 005 line it sends (the tokens so far), a network a few per server. */
