@@ -11,7 +11,10 @@
  * ~30 events held a Map table of about 0.9 KiB each (issue 14's heap breakdown, "IrcConnection .
  * listeners"); an array of 30 slots is about 0.25 KiB. (A plain object with a property per event
  * was tried: V8 turns an object that gets more than a dozen properties by name at run time into a
- * dictionary, which took 1.6 KiB.) A slot whose last listener was removed holds undefined.
+ * dictionary, which took 1.6 KiB.) A slot holds its one listener itself, and an array only from
+ * the second on: most of a connection's ~20 events have one listener, and an array of one was
+ * about 60 bytes each (issue 14's heap breakdown, "Array . []" held by "IrcConnection . lists").
+ * A slot whose last listener was removed holds undefined.
  *
  * A listener is a function, or a subscription (`subscribe`): a table of handlers, one per event,
  * shared by many emitters, and this emitter's state, handed to the handler with the event's
@@ -33,10 +36,16 @@ class Subscription {
   ) {}
 }
 
+/** A listener: a function, or a subscription. Never an array, so a slot's one listener is told from its list. */
+type Listener = ((...args: never[]) => void) | Subscription;
+
+/** An event's listeners: none, its one listener, or its two or more in the order they were added. */
+type Held = Listener | readonly Listener[] | undefined;
+
 export class TypedEmitter<Events extends { [K in keyof Events & string]: (...args: never[]) => void }> {
   private readonly slotOf: Map<string, number>;
-  /** Per event slot: its listeners, functions or subscriptions (see subscribe). */
-  private readonly lists: (readonly unknown[] | undefined)[] = [];
+  /** Per event slot: its listeners, functions or subscriptions (see subscribe): one held as it is, more in an array. */
+  private readonly lists: Held[] = [];
 
   constructor() {
     let table = slotTables.get(new.target);
@@ -56,32 +65,43 @@ export class TypedEmitter<Events extends { [K in keyof Events & string]: (...arg
     return this;
   }
 
-  private add(event: string, listener: unknown): void {
+  private add(event: string, listener: Listener): void {
     let slot = this.slotOf.get(event);
     if (slot === undefined) this.slotOf.set(event, (slot = this.slotOf.size));
-    const list = this.lists[slot];
-    if (list === undefined || !list.includes(listener)) this.lists[slot] = list === undefined ? [listener] : [...list, listener];
+    const held = this.lists[slot];
+    if (held === undefined) this.lists[slot] = listener;
+    else if (isList(held)) {
+      if (!held.includes(listener)) this.lists[slot] = [...held, listener];
+    } else if (held !== listener) this.lists[slot] = [held, listener];
   }
 
   off<K extends keyof Events & string>(event: K, listener: Events[K]): this {
     const slot = this.slotOf.get(event);
-    const list = this.listAt(slot);
-    if (slot === undefined || list === undefined || !list.includes(listener)) return this;
-    const rest = list.filter((l) => l !== listener);
-    this.lists[slot] = rest.length === 0 ? undefined : rest;
+    if (slot === undefined) return this;
+    const held = this.lists[slot];
+    if (held === listener) this.lists[slot] = undefined;
+    else if (isList(held) && held.includes(listener)) {
+      const rest = held.filter((l) => l !== listener);
+      this.lists[slot] = rest.length === 1 ? rest[0] : rest;
+    }
     return this;
   }
 
   protected emit<K extends keyof Events & string>(event: K, ...args: Parameters<Events[K]>): void {
-    const list = this.listAt(this.slotOf.get(event));
-    if (list === undefined) return;
-    for (const listener of list) {
-      if (listener instanceof Subscription) (listener.table as Record<K, (state: unknown, ...a: Parameters<Events[K]>) => void>)[event](listener.state, ...args);
-      else (listener as (...a: Parameters<Events[K]>) => void)(...args);
-    }
+    const slot = this.slotOf.get(event);
+    const held = slot === undefined ? undefined : this.lists[slot];
+    if (held === undefined) return;
+    if (!isList(held)) return this.call(held, event, args);
+    for (const listener of held) this.call(listener, event, args);
   }
 
-  private listAt(slot: number | undefined): readonly unknown[] | undefined {
-    return slot === undefined ? undefined : this.lists[slot];
+  /** Calls one listener with an event's arguments (a subscription's handler for the event, its state first). */
+  private call<K extends keyof Events & string>(listener: Listener, event: K, args: Parameters<Events[K]>): void {
+    if (listener instanceof Subscription) (listener.table as Record<K, (state: unknown, ...a: Parameters<Events[K]>) => void>)[event](listener.state, ...args);
+    else (listener as (...a: Parameters<Events[K]>) => void)(...args);
   }
+}
+
+function isList(held: Held): held is readonly Listener[] {
+  return Array.isArray(held);
 }

@@ -127,3 +127,37 @@ test("a subscription's handlers hear the events subscribed to, with its state, i
   e.fire("other");
   assert.deepEqual(seen, ["before 1", "r ping 1", "after 1", "s ping 1", "r pong hi"]);
 });
+
+test("a slot's one listener is held as it is: a second is added after it, the first added twice stays one, and removing down to one or none keeps the rest", () => {
+  const e = new Emitter();
+  const seen: string[] = [];
+  const a = (n: number) => seen.push(`a${n}`);
+  const b = (n: number) => seen.push(`b${n}`);
+  const c = (n: number) => seen.push(`c${n}`);
+  const noArray = () => !(Reflect.get(e, "lists") as unknown[]).some((held) => Array.isArray(held));
+  e.on("ping", a).on("ping", a);
+  assert.ok(noArray(), "one listener, held without an array");
+  e.fire(1);
+  e.off("ping", b); // not a listener: nothing changes
+  e.fire(2);
+  e.on("ping", b).on("ping", c).off("ping", a);
+  e.fire(3);
+  e.off("ping", c);
+  assert.ok(noArray(), "one listener left, held without an array");
+  e.fire(4);
+  e.on("ping", a);
+  e.fire(5);
+  e.off("ping", b).off("ping", a);
+  e.fire(6);
+  assert.deepEqual(seen, ["a1", "a2", "b3", "c3", "b4", "b5", "a5"]);
+  // A listener added while the one listener runs is heard from the next emit.
+  const f = new Emitter();
+  const heard: string[] = [];
+  f.on("ping", (n) => {
+    heard.push(`x${n}`);
+    if (n === 1) f.on("ping", (m) => heard.push(`y${m}`));
+  });
+  f.fire(1);
+  f.fire(2);
+  assert.deepEqual(heard, ["x1", "x2", "y2"]);
+});
