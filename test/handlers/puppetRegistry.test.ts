@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { ConnectionOptions } from "../../src/irc/connection";
 import { openNedbStore } from "../../src/store/nedbStore";
 import { FakeClock } from "../support/fakeClock";
 import { fakeNetwork } from "../support/fakeNetwork";
@@ -181,5 +182,21 @@ describe("the users' connections", () => {
     assert.equal(registry.ensure("@bob:example.org").ok, false);
     assert.equal(await registry.reconnect("@bob:example.org"), "You are no longer quit from TestNet. You were in no channel: a message in one of its rooms, or !join, connects you.");
     assert.equal(registry.ensure("@bob:example.org").ok, true);
+  });
+  it("each connection asks the feed about its copies and its NAMES under its own id (what the broker knows it by)", async () => {
+    const clock = new FakeClock();
+    const store = await openNedbStore(undefined);
+    const asked: string[] = [];
+    const registry = testPuppets(fakeNetwork(""), store.puppets, clock, {
+      heardElsewhere: (id, channel, msgid) => (asked.push(`${id} ${channel} ${msgid}`), true),
+      namesElsewhere: (id, channel) => (asked.push(`${id} ${channel}`), true),
+    });
+    const ensured = registry.ensure("@alice:example.org");
+    assert.ok(ensured.ok);
+    const options = Reflect.get(ensured.connection, "options") as ConnectionOptions;
+    assert.equal(options.namesElsewhere?.("#chan"), true);
+    assert.equal(options.heardElsewhere?.("#chan", "m1"), true);
+    const id = ensured.connection.id;
+    assert.deepEqual(asked, [`${id} #chan`, `${id} #chan m1`]);
   });
 });
