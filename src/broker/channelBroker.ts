@@ -14,8 +14,15 @@
  * - At most once: a key is delivered once within `windowMs` (entries are remembered that long).
  * - No loss on handover: an event heard by any member that is still in the channel is delivered,
  *   at the latest `graceMs` after it was first heard, whoever is reader by then.
- * - Order: events are delivered in the order they were first heard by any member; before an event
- *   is delivered, every earlier undelivered event of that channel is delivered first.
+ * - Order: the reader's order. An event the reader hears is delivered after every earlier
+ *   undelivered event of that channel (in the order first heard by any member), except another
+ *   member's own JOIN that the reader has not heard yet, and what that member heard first after it.
+ *   A member's stream of the channel starts at its JOIN, so all of that is later than anything the
+ *   reader has yet to hear: a connection that rejoins while the reader lags hears the next lines
+ *   before the reader hears the one said just before the JOIN, and that one must still come first. Such events wait for the reader to hear them (or for the grace
+ *   time). A handover, and the grace timer, deliver what waits in the order first heard: a member
+ *   that becomes reader may have skipped its copy of such a JOIN unread (heardElsewhere.ts), so
+ *   whether it is still to come is not known; a JOIN heard after the reader took over is.
  * - No awaiting: `deliver` is called synchronously; it must enqueue, not do I/O.
  * Not guaranteed: an event that no member heard (every connection was down) is not known here; the
  * gap is filled from chathistory, or announced, by the connection layer. Two events that share a
@@ -40,6 +47,10 @@ interface Entry<E> {
   readonly key: string;
   readonly event: E;
   readonly firstHeardAt: number;
+  /** The connection that heard it first. */
+  readonly by: string;
+  /** A member's own JOIN: that member's stream of the channel starts here (theirs: at most a few ids). */
+  opens: string[] | undefined;
   delivered: boolean;
 }
 
@@ -73,11 +84,16 @@ export class ChannelBroker<E> {
     private readonly clock: Clock,
   ) {}
 
-  /** A connection is now in the channel. `preferred` marks the IRC bot connection. */
-  join(channel: string, connection: string, preferred = false): void {
+  /**
+   * A connection is now in the channel. `preferred` marks the IRC bot connection; `joinKey` is the
+   * key under which its own JOIN was heard (see the order guarantee).
+   */
+  join(channel: string, connection: string, preferred = false, joinKey?: string): void {
     const state = this.state(channel);
     if (!state.members.has(connection)) {
       state.members.set(connection, { id: connection, preferred, since: this.joinCounter++ });
+      const start = joinKey === undefined ? undefined : state.byKey.get(joinKey);
+      if (start !== undefined && !start.delivered) (start.opens ??= []).push(connection);
       if (preferred) state.preferred++;
       let channels = this.byConnection.get(connection);
       if (channels === undefined) this.byConnection.set(connection, (channels = new Set<string>()));
@@ -151,15 +167,15 @@ export class ChannelBroker<E> {
         return false;
       }
       if (connection !== state.reader) return false;
-      this.deliverThrough(channel, state, known);
+      this.deliverThrough(channel, state, known, false, true);
       return true;
     }
-    const entry: Entry<E> = { key, event, firstHeardAt: this.clock.now(), delivered: false };
+    const entry: Entry<E> = { key, event, firstHeardAt: this.clock.now(), by: connection, opens: undefined, delivered: false };
     state.entries.push(entry);
     state.byKey.set(key, entry);
     // A channel with no member (the event came from a history fetch) has no reader to wait for.
     if (connection === state.reader || state.members.size === 0) {
-      this.deliverThrough(channel, state, entry);
+      this.deliverThrough(channel, state, entry, false, connection === state.reader);
       return true;
     }
     this.schedule(channel, state);
@@ -184,8 +200,7 @@ export class ChannelBroker<E> {
     if (previous !== state.reader) {
       this.hooks.onHandover?.(channel, previous, state.reader);
       // The new reader may have heard events the old one never delivered: deliver them now.
-      const last = [...state.entries].reverse().find((e) => !e.delivered);
-      if (last !== undefined && state.reader !== undefined) this.deliverThrough(channel, state, last, true);
+      if (state.reader !== undefined) this.deliverThrough(channel, state, undefined, true);
     }
   }
 
@@ -199,9 +214,25 @@ export class ChannelBroker<E> {
     return first;
   }
 
-  /** Delivers every undelivered entry up to and including `target`, in first-heard order. */
-  private deliverThrough(channel: string, state: ChannelState<E>, target: Entry<E>, late = false): void {
+  /**
+   * Delivers every undelivered entry up to and including `target` (all of them without one), in
+   * first-heard order. For an event the reader heard (`forReader`), another member's undelivered own
+   * JOIN, and what that member heard first after it, are left waiting: they are later than anything
+   * the reader has yet to hear (see the order guarantee).
+   */
+  private deliverThrough(channel: string, state: ChannelState<E>, target: Entry<E> | undefined, late = false, forReader = false): void {
+    let ahead: Set<string> | undefined;
     for (const entry of state.entries) {
+      if (forReader && !entry.delivered && entry !== target) {
+        if (entry.opens !== undefined) {
+          // What the joiners heard first after it is later still. (Its first hearer, when another
+          // member, heard the reader's event before it: that member was in the channel then.)
+          ahead ??= new Set();
+          for (const id of entry.opens) ahead.add(id);
+          continue;
+        }
+        if (ahead?.has(entry.by) === true) continue;
+      }
       if (!entry.delivered) {
         entry.delivered = true;
         if (late || entry !== target) this.hooks.onLateDelivery?.(channel);

@@ -172,10 +172,11 @@ export class NetworkFeed {
     connection.subscribe(this.linkEvents, { connection, preferred }, FEED_EVENTS);
   }
 
-  /** Reports a channel event a connection heard (or replayed), with its dedupe key. */
-  private hear(id: string, ev: ChannelEvent): void {
+  /** Reports a channel event a connection heard (or replayed), with its dedupe key; returns the key. */
+  private hear(id: string, ev: ChannelEvent): string {
     const key = dedupeKey(ev, this.clock.now());
     this.broker.heard(this.fold(ev.channel), id, key, { key, ev });
+    return key;
   }
 
   private isSelf(connection: IrcConnection, nick: string): boolean {
@@ -214,9 +215,10 @@ export class NetworkFeed {
       const nick = this.fold(e.nick);
       const mine = nick === this.fold(connection.nick);
       if (!mine && connection.hasCap("extended-join")) this.accounts.set(nick, e.account);
-      this.hear(connection.id, { type: "join", channel: e.channel, e });
+      const key = this.hear(connection.id, { type: "join", channel: e.channel, e });
       if (mine) {
-        this.broker.join(this.fold(e.channel), connection.id, preferred);
+        // Its stream of the channel starts at this JOIN (the broker's order guarantee).
+        this.broker.join(this.fold(e.channel), connection.id, preferred, key);
         this.hooks.selfJoined(connection, e.channel, e.tags[RESUMED_TAG] !== undefined);
       }
     },

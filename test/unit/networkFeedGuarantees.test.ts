@@ -429,3 +429,30 @@ describe("network feed: private messages, accounts and our own nicks", () => {
   });
 });
 
+
+describe("network feed: a connection that rejoins while the reader lags", () => {
+  it("its own JOIN opens its stream: what it hears after the JOIN waits for the reader's earlier line (the Ergo delivery story)", () => {
+    const { f, delivered } = feed();
+    const a = new HeardConnection("a", "alice");
+    const b = new HeardConnection("b", "bert");
+    f.attach(a, false);
+    f.attach(b, false);
+    const tagged = (msgid: string) => ({ ...base, tags: { msgid } });
+    const join = (nick: string, msgid: string) => ({ ...tagged(msgid), nick, channel: "#chan", account: undefined });
+    a.hear("join", join("alice", "j1"));
+    b.hear("join", join("alice", "j1"));
+    b.hear("join", join("bert", "j2"));
+    a.hear("join", join("bert", "j2"));
+    assert.equal(f.broker.readerOf("#chan"), "a");
+    // "a" is killed and comes back between burst-31 and burst-32; its socket is read before the reader's.
+    a.hear("closed", { reason: "Killed", fatal: false, willReconnect: true, throttled: false });
+    assert.equal(f.broker.readerOf("#chan"), "b");
+    a.hear("join", join("alice", "j3"));
+    for (const k of [32, 33]) a.hear("message", msg("#chan", `burst-${k}`, tagged(`m${k}`)));
+    b.hear("message", msg("#chan", "burst-31", tagged("m31")));
+    b.hear("join", join("alice", "j3"));
+    for (const k of [32, 33]) b.hear("message", msg("#chan", `burst-${k}`, tagged(`m${k}`)));
+    const order = delivered.map((d) => (d.ev.type === "message" ? d.ev.e.text : `${d.ev.type} ${d.key}`));
+    assert.deepEqual(order, ["join id:j1", "join id:j2", "burst-31", "join id:j3", "burst-32", "burst-33"]);
+  });
+});

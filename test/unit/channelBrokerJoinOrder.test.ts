@@ -1,0 +1,185 @@
+/**
+ * The broker's order when a member's stream starts late (channelBroker.ts, the order guarantee): a
+ * connection that (re)joins while the reader lags hears the lines after its JOIN before the reader
+ * hears the one said just before it. Seen on Ergo in the delivery story: the killed reader came back
+ * between burst-31 and burst-32, its copies of 32..40 reached the broker before the new reader's
+ * 31, and Matrix got 32..40 before 31.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ChannelBroker } from "../../src/broker/channelBroker";
+import { FakeClock } from "../support/fakeClock";
+
+function setup(graceMs = 3000) {
+  const clock = new FakeClock();
+  const delivered: string[] = [];
+  const broker = new ChannelBroker<string>({ windowMs: 60000, graceMs }, { deliver: (_channel, event) => delivered.push(event) }, clock);
+  return { clock, delivered, broker };
+}
+
+/** A connection hears its own JOIN (before it is a member, as the feed reports it) and joins. */
+function rejoin(broker: ChannelBroker<string>, connection: string, key: string): void {
+  broker.heard("#c", connection, key, key);
+  broker.join("#c", connection, false, key);
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
+
+describe("event broker: a member whose stream starts at its JOIN", () => {
+  it("the reader's next event comes before what a member that rejoined meanwhile heard after its JOIN", () => {
+    const { broker, delivered } = setup();
+    for (const c of ["a", "b", "c"]) broker.join("#c", c);
+    for (let i = 0; i <= 30; i++) for (const c of ["a", "b", "c"]) broker.heard("#c", c, `m${i}`, `m${i}`);
+    broker.leave("#c", "a");
+    // "a" comes back between m31 and m32, and is read before the reader "b" and "c".
+    rejoin(broker, "a", "join-a");
+    for (let i = 32; i <= 40; i++) broker.heard("#c", "a", `m${i}`, `m${i}`);
+    for (const k of ["m31", "join-a", ...range(32, 40)]) broker.heard("#c", "b", k, k);
+    for (const k of ["m31", "join-a", ...range(32, 40)]) broker.heard("#c", "c", k, k);
+    assert.deepEqual(delivered, [...range(0, 31), "join-a", ...range(32, 40)]);
+  });
+
+  it("also when another member heard the reader's next event after the rejoined one's copies", () => {
+    const { broker, delivered } = setup();
+    for (const c of ["a", "b", "c"]) broker.join("#c", c);
+    broker.heard("#c", "a", "m0", "m0");
+    broker.leave("#c", "a");
+    rejoin(broker, "a", "join-a");
+    broker.heard("#c", "a", "m2", "m2");
+    // "c" (in the channel all along) hears m1 now; the reader "b" hears it next: m1 is known, waiting.
+    broker.heard("#c", "c", "m1", "m1");
+    broker.heard("#c", "b", "m1", "m1");
+    assert.deepEqual(delivered, ["m0", "m1"], "join-a and m2 wait for the reader");
+    broker.heard("#c", "b", "join-a", "join-a");
+    broker.heard("#c", "b", "m2", "m2");
+    assert.deepEqual(delivered, ["m0", "m1", "join-a", "m2"]);
+  });
+
+  it("a handover delivers everything waiting, in the order first heard (the new reader may have skipped that JOIN unread)", () => {
+    const { broker, delivered } = setup();
+    for (const c of ["a", "b", "c"]) broker.join("#c", c);
+    broker.heard("#c", "a", "m0", "m0");
+    broker.leave("#c", "c");
+    rejoin(broker, "c", "join-c");
+    broker.heard("#c", "c", "m2", "m2");
+    broker.leave("#c", "a");
+    assert.equal(broker.readerOf("#c"), "b");
+    assert.deepEqual(delivered, ["m0", "join-c", "m2"]);
+    // A JOIN heard after b took over waits for b again.
+    rejoin(broker, "a", "join-a");
+    broker.heard("#c", "a", "m4", "m4");
+    broker.heard("#c", "b", "m3", "m3");
+    assert.deepEqual(delivered, ["m0", "join-c", "m2", "m3"]);
+  });
+
+  it("the bot taking over delivers a member's JOIN that waited for the reader before it", () => {
+    const { broker, delivered } = setup();
+    broker.join("#c", "a");
+    rejoin(broker, "c", "join-c");
+    broker.heard("#c", "c", "m1", "m1");
+    broker.heard("#c", "a", "m0", "m0");
+    assert.deepEqual(delivered, ["m0"], "the reader a has not heard c's JOIN yet");
+    // The bot joins after c and reads: it will never hear c's JOIN.
+    broker.heard("#c", "bot", "join-bot", "join-bot");
+    broker.join("#c", "bot", true, "join-bot");
+    assert.equal(broker.readerOf("#c"), "bot");
+    assert.deepEqual(delivered, ["m0", "join-c", "m1", "join-bot"]);
+  });
+
+  it("a reader that never hears the JOIN (an auditorium channel) loses nothing: the rest goes out after the grace time, once", () => {
+    const { broker, delivered, clock } = setup(3000);
+    broker.join("#c", "a");
+    rejoin(broker, "c", "join-c");
+    broker.heard("#c", "c", "m1", "m1");
+    broker.heard("#c", "a", "m1", "m1");
+    assert.deepEqual(delivered, ["m1"], "the reader's own event goes at once");
+    clock.advance(2999);
+    assert.deepEqual(delivered, ["m1"]);
+    clock.advance(1);
+    assert.deepEqual(delivered, ["m1", "join-c"]);
+    broker.heard("#c", "a", "join-c", "join-c");
+    assert.deepEqual(delivered, ["m1", "join-c"], "once");
+  });
+
+  it("random logs with rejoins, lagging readers and reader losses: every event heard is delivered once, in the channel's order", () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(list: readonly T[]): T | undefined => list[Math.floor(rand() * list.length)];
+    for (let round = 0; round < 300; round++) {
+      const { broker, delivered } = setup();
+      const log: string[] = [];
+      interface Conn {
+        readonly id: string;
+        /** Next line of the log it reads, and where its stream ends (killed there). */
+        pos: number;
+        end: number;
+        /** In the broker's channel (its own JOIN read), or leaving once it has read up to `end`. */
+        member: boolean;
+      }
+      const conns: Conn[] = ["a", "b", "c", "d"].map((id) => ({ id, pos: 0, end: Infinity, member: true }));
+      for (const c of conns) broker.join("#c", c.id);
+      const heard = new Set<string>();
+      // A handover delivers what waits in the order first heard (see the guarantee): no member is
+      // killed while a JOIN is still unread by a connection, nor does anyone rejoin while a killed
+      // member has not left yet, so no handover meets a JOIN the broker still holds back.
+      const joinUnread = () => conns.some((x) => x.end === Infinity && log.slice(x.pos).some((l) => l.startsWith("join-")));
+      const dying = () => conns.some((x) => x.member && x.end !== Infinity);
+      for (let step = 0; step < 400; step++) {
+        const r = rand();
+        if (r < 0.3) log.push(`m${log.length}`);
+        else if (r < 0.33) {
+          // A member is killed: its stream ends here; the others see its QUIT.
+          const c = joinUnread() ? undefined : pick(conns.filter((x) => x.member && x.end === Infinity && conns.filter((y) => y.end === Infinity).length > 1));
+          if (c !== undefined) {
+            c.end = log.length;
+            log.push(`quit-${c.id}-${log.length}`);
+          }
+        } else if (r < 0.36) {
+          // A connection that left comes back: its stream starts at its JOIN.
+          const c = dying() ? undefined : pick(conns.filter((x) => !x.member && x.end !== Infinity && x.pos >= x.end));
+          if (c !== undefined) {
+            c.pos = log.length;
+            c.end = Infinity;
+            log.push(`join-${c.id}-${log.length}`);
+          }
+        } else {
+          // A connection reads its next line (each at its own pace).
+          const c = pick(conns.filter((x) => x.pos < Math.min(x.end, log.length) || (x.member && x.pos >= x.end)));
+          if (c === undefined) continue;
+          if (c.member && c.pos >= c.end) {
+            c.member = false;
+            broker.leave("#c", c.id);
+            continue;
+          }
+          const line = log[c.pos++] ?? "";
+          heard.add(line);
+          if (line.startsWith(`join-${c.id}-`)) {
+            rejoin(broker, c.id, line);
+            c.member = true;
+          } else broker.heard("#c", c.id, line, line);
+        }
+      }
+      // The killed read up to their end and go; everyone still connected catches up.
+      for (const c of conns) {
+        while (c.end !== Infinity && c.member && c.pos < c.end) {
+          const line = log[c.pos++] ?? "";
+          heard.add(line);
+          broker.heard("#c", c.id, line, line);
+        }
+        if (c.end !== Infinity && c.member) {
+          c.member = false;
+          broker.leave("#c", c.id);
+        }
+      }
+      for (const c of conns) {
+        while (c.end === Infinity && c.pos < log.length) {
+          const line = log[c.pos++] ?? "";
+          heard.add(line);
+          if (line.startsWith(`join-${c.id}-`)) rejoin(broker, c.id, line);
+          else broker.heard("#c", c.id, line, line);
+        }
+      }
+      assert.deepEqual(delivered, log.filter((line) => heard.has(line)), `round ${round}`);
+    }
+  });
+});
