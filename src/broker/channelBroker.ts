@@ -16,13 +16,18 @@
  *   at the latest `graceMs` after it was first heard, whoever is reader by then.
  * - Order: the reader's order. An event the reader hears is delivered after every earlier
  *   undelivered event of that channel (in the order first heard by any member), except another
- *   member's own JOIN that the reader has not heard yet, and what that member heard first after it.
- *   A member's stream of the channel starts at its JOIN, so all of that is later than anything the
- *   reader has yet to hear: a connection that rejoins while the reader lags hears the next lines
- *   before the reader hears the one said just before the JOIN, and that one must still come first. Such events wait for the reader to hear them (or for the grace
- *   time). A handover, and the grace timer, deliver what waits in the order first heard: a member
- *   that becomes reader may have skipped its copy of such a JOIN unread (heardElsewhere.ts), so
- *   whether it is still to come is not known; a JOIN heard after the reader took over is.
+ *   member's own JOIN that the reader has not passed yet, and what that member heard first after
+ *   it. A member's stream of the channel starts at its JOIN, so all of that is later than anything
+ *   the reader has yet to hear: a connection that rejoins while the reader lags hears the next
+ *   lines before the reader hears the one said just before the JOIN, and that one must still come
+ *   first. The reader has passed the JOIN once it hears it, or a line the joiner heard first after it.
+ *   Limits: a JOIN the reader never hears (an auditorium or delayed-join channel), and what the
+ *   joiner heard first after it, wait until the reader hears a line the joiner heard first, or for
+ *   the grace time, and may then come after later lines. A handover, and the grace timer, deliver
+ *   what waits in the order first heard: a member that becomes reader may have skipped its copies
+ *   unread (heardElsewhere.ts), so the broker cannot tell what it has passed; a connection that
+ *   rejoined while the old reader lagged can then see its JOIN and lines come before a line said
+ *   just before them.
  * - No awaiting: `deliver` is called synchronously; it must enqueue, not do I/O.
  * Not guaranteed: an event that no member heard (every connection was down) is not known here; the
  * gap is filled from chathistory, or announced, by the connection layer. Two events that share a
@@ -49,7 +54,7 @@ interface Entry<E> {
   readonly firstHeardAt: number;
   /** The connection that heard it first. */
   readonly by: string;
-  /** A member's own JOIN: that member's stream of the channel starts here (theirs: at most a few ids). */
+  /** A member's own JOIN: the members whose stream of the channel starts here (one, or a few at most). */
   opens: string[] | undefined;
   delivered: boolean;
 }
@@ -217,16 +222,17 @@ export class ChannelBroker<E> {
   /**
    * Delivers every undelivered entry up to and including `target` (all of them without one), in
    * first-heard order. For an event the reader heard (`forReader`), another member's undelivered own
-   * JOIN, and what that member heard first after it, are left waiting: they are later than anything
-   * the reader has yet to hear (see the order guarantee).
+   * JOIN that the reader has not passed, and what that member heard first after it, are left
+   * waiting: they are later than anything the reader has yet to hear (see the order guarantee).
    */
   private deliverThrough(channel: string, state: ChannelState<E>, target: Entry<E> | undefined, late = false, forReader = false): void {
     let ahead: Set<string> | undefined;
     for (const entry of state.entries) {
-      if (forReader && !entry.delivered && entry !== target) {
-        if (entry.opens !== undefined) {
-          // What the joiners heard first after it is later still. (Its first hearer, when another
-          // member, heard the reader's event before it: that member was in the channel then.)
+      if (forReader && target !== undefined && !entry.delivered && entry !== target) {
+        // A line the joiner heard first after its JOIN shows that the reader has passed the JOIN.
+        if (entry.opens !== undefined && !entry.opens.includes(target.by)) {
+          // What the joiners heard first after it is later still. (Whoever heard the JOIN first,
+          // when another member, heard the reader's event before it: it was in the channel then.)
           ahead ??= new Set();
           for (const id of entry.opens) ahead.add(id);
           continue;

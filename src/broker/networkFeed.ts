@@ -217,9 +217,11 @@ export class NetworkFeed {
       if (!mine && connection.hasCap("extended-join")) this.accounts.set(nick, e.account);
       const key = this.hear(connection.id, { type: "join", channel: e.channel, e });
       if (mine) {
-        // Its stream of the channel starts at this JOIN (the broker's order guarantee).
-        this.broker.join(this.fold(e.channel), connection.id, preferred, key);
-        this.hooks.selfJoined(connection, e.channel, e.tags[RESUMED_TAG] !== undefined);
+        const resumed = e.tags[RESUMED_TAG] !== undefined;
+        // Its stream of the channel starts at this JOIN (the broker's order guarantee); a JOIN a
+        // connection process replayed was never on the wire now, and opens nothing.
+        this.broker.join(this.fold(e.channel), connection.id, preferred, resumed ? undefined : key);
+        this.hooks.selfJoined(connection, e.channel, resumed);
       }
     },
     part: ({ connection }, e) => {

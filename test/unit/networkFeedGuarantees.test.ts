@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { NetworkFeed, type Delivered } from "../../src/broker/networkFeed";
-import type { MessageEvent } from "../../src/irc/events";
+import { RESUMED_TAG, type MessageEvent } from "../../src/irc/events";
 import { parseCasemapping, type Casemapping } from "../../src/irc/casemapping";
 import { modeSpec, parseModeChanges } from "../../src/irc/modes";
 import { FakeClock } from "../support/fakeClock";
@@ -454,5 +454,22 @@ describe("network feed: a connection that rejoins while the reader lags", () => 
     for (const k of [32, 33]) b.hear("message", msg("#chan", `burst-${k}`, tagged(`m${k}`)));
     const order = delivered.map((d) => (d.ev.type === "message" ? d.ev.e.text : `${d.ev.type} ${d.key}`));
     assert.deepEqual(order, ["join id:j1", "join id:j2", "burst-31", "join id:j3", "burst-32", "burst-33"]);
+  });
+
+  it("a JOIN a connection process replayed after a restart opens no stream: what that connection heard waits for nothing", () => {
+    const { f, delivered } = feed();
+    const a = new HeardConnection("a", "alice");
+    const b = new HeardConnection("b", "bert");
+    f.attach(a, false);
+    f.attach(b, false);
+    const tagged = (msgid: string) => ({ ...base, tags: { msgid } });
+    b.hear("join", { ...tagged("j1"), nick: "bert", channel: "#chan", account: undefined });
+    assert.equal(f.broker.readerOf("#chan"), "b");
+    // The replayed JOIN carries neither msgid nor a time of its own (pool/resume.ts): nobody else hears it.
+    a.hear("join", { ...base, tags: { [RESUMED_TAG]: "" }, time: undefined, nick: "alice", channel: "#chan", account: undefined });
+    a.hear("message", msg("#chan", "said while the bridge was down", tagged("m1")));
+    b.hear("message", msg("#chan", "said after", tagged("m2")));
+    const order = delivered.map((d) => (d.ev.type === "message" ? d.ev.e.text : d.ev.type === "join" ? `join ${d.ev.e.nick}` : d.ev.type));
+    assert.deepEqual(order, ["join bert", "join alice", "said while the bridge was down", "said after"]);
   });
 });
