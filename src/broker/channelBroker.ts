@@ -11,7 +11,9 @@
  * kick, quit, socket drop) the next member becomes reader and every undelivered event is delivered.
  *
  * Guarantees, per channel:
- * - At most once: a key is delivered once within `windowMs` (entries are remembered that long).
+ * - At most once: a key is delivered once within `windowMs` (entries are remembered that long,
+ *   also once the last member has left: a connection whose JOIN was on its way then hears again
+ *   what was delivered after it).
  * - No loss on handover: an event heard by any member that is still in the channel is delivered,
  *   at the latest `graceMs` after it was first heard, whoever is reader by then.
  * - Order: the reader's order. An event the reader hears is delivered after every earlier
@@ -75,6 +77,8 @@ class ChannelState<E> {
   readonly entries: Entry<E>[] = [];
   readonly byKey = new Map<string, Entry<E>>();
   timer: { cancel(): void } | undefined;
+  /** With no member left: when its remembered keys leave the window and the channel is forgotten. */
+  forget: { cancel(): void } | undefined;
 }
 
 export class ChannelBroker<E> {
@@ -121,8 +125,27 @@ export class ChannelBroker<E> {
     this.elect(channel, state);
     if (state.members.size === 0 && state.entries.every((e) => e.delivered)) {
       state.timer?.cancel();
-      this.channels.delete(channel);
+      state.timer = undefined;
+      this.forgetLater(channel, state);
     }
+  }
+
+  /**
+   * A channel with no member left keeps its keys until they leave the window, then is forgotten: a
+   * connection whose JOIN was on its way while the last member left hears again what that member
+   * delivered after the JOIN, and it must count as a duplicate.
+   */
+  private forgetLater(channel: string, state: ChannelState<E>): void {
+    this.prune(channel, state);
+    const oldest = state.entries[0];
+    if (oldest === undefined || state.members.size > 0 || state.forget !== undefined) return;
+    state.forget = this.clock.setTimeout(
+      () => {
+        state.forget = undefined;
+        this.forgetLater(channel, state);
+      },
+      Math.max(0, oldest.firstHeardAt + this.settings.windowMs - this.clock.now()),
+    );
   }
 
   /** A connection left every channel (its socket dropped). */
@@ -275,6 +298,7 @@ export class ChannelBroker<E> {
     if (drop > 0) state.entries.splice(0, drop);
     if (state.members.size === 0 && state.entries.length === 0) {
       state.timer?.cancel();
+      state.forget?.cancel();
       this.channels.delete(channel);
     }
   }

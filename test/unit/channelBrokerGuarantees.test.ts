@@ -175,15 +175,34 @@ describe("event broker: exact timing, counts and membership", () => {
     assert.deepEqual(delivered, ["#c m1"]);
   });
 
-  it("an emptied channel is forgotten: its timer is cancelled and its keys with it", () => {
+  it("an emptied channel keeps its keys for the window (a repeat is dropped), then is forgotten with its timers", () => {
     const { broker, delivered, clock } = setup(60000, 3000);
     broker.join("#c", "a");
     broker.heard("#c", "a", "k", "m");
     broker.leave("#c", "a");
+    assert.equal(broker.known("#c", "k"), true, "remembered");
+    clock.advance(59999);
+    broker.join("#c", "b");
+    broker.heard("#c", "b", "k", "m again");
+    assert.deepEqual(delivered, ["#c m"], "within the window: a duplicate");
+    broker.leave("#c", "b");
+    clock.advance(1);
+    assert.equal(broker.known("#c", "k"), false, "out of the window: forgotten");
     assert.equal(clock.liveTimers, 0);
     broker.join("#c", "a");
-    broker.heard("#c", "a", "k", "m again");
-    assert.deepEqual(delivered, ["#c m", "#c m again"], "a fresh channel state");
+    broker.heard("#c", "a", "k", "m after the window");
+    assert.deepEqual(delivered, ["#c m", "#c m after the window"], "a fresh channel state");
+  });
+
+  it("the last member leaves while another connection's JOIN is on its way: what it hears again is not delivered twice", () => {
+    const { broker, delivered } = setup(60000, 3000);
+    broker.join("#c", "a");
+    for (const k of ["join-d", "m1", "m2"]) broker.heard("#c", "a", k, k);
+    broker.leave("#c", "a");
+    broker.heard("#c", "d", "join-d", "join-d");
+    broker.join("#c", "d", false, "join-d");
+    for (const k of ["m1", "m2", "m3"]) broker.heard("#c", "d", k, k);
+    assert.deepEqual(delivered, ["#c join-d", "#c m1", "#c m2", "#c m3"]);
   });
 
   it("joining again keeps a member's seniority; the next reader is the next to have joined", () => {

@@ -52,7 +52,7 @@ describe("event broker: the dedupe window, the grace timer, channels with no mem
     assert.deepEqual(delivered, ["#c first", "#c second"]);
   });
 
-  it("one grace timer per channel, however many events wait; none left once the channel is emptied", () => {
+  it("one grace timer per channel, however many events wait; none left once the channel is emptied and its keys left the window", () => {
     const { broker, clock } = setup(60000, 3000);
     broker.join("#c", "a");
     broker.join("#c", "b");
@@ -65,7 +65,10 @@ describe("event broker: the dedupe window, the grace timer, channels with no mem
     broker.heard("#c", "a", "k3", "m3");
     broker.leave("#c", "b");
     broker.leave("#c", "a");
-    assert.equal(clock.liveTimers, 0, "the emptied channel's timer is cancelled");
+    assert.equal(clock.liveTimers, 1, "the grace timer is cancelled; one timer forgets the keys");
+    clock.advance(60000);
+    assert.equal(clock.liveTimers, 0, "the emptied channel is forgotten");
+    assert.equal(broker.known("#c", "k1"), false);
   });
 
   it("the grace timer delivers only what is due: an event whose grace time is not over still waits", () => {
