@@ -39,10 +39,10 @@ const keys = new WeakMap<Table, string>();
 
 /** Replaces the holder's table by an empty one over the shared table with the same tokens and values. */
 export function shareIsupport(network: IsupportHolder): void {
+  // The shared table under this one, if it is one, and its key.
   const proto = Object.getPrototypeOf(network.options) as Table | null;
-  const base = proto === null ? undefined : keys.get(proto);
-  // The shared table under this one, if it is one.
-  const under = base === undefined || proto === null ? undefined : proto;
+  const under = proto !== null && keys.has(proto) ? proto : undefined;
+  const base = under === undefined ? undefined : keys.get(under);
   const changed = changedTokens(network.options, under);
   // The same 005 lines again (a VERSION answers with them): the table underneath is this one.
   const key = base === undefined ? changed : changed === NOTHING ? base : `${base}\u0000${changed}`;

@@ -23,6 +23,14 @@ function rejoin(broker: ChannelBroker<string>, connection: string, key: string):
   broker.join("#c", connection, false, key);
 }
 
+/** Reader "a" alone in the channel, and "c" joining after it: c's JOIN heard by c first. */
+function readerAndJoiner(graceMs?: number) {
+  const joined = setup(graceMs);
+  joined.broker.join("#c", "a");
+  rejoin(joined.broker, "c", "join-c");
+  return joined;
+}
+
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
 
 describe("event broker: a member whose stream starts at its JOIN", () => {
@@ -73,9 +81,7 @@ describe("event broker: a member whose stream starts at its JOIN", () => {
   });
 
   it("the bot taking over delivers a member's JOIN that waited for the reader before it", () => {
-    const { broker, delivered } = setup();
-    broker.join("#c", "a");
-    rejoin(broker, "c", "join-c");
+    const { broker, delivered } = readerAndJoiner();
     broker.heard("#c", "c", "m1", "m1");
     broker.heard("#c", "a", "m0", "m0");
     assert.deepEqual(delivered, ["m0"], "the reader a has not heard c's JOIN yet");
@@ -87,9 +93,7 @@ describe("event broker: a member whose stream starts at its JOIN", () => {
   });
 
   it("a line the joiner heard first after its JOIN shows the reader is past the JOIN: the JOIN goes first (an auditorium channel)", () => {
-    const { broker, delivered } = setup();
-    broker.join("#c", "a");
-    rejoin(broker, "c", "join-c");
+    const { broker, delivered } = readerAndJoiner();
     broker.heard("#c", "c", "m1", "m1");
     broker.heard("#c", "c", "m2", "m2");
     broker.heard("#c", "a", "m2", "m2");
@@ -97,9 +101,7 @@ describe("event broker: a member whose stream starts at its JOIN", () => {
   });
 
   it("a JOIN the reader never hears waits at most the grace time, and goes out once", () => {
-    const { broker, delivered, clock } = setup(3000);
-    broker.join("#c", "a");
-    rejoin(broker, "c", "join-c");
+    const { broker, delivered, clock } = readerAndJoiner(3000);
     broker.heard("#c", "a", "m1", "m1");
     assert.deepEqual(delivered, ["m1"], "the reader's own event goes at once");
     clock.advance(2999);
