@@ -90,7 +90,7 @@ async function measure(reader: Reader): Promise<string> {
           decodeLine: lineDecoder(),
           idleTimeoutMs: 600000,
           pingIntervalMs: 300000,
-          mayPing: () => false,
+          registered: () => false,
           skipLine: (line) => (lines++, heardElsewhere(line, ctx)),
         },
       });

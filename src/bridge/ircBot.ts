@@ -9,6 +9,7 @@
  * later, rejoined after every reconnect. Not guaranteed: that it is opped (that is the channel
  * operators' choice), nor that it rejoins a channel it was kicked from.
  */
+import type { ReadPauses } from "../irc/readPauses";
 import type { ChannelKeyBook, ConnectGate } from "../irc/connection";
 import { IrcConnection } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
@@ -32,6 +33,8 @@ export interface IrcBotDeps {
   readonly channels: () => readonly string[];
   /** Wires the connection's events (the event feed, as preferred reader) before it connects. */
   readonly attach: (connection: IrcConnection) => void;
+  /** The network's pauses for connections that hear only copies (irc/readPauses.ts). */
+  readonly readPauses?: ReadPauses;
 }
 
 export class IrcBot {
@@ -45,6 +48,7 @@ export class IrcBot {
       realname: deps.botUserId,
       pacing: network.pacing,
       keepalive: network.keepalive,
+      readPauses: deps.readPauses,
       reconnect: network.reconnect,
       gate: deps.gate,
       priority: () => Number.MAX_SAFE_INTEGER,

@@ -8,6 +8,7 @@ import type { MessageLog } from "../rooms/messageLog";
  * what it does on entering and leaving a channel so the rooms follow the channel's modes
  * (channelWatch.ts).
  */
+import { ReadPauses } from "../irc/readPauses";
 import type { AccessPolicy } from "../access/accessPolicy";
 import { NetworkFeed } from "../broker/networkFeed";
 import type { IrcContext } from "../fromIrc/context";
@@ -92,6 +93,8 @@ export class NetworkBridge {
   readonly settings: PuppetSettings;
   readonly feed: NetworkFeed;
   readonly scheduler: ConnectScheduler;
+  /** Connections that hear only copies read their sockets at its ticks (irc/readPauses.ts). */
+  private readonly readPauses: ReadPauses;
   /** The bridge bot's own connection, when the network has one (bot.enabled). */
   readonly bot: IrcBot | undefined;
   /** The connections that may act in the network's channels for Matrix moderators. */
@@ -171,6 +174,7 @@ export class NetworkBridge {
     this.news = new ConnectionNews(network.name, deps.notify, deps.clock, undefined, network.sendSuccessNotices);
     this.trouble = new NetworkTrouble({ network, news: this.news, notify: deps.notify, log, metrics, connections: () => this.puppets.all() });
     this.scheduler = new ConnectScheduler(network.connect, this.trouble, deps.clock);
+    this.readPauses = new ReadPauses(network.readPauseMs, deps.clock);
     // The nick directory learns each user's display name and stored nick as their identity is worked out.
     const displayname = async (userId: string, atJoin: string | undefined) => {
       const name = atJoin ?? (await deps.api.displayname(userId));
@@ -208,6 +212,7 @@ export class NetworkBridge {
       },
       heardElsewhere: (connectionId, channel, msgid) => this.feed.heardElsewhere(connectionId, channel, msgid),
       namesElsewhere: (connectionId, channel) => this.feed.namesElsewhere(connectionId, channel),
+      readPauses: this.readPauses,
     });
     this.bot = network.bot.enabled
       ? new IrcBot({
@@ -217,6 +222,7 @@ export class NetworkBridge {
           keys: keyBook(BOT_KEY_OWNER),
           clock: deps.clock,
           log,
+          readPauses: this.readPauses,
           channels: () => deps.rooms.all().filter((r) => this.botBelongsIn(r)).map((r) => r.channel),
           attach: (connection) => {
             this.feed.attach(connection, true);
@@ -387,6 +393,7 @@ export class NetworkBridge {
     if (this.seenTimer !== undefined) clearInterval(this.seenTimer);
     await this.marks.recordPresence();
     this.scheduler.stop();
+    this.readPauses.stop();
     this.news.stop();
     this.bot?.stop("bridge shutting down");
     this.puppets.closeAll("bridge shutting down");

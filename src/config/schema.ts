@@ -220,6 +220,10 @@ const networkSchema = obj("One IRC network.", {
       "Drop and reconnect a connection that heard nothing from the server for this long, its PING unanswered (a server that died without closing the socket; a restart or a socket error is noticed at once).",
       60,
     ),
+    readPauseMs: int(0, 5000).withDefault(
+      "A connection whose last read held only copies of channel lines another of the bridge's connections already heard (a channel many of its users are in) reads its socket again only after up to this long; what came meanwhile is read in one go, and a line it writes has it read at once. Less CPU per user in busy shared channels; a private message to such a user reaches Matrix up to this much later. 0: every socket is read at once.",
+      500,
+    ),
     reconnectMinMs: int(100, 600000).withDefault("A connection that keeps dropping soon after registering waits this long before its second reconnect (doubling each time).", 1000),
     reconnectMaxMs: int(1000, 3600000).withDefault("Longest wait of a connection that keeps dropping.", 60000),
   }),

@@ -15,10 +15,10 @@ export interface AttemptIdentity {
   readonly certificate?: ClientCertificatePem | undefined;
 }
 
-/** What the connection tells its transport: lines it need not read (heardElsewhere.ts), and whether it may PING (registered). */
+/** What the connection tells its transport: lines it need not read (heardElsewhere.ts), and whether it is registered (it may PING, its reads may be put off). */
 export interface TransportHooks {
   readonly skipLine?: ((line: string) => boolean) | undefined;
-  readonly mayPing?: (() => boolean) | undefined;
+  readonly registered?: (() => boolean) | undefined;
 }
 
 /**
@@ -45,8 +45,9 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     // was, and its ping_timeout replaced a timer at every line it parsed: both are off.
     idleTimeoutMs: options.keepalive.pingTimeoutS * 1000,
     pingIntervalMs: options.keepalive.pingIntervalS * 1000,
-    mayPing: hooks.mayPing,
+    registered: hooks.registered,
     skipLine: hooks.skipLine,
+    readPauses: options.readPauses,
     ...(pool === undefined ? {} : { remote: { link: pool.link, network: pool.network, connection: options.id, certificate } }),
   };
   return {

@@ -7,6 +7,7 @@ import type { ConnectOutcome, ConnectRequest } from "./connectScheduler";
 import type { Clock, PacingSettings } from "./pacedQueue";
 import type { IrcRefusal } from "./refusal";
 import type { JoinRefusal } from "./joinRefusals";
+import type { ReadPauses } from "./readPauses";
 import type { CertificateRefusal, LoginVia } from "./saslLogin";
 import type { ServerSettings } from "./serverSettings";
 
@@ -25,6 +26,8 @@ export interface ConnectionOptions {
   readonly realname: string;
   readonly pacing: PacingSettings;
   readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
+  /** The network's pauses for connections that hear only copies (readPauses.ts); absent: read at once. */
+  readonly readPauses?: ReadPauses | undefined;
   /**
    * Backoff for a connection that keeps failing on its own (dropped soon after registering):
    * doubling from minMs to maxMs. A server that is down or throttling is the gate's business.

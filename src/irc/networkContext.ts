@@ -38,6 +38,8 @@ export interface NetworkContext {
   readonly connect: ConnectSettings;
   readonly limits: { readonly maxConnections: number; readonly idleTimeoutMs: number; readonly inactiveMs: number };
   readonly keepalive: { readonly pingIntervalS: number; readonly pingTimeoutS: number };
+  /** How long a connection that hears only copies waits between reads (connections.readPauseMs; 0: never). */
+  readonly readPauseMs: number;
   readonly reconnect: { readonly minMs: number; readonly maxMs: number };
   /** What !cmd may send (command words upper case). */
   readonly rawCommands: RawCommandPolicy;
@@ -138,6 +140,7 @@ export function buildNetworkContext(network: NetworkConfig, domain: string, secr
     },
     limits: { maxConnections: network.connections.max, idleTimeoutMs: network.connections.idleTimeoutSeconds * 1000, inactiveMs: network.connections.inactiveHours * 3600000 },
     keepalive: { pingIntervalS: network.connections.pingIntervalSeconds, pingTimeoutS: network.connections.pingTimeoutSeconds },
+    readPauseMs: network.connections.readPauseMs,
     reconnect: { minMs: network.connections.reconnectMinMs, maxMs: network.connections.reconnectMaxMs },
     rawCommands: {
       allowed: new Set(network.rawCommands.allowed.map((c) => c.toUpperCase())),

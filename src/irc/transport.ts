@@ -11,6 +11,10 @@
  * - A socket error is kept and handed to `close`, so the connection can say why it closed (a
  *   certificate problem, a refused connection).
  * - Lines are written in order; those written in one tick leave together at its end (one write).
+ * - Reads put off (readPauses.ts): a registered connection whose last read brought lines, every one
+ *   of them skipped (`skipLine`), and fewer than FOLLOW_AT_ONCE_BYTES, is paused until the next tick
+ *   of `readPauses`; a line written resumes it at once. A read of more is followed at once, so a
+ *   server's send queue for the connection never grows behind a pause.
  * - Keepalive (quietWatch.ts): once registered, a PING goes out only after `pingIntervalMs` with
  *   nothing read; a socket from which nothing was READ for `idleTimeoutMs` is closed, with that as
  *   the reason. Writes do not count (a user who keeps talking to a server that vanished without a
@@ -22,6 +26,7 @@ import { EventEmitter } from "node:events";
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions as TlsConnectOptions, type TLSSocket } from "node:tls";
 import { QuietWatch } from "./quietWatch";
+import type { ReadPauses } from "./readPauses";
 import type { ServerEndpoint } from "./serverSettings";
 
 /** What the transport is built with (irc-framework hands the transport the client's options). */
@@ -40,10 +45,12 @@ export interface TransportOptions {
   readonly idleTimeoutMs: number;
   /** Quiet time after which a registered connection PINGs (the network's pingIntervalSeconds); 0 or absent: never. */
   readonly pingIntervalMs?: number | undefined;
-  /** Whether the connection may PING now (it is registered). */
-  readonly mayPing?: (() => boolean) | undefined;
+  /** Whether the connection is registered now: only then may it PING, or have its reads put off. */
+  readonly registered?: (() => boolean) | undefined;
   /** Lines not handed to irc-framework at all: copies of channel lines another connection heard (heardElsewhere.ts). */
   readonly skipLine?: ((line: string) => boolean) | undefined;
+  /** Where a registered connection whose last read was all skipped lines waits before reading again (readPauses.ts); absent: never paused. */
+  readonly readPauses?: ReadPauses | undefined;
   /** Set when the connection is held by a connection process (pool/remoteTransport.ts is the transport then). */
   readonly remote?: import("../pool/remoteTransport").RemoteDial | undefined;
 }
@@ -62,6 +69,8 @@ export interface TlsCheck {
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const EMPTY = Buffer.alloc(0);
+/** A read of at least this many bytes is never followed by a pause: the connection may be behind. */
+export const FOLLOW_AT_ONCE_BYTES = 16 * 1024;
 
 export class BridgeTransport extends EventEmitter {
   private socket: Socket | undefined;
@@ -76,7 +85,7 @@ export class BridgeTransport extends EventEmitter {
     this.quiet = new QuietWatch({
       pingAfterMs: o.pingIntervalMs ?? 0,
       deadAfterMs: o.idleTimeoutMs,
-      mayPing: () => this.connected && (o.mayPing?.() ?? false),
+      mayPing: () => this.connected && (o.registered?.() ?? false),
       ping: () => this.writeLine("PING :ircbridge-keepalive"),
       dead: () => {
         this.lastError ??= new Error(`nothing heard from the server for ${Math.round(o.idleTimeoutMs / 1000)} s`);
@@ -97,6 +106,8 @@ export class BridgeTransport extends EventEmitter {
   writeLine(line: string, cb?: () => void): void {
     const socket = this.socket;
     if (socket !== undefined && this.connected) {
+      // What is written may be answered (an echo, a reply, a JOIN): read it without the pause.
+      this.options.ircbridge.readPauses?.resume(socket);
       // Lines written in one tick (registration, CAP, a burst of the paced queue) leave in one
       // system call: the socket is corked until the tick ends (each write on loopback cost ~0.2 ms).
       if (socket.writableCorked === 0) {
@@ -123,7 +134,7 @@ export class BridgeTransport extends EventEmitter {
     let socket: Socket;
     if (o.tlsConnect === undefined) {
       // Read into the one shared buffer, past Node's stream: no Buffer allocated and no 'data' event per read.
-      socket = netConnect({ ...where, onread: { buffer: READ_BUFFER, callback: (n, buffer) => this.read(Buffer.from(buffer.buffer, buffer.byteOffset, n)) } });
+      socket = netConnect({ ...where, onread: { buffer: READ_BUFFER, callback: (n, buffer) => this.read(Buffer.from(buffer.buffer, buffer.byteOffset, n), socket) } });
       socket.on("connect", open);
     } else {
       const secure = tlsConnect({ ...o.tlsConnect, ...where });
@@ -133,7 +144,7 @@ export class BridgeTransport extends EventEmitter {
         this.lastError = refused;
         secure.destroy();
       });
-      secure.on("data", (data: Buffer) => this.read(data));
+      secure.on("data", (data: Buffer) => this.read(data, secure));
       socket = secure;
     }
     this.socket = socket;
@@ -152,26 +163,40 @@ export class BridgeTransport extends EventEmitter {
     });
   }
 
-  /** Cuts what was read into lines; `data` may be the shared READ_BUFFER, so nothing of it is kept past this call without a copy. Always true (go on reading). */
-  private read(data: Buffer): true {
+  /**
+   * Cuts what was read into lines; `data` may be the shared READ_BUFFER, so nothing of it is kept
+   * past this call without a copy. Then pauses the socket when every line was skipped (see the
+   * guarantees above). Always true: a pause goes through `readPauses`, which resumes it.
+   */
+  private read(data: Buffer, socket: Socket): true {
     // Re-arms the same timer: nothing is allocated per read (quietWatch.ts).
     this.quiet.heard();
+    const o = this.options.ircbridge;
     let buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
+    let lines = 0;
+    let handed = 0;
     for (let nl = buffer.indexOf(0x0a); nl >= 0; nl = buffer.indexOf(0x0a)) {
       const end = nl > 0 && buffer[nl - 1] === 0x0d ? nl - 1 : nl;
       const line = buffer.subarray(0, end);
       buffer = buffer.subarray(nl + 1);
-      const text = this.options.ircbridge.decodeLine(line);
-      if (this.options.ircbridge.skipLine?.(text) !== true) this.emit("line", text);
+      const text = o.decodeLine(line);
+      lines++;
+      if (o.skipLine?.(text) !== true) {
+        handed++;
+        this.emit("line", text);
+      }
     }
     // What is left is the start of a line: copied, since `data` may be the shared buffer the next read overwrites.
     this.buffer = buffer.length === 0 ? EMPTY : Buffer.from(buffer);
+    if (handed === 0 && lines > 0 && data.length < FOLLOW_AT_ONCE_BYTES && o.readPauses !== undefined && socket === this.socket && this.connected && o.registered?.() === true) o.readPauses.pause(socket);
     return true;
   }
 
   close(force: boolean): void {
     const socket = this.socket;
     if (socket === undefined) return;
+    // A paused socket would not read the server's answer to the close (its FIN) until the tick.
+    this.options.ircbridge.readPauses?.resume(socket);
     if (force || !this.connected) socket.destroy();
     else socket.end();
   }
@@ -180,6 +205,7 @@ export class BridgeTransport extends EventEmitter {
     this.quiet.stop();
     const socket = this.socket;
     if (socket === undefined) return;
+    this.options.ircbridge.readPauses?.resume(socket);
     socket.removeAllListeners();
     // A late error from the socket being torn down must not go unhandled.
     socket.on("error", () => undefined);

@@ -14,6 +14,7 @@
  * limit. The limit protects the users who are connected: a new user never evicts anyone, they are
  * told the bridge is full and get in once a connection closes (idle, inactive, or its user left).
  */
+import type { ReadPauses } from "../irc/readPauses";
 import type { AccessPolicy } from "../access/accessPolicy";
 import { IrcConnection, type ChannelKeyBook, type ConnectGate, type ConnectionIdentity } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
@@ -48,6 +49,8 @@ export interface PuppetRegistryDeps {
   readonly heardElsewhere?: (connectionId: string, channel: string, msgid: string) => boolean;
   /** Whether the feed has a channel's members from its reader, so this connection's NAMES of it would be dropped (networkFeed.ts). */
   readonly namesElsewhere?: (connectionId: string, channel: string) => boolean;
+  /** The network's pauses for connections that hear only copies (irc/readPauses.ts). */
+  readonly readPauses?: ReadPauses;
 }
 
 /**
@@ -166,6 +169,7 @@ export class PuppetRegistry {
       nicklen: () => network.nickLimits.nicklen,
       pacing: network.pacing,
       keepalive: network.keepalive,
+      readPauses: this.deps.readPauses,
       reconnect: network.reconnect,
       gate: this.deps.gate,
       priority: () => this.lastActive.get(userId) ?? 0,

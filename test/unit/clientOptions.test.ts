@@ -46,11 +46,11 @@ describe("irc-framework options for one connection attempt", () => {
   });
 
   it("a silent server is watched by the transport's keepalive (PING after pingIntervalSeconds of quiet, dropped after pingTimeoutSeconds), not by irc-framework's timers", () => {
-    const o = clientOptions({ ...options, keepalive: { pingIntervalS: 10, pingTimeoutS: 45 } }, plainEndpoint, { nick: "alice", username: "alice", auth: undefined }, { mayPing: () => true });
+    const o = clientOptions({ ...options, keepalive: { pingIntervalS: 10, pingTimeoutS: 45 } }, plainEndpoint, { nick: "alice", username: "alice", auth: undefined }, { registered: () => true });
     assert.equal(o.ping_timeout, 0);
     assert.equal(o.ping_interval, 0, "irc-framework PINGed every interval however busy the connection was");
     assert.equal(transportOf(o).idleTimeoutMs, 45000);
     assert.equal(transportOf(o).pingIntervalMs, 10000);
-    assert.equal(transportOf(o).mayPing?.(), true);
+    assert.equal(transportOf(o).registered?.(), true);
   });
 });

@@ -79,9 +79,9 @@ async function pingServer(options: { answer: boolean; talkMs: number }) {
   return { server: s, port: (s.address() as AddressInfo).port, lines, talkEnded: () => talkEnded };
 }
 
-function keepaliveTransport(port: number, mayPing: () => boolean) {
+function keepaliveTransport(port: number, registered: () => boolean) {
   const transport = new BridgeTransport({
-    ircbridge: { endpoint: { host: "127.0.0.1", port, tls: false }, tlsConnect: undefined, localAddress: undefined, decodeLine: (b) => b.toString("utf8"), idleTimeoutMs: 600, pingIntervalMs: 150, mayPing },
+    ircbridge: { endpoint: { host: "127.0.0.1", port, tls: false }, tlsConnect: undefined, localAddress: undefined, decodeLine: (b) => b.toString("utf8"), idleTimeoutMs: 600, pingIntervalMs: 150, registered },
   });
   const closed = new Promise<unknown>((resolve) => transport.on("close", (reason: unknown) => resolve(reason)));
   transport.connect();

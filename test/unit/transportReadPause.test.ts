@@ -1,0 +1,121 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import { once } from "node:events";
+import { BridgeTransport, FOLLOW_AT_ONCE_BYTES } from "../../src/irc/transport";
+import { ReadPauses } from "../../src/irc/readPauses";
+import { FakeClock } from "../support/fakeClock";
+import { until } from "../support/until";
+
+/**
+ * Two transports to one loopback server: `a` pauses (its pauses' timer is a fake clock the test
+ * moves), `control` never does. A line starting with "copy" stands for a copy another connection
+ * heard: skipped unread.
+ */
+async function scene(t: { after(fn: () => void): void }, registered = true) {
+  const accepted: Socket[] = [];
+  const server = createServer((socket) => {
+    socket.on("error", () => undefined);
+    socket.on("data", () => undefined);
+    accepted.push(socket);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const port = (server.address() as AddressInfo).port;
+  const clock = new FakeClock();
+  const pauses = new ReadPauses(500, clock);
+  let skipped = 0;
+  const open = async (readPauses: ReadPauses | undefined) => {
+    const lines: string[] = [];
+    const transport = new BridgeTransport({
+      ircbridge: {
+        endpoint: { host: "127.0.0.1", port, tls: false },
+        tlsConnect: undefined,
+        localAddress: undefined,
+        decodeLine: (b) => b.toString("utf8"),
+        idleTimeoutMs: 60000,
+        registered: () => registered,
+        skipLine: (line) => {
+          if (!line.startsWith("copy")) return false;
+          skipped++;
+          return true;
+        },
+        readPauses,
+      },
+    });
+    transport.on("line", (line: string) => lines.push(line));
+    const before = accepted.length;
+    transport.connect();
+    await once(transport, "open");
+    await until(() => accepted.length > before, "the server accepted");
+    return { transport, lines, server: accepted[before] as Socket };
+  };
+  const a = await open(pauses);
+  const control = await open(undefined);
+  t.after(() => {
+    a.transport.disposeSocket();
+    control.transport.disposeSocket();
+    server.close();
+  });
+  /** Resolves once `control` has read `marker`, sent after whatever was sent to `a`, and the event loop has gone round once more. */
+  const afterMarker = async (marker: string) => {
+    control.server.write(`${marker}\r\n`);
+    await until(() => control.lines.includes(marker), `the control connection read ${marker}`);
+    await new Promise((r) => setImmediate(r));
+  };
+  return { a, control, pauses, clock, skipped: () => skipped, afterMarker };
+}
+
+test("a read of nothing but skipped lines pauses the socket: what comes next is read only at the tick, in order", async (t) => {
+  const { a, pauses, clock, afterMarker } = await scene(t);
+  a.server.write("copy 1\r\n");
+  await until(() => pauses.size === 1, "paused after a read of copies only");
+  a.server.write(":bob!b@h PRIVMSG me :one\r\n:bob!b@h PRIVMSG me :two\r\n");
+  await afterMarker("m1");
+  assert.deepEqual(a.lines, [], "nothing read while paused (the control read a marker sent after it)");
+  clock.advance(500);
+  await until(() => a.lines.length === 2, "the lines read at the tick");
+  assert.deepEqual(a.lines, [":bob!b@h PRIVMSG me :one", ":bob!b@h PRIVMSG me :two"]);
+  assert.equal(pauses.size, 0, "a read that handed a line on does not pause");
+  // Read at once now: no tick needed.
+  a.server.write(":bob!b@h PRIVMSG me :three\r\n");
+  await until(() => a.lines.length === 3, "read at once after a read that handed a line on");
+});
+
+test("a line written resumes a paused socket at once: its answer is read without the tick", async (t) => {
+  const { a, pauses } = await scene(t);
+  a.server.write("copy 1\r\n");
+  await until(() => pauses.size === 1, "paused");
+  a.transport.writeLine("PING :x");
+  assert.equal(pauses.size, 0, "resumed by the write");
+  a.server.write(":srv PONG srv :x\r\n");
+  await until(() => a.lines.includes(":srv PONG srv :x"), "the answer read with the clock not moved");
+});
+
+test("a read mixing a copy and a line handed on does not pause", async (t) => {
+  const { a, pauses, afterMarker } = await scene(t);
+  a.server.write("copy 1\r\n:bob!b@h PRIVMSG me :hi\r\n");
+  await until(() => a.lines.length === 1, "the line handed on");
+  await afterMarker("m1");
+  assert.equal(pauses.size, 0);
+});
+
+test(`a read of ${FOLLOW_AT_ONCE_BYTES} bytes or more is followed at once, copies only or not (the connection may be behind)`, async (t) => {
+  const { a, pauses, skipped } = await scene(t);
+  const line = `copy ${"x".repeat(95)}\r\n`;
+  const count = Math.ceil((2 * FOLLOW_AT_ONCE_BYTES) / line.length);
+  a.server.write(line.repeat(count));
+  await until(() => skipped() === count, "every copy read and skipped");
+  assert.equal(pauses.size, 0, "not paused after a large read");
+  a.server.write(":bob!b@h PRIVMSG me :next\r\n");
+  await until(() => a.lines.length === 1, "the next line read with the clock not moved");
+});
+
+test("a connection not registered yet is never paused", async (t) => {
+  const { a, pauses, skipped } = await scene(t, false);
+  a.server.write("copy 1\r\n");
+  await until(() => skipped() === 1, "the copy read");
+  assert.equal(pauses.size, 0);
+  a.server.write(":srv 001 me :Welcome\r\n");
+  await until(() => a.lines.length === 1, "read at once");
+});
