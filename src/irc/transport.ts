@@ -13,8 +13,8 @@
  * - Lines are written in order; those written in one tick leave together at its end (one write).
  * - Reads put off (readPauses.ts): a registered connection whose last read brought lines, every one
  *   of them skipped (`skipLine`), and fewer than FOLLOW_AT_ONCE_BYTES, is paused until the next tick
- *   of `readPauses`; a line written resumes it at once. A read of more is followed at once, so a
- *   server's send queue for the connection never grows behind a pause.
+ *   of `readPauses`; a line written, or a close, resumes it at once. A read of more is followed at
+ *   once: a connection that fell behind catches up without pauses.
  * - Keepalive (quietWatch.ts): once registered, a PING goes out only after `pingIntervalMs` with
  *   nothing read; a socket from which nothing was READ for `idleTimeoutMs` is closed, with that as
  *   the reason. Writes do not count (a user who keeps talking to a server that vanished without a
