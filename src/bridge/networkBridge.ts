@@ -174,7 +174,7 @@ export class NetworkBridge {
     this.news = new ConnectionNews(network.name, deps.notify, deps.clock, undefined, network.sendSuccessNotices);
     this.trouble = new NetworkTrouble({ network, news: this.news, notify: deps.notify, log, metrics, connections: () => this.puppets.all() });
     this.scheduler = new ConnectScheduler(network.connect, this.trouble, deps.clock);
-    this.readPauses = new ReadPauses(network.readPauseMs, deps.clock);
+    this.readPauses = new ReadPauses(network.readPauseMs, deps.clock, (count) => metrics.readsPutOff.inc({ network: network.id }, count));
     // The nick directory learns each user's display name and stored nick as their identity is worked out.
     const displayname = async (userId: string, atJoin: string | undefined) => {
       const name = atJoin ?? (await deps.api.displayname(userId));

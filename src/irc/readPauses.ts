@@ -33,6 +33,8 @@ export class ReadPauses {
   constructor(
     readonly everyMs: number,
     private readonly clock: Clock,
+    /** Told, at each tick, how many sockets it resumes (a metric: one call per tick, not per pause). */
+    private readonly resumed: (count: number) => void = () => undefined,
   ) {}
 
   /** Pauses the socket until the next tick; false (and the socket left reading) when pauses are off. */
@@ -66,5 +68,6 @@ export class ReadPauses {
     const due = [...this.paused];
     this.paused.clear();
     for (const socket of due) if (!socket.destroyed) socket.resume();
+    if (due.length > 0) this.resumed(due.length);
   }
 }

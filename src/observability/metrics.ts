@@ -68,6 +68,12 @@ export function createMetrics() {
       labelNames: ["network"] as const,
       registers: [registry],
     }),
+    readsPutOff: new Counter({
+      name: "ircbridge_irc_reads_put_off_total",
+      help: "Reads put off: times a connection that had heard only copies of channel lines another connection heard was read again at the pause's tick (connections.readPauseMs), not at once.",
+      labelNames: ["network"] as const,
+      registers: [registry],
+    }),
     brokerDuplicates: new Counter({
       name: "ircbridge_broker_duplicates_dropped_total",
       help: "IRC events heard again by a channel's reader and dropped as duplicates.",

@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { bridges } from "../../scripts/lib/testenv";
 import { TestIrcClient, escape } from "./support/ircClient";
 import { RunningBridge } from "./support/localBridge";
+import { metric } from "./support/seedPuppets";
 import { eventually, joinRoom, registerUser, sendText, timeline, uniqueName, type TestUser, puppetNick } from "./support/matrixClient";
 
 const OPER = { ergo: "OPER admin testoper", inspircd: "OPER testoper testoper" } as const;
@@ -78,6 +79,8 @@ for (const spec of [bridges.sample, bridges.insp]) {
       const killer = talkers[1] as TestIrcClient;
       const readerNick = nicks[0] ?? "";
       const from = observer.lines.length;
+      const putOff = () => metric(spec.metricsPort, "ircbridge_irc_reads_put_off_total");
+      const putOffBefore = await putOff();
       for (let k = 0; k < 100; k++) {
         talker.say(channel, `burst-${k}`);
         if (k === 30) killer.raw(`KILL ${readerNick} :reader killed by the test`);
@@ -98,6 +101,9 @@ for (const spec of [bridges.sample, bridges.insp]) {
       await eventually(async () => (await ircBodies(marker)).length === 1, 30000, "the marker in Matrix");
       assert.deepEqual(await ircBodies("burst-"), expected);
       assert.deepEqual(got, expected);
+      // The connections that only heard copies had their reads put off meanwhile (readPauses.ts):
+      // exactly once and in order held with the pauses in force.
+      assert.ok((await putOff()) > putOffBefore, "reads were put off during the burst");
     });
 
     it("100 Matrix messages sent in one second reach IRC complete, in order, without a flood disconnect", async () => {

@@ -85,6 +85,22 @@ test("everyMs 0: nothing is ever paused", () => {
   assert.equal(clock.liveTimers, 0);
 });
 
+test("each tick reports how many sockets it resumed, once; a tick with none to resume reports nothing", () => {
+  const clock = new FakeClock();
+  const counts: number[] = [];
+  const pauses = new ReadPauses(500, clock, (n) => counts.push(n));
+  const a = new Sock();
+  const b = new Sock();
+  pauses.pause(a);
+  pauses.pause(b);
+  clock.advance(500);
+  assert.deepEqual(counts, [2]);
+  pauses.pause(a);
+  pauses.resume(a);
+  clock.advance(500);
+  assert.deepEqual(counts, [2], "a socket resumed by a write is not counted at the tick");
+});
+
 test("stop() resumes every paused socket and cancels the timer", () => {
   const clock = new FakeClock();
   const pauses = new ReadPauses(500, clock);
