@@ -74,6 +74,13 @@ test("a socket destroyed while paused is dropped, never resumed; a destroyed soc
   assert.equal(pauses.size, 0);
   assert.equal(pauses.pause(a), false);
   assert.equal(pauses.size, 0);
+  // Destroyed while paused, then resumed by hand (a close): dropped, not resumed either.
+  const b = new Sock();
+  pauses.pause(b);
+  b.destroyed = true;
+  pauses.resume(b);
+  assert.deepEqual(b.calls, ["pause"]);
+  assert.equal(pauses.size, 0);
 });
 
 test("everyMs 0: nothing is ever paused", () => {
@@ -109,4 +116,7 @@ test("stop() resumes every paused socket and cancels the timer", () => {
   pauses.stop();
   assert.deepEqual(a.calls, ["pause", "resume"]);
   assert.equal(clock.liveTimers, 0);
+  // Stopped with nothing paused (no timer): nothing to do, no error.
+  pauses.stop();
+  assert.deepEqual(a.calls, ["pause", "resume"]);
 });
