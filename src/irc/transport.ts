@@ -14,7 +14,9 @@
  * - Reads put off (readPauses.ts): a registered connection whose last read brought lines, every one
  *   of them skipped (`skipLine`), and fewer than FOLLOW_AT_ONCE_BYTES, is paused until the next tick
  *   of `readPauses`; a line written, or a close, resumes it at once. A read of more is followed at
- *   once: a connection that fell behind catches up without pauses.
+ *   once: a connection that fell behind catches up without pauses. So is a read after which more
+ *   waits in the socket's stream (a TLS socket's decrypted chunks): a paused socket empties its
+ *   backlog at one tick.
  * - Keepalive (quietWatch.ts): once registered, a PING goes out only after `pingIntervalMs` with
  *   nothing read; a socket from which nothing was READ for `idleTimeoutMs` is closed, with that as
  *   the reason. Writes do not count (a user who keeps talking to a server that vanished without a
@@ -188,7 +190,10 @@ export class BridgeTransport extends EventEmitter {
     }
     // What is left is the start of a line: copied, since `data` may be the shared buffer the next read overwrites.
     this.buffer = buffer.length === 0 ? EMPTY : Buffer.from(buffer);
-    if (handed === 0 && lines > 0 && data.length < FOLLOW_AT_ONCE_BYTES && o.readPauses !== undefined && socket === this.socket && this.connected && o.registered?.() === true) o.readPauses.pause(socket);
+    // Not while more waits in the stream: a TLS socket keeps what it decrypted there and hands it on
+    // a chunk at a time, so a pause after the first would leave the rest for the next tick, and the
+    // next (plain TCP sockets read past the stream: nothing waits there).
+    if (handed === 0 && lines > 0 && data.length < FOLLOW_AT_ONCE_BYTES && socket.readableLength === 0 && o.readPauses !== undefined && socket === this.socket && this.connected && o.registered?.() === true) o.readPauses.pause(socket);
     return true;
   }
 

@@ -1,6 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import { once } from "node:events";
 import { BridgeTransport, FOLLOW_AT_ONCE_BYTES } from "../../src/irc/transport";
 import { ReadPauses } from "../../src/irc/readPauses";
@@ -118,4 +123,63 @@ test("a connection not registered yet is never paused", async (t) => {
   assert.equal(pauses.size, 0);
   a.server.write(":srv 001 me :Welcome\r\n");
   await until(() => a.lines.length === 1, "read at once");
+});
+
+test("a paused TLS socket empties its whole backlog at one tick: its stream's chunks are not left for later ticks", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "readpause-tls-"));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=pause.test"], { stdio: "ignore" });
+  let accepted: TLSSocket | undefined;
+  const server = createTlsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (socket) => {
+    socket.on("error", () => undefined);
+    socket.on("data", () => undefined);
+    accepted = socket;
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const port = (server.address() as AddressInfo).port;
+  const clock = new FakeClock();
+  const pauses = new ReadPauses(500, clock);
+  const lines: string[] = [];
+  const transport = new BridgeTransport({
+    ircbridge: {
+      endpoint: { host: "127.0.0.1", port, tls: true },
+      tlsConnect: { rejectUnauthorized: false },
+      tlsCheck: { verify: () => undefined, explain: () => undefined },
+      localAddress: undefined,
+      decodeLine: (b) => b.toString("utf8"),
+      idleTimeoutMs: 60000,
+      registered: () => true,
+      skipLine: (line) => line.startsWith("copy"),
+      readPauses: pauses,
+    },
+  });
+  t.after(() => {
+    transport.disposeSocket();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  transport.on("line", (line: string) => lines.push(line));
+  let own: TLSSocket | undefined;
+  transport.on("extra", (_what: string, socket: TLSSocket) => (own = socket));
+  transport.connect();
+  await once(transport, "open");
+  await until(() => accepted !== undefined && own !== undefined, "the server accepted");
+  const remote = accepted as TLSSocket;
+  remote.write("copy 0\r\n");
+  await until(() => pauses.size === 1, "paused after a read of copies only");
+  // While paused: five records of copies, then the line that matters, each written on its own
+  // (one TLS record each: the paused stream keeps them as separate chunks).
+  for (let k = 1; k <= 5; k++) {
+    remote.write(`copy ${k}\r\n`);
+    await new Promise((r) => setImmediate(r));
+  }
+  const last = ":bob!b@h PRIVMSG me :after the copies\r\n";
+  remote.write(last);
+  // All of it decrypted and waiting in the paused socket's stream before the tick.
+  const waiting = 5 * "copy k\r\n".length + last.length;
+  await until(() => (own?.readableLength ?? 0) >= waiting, "the records waiting in the paused stream");
+  assert.equal(lines.length, 0, "nothing read while paused");
+  // One tick: everything waiting is read, the line after the copies included.
+  clock.advance(500);
+  await until(() => lines.includes(":bob!b@h PRIVMSG me :after the copies"), "the line after five records of copies, read at one tick");
 });
