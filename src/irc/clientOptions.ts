@@ -15,10 +15,11 @@ export interface AttemptIdentity {
   readonly certificate?: ClientCertificatePem | undefined;
 }
 
-/** What the connection tells its transport: lines it need not read (heardElsewhere.ts), and whether it is registered (it may PING, its reads may be put off). */
+/** What the connection tells its transport: lines it need not read (heardElsewhere.ts), whether it is registered (it may PING), and whether its reads may be put off (readPauses.ts). */
 export interface TransportHooks {
   readonly skipLine?: ((line: string) => boolean) | undefined;
   readonly registered?: (() => boolean) | undefined;
+  readonly mayPause?: (() => boolean) | undefined;
 }
 
 /**
@@ -46,6 +47,7 @@ export function clientOptions(options: ConnectionOptions, endpoint: ServerEndpoi
     idleTimeoutMs: options.keepalive.pingTimeoutS * 1000,
     pingIntervalMs: options.keepalive.pingIntervalS * 1000,
     registered: hooks.registered,
+    mayPause: hooks.mayPause,
     skipLine: hooks.skipLine,
     readPauses: options.readPauses,
     ...(pool === undefined ? {} : { remote: { link: pool.link, network: pool.network, connection: options.id, certificate } }),

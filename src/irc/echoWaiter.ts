@@ -39,6 +39,11 @@ export class EchoWaiter {
     });
   }
 
+  /** Whether any line waits for its echo. */
+  get pending(): boolean {
+    return this.waiting.size > 0;
+  }
+
   /** Settles the oldest line waiting for `target` (echoed with `msgid`, or refused); false when none was waiting. */
   settle(target: string, error?: Error, msgid?: string): boolean {
     const key = target.toLowerCase();

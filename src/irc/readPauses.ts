@@ -15,7 +15,7 @@
  *   an answer or a JOIN's reply is read without the wait).
  * - The timer runs only while a socket is paused: an idle bridge is not woken.
  * - A socket destroyed while paused is dropped at the tick, never resumed.
- * - `everyMs` 0: nothing is ever paused (`pause` says no).
+ * - `everyMs` 0, or after `stop`: nothing is paused (`pause` says no).
  */
 import type { Clock } from "./pacedQueue";
 
@@ -29,6 +29,7 @@ export interface PausableSocket {
 export class ReadPauses {
   private readonly paused = new Set<PausableSocket>();
   private timer: { cancel(): void } | undefined;
+  private stopped = false;
 
   constructor(
     readonly everyMs: number,
@@ -39,7 +40,7 @@ export class ReadPauses {
 
   /** Pauses the socket until the next tick; false (and the socket left reading) when pauses are off. */
   pause(socket: PausableSocket): boolean {
-    if (this.everyMs <= 0 || socket.destroyed) return false;
+    if (this.everyMs <= 0 || this.stopped || socket.destroyed) return false;
     socket.pause();
     this.paused.add(socket);
     this.timer ??= this.clock.setTimeout(() => this.tick(), this.everyMs);
@@ -57,8 +58,9 @@ export class ReadPauses {
     return this.paused.size;
   }
 
-  /** Stops the timer; paused sockets are resumed (the bridge is stopping: their close must be read). */
+  /** Stops the timer for good; paused sockets are resumed (the bridge is stopping: their close must be read), and nothing is paused after. */
   stop(): void {
+    this.stopped = true;
     this.timer?.cancel();
     this.tick();
   }

@@ -11,7 +11,8 @@
  * - A socket error is kept and handed to `close`, so the connection can say why it closed (a
  *   certificate problem, a refused connection).
  * - Lines are written in order; those written in one tick leave together at its end (one write).
- * - Reads put off (readPauses.ts): a registered connection whose last read brought lines, every one
+ * - Reads put off (readPauses.ts): a connection that `mayPause` (registered, waiting for no echo, JOIN
+ *   reply or request's answer) whose last read brought lines, every one
  *   of them skipped (`skipLine`), and fewer than FOLLOW_AT_ONCE_BYTES, is paused until the next tick
  *   of `readPauses`; a line written, or a close, resumes it at once. A read of more is followed at
  *   once: a connection that fell behind catches up without pauses. So is a read after which more
@@ -47,8 +48,10 @@ export interface TransportOptions {
   readonly idleTimeoutMs: number;
   /** Quiet time after which a registered connection PINGs (the network's pingIntervalSeconds); 0 or absent: never. */
   readonly pingIntervalMs?: number | undefined;
-  /** Whether the connection is registered now: only then may it PING, or have its reads put off. */
+  /** Whether the connection is registered now: only then may it PING. */
   readonly registered?: (() => boolean) | undefined;
+  /** Whether its reads may be put off now: registered, and waiting for no answer (an echo, a JOIN's reply, a request's). */
+  readonly mayPause?: (() => boolean) | undefined;
   /** Lines not handed to irc-framework at all: copies of channel lines another connection heard (heardElsewhere.ts). */
   readonly skipLine?: ((line: string) => boolean) | undefined;
   /** Where a registered connection whose last read was all skipped lines waits before reading again (readPauses.ts); absent: never paused. */
@@ -193,7 +196,7 @@ export class BridgeTransport extends EventEmitter {
     // Not while more waits in the stream: a TLS socket keeps what it decrypted there and hands it on
     // a chunk at a time, so a pause after the first would leave the rest for the next tick, and the
     // next (plain TCP sockets read past the stream: nothing waits there).
-    if (handed === 0 && lines > 0 && data.length < FOLLOW_AT_ONCE_BYTES && socket.readableLength === 0 && o.readPauses !== undefined && socket === this.socket && this.connected && o.registered?.() === true) o.readPauses.pause(socket);
+    if (handed === 0 && lines > 0 && data.length < FOLLOW_AT_ONCE_BYTES && socket.readableLength === 0 && o.readPauses !== undefined && socket === this.socket && this.connected && o.mayPause?.() === true) o.readPauses.pause(socket);
     return true;
   }
 

@@ -119,4 +119,8 @@ test("stop() resumes every paused socket and cancels the timer", () => {
   // Stopped with nothing paused (no timer): nothing to do, no error.
   pauses.stop();
   assert.deepEqual(a.calls, ["pause", "resume"]);
+  // Nothing is paused after stop.
+  assert.equal(pauses.pause(a), false);
+  assert.deepEqual(a.calls, ["pause", "resume"]);
+  assert.equal(clock.liveTimers, 0);
 });

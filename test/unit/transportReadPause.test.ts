@@ -17,7 +17,7 @@ import { until } from "../support/until";
  * moves), `control` never does. A line starting with "copy" stands for a copy another connection
  * heard: skipped unread.
  */
-async function scene(t: { after(fn: () => void): void }, registered = true) {
+async function scene(t: { after(fn: () => void): void }, mayPause = true) {
   const accepted: Socket[] = [];
   const server = createServer((socket) => {
     socket.on("error", () => undefined);
@@ -39,7 +39,8 @@ async function scene(t: { after(fn: () => void): void }, registered = true) {
         localAddress: undefined,
         decodeLine: (b) => b.toString("utf8"),
         idleTimeoutMs: 60000,
-        registered: () => registered,
+        registered: () => true,
+        mayPause: () => mayPause,
         skipLine: (line) => {
           if (!line.startsWith("copy")) return false;
           skipped++;
@@ -116,7 +117,7 @@ test(`a read of ${FOLLOW_AT_ONCE_BYTES} bytes or more is followed at once, copie
   await until(() => a.lines.length === 1, "the next line read with the clock not moved");
 });
 
-test("a connection not registered yet is never paused", async (t) => {
+test("a connection that may not pause now (not registered, or waiting for an answer) is never paused", async (t) => {
   const { a, pauses, skipped } = await scene(t, false);
   a.server.write("copy 1\r\n");
   await until(() => skipped() === 1, "the copy read");
@@ -149,6 +150,7 @@ test("a paused TLS socket empties its whole backlog at one tick: its stream's ch
       decodeLine: (b) => b.toString("utf8"),
       idleTimeoutMs: 60000,
       registered: () => true,
+      mayPause: () => true,
       skipLine: (line) => line.startsWith("copy"),
       readPauses: pauses,
     },
@@ -182,4 +184,27 @@ test("a paused TLS socket empties its whole backlog at one tick: its stream's ch
   // One tick: everything waiting is read, the line after the copies included.
   clock.advance(500);
   await until(() => lines.includes(":bob!b@h PRIVMSG me :after the copies"), "the line after five records of copies, read at one tick");
+});
+
+test("a line cut by a pause (its start read with a copy, its end after the tick) is read whole, once", async (t) => {
+  const { a, pauses, clock, afterMarker } = await scene(t);
+  a.server.write("copy 1\r\n:bob!b@h PRIV");
+  await until(() => pauses.size === 1, "paused: the read's only whole line was a copy");
+  a.server.write("MSG me :whole\r\n");
+  await afterMarker("m1");
+  assert.equal(a.lines.length, 0, "the end waits in the socket");
+  clock.advance(500);
+  await until(() => a.lines.length === 1, "the line read at the tick");
+  assert.deepEqual(a.lines, [":bob!b@h PRIVMSG me :whole"]);
+});
+
+test("a paused socket that the server closes is noticed at the tick, with its lines read first", async (t) => {
+  const { a, pauses, clock } = await scene(t);
+  const closed = new Promise<void>((resolve) => a.transport.on("close", () => resolve()));
+  a.server.write("copy 1\r\n");
+  await until(() => pauses.size === 1, "paused");
+  a.server.end(":srv NOTICE me :last words\r\n");
+  clock.advance(500);
+  await closed;
+  assert.deepEqual(a.lines, [":srv NOTICE me :last words"]);
 });
