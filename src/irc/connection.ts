@@ -184,8 +184,9 @@ export class IrcConnection extends ServerFacts {
     const endpoint = this.attempt.endpoint;
     // A client certificate goes only where TLS carries it (clientOptions.ts).
     const certificate = endpoint.tls ? this.certificate : undefined;
+    const registered = (): boolean => this.client === client && this.state === "registered";
     const skipLine = lineSkipper(this.options.heardElsewhere, { isMe: (nick): boolean => this.same(nick, client.user.nick), isChannel: (name) => this.isChannelName(name), waitingFor: (command) => watchersWaitFor(command, { joins: this.joins.waiting, requests: this.requests.waiting }), closed: () => this.state === "closed" || this.client !== client }, this.options.namesElsewhere);
-    const client: DispatchingClient = new DispatchingClient(clientOptions(this.options, endpoint, { nick: this.nicks.wanted, username: this.username, auth: this.auth, certificate }, { skipLine, registered: () => this.client === client && this.state === "registered", mayPause: () => this.client === client && this.state === "registered" && !this.echoes.pending && !this.joins.waiting && !this.requests.waiting }));
+    const client: DispatchingClient = new DispatchingClient(clientOptions(this.options, endpoint, { nick: this.nicks.wanted, username: this.username, auth: this.auth, certificate }, { skipLine, registered, mayPause: () => registered() && !this.echoes.pending && !this.joins.waiting && !this.requests.waiting }));
     shareCommandHandlers(client);
     this.identifyAfterRegistering = false;
     this.view.reset();

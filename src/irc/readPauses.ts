@@ -53,7 +53,7 @@ export class ReadPauses {
     if (!socket.destroyed) socket.resume();
   }
 
-  /** Sockets paused now (tests, metrics). */
+  /** Sockets paused now (tests). */
   get size(): number {
     return this.paused.size;
   }
