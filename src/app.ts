@@ -463,6 +463,7 @@ export class App {
       await running.store.close();
     }
     await this.homeserver.close();
+    this.api.close();
     this.log.info("bridge stopped");
   }
 

@@ -1,4 +1,5 @@
 import { asMatrixEvent, type MatrixEvent } from "./events";
+import { HomeserverHttp, type HttpAnswer } from "./homeserverHttp";
 
 /**
  * The client-server API calls the bridge makes, as the application service (as_token) acting for
@@ -24,40 +25,40 @@ export class MatrixApiError extends Error {
 export type Json = Record<string, unknown>;
 
 export class MatrixApi {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly asToken: string,
-    private readonly requestTimeoutMs = 30000,
-  ) {}
+  private readonly http: HomeserverHttp;
+
+  constructor(baseUrl: string, private readonly asToken: string, requestTimeoutMs = 30000) {
+    this.http = new HomeserverHttp(baseUrl, requestTimeoutMs);
+  }
 
   async request(method: string, path: string, as: string | undefined, body?: unknown, query: Record<string, string> = {}): Promise<Json> {
-    const url = new URL(this.baseUrl.replace(/\/$/, "") + path);
-    if (as !== undefined) url.searchParams.set("user_id", as);
-    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    let res: Response;
+    const params = new URLSearchParams(query);
+    if (as !== undefined) params.set("user_id", as);
+    const search = params.toString();
+    let res: HttpAnswer;
     try {
-      res = await fetch(url, {
-        method,
-        headers: { Authorization: `Bearer ${this.asToken}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.requestTimeoutMs),
-      });
+      res = await this.http.request(method, search === "" ? path : `${path}?${search}`, { Authorization: `Bearer ${this.asToken}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) }, body === undefined ? undefined : JSON.stringify(body));
     } catch (err) {
       throw new MatrixApiError(0, "M_UNREACHABLE", `homeserver unreachable: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const text = await res.text();
+    const text = res.text;
     let json: Json = {};
     try {
       json = text ? (JSON.parse(text) as Json) : {};
     } catch {
       json = {};
     }
-    if (!res.ok) {
+    if (res.status < 200 || res.status > 299) {
       const errcode = typeof json.errcode === "string" ? json.errcode : "M_UNKNOWN";
       const error = typeof json.error === "string" ? json.error : text.slice(0, 200);
       throw new MatrixApiError(res.status, errcode, `${method} ${path}: ${res.status} ${errcode} ${error}`);
     }
     return json;
+  }
+
+  /** Ends the kept-alive connections to the homeserver (the bridge is stopping). */
+  close(): void {
+    this.http.close();
   }
 
   /** Registers a user in our namespace; an existing one counts as success. */

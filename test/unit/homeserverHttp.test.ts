@@ -1,0 +1,181 @@
+/**
+ * The homeserver HTTP client (src/matrix/homeserverHttp.ts) against a real local HTTP server:
+ * answers of any status resolve, kept-alive connections are reused, a request written to a kept
+ * connection the server had closed is sent once more (only then), the deadline holds, idle
+ * connections are closed; and MatrixApi's errors on top of it.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { HomeserverHttp } from "../../src/matrix/homeserverHttp";
+import { MatrixApi, MatrixApiError } from "../../src/matrix/matrixApi";
+import { until } from "../support/until";
+
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly body: string;
+  readonly headers: IncomingMessage["headers"];
+  readonly socket: Socket;
+}
+
+async function serve(answer: (seen: Seen, res: ServerResponse) => void): Promise<{ server: Server; url: string; seen: Seen[]; sockets: Socket[] }> {
+  const seen: Seen[] = [];
+  const sockets: Socket[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (body += c));
+    req.on("end", () => {
+      const one = { method: req.method ?? "", url: req.url ?? "", body, headers: req.headers, socket: req.socket };
+      seen.push(one);
+      answer(one, res);
+    });
+  });
+  server.on("connection", (s: Socket) => sockets.push(s));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}`, seen, sockets };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function stop(server: Server, http: { close(): void }): Promise<void> {
+  http.close();
+  server.closeAllConnections();
+  server.close();
+  await once(server, "close");
+}
+
+describe("HomeserverHttp", () => {
+  it("sends the method, path, query, headers and body; resolves an answer of any status", async () => {
+    const { server, url, seen } = await serve((one, res) => json(res, one.method === "PUT" ? 200 : 404, { got: one.url }));
+    const http = new HomeserverHttp(`${url}/prefix/`, 5000);
+    try {
+      const ok = await http.request("PUT", "/_matrix/x?user_id=%40a%3Ab", { Authorization: "Bearer t", "Content-Type": "application/json" }, '{"a":"é"}');
+      assert.deepEqual(ok, { status: 200, text: JSON.stringify({ got: "/prefix/_matrix/x?user_id=%40a%3Ab" }) });
+      const first = seen[0];
+      assert.ok(first !== undefined);
+      assert.equal(first.body, '{"a":"é"}');
+      assert.equal(first.headers["content-length"], String(Buffer.byteLength('{"a":"é"}')));
+      assert.equal(first.headers.authorization, "Bearer t");
+      const missing = await http.request("GET", "/nothing", {}, undefined);
+      assert.equal(missing.status, 404, "a 4xx is an answer, not a failure");
+      assert.equal(seen[1]?.body, "");
+    } finally {
+      await stop(server, http);
+    }
+  });
+
+  it("reuses one kept-alive connection for requests one after the other", async () => {
+    const { server, url, sockets } = await serve((_, res) => json(res, 200, {}));
+    const http = new HomeserverHttp(url, 5000);
+    try {
+      for (let i = 0; i < 5; i++) assert.equal((await http.request("GET", `/r${i}`, {}, undefined)).status, 200);
+      assert.equal(sockets.length, 1);
+    } finally {
+      await stop(server, http);
+    }
+  });
+
+  it("a request written to a kept connection the server dropped is sent again on a new one, once", async () => {
+    let calls = 0;
+    const { server, url, seen, sockets } = await serve((one, res) => {
+      calls++;
+      // The second request arrives on the first connection: reset it unanswered (the server closed it).
+      if (calls === 2) one.socket.resetAndDestroy();
+      else json(res, 200, { n: calls });
+    });
+    const http = new HomeserverHttp(url, 5000);
+    try {
+      assert.equal((await http.request("GET", "/one", {}, undefined)).status, 200);
+      const again = await http.request("POST", "/two", { "Content-Type": "application/json" }, "{}");
+      assert.deepEqual(again, { status: 200, text: JSON.stringify({ n: 3 }) });
+      assert.deepEqual(
+        seen.map((s) => s.url),
+        ["/one", "/two", "/two"],
+      );
+      assert.equal(sockets.length, 2, "the retry went out on a new connection");
+    } finally {
+      await stop(server, http);
+    }
+  });
+
+  it("a reset on a new connection is a failure, not retried", async () => {
+    const { server, url, seen } = await serve((one) => one.socket.resetAndDestroy());
+    const http = new HomeserverHttp(url, 5000);
+    try {
+      await assert.rejects(http.request("GET", "/reset", {}, undefined), /ECONNRESET|socket hang up/);
+      assert.equal(seen.length, 1);
+    } finally {
+      await stop(server, http);
+    }
+  });
+
+  it("rejects past the deadline when no answer comes", { timeout: 5000 }, async () => {
+    const { server, url, seen } = await serve(() => undefined);
+    const http = new HomeserverHttp(url, 150);
+    try {
+      const started = Date.now();
+      await assert.rejects(http.request("GET", "/slow", {}, undefined), /no answer within 150 ms/);
+      assert.ok(Date.now() - started >= 140, "not before the deadline");
+      assert.equal(seen.length, 1, "sent once");
+    } finally {
+      await stop(server, http);
+    }
+  });
+
+  it("closes a connection left idle", async () => {
+    const { server, url, sockets } = await serve((_, res) => json(res, 200, {}));
+    const http = new HomeserverHttp(url, 5000, 100);
+    try {
+      await http.request("GET", "/once", {}, undefined);
+      const socket = sockets[0];
+      assert.ok(socket !== undefined);
+      await until(() => socket.destroyed || socket.readableEnded, "the idle connection closed by the client", 3000);
+    } finally {
+      await stop(server, http);
+    }
+  });
+
+  it("refuses a URL that is not http or https", () => {
+    assert.throws(() => new HomeserverHttp("ftp://example.org", 1000), /neither http: nor https:/);
+  });
+});
+
+describe("MatrixApi over it", () => {
+  it("turns an error answer into a MatrixApiError with its status and errcode, and passes user_id", async () => {
+    const { server, url, seen } = await serve((one, res) => (one.url.includes("/profile/") ? json(res, 404, { errcode: "M_NOT_FOUND", error: "no profile" }) : json(res, 200, { room_id: "!r:x" })));
+    const api = new MatrixApi(url, "as-token");
+    try {
+      assert.equal(await api.join("#a:x", "@bot:x"), "!r:x");
+      const join = seen[0];
+      assert.ok(join !== undefined);
+      assert.equal(join.url, "/_matrix/client/v3/join/%23a%3Ax?user_id=%40bot%3Ax");
+      assert.equal(join.headers.authorization, "Bearer as-token");
+      assert.equal(await api.userExists("@nobody:x"), false);
+      await assert.rejects(api.request("GET", "/_matrix/client/v3/profile/x", undefined), (err: unknown) => err instanceof MatrixApiError && err.status === 404 && err.errcode === "M_NOT_FOUND" && !err.transient);
+    } finally {
+      await stop(server, api);
+    }
+  });
+
+  it("a homeserver that cannot be reached is status 0, transient", async () => {
+    const { server, url } = await serve(() => undefined);
+    server.close();
+    await once(server, "close");
+    const api = new MatrixApi(url, "as-token");
+    try {
+      await assert.rejects(api.request("GET", "/x", undefined), (err: unknown) => err instanceof MatrixApiError && err.status === 0 && err.transient);
+    } finally {
+      api.close();
+    }
+  });
+});
