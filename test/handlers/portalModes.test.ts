@@ -49,16 +49,16 @@ function deps(extra: string, bot: IrcConnection | undefined, users: IrcConnectio
 }
 
 describe("reading a channel's modes before its portal exists", () => {
-  it("asks a connection in the channel first, then the bot, then any registered user connection", async () => {
-    const answer = { "MODE #c": ok(":s 324 x #c +int") };
+  it("asks a connection in the channel first, then the bot (which looks in at once), then any registered user connection", async () => {
+    const answer = { "MODE #c": ok(":s 324 x #c +int"), "JOIN #c": { kind: "error", numeric: "473", text: "Cannot join channel (+i)", lines: [] } } satisfies Record<string, IrcReply>;
     const bot = new Scripted("bot", answer);
     const down = new Scripted("down", answer, false);
     const alice = new Scripted("alice", answer);
     const bob = new Scripted("bob", answer);
     assert.deepEqual(await readPortalModes("#c", deps("", bot, [down, alice, bob], ["bob"])), { kind: "modes", modes: new Set("int"), member: true });
     assert.deepEqual([bot.asked, bob.asked], [[], ["MODE #c"]]);
-    await readPortalModes("#c", deps("", bot, [down, alice]));
-    assert.deepEqual(bot.asked, ["MODE #c"]);
+    assert.deepEqual(await readPortalModes("#c", deps("", bot, [down, alice])), { kind: "modes", modes: new Set("i"), member: false });
+    assert.deepEqual([bot.asked, alice.asked], [["JOIN #c"], []], "the bot, not a member, looks in without asking MODE first; its refused JOIN names +i");
     const reading = await readPortalModes("#c", deps("", undefined, [down, alice]));
     assert.deepEqual([reading.kind, alice.asked, down.asked], ["modes", ["MODE #c"], []]);
   });
@@ -73,27 +73,35 @@ describe("reading a channel's modes before its portal exists", () => {
   it("403 to a non-member (no such channel yet, or a hidden secret one): the bot looks in (JOIN, MODE, PART) and does not stay; refused, the refusal names the mode", async () => {
     const noSuch: IrcReply = { kind: "error", numeric: "403", text: "No such channel", lines: [] };
     const alice = new Scripted("alice", { "MODE #c": noSuch });
-    const bot = new Scripted("bot", { "MODE #c": [noSuch, ok(":s 324 bot #c +nst")], "JOIN #c": ok(":bot!u@h JOIN #c"), "PART #c only looked at the channel's modes": ok(":bot!u@h PART #c") });
+    const bot = new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +nst"), "JOIN #c": ok(":bot!u@h JOIN #c"), "PART #c only looked at the channel's modes": ok(":bot!u@h PART #c") });
     assert.deepEqual(await readPortalModes("#c", deps("", bot, [alice])), { kind: "modes", modes: new Set("nst"), member: true });
-    assert.deepEqual(bot.asked, ["MODE #c", "JOIN #c", "MODE #c", "PART #c only looked at the channel's modes"]);
+    assert.deepEqual(bot.asked, ["JOIN #c", "MODE #c", "PART #c only looked at the channel's modes"], "the bot asks as a member only");
     assert.deepEqual(bot.channelNames, [], "not rejoined after a reconnect");
     const closed = new Scripted("bot", { "MODE #c": noSuch, "JOIN #c": { kind: "error", numeric: "475", text: "Cannot join channel (+k)", lines: [] } });
     assert.deepEqual(await readPortalModes("#c", deps("", closed, [])), { kind: "modes", modes: new Set("k"), member: false });
+    assert.deepEqual(closed.asked, ["JOIN #c"]);
+    const hiddenToAlice = new Scripted("bot2", { "JOIN #c": ok(":bot2!u@h JOIN #c"), "MODE #c": ok(":s 324 bot2 #c +s"), "PART #c only looked at the channel's modes": ok(":bot2!u@h PART #c") });
+    assert.deepEqual(await readPortalModes("#c", deps("", hiddenToAlice, [alice], ["alice"])), { kind: "unknown", why: "no such channel, or a secret one the server hides" }, "a member's 403 is final: nobody looks in");
+    assert.deepEqual(hiddenToAlice.asked, []);
     assert.deepEqual((await readPortalModes("#c", deps("", undefined, [alice]))).kind, "unknown", "no bot: nobody looks in");
   });
 
-  it("a non-member's answer that would leave the channel open: the bot looks in, and a key refusal closes it (Ergo hides +k from non-members)", async () => {
+  it("the bot never takes a non-member's answer: it looks in, and a key refusal closes the channel (Ergo hides +k from non-members)", async () => {
     const bot = new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +Cnt"), "JOIN #c": { kind: "error", numeric: "475", text: "Cannot join channel (+k)", lines: [] } });
     assert.deepEqual(await readPortalModes("#c", deps("", bot, [])), { kind: "modes", modes: new Set("k"), member: false });
+    assert.deepEqual(bot.asked, ["JOIN #c"]);
     const banned = new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +nt"), "JOIN #c": { kind: "error", numeric: "474", text: "Cannot join channel (+b)", lines: [] } });
     assert.equal((await readPortalModes("#c", deps("", banned, []))).kind, "unknown", "the bot could not look in: not taken as open");
+    assert.deepEqual(banned.asked, ["JOIN #c"]);
     const alice = new Scripted("alice", { "MODE #c": ok(":s 324 alice #c +nt") });
     assert.deepEqual(await readPortalModes("#c", deps("", undefined, [alice])), { kind: "modes", modes: new Set("nt"), member: false }, "no bot: the answer as it is");
   });
 
   it("a key the bridge knows counts as +k even when the server hides it from non-members (Ergo)", async () => {
-    const reading = await readPortalModes("#c", deps("", new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +Cnt") }), [], [], true));
+    const reading = await readPortalModes("#c", deps("", undefined, [new Scripted("alice", { "MODE #c": ok(":s 324 alice #c +Cnt") })], [], true));
     assert.ok(reading.kind === "modes" && reading.modes.has("k"));
+    const unknownKey = await readPortalModes("#c", deps("", undefined, [new Scripted("alice", { "MODE #c": ok(":s 324 alice #c +Cnt") })], [], false));
+    assert.ok(unknownKey.kind === "modes" && !unknownKey.modes.has("k"), "control: without the known key, the answer as it is");
   });
 
   it("portals.requireBotJoin: the bot joins first and stays; a refusal, or no bot, means no portal", async () => {
