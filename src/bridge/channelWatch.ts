@@ -6,7 +6,8 @@
  * changes: a room made invite-only for +i/+k stays so until the bridge hears the channel open again
  * (it used to revert after 30 s, which reopened closed channels' rooms to anyone).
  *
- * Guarantee: one MODE query per channel per time the bridge enters it.
+ * Guarantee: one MODE query per channel per time the bridge enters it; none for the bot looking in
+ * for a portal (portalModes.ts asks its own, and the bot leaves at once).
  */
 import type { NetworkFeed } from "../broker/networkFeed";
 import { syncChannelModes } from "../fromIrc/channelModes";
@@ -22,12 +23,24 @@ export interface ChannelWatchDeps {
 }
 
 export class ChannelWatch {
+  /** Connections looking into a channel for its portal (connection id, NUL, folded channel). */
+  private readonly lookIns = new Set<string>();
+
   constructor(private readonly deps: ChannelWatchDeps) {}
 
   /** One of our connections is now in the channel. */
   joined(connection: IrcConnection, channel: string): void {
     const { feed } = this.deps;
-    if (feed.broker.memberCount(feed.fold(channel)) === 1) void connection.send("MODE", [channel]);
+    const folded = feed.fold(channel);
+    if (this.lookIns.has(`${connection.id}\0${folded}`)) return;
+    if (feed.broker.memberCount(folded) === 1) void connection.send("MODE", [channel]);
+  }
+
+  /** The bot looks into the channel for its portal (portalModes.ts), asking the modes itself and leaving at once: its JOIN asks nothing here. */
+  lookingIn(connection: IrcConnection, channel: string, looking: boolean): void {
+    const key = `${connection.id}\0${this.deps.feed.fold(channel)}`;
+    if (looking) this.lookIns.add(key);
+    else this.lookIns.delete(key);
   }
 
   /** A room was bridged to a channel (a portal created): when the bridge is in it, the room catches up. */

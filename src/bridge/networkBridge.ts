@@ -323,6 +323,7 @@ export class NetworkBridge {
       connections: () => [...this.puppets.all()].map(([, connection]) => connection),
       isMember: (connection, name) => this.feed.broker.isMember(this.feed.fold(name), connection.id),
       knowsKey: (name) => this.deps.network.channels.mappingKey(name) !== undefined || this.deps.keys.anyKnown(this.deps.network.id, this.feed.fold(name)),
+      lookingIn: (connection, name, looking) => this.watch.lookingIn(connection, name, looking),
     });
   }
 

@@ -32,6 +32,8 @@ export interface PortalModeDeps {
   readonly isMember: (connection: IrcConnection, channel: string) => boolean;
   /** Does the bridge know a key for the channel? */
   readonly knowsKey: (channel: string) => boolean;
+  /** The bot is looking in (true, before its JOIN) or done (false, after its PART or a refusal): its JOIN asks nothing more (channelWatch.ts). */
+  readonly lookingIn: (connection: IrcConnection, channel: string, looking: boolean) => void;
 }
 
 /** ERR_NOSUCHCHANNEL: no such channel, or (InspIRCd, Ergo) a secret one we are not in. */
@@ -80,13 +82,18 @@ async function askModes(asker: IrcConnection, channel: string, member: boolean, 
  * names what closes the channel (473: +i, 475: +k); any other outcome leaves the modes unknown.
  */
 async function peek(channel: string, bot: IrcConnection, deps: PortalModeDeps): Promise<ModeReading> {
-  const timeoutMs = deps.network.channels.modeTimeoutMs;
-  const joined = await bot.request(joinRequest(channel, undefined), { timeoutMs });
-  if (joined.kind === "error" && joined.numeric in REFUSED_FOR) return { kind: "modes", modes: new Set(REFUSED_FOR[joined.numeric]), member: false };
-  if (joined.kind !== "ok") return { kind: "unknown", why: `the bot could not look in (${joined.kind === "error" ? joined.numeric : joined.kind})` };
-  const reading = await askModes(bot, channel, true, deps);
-  await bot.request(partRequest(channel, "only looked at the channel's modes"), { timeoutMs });
-  return reading;
+  deps.lookingIn(bot, channel, true);
+  try {
+    const timeoutMs = deps.network.channels.modeTimeoutMs;
+    const joined = await bot.request(joinRequest(channel, undefined), { timeoutMs });
+    if (joined.kind === "error" && joined.numeric in REFUSED_FOR) return { kind: "modes", modes: new Set(REFUSED_FOR[joined.numeric]), member: false };
+    if (joined.kind !== "ok") return { kind: "unknown", why: `the bot could not look in (${joined.kind === "error" ? joined.numeric : joined.kind})` };
+    const reading = await askModes(bot, channel, true, deps);
+    await bot.request(partRequest(channel, "only looked at the channel's modes"), { timeoutMs });
+    return reading;
+  } finally {
+    deps.lookingIn(bot, channel, false);
+  }
 }
 
 function pickAsker(channel: string, bot: IrcConnection | undefined, deps: PortalModeDeps): IrcConnection | undefined {

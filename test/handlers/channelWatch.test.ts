@@ -45,6 +45,21 @@ describe("entering and leaving a channel", () => {
     assert.deepEqual(b.sent, []);
   });
 
+  it("the bot looking in for a portal asks nothing on its JOIN (it asks its own MODE); once done, a JOIN asks again", async () => {
+    const { connection, enter, watch } = await watched();
+    const bot = connection("bot", "bridgebot");
+    const a = connection("a", "alice");
+    watch.lookingIn(bot, "#Chan", true);
+    enter(bot);
+    assert.deepEqual(bot.sent, [], "looking in: nothing asked");
+    bot.hear("part", { ...base, nick: "bridgebot", channel: "#chan", reason: "" });
+    watch.lookingIn(bot, "#chan", false);
+    enter(a);
+    assert.deepEqual(a.sent, ["MODE #chan"], "the next connection in, the first member: asks");
+    enter(bot, "#other");
+    assert.deepEqual(bot.sent, ["MODE #other"], "control: the bot entering another channel asks");
+  });
+
   it("the last connection gone, an invite-only rule the bridge set stays however long it waits; only hearing -i opens it", async () => {
     const { connection, enter, run, clock, queues, api } = await watched();
     const a = connection("a", "alice");

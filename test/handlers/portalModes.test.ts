@@ -38,13 +38,14 @@ class Scripted extends HeardConnection {
 
 const ok = (...raw: string[]): IrcReply => ({ kind: "ok", lines: raw.map(line) });
 
-function deps(extra: string, bot: IrcConnection | undefined, users: IrcConnection[], members: string[] = [], keyed = false): PortalModeDeps {
+function deps(extra: string, bot: IrcConnection | undefined, users: IrcConnection[], members: string[] = [], keyed = false, looks: string[] = []): PortalModeDeps {
   return {
     network: fakeNetwork(extra),
     bot: () => bot,
     connections: () => users,
     isMember: (c) => members.includes(c.id),
     knowsKey: () => keyed,
+    lookingIn: (c, channel, looking) => looks.push(`${looking ? "+" : "-"}${c.id} ${channel}`),
   };
 }
 
@@ -95,6 +96,27 @@ describe("reading a channel's modes before its portal exists", () => {
     assert.deepEqual(banned.asked, ["JOIN #c"]);
     const alice = new Scripted("alice", { "MODE #c": ok(":s 324 alice #c +nt") });
     assert.deepEqual(await readPortalModes("#c", deps("", undefined, [alice])), { kind: "modes", modes: new Set("nt"), member: false }, "no bot: the answer as it is");
+  });
+
+  it("the bot's look in is marked from before its JOIN until after its PART, or its refusal (its JOIN then asks nothing more)", async () => {
+    const looks: string[] = [];
+    const marked: boolean[] = [];
+    class Watched extends Scripted {
+      override request(request: IrcRequest): Promise<IrcReply> {
+        marked.push(looks.length === 1);
+        return super.request(request);
+      }
+    }
+    const bot = new Watched("bot", { "JOIN #c": ok(":bot!u@h JOIN #c"), "MODE #c": ok(":s 324 bot #c +nt"), "PART #c only looked at the channel's modes": ok(":bot!u@h PART #c") });
+    await readPortalModes("#c", deps("", bot, [], [], false, looks));
+    assert.deepEqual(looks, ["+bot #c", "-bot #c"]);
+    assert.deepEqual(marked, [true, true, true], "JOIN, MODE and PART all went out while marked");
+    const refusedLooks: string[] = [];
+    await readPortalModes("#c", deps("", new Scripted("bot", { "JOIN #c": { kind: "error", numeric: "473", text: "Cannot join channel (+i)", lines: [] } }), [], [], false, refusedLooks));
+    assert.deepEqual(refusedLooks, ["+bot #c", "-bot #c"]);
+    const memberLooks: string[] = [];
+    await readPortalModes("#c", deps("", new Scripted("bot", { "MODE #c": ok(":s 324 bot #c +nt") }), [], ["bot"], false, memberLooks));
+    assert.deepEqual(memberLooks, [], "a member asks, it does not look in");
   });
 
   it("a key the bridge knows counts as +k even when the server hides it from non-members (Ergo)", async () => {
