@@ -13,6 +13,8 @@ export interface MemoryFigures {
   readonly heapUsed: number;
   readonly heapTotal: number;
   readonly external: number;
+  /** Of heapTotal, V8's young generation (runs before 2026-12-05 lack it). */
+  readonly heapYoung?: number;
 }
 
 export interface ScaleResult extends Scale {

@@ -19,6 +19,7 @@ export const TABLE_ROWS: readonly Row[] = [
   { name: "bridge RSS per user after a quiet minute, KiB", cell: (s) => (s.bridge.rssAfterIdleBytes === undefined ? "-" : fixed((s.bridge.rssAfterIdleBytes - s.bridge.rssStartBytes) / s.users / 1024, 1)) },
   { name: "bridge heap used per user, KiB", cell: (s) => fixed(s.perUser.heapBytes / 1024, 1) },
   { name: "  of it V8 heap reserved, KiB", cell: (s) => memoryGrowth(s, (m) => m.heapTotal) },
+  { name: "    of that V8's young generation, KiB", cell: (s) => memoryGrowth(s, (m) => m.heapYoung ?? NaN) },
   { name: "  of it outside V8 (RSS - heap reserved), KiB", cell: (s) => memoryGrowth(s, (m) => m.rss - m.heapTotal) },
   { name: "bridge CPU per user, ms", cell: (s) => fixed(s.perUser.bridgeCpuMs, 1) },
   { name: "  of it in the kernel, ms", cell: (s) => (s.bridge.systemCpuMs === undefined ? "-" : fixed(s.bridge.systemCpuMs / s.users, 1)) },
