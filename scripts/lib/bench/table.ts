@@ -16,6 +16,7 @@ function memoryGrowth(s: ScaleResult, figure: (m: MemoryFigures) => number): str
 
 export const TABLE_ROWS: readonly Row[] = [
   { name: "bridge RSS growth per user (slope), KiB", cell: (s) => fixed(s.perUser.rssBytes / 1024, 1) },
+  { name: "bridge RSS growth per user, end - start, young generation apart, KiB", cell: (s) => memoryGrowth(s, (m) => m.rss - (m.heapYoung ?? NaN)) },
   { name: "bridge RSS per user after a quiet minute, KiB", cell: (s) => (s.bridge.rssAfterIdleBytes === undefined ? "-" : fixed((s.bridge.rssAfterIdleBytes - s.bridge.rssStartBytes) / s.users / 1024, 1)) },
   { name: "bridge heap used per user, KiB", cell: (s) => fixed(s.perUser.heapBytes / 1024, 1) },
   { name: "  of it V8 heap reserved, KiB", cell: (s) => memoryGrowth(s, (m) => m.heapTotal) },
