@@ -76,7 +76,7 @@ export class HomeserverHttp {
         path: joinPath(this.base.pathname, path),
         method,
         agent: this.agent,
-        headers: body === undefined ? headers : { ...headers, "Content-Length": Buffer.byteLength(body) },
+        headers, // Node sets Content-Length for a body given whole to end()
       });
       const timer = setTimeout(() => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), Math.max(0, deadline - Date.now()));
       req.on("response", (res: IncomingMessage) => {
@@ -89,7 +89,7 @@ export class HomeserverHttp {
         res.on("aborted", () => finish(() => reject(new Error("the answer was cut short"))));
       });
       req.on("error", (err: NodeJS.ErrnoException) => {
-        const stale = mayRetry && !answered && req.reusedSocket && err.code !== undefined && STALE_CONNECTION.has(err.code) && Date.now() < deadline;
+        const stale = resendable(err, { firstTry: mayRetry, answered, reused: req.reusedSocket, beforeDeadline: Date.now() < deadline });
         finish(() => {
           if (stale) this.attempt(method, path, headers, body, deadline, false).then(resolve, reject);
           else reject(err);
@@ -98,6 +98,15 @@ export class HomeserverHttp {
       req.end(body);
     });
   }
+}
+
+/**
+ * May a request that failed with `err` be sent once more? Only its first try, written to a kept
+ * connection (reused), failed before any byte of an answer, with an error meaning the connection
+ * was gone, and before its deadline: the server never read it.
+ */
+export function resendable(err: NodeJS.ErrnoException, at: { readonly firstTry: boolean; readonly answered: boolean; readonly reused: boolean; readonly beforeDeadline: boolean }): boolean {
+  return at.firstTry && !at.answered && at.reused && at.beforeDeadline && STALE_CONNECTION.has(err.code ?? "");
 }
 
 /** The base URL's path (a homeserver behind a path prefix) joined to the request's. */

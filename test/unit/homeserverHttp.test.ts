@@ -9,7 +9,12 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { HomeserverHttp } from "../../src/matrix/homeserverHttp";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HomeserverHttp, resendable } from "../../src/matrix/homeserverHttp";
 import { MatrixApi, MatrixApiError } from "../../src/matrix/matrixApi";
 import { until } from "../support/until";
 
@@ -57,7 +62,7 @@ async function stop(server: Server, http: { close(): void }): Promise<void> {
 describe("HomeserverHttp", () => {
   it("sends the method, path, query, headers and body; resolves an answer of any status", async () => {
     const { server, url, seen } = await serve((one, res) => json(res, one.method === "PUT" ? 200 : 404, { got: one.url }));
-    const http = new HomeserverHttp(`${url}/prefix/`, 5000);
+    const http = new HomeserverHttp(`${url}/prefix//`, 5000);
     try {
       const ok = await http.request("PUT", "/_matrix/x?user_id=%40a%3Ab", { Authorization: "Bearer t", "Content-Type": "application/json" }, '{"a":"é"}');
       assert.deepEqual(ok, { status: 200, text: JSON.stringify({ got: "/prefix/_matrix/x?user_id=%40a%3Ab" }) });
@@ -106,6 +111,92 @@ describe("HomeserverHttp", () => {
     } finally {
       await stop(server, http);
     }
+  });
+
+  it("sent once more at most: a second kept connection found gone too is a failure", async () => {
+    const first = new Set<Socket>();
+    const { server, url, seen } = await serve((one, res) => {
+      if (one.url === "/a" || one.url === "/b") {
+        first.add(one.socket);
+        json(res, 200, {});
+      } else if (first.has(one.socket)) one.socket.resetAndDestroy();
+      else json(res, 200, { fresh: true });
+    });
+    const http = new HomeserverHttp(url, 5000);
+    try {
+      await Promise.all([http.request("GET", "/a", {}, undefined), http.request("GET", "/b", {}, undefined)]);
+      assert.equal(first.size, 2, "two kept connections");
+      await assert.rejects(http.request("GET", "/c", {}, undefined), /ECONNRESET|socket hang up/);
+      assert.deepEqual(
+        seen.map((s) => s.url).filter((u) => u === "/c"),
+        ["/c", "/c"],
+        "tried on one kept connection, then once more (on the other), not a third time",
+      );
+    } finally {
+      await stop(server, http);
+    }
+  });
+
+  it("an answer cut short on a kept connection is a failure, not sent again (the server read the request)", async () => {
+    let calls = 0;
+    const { server, url, seen } = await serve((one, res) => {
+      calls++;
+      if (calls === 1) return json(res, 200, {});
+      res.writeHead(200, { "Content-Type": "application/json", "Content-Length": 100 });
+      res.write('{"partial":', () => one.socket.resetAndDestroy());
+    });
+    const http = new HomeserverHttp(url, 5000);
+    try {
+      await http.request("GET", "/one", {}, undefined);
+      await assert.rejects(http.request("GET", "/two", {}, undefined), /cut short|aborted|ECONNRESET/);
+      assert.deepEqual(
+        seen.map((s) => s.url),
+        ["/one", "/two"],
+      );
+    } finally {
+      await stop(server, http);
+    }
+  });
+
+  it("close() ends the kept connections", async () => {
+    const { server, url, sockets } = await serve((_, res) => json(res, 200, {}));
+    const http = new HomeserverHttp(url, 5000);
+    try {
+      await http.request("GET", "/once", {}, undefined);
+      const socket = sockets[0];
+      assert.ok(socket !== undefined && !socket.destroyed);
+      http.close();
+      await until(() => socket.destroyed || socket.readableEnded, "the kept connection closed", 3000);
+    } finally {
+      await stop(server, http);
+    }
+  });
+
+  it("an https URL speaks TLS (a self-signed certificate is refused, as Node refuses it)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-tls-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1"], { stdio: "ignore" });
+    const server = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (_, res) => json(res, 200, {}));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    const http = new HomeserverHttp(`https://127.0.0.1:${port}`, 5000);
+    try {
+      await assert.rejects(http.request("GET", "/x", {}, undefined), /self[- ]signed certificate/);
+    } finally {
+      http.close();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("resendable: only a first try, on a kept connection, unanswered, before its deadline, with the connection gone", () => {
+    const gone = (code: string) => Object.assign(new Error(code), { code });
+    const ok = { firstTry: true, answered: false, reused: true, beforeDeadline: true };
+    for (const code of ["ECONNRESET", "EPIPE", "ECONNABORTED"]) assert.equal(resendable(gone(code), ok), true, code);
+    assert.equal(resendable(gone("ECONNREFUSED"), ok), false);
+    assert.equal(resendable(new Error("no code"), ok), false);
+    for (const key of ["firstTry", "reused", "beforeDeadline"] as const) assert.equal(resendable(gone("ECONNRESET"), { ...ok, [key]: false }), false, key);
+    assert.equal(resendable(gone("ECONNRESET"), { ...ok, answered: true }), false, "answered");
   });
 
   it("a reset on a new connection is a failure, not retried", async () => {
