@@ -9,9 +9,14 @@
  * - One deadline per request (`timeoutMs`), from the call until the whole body is read: past it the
  *   request is destroyed and the promise rejects. Every failure to get an answer (refused, reset,
  *   timed out, a body cut short) rejects with an Error; an answer of any status resolves.
- * - A request that went out on a kept-alive connection the server had meanwhile closed (an error
- *   before any byte of an answer, on a reused socket) is sent once more on a new connection: the
- *   server never read it. Any other failure is not retried here (the callers' queues decide).
+ * - A request that went out on a kept-alive connection found closed (an error before any byte of
+ *   an answer, on a reused socket) is sent once more on a new connection, when its method may be
+ *   repeated (GET, HEAD, PUT, DELETE: the Matrix API's PUTs carry a transaction id or set a
+ *   state): the server most likely never read it, but it may have (it read the request, then the
+ *   connection dropped), so a POST (createRoom, join, register...) is never sent twice here. Nor
+ *   is anything after `close()`. Any other failure is not retried here (the callers' queues decide).
+ * - An answer's redirect is not followed (fetch followed them): it is returned, with its Location,
+ *   for MatrixApi to name the URL the configuration should say.
  * - Idle connections are closed after `idleCloseMs` (IDLE_CLOSE_MS, sooner than servers close theirs), and
  *   never keep the process alive; `close()` ends them all.
  */
@@ -27,12 +32,18 @@ const STALE_CONNECTION = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
 export interface HttpAnswer {
   readonly status: number;
   readonly text: string;
+  /** The Location header of a redirect. */
+  readonly location?: string;
 }
+
+/** Methods a request may be sent again with, the server having maybe read it once already. */
+const REPEATABLE = new Set(["GET", "HEAD", "PUT", "DELETE"]);
 
 export class HomeserverHttp {
   private readonly base: URL;
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
+  private closed = false;
 
   constructor(
     baseUrl: string,
@@ -56,6 +67,7 @@ export class HomeserverHttp {
 
   /** Ends every kept-alive connection (the bridge is stopping). */
   close(): void {
+    this.closed = true;
     this.agent.destroy();
   }
 
@@ -71,7 +83,7 @@ export class HomeserverHttp {
       };
       const req = this.send({
         protocol: this.base.protocol,
-        hostname: this.base.hostname,
+        hostname: requestHost(this.base),
         port: this.base.port,
         path: joinPath(this.base.pathname, path),
         method,
@@ -84,12 +96,12 @@ export class HomeserverHttp {
         res.setEncoding("utf8");
         let text = "";
         res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => finish(() => resolve({ status: res.statusCode ?? 0, text })));
+        res.on("end", () => finish(() => resolve({ status: res.statusCode ?? 0, text, ...(res.headers.location === undefined ? {} : { location: res.headers.location }) })));
         res.on("error", (err) => finish(() => reject(err)));
         res.on("aborted", () => finish(() => reject(new Error("the answer was cut short"))));
       });
       req.on("error", (err: NodeJS.ErrnoException) => {
-        const stale = resendable(err, { firstTry: mayRetry, answered, reused: req.reusedSocket, beforeDeadline: Date.now() < deadline });
+        const stale = !this.closed && REPEATABLE.has(method) && resendable(err, { firstTry: mayRetry, answered, reused: req.reusedSocket, beforeDeadline: Date.now() < deadline });
         finish(() => {
           if (stale) this.attempt(method, path, headers, body, deadline, false).then(resolve, reject);
           else reject(err);
@@ -103,10 +115,16 @@ export class HomeserverHttp {
 /**
  * May a request that failed with `err` be sent once more? Only its first try, written to a kept
  * connection (reused), failed before any byte of an answer, with an error meaning the connection
- * was gone, and before its deadline: the server never read it.
+ * was gone, and before its deadline: the server most likely never read it (the method's part of
+ * the rule, REPEATABLE, is checked beside it).
  */
 export function resendable(err: NodeJS.ErrnoException, at: { readonly firstTry: boolean; readonly answered: boolean; readonly reused: boolean; readonly beforeDeadline: boolean }): boolean {
   return at.firstTry && !at.answered && at.reused && at.beforeDeadline && STALE_CONNECTION.has(err.code ?? "");
+}
+
+/** The host to connect to: an IPv6 literal without the brackets URL keeps around it. */
+export function requestHost(url: URL): string {
+  return url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
 }
 
 /** The base URL's path (a homeserver behind a path prefix) joined to the request's. */

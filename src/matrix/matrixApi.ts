@@ -48,6 +48,10 @@ export class MatrixApi {
     } catch {
       json = {};
     }
+    if (res.status >= 300 && res.status <= 399) {
+      const where = res.location === undefined ? "elsewhere" : `to ${res.location}`;
+      throw new MatrixApiError(res.status, "M_REDIRECTED", `${method} ${path}: ${res.status}, the homeserver redirected ${where}; homeserver.url must name where it answers (redirects are not followed)`);
+    }
     if (res.status < 200 || res.status > 299) {
       const errcode = typeof json.errcode === "string" ? json.errcode : "M_UNKNOWN";
       const error = typeof json.error === "string" ? json.error : text.slice(0, 200);

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HomeserverHttp, resendable } from "../../src/matrix/homeserverHttp";
+import { HomeserverHttp, requestHost, resendable } from "../../src/matrix/homeserverHttp";
 import { MatrixApi, MatrixApiError } from "../../src/matrix/matrixApi";
 import { until } from "../support/until";
 
@@ -101,7 +101,7 @@ describe("HomeserverHttp", () => {
     const http = new HomeserverHttp(url, 5000);
     try {
       assert.equal((await http.request("GET", "/one", {}, undefined)).status, 200);
-      const again = await http.request("POST", "/two", { "Content-Type": "application/json" }, "{}");
+      const again = await http.request("PUT", "/two", { "Content-Type": "application/json" }, "{}");
       assert.deepEqual(again, { status: 200, text: JSON.stringify({ n: 3 }) });
       assert.deepEqual(
         seen.map((s) => s.url),
@@ -111,6 +111,50 @@ describe("HomeserverHttp", () => {
     } finally {
       await stop(server, http);
     }
+  });
+
+  it("a POST on a kept connection found gone is not sent again (the server may have read it: a room created twice)", async () => {
+    let calls = 0;
+    const { server, url, seen } = await serve((one, res) => {
+      calls++;
+      if (calls === 2) one.socket.resetAndDestroy();
+      else json(res, 200, {});
+    });
+    const http = new HomeserverHttp(url, 5000);
+    try {
+      await http.request("GET", "/one", {}, undefined);
+      await assert.rejects(http.request("POST", "/createRoom", { "Content-Type": "application/json" }, "{}"), /ECONNRESET|socket hang up/);
+      assert.deepEqual(
+        seen.map((s) => s.url),
+        ["/one", "/createRoom"],
+      );
+    } finally {
+      await stop(server, http);
+    }
+  });
+
+  it("a request in flight when close() is called fails, and is not sent again", async () => {
+    const { server, url, seen } = await serve((one, res) => (one.url === "/first" ? json(res, 200, {}) : undefined));
+    const http = new HomeserverHttp(url, 5000);
+    try {
+      await http.request("GET", "/first", {}, undefined);
+      const pending = http.request("PUT", "/slow", {}, "{}");
+      await until(() => seen.length === 2, "the request reached the server, on the kept connection");
+      http.close();
+      await assert.rejects(pending);
+      assert.deepEqual(
+        seen.map((s) => s.url),
+        ["/first", "/slow"],
+      );
+    } finally {
+      await stop(server, http);
+    }
+  });
+
+  it("an IPv6 homeserver URL connects to the address without its brackets", () => {
+    assert.equal(requestHost(new URL("http://[::1]:8008/prefix")), "::1");
+    assert.equal(requestHost(new URL("https://matrix.example.org")), "matrix.example.org");
+    assert.equal(requestHost(new URL("http://127.0.0.1:8008")), "127.0.0.1");
   });
 
   it("sent once more at most: a second kept connection found gone too is a failure", async () => {
@@ -253,6 +297,20 @@ describe("MatrixApi over it", () => {
       assert.equal(join.headers.authorization, "Bearer as-token");
       assert.equal(await api.userExists("@nobody:x"), false);
       await assert.rejects(api.request("GET", "/_matrix/client/v3/profile/x", undefined), (err: unknown) => err instanceof MatrixApiError && err.status === 404 && err.errcode === "M_NOT_FOUND" && !err.transient);
+    } finally {
+      await stop(server, api);
+    }
+  });
+
+  it("a redirect is not followed: an error that names where to, not transient", async () => {
+    const { server, url, seen } = await serve((_, res) => {
+      res.writeHead(301, { Location: "https://matrix.example.org/_matrix/client/v3/x" });
+      res.end();
+    });
+    const api = new MatrixApi(url, "as-token");
+    try {
+      await assert.rejects(api.request("GET", "/_matrix/client/v3/x", undefined), (err: unknown) => err instanceof MatrixApiError && err.status === 301 && err.errcode === "M_REDIRECTED" && !err.transient && err.message.includes("to https://matrix.example.org/_matrix/client/v3/x") && err.message.includes("homeserver.url"));
+      assert.equal(seen.length, 1);
     } finally {
       await stop(server, api);
     }
