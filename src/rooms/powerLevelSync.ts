@@ -12,7 +12,9 @@
  *   write retried after an outage changes nothing twice.
  * - Only the bridge's own grants are ever lowered (powerLevels.ts; grants kept in AccessRecords).
  * - Quiet: a wish that matches what the bridge already granted is dropped without a read, unless
- *   `force` (a MODE line: IRC says it anew, maybe after a moderator changed the level by hand).
+ *   `force` (a MODE line: IRC says it anew, maybe after a moderator changed the level by hand), or
+ *   unless a write of the room is under way: what it grants is recorded only once its answer is
+ *   back, so a -m or -o heard meanwhile (the +m already visible in the room) is kept, not dropped.
  * Not guaranteed: a room whose power levels cannot be read or written (the bot lacks the power)
  * keeps its levels; the queue logs the refusal and moves on.
  */
@@ -43,13 +45,15 @@ export class PowerLevelSync {
   private readonly timers = new Map<string, { cancel(): void }>();
   /** Rooms with a write queued that has not started: it will take what is pending. */
   private readonly queued = new Set<string>();
+  /** Rooms with a write under way (started, its grants not yet recorded). */
+  private readonly writing = new Set<string>();
 
   constructor(private readonly deps: PowerLevelSyncDeps) {}
 
   /** Wants `level` for the user (undefined: back to the room default, if the bridge had set it). */
   want(roomId: string, userId: string, level: number | undefined, batchMs: number, force = false): void {
     const pending = this.pending.get(roomId);
-    if (!force && !(pending?.users.has(userId) ?? false) && this.deps.records.grants(roomId)[userId] === level) return;
+    if (!force && !this.writing.has(roomId) && !(pending?.users.has(userId) ?? false) && this.deps.records.grants(roomId)[userId] === level) return;
     this.wishes(roomId).users.set(userId, level);
     this.schedule(roomId, batchMs);
   }
@@ -57,7 +61,7 @@ export class PowerLevelSync {
   /** +m (speaking needs `level`) or -m. */
   moderated(roomId: string, on: boolean, level: number, batchMs: number): void {
     const granted = this.deps.records.get(roomId).eventsDefault !== undefined;
-    if (!on && !granted && this.pending.get(roomId)?.moderated === undefined) return;
+    if (!on && !granted && !this.writing.has(roomId) && this.pending.get(roomId)?.moderated === undefined) return;
     this.wishes(roomId).moderated = { on, level };
     this.schedule(roomId, batchMs);
   }
@@ -103,7 +107,12 @@ export class PowerLevelSync {
           this.pending.delete(roomId);
           this.queued.delete(roomId);
         }
-        await this.write(roomId, batch);
+        this.writing.add(roomId);
+        try {
+          await this.write(roomId, batch);
+        } finally {
+          this.writing.delete(roomId);
+        }
       },
     });
   }

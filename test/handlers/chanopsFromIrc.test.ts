@@ -5,6 +5,7 @@ import { onChannelModes } from "../../src/fromIrc/channelModes";
 import { modeSpec, parseModeChanges } from "../../src/irc/modes";
 import type { Json } from "../../src/matrix/matrixApi";
 import { ALICE, BOT, MAPPED, PORTAL, base, ircScene } from "../support/ircScene";
+import { until } from "../support/until";
 
 const spec = modeSpec("(qaohv)~&@%+", "beI,k,l,imnpst");
 const BOB = "@irc_bob:example.org";
@@ -41,6 +42,22 @@ describe("IRC prefix modes -> Matrix power levels", () => {
     await run(join("Bob"), mode("op", "+o", "Bob"));
     await settle();
     assert.deepEqual(users(api.stateOf(PORTAL, "m.room.power_levels")), { [BOT]: 100, [BOB]: 50 });
+  });
+
+  it("a PART heard while the +o write's answer is still on its way takes the level back, not dropped", async () => {
+    const { api, run, route, settle, clock, network } = await ircScene();
+    await run(join("Bob"));
+    let answer: () => void = () => undefined;
+    api.answerHeld = new Promise<void>((resolve) => (answer = resolve));
+    route(mode("op", "+o", "Bob"));
+    clock.advance(network.chanops.batchMs);
+    await until(() => users(api.stateOf(PORTAL, "m.room.power_levels"))[BOB] === 50, "the +o written, its answer held");
+    route(part("Bob")); // not forced, unlike a MODE line
+    answer();
+    api.answerHeld = Promise.resolve();
+    await settle();
+    await settle();
+    assert.deepEqual(users(api.stateOf(PORTAL, "m.room.power_levels")), { [BOT]: 100 }, "the PART took the level back");
   });
 
   it("a netjoin that ops 30 nicks writes exactly one power-levels event per room", async () => {
@@ -153,6 +170,23 @@ describe("IRC channel modes -> the rooms", () => {
     await settle();
     assert.equal(api.stateOf(PORTAL, "m.room.power_levels")?.events_default, 5);
     assert.equal(api.stateOf(MAPPED, "m.room.power_levels")?.events_default, 0);
+  });
+
+  it("-m heard while the +m write's answer is still on its way is kept, not dropped (the +m already shows in the room)", async () => {
+    const { api, run, route, settle, clock, network } = await ircScene(", chanops: { levels: { v: 10 } }");
+    api.given(PORTAL, "m.room.power_levels", { users: { [BOT]: 100 }, events_default: 5 });
+    let answer: () => void = () => undefined;
+    api.answerHeld = new Promise<void>((resolve) => (answer = resolve));
+    await run(mode("op", "+m"));
+    clock.advance(network.chanops.batchMs);
+    await until(() => api.stateOf(PORTAL, "m.room.power_levels")?.events_default === 10, "the +m written, its answer held");
+    route(mode("op", "-m")); // not run(): the room's queue is busy with the held write
+    answer();
+    api.answerHeld = Promise.resolve();
+    await settle();
+    await settle();
+    assert.equal(api.stateOf(PORTAL, "m.room.power_levels")?.events_default, 5, "the -m reverted the portal");
+    assert.equal(api.stateOf(MAPPED, "m.room.power_levels")?.events_default, 0, "and the mapped room");
   });
 
   it("+i makes the rooms invite-only; -i restores the portal's configured rule and the mapped room's own", async () => {

@@ -116,7 +116,12 @@ export class FakeMatrixApi extends MatrixApi {
   override async setState(roomId: string, as: string, type: string, stateKey: string, content: Json): Promise<void> {
     await this.record("setState", roomId, as, type, stateKey, JSON.stringify(content));
     this.state.set(`${roomId}\0${type}\0${stateKey}`, content);
+    // The state is written, its answer not yet back (a slow network): until this settles.
+    await this.answerHeld;
   }
+
+  /** setState's answers wait for this once the state is written (see setState). */
+  answerHeld: Promise<void> = Promise.resolve();
 
   override async getState(roomId: string, as: string, type: string, stateKey = ""): Promise<Json | undefined> {
     this.reads.push(`getState ${roomId} ${type}`);
