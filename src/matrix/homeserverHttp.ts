@@ -11,7 +11,7 @@
  *   timed out, a body cut short) rejects with an Error; an answer of any status resolves.
  * - A request that went out on a kept-alive connection found closed (an error before any byte of
  *   an answer, on a reused socket) is sent once more on a new connection, when its method may be
- *   repeated (GET, HEAD, PUT, DELETE: the Matrix API's PUTs carry a transaction id or set a
+ *   repeated (GET, PUT, DELETE: the Matrix API's PUTs carry a transaction id or set a
  *   state): the server most likely never read it, but it may have (it read the request, then the
  *   connection dropped), so a POST (createRoom, join, register...) is never sent twice here. Nor
  *   is anything after `close()`. Any other failure is not retried here (the callers' queues decide).
@@ -37,7 +37,7 @@ export interface HttpAnswer {
 }
 
 /** Methods a request may be sent again with, the server having maybe read it once already. */
-const REPEATABLE = new Set(["GET", "HEAD", "PUT", "DELETE"]);
+const REPEATABLE = new Set(["GET", "PUT", "DELETE"]);
 
 export class HomeserverHttp {
   private readonly base: URL;
@@ -88,7 +88,8 @@ export class HomeserverHttp {
         path: joinPath(this.base.pathname, path),
         method,
         agent: this.agent,
-        headers, // Node sets Content-Length for a body given whole to end()
+        // Node would frame a PUT's or POST's body itself, but not a DELETE's: say its length.
+        headers: body === undefined ? headers : { ...headers, "Content-Length": Buffer.byteLength(body) },
       });
       const timer = setTimeout(() => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), Math.max(0, deadline - Date.now()));
       req.on("response", (res: IncomingMessage) => {

@@ -90,7 +90,7 @@ describe("HomeserverHttp", () => {
     }
   });
 
-  it("a request written to a kept connection the server dropped is sent again on a new one, once", async () => {
+  for (const method of ["PUT", "DELETE", "GET"]) it(`a ${method} written to a kept connection the server dropped is sent again on a new one, once`, async () => {
     let calls = 0;
     const { server, url, seen, sockets } = await serve((one, res) => {
       calls++;
@@ -101,7 +101,7 @@ describe("HomeserverHttp", () => {
     const http = new HomeserverHttp(url, 5000);
     try {
       assert.equal((await http.request("GET", "/one", {}, undefined)).status, 200);
-      const again = await http.request("PUT", "/two", { "Content-Type": "application/json" }, "{}");
+      const again = await http.request(method, "/two", { "Content-Type": "application/json" }, method === "GET" ? undefined : "{}");
       assert.deepEqual(again, { status: 200, text: JSON.stringify({ n: 3 }) });
       assert.deepEqual(
         seen.map((s) => s.url),
