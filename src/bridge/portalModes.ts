@@ -20,7 +20,7 @@ import { channelModesQuery, modesShown } from "../irc/channelRequests";
 import type { IrcConnection } from "../irc/connection";
 import type { NetworkContext } from "../irc/networkContext";
 import { joinRequest, partRequest } from "../irc/replies";
-import type { ModeReading } from "../rooms/portalAccess";
+import type { ModeReading, PortalReading } from "../rooms/portalAccess";
 
 export interface PortalModeDeps {
   readonly network: NetworkContext;
@@ -60,10 +60,8 @@ export async function readPortalModes(channel: string, deps: PortalModeDeps): Pr
   return askModes(asker, channel, member, deps);
 }
 
-type Asked = Extract<ModeReading, { kind: "modes" | "unknown" }>;
-
 /** MODE #channel through one connection. */
-async function askModes(asker: IrcConnection, channel: string, member: boolean, deps: PortalModeDeps): Promise<Asked> {
+async function askModes(asker: IrcConnection, channel: string, member: boolean, deps: PortalModeDeps): Promise<PortalReading> {
   const reply = await asker.request(channelModesQuery(channel), { timeoutMs: deps.network.channels.modeTimeoutMs });
   const shown = reply.kind === "ok" ? modesShown(reply.lines) : undefined;
   if (shown === undefined) {
