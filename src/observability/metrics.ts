@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { delayWithoutPeriod } from "./eventLoopDelay";
 
 /** The period of the event-loop lag histogram's timer (see createMetrics). */
 const EVENT_LOOP_SAMPLE_MS = 100;
@@ -11,8 +12,10 @@ export function createMetrics() {
   const registry = new Registry();
   // The event-loop lag histogram samples on a timer of this period. prom-client's default (10 ms)
   // woke an idle bridge 100 times a second, about 0.6% of a core with nothing to do; a 100 ms timer
-  // still sees any stall that spans one of its ticks (10 samples a second for the p99).
+  // still sees any stall that spans one of its ticks (10 samples a second for the p99). The
+  // histogram counts the period itself too; the delay gauges report without it (eventLoopDelay.ts).
   collectDefaultMetrics({ register: registry, prefix: "ircbridge_process_", eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+  delayWithoutPeriod(registry, "ircbridge_process_", EVENT_LOOP_SAMPLE_MS);
   return {
     registry,
     transactions: new Counter({
