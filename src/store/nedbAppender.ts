@@ -31,6 +31,8 @@ import { serialize } from "nedb/lib/model";
  * - Durability is NeDB's, no less, no more: no fsync after an append (appendFile had none either);
  *   compactions still fsync as NeDB does. Errors of closing a descriptor are ignored: every write
  *   through it was already reported.
+ * - `appended` counts the documents appended since the last compaction (`release`), so the
+ *   collection can tell how far the file has grown past what it holds (nedbCollection.ts).
  * Not guaranteed: more than NeDB's appendFile did if the file is replaced between the identity
  * check and the write (the write then lands in the replaced file, as it would have after open).
  */
@@ -41,6 +43,8 @@ export class NedbAppender {
   private dev = 0;
   private ino = 0;
   private closed = false;
+  /** Documents appended since the file was last rewritten (a compaction). */
+  appended = 0;
 
   constructor(
     private readonly path: string,
@@ -55,6 +59,7 @@ export class NedbAppender {
     let err: Error | null = null;
     try {
       this.append(Buffer.from(text, "utf8"));
+      this.appended += docs.length;
     } catch (e) {
       this.drop();
       err = e instanceof Error ? e : new Error(String(e));
@@ -64,8 +69,9 @@ export class NedbAppender {
     done(err);
   }
 
-  /** Closes the descriptor; the next write opens the path again. */
+  /** After a compaction: closes the descriptor (the next write opens the new file) and counts appends from 0. */
   release(): void {
+    this.appended = 0;
     this.drop();
   }
 

@@ -7,6 +7,9 @@ import { quietRead } from "./nedbQuietRead";
 import { quietUpsert } from "./nedbQuietWrite";
 import { ignoreWrites, type WriteReports } from "./writeWatch";
 
+/** Lines a file may grow by past twice its documents before it is rewritten (see Growth below). */
+export const COMPACT_AFTER_LINES = 10000;
+
 /**
  * A promise-returning wrapper around one NeDB datastore (one file, or memory when dir is undefined).
  * Every write's outcome is reported (writeWatch.ts). NeDB changes its memory before it appends to
@@ -15,6 +18,18 @@ import { ignoreWrites, type WriteReports } from "./writeWatch";
  * descriptor kept open (nedbAppender.ts), closed by `close`. While none of its writes is under way,
  * a read is answered from memory without NeDB's executor (nedbQuietRead.ts), and while nothing at
  * all is asked of NeDB, an upsert is done at once (nedbQuietWrite.ts): the same answers and changes.
+ *
+ * Growth: NeDB appends a line for every write and rewrites the file only when it loads it (and when
+ * asked). A bridge that runs for weeks would grow its files without bound (a mark per delivered
+ * message, a transaction per homeserver push), and NeDB reads a file as one string at start: past
+ * about 512 MB it cannot start at all. Guarantee: once the lines appended since the file was last
+ * rewritten exceed twice the documents it held then plus `compactAfter` (10,000), the collection
+ * is compacted in the background, one compaction at a time; writes asked meanwhile wait their turn
+ * in NeDB's executor, as behind any compaction. So a file holds at most about three times its
+ * documents plus `compactAfter` lines, and each append pays at most half a line of rewriting. A
+ * compaction the disk refuses is reported like a failed write, and none is started again in the
+ * background until a rewrite succeeded (writeWatch.ts retries it as the repair): a failing disk is
+ * not asked for a rewrite of the whole file at every write.
  */
 export class NedbCollection<T extends object> {
   private readonly db: Datastore<T>;
@@ -22,6 +37,12 @@ export class NedbCollection<T extends object> {
   private writing = 0;
   /** Anything asked of NeDB's executor (writes, reads it answers, a compaction) not called back yet: while any, writes queue behind it. */
   private queued = 0;
+  /** Documents held when the file was last rewritten (at load, then at each compaction). */
+  private heldAtRewrite = 0;
+  /** The background compaction under way, if any. */
+  private growthCompaction: Promise<void> | undefined;
+  /** A background compaction failed: none is tried again until a rewrite succeeds (writeWatch's repair retries it). */
+  private growthRefused = false;
 
   private constructor(
     db: Datastore<T>,
@@ -29,17 +50,44 @@ export class NedbCollection<T extends object> {
     private readonly reports: WriteReports,
     private readonly inMemory: boolean,
     private readonly appender: NedbAppender | undefined,
+    private readonly compactAfter: number,
   ) {
     this.db = db;
+    this.heldAtRewrite = this.held();
+    db.on("compaction.done", () => {
+      this.heldAtRewrite = this.held();
+      this.growthRefused = false;
+    });
   }
 
-  static async open<T extends object>(dir: string | undefined, name: string, reports: WriteReports = ignoreWrites): Promise<NedbCollection<T>> {
+  /** `compactAfter`: lines appended past twice the documents held before the file is rewritten (see Growth above). */
+  static async open<T extends object>(dir: string | undefined, name: string, reports: WriteReports = ignoreWrites, compactAfter = COMPACT_AFTER_LINES): Promise<NedbCollection<T>> {
     if (dir !== undefined) mkdirSync(dir, { recursive: true });
     const filename = dir === undefined ? undefined : join(dir, `${name}.db`);
     const db = new Datastore<T>(filename === undefined ? { inMemoryOnly: true } : { filename });
     const appender = installNedbHooks(db, filename);
     await new Promise<void>((resolve, reject) => db.loadDatabase((err) => (err ? reject(err) : resolve())));
-    return new NedbCollection(db, name, reports, dir === undefined, appender);
+    return new NedbCollection(db, name, reports, dir === undefined, appender, compactAfter);
+  }
+
+  /** How many documents the datastore holds (a walk of its _id index: only when the file was rewritten). */
+  private held(): number {
+    return this.db.getAllData().length;
+  }
+
+  /** Starts a compaction in the background when the file has grown past its bound (see Growth above). */
+  private boundGrowth(): void {
+    const appender = this.appender;
+    if (appender === undefined || this.growthCompaction !== undefined || this.growthRefused) return;
+    if (appender.appended <= 2 * this.heldAtRewrite + this.compactAfter) return;
+    this.growthCompaction = this.compact()
+      .catch((err: unknown) => {
+        this.growthRefused = true;
+        this.reports.failed(this.name, err, () => this.compact());
+      })
+      .finally(() => {
+        this.growthCompaction = undefined;
+      });
   }
 
   index(fieldName: string, unique: boolean): Promise<void> {
@@ -138,6 +186,7 @@ export class NedbCollection<T extends object> {
     try {
       const result = await write;
       this.reports.ok(this.name);
+      this.boundGrowth();
       return result;
     } catch (err) {
       this.reports.failed(this.name, err, () => this.compact());
