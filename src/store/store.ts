@@ -80,8 +80,13 @@ export interface ChannelMark {
   /** Server time of the last delivered event (ms since epoch). */
   readonly time: number;
   readonly msgid: string | undefined;
-  /** When the bridge last had a connection in the channel (ms since epoch). */
+  /**
+   * When the bridge last had a connection in the channel (ms since epoch). While `present`, the
+   * bridge was still there at its network's last heartbeat (channelMarks.ts), which may be later.
+   */
   readonly seenAt: number;
+  /** The bridge was in the channel when this was written, and had not left it since (absent in marks of older versions). */
+  readonly present?: boolean;
 }
 
 export interface MarkStore {
