@@ -19,11 +19,18 @@ const NODE_READS_WINDOWS_1252 = new TextDecoder("windows-1252").decode(Uint8Arra
 /** The default fallback: what most IRC clients assume (a superset of Latin-1). */
 export const DEFAULT_ENCODING_FALLBACK = "windows-1252";
 
+/** One decoder per fallback label, for every connection: `decode` without streaming keeps no state between lines. */
+const decoders = new Map<string, (bytes: Buffer) => string>();
+
 /** A line decoder: UTF-8 where the bytes are UTF-8, else `fallback` (a TextDecoder label). */
 export function lineDecoder(fallback: string = DEFAULT_ENCODING_FALLBACK): (bytes: Buffer) => string {
+  const known = decoders.get(fallback);
+  if (known !== undefined) return known;
   const legacy = new TextDecoder(fallback);
   const decode = legacy.encoding === "windows-1252" && !NODE_READS_WINDOWS_1252 ? windows1252 : (bytes: Buffer) => legacy.decode(bytes);
-  return (bytes) => (isUtf8(bytes) ? bytes.toString("utf8") : decode(bytes));
+  const line = (bytes: Buffer) => (isUtf8(bytes) ? bytes.toString("utf8") : decode(bytes));
+  decoders.set(fallback, line);
+  return line;
 }
 
 /**

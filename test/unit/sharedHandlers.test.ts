@@ -9,11 +9,40 @@ function hear(client: Client, line: string): void {
   connection.addReadBuffer(line);
 }
 
-test("the shared table has every command a client builds for itself, with the same code", () => {
+test("the shared table has every command a client builds for itself, with the same code (001's apart)", () => {
   const own = new Client().command_handler.handlers;
   const shared = sharedHandlerTable();
   assert.deepEqual(Object.keys(shared).sort(), Object.keys(own).sort());
-  for (const [command, handler] of Object.entries(own)) assert.equal(String(shared[command]), String(handler), command);
+  for (const [command, handler] of Object.entries(own)) {
+    if (command === "RPL_WELCOME") assert.notEqual(String(shared[command]), String(handler), "001 is the bridge's own");
+    else assert.equal(String(shared[command]), String(handler), command);
+  }
+});
+
+/** A client whose writes are recorded (irc-framework's connection, untyped), server-time acknowledged. */
+function recordingClient(shared: boolean): { client: Client; written: string[] } {
+  const client = new Client({ ping_interval: 0, ping_timeout: 0 });
+  if (shared) shareCommandHandlers(client);
+  const written: string[] = [];
+  Reflect.set(Reflect.get(client, "connection") as object, "write", (line: string) => void written.push(line));
+  hear(client, ":server.test CAP * LS :server-time");
+  hear(client, ":server.test CAP * ACK :server-time");
+  return { client, written };
+}
+
+test("001 with server-time on: the registered event and the network's state as irc-framework gives them, and no PING", () => {
+  const theirs = recordingClient(false);
+  hear(theirs.client, ":server.test 001 bob :Welcome");
+  assert.ok(theirs.written.some((line) => /^PING \d+$/.test(line)), `positive control: irc-framework's own 001 sends a PING: ${theirs.written.join(" | ")}`);
+  const ours = recordingClient(true);
+  const registered: { nick: string; tags: unknown }[] = [];
+  ours.client.on("registered", (e: { nick: string; tags: unknown }) => registered.push(e));
+  hear(ours.client, "@time=2026-12-05T00:00:00.000Z :server.test 001 bob :Welcome");
+  assert.deepEqual(registered, [{ nick: "bob", tags: { time: "2026-12-05T00:00:00.000Z" } }]);
+  assert.equal(ours.written.filter((line) => line.startsWith("PING")).length, 0, ours.written.join(" | "));
+  assert.equal(ours.client.network.cap.negotiating, false);
+  assert.equal(Reflect.get(ours.client.network, "server"), "server.test");
+  assert.equal(ours.client.user.nick, "bob", "irc-framework's client learns its nick from 'registered' as before");
 });
 
 test("clients sharing the table each get their own events and state", () => {
