@@ -3,7 +3,9 @@ import { describe, it } from "node:test";
 import { ChannelMarks, HEARTBEAT } from "../../src/bridge/channelMarks";
 import type { ChannelMark, MarkStore, RoomRecord } from "../../src/store/store";
 import { FakeClock } from "../support/fakeClock";
+import { recordingLogger } from "../support/recordingLogger";
 import { silentLogger } from "../support/silentLogger";
+import type { Logger } from "../../src/observability/logger";
 
 /** Marks in memory, by network and channel, with every write kept in order. */
 class MemoryMarks implements MarkStore {
@@ -25,14 +27,14 @@ class MemoryMarks implements MarkStore {
 const room = (folded: string, network = "net"): RoomRecord => ({ roomId: `!${folded}:hs`, network, channel: folded, folded, origin: "portal" });
 
 /** A network with `rooms` bridged, the bridge in the channels of `here`. */
-function scene(store: MemoryMarks, clock: FakeClock, rooms: RoomRecord[], here: Set<string>) {
+function scene(store: MarkStore, clock: FakeClock, rooms: RoomRecord[], here: Set<string>, log: Logger = silentLogger()) {
   return new ChannelMarks({
     networkId: "net",
     store,
     rooms: { all: () => rooms },
     feed: { fold: (c) => c.toLowerCase(), broker: { readerOf: (folded) => (here.has(folded) ? "conn" : undefined) } },
     clock,
-    log: silentLogger(),
+    log,
   });
 }
 
@@ -67,6 +69,44 @@ describe("channel marks: presence (bridge/channelMarks.ts)", () => {
         [HEARTBEAT, undefined, clock.t],
       ],
       "a channel left: written once, seen at the last period the bridge was there",
+    );
+    store.writes.length = 0;
+    clock.t += 15000;
+    await marks.recordPresence();
+    assert.deepEqual(store.writes.map((w) => w.folded), [HEARTBEAT], "and not again while the bridge stays away");
+  });
+
+  it("only this network's rooms count, even where this network's bridge reads a channel of the same name", async () => {
+    const store = new MemoryMarks();
+    const clock = new FakeClock();
+    const marks = scene(store, clock, [room("#x", "elsewhere")], new Set(["#x"]));
+    await marks.recordPresence();
+    assert.deepEqual(store.writes.map((w) => w.folded), [HEARTBEAT]);
+    assert.equal(marks.byChannel.has("#x"), false);
+  });
+
+  it("a store written before heartbeats (no heartbeat, no present flag) loads as it is", async () => {
+    const store = new MemoryMarks();
+    await store.put({ network: "net", folded: "#old", time: 5, msgid: "m", seenAt: 40000 });
+    const marks = scene(store, new FakeClock(), [room("#old")], new Set());
+    await marks.load();
+    assert.deepEqual(marks.byChannel.get("#old"), { network: "net", folded: "#old", time: 5, msgid: "m", seenAt: 40000 });
+  });
+
+  it("a failed write is logged, for a delivered event and for presence", async () => {
+    const failing: MarkStore = { all: () => Promise.resolve([]), put: () => Promise.reject(new Error("store gone")) };
+    const { log, lines, settled } = recordingLogger();
+    const marks = scene(failing, new FakeClock(), [room("#a")], new Set(["#a"]), log);
+    marks.delivered("#a", 10, "x");
+    await marks.recordPresence();
+    await new Promise((resolve) => setImmediate(resolve));
+    await settled();
+    assert.deepEqual(
+      lines.map((l) => [l.level, l.message, l.fields.error]),
+      [
+        ["error", "cannot save a channel mark", "store gone"],
+        ["error", "cannot save channel presence", "store gone"],
+      ],
     );
   });
 
@@ -117,6 +157,21 @@ describe("channel marks: presence (bridge/channelMarks.ts)", () => {
     clock.t = 100000;
     await marks.recordPresence();
     assert.deepEqual(store.get("#old"), { network: "net", folded: "#old", time: 5, msgid: "m", seenAt: 100000, present: true }, "entered: written with the delivered event kept");
+  });
+
+  it("delivered events: none without a server time; never back to an older one; a later one of the same millisecond counts", () => {
+    const store = new MemoryMarks();
+    const clock = new FakeClock();
+    const marks = scene(store, clock, [room("#a")], new Set());
+    clock.t = 500;
+    marks.delivered("#a", undefined, "none");
+    assert.equal(store.writes.length, 0, "no time: nothing to resume from");
+    marks.delivered("#a", 2000, "x1");
+    assert.deepEqual(store.get("#a"), { network: "net", folded: "#a", time: 2000, msgid: "x1", seenAt: 500 }, "a first mark: no presence said");
+    marks.delivered("#a", 1500, "older");
+    assert.equal(store.get("#a")?.msgid, "x1", "an older event does not move the mark back");
+    marks.delivered("#a", 2000, "x2");
+    assert.equal(store.get("#a")?.msgid, "x2", "the same millisecond, later in order: it is the last delivered");
   });
 
   it("a delivered event keeps the channel's presence as it was", async () => {
