@@ -43,6 +43,8 @@ export class NedbCollection<T extends object> {
   private growthCompaction: Promise<void> | undefined;
   /** A background compaction failed: none is tried again until a rewrite succeeds (writeWatch's repair retries it). */
   private growthRefused = false;
+  /** Rewrites of the file since it was opened (compactions: asked, in the background, or repairs). */
+  private rewritten = 0;
 
   private constructor(
     db: Datastore<T>,
@@ -55,6 +57,7 @@ export class NedbCollection<T extends object> {
     this.db = db;
     this.heldAtRewrite = this.held();
     db.on("compaction.done", () => {
+      this.rewritten++;
       this.heldAtRewrite = this.held();
       this.growthRefused = false;
     });
@@ -68,6 +71,11 @@ export class NedbCollection<T extends object> {
     const appender = installNedbHooks(db, filename);
     await new Promise<void>((resolve, reject) => db.loadDatabase((err) => (err ? reject(err) : resolve())));
     return new NedbCollection(db, name, reports, dir === undefined, appender, compactAfter);
+  }
+
+  /** How many times the file was rewritten since it was opened. */
+  get rewrites(): number {
+    return this.rewritten;
   }
 
   /** How many documents the datastore holds (a walk of its _id index: only when the file was rewritten). */

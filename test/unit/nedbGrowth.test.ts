@@ -50,6 +50,19 @@ describe("NeDB file growth (nedbCollection.ts)", () => {
     await reopened.close();
   });
 
+  it("one background rewrite at a time: many writes that cross the bound together start one", async () => {
+    const dir = tempDir();
+    const docs = await NedbCollection.open<Doc>(dir, "c", undefined, 5);
+    await docs.upsert({ key: "k" }, { key: "k", n: 0 });
+    assert.equal(docs.rewrites, 0);
+    // Asked together: each is applied at once, and each one's completion sees the file past its bound.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => docs.upsert({ key: "k" }, { key: "k", n: i + 1 })));
+    await docs.upsert({ key: "k" }, { key: "k", n: 31 });
+    assert.equal(docs.rewrites, 1);
+    assert.equal((await docs.findOne({ key: "k" }))?.n, 31);
+    await docs.close();
+  });
+
   it("below the bound nothing is rewritten: every superseded line is still in the file", async () => {
     const dir = tempDir();
     const path = join(dir, "c.db");
