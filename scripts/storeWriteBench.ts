@@ -12,10 +12,9 @@
  *   size at the end.
  * A script, not a timed test: numbers vary with the machine; nothing passes or fails.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { statSync } from "node:fs";
 import { COMPACT_AFTER_LINES, NedbCollection } from "../src/store/nedbCollection";
 
 interface Doc {

@@ -1,7 +1,6 @@
 import type { Clock } from "../irc/pacedQueue";
 import type { Logger } from "../observability/logger";
-import type { RoomRecord } from "../store/store";
-import type { ChannelMark, MarkStore } from "../store/store";
+import type { ChannelMark, MarkStore, RoomRecord } from "../store/store";
 import { logWriteFailure } from "../store/writeWatch";
 
 /**

@@ -13,19 +13,20 @@
  */
 import { Gauge, type Registry } from "prom-client";
 
-const SHIFTED = ["min", "max", "mean", "p50", "p90", "p99"] as const;
+/** The gauges shifted, and what each one reports. */
+const SHIFTED = { min: "minimum", max: "maximum", mean: "mean", p50: "50th percentile", p90: "90th percentile", p99: "99th percentile" } as const;
 
 /** Replaces the registry's delay gauges under `prefix` by ones that subtract `periodMs`. */
 export function delayWithoutPeriod(registry: Registry, prefix: string, periodMs: number): void {
   const period = periodMs / 1000;
-  for (const which of SHIFTED) {
+  for (const [which, what] of Object.entries(SHIFTED)) {
     const name = `${prefix}nodejs_eventloop_lag_${which}_seconds`;
     const measured = registry.getSingleMetric(name);
     if (measured === undefined) continue;
     registry.removeSingleMetric(name);
     new Gauge({
       name,
-      help: `The ${which === "mean" ? "mean" : which === "min" || which === "max" ? `${which}imum` : `${which.slice(1)}th percentile`} of the event loop's delays since the last scrape, in seconds (the histogram's sampling period of ${periodMs} ms taken off).`,
+      help: `The ${what} of the event loop's delays since the last scrape, in seconds (the histogram's sampling period of ${periodMs} ms taken off).`,
       registers: [registry],
       async collect() {
         const value = (await measured.get()).values[0]?.value;

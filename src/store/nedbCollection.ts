@@ -39,8 +39,8 @@ export class NedbCollection<T extends object> {
   private queued = 0;
   /** Documents held when the file was last rewritten (at load, then at each compaction). */
   private heldAtRewrite = 0;
-  /** The background compaction under way, if any. */
-  private growthCompaction: Promise<void> | undefined;
+  /** A background compaction is under way. */
+  private growing = false;
   /** A background compaction failed: none is tried again until a rewrite succeeds (writeWatch's repair retries it). */
   private growthRefused = false;
   /** Rewrites of the file since it was opened (compactions: asked, in the background, or repairs). */
@@ -55,6 +55,8 @@ export class NedbCollection<T extends object> {
     private readonly compactAfter: number,
   ) {
     this.db = db;
+    // Only a file grows: in memory there is nothing to count.
+    if (appender === undefined) return;
     this.heldAtRewrite = this.held();
     db.on("compaction.done", () => {
       this.rewritten++;
@@ -73,7 +75,7 @@ export class NedbCollection<T extends object> {
     return new NedbCollection(db, name, reports, dir === undefined, appender, compactAfter);
   }
 
-  /** How many times the file was rewritten since it was opened. */
+  /** How many times the file was rewritten since it was opened (0 in memory). */
   get rewrites(): number {
     return this.rewritten;
   }
@@ -86,15 +88,16 @@ export class NedbCollection<T extends object> {
   /** Starts a compaction in the background when the file has grown past its bound (see Growth above). */
   private boundGrowth(): void {
     const appender = this.appender;
-    if (appender === undefined || this.growthCompaction !== undefined || this.growthRefused) return;
+    if (appender === undefined || this.growing || this.growthRefused) return;
     if (appender.appended <= 2 * this.heldAtRewrite + this.compactAfter) return;
-    this.growthCompaction = this.compact()
+    this.growing = true;
+    void this.compact()
       .catch((err: unknown) => {
         this.growthRefused = true;
         this.reports.failed(this.name, err, () => this.compact());
       })
       .finally(() => {
-        this.growthCompaction = undefined;
+        this.growing = false;
       });
   }
 
