@@ -54,8 +54,27 @@ declare module "irc-framework" {
       cap: { isEnabled(cap: string): boolean; enabled: string[]; available: Map<string, string>; negotiating: boolean };
     };
     readonly connected: boolean;
-    /** Its command dispatch: `handlers` maps a command (or numeric's name) to its handler (see sharedHandlers.ts). */
-    readonly command_handler: { handlers: Readonly<Record<string, unknown>> };
-    removeAllListeners(): this;
+    /**
+     * Its command dispatch: `handlers` maps a command (or numeric's name) to its handler (see
+     * sharedHandlers.ts); `dispatch` runs a parsed line through them; `emit` is an own property
+     * that wraps its emitter's (an "all" event first), replaced by dispatchingClient.ts.
+     */
+    readonly command_handler: {
+      handlers: Readonly<Record<string, unknown>>;
+      emit: (event: string, arg?: unknown) => boolean;
+      dispatch(message: IrcMessage): void;
+      removeAllListeners(event?: string): unknown;
+    };
+    /** Its connection: the transport's lines become "raw" and "message" events (parsed lines) here. */
+    readonly connection: {
+      on(event: "raw", listener: (e: unknown) => void): unknown;
+      on(event: "message", listener: (message: IrcMessage) => void): unknown;
+      removeAllListeners(event?: string): unknown;
+      /** Takes one line as read from the server (tests feed lines through it). */
+      addReadBuffer(line: string): void;
+    };
+    /** Middleware (irc-framework's `use`): the bridge adds none (dispatchingClient.ts refuses it). */
+    use(middleware: (...args: unknown[]) => void): this;
+    removeAllListeners(event?: string): this;
   }
 }
