@@ -76,7 +76,7 @@ describe("IrcConnection skips copies another connection heard (a scripted server
     try {
       const client: unknown = Reflect.get(connection, "client");
       assert.ok(client instanceof DispatchingClient);
-      const transport: unknown = Reflect.get(Reflect.get(client, "connection") as object, "transport");
+      const transport: unknown = Reflect.get(client.connection, "transport");
       assert.ok(transport instanceof BridgeTransport);
       // What the transport read (its skip check sees every line) and what it handed on.
       const options = Reflect.get(transport, "options") as { ircbridge: { skipLine?: (line: string) => boolean } };
