@@ -63,16 +63,20 @@ declare module "irc-framework" {
       handlers: Readonly<Record<string, unknown>>;
       emit: (event: string, arg?: unknown) => boolean;
       dispatch(message: IrcMessage): void;
+      listenerCount(event: string): number;
       removeAllListeners(event?: string): unknown;
     };
     /** Its connection: the transport's lines become "raw" and "message" events (parsed lines) here. */
     readonly connection: {
       on(event: "raw", listener: (e: unknown) => void): unknown;
       on(event: "message", listener: (message: IrcMessage) => void): unknown;
+      listenerCount(event: string): number;
       removeAllListeners(event?: string): unknown;
       /** Takes one line as read from the server (tests feed lines through it). */
       addReadBuffer(line: string): void;
     };
+    /** Restarts its ping timeout at every event (a no-op unless `ping_timeout` is set: the bridge sets it to 0). */
+    resetPingTimeoutTimer(): void;
     /** Middleware (irc-framework's `use`): the bridge adds none (dispatchingClient.ts refuses it). */
     use(middleware: (...args: unknown[]) => void): this;
     removeAllListeners(event?: string): this;

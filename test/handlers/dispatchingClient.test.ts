@@ -138,6 +138,16 @@ test("the shortened dispatch gives the events irc-framework's own gives, in the 
     hear(theirs, line);
     hear(ours, line);
   }
+  // A line written: the connection tells it as "raw" too (from_server false), once connected.
+  for (const c of [theirs, ours]) {
+    Reflect.set(c.connection, "connected", true);
+    Reflect.set(c.connection, "transport", { writeLine: () => undefined });
+    c.raw("PRIVMSG #chan :hi");
+  }
+  assert.ok(
+    theirs.heard.some(([event, arg]) => event === "raw" && rawOf(arg).from_server === false),
+    "positive control: irc-framework tells a line written as raw",
+  );
   // Positive controls: irc-framework's own dispatch does copy messages into "message" events and adds `reply`.
   const copies = theirs.heard.filter(([event]) => event === "message");
   assert.deepEqual(copies.map(([, arg]) => rawOf(arg).type), ["privmsg", "notice", "action"]);
@@ -171,6 +181,30 @@ test("the client's nick changes after the sink heard the NICK, as with irc-frame
   hear(client, ":bob!~b@h NICK :robert");
   assert.deepEqual(seen, ["bob"]);
   assert.equal(client.user.nick, "robert");
+});
+
+test("each event restarts the client's ping timeout, as irc-framework's 'all' listener did", () => {
+  const client = new DispatchingClient({ ping_interval: 0, ping_timeout: 0 });
+  shareCommandHandlers(client);
+  let resets = 0;
+  // What irc-framework installs once connected when ping_timeout is set (client.startPingTimeoutTimer).
+  Reflect.set(client, "resetPingTimeoutTimer", () => resets++);
+  hear(client, ":alice!a@h PRIVMSG #chan :hello");
+  hear(client, ":bob!b@h JOIN #chan");
+  assert.equal(resets, 2);
+});
+
+test("a client built otherwise than irc-framework 4.14 builds it is refused, not shortened", (t) => {
+  const proxy: unknown = Reflect.get(Client.prototype, "proxyIrcEvents");
+  assert.equal(typeof proxy, "function", "irc-framework's client proxies its command handler's events");
+  // A later version adding a second listener of "all", say.
+  Reflect.set(Client.prototype, "proxyIrcEvents", function (this: Client) {
+    if (typeof proxy === "function") Reflect.apply(proxy, this, []);
+    const on: unknown = Reflect.get(this.command_handler, "on");
+    if (typeof on === "function") Reflect.apply(on, this.command_handler, ["all", () => undefined]);
+  });
+  t.after(() => Reflect.set(Client.prototype, "proxyIrcEvents", proxy));
+  assert.throws(() => new DispatchingClient({ ping_interval: 0, ping_timeout: 0 }), /not built as this bridge expects .*2, 1, 1/);
 });
 
 test("middleware is refused: the shortened dispatch would pass it by", () => {

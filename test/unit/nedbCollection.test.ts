@@ -48,7 +48,9 @@ describe("NeDB collection (nedbCollection.ts)", () => {
     assert.equal(datastoreOf(docs).listenerCount("compaction.done"), 0, "no rewrite to count in memory");
     await docs.compact();
     assert.equal(docs.rewrites, 0);
-    await docs.close();
+    const closing = docs.close();
+    assert.ok(closing instanceof Promise, "close() gives a promise in memory too");
+    await closing;
     assert.equal((await docs.findOne({ key: "a" }))?.group, "g");
   });
 
