@@ -21,7 +21,7 @@
  * client and then to the command handler's own listeners (irc-framework's tracking of its nick,
  * modes and registration), in that order as before, each event restarting the client's ping
  * timeout as the "all" listener did (a no-op with the bridge's `ping_timeout` of 0). `npm run
- * bench:dispatch`: 4.59 -> 2.64 µs of CPU per PRIVMSG read, 127 -> 114 µs per connection taken
+ * bench:dispatch`: 4.59 -> 2.64 µs of CPU per PRIVMSG read, 127 to 134 -> 114 to 119 µs per connection (three runs) taken
  * through a registration, a join and a few messages.
  *
  * Guarantees:
