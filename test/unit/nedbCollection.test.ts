@@ -1,25 +1,17 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type Datastore from "nedb";
 import { NedbCollection } from "../../src/store/nedbCollection";
+import { tempDirs } from "../support/tempDirs";
 
 /**
  * The collection's own promises around NeDB (nedbCollection.ts), apart from its growth bound
  * (nedbGrowth.test.ts) and the quiet paths' answers (nedbQuietRead.test.ts): removals, compaction
  * and closing, on disk and in memory.
  */
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "nedbcollection-"));
-  dirs.push(dir);
-  return dir;
-}
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs("nedbcollection");
 
 interface Doc {
   readonly key: string;

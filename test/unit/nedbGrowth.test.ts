@@ -1,25 +1,17 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { NedbCollection } from "../../src/store/nedbCollection";
 import { readNedbFile } from "../../src/store/nedbFile";
 import type { WriteReports } from "../../src/store/writeWatch";
+import { tempDirs } from "../support/tempDirs";
 
 /**
  * A NeDB file's growth is bounded (nedbCollection.ts, "Growth"): rewritten in the background once
  * the lines appended since its last rewrite pass twice its documents plus `compactAfter`.
  */
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "nedbgrowth-"));
-  dirs.push(dir);
-  return dir;
-}
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs("nedbgrowth");
 
 interface Doc {
   readonly key: string;
