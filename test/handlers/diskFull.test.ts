@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import winston from "winston";
 import { AppserviceServer } from "../../src/matrix/appserviceServer";
 import type { Logger } from "../../src/observability/logger";
@@ -13,17 +12,13 @@ import { openNedbStore } from "../../src/store/nedbStore";
 import { SendJournal } from "../../src/store/sendJournal";
 import { logWriteFailure, WriteWatch } from "../../src/store/writeWatch";
 import { FakeClock } from "../support/fakeClock";
+import { tempDirs } from "../support/tempDirs";
 
 /**
  * A full disk, simulated for real: the file a store writes to is a link to /dev/full (every write
  * fails with ENOSPC); "freeing the disk" replaces the link with a plain file.
  */
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "diskfull-"));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs("diskfull");
 function fill(path: string): void {
   if (existsSync(path)) unlinkSync(path);
   symlinkSync("/dev/full", path);
@@ -75,7 +70,6 @@ interface Rec {
 }
 
 describe("a full disk makes the bridge degraded, not dead", () => {
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it("the IRC -> Matrix journal: writes fail without throwing, logged once, repaired from memory when the disk is freed", async () => {
     const dir = tempDir();

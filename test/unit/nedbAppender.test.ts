@@ -1,26 +1,21 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import Datastore from "nedb";
 import { NedbCollection } from "../../src/store/nedbCollection";
 import { readNedbFile } from "../../src/store/nedbFile";
 import { NedbIds } from "../../src/store/nedbIds";
 import { openNedbStore } from "../../src/store/nedbStore";
 import type { WriteReports } from "../../src/store/writeWatch";
+import { tempDirs } from "../support/tempDirs";
 import { until } from "../support/until";
 
 /**
  * NeDB's appends through a descriptor kept open (nedbAppender.ts), on real files: what lands in the
  * file the path names, in NeDB's format, across compactions, replaced files and a full disk.
  */
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "nedbappend-"));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs("nedbappend");
 
 /** Files this process holds open under `dir` (Linux: /proc/self/fd), "(deleted)" for unlinked ones. */
 function openFilesUnder(dir: string): string[] {
@@ -47,8 +42,6 @@ function onDisk(path: string): Record<string, number> {
   for (const doc of readNedbFile(path).docs) out[String(doc.key)] = Number(doc.n);
   return out;
 }
-
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe("NeDB appends through a descriptor kept open", () => {
   it("appends the very bytes NeDB's own appendFile writes (same documents, same order, dates included)", async () => {
