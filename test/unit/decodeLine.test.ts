@@ -37,6 +37,15 @@ describe("lineDecoder", () => {
     assert.equal(koi(bytes("PRIVMSG #c :", [0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4])), "PRIVMSG #c :Привет");
   });
 
+  it("one decoder per fallback, shared by every connection: each keeps its own fallback", () => {
+    const koi = lineDecoder("koi8-r");
+    assert.equal(lineDecoder("koi8-r"), koi, "the same label: the same decoder");
+    assert.notEqual(lineDecoder(), koi);
+    const latin = bytes("PRIVMSG #c :", [0xf0, 0xd2]);
+    assert.equal(lineDecoder()(latin), "PRIVMSG #c :ðÒ");
+    assert.equal(lineDecoder("koi8-r")(latin), "PRIVMSG #c :Пр");
+  });
+
   it("property: valid UTF-8 comes back unchanged, whatever the fallback", () => {
     for (const fallback of ["windows-1252", "iso-8859-15", "shift_jis"]) {
       const d = lineDecoder(fallback);
