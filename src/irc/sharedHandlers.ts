@@ -11,8 +11,10 @@
  * negotiation, the "registered" event with the nick and tags) without the PING irc-framework sends
  * there when server-time is on. That PING only fed irc-framework's estimate of the server's clock
  * offset, which the bridge never reads (events carry the server's own time tags); it was one more
- * line for the server and one more PONG to read for every connection that registers. The table is
- * built once, from a client that is never connected, so it holds no connection alive.
+ * line for the server and one more PONG to read for every connection that registers. And CAP: for
+ * a client that logs in with no SASL, ours writes CAP END right behind irc-framework's CAP REQ (see
+ * capEndWithRequest). The table is built once, from a client that is never connected, so it holds
+ * no connection alive.
  */
 import { Client } from "irc-framework";
 
@@ -36,11 +38,63 @@ function welcome(command: WelcomeLine, handler: WelcomeHandler): void {
   handler.emit("registered", { nick: command.params[0], tags: command.tags });
 }
 
+/** What irc-framework's CAP handler reads and writes of its command handler. */
+interface CapHandler {
+  readonly network: { readonly cap: { negotiating: boolean; readonly requested: readonly string[] } };
+  readonly connection: { readonly options: ClientLoginOptions; write(line: string): void };
+}
+
+/** The client's options that decide whether irc-framework logs in with SASL. */
+interface ClientLoginOptions {
+  readonly account?: { readonly account?: string; readonly password?: string } | null;
+  readonly password?: string;
+  readonly sasl_mechanism?: string;
+}
+
+type CapLineHandler = (command: { readonly params: readonly string[] }, handler: CapHandler) => void;
+
+/**
+ * Whether irc-framework asks for SASL with these options (its getSaslAuth, or EXTERNAL): an
+ * account name; else, with no account object at all, a server password (it tries that as PLAIN).
+ */
+export function wantsSasl(options: ClientLoginOptions): boolean {
+  if (options.sasl_mechanism === "EXTERNAL") return true;
+  if (options.account !== undefined && options.account !== null) return Boolean(options.account.account);
+  return Boolean(options.password);
+}
+
+/**
+ * CAP as irc-framework handles it, except that after the last CAP LS line, when it has just asked
+ * for caps (CAP REQ) and the client logs in with no SASL, CAP END follows at once instead of after
+ * the server's ACK or NAK: both leave in one write (the transport sends a tick's lines together),
+ * and registration needs one round trip fewer. A server reads a client's lines in order, so the
+ * ACK or NAK still comes before registration ends (IRCv3 capability negotiation: the server
+ * handles CAP REQ before CAP END); irc-framework, told negotiation is over, then records the ACK
+ * or NAK without a second CAP END. With SASL (the sasl cap asked for, or wanted and missing) the
+ * exchange is irc-framework's, unchanged: CAP END must wait for the login.
+ */
+export function capEndWithRequest(theirs: CapLineHandler): CapLineHandler {
+  return (command, handler) => {
+    theirs(command, handler);
+    const cap = handler.network.cap;
+    // irc-framework starts negotiating (its CAP REQ) only at the last CAP LS line.
+    if (command.params[1] !== "LS" || !cap.negotiating) return;
+    if (cap.requested.includes("sasl") || wantsSasl(handler.connection.options)) return;
+    handler.connection.write("CAP END");
+    cap.negotiating = false;
+  };
+}
+
 let shared: Record<string, unknown> | undefined;
 
 /** The one handler table, built on first use. */
 export function sharedHandlerTable(): Readonly<Record<string, unknown>> {
-  shared ??= { ...new Client().command_handler.handlers, RPL_WELCOME: welcome };
+  if (shared === undefined) {
+    const theirs = new Client().command_handler.handlers;
+    const cap = theirs.CAP;
+    if (typeof cap !== "function") throw new Error("irc-framework has no CAP handler: its version is not the one this bridge was written for");
+    shared = { ...theirs, RPL_WELCOME: welcome, CAP: capEndWithRequest(cap as CapLineHandler) };
+  }
   return shared;
 }
 

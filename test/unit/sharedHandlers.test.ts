@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "irc-framework";
-import { shareCommandHandlers, sharedHandlerTable } from "../../src/irc/sharedHandlers";
+import { shareCommandHandlers, sharedHandlerTable, wantsSasl } from "../../src/irc/sharedHandlers";
 
 /** Feeds one server line to a client as its socket would (irc-framework's connection, untyped). */
 function hear(client: Client, line: string): void {
@@ -9,12 +9,12 @@ function hear(client: Client, line: string): void {
   connection.addReadBuffer(line);
 }
 
-test("the shared table has every command a client builds for itself, with the same code (001's apart)", () => {
+test("the shared table has every command a client builds for itself, with the same code (001's and CAP's apart)", () => {
   const own = new Client().command_handler.handlers;
   const shared = sharedHandlerTable();
   assert.deepEqual(Object.keys(shared).sort(), Object.keys(own).sort());
   for (const [command, handler] of Object.entries(own)) {
-    if (command === "RPL_WELCOME") assert.notEqual(String(shared[command]), String(handler), "001 is the bridge's own");
+    if (command === "RPL_WELCOME" || command === "CAP") assert.notEqual(String(shared[command]), String(handler), `${command} is the bridge's own`);
     else assert.equal(String(shared[command]), String(handler), command);
   }
 });
@@ -62,4 +62,74 @@ test("clients sharing the table each get their own events and state", () => {
   b.on("wallops", (e: { message: string }) => heard.push(`b wallops ${e.message}`));
   hear(b, ":server.test WALLOPS :maintenance");
   assert.deepEqual(heard, ["b:hello", "a:hi", "b registered as bob", "b wallops maintenance"]);
+});
+
+/** A client (shared table or irc-framework's own) whose writes are recorded, with login options. */
+function capClient(shared: boolean, options: Record<string, unknown> = {}): { client: Client; written: string[]; failed: string[] } {
+  const client = new Client({ ping_interval: 0, ping_timeout: 0, account: { account: "", password: "" }, ...options });
+  if (shared) shareCommandHandlers(client);
+  const written: string[] = [];
+  Reflect.set(Reflect.get(client, "connection") as object, "write", (line: string) => void written.push(line));
+  const failed: string[] = [];
+  client.on("sasl failed", (e: { reason: string }) => failed.push(e.reason));
+  return { client, written, failed };
+}
+
+test("CAP without SASL: CAP END right behind CAP REQ, after the last LS line only; the ACK then ends nothing more", () => {
+  const theirs = capClient(false);
+  hear(theirs.client, ":server.test CAP * LS * :multi-prefix");
+  hear(theirs.client, ":server.test CAP * LS :server-time sasl=PLAIN");
+  assert.deepEqual(theirs.written, ["CAP REQ :multi-prefix server-time"], "positive control: irc-framework waits for the ACK");
+  const ours = capClient(true);
+  hear(ours.client, ":server.test CAP * LS * :multi-prefix");
+  assert.deepEqual(ours.written, [], "nothing before the last LS line");
+  hear(ours.client, ":server.test CAP * LS :server-time sasl=PLAIN");
+  assert.deepEqual(ours.written, ["CAP REQ :multi-prefix server-time", "CAP END"]);
+  assert.equal(ours.client.network.cap.negotiating, false);
+  hear(ours.client, ":server.test CAP * ACK :multi-prefix server-time");
+  assert.deepEqual(ours.written, ["CAP REQ :multi-prefix server-time", "CAP END"], "no second CAP END at the ACK");
+  assert.ok(ours.client.network.cap.isEnabled("server-time") && ours.client.network.cap.isEnabled("multi-prefix"), "the ACK is still recorded");
+  hear(ours.client, ":server.test 001 bob :Welcome");
+  assert.equal(ours.client.user.nick, "bob");
+});
+
+test("CAP without SASL: a NAK is recorded and ends nothing more; an LS with nothing wanted is irc-framework's own CAP END, once", () => {
+  const nak = capClient(true);
+  hear(nak.client, ":server.test CAP * LS :server-time");
+  hear(nak.client, ":server.test CAP * NAK :server-time");
+  assert.deepEqual(nak.written, ["CAP REQ :server-time", "CAP END"]);
+  assert.equal(nak.client.network.cap.isEnabled("server-time"), false);
+  const none = capClient(true);
+  hear(none.client, ":server.test CAP * LS :example.org/unknown");
+  assert.deepEqual(none.written, ["CAP END"]);
+});
+
+test("CAP with SASL: irc-framework's exchange unchanged (PLAIN with an account, EXTERNAL, and EXTERNAL on a server without sasl)", () => {
+  for (const shared of [false, true]) {
+    const plain = capClient(shared, { account: { account: "alice", password: "secret" } });
+    hear(plain.client, ":server.test CAP * LS :server-time sasl=PLAIN,EXTERNAL");
+    assert.deepEqual(plain.written, ["CAP REQ :server-time sasl"], `shared ${shared}`);
+    hear(plain.client, ":server.test CAP * ACK :server-time sasl");
+    assert.deepEqual(plain.written, ["CAP REQ :server-time sasl", "AUTHENTICATE PLAIN"], `shared ${shared}`);
+    assert.equal(plain.client.network.cap.negotiating, true, "CAP END waits for the login");
+    const external = capClient(shared, { sasl_mechanism: "EXTERNAL" });
+    hear(external.client, ":server.test CAP * LS :server-time sasl=EXTERNAL");
+    hear(external.client, ":server.test CAP * ACK :server-time sasl");
+    assert.deepEqual(external.written, ["CAP REQ :server-time sasl", "AUTHENTICATE EXTERNAL"], `shared ${shared}`);
+    const missing = capClient(shared, { sasl_mechanism: "EXTERNAL" });
+    hear(missing.client, ":server.test CAP * LS :server-time");
+    assert.deepEqual(missing.written, ["CAP REQ :server-time"], `shared ${shared}: no CAP END before the ACK`);
+    hear(missing.client, ":server.test CAP * ACK :server-time");
+    assert.deepEqual(missing.failed, ["capability_missing"], `shared ${shared}: the missing sasl cap is still told`);
+    assert.deepEqual(missing.written, ["CAP REQ :server-time", "CAP END"], `shared ${shared}`);
+  }
+});
+
+test("wantsSasl reads the options as irc-framework does", () => {
+  assert.equal(wantsSasl({ account: { account: "", password: "" } }), false);
+  assert.equal(wantsSasl({ account: { account: "", password: "" }, password: "serverpass" }), false, "an account object, even empty, keeps the server password out of SASL");
+  assert.equal(wantsSasl({ account: { account: "alice" } }), true);
+  assert.equal(wantsSasl({ password: "serverpass" }), true, "no account object: irc-framework tries the server password");
+  assert.equal(wantsSasl({}), false);
+  assert.equal(wantsSasl({ account: { account: "" }, sasl_mechanism: "EXTERNAL" }), true);
 });
