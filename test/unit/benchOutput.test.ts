@@ -114,4 +114,17 @@ describe("bench: the JSON and the table", () => {
     const md = formatMarkdown(run("after", 0.5), run("before", 1));
     assert.match(md, /\n\| bridge CPU per user, ms \| 50\.0 -> 25\.0 \| 60\.0 -> 30\.0 \| 70\.0 -> 35\.0 \| 80\.0 -> 40\.0 \|\n/);
   });
+
+  it("a portal's cost and a later user's: the CPU of the first `channels` joins per portal, the rest per later user; '-' for runs without it", () => {
+    const r = run("after", 1);
+    const spread = r.scales[3];
+    const single = r.scales[0];
+    assert.ok(spread !== undefined && single !== undefined);
+    // 1,000 users over 100 channels, 80,000 ms in all: 3,000 for the 100 portals, 77,000 for the 900 others.
+    const withPortals: BenchResults = { ...r, scales: [{ ...single, bridge: { ...single.bridge, portalsCpuMs: 40 } }, { ...spread, bridge: { ...spread.bridge, portalsCpuMs: 3000 } }] };
+    const table = formatTable(withPortals);
+    assert.match(table, /bridge CPU per portal opened, with its first user, ms +40\.0 +30\.0\n/);
+    assert.match(table, /bridge CPU per user joining an open portal, ms +50\.1 +85\.6\n/);
+    assert.match(formatTable(r), /bridge CPU per portal opened, with its first user, ms +- +- +- +-\n/);
+  });
 });

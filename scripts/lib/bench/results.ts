@@ -44,6 +44,12 @@ export interface ScaleResult extends Scale {
     readonly cpuMs: number;
     /** Of cpuMs, the time spent in the kernel (stime). */
     readonly systemCpuMs?: number;
+    /**
+     * Of cpuMs, what the first `channels` users took: each opens its channel's portal (user i joins
+     * channel i mod channels), so this is a portal's cost with its first user, the wall time of the
+     * bot's pacing included (runs before 2026-12-05 afternoon lack it).
+     */
+    readonly portalsCpuMs?: number;
     /** CPU a quiet minute costs once every user is connected (BENCH_IDLE_MS measured, scaled to a minute). */
     readonly idleCpuMsPerMinute?: number;
     /** RSS at the end of that quiet minute (garbage of the joins collected or not, V8 decides). */

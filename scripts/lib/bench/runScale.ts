@@ -37,7 +37,8 @@ const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 60000);
  * then `scale.users` users join by alias one after another (user i to channel i mod channels), each
  * waiting until their puppet's JOIN is seen on IRC. Bridge RSS is sampled against users joined all
  * along; CPU (bridge and homeserver) and the bridge's homeserver requests are counted from the
- * first join until the bridge is quiet again.
+ * first join until the bridge is quiet again, the bridge's CPU also at the join that opened the last
+ * portal (the first `channels` users each open one), so a portal's cost and a later user's are told apart.
  */
 export async function runScale(scale: Scale, options: ScaleOptions): Promise<ScaleResult> {
   const label = scaleLabel(scale);
@@ -84,6 +85,8 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
     const sampler = setInterval(() => samples.push([joined, procStat(pid).rss]), SAMPLE_MS);
     const latencies: number[] = [];
     const t0 = Date.now();
+    // The bridge's CPU once the first `channels` users joined, each opening a portal (see results.ts).
+    let portalsCpuMs = NaN;
     try {
       for (let i = 0; i < scale.users; i++) {
         const user = options.users[i];
@@ -96,6 +99,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
         await seen;
         latencies.push(Date.now() - started);
         joined = i + 1;
+        if (joined === scale.channels) portalsCpuMs = procStat(pid).cpuMs - bridge0.cpuMs;
         if (joined % 100 === 0) options.log(`${label}: ${joined} joined`);
       }
     } finally {
@@ -137,6 +141,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
         heapEndBytes: heap1.used,
         cpuMs: bridge1.cpuMs - bridge0.cpuMs,
         systemCpuMs: bridge1.systemMs - bridge0.systemMs,
+        portalsCpuMs,
         idleCpuMsPerMinute: ((idle.cpuMs - bridge1.cpuMs) * 60000) / IDLE_MS,
         rssAfterIdleBytes: idle.rss,
         memoryStart: { rss: bridge0.rss, rssAnon: bridge0.rssAnon, heapUsed: heap0.used, heapTotal: heap0.total, external: heap0.external, heapYoung: heap0.young },
