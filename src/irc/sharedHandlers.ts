@@ -66,14 +66,17 @@ export function wantsSasl(options: ClientLoginOptions): boolean {
 /**
  * CAP as irc-framework handles it, except that after the last CAP LS line, when it has just asked
  * for caps (CAP REQ) and the client logs in with no SASL, CAP END follows at once instead of after
- * the server's ACK or NAK: both leave in one write (the transport sends a tick's lines together),
- * and registration needs one round trip fewer. A server reads a client's lines in order, so the
- * ACK or NAK still comes before registration ends (IRCv3 capability negotiation: the server
- * handles CAP REQ before CAP END); irc-framework, told negotiation is over, then records the ACK
- * or NAK without a second CAP END. With SASL (the sasl cap asked for, or wanted and missing) the
- * exchange is irc-framework's, unchanged: CAP END must wait for the login.
+ * the server's ACK or NAK: registration needs one round trip fewer, and with the bridge's own
+ * transport both lines leave in one write (it sends a tick's lines together). Why the ACK or NAK
+ * still comes first: IRCv3 only says the server must not finish registering the client before its
+ * CAP END; IRC servers handle a client's lines in the order it sent them (Ergo and InspIRCd in the
+ * end-to-end tests, and the connection process's resume, do), so the CAP REQ is answered before the
+ * CAP END is read.
+ * irc-framework, told negotiation is over, then records the ACK or NAK without a second CAP END.
+ * With SASL (the sasl cap asked for, or a login wanted and the cap missing) the exchange is
+ * irc-framework's, unchanged: CAP END must wait for the login.
  */
-export function capEndWithRequest(theirs: CapLineHandler): CapLineHandler {
+function capEndWithRequest(theirs: CapLineHandler): CapLineHandler {
   return (command, handler) => {
     theirs(command, handler);
     const cap = handler.network.cap;

@@ -126,5 +126,14 @@ describe("bench: the JSON and the table", () => {
     assert.match(table, /bridge CPU per portal opened, with its first user, ms +40\.0 +30\.0\n/);
     assert.match(table, /bridge CPU per user joining an open portal, ms +50\.1 +85\.6\n/);
     assert.match(formatTable(r), /bridge CPU per portal opened, with its first user, ms +- +- +- +-\n/);
+    assert.match(formatTable(r), /bridge CPU per user joining an open portal, ms +- +- +- +-\n/);
+    // Every user opened a portal (100 over 100): all of the CPU is the portals', and no later user.
+    const allPortals: BenchResults = { ...r, scales: [{ ...scale(100, 100, 50, 30, 300), bridge: { ...scale(100, 100, 50, 30, 300).bridge, portalsCpuMs: 3000 } }] };
+    assert.match(formatTable(allPortals), /bridge CPU per portal opened, with its first user, ms +30\.0\n/);
+    assert.match(formatTable(allPortals), /bridge CPU per user joining an open portal, ms +-\n/);
+    // Through the JSON file and back.
+    const back = parseResults(JSON.stringify(withPortals), "p.json");
+    assert.equal(back.scales[1]?.bridge.portalsCpuMs, 3000);
+    assert.equal(formatTable(back), table);
   });
 });

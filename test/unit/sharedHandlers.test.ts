@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Client } from "irc-framework";
+import { Client, type ClientOptions } from "irc-framework";
 import { shareCommandHandlers, sharedHandlerTable, wantsSasl } from "../../src/irc/sharedHandlers";
 
 /** Feeds one server line to a client as its socket would (irc-framework's connection, untyped). */
@@ -65,7 +65,7 @@ test("clients sharing the table each get their own events and state", () => {
 });
 
 /** A client (shared table or irc-framework's own) whose writes are recorded, with login options. */
-function capClient(shared: boolean, options: Record<string, unknown> = {}): { client: Client; written: string[]; failed: string[] } {
+function capClient(shared: boolean, options: Partial<ClientOptions> = {}): { client: Client; written: string[]; failed: string[] } {
   const client = new Client({ ping_interval: 0, ping_timeout: 0, account: { account: "", password: "" }, ...options });
   if (shared) shareCommandHandlers(client);
   const written: string[] = [];
@@ -123,6 +123,36 @@ test("CAP with SASL: irc-framework's exchange unchanged (PLAIN with an account, 
     assert.deepEqual(missing.failed, ["capability_missing"], `shared ${shared}: the missing sasl cap is still told`);
     assert.deepEqual(missing.written, ["CAP REQ :server-time", "CAP END"], `shared ${shared}`);
   }
+});
+
+test("CAP with SASL: a login wanted on a server without sasl is told after the ACK; sasl asked for by hand keeps CAP END back", () => {
+  for (const shared of [false, true]) {
+    const missing = capClient(shared, { account: { account: "alice", password: "secret" } });
+    hear(missing.client, ":server.test CAP * LS :server-time");
+    assert.deepEqual(missing.written, ["CAP REQ :server-time"], `shared ${shared}: no CAP END before the ACK`);
+    hear(missing.client, ":server.test CAP * ACK :server-time");
+    assert.deepEqual(missing.failed, ["capability_missing"], `shared ${shared}`);
+    assert.deepEqual(missing.written, ["CAP REQ :server-time", "CAP END"], `shared ${shared}`);
+    // The sasl cap asked for with no login in the options (what irc-framework's requestCap hands its command handler at connect).
+    const asked = capClient(shared);
+    const requestExtraCaps: unknown = Reflect.get(asked.client.command_handler, "requestExtraCaps");
+    assert.equal(typeof requestExtraCaps, "function");
+    if (typeof requestExtraCaps === "function") Reflect.apply(requestExtraCaps, asked.client.command_handler, [["sasl"]]);
+    hear(asked.client, ":server.test CAP * LS :server-time sasl=PLAIN");
+    assert.deepEqual(asked.written, ["CAP REQ :server-time sasl"], `shared ${shared}: CAP END waits while sasl is asked for`);
+  }
+});
+
+test("CAP after registration: CAP NEW asks for what it wants and ends nothing", () => {
+  const ours = capClient(true);
+  hear(ours.client, ":server.test CAP * LS :server-time");
+  hear(ours.client, ":server.test CAP * ACK :server-time");
+  hear(ours.client, ":server.test 001 bob :Welcome");
+  hear(ours.client, ":server.test CAP bob NEW :away-notify");
+  assert.deepEqual(ours.written, ["CAP REQ :server-time", "CAP END", "CAP REQ :away-notify"]);
+  hear(ours.client, ":server.test CAP bob ACK :away-notify");
+  assert.deepEqual(ours.written, ["CAP REQ :server-time", "CAP END", "CAP REQ :away-notify"]);
+  assert.ok(ours.client.network.cap.isEnabled("away-notify"));
 });
 
 test("wantsSasl reads the options as irc-framework does", () => {

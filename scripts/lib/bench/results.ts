@@ -45,9 +45,11 @@ export interface ScaleResult extends Scale {
     /** Of cpuMs, the time spent in the kernel (stime). */
     readonly systemCpuMs?: number;
     /**
-     * Of cpuMs, what the first `channels` users took: each opens its channel's portal (user i joins
-     * channel i mod channels), so this is a portal's cost with its first user, the wall time of the
-     * bot's pacing included (runs before 2026-12-05 afternoon lack it).
+     * Of cpuMs, what the first `channels` users took until the last of their puppets' JOINs was
+     * seen: each opens its channel's portal (user i joins channel i mod channels), so this is a
+     * portal's cost with its first user, with what the bridge spends meanwhile on the users already
+     * connected (keepalives, timers) while the bot paces its look into each channel; all of cpuMs
+     * when every user opened one (runs before 2026-12-05 afternoon lack it).
      */
     readonly portalsCpuMs?: number;
     /** CPU a quiet minute costs once every user is connected (BENCH_IDLE_MS measured, scaled to a minute). */

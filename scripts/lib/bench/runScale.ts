@@ -37,8 +37,9 @@ const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 60000);
  * then `scale.users` users join by alias one after another (user i to channel i mod channels), each
  * waiting until their puppet's JOIN is seen on IRC. Bridge RSS is sampled against users joined all
  * along; CPU (bridge and homeserver) and the bridge's homeserver requests are counted from the
- * first join until the bridge is quiet again, the bridge's CPU also at the join that opened the last
- * portal (the first `channels` users each open one), so a portal's cost and a later user's are told apart.
+ * first join until the bridge is quiet again, the bridge's CPU also when the join that opened the
+ * last portal was seen on IRC (the first `channels` users each open one), so a portal's cost and a
+ * later user's are told apart (what the last portals still do after that counts as later users').
  */
 export async function runScale(scale: Scale, options: ScaleOptions): Promise<ScaleResult> {
   const label = scaleLabel(scale);
@@ -86,7 +87,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
     const latencies: number[] = [];
     const t0 = Date.now();
     // The bridge's CPU once the first `channels` users joined, each opening a portal (see results.ts).
-    let portalsCpuMs = NaN;
+    let portalsCpuMs: number | undefined;
     try {
       for (let i = 0; i < scale.users; i++) {
         const user = options.users[i];
@@ -99,7 +100,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
         await seen;
         latencies.push(Date.now() - started);
         joined = i + 1;
-        if (joined === scale.channels) portalsCpuMs = procStat(pid).cpuMs - bridge0.cpuMs;
+        if (joined === scale.channels && scale.channels < scale.users) portalsCpuMs = procStat(pid).cpuMs - bridge0.cpuMs;
         if (joined % 100 === 0) options.log(`${label}: ${joined} joined`);
       }
     } finally {
@@ -141,7 +142,8 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
         heapEndBytes: heap1.used,
         cpuMs: bridge1.cpuMs - bridge0.cpuMs,
         systemCpuMs: bridge1.systemMs - bridge0.systemMs,
-        portalsCpuMs,
+        // Every user opened a portal: all of it, settled, is the portals'.
+        portalsCpuMs: portalsCpuMs ?? bridge1.cpuMs - bridge0.cpuMs,
         idleCpuMsPerMinute: ((idle.cpuMs - bridge1.cpuMs) * 60000) / IDLE_MS,
         rssAfterIdleBytes: idle.rss,
         memoryStart: { rss: bridge0.rss, rssAnon: bridge0.rssAnon, heapUsed: heap0.used, heapTotal: heap0.total, external: heap0.external, heapYoung: heap0.young },

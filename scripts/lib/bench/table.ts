@@ -25,7 +25,7 @@ export const TABLE_ROWS: readonly Row[] = [
   { name: "bridge CPU per user, ms", cell: (s) => fixed(s.perUser.bridgeCpuMs, 1) },
   { name: "  of it in the kernel, ms", cell: (s) => (s.bridge.systemCpuMs === undefined ? "-" : fixed(s.bridge.systemCpuMs / s.users, 1)) },
   { name: "bridge CPU per portal opened, with its first user, ms", cell: (s) => (s.bridge.portalsCpuMs === undefined ? "-" : fixed(s.bridge.portalsCpuMs / s.channels, 1)) },
-  { name: "bridge CPU per user joining an open portal, ms", cell: (s) => (s.bridge.portalsCpuMs === undefined || s.users <= s.channels ? "-" : fixed((s.bridge.cpuMs - s.bridge.portalsCpuMs) / (s.users - s.channels), 1)) },
+  { name: "bridge CPU per user joining an open portal, ms", cell: (s) => (s.bridge.portalsCpuMs === undefined ? "-" : fixed((s.bridge.cpuMs - s.bridge.portalsCpuMs) / (s.users - s.channels), 1)) },
   { name: "bridge CPU per user per idle minute, ms", cell: (s) => (s.bridge.idleCpuMsPerMinute === undefined ? "-" : fixed(s.bridge.idleCpuMsPerMinute / s.users, 2)) },
   { name: "homeserver CPU per user, ms", cell: (s) => fixed(s.perUser.homeserverCpuMs, 1) },
   { name: "homeserver requests per join", cell: (s) => fixed(s.perUser.homeserverRequests, 2) },
