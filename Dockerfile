@@ -6,7 +6,6 @@
 FROM node:22-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
-COPY packages ./packages
 RUN npm ci --ignore-scripts
 COPY src ./src
 COPY scripts ./scripts
@@ -17,7 +16,6 @@ FROM node:22-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/packages ./packages
 COPY --from=build /app/dist/src ./dist/src
 COPY package.json config.sample.yaml ./
 RUN mkdir -p /data && chown node:node /data

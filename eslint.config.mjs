@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", ".benchdist/**", ".benchbase/**", "node_modules/**", "packages/**", "coverage/**", "reports/**"] },
+  { ignores: ["dist/**", ".benchdist/**", ".benchbase/**", "node_modules/**", "coverage/**", "reports/**"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

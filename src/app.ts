@@ -26,7 +26,7 @@ import { AppserviceServer } from "./matrix/appserviceServer";
 import { ThirdPartyLookups } from "./discovery/thirdPartyLookups";
 import type { Transaction } from "./matrix/events";
 import { Ghosts } from "./matrix/ghosts";
-import { Homeserver } from "./matrix/homeserver";
+import { checkHomeserver } from "./matrix/homeserverCheck";
 import { HomeserverWatch } from "./matrix/homeserverWatch";
 import { MatrixApi } from "./matrix/matrixApi";
 import type { Registration } from "./matrix/registration";
@@ -102,7 +102,6 @@ export class App {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly networks: readonly NetworkContext[];
-  readonly homeserver: Homeserver;
   private readonly api: MatrixApi;
   private readonly botUserId: string;
   private readonly listen: { readonly host: string; readonly port: number };
@@ -137,7 +136,6 @@ export class App {
     const secrets = collectProblems(config.ircNetworks.map((n, i) => () => networkSecrets(n, `ircNetworks[${i}]`, this.seal)));
     for (const warning of secrets.flatMap((s) => s.warnings)) this.log.warn(warning);
     ({ link: this.pool, networks: this.networks } = connectionProcess(config, this.log, (n, i) => buildNetworkContext(n, config.homeserver.domain, secrets[i])));
-    this.homeserver = new Homeserver(config.homeserver.url, config.homeserver.domain, registration, config.logging.level === "debug" ? "debug" : "off");
     this.api = new MatrixApi(config.homeserver.url, registration.as_token);
     this.botUserId = `@${registration.sender_localpart}:${config.homeserver.domain}`;
     this.listen = { host: config.bridge.host, port: options.port ?? config.bridge.port };
@@ -161,10 +159,7 @@ export class App {
     this.provisioningSettings = provisioningSettings(config.provisioning);
     this.mediaSettings = mediaSettings(config, registration.url);
     this.watch = new HomeserverWatch(
-      async () => {
-        await this.homeserver.ensureBotRegistered();
-        return this.homeserver.pingFromHomeserver();
-      },
+      () => checkHomeserver(this.api, registration),
       this.metrics,
       this.log.child({ module: "homeserver" }),
     );
@@ -182,7 +177,6 @@ export class App {
     await loadStsPolicies(this.networks, store.stsPolicies, log.child({ module: "sts" }));
     const pruned = await store.transactions.prune(Date.now() - TXN_RETENTION_MS);
     if (pruned > 0) log.debug("forgot old transactions", { count: pruned });
-    await this.homeserver.initialise();
 
     const rooms = new RoomIndex(store.rooms);
     await rooms.load();
@@ -462,7 +456,6 @@ export class App {
       await running.accessRecords.flushed();
       await running.store.close();
     }
-    await this.homeserver.close();
     this.api.close();
     this.log.info("bridge stopped");
   }

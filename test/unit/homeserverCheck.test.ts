@@ -1,0 +1,102 @@
+/**
+ * The start-up check of the homeserver (src/matrix/homeserverCheck.ts) against a real local HTTP
+ * server standing in for the homeserver's two endpoints: the bot registered (an existing bot is a
+ * success), then the ping asked for, with the as_token; the homeserver's round trip returned; a
+ * refusal of either rejects with what the homeserver said, and a refused registration asks no ping.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { checkHomeserver } from "../../src/matrix/homeserverCheck";
+import { MatrixApi, MatrixApiError } from "../../src/matrix/matrixApi";
+
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly authorization: string | undefined;
+  readonly body: Record<string, unknown>;
+}
+
+type Answer = readonly [status: number, body: Record<string, unknown>];
+
+async function homeserver(answers: { readonly register: Answer; readonly ping: Answer }): Promise<{ server: Server; api: MatrixApi; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    let text = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (text += c));
+    req.on("end", () => {
+      seen.push({ method: req.method ?? "", url: req.url ?? "", authorization: req.headers.authorization, body: JSON.parse(text || "{}") as Record<string, unknown> });
+      const path = (req.url ?? "").split("?")[0] ?? "";
+      const [status, body] = path === "/_matrix/client/v3/register" ? answers.register : path.endsWith("/ping") ? answers.ping : [404, { errcode: "M_UNRECOGNIZED" }];
+      json(res, status, body);
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return { server, api: new MatrixApi(`http://127.0.0.1:${port}`, "as-secret"), seen };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function stop(server: Server, api: MatrixApi): Promise<void> {
+  api.close();
+  server.closeAllConnections();
+  server.close();
+  await once(server, "close");
+}
+
+const registration = { id: "irc bridge/1", sender_localpart: "ircbot" };
+
+describe("homeserver check at start", () => {
+  it("registers the bot as the application service, then asks for the ping; resolves to the homeserver's round trip", async () => {
+    const { server, api, seen } = await homeserver({ register: [200, { user_id: "@ircbot:hs.test" }], ping: [200, { duration_ms: 42 }] });
+    try {
+      assert.equal(await checkHomeserver(api, registration), 42);
+      assert.deepEqual(
+        seen.map((s) => [s.method, s.url, s.authorization]),
+        [
+          ["POST", "/_matrix/client/v3/register", "Bearer as-secret"],
+          ["POST", "/_matrix/client/v1/appservice/irc%20bridge%2F1/ping", "Bearer as-secret"],
+        ],
+      );
+      assert.deepEqual(seen[0]?.body, { type: "m.login.application_service", username: "ircbot", inhibit_login: true });
+      assert.equal(typeof seen[1]?.body.transaction_id, "string");
+    } finally {
+      await stop(server, api);
+    }
+  });
+
+  it("a bot that exists is a success; an answer without duration_ms gives -1", async () => {
+    const { server, api, seen } = await homeserver({ register: [400, { errcode: "M_USER_IN_USE", error: "taken" }], ping: [200, {}] });
+    try {
+      assert.equal(await checkHomeserver(api, registration), -1);
+      assert.equal(seen.length, 2);
+    } finally {
+      await stop(server, api);
+    }
+  });
+
+  it("a refused registration rejects with the homeserver's errcode and asks no ping; a refused ping rejects with its own", async () => {
+    const refused = await homeserver({ register: [403, { errcode: "M_EXCLUSIVE", error: "not yours" }], ping: [200, { duration_ms: 1 }] });
+    try {
+      await assert.rejects(checkHomeserver(refused.api, registration), (err: unknown) => err instanceof MatrixApiError && err.status === 403 && err.errcode === "M_EXCLUSIVE");
+      assert.equal(refused.seen.length, 1, "no ping after a refused registration");
+    } finally {
+      await stop(refused.server, refused.api);
+    }
+    const unreachable = await homeserver({ register: [200, {}], ping: [502, { errcode: "M_CONNECTION_FAILED", error: "cannot reach the application service" }] });
+    try {
+      await assert.rejects(checkHomeserver(unreachable.api, registration), (err: unknown) => err instanceof MatrixApiError && err.status === 502 && /cannot reach the application service/.test(err.message));
+    } finally {
+      await stop(unreachable.server, unreachable.api);
+    }
+  });
+});
