@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     [`limits: activity times of ${USERS} users`, kb(activity.bytes), `${Math.round(activity.bytes / USERS)} B`],
     [`${USERS} connections held by the registry (no sockets)`, kb(connections.bytes), `${(connections.bytes / USERS / 1024).toFixed(1)} KB`],
   ];
-  registry.closeAll("bench over");
+  void registry.closeAll("bench over");
   print(rows);
   console.log("");
   print(memory);

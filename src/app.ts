@@ -66,6 +66,9 @@ import { identService } from "./compose/identService";
 import { mediaService, mediaSettings, type MediaSettings } from "./compose/media";
 import type { IdentServer } from "./ident/identServer";
 
+/** How long a stopping bridge waits for the IRC servers to close its connections after their QUITs. */
+const QUIT_WAIT_MS = 5000;
+
 /** Transactions older than this are forgotten; the homeserver never retries one that long. */
 const TXN_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** How long /health says degraded after a promise rejection nothing handled. */
@@ -450,7 +453,8 @@ export class App {
       await this.pool?.stop(); // connections left up in their connection processes (no QUIT), for the next run
       this.access.banLists.stop();
       running.notifier.stop();
-      for (const bridge of running.bridges) await bridge.stop();
+      // In-process connections: up to QUIT_WAIT_MS for the servers to let their nicks go (NetworkBridge.stop).
+      await Promise.all(running.bridges.map((bridge) => bridge.stop(this.pool === undefined ? QUIT_WAIT_MS : 0)));
       if (running.metricsServer !== undefined) await close(running.metricsServer);
       await running.ident?.stop();
       await running.accessRecords.flushed();

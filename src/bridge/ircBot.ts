@@ -82,7 +82,9 @@ export class IrcBot {
     this.connection.join(channel);
   }
 
-  stop(reason: string): void {
+  /** Closes the bot's connection; resolves once the server closed its socket (IrcConnection.whenGone). */
+  stop(reason: string): Promise<void> {
     this.connection.close(reason);
+    return this.connection.whenGone();
   }
 }

@@ -390,14 +390,20 @@ export class NetworkBridge {
     this.seenTimer.unref();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Closes every connection (QUIT), then waits up to `quitWaitMs` for the server to close their
+   * sockets: until it has read the QUITs it holds the nicks, and a bridge started again at once
+   * would find its users' nicks in use (a server that throttles a busy connection reads its QUIT
+   * seconds late).
+   */
+  async stop(quitWaitMs = 0): Promise<void> {
     if (this.seenTimer !== undefined) clearInterval(this.seenTimer);
     await this.marks.recordPresence();
     this.scheduler.stop();
     this.readPauses.stop();
     this.news.stop();
-    this.bot?.stop("bridge shutting down");
-    this.puppets.closeAll("bridge shutting down");
+    const gone = Promise.all([this.bot?.stop("bridge shutting down"), this.puppets.closeAll("bridge shutting down")]);
+    if (quitWaitMs > 0) await waitAtMost(gone, quitWaitMs);
   }
 
   /** Saves the user's connection state (with the reason for a nick other than the one asked for); a refusal of the store is logged. */
@@ -460,4 +466,16 @@ export class NetworkBridge {
   markDelivered(channel: string, time: number | undefined, msgid: string | undefined): void {
     this.marks.delivered(channel, time, msgid);
   }
+}
+
+/** Waits for `done`, or `ms`, whichever comes first (the timer does not keep the process up). */
+function waitAtMost(done: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    void done.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

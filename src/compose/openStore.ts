@@ -11,8 +11,8 @@ export function storeSettings(datastore: BridgeConfig["datastore"]): StoreSettin
 
 /**
  * The store the config's `datastore` names: NeDB files (the default) or PostgreSQL. The PostgreSQL
- * store (and the `pg` driver with it) is loaded only when it is the one named: a bridge on NeDB
- * never holds it in memory.
+ * store (and the `pg` driver with it) is loaded only when it is the one named, by an import of its
+ * fixed path (no module chosen by a string at run time): a bridge on NeDB never holds it in memory.
  */
 export async function openStore(datastore: StoreSettings, options: NedbStoreOptions): Promise<Store> {
   if (datastore.engine === "postgres" && datastore.connectionString !== undefined) {

@@ -33,6 +33,7 @@ import { refusalIn } from "./serverWords";
 import { refusalHandler } from "./refusalEvents";
 import { PendingJoins } from "./joinRefusals";
 import { shareIsupport } from "./sharedIsupport";
+import { letGo, quitAndLetGo } from "./letGo";
 
 export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair, WebircLine } from "./connectionTypes";
 
@@ -45,6 +46,8 @@ const ECHO_TIMEOUT_MS = 10000;
 export class IrcConnection extends ServerFacts {
   readonly id: string;
   private readonly queue: PacedQueue;
+  /** See whenGone. */
+  private gone: Promise<void> = Promise.resolve();
   private readonly clock: Clock;
   private state: "idle" | "connecting" | "registered" | "waiting" | "closed" = "idle";
   private lastError: string | undefined;
@@ -297,11 +300,13 @@ export class IrcConnection extends ServerFacts {
     this.queue.clear(new Error(`connection closed: ${reason}`));
     this.echoes.failAll(`the connection was lost before the server confirmed the message (${reason})`);
     this.requests.failAll(`the connection was closed (${reason})`);
-    if (client !== undefined) {
-      client.quit(reason);
-      letGo(client);
-    }
+    if (client !== undefined) this.gone = quitAndLetGo(client, reason);
     this.emit("closed", { reason, fatal: false, willReconnect: false, throttled: false });
+  }
+
+  /** After `close`: resolves once the server closed the socket of the QUIT (quitAndLetGo). */
+  whenGone(): Promise<void> {
+    return this.gone;
   }
 
   /** Re-emits a translated irc-framework event (see clientEvents.ts). */
@@ -489,10 +494,4 @@ export class IrcConnection extends ServerFacts {
     if (refusedJoin.numeric === "475") this.channels.keyRefused(refusedJoin.channel);
     this.emit("joinRefused", { ...refusedJoin, answered });
   }
-}
-
-/** The connection is done with this client: no event of it is heard any more. */
-function letGo(client: DispatchingClient): void {
-  client.sink = undefined;
-  client.removeAllListeners();
 }

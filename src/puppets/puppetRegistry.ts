@@ -370,12 +370,18 @@ export class PuppetRegistry {
     }
   }
 
-  closeAll(reason: string): void {
+  /** Closes every connection (QUIT with `reason`); resolves once the server closed each one's socket (IrcConnection.whenGone). */
+  closeAll(reason: string): Promise<void> {
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
-    for (const connection of this.connections.values()) connection.close(reason);
+    const gone: Promise<void>[] = [];
+    for (const connection of this.connections.values()) {
+      connection.close(reason);
+      gone.push(connection.whenGone());
+    }
     this.connections.clear();
     this.lastActive.clear();
     this.emptySince.clear();
+    return Promise.all(gone).then(() => undefined);
   }
 }
 

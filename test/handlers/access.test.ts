@@ -136,7 +136,7 @@ describe("who may use the bridge", () => {
     const ensured = puppets.ensure(MALLORY);
     assert.deepEqual(ensured, { ok: false, why: "denied", reason: "this bridge does not serve users of evil.example" });
     assert.match(await puppets.reconnect(MALLORY), /^You have no connection/);
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("an excluded user is ignored: no connection, no notice, no admin room", async () => {
@@ -148,7 +148,7 @@ describe("who may use the bridge", () => {
     assert.deepEqual(notices, []);
     assert.deepEqual(adopted, [], "the bot does not take the excluded user's direct chat as an admin room");
     assert.ok(puppets.get(ALICE) !== undefined, "the positive control: an allowed user's join in the same batch connects them");
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("a ban list read at start refuses its users; a rule arriving later closes a connected user's connection and tells them", async () => {
@@ -167,7 +167,7 @@ describe("who may use the bridge", () => {
     assert.deepEqual(dropped, [`${ALICE}: Your connection to TestNet was closed: your account is on the ban list #bans:example.org (raids).`]);
     await route(text(ALICE, "still here?"));
     assert.equal(puppets.get(ALICE), undefined, "and she gets no new one");
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("a redacted or emptied rule lets the user back; the list room's events never reach IRC", async () => {
@@ -185,7 +185,7 @@ describe("who may use the bridge", () => {
     await route(text(ALICE, "a message in the list room", LIST));
     assert.deepEqual(puppets.get(ALICE)?.channelNames, [], "nothing from the list room was sent to IRC");
     assert.equal(puppets.get(ALICE)?.queued, 0);
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("rules that arrive while the list's state is being read are applied after it, not lost", async () => {

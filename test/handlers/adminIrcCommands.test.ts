@@ -578,7 +578,7 @@ describe("what app.ts gives the commands (networkAdminAccess)", () => {
     await access.puppets.quit(ALICE);
     assert.equal(access.puppets.connection(ALICE), undefined);
     assert.equal(access.puppets.hasQuit(ALICE), true);
-    registry.closeAll("test over");
+    void registry.closeAll("test over");
   });
 });
 

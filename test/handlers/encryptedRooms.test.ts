@@ -73,7 +73,7 @@ describe("encrypted messages in bridged rooms are never silent", () => {
       (await s.store.outbox.pending()).map(({ entry }) => entry.body),
       ["plain"],
     );
-    s.puppets.closeAll("test over");
+    void s.puppets.closeAll("test over");
   });
 
   it("in a private chat the nick's ghost says an encrypted message was not sent, at most once per window", async () => {

@@ -139,7 +139,7 @@ describe("Matrix -> IRC handlers", () => {
     await route(text(ALICE, "again"));
     assert.deepEqual(state(ALICE)?.queued, 2, "the second message waits for the first to be confirmed");
     assert.deepEqual(notices, []);
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("a message accepted before its room was unlinked, not yet handed to IRC, is not sent; its sender is told", async () => {
@@ -151,7 +151,7 @@ describe("Matrix -> IRC handlers", () => {
     assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 1 }, "its JOIN (accepted while bridged) but no PRIVMSG");
     assert.deepEqual(notices, [`${ROOM} Your message was not sent to IRC: this room is no longer bridged to #chan.`]);
     assert.deepEqual(await ctx.outbox.pending(), [], "and it leaves the outbox");
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("!irc commands in a room go to the links, are answered in the room, and are never bridged to IRC", async () => {
@@ -177,7 +177,7 @@ describe("Matrix -> IRC handlers", () => {
     answered(/^There is no network nowhere/);
     await route(text(ALICE, "!ircnot a command"));
     assert.equal(state(ALICE)?.queued, 2, "a message that only starts like one is bridged (JOIN + PRIVMSG)");
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("messages of two senders: each sender's one at a time; a sender whose connection is not registered holds nobody", async () => {
@@ -188,7 +188,7 @@ describe("Matrix -> IRC handlers", () => {
     assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 }, "JOIN + Alice's first; her second waits for it");
     assert.deepEqual(state(BOB), { channels: ["#chan"], queued: 2 }, "Bob's message is not held by Alice's connection, which is down");
     assert.equal(order.pending(`${network.id}\0#chan`), 3);
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("a member join joins the channel once; a message afterwards does not join again", async () => {
@@ -200,7 +200,7 @@ describe("Matrix -> IRC handlers", () => {
     await route(text(ALICE, "hi"));
     assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 });
     assert.deepEqual(persisted, [`testnet ${ALICE}`]);
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("a displayname change queues a NICK when nickFollowsDisplayname is on, and only then", async () => {
@@ -212,12 +212,12 @@ describe("Matrix -> IRC handlers", () => {
     assert.deepEqual(on.lines(ALICE), ["JOIN #chan", "NICK Alicia[m]"], "the new nick follows the new displayname");
     await on.route(rename(BOB, "Bob", "Robert"));
     assert.equal(on.puppets.get(BOB), undefined, "no connection is created for a rename");
-    on.puppets.closeAll("test over");
+    void on.puppets.closeAll("test over");
     const off = await setup(", nickFollowsDisplayname: false");
     await off.route(member(ALICE, "join", undefined), rename(ALICE, "Alice", "Alicia"));
     assert.equal(off.state(ALICE)?.queued, 1);
     assert.deepEqual(off.lines(ALICE), ["JOIN #chan"]);
-    off.puppets.closeAll("test over");
+    void off.puppets.closeAll("test over");
   });
 
   it("a displayname change never replaces a nick chosen with !nick (desiredNick); the template's nick stays within the server's NICKLEN", async () => {
@@ -229,7 +229,7 @@ describe("Matrix -> IRC handlers", () => {
     await route(rename(ALICE, "Alice", "Alicia"), rename(BOB, "Bob", "Roberto Baggio"));
     assert.deepEqual(lines(BOB), ["JOIN #chan", "NICK Robert[m]"], "positive control: bob's template nick follows, cut to NICKLEN 9 keeping [m]");
     assert.deepEqual(lines(ALICE), ["JOIN #chan"], "alice chose her nick: no NICK");
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("leaving or being kicked parts the channel; a leave without a prior join does nothing", async () => {
@@ -245,7 +245,7 @@ describe("Matrix -> IRC handlers", () => {
     assert.equal(persisted.length, 4);
     await route(member("@carol:example.org", "leave", "invite"));
     assert.equal(puppets.get("@carol:example.org"), undefined);
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("a reply queues only the answer, not the quoted fallback", async () => {
@@ -257,11 +257,11 @@ describe("Matrix -> IRC handlers", () => {
     await route(text(BOB, body));
     assert.deepEqual(state(BOB)?.queued, 3, "not a reply: JOIN + both lines (Alice's connection is down: Bob is not held)");
     assert.deepEqual(lines(BOB), ["JOIN #chan", "PRIVMSG #chan :> <@x:example.org> quoted", "PRIVMSG #chan answer"], "not a reply: the text as written");
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
     const second = await setup();
     await second.route(text(BOB, body));
     assert.deepEqual(second.state(BOB)?.queued, 3, "not a reply: JOIN + both lines");
-    second.puppets.closeAll("test over");
+    void second.puppets.closeAll("test over");
   });
 
   it("a file is sent as an action naming it (never its mxc:// URI: the link is media's, see mediaLinks tests); unknown msgtypes and empty bodies are not sent", async () => {
@@ -271,7 +271,7 @@ describe("Matrix -> IRC handlers", () => {
     assert.deepEqual(lines(ALICE), ["JOIN #chan", "PRIVMSG #chan :\x01ACTION sent an image: cat.png\x01"], "an ACTION naming the image; no media links in this context, and an mxc:// URI is no use on IRC");
     await route({ type: "m.room.message", room_id: ROOM, sender: BOB, content: { msgtype: "m.location", body: "here", geo_uri: "geo:0,0" } }, text(BOB, "  \n "));
     assert.equal(puppets.get(BOB), undefined);
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("the bot's and ghosts' own events are ignored", async () => {
@@ -310,7 +310,7 @@ describe("Matrix -> IRC handlers", () => {
     assert.equal(puppets.get(BOB), undefined);
     assert.equal(notices.length, 1);
     assert.match(String(notices[0]), /^!room:example\.org Your message was not sent to IRC: the bridge is full: it already has 1 connections to TestNet, its limit\./);
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("a message whose connection stays down is given up after maxWait, each one reported, in order", async () => {
@@ -333,7 +333,7 @@ describe("Matrix -> IRC handlers", () => {
     await new Promise((r) => setImmediate(r));
     await new Promise((r) => setImmediate(r));
     assert.equal(notices.length, 2, "the second message, accepted 10 s later, is given up 10 s later");
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("a full connection queue: the sender is told", async () => {
@@ -341,7 +341,7 @@ describe("Matrix -> IRC handlers", () => {
     await route(text(ALICE, "hi"));
     assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 1 }, "only the JOIN fit");
     assert.deepEqual(notices, [`${ROOM} Your message was not sent to IRC: too many messages are already waiting on your IRC connection.`]);
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("a user who left with !quit: their messages and joins are not sent; they are told how to come back", async () => {
@@ -364,7 +364,7 @@ describe("Matrix -> IRC handlers", () => {
     await puppets.reconnect(ALICE);
     await route(text(ALICE, "back"));
     assert.equal(state(ALICE)?.channels.length, 1, "after !reconnect messages go out again");
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("keeps an accepted message in the outbox until IRC confirms it, and sends a retried event once", async () => {
@@ -393,7 +393,7 @@ describe("Matrix -> IRC handlers", () => {
       await route(text(ALICE, "on a full disk"));
       assert.equal(state(ALICE)?.queued, 1, "the JOIN only: the message is not on its way");
       assert.deepEqual(notices, [`${ROOM} Your message was not sent to IRC: the bridge cannot write to its disk (ENOSPC); try again later.`]);
-      puppets.closeAll("test over");
+      void puppets.closeAll("test over");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -412,7 +412,7 @@ describe("Matrix -> IRC handlers", () => {
     assert.deepEqual(entries(CAROL), [{ name: "#chan", key: "mapkey" }], "spoke first in the mapped room");
     assert.deepEqual(entries(BOB), [{ name: "#chan", key: undefined }], "joined the portal room: no key");
     assert.deepEqual(entries(DAVE), [{ name: "#chan", key: undefined }], "spoke first in the portal room: no key");
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 
   it("a user who joins a room but can get no connection is removed from it with the reason (kickOn.channelJoinFailure), else the room is told", async () => {
@@ -429,7 +429,7 @@ describe("Matrix -> IRC handlers", () => {
       routeMatrixEvent(member(ALICE, "join", undefined), withRemoval);
       assert.deepEqual(removed, [`${ROOM} ${ALICE} You cannot be connected to TestNet: you left TestNet with !quit; send !reconnect testnet in your admin room with the bridge bot to connect again.`]);
       assert.deepEqual(notices, removes ? [] : [`${ROOM} ${ALICE} cannot be connected to IRC: you left TestNet with !quit; send !reconnect testnet in your admin room with the bridge bot to connect again.`]);
-      puppets.closeAll("test over");
+      void puppets.closeAll("test over");
     }
   });
 
@@ -473,6 +473,6 @@ describe("Matrix -> IRC handlers", () => {
     assert.equal(state(ALICE), undefined, "nothing from the old room");
     await route(text(ALICE, "in the new room", {}, "!new:example.org"));
     assert.deepEqual(state(ALICE), { channels: ["#chan"], queued: 2 }, "positive control: the new room's message is queued (JOIN + PRIVMSG)");
-    puppets.closeAll("test over");
+    void puppets.closeAll("test over");
   });
 });

@@ -66,7 +66,7 @@ describe("the IRC bot connection", () => {
     assert.deepEqual(bot.connection.channelNames, ["#chan", "#other", "#new"]);
     assert.equal(bot.connection.queued, 3, "one JOIN per channel, waiting for the connection");
     assert.match(BOT_USERNAME, /^[a-z]{1,10}$/, "an ident every server accepts");
-    bot.stop("test over");
+    void bot.stop("test over");
   });
 
   it("in a network bridge: made only when enabled; connects with its nick, ident and Matrix id; joins mapped rooms' channels, also those mapped later, not portals'; reads their traffic ahead of users", async () => {

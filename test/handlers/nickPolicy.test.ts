@@ -101,7 +101,7 @@ describe("the chosen nick in the store", () => {
       await Promise.all([choice, registry.persist(alice)]);
       assert.equal((await store.puppets.get(network.id, alice))?.desiredNick, chosen, `round ${i}`);
     }
-    registry.closeAll("test over");
+    void registry.closeAll("test over");
   });
 });
 

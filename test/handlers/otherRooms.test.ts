@@ -34,7 +34,7 @@ async function inScene(rooms: Parameters<typeof channelScene>[0]["rooms"], story
   try {
     await story(s, server);
   } finally {
-    s.puppets.closeAll("test over");
+    void s.puppets.closeAll("test over");
     await server.close();
   }
 }

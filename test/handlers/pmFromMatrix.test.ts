@@ -180,7 +180,7 @@ describe("private messages, Matrix -> IRC", () => {
       assert.deepEqual(await s.outbox(), [], "refused messages leave the outbox once the sender was told");
       assert.ok(server.lines.includes("PRIVMSG Bob :hi bob"), "sent to the nick as written");
     } finally {
-      s.puppets.closeAll("test over");
+      void s.puppets.closeAll("test over");
       await server.close();
     }
   });
@@ -196,7 +196,7 @@ describe("private messages, Matrix -> IRC", () => {
       await until(() => notices().length === 1, "a notice");
       assert.deepEqual(notices(), [`${BOB} A message to bob was not delivered: bob is not online.`]);
     } finally {
-      s.puppets.closeAll("test over");
+      void s.puppets.closeAll("test over");
       await server.close();
     }
   });

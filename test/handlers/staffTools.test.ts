@@ -214,7 +214,7 @@ describe("a user's connection opens with the network's face", () => {
       assert.match(server.received[0] ?? "", /^WEBIRC pw matrix-irc-puppet-bridge 192\.0\.2\.9 192\.0\.2\.9\b/);
       assert.ok(server.received.includes("USER alice 0 * :alice via Matrix QUIT"), server.received.join("\n"));
     } finally {
-      registry.closeAll("test over");
+      void registry.closeAll("test over");
       await server.close();
     }
   });

@@ -76,7 +76,7 @@ describe("typing from Matrix: a done goes to those said to be typing, found with
       assert.deepEqual(await written(...all), [], "his connection was never said to type since");
       assert.equal(scene.puppets.typists.size, 0);
     } finally {
-      scene.puppets.closeAll("done");
+      void scene.puppets.closeAll("done");
       await server.close();
     }
   });

@@ -106,8 +106,8 @@ export async function unlinkScene(options: { readonly ghostsLeave?: boolean; rea
   const links = new LinkService(deps);
   const channelsOf = (userId: string) => puppets.get(userId)?.channelNames ?? [];
   const close = () => {
-    puppets.closeAll("test over");
-    botRegistry.closeAll("test over");
+    void puppets.closeAll("test over");
+    void botRegistry.closeAll("test over");
   };
   return { network, store, rooms, api, puppets, bot: bot.connection, roster, queues, notices, deps, links, ian, channelsOf, givenUp, close };
 }

@@ -1,7 +1,7 @@
 /**
  * The start-up check of the homeserver (src/matrix/homeserverCheck.ts) against a real local HTTP
- * server standing in for the homeserver's two endpoints: the bot registered (an existing bot is a
- * success), then the ping asked for, with the as_token; the homeserver's round trip returned; a
+ * server standing in for the homeserver's two endpoints: the bot registered (an existing bot, or
+ * M_EXCLUSIVE for it, is a success), then the ping asked for, with the as_token; the homeserver's round trip returned; a
  * refusal of either rejects with what the homeserver said, and a refused registration asks no ping.
  */
 import { describe, it } from "node:test";
@@ -74,20 +74,25 @@ describe("homeserver check at start", () => {
     }
   });
 
-  it("a bot that exists is a success; an answer without duration_ms gives -1", async () => {
-    const { server, api, seen } = await homeserver({ register: [400, { errcode: "M_USER_IN_USE", error: "taken" }], ping: [200, {}] });
-    try {
-      assert.equal(await checkHomeserver(api, registration), -1);
-      assert.equal(seen.length, 2);
-    } finally {
-      await stop(server, api);
+  it("a bot that exists is a success, and so is M_EXCLUSIVE for it: the ping follows; an answer without duration_ms gives -1", async () => {
+    for (const refusal of [
+      [400, { errcode: "M_USER_IN_USE", error: "taken" }],
+      [400, { errcode: "M_EXCLUSIVE", error: "reserved by an application service" }],
+    ] as const) {
+      const { server, api, seen } = await homeserver({ register: refusal, ping: [200, {}] });
+      try {
+        assert.equal(await checkHomeserver(api, registration), -1, refusal[1].errcode);
+        assert.equal(seen.length, 2, `${refusal[1].errcode}: the ping is asked`);
+      } finally {
+        await stop(server, api);
+      }
     }
   });
 
   it("a refused registration rejects with the homeserver's errcode and asks no ping; a refused ping rejects with its own", async () => {
-    const refused = await homeserver({ register: [403, { errcode: "M_EXCLUSIVE", error: "not yours" }], ping: [200, { duration_ms: 1 }] });
+    const refused = await homeserver({ register: [403, { errcode: "M_FORBIDDEN", error: "application service registration refused" }], ping: [200, { duration_ms: 1 }] });
     try {
-      await assert.rejects(checkHomeserver(refused.api, registration), (err: unknown) => err instanceof MatrixApiError && err.status === 403 && err.errcode === "M_EXCLUSIVE");
+      await assert.rejects(checkHomeserver(refused.api, registration), (err: unknown) => err instanceof MatrixApiError && err.status === 403 && err.errcode === "M_FORBIDDEN");
       assert.equal(refused.seen.length, 1, "no ping after a refused registration");
     } finally {
       await stop(refused.server, refused.api);
