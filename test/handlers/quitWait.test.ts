@@ -11,6 +11,7 @@ import { once } from "node:events";
 import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { localConnection, registeredConnection } from "../support/connectedClient";
+import { onLines } from "../support/socketLines";
 import { until } from "../support/until";
 
 /** Registers any client (001 after NICK and USER, CAP ignored); keeps each socket open after the client's QUIT and FIN. */
@@ -22,18 +23,11 @@ async function holdingServer() {
     sockets.push(socket);
     socket.on("error", () => undefined);
     socket.on("end", () => ended.push(socket));
-    let buffer = "";
     let nick = "";
-    socket.on("data", (data) => {
-      buffer += data.toString("utf8");
-      let end: number;
-      while ((end = buffer.indexOf("\r\n")) !== -1) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        lines.push(line);
-        if (line.startsWith("NICK ")) nick = line.slice(5);
-        if (line.startsWith("USER ")) socket.write(`:srv 001 ${nick} :Welcome\r\n:srv 376 ${nick} :End of /MOTD command.\r\n`);
-      }
+    onLines(socket, (line) => {
+      lines.push(line);
+      if (line.startsWith("NICK ")) nick = line.slice(5);
+      if (line.startsWith("USER ")) socket.write(`:srv 001 ${nick} :Welcome\r\n:srv 376 ${nick} :End of /MOTD command.\r\n`);
     });
   });
   server.listen(0, "127.0.0.1");

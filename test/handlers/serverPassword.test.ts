@@ -13,6 +13,7 @@ import { recordingLogger } from "../support/recordingLogger";
 import { parseConfig } from "../../src/config/load";
 import { buildNetworkContext } from "../../src/irc/networkContext";
 import { testNetworkBridge } from "../support/testNetworkBridge";
+import { onLines } from "../support/socketLines";
 
 const BOT = "@ircbridge:example.org";
 
@@ -26,18 +27,11 @@ async function refusingServer(): Promise<{ port: number; received: string[]; con
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => undefined);
-    let buffer = "";
-    socket.on("data", (data) => {
-      buffer += data.toString("utf8");
-      let end: number;
-      while ((end = buffer.indexOf("\r\n")) !== -1) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        received.push(line);
-        if (/^USER /.test(line)) {
-          socket.write(":srv 464 * :Password incorrect\r\nERROR :Password incorrect\r\n");
-          socket.end();
-        }
+    onLines(socket, (line) => {
+      received.push(line);
+      if (/^USER /.test(line)) {
+        socket.write(":srv 464 * :Password incorrect\r\nERROR :Password incorrect\r\n");
+        socket.end();
       }
     });
   });

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { onLines } from "./socketLines";
 
 /**
  * A scripted IRC server on 127.0.0.1 (an ephemeral port) for tests of the IRC transport: it
@@ -56,7 +57,6 @@ export class FakeIrcServer {
     let user = false;
     let capsDone = false;
     let registered = false;
-    let buffer = "";
     const welcome = () => {
       if (registered || !user || !capsDone || nick === "*") return;
       registered = true;
@@ -64,32 +64,26 @@ export class FakeIrcServer {
       send(`:srv 005 ${nick} CASEMAPPING=${this.casemapping} NICKLEN=30 :are supported by this server`);
       send(`:srv 376 ${nick} :End of /MOTD command.`);
     };
-    socket.on("data", (data) => {
-      buffer += data.toString("utf8");
-      let end: number;
-      while ((end = buffer.indexOf("\r\n")) !== -1) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        this.received.push(line);
-        const words = line.split(" ");
-        const command = (words[0] ?? "").toUpperCase();
-        if (command === "PING") send(`:srv PONG srv :${words.slice(1).join(" ").replace(/^:/, "")}`);
-        else if (!registered && command === "CAP" && words[1] === "LS") send(`:srv CAP * LS :${this.caps.join(" ")}`);
-        else if (!registered && command === "CAP" && words[1] === "REQ") send(`:srv CAP * ACK ${words.slice(2).join(" ")}`);
-        else if (!registered && command === "CAP" && words[1] === "END") {
-          capsDone = true;
-          welcome();
-        } else if (!registered && command === "NICK" && this.inUse.has(words[1] ?? "")) {
-          send(`:srv 433 ${nick} ${words[1] ?? ""} :Nickname is already in use`);
-        } else if (!registered && command === "NICK") {
-          nick = words[1] ?? "*";
-          this.nicks.set(socket, nick);
-          welcome();
-        } else if (!registered && command === "USER") {
-          user = true;
-          welcome();
-        } else if (registered) this.onLine(line, send, socket);
-      }
+    onLines(socket, (line) => {
+      this.received.push(line);
+      const words = line.split(" ");
+      const command = (words[0] ?? "").toUpperCase();
+      if (command === "PING") send(`:srv PONG srv :${words.slice(1).join(" ").replace(/^:/, "")}`);
+      else if (!registered && command === "CAP" && words[1] === "LS") send(`:srv CAP * LS :${this.caps.join(" ")}`);
+      else if (!registered && command === "CAP" && words[1] === "REQ") send(`:srv CAP * ACK ${words.slice(2).join(" ")}`);
+      else if (!registered && command === "CAP" && words[1] === "END") {
+        capsDone = true;
+        welcome();
+      } else if (!registered && command === "NICK" && this.inUse.has(words[1] ?? "")) {
+        send(`:srv 433 ${nick} ${words[1] ?? ""} :Nickname is already in use`);
+      } else if (!registered && command === "NICK") {
+        nick = words[1] ?? "*";
+        this.nicks.set(socket, nick);
+        welcome();
+      } else if (!registered && command === "USER") {
+        user = true;
+        welcome();
+      } else if (registered) this.onLine(line, send, socket);
     });
   }
 }
