@@ -50,6 +50,7 @@ import type { BotMessage } from "../provisioning/botInbox";
 import type { ChannelActors } from "../fromMatrix/context";
 import { quitReason } from "../rooms/removalReasons";
 import { USER_CONNECTION_EVENTS, userConnectionEvents, type UserConnectionEvents } from "./userConnectionEvents";
+import { waitAtMost } from "../util/waitAtMost";
 
 export interface NetworkBridgeDeps {
   readonly network: NetworkContext;
@@ -466,16 +467,4 @@ export class NetworkBridge {
   markDelivered(channel: string, time: number | undefined, msgid: string | undefined): void {
     this.marks.delivered(channel, time, msgid);
   }
-}
-
-/** Waits for `done`, or `ms`, whichever comes first (the timer does not keep the process up). */
-function waitAtMost(done: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    void done.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

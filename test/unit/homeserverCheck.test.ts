@@ -5,53 +5,25 @@
  * refusal of either rejects with what the homeserver said, and a refused registration asks no ping.
  */
 import { describe, it } from "node:test";
+import type { Server } from "node:http";
 import assert from "node:assert/strict";
-import { once } from "node:events";
-import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { checkHomeserver } from "../../src/matrix/homeserverCheck";
 import { MatrixApi, MatrixApiError } from "../../src/matrix/matrixApi";
-
-interface Seen {
-  readonly method: string;
-  readonly url: string;
-  readonly authorization: string | undefined;
-  readonly body: Record<string, unknown>;
-}
+import { json, serve, stop, type Seen } from "../support/localHttpServer";
 
 type Answer = readonly [status: number, body: Record<string, unknown>];
 
+/** The homeserver's two endpoints, answering as told; anything else 404. */
 async function homeserver(answers: { readonly register: Answer; readonly ping: Answer }): Promise<{ server: Server; api: MatrixApi; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    let text = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => (text += c));
-    req.on("end", () => {
-      seen.push({ method: req.method ?? "", url: req.url ?? "", authorization: req.headers.authorization, body: JSON.parse(text || "{}") as Record<string, unknown> });
-      const path = (req.url ?? "").split("?")[0] ?? "";
-      const [status, body] = path === "/_matrix/client/v3/register" ? answers.register : path.endsWith("/ping") ? answers.ping : [404, { errcode: "M_UNRECOGNIZED" }];
-      json(res, status, body);
-    });
+  const { server, url, seen } = await serve((one, res) => {
+    const path = one.url.split("?")[0] ?? "";
+    const [status, body] = path === "/_matrix/client/v3/register" ? answers.register : path.endsWith("/ping") ? answers.ping : [404, { errcode: "M_UNRECOGNIZED" }];
+    json(res, status, body);
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return { server, api: new MatrixApi(`http://127.0.0.1:${port}`, "as-secret"), seen };
+  return { server, api: new MatrixApi(url, "as-secret"), seen };
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
-  res.end(text);
-}
-
-async function stop(server: Server, api: MatrixApi): Promise<void> {
-  api.close();
-  server.closeAllConnections();
-  server.close();
-  await once(server, "close");
-}
+const bodyOf = (one: Seen | undefined): Record<string, unknown> => JSON.parse(one?.body || "{}") as Record<string, unknown>;
 
 const registration = { id: "irc bridge/1", sender_localpart: "ircbot" };
 
@@ -61,14 +33,14 @@ describe("homeserver check at start", () => {
     try {
       assert.equal(await checkHomeserver(api, registration), 42);
       assert.deepEqual(
-        seen.map((s) => [s.method, s.url, s.authorization]),
+        seen.map((s) => [s.method, s.url, s.headers.authorization]),
         [
           ["POST", "/_matrix/client/v3/register", "Bearer as-secret"],
           ["POST", "/_matrix/client/v1/appservice/irc%20bridge%2F1/ping", "Bearer as-secret"],
         ],
       );
-      assert.deepEqual(seen[0]?.body, { type: "m.login.application_service", username: "ircbot", inhibit_login: true });
-      assert.equal(typeof seen[1]?.body.transaction_id, "string");
+      assert.deepEqual(bodyOf(seen[0]), { type: "m.login.application_service", username: "ircbot", inhibit_login: true });
+      assert.equal(typeof bodyOf(seen[1]).transaction_id, "string");
     } finally {
       await stop(server, api);
     }

@@ -7,7 +7,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -17,47 +16,7 @@ import { join } from "node:path";
 import { HomeserverHttp, requestHost, resendable } from "../../src/matrix/homeserverHttp";
 import { MatrixApi, MatrixApiError } from "../../src/matrix/matrixApi";
 import { until } from "../support/until";
-
-interface Seen {
-  readonly method: string;
-  readonly url: string;
-  readonly body: string;
-  readonly headers: IncomingMessage["headers"];
-  readonly socket: Socket;
-}
-
-async function serve(answer: (seen: Seen, res: ServerResponse) => void): Promise<{ server: Server; url: string; seen: Seen[]; sockets: Socket[] }> {
-  const seen: Seen[] = [];
-  const sockets: Socket[] = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => (body += c));
-    req.on("end", () => {
-      const one = { method: req.method ?? "", url: req.url ?? "", body, headers: req.headers, socket: req.socket };
-      seen.push(one);
-      answer(one, res);
-    });
-  });
-  server.on("connection", (s: Socket) => sockets.push(s));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, seen, sockets };
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
-  res.end(text);
-}
-
-async function stop(server: Server, http: { close(): void }): Promise<void> {
-  http.close();
-  server.closeAllConnections();
-  server.close();
-  await once(server, "close");
-}
+import { json, serve, stop } from "../support/localHttpServer";
 
 describe("HomeserverHttp", () => {
   it("sends the method, path, query, headers and body; resolves an answer of any status", async () => {
