@@ -24,5 +24,5 @@ VOLUME ["/data"]
 EXPOSE 9995
 # In config.yaml set bridge.host: 0.0.0.0 (the default 127.0.0.1 is unreachable from outside the
 # container) and datastore.path under /data (e.g. /data/state) so state survives the container.
-ENTRYPOINT ["node", "dist/src/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "dist/src/main.js"]
 CMD ["-c", "/data/config.yaml", "-f", "/data/registration.yaml", "-p", "9995"]

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { NODE_FLAGS } from "../src/runtimeFlags";
 import { RegistrationError, registerUser } from "../test/e2e/support/matrixClient";
 import { sampleBasedConfig } from "./lib/localConfig";
 import { bridges, testenv } from "./lib/testenv";
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   Stop with Ctrl-C; "npm run testenv -- down" stops Synapse and the IRC servers.
 
 `);
-  const child = spawn(process.execPath, [join(__dirname, "..", "src", "main.js"), "-c", config.path, "-f", registration, "-p", String(bridges.sample.port)], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, join(__dirname, "..", "src", "main.js"), "-c", config.path, "-f", registration, "-p", String(bridges.sample.port)], {
     stdio: "inherit",
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);

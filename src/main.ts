@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 import { readFileSync, writeFileSync } from "node:fs";
 import { App } from "./app";
 import { USAGE, UsageError, parseArgs } from "./cli/args";

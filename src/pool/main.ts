@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 /**
  * The connection process: `node dist/src/pool/main.js -c config.yaml [--name <name>]` (npm run
  * connector). It reads the bridge's config (connectionProcess, ircNetworks, logging) and holds IRC

@@ -37,7 +37,10 @@ export interface ScaleResult extends Scale {
   readonly wholeRunMs: number;
   readonly rssFitR2: number;
   readonly bridge: {
+    /** RSS before the joins, read once it held still (startSettled; runs before 2026-12-05 evening read it 2 s after the bot was in its channels, before V8 let go of the start-up garbage). */
     readonly rssStartBytes: number;
+    /** How long the bench waited for the bridge's RSS to hold still before the joins, and whether the time limit ended the wait. */
+    readonly startSettled?: { readonly waitedMs: number; readonly timedOut: boolean };
     readonly rssEndBytes: number;
     readonly heapStartBytes: number;
     readonly heapEndBytes: number;

@@ -11,7 +11,7 @@ import type { CountingProxy } from "./countingProxy";
 import { heapFigures, heapUsed } from "./promText";
 import type { ScaleResult } from "./results";
 import { scaleLabel, type Scale } from "./scales";
-import { finishedHeapSnapshot, settle } from "./settle";
+import { finishedHeapSnapshot, memorySettled, settle } from "./settle";
 import { percentile, regressionSlope } from "./stats";
 import type { BenchUser } from "./users";
 
@@ -74,7 +74,10 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
     const pid = bridge.pid;
     // With heap snapshots, one before the joins too, so what each connection adds can be told from the base.
     const heapSnapshotBase = options.heapSnapshot ? await takeHeapSnapshot(pid, diagDir, join(options.outDir, `heap-${slug}-base.heapsnapshot`), options.log) : undefined;
-    await sleep(2000);
+    // The start is read once V8 let go of the bridge's start-up garbage (settle.ts), so the joins'
+    // growth is measured from where a running bridge with no users stands.
+    const start = await memorySettled(pid);
+    options.log(`${label}: the bridge's RSS held still (${(start.rss / 1048576).toFixed(1)} MiB) after ${Math.round(start.waitedMs / 1000)} s${start.timedOut ? " (the time limit: it never held still)" : ""}`);
 
     const bridge0 = procStat(pid);
     const synapse0 = procStat(options.synapsePid);
@@ -137,6 +140,7 @@ export async function runScale(scale: Scale, options: ScaleOptions): Promise<Sca
       rssFitR2: fit.r2,
       bridge: {
         rssStartBytes: bridge0.rss,
+        startSettled: { waitedMs: start.waitedMs, timedOut: start.timedOut },
         rssEndBytes: bridge1.rss,
         heapStartBytes: heap0.used,
         heapEndBytes: heap1.used,

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { NODE_FLAGS } from "../../../src/runtimeFlags";
 import { keepBridgeLine } from "./bridgeOutput";
 
 const main = join(__dirname, "..", "..", "..", "src", "main.js");
@@ -7,7 +8,7 @@ const main = join(__dirname, "..", "..", "..", "src", "main.js");
 /** The connection process's entry (`npm run connector`), for `new BridgeProcess(args, CONNECTOR)`. */
 export const CONNECTOR = join(__dirname, "..", "..", "..", "src", "pool", "main.js");
 
-/** The bridge run as an operator runs it: `node dist/src/main.js ...` (or another entry), its output collected. */
+/** The bridge run as an operator runs it: `node <its flags> dist/src/main.js ...` (or another entry), its output collected. */
 export class BridgeProcess {
   readonly lines: string[] = [];
   private readonly child: ChildProcess;
@@ -16,12 +17,13 @@ export class BridgeProcess {
 
   /**
    * `script`: the entry to run (the bridge's main by default; the connection process's for pool/);
-   * `options.nodeFlags`: node flags for this process (after those of BRIDGE_NODE_FLAGS), e.g. the
+   * `options.nodeFlags`: node flags for this process (after the bridge's own, src/runtimeFlags.ts, and
+   * those of BRIDGE_NODE_FLAGS; the last of a flag given twice counts), e.g. the
    * bench's --heapsnapshot-signal or --cpu-prof; `options.cwd`: its working directory (where node
    * writes heap snapshots).
    */
   constructor(args: readonly string[], script: string = main, options: { readonly nodeFlags?: readonly string[]; readonly cwd?: string } = {}) {
-    const nodeFlags = [...(process.env.BRIDGE_NODE_FLAGS ?? "").split(" ").filter((f) => f !== ""), ...(options.nodeFlags ?? [])];
+    const nodeFlags = [...NODE_FLAGS, ...(process.env.BRIDGE_NODE_FLAGS ?? "").split(" ").filter((f) => f !== ""), ...(options.nodeFlags ?? [])];
     this.child = spawn(process.execPath, [...nodeFlags, script, ...args], { stdio: ["ignore", "pipe", "pipe"], ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
