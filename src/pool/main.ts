@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 /**
- * The connection process: `node dist/src/pool/main.js -c config.yaml [--name <name>]` (npm run
+ * The connection process: `node --max-semi-space-size=4 dist/src/pool/main.js -c config.yaml [--name <name>]` (npm run
  * connector). It reads the bridge's config (connectionProcess, ircNetworks, logging) and holds IRC
  * connections for the bridge until stopped (SIGTERM/SIGINT quit them). Exit codes as the bridge's:
  * 2 bad command line, 3 bad config.
@@ -14,7 +14,7 @@ import { Connector } from "./connector";
 import { dialer, keepAliveMs } from "./dial";
 
 const USAGE = `Usage:
-  node dist/src/pool/main.js -c <config.yaml> [--name <name>]
+  node --max-semi-space-size=4 dist/src/pool/main.js -c <config.yaml> [--name <name>]
       Run a connection process for the bridge configured in <config.yaml> (connectionProcess.enabled).
 Options:
   -c, --config <file>   the bridge config (YAML)

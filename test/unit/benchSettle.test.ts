@@ -14,14 +14,19 @@ describe("bench: the bridge's memory settled before the joins", () => {
     const dropped: [number, number][] = [[0, 80 * MiB], [9000, 80 * MiB], [10000, 65 * MiB], [20000, 65 * MiB]];
     assert.equal(steadyFor(dropped, 20000, MiB), false);
     assert.equal(steadyFor([...dropped, [30000, 65.4 * MiB]], 20000, MiB), true);
+    // Exactly `withinBytes` apart is still steady; a byte more is not.
+    assert.equal(steadyFor([[0, 70 * MiB], [20000, 71 * MiB]], 20000, MiB), true);
+    assert.equal(steadyFor([[0, 70 * MiB], [20000, 71 * MiB + 1]], 20000, MiB), false);
   });
 
   it("waits past the memory reducer's drop and reads the RSS after it", async () => {
     // 80 MB held for 9 s (steady, but not long enough), then 65 MB: the start read is 65 MB.
     let calls = 0;
-    const read = () => (calls++ < 10 ? 80 * MiB : 65 * MiB);
+    // After the drop the readings wander a little within the band: the last one is the start.
+    const read = () => (calls++ < 10 ? 80 * MiB : 65 * MiB + (calls % 3) * 1024);
     const settled = await memorySettled(1, 20000, MiB, 120000, read, instant);
-    assert.equal(settled.rss, 65 * MiB);
+    assert.equal(settled.rss, 65 * MiB + (calls % 3) * 1024);
+    assert.notEqual(settled.rss, 65 * MiB, "the positive control: the last reading is not the band's lowest");
     assert.equal(settled.timedOut, false);
     assert.equal(settled.waitedMs, 30000);
   });
@@ -31,5 +36,7 @@ describe("bench: the bridge's memory settled before the joins", () => {
     const settled = await memorySettled(1, 20000, MiB, 60000, () => (calls++ % 2) * 2 * MiB + 70 * MiB, instant);
     assert.equal(settled.timedOut, true);
     assert.equal(settled.waitedMs, 60000);
+    // 61 readings (0 to 60 s): the last, the 61st, was 70 MB.
+    assert.equal(settled.rss, 70 * MiB);
   });
 });

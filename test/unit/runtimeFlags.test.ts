@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { NODE_FLAGS } from "../../src/runtimeFlags";
+import { BridgeProcess } from "../e2e/support/bridgeProcess";
 
 const root = join(__dirname, "..", "..", "..");
 const read = (path: string) => readFileSync(join(root, path), "utf8");
@@ -27,5 +29,21 @@ describe("the bridge's Node flags are the same wherever it is started", () => {
 
   it("the entries' first lines (the bin entry, ./dist/src/main.js run as a program)", () => {
     for (const entry of ["src/main.ts", "src/pool/main.ts"]) assert.equal(read(entry).split("\n")[0], `#!/usr/bin/env -S node ${flags}`, entry);
+  });
+
+  it("the test harness: every bridge the tests and benches start runs with them, before BRIDGE_NODE_FLAGS and its own", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "runtime-flags-"));
+    try {
+      const script = join(dir, "argv.js");
+      writeFileSync(script, "process.stdout.write('execArgv ' + JSON.stringify(process.execArgv) + '\\n');\n");
+      const child = new BridgeProcess([], script, { nodeFlags: ["--stack-size=900"] });
+      const line = await child.waitForLine(/^execArgv /, 10000);
+      await child.exitCode();
+      const execArgv = JSON.parse(line.slice("execArgv ".length)) as string[];
+      const env = (process.env.BRIDGE_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
+      assert.deepEqual(execArgv, [...NODE_FLAGS, ...env, "--stack-size=900"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

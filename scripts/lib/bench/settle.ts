@@ -45,7 +45,7 @@ export interface SettledMemory {
  * Waits until process `pid`'s RSS held still, within `withinBytes`, for `steadyMs` (one reading a
  * second), or `maxMs` passed. A Node process just started holds its start-up garbage and a young
  * generation sized while it loaded until V8's memory reducer runs, about 8 s after the heap stops
- * growing (a bench bridge: 80 MB, then 65 MB ten seconds later): growth measured from before that
+ * growing (a bench bridge: 80 MiB, then 65 MiB about ten seconds after its start): growth measured from before that
  * would count the drop against the users who came meanwhile. `steadyMs` spans two of the
  * reducer's 8-second delays.
  */
