@@ -50,9 +50,12 @@ export interface BrokerSettings {
   readonly graceMs: number;
 }
 
+/** An entry's event once delivered: only its key is kept for the window, not the event's lines and tags. */
+const DELIVERED: unique symbol = Symbol("delivered");
+
 interface Entry<E> {
   readonly key: string;
-  readonly event: E;
+  event: E | typeof DELIVERED;
   readonly firstHeardAt: number;
   /** The connection that heard it first. */
   readonly by: string;
@@ -264,8 +267,10 @@ export class ChannelBroker<E> {
       }
       if (!entry.delivered) {
         entry.delivered = true;
+        const event = entry.event;
+        entry.event = DELIVERED;
         if (late || entry !== target) this.hooks.onLateDelivery?.(channel);
-        this.hooks.deliver(channel, entry.event);
+        if (event !== DELIVERED) this.hooks.deliver(channel, event);
       }
       if (entry === target) break;
     }

@@ -33,6 +33,7 @@ import { refusalIn } from "./serverWords";
 import { refusalHandler } from "./refusalEvents";
 import { PendingJoins } from "./joinRefusals";
 import { shareIsupport } from "./sharedIsupport";
+import { shared } from "../util/keptStrings";
 import { letGo, quitAndLetGo } from "./letGo";
 
 export type { ChannelKeyBook, ConnectGate, ConnectionEvents, ConnectionIdentity, ConnectionOptions, Credentials, SocketPair, WebircLine } from "./connectionTypes";
@@ -394,6 +395,7 @@ export class IrcConnection extends ServerFacts {
     c.sink = (event, arg) => {
       if (event === "server options" && c === this.client) {
         shareIsupport(c.network);
+        this.shareServerNames(c);
         this.support.learn((name) => this.isupport(name));
       }
       forward(event, arg);
@@ -428,7 +430,7 @@ export class IrcConnection extends ServerFacts {
         // The transport's socket (transport.ts): its addresses are read through its getters.
         const { localAddress, localPort, remoteAddress, remotePort } = rawOf(arg);
         if (c !== this.client) return;
-        if (typeof localAddress === "string" && typeof localPort === "number" && typeof remoteAddress === "string" && typeof remotePort === "number") this.pair = { localAddress, localPort, remoteAddress, remotePort };
+        if (typeof localAddress === "string" && typeof localPort === "number" && typeof remoteAddress === "string" && typeof remotePort === "number") this.pair = { localAddress: shared(localAddress), localPort, remoteAddress: shared(remoteAddress), remotePort };
         return;
       }
       case "close":

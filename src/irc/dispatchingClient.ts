@@ -38,12 +38,14 @@
  *   built, rather than losing a listener a later version might add there.
  */
 import { Client, type ClientOptions } from "irc-framework";
+import { shareMethods } from "./sharedMethods";
+import { BUILT_LISTENERS, expectedTable, followClientEvent, followHandlerEvent, listenerTable, routeConnectionEvent } from "./sharedListeners";
 
 /** An event of the client: its name, and its first argument (an event object, a socket, an error, or nothing). */
 export type ClientSink = (event: string, arg: unknown) => void;
 
 /** An emitter's own emit, called on a given emitter. */
-type Emit = (this: object, event: string, arg?: unknown) => boolean;
+type Emit = (this: object, event: string, ...args: unknown[]) => boolean;
 
 function isEmit(v: unknown): v is Emit {
   return typeof v === "function";
@@ -55,9 +57,11 @@ export class DispatchingClient extends Client {
   constructor(options?: Partial<ClientOptions>) {
     super(options);
     this.shortenDispatch();
+    shareMethods(this);
   }
 
   override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (typeof event === "string") followClientEvent(this, event, args[0]);
     const heard = super.emit(event, ...args);
     if (typeof event === "string") this.sink?.(event, args[0]);
     return heard;
@@ -68,27 +72,36 @@ export class DispatchingClient extends Client {
     throw new Error("the bridge's IRC client takes no middleware (dispatchingClient.ts)");
   }
 
-  /** See the file's comment: the same steps as irc-framework's, without its generic plumbing. */
+  /** See the file's comment and sharedListeners.ts: the same steps as irc-framework's, without its generic plumbing. */
   private shortenDispatch(): void {
     const handler = this.command_handler;
     const connection = this.connection;
     // The command handler's emit is an own property wrapping its emitter's (the prototype's).
-    const proto: unknown = Object.getPrototypeOf(handler);
-    const own: unknown = typeof proto === "object" && proto !== null ? Reflect.get(proto, "emit") : undefined;
-    const plumbing = [handler.listenerCount("all"), connection.listenerCount("raw"), connection.listenerCount("message")];
-    if (!isEmit(own) || plumbing.some((count) => count !== 1)) throw new Error(`irc-framework's client is not built as this bridge expects (its emitter, and one listener each of "all", "raw" and "message": ${plumbing.join(", ")}): its version is not the one this bridge was written for`);
-    // The "all" event's one listener (the client's proxy) is replaced by the emit below.
-    handler.removeAllListeners("all");
+    const own: unknown = Reflect.get(Object.getPrototypeOf(handler) ?? {}, "emit");
+    const connectionEmit: unknown = Reflect.get(Object.getPrototypeOf(connection) ?? {}, "emit");
+    const built = [
+      ["client", listenerTable(this), expectedTable(BUILT_LISTENERS.client)],
+      ["command handler", listenerTable(handler), expectedTable(BUILT_LISTENERS.handler)],
+      ["connection", listenerTable(connection), expectedTable(BUILT_LISTENERS.connection)],
+    ].filter(([, theirs, expected]) => theirs !== expected);
+    if (!isEmit(own) || !isEmit(connectionEmit) || built.length > 0) {
+      const differs = built.map(([who, theirs, expected]) => `${who}: ${theirs} where ${expected} was expected`).join("; ");
+      throw new Error(`irc-framework's client is not built as this bridge expects (its emitters${differs === "" ? "" : `; ${differs}`}): its version is not the one this bridge was written for`);
+    }
+    // Every listener the client was built with is replaced by the shared steps (sharedListeners.ts).
+    this.removeAllListeners();
+    handler.removeAllListeners();
+    connection.removeAllListeners();
     handler.emit = (event, arg) => {
       this.resetPingTimeoutTimer();
       this.emit(event, arg);
+      followHandlerEvent(this, event, arg);
       return own.call(handler, event, arg);
     };
-    // "raw": the client's proxy copied its arguments into an array; "message": the raw middleware.
-    connection.removeAllListeners("raw");
-    connection.on("raw", (e) => this.emit("raw", e));
-    connection.removeAllListeners("message");
-    connection.on("message", (message) => handler.dispatch(message));
+    connection.emit = (event, ...args) => {
+      routeConnectionEvent(this, event, args);
+      return connectionEmit.call(connection, event, ...args);
+    };
   }
 }
 

@@ -43,15 +43,18 @@ declare module "irc-framework" {
     quit(message?: string): void;
     requestCap(cap: string | string[]): void;
     changeNick(nick: string): void;
-    readonly user: { nick: string; username: string };
+    readonly user: { nick: string; username: string; host: string; away: boolean; toggleModes(modes: string): void };
     /** The options it was built with (read again by its SASL handler, see saslLogin.ts). */
     readonly options: Partial<ClientOptions>;
     readonly network: {
+      /** The network's name (ISUPPORT NETWORK), the server's (001's source) and its version (004). */
       name: string;
+      server: string;
+      ircd: string;
       options: Record<string, unknown>;
       supports(name: string): unknown;
       isChannelName(name: string): boolean;
-      cap: { isEnabled(cap: string): boolean; enabled: string[]; available: Map<string, string>; negotiating: boolean };
+      cap: { isEnabled(cap: string): boolean; enabled: string[]; requested: string[]; available: Map<string, string>; negotiating: boolean };
     };
     readonly connected: boolean;
     /**
@@ -63,18 +66,30 @@ declare module "irc-framework" {
       handlers: Readonly<Record<string, unknown>>;
       emit: (event: string, arg?: unknown) => boolean;
       dispatch(message: IrcMessage): void;
-      listenerCount(event: string): number;
+      resetCache(): void;
+      eventNames(): (string | symbol)[];
+      listenerCount(event: string | symbol): number;
       removeAllListeners(event?: string): unknown;
     };
     /** Its connection: the transport's lines become "raw" and "message" events (parsed lines) here. */
     readonly connection: {
-      on(event: "raw", listener: (e: unknown) => void): unknown;
-      on(event: "message", listener: (message: IrcMessage) => void): unknown;
-      listenerCount(event: string): number;
+      /** An own property once dispatchingClient.ts has replaced its client's listeners. */
+      emit: (event: string, ...args: unknown[]) => boolean;
+      eventNames(): (string | symbol)[];
+      listenerCount(event: string | symbol): number;
       removeAllListeners(event?: string): unknown;
+      /** Marks the registration done (irc-framework's client calls it at RPL_WELCOME). */
+      registeredSuccessfully(): void;
       /** Takes one line as read from the server (tests feed lines through it). */
       addReadBuffer(line: string): void;
     };
+    /** Compares two names by the server's casemapping. */
+    caseCompare(a: string, b: string): boolean;
+    /** Writes CAP LS, PASS, NICK and USER (when its socket opens). */
+    registerToNetwork(): void;
+    /** irc-framework's own timers: no-ops with the bridge's `ping_interval` and `ping_timeout` of 0. */
+    startPingTimeoutTimer(): void;
+    startPeriodicPing(): void;
     /** Restarts its ping timeout at every event (a no-op unless `ping_timeout` is set: the bridge sets it to 0). */
     resetPingTimeoutTimer(): void;
     /** Middleware (irc-framework's `use`): the bridge adds none (dispatchingClient.ts refuses it). */

@@ -10,6 +10,7 @@ import type { DispatchingClient } from "./dispatchingClient";
 import type { ModeSpec } from "./modes";
 import { isupportText, ServerSupport } from "./serverSupport";
 import { ServerView } from "./serverView";
+import { shared } from "../util/keptStrings";
 import { TypedEmitter } from "../util/typedEmitter";
 
 /** The caps whose values (CAP LS name=value) are read after registration. */
@@ -36,9 +37,22 @@ export abstract class ServerFacts extends TypedEmitter<ConnectionEvents> {
     const kept = new Map<string, string>();
     for (const name of CAP_VALUES_READ_LATER) {
       const value = cap.available.get(name);
-      if (value !== undefined) kept.set(name, value);
+      // Its own copy, one for every connection (a slice would keep the whole CAP LS line: keptStrings.ts).
+      if (value !== undefined) kept.set(name, shared(value));
     }
     cap.available = kept;
+  }
+
+  /**
+   * After each RPL_ISUPPORT: the server's name (001), its version (004) and the network's name
+   * (NETWORK), as irc-framework keeps them, become one string for every connection that heard the
+   * same (keptStrings.ts) instead of one each.
+   */
+  protected shareServerNames(c: DispatchingClient): void {
+    const network = c.network;
+    network.server = shared(network.server);
+    network.ircd = shared(network.ircd);
+    network.name = shared(network.name);
   }
 
   hasCap(cap: string): boolean {

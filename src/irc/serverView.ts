@@ -5,6 +5,7 @@
  * after a cloak). Reset on every new socket. Transport only.
  */
 import type { IrcLine } from "./ircLine";
+import { detached, shared } from "../util/keptStrings";
 import { announcedModes, modeSpec, type AnnouncedModes, type ModeSpec } from "./modes";
 
 export class ServerView {
@@ -20,18 +21,22 @@ export class ServerView {
 
   /** Every line from the server; RPL_ISUPPORT (005) is read. */
   heard(line: IrcLine): void {
-    if (line.command === "005") this.announced = announcedModes(line.params, this.announced);
+    if (line.command !== "005") return;
+    const { prefix, chanmodes } = announcedModes(line.params, this.announced);
+    // One copy for every connection, not a slice that keeps the whole 005 line (keptStrings.ts).
+    this.announced = { prefix: prefix === undefined ? undefined : shared(prefix), chanmodes: chanmodes === undefined ? undefined : shared(chanmodes) };
   }
 
   /** The echo of our own JOIN names us as others see us. */
   joined(user: string | undefined, host: string | undefined): void {
-    this.user = user ?? this.user;
-    this.host = host ?? this.host;
+    // Copies of their own: slices would keep the whole JOIN line (keptStrings.ts).
+    this.user = user === undefined ? this.user : shared(user);
+    this.host = host === undefined ? this.host : detached(host);
   }
 
   /** RPL_HOSTHIDDEN / 396: our host is now shown as this. */
   displayedHost(host: string): void {
-    this.host = host;
+    this.host = detached(host);
   }
 
   /** RFC defaults until announced. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Client } from "irc-framework";
+import { EventEmitter } from "node:events";
+import { Client, type ClientOptions } from "irc-framework";
 import { DispatchingClient, rawOf } from "../../src/irc/dispatchingClient";
 import { shareCommandHandlers } from "../../src/irc/sharedHandlers";
 import { connected } from "../support/connectedClient";
@@ -118,6 +119,14 @@ const SCRIPT = [
   ":srv 404 robert #other :Cannot send to channel",
   ":srv 433 robert taken :Nickname is already in use",
   ":srv FOOBAR something new",
+  ":srv 306 robert :You have been marked as being away",
+  ":srv 352 robert #chan ~rob cloak.example srv robert H :0 Robert",
+  ":srv 352 robert #chan ~a h srv alice H@ :0 Alice",
+  ":srv 315 robert #chan :End of WHO list",
+  ":srv 396 robert shown.example :is now your displayed host",
+  ":srv 305 robert :You are no longer marked as being away",
+  ":srv 306 robert :You have been marked as being away",
+  ":robert!~b@h NICK :0ABCDEF",
 ];
 
 /** An event's argument as a plain value: without irc-framework's `reply` helper, which the bridge's client does not add. */
@@ -168,6 +177,99 @@ test("the shortened dispatch gives the events irc-framework's own gives, in the 
   };
   assert.deepEqual(modes(ours), modes(theirs));
   assert.ok(modes(ours).includes("w"), `irc-framework kept our user mode +w: ${modes(ours).join("")}`);
+  // Its away flag, user name and host (WHO, 396), as irc-framework's own listeners keep them; no nick starting with a digit.
+  const user = (c: Client) => ({ nick: c.user.nick, username: c.user.username, host: c.user.host, away: c.user.away });
+  assert.deepEqual(user(ours), user(theirs));
+  assert.deepEqual(user(ours), { nick: "robert", username: "~rob", host: "shown.example", away: true });
+  // The registration is marked on the connection, and "connected" told after "registered".
+  assert.equal(typeof Reflect.get(ours.connection, "registered"), "number");
+  assert.ok(events(sunk).indexOf("connected") > events(sunk).indexOf("registered"));
+});
+
+function events(heard: readonly [string, unknown][]): string[] {
+  return heard.map(([event]) => event);
+}
+
+/** A client's CAP negotiation state, as plain values. */
+function capState(c: Client): unknown {
+  const { negotiating, requested, enabled, available } = c.network.cap;
+  return { negotiating, requested: [...requested], enabled: [...enabled], available: [...available] };
+}
+
+/** A transport that records what is written and lets the test open, feed and close it. */
+class ScriptedTransport extends EventEmitter {
+  static last: ScriptedTransport | undefined;
+  readonly written: string[] = [];
+  constructor() {
+    super();
+    ScriptedTransport.last = this;
+  }
+  connect(): void {}
+  setEncoding(): boolean {
+    return true;
+  }
+  writeLine(line: string): void {
+    this.written.push(line);
+  }
+  disposeSocket(): void {}
+  close(): void {}
+  isConnected(): boolean {
+    return true;
+  }
+}
+
+test("a connection opened, registered, closed and opened again: the same events, lines written and caps as irc-framework's own client", () => {
+  const run = (c: Client, record: () => [string, unknown][]) => {
+    const options: Partial<ClientOptions> = { ping_interval: 0, ping_timeout: 0, auto_reconnect: false, nick: "bob", username: "b", gecos: "Bob", transport: ScriptedTransport };
+    const written: string[] = [];
+    const caps: unknown[] = [];
+    for (let round = 0; round < 2; round++) {
+      c.connect(options);
+      const transport = ScriptedTransport.last;
+      assert.ok(transport !== undefined);
+      caps.push(capState(c));
+      transport.emit("extra", "raw socket connected", { socket: round });
+      transport.emit("open");
+      for (const line of SCRIPT.slice(0, 6)) transport.emit("line", line);
+      caps.push(capState(c));
+      transport.emit("close", round === 0 ? new Error("reset") : undefined);
+      written.push(...transport.written);
+    }
+    return { events: record().map(([event, arg]) => [event, comparable(arg)]), written, caps };
+  };
+  const theirs = new RecordingClient();
+  shareCommandHandlers(theirs);
+  const ours = new DispatchingClient();
+  shareCommandHandlers(ours);
+  const sunk: [string, unknown][] = [];
+  ours.sink = (event, arg) => sunk.push([event, arg]);
+  const expected = run(theirs, () => theirs.heard.filter(([event]) => event !== "message"));
+  const got = run(ours, () => sunk);
+  // Positive controls: irc-framework's client registered (CAP LS, NICK, USER) and told the socket's events.
+  assert.ok(expected.written.includes("CAP LS 302") && expected.written.includes("NICK bob"), expected.written.join(" | "));
+  for (const event of ["connecting", "raw socket connected", "socket connected", "registered", "connected", "socket close", "close"]) {
+    assert.ok(events(theirs.heard).includes(event), event);
+  }
+  assert.deepEqual(got.written, expected.written);
+  assert.deepEqual(got.events, expected.events);
+  // Each new connection starts its CAP negotiation afresh (the caps of the first are gone at the second's start).
+  assert.deepEqual(got.caps, expected.caps);
+  assert.deepEqual(got.caps[2], got.caps[0]);
+});
+
+test("the client's own listeners are gone: the steps are shared, and listeners added later still run", () => {
+  const client = new DispatchingClient({ ping_interval: 0, ping_timeout: 0 });
+  shareCommandHandlers(client);
+  assert.deepEqual(client.eventNames(), []);
+  assert.deepEqual(client.command_handler.eventNames(), []);
+  assert.deepEqual(client.connection.eventNames(), []);
+  const later: string[] = [];
+  client.on("registered", () => later.push("client"));
+  Reflect.apply(Reflect.get(client.connection, "on") as (e: string, f: () => void) => unknown, client.connection, ["socket close", () => later.push("connection")]);
+  hear(client, ":srv 001 bob :Welcome");
+  client.connection.emit("socket close");
+  assert.deepEqual(later, ["client", "connection"]);
+  assert.equal(client.user.nick, "bob");
 });
 
 test("the client's nick changes after the sink heard the NICK, as with irc-framework's own dispatch", () => {
@@ -204,7 +306,7 @@ test("a client built otherwise than irc-framework 4.14 builds it is refused, not
     if (typeof on === "function") Reflect.apply(on, this.command_handler, ["all", () => undefined]);
   });
   t.after(() => Reflect.set(Client.prototype, "proxyIrcEvents", proxy));
-  assert.throws(() => new DispatchingClient({ ping_interval: 0, ping_timeout: 0 }), /not built as this bridge expects .*2, 1, 1/);
+  assert.throws(() => new DispatchingClient({ ping_interval: 0, ping_timeout: 0 }), /not built as this bridge expects .*command handler: all: 2, .* where all: 1, /);
 });
 
 test("middleware is refused: the shortened dispatch would pass it by", () => {
