@@ -18,28 +18,32 @@
  * The bridge registers no middleware, reads no "message" event and never replies through
  * `reply`, so the constructor wires the same steps directly: the connection's "raw" straight to
  * the client, its parsed lines straight to the command handlers, and each handler event to the
- * client and then to the command handler's own listeners (irc-framework's tracking of its nick,
- * modes and registration), in that order as before, each event restarting the client's ping
+ * client and then to irc-framework's tracking of its nick, modes and registration (the listeners
+ * it would have put on the command handler, as shared functions: sharedListeners.ts), in that
+ * order as before, each event restarting the client's ping
  * timeout as the "all" listener did (a no-op with the bridge's `ping_timeout` of 0). `npm run
  * bench:dispatch`: 4.59 -> 2.64 µs of CPU per PRIVMSG read, 127 to 134 -> 114 to 119 µs per connection (three runs) taken
  * through a registration, a join and a few messages.
  *
+ * Its parts are built lean (leanStructure.ts): irc-framework's own constructors, without its
+ * per-client listeners, closures and `connected` accessor.
+ *
  * Guarantees:
- * - The sink sees every event the client emits, once, after the client's own listeners
- *   (irc-framework's, registered when it is built, as before) and with the same argument, in the
+ * - The sink sees every event the client emits, once, after irc-framework's own steps for it
+ *   (sharedListeners.ts) and any listener added to the client, with the same argument, in the
  *   same order as irc-framework's own dispatch gives them, except "message" (a copy of each
  *   PRIVMSG, NOTICE and action, emitted no more) and the `reply` helper on those events.
  * - irc-framework's own state follows every line as before (its nick after a NICK, its user
- *   modes, its registration): the command handler's listeners still run, after the client's.
+ *   modes, its registration): its steps for the command handler's events still run, after the client's.
  * - With no sink set (a client the connection let go of) nothing is handed on.
  * - Middleware cannot be added (`use` throws): it would be skipped without a word.
- * - A client whose plumbing is not the one this was written for (irc-framework 4.14: one listener
- *   each of the command handler's "all" and the connection's "raw" and "message") is refused when
- *   built, rather than losing a listener a later version might add there.
+ * - A client of an irc-framework that builds it otherwise than 4.14 (other parts, listeners or
+ *   per-client methods) is refused when the first is built (leanStructure.ts), rather than
+ *   losing a step a later version might add.
  */
 import { Client, type ClientOptions } from "irc-framework";
-import { shareMethods } from "./sharedMethods";
-import { BUILT_LISTENERS, expectedTable, followClientEvent, followHandlerEvent, listenerTable, routeConnectionEvent } from "./sharedListeners";
+import { buildLeanStructure } from "./leanStructure";
+import { followClientEvent, followHandlerEvent, routeConnectionEvent } from "./sharedListeners";
 
 /** An event of the client: its name, and its first argument (an event object, a socket, an error, or nothing). */
 export type ClientSink = (event: string, arg: unknown) => void;
@@ -57,7 +61,16 @@ export class DispatchingClient extends Client {
   constructor(options?: Partial<ClientOptions>) {
     super(options);
     this.shortenDispatch();
-    shareMethods(this);
+  }
+
+  /** Called by irc-framework's constructor: the same parts, lean (leanStructure.ts). */
+  override createStructure(): void {
+    buildLeanStructure(this);
+  }
+
+  /** irc-framework's getter, on the prototype instead of on each client (leanStructure.ts). */
+  override get connected(): boolean {
+    return this.connection.connected;
   }
 
   override emit(event: string | symbol, ...args: unknown[]): boolean {
@@ -79,19 +92,8 @@ export class DispatchingClient extends Client {
     // The command handler's emit is an own property wrapping its emitter's (the prototype's).
     const own: unknown = Reflect.get(Object.getPrototypeOf(handler) ?? {}, "emit");
     const connectionEmit: unknown = Reflect.get(Object.getPrototypeOf(connection) ?? {}, "emit");
-    const built = [
-      ["client", listenerTable(this), expectedTable(BUILT_LISTENERS.client)],
-      ["command handler", listenerTable(handler), expectedTable(BUILT_LISTENERS.handler)],
-      ["connection", listenerTable(connection), expectedTable(BUILT_LISTENERS.connection)],
-    ].filter(([, theirs, expected]) => theirs !== expected);
-    if (!isEmit(own) || !isEmit(connectionEmit) || built.length > 0) {
-      const differs = built.map(([who, theirs, expected]) => `${who}: ${theirs} where ${expected} was expected`).join("; ");
-      throw new Error(`irc-framework's client is not built as this bridge expects (its emitters${differs === "" ? "" : `; ${differs}`}): its version is not the one this bridge was written for`);
-    }
-    // Every listener the client was built with is replaced by the shared steps (sharedListeners.ts).
-    this.removeAllListeners();
-    handler.removeAllListeners();
-    connection.removeAllListeners();
+    if (!isEmit(own) || !isEmit(connectionEmit)) throw new Error("irc-framework's client is not built as this bridge expects (its emitters): its version is not the one this bridge was written for");
+    // The listeners irc-framework's client would have had are the shared steps (sharedListeners.ts).
     handler.emit = (event, arg) => {
       this.resetPingTimeoutTimer();
       this.emit(event, arg);

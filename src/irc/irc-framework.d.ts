@@ -43,10 +43,11 @@ declare module "irc-framework" {
     quit(message?: string): void;
     requestCap(cap: string | string[]): void;
     changeNick(nick: string): void;
-    readonly user: { nick: string; username: string; host: string; away: boolean; toggleModes(modes: string): void };
+    // The parts createStructure builds (writable: the bridge's client builds them itself, leanStructure.ts).
+    user: { nick: string; username: string; host: string; away: boolean; toggleModes(modes: string): void };
     /** The options it was built with (read again by its SASL handler, see saslLogin.ts). */
     readonly options: Partial<ClientOptions>;
-    readonly network: {
+    network: {
       /** The network's name (ISUPPORT NETWORK), the server's (001's source) and its version (004). */
       name: string;
       server: string;
@@ -56,13 +57,16 @@ declare module "irc-framework" {
       isChannelName(name: string): boolean;
       cap: { isEnabled(cap: string): boolean; enabled: string[]; requested: string[]; available: Map<string, string>; negotiating: boolean };
     };
-    readonly connected: boolean;
+    /** Whether its connection's socket is open (irc-framework: an accessor on each client). */
+    get connected(): boolean;
+    /** Builds its parts (connection, NetworkInfo, user, command handler, WHOX token) and their listeners: called by its constructor. */
+    createStructure(): void;
     /**
      * Its command dispatch: `handlers` maps a command (or numeric's name) to its handler (see
      * sharedHandlers.ts); `dispatch` runs a parsed line through them; `emit` is an own property
      * that wraps its emitter's (an "all" event first), replaced by dispatchingClient.ts.
      */
-    readonly command_handler: {
+    command_handler: {
       handlers: Readonly<Record<string, unknown>>;
       emit: (event: string, arg?: unknown) => boolean;
       dispatch(message: IrcMessage): void;
@@ -72,7 +76,9 @@ declare module "irc-framework" {
       removeAllListeners(event?: string): unknown;
     };
     /** Its connection: the transport's lines become "raw" and "message" events (parsed lines) here. */
-    readonly connection: {
+    connection: {
+      /** Whether its socket is open. */
+      readonly connected: boolean;
       /** An own property once dispatchingClient.ts has replaced its client's listeners. */
       emit: (event: string, ...args: unknown[]) => boolean;
       eventNames(): (string | symbol)[];
@@ -96,4 +102,30 @@ declare module "irc-framework" {
     use(middleware: (...args: unknown[]) => void): this;
     removeAllListeners(event?: string): this;
   }
+}
+
+// irc-framework's own parts of a client (what its createStructure builds), for the bridge's client to
+// build them itself (src/irc/leanStructure.ts).
+declare module "irc-framework/src/connection" {
+  import type { Client, ClientOptions } from "irc-framework";
+  const Connection: new (options: Partial<ClientOptions> | null) => Client["connection"];
+  export = Connection;
+}
+
+declare module "irc-framework/src/networkinfo" {
+  import type { Client } from "irc-framework";
+  const NetworkInfo: new () => Client["network"];
+  export = NetworkInfo;
+}
+
+declare module "irc-framework/src/user" {
+  import type { Client } from "irc-framework";
+  const User: new () => Client["user"];
+  export = User;
+}
+
+declare module "irc-framework/src/commands/handler" {
+  import type { Client } from "irc-framework";
+  const IrcCommandHandler: new (client: Client) => Client["command_handler"];
+  export = IrcCommandHandler;
 }

@@ -5,17 +5,17 @@
  * the emitter and a key in the emitter's event table: about 3 KiB of heap per connection (issue 14's
  * heap breakdown: "EE . fn", "EE", "Events . properties"). Here the same steps are functions that
  * every client shares, called by the bridge's client (dispatchingClient.ts) with the client as an
- * argument, and the listeners are removed.
+ * argument; the bridge's client is built without the listeners (leanStructure.ts).
  *
  * Guarantees:
  * - Each step is irc-framework 4.14's own (client.js: createStructure, addCommandHandlerListeners),
  *   done on the same event, in the same order relative to the other listeners of that event and to
  *   the client's own emit (test/handlers/dispatchingClient.test.ts compares the two clients' events
  *   and state over a script of lines, and over a connection opened, closed and opened again).
- * - A client whose listeners are not exactly the ones listed here (another irc-framework version)
- *   is refused when built, naming what differs, rather than losing a step a later version added.
- * - Listeners added later (irc-framework's own request helpers, a test's) still run as before:
- *   only the listeners the client was built with are removed.
+ * - An irc-framework whose client is built with other listeners than those listed here
+ *   (BUILT_LISTENERS) is refused when the first bridge client is built, naming what differs
+ *   (leanStructure.ts), rather than losing a step a later version added.
+ * - Listeners added to a client (irc-framework's own request helpers, a test's) run as before.
  */
 
 import type { IrcMessage } from "irc-framework";

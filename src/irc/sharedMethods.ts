@@ -13,8 +13,9 @@
  *   functions over their own token, so they are written again here, reading `this`.
  * - The data is the same objects (the ISUPPORT table, the caps' lists and map, the time offsets),
  *   and the client and its command handler both hold the new NetworkInfo, as they held the old.
- * - A client whose objects hold other functions than those listed (another irc-framework version)
- *   is refused, naming them, rather than sharing a closure that may hold its own client's state.
+ * - An irc-framework whose client's objects hold other functions than those listed is refused,
+ *   naming them (checked once, leanStructure.ts), rather than sharing a closure that may hold its
+ *   own client's state.
  */
 import { Client } from "irc-framework";
 
@@ -75,10 +76,12 @@ function methodsOf(template: unknown, names: readonly string[], base: object | n
   return proto;
 }
 
-function built(): Prototypes {
+/**
+ * Checks the functions on a client irc-framework built itself (every client is built by the same
+ * code: the template's objects stand for all of them) and takes NetworkInfo's and the caps' methods from it.
+ */
+export function checkMethods(template: Client): void {
   if (prototypes === undefined) {
-    // Every client is built by the same code: the template's objects stand for all of them.
-    const template = new Client();
     const network: unknown = template.network;
     const cap: unknown = isHolder(network) ? network.cap : undefined;
     check("NetworkInfo", network, NETWORK_METHODS);
@@ -89,6 +92,11 @@ function built(): Prototypes {
       cap: methodsOf(cap, CAP_METHODS, Object.prototype),
     };
   }
+}
+
+function built(): Prototypes {
+  if (prototypes === undefined) checkMethods(new Client());
+  if (prototypes === undefined) throw new Error("irc-framework's methods were not taken");
   return prototypes;
 }
 
@@ -100,12 +108,17 @@ function rebuilt(from: unknown, proto: object): Holder {
   return to;
 }
 
-/** Rebuilds the client's NetworkInfo (with its caps) and WHOX token over the shared methods. */
-export function shareMethods(client: Client): void {
+/** Rebuilds the client's NetworkInfo (with its caps) over the shared methods, for it and its command handler. */
+export function shareNetworkMethods(client: Client): void {
   const protos = built();
   const network = rebuilt(client.network, protos.network);
   network.cap = rebuilt(client.network.cap, protos.cap);
   Reflect.set(client, "network", network);
   Reflect.set(client.command_handler, "network", network);
-  Reflect.set(client, "whox_token", rebuilt(Reflect.get(client, "whox_token"), WHOX_PROTO));
+}
+
+/** A new WHOX token, as irc-framework starts one (no request sent yet), over the shared methods. */
+export function newWhoxToken(): WhoxToken & typeof WHOX_PROTO {
+  const proto: typeof WHOX_PROTO = Object.create(WHOX_PROTO) as typeof WHOX_PROTO;
+  return Object.assign(proto, { value: 0, requests: new Array<number>() });
 }

@@ -3,8 +3,10 @@ import { test } from "node:test";
 import { EventEmitter } from "node:events";
 import { Client, type ClientOptions } from "irc-framework";
 import { DispatchingClient, rawOf } from "../../src/irc/dispatchingClient";
+import { checkFramework } from "../../src/irc/leanStructure";
 import { shareCommandHandlers } from "../../src/irc/sharedHandlers";
 import { connected } from "../support/connectedClient";
+import { hasFastProperties } from "../support/gc";
 
 /** Feeds one server line to a client as its socket would (irc-framework's connection, untyped). */
 function hear(client: Client, line: string): void {
@@ -257,7 +259,7 @@ test("a connection opened, registered, closed and opened again: the same events,
   assert.deepEqual(got.caps[2], got.caps[0]);
 });
 
-test("the client's own listeners are gone: the steps are shared, and listeners added later still run", () => {
+test("the client has none of irc-framework's own listeners: the steps are shared, and listeners added later still run", () => {
   const client = new DispatchingClient({ ping_interval: 0, ping_timeout: 0 });
   shareCommandHandlers(client);
   assert.deepEqual(client.eventNames(), []);
@@ -296,7 +298,8 @@ test("each event restarts the client's ping timeout, as irc-framework's 'all' li
   assert.equal(resets, 2);
 });
 
-test("a client built otherwise than irc-framework 4.14 builds it is refused, not shortened", (t) => {
+test("a client built otherwise than irc-framework 4.14 builds it is refused, naming what differs", (t) => {
+  assert.doesNotThrow(() => checkFramework(new Client()), "positive control: irc-framework 4.14's own client");
   const proxy: unknown = Reflect.get(Client.prototype, "proxyIrcEvents");
   assert.equal(typeof proxy, "function", "irc-framework's client proxies its command handler's events");
   // A later version adding a second listener of "all", say.
@@ -306,7 +309,24 @@ test("a client built otherwise than irc-framework 4.14 builds it is refused, not
     if (typeof on === "function") Reflect.apply(on, this.command_handler, ["all", () => undefined]);
   });
   t.after(() => Reflect.set(Client.prototype, "proxyIrcEvents", proxy));
-  assert.throws(() => new DispatchingClient({ ping_interval: 0, ping_timeout: 0 }), /not built as this bridge expects .*command handler: all: 2, .* where all: 1, /);
+  assert.throws(() => checkFramework(new Client()), /not built as this bridge expects .*its command handler listens to all: 2, .* where all: 1, /);
+});
+
+test("a client with another part than irc-framework 4.14's is refused", () => {
+  const template = new Client();
+  Reflect.set(template, "channel_cache", {});
+  assert.throws(() => checkFramework(template), /its parts are .*channel_cache/);
+});
+
+test("the bridge's clients share one hidden class: none is turned into a dictionary by a getter of its own", () => {
+  const clients = [new DispatchingClient(), new DispatchingClient(), new DispatchingClient()];
+  assert.deepEqual([new Client(), new Client(), new Client()].map(hasFastProperties).slice(1), [false, false], "positive control: irc-framework's own clients after the first are dictionaries");
+  assert.deepEqual(clients.map(hasFastProperties), [true, true, true]);
+  // irc-framework's own client defines `connected` on each client; the bridge's reads it through its prototype.
+  assert.deepEqual(clients.map((c) => Object.getOwnPropertyNames(c).includes("connected")), [false, false, false]);
+  assert.ok(Object.getOwnPropertyNames(new Client()).includes("connected"), "positive control: irc-framework's own client has it");
+  Reflect.set(clients[0]?.connection ?? {}, "connected", true);
+  assert.deepEqual(clients.map((c) => c.connected), [true, false, false]);
 });
 
 test("middleware is refused: the shortened dispatch would pass it by", () => {

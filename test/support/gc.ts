@@ -1,5 +1,5 @@
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { runInNewContext, runInThisContext } from "node:vm";
 
 setFlagsFromString("--expose-gc");
 const gc: unknown = runInNewContext("gc");
@@ -14,4 +14,13 @@ export function collectGarbage(): void {
 export function heapAfterGc(): number {
   collectGarbage();
   return getHeapStatistics().used_heap_size;
+}
+
+setFlagsFromString("--allow-natives-syntax");
+const fast: unknown = runInThisContext("(o) => %HasFastProperties(o)");
+
+/** Whether V8 keeps the object's properties in its hidden class (false: a dictionary of its own). */
+export function hasFastProperties(o: object): boolean {
+  if (typeof fast !== "function") throw new Error("no natives");
+  return Reflect.apply(fast, undefined, [o]) === true;
 }
