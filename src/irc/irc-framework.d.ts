@@ -21,7 +21,7 @@ declare module "irc-framework" {
     webirc?: { password: string; username: string; hostname: string; address: string; options?: Record<string, string> };
     sasl_disconnect_on_fail: boolean;
     /** A transport class (the bridge's own: src/irc/transport.ts), built with these options. */
-    transport: new (options: { readonly ircbridge: import("./transport").TransportOptions }) => import("node:events").EventEmitter;
+    transport: new (options: { readonly ircbridge: import("./transport").TransportOptions }) => { removeAllListeners(): unknown };
     /** Read by the bridge's transport only. */
     ircbridge: import("./transport").TransportOptions;
     sasl_mechanism?: "PLAIN" | "EXTERNAL";

@@ -25,12 +25,12 @@
  * - A TLS socket is open (and written to) only once `tlsCheck.verify` accepted the server's
  *   certificate; without a tlsCheck, only when Node's own verification passed (socket.authorized).
  */
-import { EventEmitter } from "node:events";
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions as TlsConnectOptions, type TLSSocket } from "node:tls";
 import { QuietWatch } from "./quietWatch";
 import type { ReadPauses } from "./readPauses";
 import type { ServerEndpoint } from "./serverSettings";
+import { TypedEmitter } from "../util/typedEmitter";
 
 /** What the transport is built with (irc-framework hands the transport the client's options). */
 export interface TransportOptions {
@@ -77,7 +77,21 @@ const EMPTY = Buffer.alloc(0);
 /** A read of at least this many bytes is never followed by a pause: the connection may be behind. */
 export const FOLLOW_AT_ONCE_BYTES = 16 * 1024;
 
-export class BridgeTransport extends EventEmitter {
+/**
+ * What the transport tells irc-framework's connection (which listens to each) and the connection
+ * process (pool/heldConnection.ts). A TypedEmitter rather than Node's EventEmitter, whose table of
+ * events is a dictionary of about 0.2 KiB per connection.
+ */
+export interface TransportEvents {
+  open: () => void;
+  line: (text: string) => void;
+  close: (reason: Error | false) => void;
+  debug: (text: string) => void;
+  /** "raw socket connected", with the socket: irc-framework's connection tells it on as an event of its own. */
+  extra: (name: "raw socket connected", socket: Socket) => void;
+}
+
+export class BridgeTransport extends TypedEmitter<TransportEvents> {
   private socket: Socket | undefined;
   private connected = false;
   private buffer: Buffer = Buffer.alloc(0);

@@ -75,16 +75,36 @@ export class TypedEmitter<Events extends { [K in keyof Events & string]: (...arg
     } else if (held !== listener) this.lists[slot] = [held, listener];
   }
 
+  /** Listens to the next `event` only. */
+  once<K extends keyof Events & string>(event: K, listener: Events[K]): this {
+    const once = (...args: never[]): void => {
+      this.remove(event, once);
+      Reflect.apply(listener, undefined, args);
+    };
+    this.add(event, once);
+    return this;
+  }
+
   off<K extends keyof Events & string>(event: K, listener: Events[K]): this {
+    this.remove(event, listener);
+    return this;
+  }
+
+  /** Removes every listener of every event. */
+  removeAllListeners(): this {
+    this.lists.fill(undefined);
+    return this;
+  }
+
+  private remove(event: string, listener: Listener): void {
     const slot = this.slotOf.get(event);
-    if (slot === undefined) return this;
+    if (slot === undefined) return;
     const held = this.lists[slot];
     if (held === listener) this.lists[slot] = undefined;
     else if (isList(held) && held.includes(listener)) {
       const rest = held.filter((l) => l !== listener);
       this.lists[slot] = rest.length === 1 ? rest[0] : rest;
     }
-    return this;
   }
 
   protected emit<K extends keyof Events & string>(event: K, ...args: Parameters<Events[K]>): void {

@@ -29,7 +29,7 @@ async function transportTo(port: number): Promise<{ transport: BridgeTransport; 
   const lines: string[] = [];
   transport.on("line", (line: string) => lines.push(line));
   transport.connect();
-  await once(transport, "open");
+  await new Promise<void>((resolve) => transport.once("open", resolve));
   return { transport, lines };
 }
 

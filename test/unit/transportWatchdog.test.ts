@@ -27,7 +27,7 @@ async function run(port: number, untilMs: number): Promise<unknown> {
   });
   const closed = new Promise<unknown>((resolve) => transport.on("close", (reason: unknown) => resolve(reason)));
   transport.connect();
-  await once(transport, "open");
+  await new Promise<void>((resolve) => transport.once("open", resolve));
   const writer = setInterval(() => transport.writeLine("PRIVMSG #c :still here"), 50);
   const result = await Promise.race([closed, new Promise((r) => setTimeout(() => r("open"), untilMs))]);
   clearInterval(writer);
@@ -96,7 +96,7 @@ test("a registered connection PINGs only once the server has been quiet for the 
     transport.disposeSocket();
     srv.server.close();
   });
-  await once(transport, "open");
+  await new Promise<void>((resolve) => transport.once("open", resolve));
   const pings = () => srv.lines.filter((l) => l.line.startsWith("PING "));
   // Positive control: a PING does come once the server stops talking.
   await until(() => pings().length > 0, "a PING after the server went quiet");
@@ -115,7 +115,7 @@ test("a server that does not answer the PING is dropped after the timeout, after
     transport.disposeSocket();
     srv.server.close();
   });
-  await once(transport, "open");
+  await new Promise<void>((resolve) => transport.once("open", resolve));
   const reason = await closed;
   assert.ok(reason instanceof Error);
   assert.match(reason.message, /nothing heard from the server/);
@@ -129,7 +129,7 @@ test("a connection that may not PING yet (not registered) sends none, and is sti
     transport.disposeSocket();
     srv.server.close();
   });
-  await once(transport, "open");
+  await new Promise<void>((resolve) => transport.once("open", resolve));
   transport.writeLine("NICK alice");
   const reason = await closed;
   assert.ok(reason instanceof Error);

@@ -14,9 +14,9 @@ test("lines written in one tick leave together at its end, in order", async () =
     ircbridge: { endpoint: { host: "127.0.0.1", port, tls: false }, tlsConnect: undefined, localAddress: undefined, decodeLine: (b) => b.toString("utf8"), idleTimeoutMs: 0 },
   });
   let socket: Socket | undefined;
-  transport.on("extra", (_name: string, s: Socket) => (socket = s));
+  transport.on("extra", (_name, s) => (socket = s));
   transport.connect();
-  await once(transport, "open");
+  await new Promise<void>((resolve) => transport.once("open", resolve));
   const s = socket ?? assert.fail("the transport's socket");
   transport.writeLine("CAP LS 302");
   transport.writeLine("NICK alice");

@@ -161,3 +161,20 @@ test("a slot's one listener is held as it is: a second is added after it, the fi
   f.fire(2);
   assert.deepEqual(heard, ["x1", "x2", "y2"]);
 });
+
+test("once: the next emit only, in its place among the listeners; removeAllListeners: none left", () => {
+  const e = new Emitter();
+  const seen: string[] = [];
+  e.on("ping", (n) => seen.push(`a${n}`));
+  e.once("ping", (n) => seen.push(`once${n}`));
+  e.on("ping", (n) => seen.push(`b${n}`));
+  e.fire(1);
+  e.fire(2);
+  assert.deepEqual(seen, ["a1", "once1", "b1", "a2", "b2"]);
+  e.removeAllListeners();
+  e.fire(3);
+  assert.deepEqual(seen, ["a1", "once1", "b1", "a2", "b2"]);
+  e.on("ping", (n) => seen.push(`c${n}`));
+  e.fire(4);
+  assert.deepEqual(seen.at(-1), "c4", "listeners added after work");
+});
