@@ -29,12 +29,15 @@
  * per-client listeners, closures and `connected` accessor.
  *
  * Guarantees:
- * - The sink sees every event the client emits, once, after irc-framework's own steps for it
- *   (sharedListeners.ts) and any listener added to the client, with the same argument, in the
- *   same order as irc-framework's own dispatch gives them, except "message" (a copy of each
- *   PRIVMSG, NOTICE and action, emitted no more) and the `reply` helper on those events.
+ * - The sink sees every event the client emits, once, after irc-framework's own steps for the
+ *   client's events (its away flag, its periodic PING: sharedListeners.ts) and any listener added
+ *   to the client, with the same argument, in the same order as irc-framework's own dispatch gives
+ *   them, except "message" (a copy of each PRIVMSG, NOTICE and action, emitted no more) and the
+ *   `reply` helper on those events.
  * - irc-framework's own state follows every line as before (its nick after a NICK, its user
- *   modes, its registration): its steps for the command handler's events still run, after the client's.
+ *   modes, its registration): its steps for the command handler's events run after the client
+ *   has emitted the event (and so after the sink), as irc-framework's listeners on its command
+ *   handler ran after its client's.
  * - With no sink set (a client the connection let go of) nothing is handed on.
  * - Middleware cannot be added (`use` throws): it would be skipped without a word.
  * - A client of an irc-framework that builds it otherwise than 4.14 (other parts, listeners or

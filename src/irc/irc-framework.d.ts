@@ -21,11 +21,21 @@ declare module "irc-framework" {
     webirc?: { password: string; username: string; hostname: string; address: string; options?: Record<string, string> };
     sasl_disconnect_on_fail: boolean;
     /** A transport class (the bridge's own: src/irc/transport.ts), built with these options. */
-    transport: new (options: { readonly ircbridge: import("./transport").TransportOptions }) => { removeAllListeners(): unknown };
+    transport: new (options: { readonly ircbridge: import("./transport").TransportOptions }) => FrameworkTransport;
     /** Read by the bridge's transport only. */
     ircbridge: import("./transport").TransportOptions;
     sasl_mechanism?: "PLAIN" | "EXTERNAL";
     client_certificate?: { private_key: string; certificate: string };
+  }
+
+  /** What irc-framework's connection calls on its transport (connection.js), besides `on` for "open", "line", "close", "debug" and "extra". */
+  export interface FrameworkTransport {
+    removeAllListeners(): unknown;
+    connect(): void;
+    setEncoding(encoding: string): boolean;
+    writeLine(line: string, cb?: () => void): void;
+    close(force: boolean): void;
+    disposeSocket(): void;
   }
 
   /** A line as irc-framework's parser gives it (tags decoded; nick "" when the source is a server). */
@@ -48,7 +58,7 @@ declare module "irc-framework" {
     /** The options it was built with (read again by its SASL handler, see saslLogin.ts). */
     readonly options: Partial<ClientOptions>;
     network: {
-      /** The network's name (ISUPPORT NETWORK), the server's (001's source) and its version (004). */
+      /** The network's name (ISUPPORT NETWORK; undefined after a bare NETWORK token), the server's (001's source) and its software (002). */
       name: string;
       server: string;
       ircd: string;
@@ -79,7 +89,7 @@ declare module "irc-framework" {
     connection: {
       /** Whether its socket is open. */
       readonly connected: boolean;
-      /** An own property once dispatchingClient.ts has replaced its client's listeners. */
+      /** An own property on the bridge's clients (dispatchingClient.ts): the steps of irc-framework's listeners, then its emitter's. */
       emit: (event: string, ...args: unknown[]) => boolean;
       eventNames(): (string | symbol)[];
       listenerCount(event: string | symbol): number;

@@ -44,15 +44,19 @@ export abstract class ServerFacts extends TypedEmitter<ConnectionEvents> {
   }
 
   /**
-   * After each RPL_ISUPPORT: the server's name (001), its version (004) and the network's name
+   * After each RPL_ISUPPORT: the server's name (001), its software (002) and the network's name
    * (NETWORK), as irc-framework keeps them, become one string for every connection that heard the
    * same (keptStrings.ts) instead of one each.
    */
   protected shareServerNames(c: DispatchingClient): void {
     const network = c.network;
-    network.server = shared(network.server);
-    network.ircd = shared(network.ircd);
-    network.name = shared(network.name);
+    // irc-framework keeps what the server sent: a bare NETWORK token (no "=") leaves the name undefined.
+    const server: unknown = network.server;
+    const ircd: unknown = network.ircd;
+    const name: unknown = network.name;
+    if (typeof server === "string") network.server = shared(server);
+    if (typeof ircd === "string") network.ircd = shared(ircd);
+    if (typeof name === "string") network.name = shared(name);
   }
 
   hasCap(cap: string): boolean {

@@ -30,7 +30,7 @@ export class ServerView {
   /** The echo of our own JOIN names us as others see us. */
   joined(user: string | undefined, host: string | undefined): void {
     // Copies of their own: slices would keep the whole JOIN line (keptStrings.ts).
-    this.user = user === undefined ? this.user : shared(user);
+    this.user = user === undefined ? this.user : detached(user);
     this.host = host === undefined ? this.host : detached(host);
   }
 

@@ -1,5 +1,5 @@
 /**
- * irc-framework's client listens to itself, to its command handler and to its connection: 19
+ * irc-framework's client listens to itself, to its command handler and to its connection: 21
  * listeners per client (its nick, modes, away and host kept up to date; its connection's events told
  * again as its own; its registration started when the socket opens), each a closure with a record in
  * the emitter and a key in the emitter's event table: about 3 KiB of heap per connection (issue 14's

@@ -75,7 +75,7 @@ export class TypedEmitter<Events extends { [K in keyof Events & string]: (...arg
     } else if (held !== listener) this.lists[slot] = [held, listener];
   }
 
-  /** Listens to the next `event` only. */
+  /** Listens to the next `event` only (unlike Node's, `off` with the listener given here does not remove it). */
   once<K extends keyof Events & string>(event: K, listener: Events[K]): this {
     const once = (...args: never[]): void => {
       this.remove(event, once);

@@ -74,7 +74,7 @@ test("rawOf: an event object as it is (not copied), an empty one for anything el
   assert.deepEqual(rawOf(null), {});
 });
 
-test("a registered connection adds no listener to its client: the client has only irc-framework's own", async () => {
+test("a registered connection adds no listener to its client: it has as many as a bare one (none)", async () => {
   const { connection, done } = await connected([]);
   try {
     const client: unknown = Reflect.get(connection, "client");
@@ -332,4 +332,45 @@ test("the bridge's clients share one hidden class: none is turned into a diction
 test("middleware is refused: the shortened dispatch would pass it by", () => {
   const client = new DispatchingClient({ ping_interval: 0, ping_timeout: 0 });
   assert.throws(() => client.use(() => undefined), /takes no middleware/);
+});
+
+test("irc-framework's own step for an event runs before the client's listeners of it: a listener of 'away' reads the flag set", () => {
+  const read = (c: Client): boolean[] => {
+    shareCommandHandlers(c);
+    hear(c, ":srv 001 bob :Welcome");
+    const seen: boolean[] = [];
+    c.on("away", () => seen.push(c.user.away));
+    c.on("back", () => seen.push(c.user.away));
+    hear(c, ":srv 306 bob :You have been marked as being away");
+    hear(c, ":srv 305 bob :You are no longer marked as being away");
+    return seen;
+  };
+  const theirs = read(new Client({ ping_interval: 0, ping_timeout: 0 }));
+  assert.deepEqual(theirs, [true, false], "positive control: irc-framework's own client");
+  assert.deepEqual(read(new DispatchingClient({ ping_interval: 0, ping_timeout: 0 })), theirs);
+});
+
+test("with irc-framework's own keepalive on (ping_interval, ping_timeout), its timers are started as by its own client", () => {
+  const run = (c: Client) => {
+    shareCommandHandlers(c);
+    const options: Partial<ClientOptions> = { ping_interval: 30, ping_timeout: 120, auto_reconnect: false, nick: "bob", username: "b", gecos: "Bob", transport: ScriptedTransport };
+    c.connect(options);
+    const transport = ScriptedTransport.last;
+    assert.ok(transport !== undefined);
+    transport.emit("open");
+    const timersAtOpen = (Reflect.get(c.connection, "_timers") as unknown[]).length;
+    const ownTimeout = Object.getOwnPropertyNames(c).includes("resetPingTimeoutTimer");
+    // Counted as added at the welcome: irc-framework's own client also has its proxy of the event.
+    const closeBefore = c.connection.listenerCount("socket close");
+    transport.emit("line", ":srv 001 bob :Welcome");
+    const pongListeners = c.command_handler.listenerCount("pong");
+    const closeListeners = c.connection.listenerCount("socket close") - closeBefore;
+    const timersAtWelcome = (Reflect.get(c.connection, "_timers") as unknown[]).length;
+    transport.emit("close", false);
+    const afterClose = c.command_handler.listenerCount("pong");
+    return { timersAtOpen, ownTimeout, pongListeners, closeListeners, timersAtWelcome, afterClose };
+  };
+  const theirs = run(new Client());
+  assert.deepEqual(theirs, { timersAtOpen: 1, ownTimeout: true, pongListeners: 1, closeListeners: 1, timersAtWelcome: 2, afterClose: 0 }, "positive control: irc-framework's own client");
+  assert.deepEqual(run(new DispatchingClient()), theirs);
 });
