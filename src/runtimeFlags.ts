@@ -10,7 +10,7 @@
  * is kept: a bridge that has been quiet holds 1 MB of it, and a burst of work (a thousand users
  * joining, a reconnect) grows it to the limit, so with Node's limit 31 MB of RSS came and went with
  * load (measured with `npm run bench`: the RSS slope of 1,000 users joining, 60 to 68 KiB per user
- * with 32 MB, 29 to 40 with 8 MB, the bridge CPU per user the same within the runs' spread;
+ * with 32 MB, 29 to 40 with 8 MB when measured, the bridge CPU per user the same within the runs' spread;
  * README, "Growth counted from a settled start"). An operator may start node with another value
  * (of a flag given twice, the last counts).
  */

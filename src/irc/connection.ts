@@ -32,7 +32,6 @@ import { followLogin } from "./saslLogin";
 import { refusalIn } from "./serverWords";
 import { refusalHandler } from "./refusalEvents";
 import { PendingJoins } from "./joinRefusals";
-import { shareIsupport } from "./sharedIsupport";
 import { shared } from "../util/keptStrings";
 import { letGo, quitAndLetGo } from "./letGo";
 
@@ -393,11 +392,7 @@ export class IrcConnection extends ServerFacts {
       isChannelName: (name) => this.isChannelName(name),
     });
     c.sink = (event, arg) => {
-      if (event === "server options" && c === this.client) {
-        shareIsupport(c.network);
-        this.shareServerNames(c);
-        this.support.learn((name) => this.isupport(name));
-      }
+      if (event === "server options" && c === this.client) this.learnServerOptions(c);
       forward(event, arg);
       nick(event, arg);
       login(event, arg);

@@ -19,15 +19,19 @@ import IrcCommandHandler from "irc-framework/src/commands/handler";
 import NetworkInfo from "irc-framework/src/networkinfo";
 import User from "irc-framework/src/user";
 import { BUILT_LISTENERS, expectedTable, listenerTable } from "./sharedListeners";
-import { checkMethods, newWhoxToken, shareNetworkMethods } from "./sharedMethods";
+import { checkMethods, leanNetwork, newWhoxToken, type SharedMethods } from "./sharedMethods";
 
 /** irc-framework 4.14's client's own properties, in the order it sets them. */
 export const BUILT_PARTS = ["_events", "_eventsCount", "request_extra_caps", "options", "raw_middleware", "parsed_middleware", "connection", "network", "user", "command_handler", "whox_token", "connected"];
 
-let checked = false;
+/** Taken at the first bridge client, once irc-framework's own client was checked. */
+let methods: SharedMethods | undefined;
 
-/** Refuses an irc-framework whose client is not built as BUILT_PARTS, BUILT_LISTENERS and sharedMethods.ts list. */
-export function checkFramework(template: Client): void {
+/**
+ * Refuses an irc-framework whose client is not built as BUILT_PARTS, BUILT_LISTENERS and
+ * sharedMethods.ts list; else the methods its clients can share.
+ */
+export function checkFramework(template: Client): SharedMethods {
   const differs: string[] = [];
   const parts = Object.getOwnPropertyNames(template);
   if (parts.join() !== BUILT_PARTS.join()) differs.push(`its parts are ${parts.join(", ")}`);
@@ -40,19 +44,16 @@ export function checkFramework(template: Client): void {
   ];
   for (const [who, theirs, expected] of emitters) if (theirs !== expected) differs.push(`its ${who} listens to ${theirs} where ${expected} was expected`);
   if (differs.length > 0) throw new Error(`irc-framework's client is not built as this bridge expects (${differs.join("; ")}): its version is not the one this bridge was written for`);
-  checkMethods(template);
+  return checkMethods(template);
 }
 
 /** Builds the client's parts, as irc-framework's createStructure does, lean (see the file's comment). */
 export function buildLeanStructure(client: Client): void {
-  if (!checked) {
-    checkFramework(new Client());
-    checked = true;
-  }
+  methods ??= checkFramework(new Client());
   client.connection = new Connection(client.options);
-  client.network = new NetworkInfo();
+  // Before the command handler, which takes the client's NetworkInfo when it is built.
+  Reflect.set(client, "network", leanNetwork(new NetworkInfo(), methods));
   client.user = new User();
   client.command_handler = new IrcCommandHandler(client);
-  shareNetworkMethods(client);
   Reflect.set(client, "whox_token", newWhoxToken());
 }

@@ -10,6 +10,7 @@ import type { DispatchingClient } from "./dispatchingClient";
 import type { ModeSpec } from "./modes";
 import { isupportText, ServerSupport } from "./serverSupport";
 import { ServerView } from "./serverView";
+import { shareIsupport } from "./sharedIsupport";
 import { shared } from "../util/keptStrings";
 import { TypedEmitter } from "../util/typedEmitter";
 
@@ -44,12 +45,14 @@ export abstract class ServerFacts extends TypedEmitter<ConnectionEvents> {
   }
 
   /**
-   * After each RPL_ISUPPORT: the server's name (001), its software (002) and the network's name
-   * (NETWORK), as irc-framework keeps them, become one string for every connection that heard the
-   * same (keptStrings.ts) instead of one each.
+   * After each RPL_ISUPPORT (irc-framework's "server options"): the client's ISUPPORT table shared
+   * with the connections that heard the same (sharedIsupport.ts); the server's name (001), its
+   * software (002) and the network's name (NETWORK), as irc-framework keeps them, one string for
+   * every connection that heard the same (keptStrings.ts); then CHANTYPES and CASEMAPPING learnt.
    */
-  protected shareServerNames(c: DispatchingClient): void {
+  protected learnServerOptions(c: DispatchingClient): void {
     const network = c.network;
+    shareIsupport(network);
     // irc-framework keeps what the server sent: a bare NETWORK token (no "=") leaves the name undefined.
     const server: unknown = network.server;
     const ircd: unknown = network.ircd;
@@ -57,6 +60,7 @@ export abstract class ServerFacts extends TypedEmitter<ConnectionEvents> {
     if (typeof server === "string") network.server = shared(server);
     if (typeof ircd === "string") network.ircd = shared(ircd);
     if (typeof name === "string") network.name = shared(name);
+    this.support.learn((token) => this.isupport(token));
   }
 
   hasCap(cap: string): boolean {

@@ -48,12 +48,11 @@ const WHOX_PROTO = {
   },
 };
 
-interface Prototypes {
+/** NetworkInfo's and the caps' methods, taken once from a client irc-framework built itself (checkMethods). */
+export interface SharedMethods {
   readonly network: object;
   readonly cap: object;
 }
-
-let prototypes: Prototypes | undefined;
 
 function isHolder(v: unknown): v is Holder {
   return typeof v === "object" && v !== null;
@@ -80,24 +79,16 @@ function methodsOf(template: unknown, names: readonly string[], base: object | n
  * Checks the functions on a client irc-framework built itself (every client is built by the same
  * code: the template's objects stand for all of them) and takes NetworkInfo's and the caps' methods from it.
  */
-export function checkMethods(template: Client): void {
-  if (prototypes === undefined) {
-    const network: unknown = template.network;
-    const cap: unknown = isHolder(network) ? network.cap : undefined;
-    check("NetworkInfo", network, NETWORK_METHODS);
-    check("caps", cap, CAP_METHODS);
-    check("WHOX token", Reflect.get(template, "whox_token"), WHOX_METHODS);
-    prototypes = {
-      network: methodsOf(network, NETWORK_METHODS, Object.getPrototypeOf(network) as object | null),
-      cap: methodsOf(cap, CAP_METHODS, Object.prototype),
-    };
-  }
-}
-
-function built(): Prototypes {
-  if (prototypes === undefined) checkMethods(new Client());
-  if (prototypes === undefined) throw new Error("irc-framework's methods were not taken");
-  return prototypes;
+export function checkMethods(template: Client): SharedMethods {
+  const network: unknown = template.network;
+  const cap: unknown = isHolder(network) ? network.cap : undefined;
+  check("NetworkInfo", network, NETWORK_METHODS);
+  check("caps", cap, CAP_METHODS);
+  check("WHOX token", Reflect.get(template, "whox_token"), WHOX_METHODS);
+  return {
+    network: methodsOf(network, NETWORK_METHODS, Object.getPrototypeOf(network) as object | null),
+    cap: methodsOf(cap, CAP_METHODS, Object.prototype),
+  };
 }
 
 /** `from`'s own data (not its functions) on a new object over `proto`, in the same order. */
@@ -108,13 +99,11 @@ function rebuilt(from: unknown, proto: object): Holder {
   return to;
 }
 
-/** Rebuilds the client's NetworkInfo (with its caps) over the shared methods, for it and its command handler. */
-export function shareNetworkMethods(client: Client): void {
-  const protos = built();
-  const network = rebuilt(client.network, protos.network);
-  network.cap = rebuilt(client.network.cap, protos.cap);
-  Reflect.set(client, "network", network);
-  Reflect.set(client.command_handler, "network", network);
+/** A new NetworkInfo (with its caps), as irc-framework builds one, over the shared methods. */
+export function leanNetwork(network: Client["network"], methods: SharedMethods): object {
+  const lean = rebuilt(network, methods.network);
+  lean.cap = rebuilt(network.cap, methods.cap);
+  return lean;
 }
 
 /** A new WHOX token, as irc-framework starts one (no request sent yet), over the shared methods. */
